@@ -1,0 +1,37 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11+, Node 20+):
+#   make demo   -- builds the sample grotto and serves it on 127.0.0.1
+#   make test   -- the whole test suite
+# Both are idempotent and quick the second time.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+PORT   ?= 5006
+
+.PHONY: demo test bench setup clean
+
+setup: $(STAMP) $(NODE_STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: setup
+	$(BIN)/vtour demo --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules export .pytest_cache

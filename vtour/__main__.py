@@ -1,0 +1,3 @@
+from vtour.cli import main
+
+raise SystemExit(main())
