@@ -1,0 +1,364 @@
+"""One panorama, from whatever was captured, to a tile pyramid that vtour, Marzipano and Pannellum open.
+
+The build is a short list of named steps::
+
+    read (equirect | six faces | photos -> stitch)  ->  cube faces, one at a time
+        ->  filtered levels  ->  tiles  ->  preview strip, thumbnail  ->  pano.json
+
+It streams face by face, so peak memory is the decoded source plus about one face and its maps.
+Output is written to a temporary folder and moved into place when complete (:mod:`vtour.output`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Sequence
+
+import numpy as np
+
+from vtour.conventions import FACES
+from vtour.coverage import FULL, Coverage
+from vtour.equirect import equirect_to_faces, natural_face_size
+from vtour.errors import VtourError
+from vtour.imageio import DEFAULT_MAX_PIXELS, encode_jpeg, probe_image, read_gpano, read_image, to_uint8
+from vtour.output import atomic_dir
+from vtour.tiles import (DEFAULT_TILE_SIZE, MIN_FACE_SIZE, Level, face_pyramid, is_power_of_two,
+                         plan_levels, preview_strip, resize_face, thumbnail, write_face_tiles)
+
+log = logging.getLogger(__name__)
+
+#: Version of the pano.json format written by this module.
+PANO_FORMAT_VERSION = 1
+#: Largest face edge chosen automatically (a 28k x 14k equirect); larger needs ``face_size``.
+MAX_AUTO_FACE_SIZE = 8192
+Mode = Literal["auto", "equirect", "cube", "stitch"]
+
+
+@dataclass(frozen=True)
+class PanoOptions:
+    """Options of :func:`build_pano`; ``DEFAULT_PANO_OPTIONS`` is what the CLI and the tour build use.
+
+    Attributes
+    ----------
+    mode : {"auto", "equirect", "cube", "stitch"}
+        What the inputs are. "auto": one 2:1 image (or any image with coverage or GPano metadata)
+        is an equirect, one 6:1, 1:6, 4:3 or 3:4 image or six images are cube faces, and other
+        counts of images are photos to stitch.
+    tile_size : int
+        Tile edge in px, a power of two >= 64. Default 512.
+    face_size : int or None
+        Largest face edge in px, a power of two; None picks the power of two nearest (in log scale)
+        to the source's natural resolution (an equirect of width W: W / pi).
+    quality : int
+        JPEG quality of tiles, preview and thumbnail, 1..100. Default 85.
+    antialias : bool
+        Filter the polar rows before sampling the u and d faces. Default True.
+    interpolation : {"cubic", "linear"}
+        Resampling kernel of the equirect-to-cube remap. Default "cubic" (sharper, 0.5 dB closer to
+        Hugin's faces than linear on the real test data).
+    coverage : Coverage or None
+        Angular extent of a partial equirect; None reads GPano metadata, else assumes 360 x 180.
+    cube_order : str
+        Face order of six unnamed files or of a strip: letters of "frblud". Default "frblud".
+    max_pixels : int
+        Refuse any input image with more pixels than this (decompression bomb guard).
+    background : (r, g, b)
+        Colour under transparent pixels and outside a partial panorama's coverage.
+    jobs : int or None
+        Threads for encoding tiles; None uses every core.
+    work_megapix, compose_megapix : float
+        Stitching: megapixels per photo for matching and for the final composite.
+    """
+
+    mode: Mode = "auto"
+    tile_size: int = DEFAULT_TILE_SIZE
+    face_size: int | None = None
+    quality: int = 85
+    antialias: bool = True
+    interpolation: Literal["cubic", "linear"] = "cubic"
+    coverage: Coverage | None = None
+    cube_order: str = "frblud"
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    background: tuple[int, int, int] = (0, 0, 0)
+    jobs: int | None = None
+    work_megapix: float = 0.6
+    compose_megapix: float = 2.0
+
+    def __post_init__(self):
+        if self.mode not in ("auto", "equirect", "cube", "stitch"):
+            raise VtourError("pano", "unknown input mode", field="mode", value=self.mode,
+                             fix="use auto, equirect, cube or stitch")
+        if not is_power_of_two(self.tile_size) or self.tile_size < 64:
+            raise VtourError("pano", "tile size must be a power of two of at least 64",
+                             field="tile_size", value=self.tile_size, fix="use 256, 512 or 1024")
+        if self.face_size is not None and (not is_power_of_two(self.face_size)
+                                           or self.face_size < MIN_FACE_SIZE):
+            raise VtourError("pano", f"face size must be a power of two of at least {MIN_FACE_SIZE}",
+                             field="face_size", value=self.face_size,
+                             fix=f"use {2 ** round(math.log2(max(self.face_size, MIN_FACE_SIZE)))}")
+        if not 1 <= self.quality <= 100:
+            raise VtourError("pano", "JPEG quality must be in 1..100", field="quality", value=self.quality)
+        if self.interpolation not in ("cubic", "linear"):
+            raise VtourError("pano", "unknown interpolation", field="interpolation",
+                             value=self.interpolation, fix="use cubic or linear")
+        if sorted(self.cube_order) != sorted("frblud"):
+            raise VtourError("pano", "cube order must name each of f r b l u d once",
+                             field="cube_order", value=self.cube_order)
+        if self.max_pixels <= 0:
+            raise VtourError("pano", "pixel limit must be positive", field="max_pixels", value=self.max_pixels)
+
+
+DEFAULT_PANO_OPTIONS = PanoOptions()
+
+
+@dataclass(frozen=True)
+class PanoResult:
+    """What :func:`build_pano` wrote. ``manifest`` is the content of pano.json."""
+
+    out_dir: Path
+    face_size: int
+    levels: tuple[Level, ...]
+    coverage: Coverage
+    source_kind: str
+    tiles: int
+    bytes: int
+    seconds: float
+    used: tuple[Path, ...] = ()
+    unmatched: tuple[Path, ...] = ()
+    manifest: dict = field(default_factory=dict, repr=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# step: decide what the inputs are
+
+
+_CUBE_ASPECTS = {6.0: "strip", 1 / 6: "strip", 4 / 3: "cross", 3 / 4: "cross"}
+
+
+def detect_mode(paths: Sequence[Path], options: PanoOptions) -> str:
+    """Which reader the inputs need ("equirect", "cube" or "stitch"), from their count and shape."""
+    if options.mode != "auto":
+        return options.mode
+    if len(paths) == 6:
+        sizes = {(i.width, i.height) for i in map(probe_image, paths)}
+        if len(sizes) == 1 and (s := sizes.pop())[0] == s[1]:
+            return "cube"
+        return "stitch"
+    if len(paths) == 1:
+        info = probe_image(paths[0])
+        w, h = info.width, info.height
+        if options.coverage is None and not math.isclose(w / h, 2.0, rel_tol=0.01):
+            if any(math.isclose(w / h, a, rel_tol=0.01) for a in _CUBE_ASPECTS):
+                return "cube"
+        return "equirect"
+    return "stitch"
+
+
+def choose_face_size(natural: float, options: PanoOptions) -> int:
+    """The power of two nearest ``natural`` in log scale, unless the options fix the size."""
+    if options.face_size is not None:
+        return options.face_size
+    n = 2 ** round(math.log2(max(natural, 1)))
+    return int(min(max(n, MIN_FACE_SIZE), MAX_AUTO_FACE_SIZE))
+
+
+def _coverage_of(path: Path, img_shape: tuple[int, int], options: PanoOptions) -> Coverage:
+    if options.coverage is not None:
+        return options.coverage
+    gpano = read_gpano(path)
+    if gpano is not None:
+        return gpano.coverage()
+    h, w = img_shape
+    if not math.isclose(w / h, 2.0, rel_tol=0.01):
+        raise VtourError("pano", f"image is {w}x{h}, not 2:1, and no coverage was given", path=path,
+                         fix="pass --hfov and --vfov (degrees) for a partial panorama, "
+                             "or crop or pad it to 2:1")
+    return FULL
+
+
+# ---------------------------------------------------------------------------------------------
+# step: faces, levels, tiles
+
+
+def _composite(face: np.ndarray, background: tuple[int, int, int]) -> np.ndarray:
+    """(n, n, 3|4) uint8 -> (n, n, 3) uint8 over ``background``; greyscale never reaches here."""
+    if face.shape[2] == 3:
+        return face
+    alpha = face[..., 3:4].astype(np.float32) * np.float32(1 / 255)
+    rgb = face[..., :3].astype(np.float32) * alpha
+    rgb += np.asarray(background, np.float32) * (1 - alpha)
+    return np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+
+
+class _Writer:
+    """Writes one face at a time into the output folder and keeps what the preview needs."""
+
+    def __init__(self, root: Path, levels: tuple[Level, ...], options: PanoOptions, pool):
+        self.root, self.levels, self.options, self.pool = root, levels, options, pool
+        self.small: dict[str, np.ndarray] = {}
+        self.front: np.ndarray | None = None
+        self.bytes = 0
+
+    def add(self, letter: str, face: np.ndarray) -> None:
+        face = _composite(face, self.options.background)
+        pyramid = face_pyramid(face, self.levels)
+        self.bytes += write_face_tiles(self.root, letter, pyramid, self.levels,
+                                       quality=self.options.quality, executor=self.pool)
+        self.small[letter] = pyramid[0]
+        if letter == "f":  # the thumbnail's source: a level at least 256 px wide
+            self.front = next(pyramid[z] for z in range(len(self.levels)) if pyramid[z].shape[0] >= 256
+                              ) if self.levels[-1].size >= 256 else pyramid[len(self.levels) - 1]
+
+
+def _faces_from_equirect(path: Path, options: PanoOptions, writer_for):
+    img = to_uint8(read_image(path, max_pixels=options.max_pixels))
+    cov = _coverage_of(path, img.shape[:2], options)
+    return _remap_all(img, cov, options, writer_for, kind="equirect")
+
+
+def _remap_all(img: np.ndarray, cov: Coverage, options: PanoOptions, writer_for, kind: str):
+    n = choose_face_size(natural_face_size(img.shape[1], cov.hfov), options)
+    writer = writer_for(n)
+    for letter in FACES:
+        face = equirect_to_faces(img, n, cov, faces=(letter,), antialias=options.antialias,
+                                 interpolation=options.interpolation)[letter]
+        writer.add(letter, face)
+    return writer, n, cov, kind
+
+
+def _faces_from_cube(paths: list[Path], options: PanoOptions, writer_for):
+    from vtour.faces import read_cube_faces
+
+    faces = read_cube_faces(paths, max_pixels=options.max_pixels, order=options.cube_order)
+    n = choose_face_size(next(iter(faces.values())).shape[0], options)
+    writer = writer_for(n)
+    for letter in FACES:
+        face = to_uint8(faces.pop(letter))
+        writer.add(letter, face if face.shape[0] == n else resize_face(face, n))
+    return writer, n, FULL, "cube"
+
+
+def _faces_from_photos(paths: list[Path], options: PanoOptions, writer_for):
+    from vtour.stitch import stitch_photos
+
+    result = stitch_photos(paths, max_pixels=options.max_pixels, work_megapix=options.work_megapix,
+                           compose_megapix=options.compose_megapix)
+    writer, n, cov, kind = _remap_all(result.image, result.coverage, options, writer_for, "stitch")
+    writer.stitch = result
+    return writer, n, cov, kind
+
+
+# ---------------------------------------------------------------------------------------------
+# the manifest
+
+
+def peer_blocks(face_size: int, levels: tuple[Level, ...], coverage: Coverage, ext: str = "jpg") -> dict:
+    """The scene's Marzipano ``levels``/``faceSize`` and Pannellum ``multiRes`` blocks (same tiles)."""
+    tile = levels[-1].tile_size if len(levels) > 1 else levels[0].tile_size
+    pannellum: dict = {"multiRes": {"basePath": ".", "path": "/%l/%s/%y/%x", "extension": ext,
+                                    "tileResolution": tile, "maxLevel": len(levels) - 1,
+                                    "cubeResolution": face_size}}
+    if not coverage.wraps:
+        pannellum["minYaw"], pannellum["maxYaw"] = coverage.yaw_range
+    if coverage.vfov < 180:
+        pannellum["minPitch"], pannellum["maxPitch"] = coverage.pitch_range
+    return {"marzipano": {"levels": [lv.to_json() for lv in levels], "faceSize": face_size},
+            "pannellum": pannellum}
+
+
+def pano_manifest(face_size: int, levels: tuple[Level, ...], coverage: Coverage, source: dict) -> dict:
+    return {"format": "vtour-pano", "version": PANO_FORMAT_VERSION, "faceSize": face_size,
+            "tileSize": levels[-1].tile_size, "levels": [lv.to_json() for lv in levels],
+            "tiles": "{z}/{f}/{y}/{x}.jpg", "faces": list(FACES), "preview": "preview.jpg",
+            "previewFaceOrder": "".join(FACES), "thumb": "thumb.jpg",
+            "coverage": coverage.to_json(), "source": source,
+            **peer_blocks(face_size, levels, coverage)}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def build_pano(inputs: Sequence[str | Path], out_dir: str | Path,
+               options: PanoOptions = DEFAULT_PANO_OPTIONS) -> PanoResult:
+    """Build one panorama's tile pyramid, preview, thumbnail and pano.json into ``out_dir``.
+
+    Parameters
+    ----------
+    inputs : list of paths
+        One equirect image; six cube faces (or one strip or cross image); or overlapping photos.
+    out_dir : path
+        Output folder; replaced atomically when complete. An existing non-empty folder without a
+        pano.json is refused.
+    options : PanoOptions
+
+    Raises
+    ------
+    VtourError
+        For unreadable, inconsistent or oversized inputs; nothing is written then.
+    """
+    t0 = time.perf_counter()
+    paths = [Path(p) for p in inputs]
+    if not paths:
+        raise VtourError("pano", "no input images given", fix="pass an equirect, six faces or photos")
+    for p in paths:
+        if not p.is_file():
+            raise VtourError("pano", "input file not found", path=p, fix="check the path")
+    mode = detect_mode(paths, options)
+    log.info("pano: %d input(s) as %s", len(paths), mode)
+    with atomic_dir(out_dir, marker="pano.json", step="pano") as tmp, \
+            ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2) as pool:
+        def writer_for(n: int) -> _Writer:
+            levels = plan_levels(n, options.tile_size)
+            log.info("pano: faces %d px, %d levels, tiles %d px", n, len(levels), options.tile_size)
+            return _Writer(tmp, levels, options, pool)
+
+        if mode == "equirect":
+            if len(paths) != 1:
+                raise VtourError("pano", f"an equirect is one image, got {len(paths)}",
+                                 field="mode", value=mode, fix="pass one image, or --mode stitch")
+            writer, n, cov, kind = _faces_from_equirect(paths[0], options, writer_for)
+        elif mode == "cube":
+            writer, n, cov, kind = _faces_from_cube(paths, options, writer_for)
+        else:
+            writer, n, cov, kind = _faces_from_photos(paths, options, writer_for)
+        levels = writer.levels
+        (tmp / "preview.jpg").write_bytes(encode_jpeg(preview_strip(writer.small), options.quality))
+        (tmp / "thumb.jpg").write_bytes(encode_jpeg(thumbnail(writer.front), options.quality))
+        stitch = getattr(writer, "stitch", None)
+        source = {"kind": kind, "files": [p.name for p in paths]}
+        if stitch is not None:
+            source["used"] = [Path(p).name for p in stitch.used]
+            source["unmatched"] = [Path(p).name for p in stitch.unmatched]
+            (tmp / "stitched.jpg").write_bytes(encode_jpeg(to_uint8(stitch.image), 90))
+        manifest = pano_manifest(n, levels, cov, source)
+        (tmp / "pano.json").write_text(json.dumps(manifest, indent=1))
+    tiles = sum(6 * lv.tiles_per_side ** 2 for lv in levels)
+    return PanoResult(out_dir=Path(out_dir), face_size=n, levels=levels, coverage=cov, source_kind=kind,
+                      tiles=tiles, bytes=writer.bytes, seconds=time.perf_counter() - t0,
+                      used=tuple(Path(p) for p in getattr(stitch, "used", ())),
+                      unmatched=tuple(Path(p) for p in getattr(stitch, "unmatched", ())),
+                      manifest=manifest)
+
+
+def read_manifest(out_dir: str | Path) -> dict:
+    """pano.json of a built panorama, with a clear error when it is missing or unreadable."""
+    path = Path(out_dir) / "pano.json"
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise VtourError("pano", "no pano.json: not a built panorama", path=path,
+                         fix="run vtour pano first") from None
+    except json.JSONDecodeError as exc:
+        raise VtourError("pano", f"pano.json is not valid JSON ({exc})", path=path,
+                         fix="rebuild the panorama") from None
+
+
+__all__ = ["PanoOptions", "PanoResult", "DEFAULT_PANO_OPTIONS", "build_pano", "read_manifest",
+           "peer_blocks", "detect_mode", "choose_face_size"]
