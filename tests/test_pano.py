@@ -1,0 +1,195 @@
+"""build_pano and vtour pano: inputs to a complete, peer-compatible tile set, or nothing at all."""
+
+import json
+import math
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from vtour.cli import main
+from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER
+from vtour.coverage import Coverage
+from vtour.errors import VtourError
+from vtour.pano import PanoOptions, build_pano, choose_face_size
+from vtour.tiles import plan_levels
+
+
+def write_rgb(path: Path, rgb: np.ndarray, *params) -> Path:
+    ok, buf = cv2.imencode(path.suffix, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), list(params))
+    assert ok
+    path.write_bytes(buf.tobytes())
+    return path
+
+
+def gradient_equirect(h=512, w=1024) -> np.ndarray:
+    """A smooth, asymmetric test panorama: red follows longitude, green latitude."""
+    y, x = np.mgrid[0:h, 0:w]
+    r = 128 + 100 * np.sin(2 * np.pi * x / w)
+    g = 128 + 100 * np.cos(np.pi * y / h)
+    return np.stack([r, g, np.full_like(r, 60)], -1).astype(np.uint8)
+
+
+def decode(path: Path) -> np.ndarray:
+    return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+
+
+def leftovers(parent: Path) -> list[str]:
+    return [p.name for p in parent.iterdir() if p.name.startswith(".")]
+
+
+def test_equirect_builds_every_tile_of_every_level(tmp_path):
+    src = write_rgb(tmp_path / "pano.jpg", gradient_equirect())
+    r = build_pano([src], tmp_path / "out", PanoOptions(tile_size=128))
+    assert r.face_size == 256 and r.source_kind == "equirect"  # 1024 / pi = 326 -> 256
+    man = json.loads((tmp_path / "out" / "pano.json").read_text())
+    for z, level in enumerate(man["levels"]):
+        n = level["size"] // level["tileSize"]
+        for f in FACES:
+            files = sorted((tmp_path / "out" / str(z) / f).rglob("*.jpg"))
+            assert len(files) == n * n
+            for x in range(n):
+                tile = decode(tmp_path / "out" / f"{z}/{f}/{n - 1}/{x}.jpg")
+                assert tile.shape == (level["tileSize"], level["tileSize"], 3)
+    assert decode(tmp_path / "out" / "preview.jpg").shape == (6 * 64, 64, 3)
+    assert man["pannellum"]["multiRes"]["maxLevel"] == len(man["levels"]) - 1
+    assert man["marzipano"]["levels"] == man["levels"]
+
+
+def test_default_face_size_is_the_power_of_two_nearest_the_source_resolution():
+    assert choose_face_size(4096 / math.pi, PanoOptions()) == 1024
+    assert choose_face_size(8192 / math.pi, PanoOptions()) == 2048
+    assert choose_face_size(1584, PanoOptions()) == 2048
+    assert choose_face_size(1584, PanoOptions(face_size=512)) == 512
+
+
+def test_tiles_reassemble_into_the_face_seen_in_the_source(tmp_path):
+    img = gradient_equirect(1024, 2048)
+    src = write_rgb(tmp_path / "pano.png", img)
+    build_pano([src], tmp_path / "out", PanoOptions(tile_size=256, face_size=512, quality=95))
+    # the front face's centre looks at yaw 0, pitch 0: the centre of the equirect
+    tiles = [[decode(tmp_path / "out" / f"2/f/{y}/{x}.jpg") for x in range(2)] for y in range(2)]
+    face = np.concatenate([np.concatenate(row, axis=1) for row in tiles], axis=0)
+    assert face.shape == (512, 512, 3)
+    centre = face[250:262, 250:262].mean(axis=(0, 1))
+    np.testing.assert_allclose(centre, img[508:516, 1020:1028].mean(axis=(0, 1)), atol=3)
+    # the right face's centre looks at yaw 90: three quarters across the equirect
+    right = decode(tmp_path / "out" / "2/r/0/1.jpg")
+    np.testing.assert_allclose(right[250:256, 0:6].mean(axis=(0, 1)),
+                               img[505:512, 1532:1540].mean(axis=(0, 1)), atol=4)
+
+
+def test_a_failed_build_leaves_nothing_behind_and_keeps_the_previous_output(tmp_path):
+    good = write_rgb(tmp_path / "good.jpg", gradient_equirect())
+    out = tmp_path / "out"
+    build_pano([good], out)
+    before = (out / "pano.json").read_bytes()
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(good.read_bytes()[: good.stat().st_size // 2])  # truncated
+    with pytest.raises(VtourError, match="bad.jpg"):
+        build_pano([bad], out)
+    assert (out / "pano.json").read_bytes() == before
+    assert leftovers(tmp_path) == []
+
+
+def test_output_over_a_folder_that_is_not_a_vtour_output_is_refused(tmp_path):
+    src = write_rgb(tmp_path / "p.jpg", gradient_equirect())
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.docx").write_text("years of work")
+    with pytest.raises(VtourError, match="not an earlier vtour output"):
+        build_pano([src], precious)
+    assert (precious / "thesis.docx").read_text() == "years of work"
+
+
+def test_image_that_is_not_2_to_1_without_coverage_is_refused_with_the_fix(tmp_path):
+    src = write_rgb(tmp_path / "wide.jpg", np.zeros((300, 800, 3), np.uint8))
+    with pytest.raises(VtourError, match=r"wide.jpg: image is 800x300, not 2:1.*--hfov"):
+        build_pano([src], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_partial_panorama_with_coverage_limits_the_peer_views(tmp_path):
+    src = write_rgb(tmp_path / "wide.jpg", np.full((300, 800, 3), 200, np.uint8))
+    cov = Coverage(hfov=240, vfov=90, yaw=0, pitch=0)
+    r = build_pano([src], tmp_path / "out", PanoOptions(coverage=cov))
+    man = r.manifest
+    assert man["coverage"] == {"hfov": 240.0, "vfov": 90.0, "yaw": 0.0, "pitch": 0.0}
+    assert (man["pannellum"]["minYaw"], man["pannellum"]["maxYaw"]) == (-120, 120)
+    assert (man["pannellum"]["minPitch"], man["pannellum"]["maxPitch"]) == (-45, 45)
+    top = r.levels[-1]
+    front = decode(tmp_path / "out" / f"{len(r.levels) - 1}/f/0/0.jpg")
+    back = decode(tmp_path / "out" / f"{len(r.levels) - 1}/b/0/0.jpg")
+    assert front[-20:].mean() > 150 and back.mean() < 10, top
+
+
+def test_rgba_is_composited_over_the_background(tmp_path):
+    img = np.zeros((256, 512, 4), np.uint8)
+    img[..., 1] = 255  # green, fully transparent everywhere
+    src = tmp_path / "a.png"
+    cv2.imwrite(str(src), cv2.cvtColor(img, cv2.COLOR_RGBA2BGRA))
+    build_pano([src], tmp_path / "out", PanoOptions(background=(0, 0, 255)))
+    tile = decode(tmp_path / "out" / "1/f/0/0.jpg")
+    assert tile[..., 2].mean() > 240 and tile[..., 1].mean() < 15
+
+
+def test_sixteen_bit_png_builds(tmp_path):
+    img16 = (gradient_equirect().astype(np.uint16) * 257)
+    src = tmp_path / "deep.png"
+    cv2.imwrite(str(src), cv2.cvtColor(img16, cv2.COLOR_RGB2BGR))
+    r = build_pano([src], tmp_path / "out")
+    assert decode(tmp_path / "out" / "1/f/0/0.jpg").mean() > 20 and r.face_size == 256
+
+
+def test_bad_options_name_the_field_and_value():
+    with pytest.raises(VtourError, match=r"tile_size=500"):
+        PanoOptions(tile_size=500)
+    with pytest.raises(VtourError, match=r"face_size=1000.*use 1024"):
+        PanoOptions(face_size=1000)
+
+
+def test_cli_prints_the_error_without_a_traceback_and_exits_non_zero(tmp_path, capsys):
+    missing = tmp_path / "nope.jpg"
+    assert main(["pano", str(missing), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.jpg" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------------------------------------
+# real captures
+
+
+@pytest.mark.shared_data
+def test_real_equirect_builds_through_the_cli(data_file, tmp_path, capsys):
+    src = data_file("equirect/examplepano.jpg")
+    assert main(["pano", str(src), "-o", str(tmp_path / "jordan")]) == 0
+    man = json.loads((tmp_path / "jordan" / "pano.json").read_text())
+    assert man["faceSize"] == 1024 and len(man["levels"]) == 3
+    assert "1024 px" in capsys.readouterr().out
+
+
+@pytest.mark.shared_data
+def test_hugin_cube_faces_build_and_match_the_equirect_build(data_file, tmp_path):
+    faces = [data_file(f"cubemap/pannellum_jordan_pond/examplepanocube{i}.jpg") for i in range(6)]
+    r = build_pano(faces, tmp_path / "cube", PanoOptions(face_size=1024))
+    assert r.source_kind == "cube" and r.face_size == 1024
+    build_pano([data_file("equirect/examplepano.jpg")], tmp_path / "eq", PanoOptions(face_size=1024))
+    for f in ("f", "r", "d"):
+        a = decode(tmp_path / "cube" / f"2/{f}/0/0.jpg").astype(float)
+        b = decode(tmp_path / "eq" / f"2/{f}/0/0.jpg").astype(float)
+        assert 10 * np.log10(255 ** 2 / np.mean((a - b) ** 2)) > 24, f
+
+
+@pytest.mark.shared_data
+def test_threejs_cube_faces_by_name_build(data_file, tmp_path):
+    faces = [data_file(f"cubemap/SwedishRoyalCastle/{n}.jpg") for n in ("px", "nx", "py", "ny", "pz", "nz")]
+    r = build_pano(faces, tmp_path / "castle")
+    assert r.face_size == 512 and [lv.size for lv in r.levels] == [256, 512]
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name", ["fireplace.png", "large_corridor.png", "py360convert/example_input.png"])
+def test_real_rgba_pngs_build(data_file, tmp_path, name):
+    r = build_pano([data_file(f"equirect/{name}")], tmp_path / "out")
+    assert r.levels == plan_levels(r.face_size, 512)
