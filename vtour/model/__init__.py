@@ -1,0 +1,13 @@
+"""Photogrammetry scans to faithful, compact glTF levels of detail, with a deviation report.
+
+``build_model(source, out_dir, options)`` is the whole step; the modules are its parts:
+io (read) -> clean -> lod (chain, via simplify) -> texture, glb, deviation -> report.
+"""
+
+from vtour.model.build import DEFAULT_MODEL_OPTIONS, ModelOptions, ModelResult, build_model
+from vtour.model.io import read_mesh
+from vtour.model.lod import DEFAULT_LEVELS, Level
+from vtour.model.mesh import Material, Mesh
+
+__all__ = ["DEFAULT_LEVELS", "DEFAULT_MODEL_OPTIONS", "Level", "Material", "Mesh", "ModelOptions",
+           "ModelResult", "build_model", "read_mesh"]

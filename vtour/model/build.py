@@ -1,0 +1,180 @@
+"""``build_model``: one scan file -> ``lod<k>.glb`` (coarse to fine) and ``report.json``.
+
+The build reads like its table of contents: read -> clean -> chain of levels -> per level: textures,
+quantized .glb, deviation -> report. The output folder is written atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from vtour.errors import VtourError
+from vtour.model.clean import CleanOptions, clean_mesh
+from vtour.model.deviation import SAMPLES, Surface, measure_deviation
+from vtour.model.glb import Texture, encode_glb, quantize_positions
+from vtour.model.io import read_mesh
+from vtour.model.lod import DEFAULT_LEVELS, Level, build_chain, check_levels
+from vtour.model.mesh import Mesh
+from vtour.model.report import FORMAT, VERSION, dumps, mesh_summary
+from vtour.model.texture import QUALITY, encode_texture, resize_texture
+from vtour.output import atomic_dir
+
+log = logging.getLogger(__name__)
+UNITS = ("m", "cm", "mm", "unknown")
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """Options of :func:`build_model`; the CLI's defaults are these.
+
+    lods : tuple of Level, coarse to fine, default DEFAULT_LEVELS (20k/512, 150k/2k, 500k/4k)
+    texture_format : "jpeg" | "webp", default "jpeg"
+    texture_quality : int 1..100, default 90
+    uncompressed : bool, default False. Also write ``lod<k>.uncompressed.glb`` (quantized, no
+        EXT_meshopt_compression) for tools without a meshopt decoder.
+    position_bits : int 8..16, default 14 (gltfpack's default; 1/16383 of the largest box side)
+    units : str or None. Overrides the units the format implies ("m", "cm", "mm", "unknown").
+    title, licence : str. Written to each .glb's asset metadata and to report.json.
+    drop_fragments : float, default 0.0 (keep all). Drop pieces below this fraction of triangles.
+    color_weight : float, default 1.0. Weight of vertex colours in the simplifier's metric.
+    deviation_samples : int, default 200,000 area-uniform samples per direction.
+    """
+
+    lods: tuple[Level, ...] = DEFAULT_LEVELS
+    texture_format: str = "jpeg"
+    texture_quality: int = QUALITY
+    uncompressed: bool = False
+    position_bits: int = 14
+    units: str | None = None
+    title: str = ""
+    licence: str = ""
+    drop_fragments: float = 0.0
+    color_weight: float = 1.0
+    deviation_samples: int = SAMPLES
+
+    def __post_init__(self):
+        check_levels(tuple(self.lods))
+        if self.texture_format not in ("jpeg", "webp"):
+            raise VtourError("model", "texture format must be jpeg or webp",
+                             field="texture_format", value=self.texture_format)
+        if self.units is not None and self.units not in UNITS:
+            raise VtourError("model", f"units must be one of {', '.join(UNITS)}", field="units",
+                             value=self.units)
+        if not 8 <= self.position_bits <= 16:
+            raise VtourError("model", "position_bits must be 8..16", field="position_bits",
+                             value=self.position_bits)
+        if not 0.0 <= self.drop_fragments < 1.0:
+            raise VtourError("model", "drop_fragments must be in [0, 1)", field="drop_fragments",
+                             value=self.drop_fragments)
+
+    def replace(self, **changes) -> "ModelOptions":
+        return replace(self, **changes)
+
+
+DEFAULT_MODEL_OPTIONS = ModelOptions()
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """What :func:`build_model` wrote: the folder, the level files coarse to fine, the report."""
+
+    out_dir: Path
+    files: tuple[Path, ...]
+    report: dict = field(repr=False)
+
+
+def level_textures(mesh: Mesh, level: Level, fmt: str, quality: int,
+                   cache: dict) -> list[Texture | None]:
+    """Each material's texture shrunk to the level's size and encoded (cached by size)."""
+    out = []
+    for k, material in enumerate(mesh.materials):
+        if material.texture is None or mesh.uv is None:
+            out.append(None)
+            continue
+        key = (k, min(level.texture_size, max(material.texture.shape[:2])))
+        if key not in cache:
+            image = resize_texture(material.texture, level.texture_size)
+            data, used = encode_texture(image, fmt, quality)
+            cache[key] = Texture(data, used, image.shape[1], image.shape[0])
+        out.append(cache[key])
+    return out
+
+
+def dequantized(mesh: Mesh, bits: int) -> Mesh:
+    """The mesh with the positions a viewer will decode from the .glb (for honest deviation)."""
+    q, origin, step = quantize_positions(mesh.positions, bits)
+    return mesh.replace(positions=origin + step * q.astype(np.float64))
+
+
+def build_model(source: str | Path, out_dir: str | Path,
+                options: ModelOptions = DEFAULT_MODEL_OPTIONS) -> ModelResult:
+    """Turn one scan into a chain of .glb levels of detail and a deviation report.
+
+    Parameters
+    ----------
+    source : path to an OBJ, PLY, STL, glTF or GLB scan
+    out_dir : folder for ``lod<k>.glb`` (k = 0 coarsest) and ``report.json``; replaced atomically
+    options : ModelOptions
+
+    Raises
+    ------
+    VtourError
+        Unreadable, empty or invalid input, or invalid options; nothing is written then.
+    """
+    start = time.perf_counter()
+    source = Path(source)
+    scan = read_mesh(source, units=options.units)
+    cleaned, cleaning = clean_mesh(scan, CleanOptions(drop_fragments=options.drop_fragments))
+    log.info("model: cleaned: %s", cleaning)
+    # simplify in the chain, but measure against the scan as read (before fragment removal)
+    chain = build_chain(cleaned, tuple(options.lods), color_weight=options.color_weight)
+    scan_surface = Surface(scan.positions, scan.faces)
+    metadata = {"title": options.title or source.stem, "source": source.name,
+                "units": cleaned.units, "licence": options.licence}
+    cache: dict = {}
+    lods, files = [], []
+    with atomic_dir(out_dir, marker="report.json", step="model") as tmp:
+        for k, (level, (mesh, simplified)) in enumerate(zip(options.lods, chain)):
+            textures = level_textures(mesh, level, options.texture_format,
+                                      options.texture_quality, cache)
+            deviation = measure_deviation(scan, dequantized(mesh, options.position_bits),
+                                          scan_surface=scan_surface,
+                                          samples=options.deviation_samples, seed=k)
+            name = f"lod{k}.glb"
+            data = encode_glb(mesh, textures, compress=True, position_bits=options.position_bits,
+                              deviation=deviation.per_vertex, metadata=metadata)
+            (tmp / name).write_bytes(data)
+            files.append(Path(out_dir) / name)
+            entry = {"level": k, "file": name, "bytes": len(data),
+                     "triangles": mesh.triangle_count, "vertices": mesh.vertex_count,
+                     "budget": {"triangles": level.triangles, "texture_size": level.texture_size},
+                     "texture_sizes": [[t.width, t.height] if t else None for t in textures],
+                     "texture_format": next((t.fmt for t in textures if t), None),
+                     "simplifier": simplified.method,
+                     "deviation": deviation.as_dict(),
+                     "per_vertex_deviation": {"attribute": "_DEVIATION",
+                                              "max": float(deviation.per_vertex.max())}}
+            if options.uncompressed:
+                plain = encode_glb(mesh, textures, compress=False,
+                                   position_bits=options.position_bits,
+                                   deviation=deviation.per_vertex, metadata=metadata)
+                entry["uncompressed_file"] = f"lod{k}.uncompressed.glb"
+                entry["uncompressed_bytes"] = len(plain)
+                (tmp / entry["uncompressed_file"]).write_bytes(plain)
+            lods.append(entry)
+            log.info("model: lod%d: %d triangles, %d bytes, Hausdorff %.3g%% of the diagonal",
+                     k, mesh.triangle_count, len(data), 100 * deviation.as_dict()["hausdorff_fraction"])
+        report = {"format": FORMAT, "version": VERSION, "source": str(source),
+                  "title": metadata["title"], "units": cleaned.units, "licence": options.licence,
+                  "input": mesh_summary(scan), "clean": cleaning.as_dict(), "lods": lods,
+                  "options": options, "seconds": time.perf_counter() - start}
+        text = dumps(report)
+        (tmp / "report.json").write_text(text)
+    scan_surface.dispose()
+    import json
+    return ModelResult(Path(out_dir), tuple(files), json.loads(text))

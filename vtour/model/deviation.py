@@ -1,0 +1,128 @@
+"""How far a level of detail deviates from the scan: two-sided Hausdorff, mean and RMS distance,
+and a per-vertex deviation for a heat map.
+
+Distances are exact point-to-triangle distances (libigl's AABB tree), not point-to-sample
+distances, so a coarse mesh is not charged for the spacing of the samples. Both directions are
+measured, as Metro (Cignoni et al. 1998) does:
+
+* forward, scan -> level: every scan vertex (a random subset above ``max_points``) and ``samples``
+  area-uniform points on the scan;
+* backward, level -> scan: ``samples`` area-uniform points on the level.
+
+Hausdorff is the largest distance seen in either direction; mean and RMS average the area-uniform
+samples of both directions (so they are surface integrals, not vertex averages). All values are in
+model units; ``as_dict`` adds each as a fraction of the scan's bounding-box diagonal.
+
+Per-vertex deviation: each forward point is charged to the level vertex nearest its closest point,
+and a level vertex keeps the largest distance charged to it: the worst deviation of the scan region
+that vertex stands for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vtour.errors import VtourError
+from vtour.model.clean import face_areas
+from vtour.model.mesh import Mesh
+
+#: Default area-uniform samples per direction: the mean's standard error is below 0.3 %.
+SAMPLES = 200_000
+#: Scan vertices queried at most (a seeded random subset above it).
+MAX_POINTS = 1_000_000
+
+
+class Surface:
+    """A triangle surface that answers exact closest-point queries.
+
+    Parameters
+    ----------
+    positions : (n, 3) float64
+    faces : (m, 3) int
+    """
+
+    def __init__(self, positions: np.ndarray, faces: np.ndarray):
+        try:
+            import igl
+        except ImportError as exc:
+            raise VtourError("model", "deviation needs libigl", fix="pip install libigl") from exc
+        self.positions = np.ascontiguousarray(positions, np.float64)
+        self.faces = np.ascontiguousarray(faces, np.int64)
+        self._tree = igl.AABB()
+        self._tree.init(self.positions, self.faces)
+
+    def closest(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For (k, 3) points: distance (k,), closest face (k,) and closest point (k, 3)."""
+        sq, face, point = self._tree.squared_distance(
+            self.positions, self.faces, np.ascontiguousarray(points, np.float64))
+        return np.sqrt(np.maximum(sq, 0.0)), np.asarray(face).reshape(-1), point
+
+    def dispose(self) -> None:
+        self._tree = None
+
+
+def sample_surface(positions: np.ndarray, faces: np.ndarray, count: int,
+                   rng: np.random.Generator) -> np.ndarray:
+    """(count, 3) points uniformly distributed over the area of the triangles."""
+    area = face_areas(positions, faces)
+    cdf = np.cumsum(area)
+    face = np.minimum(np.searchsorted(cdf, rng.random(count) * cdf[-1], side="right"),
+                      len(faces) - 1)
+    r1, r2 = np.sqrt(rng.random(count)), rng.random(count)
+    a, b, c = (positions[faces[face, i]] for i in range(3))
+    return ((1 - r1)[:, None] * a + (r1 * (1 - r2))[:, None] * b + (r1 * r2)[:, None] * c)
+
+
+@dataclass(frozen=True, eq=False)
+class Deviation:
+    """Distances between a scan and a level, model units.
+
+    per_vertex : (n_level,) float32, the heat map (see module docstring).
+    """
+
+    hausdorff: float
+    mean: float
+    rms: float
+    forward_max: float
+    backward_max: float
+    diagonal: float
+    per_vertex: np.ndarray
+
+    def as_dict(self) -> dict:
+        d = max(self.diagonal, 1e-300)
+        out = {k: getattr(self, k) for k in ("hausdorff", "mean", "rms", "forward_max",
+                                             "backward_max")}
+        out.update({f"{k}_fraction": v / d for k, v in list(out.items())})
+        out["diagonal"] = self.diagonal
+        return {k: float(v) for k, v in out.items()}
+
+
+def measure_deviation(scan: Mesh, level: Mesh, *, scan_surface: Surface | None = None,
+                      samples: int = SAMPLES, max_points: int = MAX_POINTS,
+                      seed: int = 0) -> Deviation:
+    """Measure ``level`` against ``scan`` (pass ``scan_surface`` to reuse its tree across levels)."""
+    rng = np.random.default_rng(seed)
+    scan_surface = scan_surface or Surface(scan.positions, scan.faces)
+    level_surface = Surface(level.positions, level.faces)
+    vertices = scan.positions[np.unique(scan.faces)]  # unreferenced vertices are not surface
+    if len(vertices) > max_points:
+        vertices = vertices[rng.choice(len(vertices), max_points, replace=False)]
+    on_scan = sample_surface(scan.positions, scan.faces, samples, rng)
+    fwd, face, closest = level_surface.closest(np.concatenate([vertices, on_scan]))
+    back, _, _ = scan_surface.closest(sample_surface(level.positions, level.faces, samples, rng))
+    level_surface.dispose()
+
+    corners = level.faces[face]                                   # (k, 3) vertex ids
+    gap = np.linalg.norm(level.positions[corners] - closest[:, None, :], axis=2)
+    nearest = corners[np.arange(len(corners)), np.argmin(gap, axis=1)]
+    per_vertex = np.zeros(level.vertex_count, np.float64)
+    np.maximum.at(per_vertex, nearest, fwd)
+
+    fwd_samples = fwd[len(vertices):]
+    both = np.concatenate([fwd_samples, back])
+    return Deviation(hausdorff=float(max(fwd.max(), back.max())),
+                     mean=float(both.mean()), rms=float(np.sqrt(np.mean(both ** 2))),
+                     forward_max=float(fwd.max()), backward_max=float(back.max()),
+                     diagonal=scan.diagonal, per_vertex=per_vertex.astype(np.float32))

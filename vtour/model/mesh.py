@@ -1,0 +1,125 @@
+"""The plain mesh every model step takes and returns.
+
+Conventions, written once here and pinned by tests/test_model_io.py:
+
+* Positions are the scan's own coordinates, in its own units (``Mesh.units``), never rescaled or
+  recentred: a scan keeps its scale and origin. glTF's right-handed +Y-up frame is assumed only for
+  glTF input; other formats keep their axes.
+* Faces are triangles, counter-clockwise seen from outside, indexing rows of ``positions``.
+* A vertex is a unique (position, uv, colour, normal, material) record, so a UV seam or a material
+  boundary is two vertices at one position; that is how glTF stores it and what the simplifier needs
+  to keep seams intact.
+* UVs follow glTF: origin at the image's top-left, v down. They may lie outside [0, 1] (tiling).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class Material:
+    """A PBR metallic-roughness material, as glTF stores it.
+
+    Parameters
+    ----------
+    name : str
+    base_color : (4,) float
+        Linear RGBA factor in [0, 1], multiplied with the texture and vertex colours.
+    texture : (h, w, 3 or 4) uint8 array, optional
+        Base-colour image, sRGB, row 0 at the top.
+    metallic, roughness : float in [0, 1]
+        Scans are dielectric and matte by default.
+    """
+
+    name: str = "default"
+    base_color: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)
+    texture: np.ndarray | None = None
+    metallic: float = 0.0
+    roughness: float = 1.0
+
+    @property
+    def texture_size(self) -> tuple[int, int] | None:
+        """(width, height) of the texture in pixels, or None."""
+        return None if self.texture is None else (self.texture.shape[1], self.texture.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class Mesh:
+    """A triangle mesh as numpy arrays.
+
+    Parameters
+    ----------
+    positions : (n, 3) float64
+    faces : (m, 3) int64, values in [0, n)
+    uv : (n, 2) float64, optional
+    colors : (n, 4) float32 in [0, 1], optional (linear RGBA vertex colours)
+    normals : (n, 3) float32, unit length, optional
+    face_material : (m,) int32, index into ``materials``
+    materials : tuple of Material, at least one
+    units : str
+        ``"m"``, ``"cm"``, ``"mm"``... or ``"unknown"``; never guessed.
+    source : str
+        The file it was read from, for reports.
+    """
+
+    positions: np.ndarray
+    faces: np.ndarray
+    uv: np.ndarray | None = None
+    colors: np.ndarray | None = None
+    normals: np.ndarray | None = None
+    face_material: np.ndarray | None = None
+    materials: tuple[Material, ...] = field(default_factory=lambda: (Material(),))
+    units: str = "unknown"
+    source: str = ""
+
+    def __post_init__(self):
+        if self.face_material is None:
+            object.__setattr__(self, "face_material", np.zeros(len(self.faces), np.int32))
+
+    @property
+    def vertex_count(self) -> int:
+        return len(self.positions)
+
+    @property
+    def triangle_count(self) -> int:
+        return len(self.faces)
+
+    @property
+    def bounds(self) -> np.ndarray:
+        """(2, 3) float64: min and max corner of the referenced vertices."""
+        used = self.positions[np.unique(self.faces)] if len(self.faces) else self.positions
+        return np.stack([used.min(axis=0), used.max(axis=0)])
+
+    @property
+    def diagonal(self) -> float:
+        """Length of the bounding-box diagonal, in model units."""
+        lo, hi = self.bounds
+        return float(np.linalg.norm(hi - lo))
+
+    @property
+    def textured(self) -> bool:
+        return self.uv is not None and any(m.texture is not None for m in self.materials)
+
+    def replace(self, **changes) -> "Mesh":
+        return replace(self, **changes)
+
+    def with_vertices(self, keep: np.ndarray, faces: np.ndarray,
+                      face_material: np.ndarray | None = None) -> "Mesh":
+        """A mesh on the vertex subset ``keep`` (indices into this one), ``faces`` in old indices."""
+        remap = np.full(len(self.positions), -1, np.int64)
+        remap[keep] = np.arange(len(keep))
+        pick = (lambda a: None if a is None else a[keep])
+        return replace(self, positions=self.positions[keep], faces=remap[faces],
+                       uv=pick(self.uv), colors=pick(self.colors), normals=pick(self.normals),
+                       face_material=(self.face_material if face_material is None
+                                      else face_material).astype(np.int32))
+
+    def vertex_material(self) -> np.ndarray:
+        """(n,) int32: the material of each vertex (its faces' material; 0 when unreferenced)."""
+        out = np.zeros(len(self.positions), np.int32)
+        out[self.faces.reshape(-1)] = np.repeat(self.face_material, 3)
+        return out
+
