@@ -17,7 +17,7 @@ from vtour import __version__
 from vtour.errors import VtourError, VtourWarning
 
 #: Subcommand modules, in the order ``vtour --help`` lists them.
-COMMANDS: tuple[str, ...] = ("pano",)
+COMMANDS: tuple[str, ...] = ("pano", "model")
 
 
 def build_parser() -> argparse.ArgumentParser:
