@@ -1,0 +1,514 @@
+"""Reading and writing raster images: decoded pixels as numpy arrays, every failure a VtourError.
+
+Pixels are ``(H, W, C)`` arrays, ``C`` 3 (RGB) or 4 (RGBA), dtype ``uint8`` or ``uint16`` (16-bit PNG
+and TIFF keep their 16 bits), row 0 at the top. Greyscale is expanded to RGB.
+
+Decoders, and why
+    JPEG and PNG: ``cv2.imread``, which decodes straight into the one array we return (RGB order is
+    restored in place), so the peak memory is the decoded size; Pillow needs about 2.3x (its
+    4-byte-per-pixel store plus the copy numpy makes) and cannot keep 16-bit RGB. cv2 silently
+    fills a truncated JPEG with grey, so we check that the entropy-coded data reaches an EOI
+    marker; libpng already fails on a truncated PNG.
+    TIFF: ``tifffile``, which reads 8/16-bit RGB, grey, alpha, planar and tiled files in RGB order
+    and raises on a truncated strip. Compressions it needs the optional ``imagecodecs`` package
+    for (LZW, the most common, and JPEG) fall back to OpenCV's libtiff.
+    Anything else Pillow knows (WebP, BMP...) goes through Pillow.
+    Headers are read lazily first (Pillow's ``Image.open``, tifffile's page tags) so an image
+    with more pixels than ``max_pixels`` is refused before a byte of it is decoded.
+
+EXIF orientation
+    Applied for JPEG (the tag is read from the header; the rotation is one ``cv2.rotate``). Phone
+    photos held upright are stored on their side with the tag set; feeding them to the stitcher
+    unrotated gives it cameras rolled by 90 degrees, which breaks wave correction, and every
+    browser shows them rotated, which is what the user expects to see.
+"""
+
+from __future__ import annotations
+
+import math
+import mmap
+import re
+import threading
+import warnings
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from vtour.conventions import wrap_yaw
+from vtour.coverage import Coverage
+from vtour.errors import VtourError
+from vtour.output import write_bytes_atomic
+
+#: Largest image (width x height) read without the caller raising the limit: a decompression-bomb
+#: guard. 1 << 30 is also OpenCV's own default (``OPENCV_IO_MAX_IMAGE_PIXELS``).
+DEFAULT_MAX_PIXELS: int = 1 << 30
+#: How much of a file :func:`read_gpano` may read looking for XMP.
+GPANO_READ_LIMIT: int = 4 << 20
+
+_CV2_MAX_PIXELS = 1 << 30
+_PIL_LOCK = threading.Lock()   # Pillow's bomb limit is a module global; we swap it under this lock
+_FIX_REEXPORT = "export or copy the file again"
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What an image header says, read without decoding pixels.
+
+    ``width`` and ``height`` are those of the image :func:`read_image` returns (after EXIF
+    orientation), ``orientation`` the EXIF tag as stored.
+    """
+
+    format: str          # "JPEG", "PNG", "TIFF", or Pillow's name for anything else
+    width: int
+    height: int
+    orientation: int = 1  # EXIF orientation tag, 1..8; 1 = as stored
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+
+def _error(step, path, message, fix=None, field=None, value=None) -> VtourError:
+    return VtourError(step, message, path=path, fix=fix, field=field, value=value)
+
+
+def _sniff(path: Path) -> str | None:
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if head == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "TIFF"
+    return None
+
+
+def _pil_open(path: Path, max_pixels: int, step: str):
+    """Pillow's lazy open with its bomb limit set to ours, its bomb error turned into ours."""
+    from PIL import Image, UnidentifiedImageError
+
+    with _PIL_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        old, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, max_pixels
+        try:
+            return Image.open(path)
+        except Image.DecompressionBombError as e:
+            raise _too_many(step, path, None, max_pixels, str(e)) from None
+        except UnidentifiedImageError:
+            raise _error(step, path, "not an image file (no JPEG, PNG, TIFF or other known header)",
+                         "give a JPEG, PNG or TIFF image") from None
+        except (OSError, ValueError, SyntaxError) as e:
+            raise _error(step, path, f"cannot read the image header ({e})", _FIX_REEXPORT) from None
+        finally:
+            Image.MAX_IMAGE_PIXELS = old
+
+
+def _too_many(step, path, info: ImageInfo | None, max_pixels: int, detail: str = "") -> VtourError:
+    size = f"{info.width}x{info.height} = {info.pixels:,} pixels" if info else detail
+    return _error(step, path, f"image has too many pixels ({size}); the limit is {max_pixels:,}",
+                  "raise it with --max-pixels if you trust the file")
+
+
+def probe_image(path, *, step: str = "pano") -> ImageInfo:
+    """Format, size and EXIF orientation of an image, from its header only.
+
+    Raises VtourError when the file is missing, a folder, or not an image.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise _error(step, path, "file not found", "check the path")
+    if not path.is_file():
+        raise _error(step, path, "is not a file", "give an image file")
+    kind = _sniff(path)
+    if kind == "TIFF":
+        import tifffile
+
+        try:
+            with tifffile.TiffFile(path) as tif:
+                page = tif.pages.first
+                return ImageInfo("TIFF", int(page.imagewidth), int(page.imagelength))
+        except Exception as e:  # tifffile raises many types for damaged headers
+            raise _error(step, path, f"cannot read the TIFF header ({e})", _FIX_REEXPORT) from None
+    # Pillow's limit here is a generous backstop; the caller's own limit is checked on the result.
+    with _pil_open(path, 1 << 62, step) as im:
+        orientation = 1
+        if im.format == "JPEG":
+            try:
+                orientation = int(im.getexif().get(0x0112, 1))
+            except Exception:  # a damaged EXIF block should not stop an otherwise good photo
+                orientation = 1
+        orientation = orientation if 1 <= orientation <= 8 else 1
+        w, h = im.size[::-1] if orientation >= 5 else im.size   # 5..8 turn the image a quarter
+        return ImageInfo(im.format or kind or "unknown", w, h, orientation)
+
+
+def _jpeg_is_complete(path: Path) -> bool:
+    """True when an EOI marker follows the first scan: a truncated JPEG has none there.
+
+    The segments before the first SOS are walked by their lengths, so an EOI inside an EXIF
+    thumbnail does not count. Uses mmap: nothing is copied into memory.
+    """
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        pos, n = 2, len(mm)
+        while pos + 4 <= n:
+            if mm[pos] != 0xFF:
+                return False
+            marker = mm[pos + 1]
+            if marker == 0xFF:                      # fill byte before a marker
+                pos += 1
+                continue
+            if marker == 0xDA:
+                return mm.find(b"\xff\xd9", pos) != -1
+            if marker == 0x01 or 0xD0 <= marker <= 0xD7:
+                pos += 2
+                continue
+            pos += 2 + int.from_bytes(mm[pos + 2:pos + 4], "big")
+        return False
+
+
+def _decode_cv2(path: Path, info: ImageInfo, step: str) -> np.ndarray:
+    if info.format == "JPEG" and not _jpeg_is_complete(path):
+        raise _error(step, path, "JPEG file is truncated (its image data ends before the end marker)",
+                     _FIX_REEXPORT)
+    img = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if img is None:
+        raise _error(step, path, f"{info.format} file is truncated or damaged", _FIX_REEXPORT)
+    return img  # BGR(A) or grey
+
+
+def _decode_tiff(path: Path, step: str) -> np.ndarray:
+    import tifffile
+
+    try:
+        with tifffile.TiffFile(path) as tif:
+            page = tif.pages.first
+            img = page.asarray()
+            axes, photometric = page.axes, int(page.photometric)
+            colormap = page.colormap
+    except Exception as e:
+        if "imagecodecs" in str(e):
+            # LZW, JPEG, ... need the optional imagecodecs package; libtiff in OpenCV has them.
+            img = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+            if img is None:
+                raise _error(step, path, f"TIFF file is truncated or damaged ({e})",
+                             _FIX_REEXPORT) from None
+            return _to_rgb(img, from_bgr=True)
+        raise _error(step, path, f"TIFF file is truncated or damaged ({e})", _FIX_REEXPORT) from None
+    if img.dtype not in (np.uint8, np.uint16):
+        raise _error(step, path, f"TIFF sample type {img.dtype} is not supported",
+                     "save it as 8- or 16-bit integer TIFF", field="dtype", value=str(img.dtype))
+    if axes.endswith("SYX") and img.ndim == 3:      # planar: channels first
+        img = np.moveaxis(img, 0, -1)
+    if photometric == 3 and colormap is not None:   # palette: 16-bit colour map entries
+        cmap = np.moveaxis(np.asarray(colormap), 0, -1)
+        img = cmap[img] if cmap.max() > 255 else cmap[img].astype(np.uint8)
+    elif photometric == 0:                          # MINISWHITE: 0 is white
+        img = np.iinfo(img.dtype).max - img
+    elif photometric not in (1, 2):
+        raise _error(step, path, f"TIFF photometric interpretation {photometric} (e.g. CMYK, YCbCr, "
+                     "Lab) is not supported", "save it as RGB or greyscale TIFF",
+                     field="photometric", value=photometric)
+    return _to_rgb(np.ascontiguousarray(img), from_bgr=False)
+
+
+def _decode_pil(path: Path, max_pixels: int, step: str) -> np.ndarray:
+    with _pil_open(path, max_pixels, step) as im:
+        try:
+            im = im.convert("RGBA" if "A" in im.getbands() or "transparency" in im.info else "RGB")
+        except OSError as e:
+            raise _error(step, path, f"{im.format} file is truncated or damaged ({e})", _FIX_REEXPORT) from None
+        return np.array(im)
+
+
+def _to_rgb(img: np.ndarray, from_bgr: bool) -> np.ndarray:
+    """(H, W), (H, W, 1|2|3|4) -> (H, W, 3|4) RGB(A), in place where the channel count stays."""
+    if img.ndim == 2:
+        img = img[..., None]
+    c = img.shape[2]
+    if c == 1:
+        return cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
+    if c == 2:   # grey + alpha
+        return np.concatenate([img[..., :1], img], axis=2)
+    if c > 4:    # extra samples beyond alpha carry no colour
+        img = np.ascontiguousarray(img[..., :4])
+        c = 4
+    if from_bgr:
+        cv2.cvtColor(img, cv2.COLOR_BGR2RGB if c == 3 else cv2.COLOR_BGRA2RGBA, dst=img)
+    return img
+
+
+def _apply_orientation(img: np.ndarray, orientation: int) -> np.ndarray:
+    """Undo EXIF orientation 2..8 (flips as numpy views, rotations through cv2.rotate)."""
+    if orientation in (5, 6, 7, 8):
+        img = cv2.rotate(img, {5: cv2.ROTATE_90_CLOCKWISE, 6: cv2.ROTATE_90_CLOCKWISE,
+                               7: cv2.ROTATE_90_COUNTERCLOCKWISE, 8: cv2.ROTATE_90_COUNTERCLOCKWISE}[orientation])
+        return np.ascontiguousarray(img[:, ::-1]) if orientation in (5, 7) else img
+    if orientation == 2:
+        return np.ascontiguousarray(img[:, ::-1])
+    if orientation == 3:
+        return cv2.rotate(img, cv2.ROTATE_180)
+    if orientation == 4:
+        return np.ascontiguousarray(img[::-1])
+    return img
+
+
+def read_image(path, *, max_pixels: int = DEFAULT_MAX_PIXELS, step: str = "pano") -> np.ndarray:
+    """Decode an image file to an RGB(A) array.
+
+    Parameters
+    ----------
+    path : str or Path
+        JPEG, PNG (8/16 bit, grey, palette, alpha) or TIFF (8/16 bit); other formats Pillow reads.
+    max_pixels : int
+        Refuse images with more than this many pixels (width x height), checked from the header
+        before decoding.
+    step : str
+        Step name for error messages.
+
+    Returns
+    -------
+    (H, W, 3|4) uint8 or uint16 array, C-contiguous, RGB(A) order, EXIF orientation applied (JPEG).
+
+    Raises
+    ------
+    VtourError
+        Missing file, not an image, truncated or damaged file, too many pixels.
+    """
+    path = Path(path)
+    info = probe_image(path, step=step)
+    if info.pixels > max_pixels:
+        raise _too_many(step, path, info, max_pixels)
+    if info.format == "TIFF":
+        img = _decode_tiff(path, step)
+    elif info.format in ("JPEG", "PNG") and info.pixels <= _CV2_MAX_PIXELS:
+        img = _to_rgb(_decode_cv2(path, info, step), from_bgr=True)
+    else:  # other formats, or past OpenCV's compiled-in limit (8-bit only through Pillow)
+        img = _to_rgb(_decode_pil(path, max_pixels, step), from_bgr=False)
+    return _apply_orientation(img, info.orientation)
+
+
+def to_uint8(img: np.ndarray) -> np.ndarray:
+    """uint16 -> uint8 by ``round(x / 257)`` (65535 -> 255); uint8 is returned as is.
+
+    Any shape; channels are kept (alpha too). Runs in OpenCV without a wider temporary.
+    """
+    if img.dtype == np.uint8:
+        return img
+    if img.dtype != np.uint16:
+        raise ValueError(f"to_uint8: expected uint8 or uint16 pixels, got {img.dtype}")
+    if img.ndim == 3 and img.shape[2] > 4:   # cv2 handles at most 4 channels per call
+        return np.dstack([to_uint8(img[..., i:i + 4]) for i in range(0, img.shape[2], 4)])
+    return cv2.convertScaleAbs(img, alpha=1 / 257)
+
+
+def _to_bgr(img: np.ndarray) -> np.ndarray:
+    if img.ndim == 2:
+        return img
+    if img.shape[2] == 3:
+        return cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
+    if img.shape[2] == 4:
+        return cv2.cvtColor(img, cv2.COLOR_RGBA2BGRA)
+    raise ValueError(f"imageio: expected 1, 3 or 4 channels, got shape {img.shape}")
+
+
+def encode_jpeg(rgb: np.ndarray, quality: int = 85) -> bytes:
+    """Baseline JPEG bytes (4:2:0 chroma, not progressive) of an ``(H, W, 3|4)`` uint8 RGB(A) array.
+
+    Alpha is dropped: the caller composites first. quality in [1, 100].
+    """
+    if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] not in (3, 4):
+        raise ValueError(f"encode_jpeg: expected (H, W, 3|4) uint8, got {rgb.shape} {rgb.dtype}; "
+                         "call to_uint8 first")
+    bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR if rgb.shape[2] == 3 else cv2.COLOR_RGBA2BGR)
+    ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, int(quality),
+                                         cv2.IMWRITE_JPEG_PROGRESSIVE, 0,
+                                         cv2.IMWRITE_JPEG_SAMPLING_FACTOR,
+                                         cv2.IMWRITE_JPEG_SAMPLING_FACTOR_420])
+    if not ok:
+        raise ValueError(f"encode_jpeg: OpenCV could not encode an image of shape {rgb.shape}")
+    return buf.tobytes()
+
+
+def write_image(path, img: np.ndarray, *, quality: int = 90) -> None:
+    """Write ``(H, W[, 3|4])`` uint8/uint16 RGB(A) pixels; the format follows the suffix.
+
+    JPEG (8-bit, alpha dropped), PNG and TIFF (8/16-bit, alpha kept). Written atomically.
+    """
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext in (".jpg", ".jpeg"):
+        data = encode_jpeg(to_uint8(img) if img.ndim == 3 else cv2.cvtColor(to_uint8(img), cv2.COLOR_GRAY2RGB),
+                           quality)
+    elif ext in (".png", ".tif", ".tiff"):
+        ok, buf = cv2.imencode(ext, _to_bgr(img))
+        if not ok:
+            raise ValueError(f"write_image: OpenCV could not encode {path.name} from {img.shape} {img.dtype}")
+        data = buf.tobytes()
+    else:
+        raise ValueError(f"write_image: unsupported suffix {ext!r} in {path}; use .jpg, .png or .tif")
+    write_bytes_atomic(path, data)
+
+
+# --------------------------------------------------------------------------------------------
+# GPano (Google Photo Sphere) XMP
+
+GPANO_NS = "http://ns.google.com/photos/1.0/panorama/"
+_GPANO_FIELDS = ("FullPanoWidthPixels", "FullPanoHeightPixels", "CroppedAreaImageWidthPixels",
+                 "CroppedAreaImageHeightPixels", "CroppedAreaLeftPixels", "CroppedAreaTopPixels")
+
+
+@dataclass(frozen=True)
+class GPano:
+    """The GPano fields that place a (possibly cropped) equirect image on the sphere, in pixels.
+
+    ``heading`` is PoseHeadingDegrees (compass heading of the full panorama's centre), or None.
+    """
+
+    full_width: int
+    full_height: int
+    cropped_width: int
+    cropped_height: int
+    cropped_left: int = 0
+    cropped_top: int = 0
+    heading: float | None = None
+
+    def coverage(self) -> Coverage:
+        """The cropped image's angular extent; yaw 0 is the full panorama's centre column."""
+        fw, fh = self.full_width, self.full_height
+        return Coverage(
+            hfov=self.cropped_width / fw * 360.0,
+            vfov=self.cropped_height / fh * 180.0,
+            yaw=wrap_yaw(((self.cropped_left + self.cropped_width / 2) / fw - 0.5) * 360.0),
+            pitch=(0.5 - (self.cropped_top + self.cropped_height / 2) / fh) * 180.0)
+
+
+def _xmp_packets(path: Path, kind: str | None) -> list[bytes]:
+    """XMP packets in the first GPANO_READ_LIMIT bytes of a JPEG (APP1), PNG (iTXt) or TIFF (tag 700)."""
+    if kind == "TIFF":
+        import tifffile
+
+        with tifffile.TiffFile(path) as tif:
+            tag = tif.pages.first.tags.get(700)
+            if tag is None:
+                return []
+            value = tag.value
+            return [value if isinstance(value, bytes) else str(value).encode()]
+    with open(path, "rb") as f:
+        data = f.read(GPANO_READ_LIMIT)
+    packets = []
+    if kind == "JPEG":
+        pos = 2
+        while pos + 4 <= len(data) and data[pos] == 0xFF:
+            marker = data[pos + 1]
+            if marker == 0xFF:
+                pos += 1
+                continue
+            if marker in (0xDA, 0xD9):
+                break
+            length = int.from_bytes(data[pos + 2:pos + 4], "big")
+            payload = data[pos + 4:pos + 2 + length]
+            if marker == 0xE1 and payload.startswith(b"http://ns.adobe.com/xap/1.0/\x00"):
+                packets.append(payload[29:])
+            pos += 2 + length
+    elif kind == "PNG":
+        pos = 8
+        while pos + 8 <= len(data):
+            length = int.from_bytes(data[pos:pos + 4], "big")
+            ctype = data[pos + 4:pos + 8]
+            body = data[pos + 8:pos + 8 + length]
+            if ctype in (b"IDAT", b"IEND"):   # XMP belongs before the image data
+                break
+            if ctype == b"iTXt" and body.startswith(b"XML:com.adobe.xmp\x00"):
+                rest = body[len(b"XML:com.adobe.xmp\x00"):]
+                compressed = rest[:1] == b"\x01"
+                # skip compression flag, method, language tag\0, translated keyword\0
+                text = rest[2:].split(b"\x00", 2)[-1]
+                try:
+                    packets.append(zlib.decompress(text) if compressed else text)
+                except zlib.error:
+                    pass
+            pos += 12 + length
+    return packets
+
+
+def _gpano_values(xmp: str) -> dict[str, str]:
+    m = re.search(r'xmlns:([\w.-]+)\s*=\s*["\']' + re.escape(GPANO_NS) + '["\']', xmp)
+    prefix = re.escape(m.group(1) if m else "GPano")
+    values = {}
+    for name, value in re.findall(prefix + r':(\w+)\s*=\s*"([^"]*)"', xmp):
+        values[name] = value
+    for name, value in re.findall(prefix + r":(\w+)\s*=\s*'([^']*)'", xmp):
+        values[name] = value
+    for name, value in re.findall(r"<" + prefix + r":(\w+)\s*>([^<]*)</" + prefix + r":\1\s*>", xmp):
+        values[name] = value.strip()
+    return values
+
+
+def read_gpano(path, *, step: str = "pano") -> GPano | None:
+    """GPano (Photo Sphere) XMP of a JPEG, PNG or TIFF, or None when it has no extent fields.
+
+    Reads at most the first :data:`GPANO_READ_LIMIT` bytes and never decodes pixels. Both the
+    attribute form (``GPano:X="..."``) and the element form (``<GPano:X>..</GPano:X>``) are read;
+    the namespace prefix is taken from its ``xmlns`` declaration. Missing CroppedArea* fields
+    default to the image itself (size from the header, left/top 0).
+
+    Raises VtourError naming the field and value when the metadata is malformed or is not
+    equirectangular.
+    """
+    path = Path(path)
+    info = probe_image(path, step=step)
+    try:
+        packets = _xmp_packets(path, info.format)
+    except Exception as e:
+        raise _error(step, path, f"cannot read XMP metadata ({e})", _FIX_REEXPORT) from None
+    values: dict[str, str] = {}
+    for packet in packets:
+        values.update(_gpano_values(packet.decode("utf-8", "replace")))
+    if not any(k in values for k in _GPANO_FIELDS):
+        return None
+    projection = values.get("ProjectionType", "equirectangular").strip()
+    if projection.lower() != "equirectangular":
+        raise _error(step, path, "only equirectangular GPano panoramas are supported",
+                     "reproject it to equirectangular", field="GPano:ProjectionType", value=projection)
+    defaults = {"CroppedAreaImageWidthPixels": info.width, "CroppedAreaImageHeightPixels": info.height,
+                "CroppedAreaLeftPixels": 0, "CroppedAreaTopPixels": 0}
+    ints = {}
+    for name in _GPANO_FIELDS:
+        if name not in values:
+            if name not in defaults:
+                raise _error(step, path, "GPano metadata lacks a field needed to place the image",
+                             "add it, or pass the coverage explicitly", field=f"GPano:{name}")
+            ints[name] = defaults[name]
+            continue
+        try:
+            number = float(values[name])
+        except ValueError:
+            number = float("nan")
+        if not (math.isfinite(number) and number == int(number)):
+            raise _error(step, path, "GPano value is not a whole number of pixels",
+                         "fix the XMP metadata", field=f"GPano:{name}", value=values[name])
+        ints[name] = int(number)
+    fw, fh, cw, ch, left, top = (ints[n] for n in _GPANO_FIELDS)
+    for name, v, low in zip(_GPANO_FIELDS, (fw, fh, cw, ch, left, top), (1, 1, 1, 1, 0, 0)):
+        if v < low:
+            raise _error(step, path, f"GPano value must be at least {low}", "fix the XMP metadata",
+                         field=f"GPano:{name}", value=v)
+    if cw > fw:
+        raise _error(step, path, f"cropped width is larger than the full panorama width {fw}",
+                     "fix the XMP metadata", field="GPano:CroppedAreaImageWidthPixels", value=cw)
+    if top + ch > fh:
+        raise _error(step, path, f"cropped area (top {top} + height {ch}) runs past the full "
+                     f"panorama height {fh}", "fix the XMP metadata",
+                     field="GPano:CroppedAreaTopPixels", value=top)
+    heading = None
+    if "PoseHeadingDegrees" in values:
+        try:
+            heading = float(values["PoseHeadingDegrees"])
+        except ValueError:
+            raise _error(step, path, "GPano heading is not a number", "fix the XMP metadata",
+                         field="GPano:PoseHeadingDegrees", value=values["PoseHeadingDegrees"]) from None
+    return GPano(fw, fh, cw, ch, left, top, heading)
