@@ -71,8 +71,11 @@ def read_mesh(path: str | Path, *, units: str | None = None) -> Mesh:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=RuntimeWarning)
-            loaded = trimesh.load(str(path), process=False, maintain_order=True)
+            loaded = trimesh.load(str(path), process=False)
     except IndexError as exc:
+        if suffix != ".obj":
+            raise VtourError(STEP, f"cannot read the file ({exc})", path=path,
+                             fix="check that it is a valid, complete mesh file") from exc
         raise VtourError(STEP, f"faces index missing vertices ({exc})", path=path,
                          fix="re-export the mesh; the file is truncated or corrupt") from exc
     except Exception as exc:  # trimesh raises many types for unreadable files
@@ -150,7 +153,8 @@ def _geometries(loaded) -> list:
 def _place(g, transform: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Positions, faces and file normals of ``g`` moved by ``transform`` (winding kept outward)."""
     linear, shift = transform[:3, :3], transform[:3, 3]
-    positions = np.asarray(g.vertices, np.float64) @ linear.T + shift
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN/inf are reported by validate()
+        positions = np.asarray(g.vertices, np.float64) @ linear.T + shift
     faces = np.asarray(g.faces, np.int64)
     normals = g._cache.cache.get("vertex_normals")  # present only when the file has normals
     if normals is not None:

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 # meshopt_SimplifyXxx option bits (meshoptimizer.h, v0.23)
 SIMPLIFY_LOCK_BORDER = 1 << 0
-SIMPLIFY_PRUNE = 1 << 3
+SIMPLIFY_PRUNE = 1 << 3  # removes every piece below target_error: useless with a budget-driven 1.0
 #: Below this many triangles a budget is refused: nothing recognisable is left.
 MIN_TRIANGLES = 4
 
@@ -143,10 +143,6 @@ def simplify_mesh(mesh: Mesh, target: int, *, color_weight: float = 1.0) -> tupl
         weights = np.full(3, color_weight, np.float32)
     method = "meshopt" if attributes is None else "meshopt+colors"
     out, err = simplify_indices(indices, positions, target, attributes=attributes, weights=weights)
-    if len(out) > 3 * target:
-        out, err = simplify_indices(indices, positions, target, attributes=attributes,
-                                    weights=weights, options=SIMPLIFY_PRUNE)
-        method += "+prune"
     if len(out) > 3 * target:
         warnings.warn(f"model: {mesh.source}: seams and borders stop meshoptimizer at "
                       f"{len(out) // 3} triangles above the budget of {target}; using sloppy "

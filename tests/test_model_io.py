@@ -1,0 +1,136 @@
+"""Readers: every supported format into one Mesh in the scan's own coordinates; bad input refused."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from vtour.errors import VtourError, VtourWarning
+from vtour.model.io import read_mesh
+from vtour.model.mesh import Material, Mesh
+from vtour.model.synthetic import uv_sphere, write_obj
+
+
+def _tetra_colored() -> "trimesh.Trimesh":  # noqa: F821
+    import trimesh
+
+    v = np.array([[0, 0, 0], [2, 0, 0], [0, 3, 0], [0, 0, 4]], float) + [10, 20, 30]
+    f = np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]])
+    colors = np.array([[255, 0, 0, 255], [0, 255, 0, 255], [0, 0, 255, 255], [255, 255, 255, 255]],
+                      np.uint8)
+    return trimesh.Trimesh(v, f, vertex_colors=colors, process=False)
+
+
+@pytest.mark.parametrize("encoding", ["binary", "ascii"])
+def test_ply_keeps_positions_and_vertex_colours_in_both_encodings(tmp_path, encoding):
+    tm = _tetra_colored()
+    path = tmp_path / f"t_{encoding}.ply"
+    path.write_bytes(tm.export(file_type="ply", encoding=encoding))
+    mesh = read_mesh(path)
+    np.testing.assert_allclose(mesh.positions, tm.vertices)  # scale and origin kept
+    np.testing.assert_array_equal(mesh.faces, tm.faces)
+    assert mesh.colors is not None and mesh.units == "unknown"
+    assert mesh.colors[0, 0] == pytest.approx(1.0) and mesh.colors[0, 1] == pytest.approx(0.0)
+
+
+def test_stl_is_read_as_a_triangle_soup_with_unknown_units(tmp_path):
+    tm = _tetra_colored()
+    path = tmp_path / "t.stl"
+    path.write_bytes(tm.export(file_type="stl"))
+    mesh = read_mesh(path)
+    assert mesh.triangle_count == 4 and mesh.units == "unknown"
+    np.testing.assert_allclose(mesh.bounds, [[10, 20, 30], [12, 23, 34]], atol=1e-5)
+
+
+def test_obj_with_two_materials_keeps_both_textures_and_the_uvs(tmp_path):
+    sphere = uv_sphere(8, 16)
+    red = np.zeros((8, 8, 3), np.uint8) + [200, 10, 10]
+    half = (sphere.positions[sphere.faces].mean(axis=1)[:, 1] > 0).astype(np.int32)
+    two = sphere.replace(face_material=half, materials=(
+        sphere.materials[0], Material("red", texture=red.astype(np.uint8))))
+    mesh = read_mesh(write_obj(two, tmp_path / "two.obj"))
+    assert len(mesh.materials) == 2
+    assert sorted(m.texture_size for m in mesh.materials) == [(8, 8), (256, 256)]
+    assert mesh.triangle_count == sphere.triangle_count
+    assert sorted(np.bincount(mesh.face_material)) == sorted(np.bincount(half))
+    # glTF's v-down convention: the north pole (+y) has v near 0
+    north = mesh.positions[:, 1] > 0.99
+    assert mesh.uv[north, 1].max() < 0.2
+
+
+def test_obj_polygons_are_triangulated(tmp_path):
+    path = tmp_path / "quad.obj"
+    path.write_text("v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nv 2 0 0\nv 2 1 0\nf 1 2 3 4\nf 2 5 6 3\n")
+    mesh = read_mesh(path)
+    assert mesh.triangle_count == 4
+
+
+def test_gltf_is_in_metres_and_units_can_be_overridden(data_file):
+    avocado = data_file("meshes/Avocado/Avocado.gltf")
+    mesh = read_mesh(avocado)
+    assert mesh.units == "m" and mesh.triangle_count == 682 and mesh.textured
+    assert mesh.normals is not None  # read from the file, not recomputed
+    assert read_mesh(avocado, units="cm").units == "cm"
+
+
+def test_real_scans_in_supported_formats_are_read(data_file):
+    for rel, triangles in [("meshes/fuze/fuze.obj", 1000), ("meshes/stanford-bunny.obj", 69451),
+                           ("meshes/LeePerrySmith/LeePerrySmith.glb", 17684)]:
+        mesh = read_mesh(data_file(rel))
+        assert mesh.triangle_count == triangles, rel
+        assert np.isfinite(mesh.positions).all()
+    assert read_mesh(data_file("meshes/fuze/fuze.obj")).materials[0].texture_size == (1024, 1024)
+
+
+def test_fbx_is_refused_with_a_way_out(data_file):
+    with pytest.raises(VtourError, match="FBX is not supported.*glTF"):
+        read_mesh(data_file("meshes/DanishStatues/Maria.fbx"))
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("empty.obj", "", "empty"),
+    ("nofaces.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\n", "no triangle mesh|empty"),
+    ("nan.obj", "v 0 0 0\nv nan 0 0\nv 0 1 0\nf 1 2 3\n", "NaN or infinite"),
+    ("inf.obj", "v 0 0 0\nv inf 0 0\nv 0 1 0\nf 1 2 3\n", "NaN or infinite"),
+    ("missing.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\nf 1 2 9\n", "faces index missing vertices"),
+    ("garbage.ply", "this is not a ply file\n", "cannot read"),
+    ("notes.txt", "hello", "unknown mesh format"),
+])
+def test_bad_input_is_a_clear_error(tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(VtourError, match=message):
+        read_mesh(path)
+
+
+def test_ply_faces_out_of_range_are_an_error(tmp_path):
+    path = tmp_path / "bad.ply"
+    path.write_text("ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
+                    "property float z\nelement face 1\nproperty list uchar int vertex_indices\n"
+                    "end_header\n0 0 0\n1 0 0\n0 1 0\n3 0 1 5\n")
+    with pytest.raises(VtourError, match="faces index missing vertices: index 5 with 3 vertices"):
+        read_mesh(path)
+
+
+def test_missing_file_is_an_error(tmp_path):
+    with pytest.raises(VtourError, match="file not found"):
+        read_mesh(tmp_path / "nope.obj")
+
+
+def test_texture_missing_from_the_mtl_warns_and_continues_untextured(tmp_path):
+    path = write_obj(uv_sphere(6, 12), tmp_path / "s.obj")
+    (tmp_path / "s_0.png").unlink()
+    with pytest.warns(VtourWarning, match="texture 's_0.png' is missing.*untextured"):
+        mesh = read_mesh(path)
+    assert not mesh.textured and mesh.triangle_count == uv_sphere(6, 12).triangle_count
+
+
+def test_mesh_bounds_and_diagonal_ignore_unreferenced_vertices():
+    mesh = Mesh(positions=np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [100, 100, 100.0]]),
+                faces=np.array([[0, 1, 2]]))
+    assert mesh.diagonal == pytest.approx(np.sqrt(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert mesh.vertex_material().tolist() == [0, 0, 0, 0]
