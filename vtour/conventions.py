@@ -40,8 +40,7 @@ import numpy as np
 FACES: tuple[str, ...] = ("b", "d", "f", "l", "r", "u")
 #: Pannellum's plain cubemap order and the order of the jordan_pond ground truth files.
 PANNELLUM_CUBE_ORDER: tuple[str, ...] = ("f", "r", "b", "l", "u", "d")
-#: three.js / OpenGL cube map names for each face (px = +X = r, ...).
-GL_NAMES: dict[str, str] = {"px": "r", "nx": "l", "py": "u", "ny": "d", "pz": "b", "nz": "f"}
+# three.js / OpenGL cube map names (px, nz...) map to these faces with flips: see vtour.faces.GL_FACES.
 
 
 def face_directions(face: str, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -23,9 +23,9 @@ from typing import Literal, Sequence
 
 import numpy as np
 
-from vtour.conventions import FACES
+from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER
 from vtour.coverage import FULL, Coverage
-from vtour.equirect import equirect_to_faces, natural_face_size
+from vtour.equirect import iter_faces, natural_face_size
 from vtour.errors import VtourError
 from vtour.imageio import DEFAULT_MAX_PIXELS, encode_jpeg, probe_image, read_gpano, read_image, to_uint8
 from vtour.output import atomic_dir
@@ -226,9 +226,9 @@ def _faces_from_equirect(path: Path, options: PanoOptions, writer_for):
 def _remap_all(img: np.ndarray, cov: Coverage, options: PanoOptions, writer_for, kind: str):
     n = choose_face_size(natural_face_size(img.shape[1], cov.hfov), options)
     writer = writer_for(n)
-    for letter in FACES:
-        face = equirect_to_faces(img, n, cov, faces=(letter,), antialias=options.antialias,
-                                 interpolation=options.interpolation)[letter]
+    # side faces first, so their shared maps can be dropped before the polar ones are made
+    for letter, face in iter_faces(img, n, cov, faces=PANNELLUM_CUBE_ORDER, antialias=options.antialias,
+                                   interpolation=options.interpolation):
         writer.add(letter, face)
     return writer, n, cov, kind
 
