@@ -20,7 +20,7 @@ three.js / OpenGL names
     camera, looking down -Z, sees ``nz`` upright with ``nx`` on its right and ``px`` on its left; ``py``
     and ``ny`` appear turned by 180 degrees. We keep what a three.js user sees: f = nz, r = nx,
     b = pz, l = px, u = py and d = ny each rotated 180 degrees. Taking ``px`` as right *and* ``nz``
-    as front (as :data:`vtour.conventions.GL_NAMES` suggests) cannot be done without mirroring the
+    as front cannot be done without mirroring the
     whole panorama. Seam continuity (:func:`edge_mismatch`) pins the relative placement of the
     faces but not a global mirror image; the handedness comes from the GL table and three.js.
 """
