@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from vtour.model.clean import clean_mesh, position_ids  # noqa: E402
 from vtour.model.deviation import Surface, measure_deviation  # noqa: E402
-from vtour.model.glb import Texture, encode_glb  # noqa: E402
+from vtour.model.glb import encode_glb  # noqa: E402
 from vtour.model.mesh import Mesh  # noqa: E402
 from vtour.model.simplify import simplify_mesh  # noqa: E402
 from vtour.model.synthetic import checker_texture, uv_sphere, write_obj  # noqa: E402

@@ -6,6 +6,7 @@ quantized .glb, deviation -> report. The output folder is written atomically.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass, field, replace
@@ -176,5 +177,4 @@ def build_model(source: str | Path, out_dir: str | Path,
         text = dumps(report)
         (tmp / "report.json").write_text(text)
     scan_surface.dispose()
-    import json
     return ModelResult(Path(out_dir), tuple(files), json.loads(text))
