@@ -27,7 +27,8 @@ from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER
 from vtour.coverage import FULL, Coverage
 from vtour.equirect import iter_faces, natural_face_size
 from vtour.errors import VtourError
-from vtour.imageio import DEFAULT_MAX_PIXELS, encode_jpeg, probe_image, read_gpano, read_image, to_uint8
+from vtour.gpano import read_gpano
+from vtour.imageio import DEFAULT_MAX_PIXELS, encode_jpeg, probe_image, read_image, to_uint8
 from vtour.output import atomic_dir
 from vtour.tiles import (DEFAULT_TILE_SIZE, MIN_FACE_SIZE, Level, face_pyramid, is_power_of_two,
                          plan_levels, preview_strip, resize_face, thumbnail, write_face_tiles)
