@@ -159,10 +159,12 @@ def face_maps(face: str, n: int, shape: tuple[int, int], cov: Coverage = FULL, *
 
 
 def _prefilter_polar_band(img: np.ndarray, rows: slice, lat_of_row: np.ndarray, r: float) -> np.ndarray:
-    """Copy of ``img[rows]`` with each row box-filtered horizontally over ``r / cos(lat)`` columns.
+    """Copy of ``img[rows]`` with each row tent-filtered horizontally over ``r / cos(lat)`` columns.
 
-    Rows are grouped by odd box width (geometric steps past 9) so the cost is a few dozen
-    ``cv2.blur`` calls; the horizontal wrap of a full turn is honoured by padding.
+    The tent (a box of that width applied twice: the footprint of bilinear reconstruction at that
+    spacing) leaves ``1 / m**2`` of a pattern at the Nyquist rate where a single box leaves
+    ``1 / m``. Rows are grouped by odd box width (geometric steps past 9) so the cost is a few
+    dozen ``cv2.blur`` calls; the horizontal wrap of a full turn is honoured by padding.
     """
     band = img[rows]
     out = band.copy()
@@ -180,10 +182,11 @@ def _prefilter_polar_band(img: np.ndarray, rows: slice, lat_of_row: np.ndarray, 
         while stop < len(q) and q[stop] == m:
             stop += 1
         if m > 1:
-            half = m // 2
+            pad = m  # two passes reach m // 2 each side twice
             chunk = band[start:stop]
-            padded = np.concatenate([chunk[:, w - half:], chunk, chunk[:, :half]], axis=1)
-            out[start:stop] = cv2.blur(padded, (m, 1), borderType=cv2.BORDER_REPLICATE)[:, half:half + w]
+            padded = np.concatenate([chunk[:, w - pad:], chunk, chunk[:, :pad]], axis=1)
+            once = cv2.blur(padded, (m, 1), borderType=cv2.BORDER_REPLICATE)
+            out[start:stop] = cv2.blur(once, (m, 1), borderType=cv2.BORDER_REPLICATE)[:, pad:pad + w]
         start = stop
     return out
 
