@@ -193,3 +193,14 @@ def test_threejs_cube_faces_by_name_build(data_file, tmp_path):
 def test_real_rgba_pngs_build(data_file, tmp_path, name):
     r = build_pano([data_file(f"equirect/{name}")], tmp_path / "out")
     assert r.levels == plan_levels(r.face_size, 512)
+
+
+@pytest.mark.shared_data
+def test_photos_of_a_flat_subject_stitch_through_the_cli(data_file, tmp_path, capsys):
+    photos = [str(data_file(f"stitching/newspaper/newspaper{i}.jpg")) for i in range(1, 5)]
+    assert main(["pano", *photos, "--stitch", "--stitch-mode", "scans", "-o", str(tmp_path / "news")]) == 0
+    man = json.loads((tmp_path / "news" / "pano.json").read_text())
+    assert man["source"]["kind"] == "stitch"
+    assert man["source"]["used"] == [f"newspaper{i}.jpg" for i in range(1, 5)]
+    assert man["source"]["unmatched"] == []
+    assert (tmp_path / "news" / "stitched.jpg").stat().st_size > 100_000

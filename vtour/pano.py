@@ -30,6 +30,7 @@ from vtour.errors import VtourError
 from vtour.gpano import read_gpano
 from vtour.imageio import DEFAULT_MAX_PIXELS, encode_jpeg, probe_image, read_image, to_uint8
 from vtour.output import atomic_dir
+from vtour.stitch import STITCH_DEFAULTS, stitch_photos
 from vtour.tiles import (DEFAULT_TILE_SIZE, MIN_FACE_SIZE, Level, face_pyramid, is_power_of_two,
                          plan_levels, preview_strip, resize_face, thumbnail, write_face_tiles)
 
@@ -76,6 +77,8 @@ class PanoOptions:
         Threads for encoding tiles; None uses every core.
     work_megapix, compose_megapix : float
         Stitching: megapixels per photo for matching and for the final composite.
+    stitch_mode : {"panorama", "scans"}
+        Stitching: photos turned about one point (spherical), or of a flat subject (affine).
     """
 
     mode: Mode = "auto"
@@ -89,8 +92,9 @@ class PanoOptions:
     max_pixels: int = DEFAULT_MAX_PIXELS
     background: tuple[int, int, int] = (0, 0, 0)
     jobs: int | None = None
-    work_megapix: float = 0.6
-    compose_megapix: float = 2.0
+    work_megapix: float = STITCH_DEFAULTS["work_megapix"]
+    compose_megapix: float = STITCH_DEFAULTS["compose_megapix"]
+    stitch_mode: Literal["panorama", "scans"] = STITCH_DEFAULTS["mode"]
 
     def __post_init__(self):
         if self.mode not in ("auto", "equirect", "cube", "stitch"):
@@ -247,10 +251,8 @@ def _faces_from_cube(paths: list[Path], options: PanoOptions, writer_for):
 
 
 def _faces_from_photos(paths: list[Path], options: PanoOptions, writer_for):
-    from vtour.stitch import stitch_photos
-
     result = stitch_photos(paths, max_pixels=options.max_pixels, work_megapix=options.work_megapix,
-                           compose_megapix=options.compose_megapix)
+                           compose_megapix=options.compose_megapix, mode=options.stitch_mode)
     writer, n, cov, kind = _remap_all(result.image, result.coverage, options, writer_for, "stitch")
     writer.stitch = result
     return writer, n, cov, kind

@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"what the inputs are (default: {D.mode}, from their count and shape)")
     p.add_argument("--stitch", dest="mode", action="store_const", const="stitch",
                    help="the inputs are overlapping photos: same as --mode stitch")
+    p.add_argument("--stitch-mode", choices=("panorama", "scans"), default=D.stitch_mode,
+                   help=f"photos turned about one point, or of a flat subject (default {D.stitch_mode})")
     p.add_argument("--tile-size", type=int, default=D.tile_size, help=f"tile edge, px (default {D.tile_size})")
     p.add_argument("--face-size", type=int, default=D.face_size,
                    help="largest face edge, a power of two (default: nearest to the source's resolution)")
@@ -50,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
     options = PanoOptions(mode=args.mode, tile_size=args.tile_size, face_size=args.face_size,
                           quality=args.quality, antialias=args.antialias,
                           interpolation=args.interpolation, coverage=coverage,
-                          cube_order=args.cube_order, max_pixels=args.max_pixels, jobs=args.jobs)
+                          cube_order=args.cube_order, max_pixels=args.max_pixels, jobs=args.jobs,
+                          stitch_mode=args.stitch_mode)
     r = build_pano(args.inputs, args.out, options)
     print(f"{r.out_dir}: {r.source_kind}, faces {r.face_size} px, {len(r.levels)} levels, "
           f"{r.tiles} tiles, {r.bytes / 1e6:.1f} MB in {r.seconds:.1f} s")
