@@ -12,7 +12,9 @@ PORT   ?= 5006
 
 .PHONY: demo test bench setup clean
 
-setup: $(STAMP) $(NODE_STAMP)
+VIEWER_BUNDLE := vtour/web/dist/vtour-viewer.js
+
+setup: $(STAMP) $(NODE_STAMP) $(VIEWER_BUNDLE)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +25,9 @@ $(STAMP): pyproject.toml
 $(NODE_STAMP): package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
+
+$(VIEWER_BUNDLE): $(NODE_STAMP) package.json vtour/web/build.mjs $(shell find vtour/web/src -type f 2>/dev/null)
+	npm run build --silent
 
 demo: setup
 	$(BIN)/vtour demo --port $(PORT)

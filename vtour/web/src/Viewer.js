@@ -1,0 +1,349 @@
+import { EventEmitter } from "./EventEmitter.js";
+import { Tour } from "./Tour.js";
+import { PanoView } from "./views/PanoView.js";
+import { ViewControls } from "./views/ViewControls.js";
+import { PanoRenderer } from "./renderers/PanoRenderer.js";
+import { TiledPanorama } from "./renderers/TiledPanorama.js";
+import { HotspotLayer } from "./hotspots/HotspotLayer.js";
+import { InfoDialog } from "./ui/InfoDialog.js";
+import { ModelDialog } from "./ui/ModelDialog.js";
+import { SceneGallery } from "./ui/SceneGallery.js";
+import { FloorPlan } from "./ui/FloorPlan.js";
+import { Toolbar } from "./ui/Toolbar.js";
+import { UrlState } from "./ui/UrlState.js";
+import { IdleTimer } from "./ui/IdleTimer.js";
+import { labelsFor } from "./ui/labels.js";
+import css from "./ui/viewer.css";
+
+/** Defaults of Viewer's options (mount() and the Panel component take the same names). */
+export const DEFAULT_OPTIONS = Object.freeze({
+  urlState: true,          // read the view from location.hash and keep it there
+  transitionMs: 600,       // scene change: turn towards the link, then cross-fade
+  language: null,          // null: the URL's lang, else the tour's first language
+  scene: null,             // null: the URL's scene, else the tour's start
+  view: null,              // {yaw, pitch, fov}: overrides the scene's initial view
+  autorotate: null,        // null: tour.settings.autorotate; false: off; {idleSeconds, speed (deg/s)}
+  idleReturnSeconds: null, // kiosk: back to the start scene after this long idle; null: tour.settings.kiosk
+  autotourSeconds: 0,      // > 0: when idle, move to the next scene every this many seconds
+  concurrency: 4,          // tile requests in flight
+  documentTitle: false,    // set document.title to the tour's title (the static index.html does)
+});
+
+/**
+ * vtour's panorama tour viewer in `element`: loads tour.json, shows its scenes' tiled panoramas,
+ * hotspots, gallery, floor plan, info and 3D model dialogs.
+ *
+ * Events: "ready", "scenechange" (id), "viewchange" ({yaw, pitch, fov}), "languagechange" (lang),
+ * "hotspot" ({scene, id, type, target}), "firstview" (ms since page start), "sharp" (ms), "error".
+ * `stats()` reports what tests and benchmarks measure.
+ */
+export class Viewer extends EventEmitter {
+  constructor(element, tourUrl, options = {}) {
+    super();
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+    this.root = document.createElement("div");
+    this.root.className = "vtour-root";
+    this.root.tabIndex = 0;
+    this.root.setAttribute("role", "application");
+    const style = document.createElement("style");
+    style.textContent = css;
+    this.stage = document.createElement("div");
+    this.stage.className = "vtour-stage";
+    this.root.append(style, this.stage);
+    element.appendChild(this.root);
+    this.sceneId = null;
+    this.timing = { firstView: null, sharp: null };
+    this._layer = 0;
+    this.ready = this._init(tourUrl).then(() => { this.emit("ready"); return this; }, (err) => {
+      this._fail(err); throw err;
+    });
+  }
+
+  async _init(tourUrl) {
+    const tour = this.tour = await Tour.load(tourUrl);
+    const o = this.options;
+    this.urlState = o.urlState ? new UrlState() : null;
+    const fromUrl = this.urlState ? this.urlState.read() : {};
+    this.language = [o.language, fromUrl.lang].find((l) => l && tour.languages.includes(l)) || tour.languages[0];
+    this.renderer = new PanoRenderer(this.stage);
+    this.renderer.on("beforerender", () => this._beforeRender());
+    this.renderer.on("render", () => this._afterRender());
+    this.renderer.on("resize", () => this.view?.setAspect(this.renderer.aspect));
+    this.hotspots = new HotspotLayer(this.root, { onActivate: (h) => this.activate(h) });
+    const onClose = () => this.root.focus({ preventScroll: true });
+    this.info = new InfoDialog(this.root, { onClose: () => {} });
+    this.modelView = new ModelDialog(this.root);
+    this.gallery = new SceneGallery(this.root, { onSelect: (id) => this.goTo(id), onClose });
+    this.floorplan = new FloorPlan(this.root, { onSelect: (id) => this.goTo(id), onClose });
+    this.toolbar = new Toolbar(this.root, {
+      languages: tour.languages, hasFloorplan: !!tour.data.floorplan,
+      onGallery: () => this.openGallery(), onFloorplan: () => this.openFloorplan(),
+      onFullscreen: () => this.toggleFullscreen(), onLanguage: (l) => this.setLanguage(l),
+    });
+    this.controls = new ViewControls(this.root, () => this.view, { onInteract: () => this._interact() });
+    this._setupIdle();
+    const scene = [o.scene, fromUrl.scene].find((id) => id && tour.scene(id)) || tour.start;
+    let view = o.view || null;
+    if (!view && fromUrl.scene === scene && fromUrl.yaw !== undefined) {
+      view = { yaw: fromUrl.yaw, pitch: fromUrl.pitch ?? 0, fov: fromUrl.fov ?? tour.scene(scene).view?.fov ?? 75 };
+    }
+    this._applyLabels();
+    await this.goTo(scene, view, { transitionMs: 0 });
+  }
+
+  /** The current scene id, view and language. */
+  get state() {
+    const v = this.view ? this.view.get() : { yaw: 0, pitch: 0, fov: 75 };
+    return { scene: this.sceneId, ...v, language: this.language };
+  }
+
+  /**
+   * Shows scene `id` at `view` (default: the scene's initial view). With `towards` (a hotspot) the
+   * camera first turns towards it; the new scene then fades in over the old one.
+   */
+  async goTo(id, view = null, { transitionMs = this.options.transitionMs, towards = null } = {}) {
+    const scene = this.tour.scene(id);
+    if (!scene) throw new Error(`Viewer: no scene ${JSON.stringify(id)} in the tour`);
+    const token = this._goToken = {};
+    const p = scene.panorama;
+    const tiles = p.tiles || `${p.path}/{z}/{f}/{y}/{x}.jpg`;
+    const pano = new TiledPanorama(p, {
+      tileUrl: (z, f, y, x) => this.tour.url(tiles.replace("{z}", z).replace("{f}", f).replace("{y}", y).replace("{x}", x)),
+      previewUrl: this.tour.url(p.preview || `${p.path}/preview.jpg`),
+      maxTextureSize: this.renderer.maxTextureSize, concurrency: this.options.concurrency,
+    });
+    const first = this.sceneId === null;
+    const turning = towards && this.view && transitionMs > 0
+      ? this._animateView({ yaw: towards.yaw, pitch: towards.pitch, fov: this.view.fov * 0.75 }, transitionMs * 0.4)
+      : null;
+    try {
+      await Promise.all([pano.loadPreview(), turning]);
+    } catch (err) {
+      pano.dispose();
+      this.emit("error", err);
+      throw err;
+    }
+    if (token !== this._goToken) { pano.dispose(); return; }
+    const newView = new PanoView({ ...(scene.view || {}), ...(view || {}) }, scene.limits || {}, p.coverage);
+    newView.setAspect(this.renderer.aspect);
+    this.view?.dispose();
+    this.view = newView;
+    newView.on("change", () => this._viewChanged());
+    const old = this.pano;
+    this.pano = pano;
+    pano.group.renderOrder = ++this._layer;
+    pano.on("tile", () => this.renderer.requestRender());
+    pano.on("sharp", () => { this._sharpPending = true; this.renderer.requestRender(); });
+    pano.on("error", (e) => console.warn(String(e.message || e)));
+    this.renderer.add(pano.group);
+    this.sceneId = id;
+    this._sceneStart = performance.now();
+    this._previewPending = true;
+    this.hotspots.set(scene.hotspots || [], (h) => this.tour.hotspotTitle(h, this.language));
+    if (old) {
+      if (transitionMs > 0) {
+        pano.setOpacity(0);
+        await this._animate(transitionMs * 0.6, (t) => pano.setOpacity(t));
+        if (token !== this._goToken) return;
+      }
+      this.renderer.remove(old.group);
+      old.dispose();
+    }
+    this._applyLabels();
+    this._viewChanged();
+    if (!first || !this._announced) { this._announced = true; this.emit("scenechange", id); }
+  }
+
+  /** Sets any of yaw, pitch, fov (degrees); clamped to the scene's limits. */
+  setView(view) { this.view?.set(view); }
+
+  setLanguage(lang) {
+    if (!this.tour.languages.includes(lang) || lang === this.language) return;
+    this.language = lang;
+    this.hotspots.relabel((h) => this.tour.hotspotTitle(h, lang));
+    this._applyLabels();
+    this._writeUrl();
+    this.emit("languagechange", lang);
+  }
+
+  /** What a click / Enter on a hotspot does. */
+  activate(h) {
+    this._interact();
+    this.emit("hotspot", { scene: this.sceneId, id: h.id ?? null, type: h.type, target: h.target ?? null });
+    const lang = this.language, tour = this.tour;
+    if (h.type === "link") {
+      if (tour.scene(h.target)) this.goTo(h.target, null, { towards: h }).catch(() => {});
+    } else if (h.type === "model") {
+      const m = tour.model(h.target);
+      if (!m) return;
+      this.modelView.show({
+        title: tour.text(m.title, lang) || tour.hotspotTitle(h, lang), description: tour.text(m.description, lang),
+        lods: (m.lods || []).map((l) => ({ ...l, url: tour.url(l.path) })),
+      });
+    } else {
+      this.info.show({ title: tour.hotspotTitle(h, lang), text: tour.text(h.text, lang),
+                       imageUrl: h.image ? tour.url(h.image) : null });
+    }
+  }
+
+  openGallery() {
+    const lang = this.language;
+    this.gallery.show(labelsFor(lang).gallery, this.tour.scenes.map((s) => ({
+      id: s.id, title: this.tour.text(s.title, lang) || s.id, current: s.id === this.sceneId,
+      thumbUrl: s.panorama?.thumb ? this.tour.url(s.panorama.thumb) : null })));
+  }
+
+  openFloorplan() {
+    const plan = this.tour.data.floorplan, lang = this.language;
+    if (!plan) return;
+    this.floorplan.show(labelsFor(lang).floorplan, { ...plan, imageUrl: this.tour.url(plan.image) },
+      this.tour.scenes.filter((s) => s.floorplanPosition).map((s) => ({
+        id: s.id, title: this.tour.text(s.title, lang) || s.id, current: s.id === this.sceneId, ...s.floorplanPosition })));
+  }
+
+  toggleFullscreen() {
+    const doc = this.root.ownerDocument;
+    if (doc.fullscreenElement) doc.exitFullscreen?.();
+    else this.root.requestFullscreen?.().catch(() => {});
+  }
+
+  /** Numbers tests and benchmarks read: timings (ms since page start), tiles, level. */
+  stats() {
+    const s = this.pano?.stats || {};
+    return { scene: this.sceneId, firstView: this.timing.firstView, sharp: this.timing.sharp,
+             level: s.level, visible: s.visible || [], requested: s.requested || [], sharpNow: !!s.sharp,
+             bytes: s.bytes || 0, frames: this.renderer?.frames || 0, ...this.state };
+  }
+
+  // -- internals ------------------------------------------------------------------------------------
+
+  _viewChanged() {
+    this.renderer.requestRender();
+    this._writeUrl();
+    if (this.view) this.emit("viewchange", this.view.get());
+  }
+
+  _writeUrl() {
+    if (this.urlState && this.view) this.urlState.write({ scene: this.sceneId, lang: this.language, ...this.view.get() });
+  }
+
+  _beforeRender() {
+    if (!this.view) return;
+    const cam = this.renderer.camera;
+    this.view.setAspect(this.renderer.aspect);
+    this.view.applyTo(cam);
+    this.pano?.update(cam, this.renderer.heightPx);
+    this.hotspots.update(cam, this.stage.clientWidth, this.stage.clientHeight);
+  }
+
+  _afterRender() {
+    const now = performance.now();
+    if (this._previewPending) {
+      this._previewPending = false;
+      if (this.timing.firstView === null) { this.timing.firstView = now; this.emit("firstview", now); }
+      this.root.dataset.firstView = "true";
+    }
+    if (this._sharpPending) {
+      this._sharpPending = false;
+      if (this.timing.sharp === null) { this.timing.sharp = now; this.emit("sharp", now); }
+      this.root.dataset.sharp = this.sceneId;
+    }
+  }
+
+  _applyLabels() {
+    const L = labelsFor(this.language);
+    this.root.lang = this.language;
+    if (this.options.documentTitle) document.title = this.tour.text(this.tour.data.title, this.language) || document.title;
+    this.root.setAttribute("aria-label", `${L.viewer}: ${this.tour.text(this.tour.data.title, this.language)}`);
+    for (const d of [this.info, this.modelView, this.gallery, this.floorplan]) d.closeButton.setAttribute("aria-label", L.close);
+    this.toolbar.setLabels({ gallery: L.gallery, floorplan: L.floorplan, fullscreen: L.fullscreen, language: L.language,
+                             lang: this.language, sceneTitle: this.tour.text(this.tour.scene(this.sceneId)?.title, this.language) });
+  }
+
+  _animate(ms, step) {
+    return new Promise((resolve) => {
+      const t0 = performance.now();
+      const stop = this.renderer.onBeforeRender((now) => {
+        const t = Math.min(1, (now - t0) / ms);
+        step(t * t * (3 - 2 * t));
+        if (t >= 1) { stop(); resolve(); return false; }
+        return true;
+      });
+      this.renderer.requestRender();
+    });
+  }
+
+  _animateView(target, ms) {
+    const from = this.view.get();
+    const dyaw = ((((target.yaw - from.yaw) + 180) % 360) + 360) % 360 - 180;
+    return this._animate(ms, (t) => this.view.set({ yaw: from.yaw + dyaw * t, pitch: from.pitch + (target.pitch - from.pitch) * t,
+                                                     fov: from.fov + (target.fov - from.fov) * t }));
+  }
+
+  _setupIdle() {
+    const o = this.options, settings = this.tour.settings;
+    const rotate = o.autorotate === false ? null : (o.autorotate || settings.autorotate || null);
+    this._rotating = false;
+    this._timers = [];
+    if (rotate && rotate.idleSeconds > 0) {
+      this._timers.push(new IdleTimer(rotate.idleSeconds, () => this._startAutorotate(rotate.speed ?? 2)));
+    }
+    const back = o.idleReturnSeconds ?? settings.kiosk?.idleReturnSeconds ?? 0;
+    if (back > 0) {
+      this._timers.push(new IdleTimer(back, () => {
+        for (const d of [this.info, this.modelView, this.gallery, this.floorplan]) d.close();
+        if (this.sceneId !== this.tour.start) this.goTo(this.tour.start).catch(() => {});
+        else this.view.set(this.tour.scene(this.tour.start).view || {});
+      }));
+    }
+    if (o.autotourSeconds > 0) {
+      const t = new IdleTimer(o.autotourSeconds, () => {
+        const i = this.tour.scenes.findIndex((s) => s.id === this.sceneId);
+        this.goTo(this.tour.scenes[(i + 1) % this.tour.scenes.length].id).catch(() => {});
+        t.poke();
+      });
+      this._timers.push(t);
+    }
+  }
+
+  _startAutorotate(speed) {
+    if (this._rotating) return;
+    this._rotating = true;
+    let last = performance.now();
+    this._stopRotate = this.renderer.onBeforeRender((now) => {
+      const dt = Math.min(0.1, (now - last) / 1000);
+      last = now;
+      this.view?.set({ yaw: this.view.yaw + speed * dt });
+      return true;
+    });
+    this.renderer.requestRender();
+  }
+
+  _interact() {
+    if (this._rotating) { this._stopRotate(); this._rotating = false; }
+    for (const t of this._timers || []) t.poke();
+  }
+
+  _fail(err) {
+    console.error(String(err?.message || err));
+    const box = document.createElement("div");
+    box.className = "vtour-error";
+    box.setAttribute("role", "alert");
+    box.textContent = String(err?.message || err);
+    this.root.appendChild(box);
+  }
+
+  dispose() {
+    this._goToken = {};
+    for (const t of this._timers || []) t.dispose();
+    this._stopRotate?.();
+    this.urlState?.dispose();
+    this.controls?.dispose();
+    this.pano?.dispose();
+    this.view?.dispose();
+    for (const d of [this.info, this.modelView, this.gallery, this.floorplan, this.toolbar, this.hotspots]) d?.dispose();
+    this.renderer?.dispose();
+    this.root.remove();
+    this.removeAllListeners();
+  }
+}

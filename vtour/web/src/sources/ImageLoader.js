@@ -1,0 +1,86 @@
+/**
+ * Fetches and decodes images a few at a time, in the order last asked for, retrying failures.
+ *
+ * want(list) replaces the queue of requests not yet started with `list` ({key, url}, most wanted
+ * first); requests already in flight finish. Decoded images (ImageBitmap, not flipped: row 0 on top)
+ * are passed to onLoad(key, bitmap, bytes); a request that fails for good goes to onError(key, error).
+ *
+ * Options: concurrency (number, default 4), retries (number, default 3), backoffMs (number, default
+ * 300; doubled at each retry). HTTP 4xx is not retried: the file is not there.
+ */
+export class ImageLoader {
+  constructor({ concurrency = 4, retries = 3, backoffMs = 300, onLoad = () => {}, onError = () => {} } = {}) {
+    this.concurrency = concurrency; this.retries = retries; this.backoffMs = backoffMs;
+    this.onLoad = onLoad; this.onError = onError;
+    this.queue = [];
+    this.active = new Map();   // key -> AbortController
+    this.failed = new Set();   // keys given up on
+    this.attempts = new Map(); // key -> failures so far
+    this.timers = new Set();
+    this.disposed = false;
+  }
+
+  /** Replaces the waiting queue; keys in flight, failed for good, or waiting for a retry are skipped. */
+  want(list) {
+    this.queue = list.filter((r) => !this.active.has(r.key) && !this.failed.has(r.key));
+    this._pump();
+  }
+
+  /** Loads one image now, ahead of the queue (the preview). */
+  async loadNow(url) { return this._fetch(url, null); }
+
+  _pump() {
+    while (!this.disposed && this.active.size < this.concurrency && this.queue.length) {
+      const req = this.queue.shift();
+      if (this.active.has(req.key)) continue;
+      const ctrl = new AbortController();
+      this.active.set(req.key, ctrl);
+      this._fetch(req.url, ctrl.signal).then(
+        ({ bitmap, bytes }) => {
+          this.active.delete(req.key); this.attempts.delete(req.key);
+          if (this.disposed) { bitmap.close?.(); return; }
+          this.onLoad(req.key, bitmap, bytes);
+          this._pump();
+        },
+        (err) => {
+          this.active.delete(req.key);
+          if (this.disposed || err.name === "AbortError") return;
+          const n = (this.attempts.get(req.key) || 0) + 1;
+          this.attempts.set(req.key, n);
+          if (err.status >= 400 && err.status < 500 || n > this.retries) {
+            this.failed.add(req.key);
+            this.onError(req.key, err);
+          } else {
+            // back off, then put it back at the head of the queue (it was wanted)
+            this.failed.add(req.key);
+            const t = setTimeout(() => {
+              this.timers.delete(t); this.failed.delete(req.key);
+              if (!this.disposed) { this.queue.unshift(req); this._pump(); }
+            }, this.backoffMs * 2 ** (n - 1));
+            this.timers.add(t);
+          }
+          this._pump();
+        });
+    }
+  }
+
+  async _fetch(url, signal) {
+    const res = await fetch(url, { signal });
+    if (!res.ok) {
+      const err = new Error(`ImageLoader: HTTP ${res.status} for ${url}`);
+      err.status = res.status;
+      throw err;
+    }
+    const blob = await res.blob();
+    const bitmap = await createImageBitmap(blob, { premultiplyAlpha: "none",
+                                                   colorSpaceConversion: "none" });
+    return { bitmap, bytes: blob.size };
+  }
+
+  dispose() {
+    this.disposed = true;
+    for (const ctrl of this.active.values()) ctrl.abort();
+    for (const t of this.timers) clearTimeout(t);
+    this.active.clear(); this.queue = []; this.timers.clear();
+  }
+}
