@@ -1,0 +1,29 @@
+"""``vtour validate PATH``: every problem of a tour.yaml or a built tour, or "ok"."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check a tour.yaml or a built tour folder",
+                       description="List every problem at once, each with its location and a fix: "
+                                   "unknown hotspot targets, missing files, duplicate ids, angles out "
+                                   "of range, texts missing in a declared language, paths that leave "
+                                   "the tour folder. Exit 1 when there are problems.")
+    p.add_argument("path", metavar="PATH", help="a tour.yaml/.json, a built tour folder or its tour.json")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from vtour.tour.validate import validate_path
+
+    problems = validate_path(args.path)
+    if not problems:
+        print(f"{args.path}: ok")
+        return 0
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)", file=sys.stderr)
+    return 1

@@ -1,0 +1,21 @@
+"""Tours: tour.yaml -> a built, validated tour folder, rebuilt incrementally; Marzipano and Pannellum in and out.
+
+- :mod:`.document` -- read tour.yaml/JSON into frozen dataclasses (every shape problem located)
+- :mod:`.validate` -- every problem of a tour.yaml or a built tour, at once, with a fix
+- :mod:`.schema` -- the tour.json JSON Schema (``vtour/schemas/tour-1.schema.json``)
+- :mod:`.stages` -- the stage functions and their content-hash keys
+- :mod:`.build` -- plan, run (processes or Dask), assemble atomically
+- :mod:`.assemble` -- tour.json from the built stages
+- :mod:`.peers` -- Marzipano data.js and Pannellum config, export and import
+"""
+
+from vtour.tour.build import BuildResult, StageRun, build_tour, load_valid_tour
+from vtour.tour.document import Hotspot, Model, Scene, Tour, View, parse_tour, read_tour
+from vtour.tour.peers import import_config, marzipano_data, pannellum_config, read_peer_config
+from vtour.tour.schema import check_tour_json, load_tour_json, schema_problems, tour_schema
+from vtour.tour.validate import validate_built, validate_path, validate_tour
+
+__all__ = ["BuildResult", "Hotspot", "Model", "Scene", "StageRun", "Tour", "View", "build_tour",
+           "check_tour_json", "import_config", "load_tour_json", "load_valid_tour", "marzipano_data",
+           "pannellum_config", "parse_tour", "read_peer_config", "read_tour", "schema_problems",
+           "tour_schema", "validate_built", "validate_path", "validate_tour"]

@@ -1,0 +1,136 @@
+"""tour.json from a tour and its built stages, and the files written beside it.
+
+``tour_document`` follows docs/tour-json.md (version 1) exactly and adds nothing that is not
+deterministic (no times, no absolute paths), so two builds of the same inputs write the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from vtour.tour.document import Tour
+from vtour.tour.schema import TOUR_FORMAT, TOUR_VERSION, check_tour_json
+
+
+def _text(texts, fallback: str, languages) -> dict:
+    return dict(texts) if texts else {lang: fallback for lang in languages}
+
+
+def panorama_block(scene_id: str, manifest: dict) -> dict:
+    """A scene's pano.json with its paths made tour-relative (the ``panorama`` of tour.json)."""
+    base = f"scenes/{scene_id}"
+    return {"path": base, "tiles": f"{base}/{manifest['tiles']}", "faceSize": manifest["faceSize"],
+            "tileSize": manifest["tileSize"], "levels": manifest["levels"],
+            "preview": f"{base}/{manifest['preview']}", "previewFaceOrder": manifest["previewFaceOrder"],
+            "thumb": f"{base}/{manifest['thumb']}", "coverage": manifest["coverage"]}
+
+
+def model_block(tour: Tour, model, report: dict) -> dict:
+    """A model's entry: its levels coarse to fine with sizes and deviation from the scan."""
+    base = f"models/{model.id}"
+    lods = []
+    for lod in report["lods"]:
+        sizes = [max(s) for s in lod.get("texture_sizes") or [] if s]
+        dev = lod["deviation"]
+        lods.append({"path": f"{base}/{lod['file']}", "triangles": lod["triangles"], "bytes": lod["bytes"],
+                     "textureSize": max(sizes) if sizes else None,
+                     "deviation": {"hausdorff": dev["hausdorff"], "mean": dev["mean"], "rms": dev["rms"],
+                                   "relativeHausdorff": dev["hausdorff_fraction"],
+                                   "relativeRms": dev["rms_fraction"]}})
+    out = {"id": model.id, "title": _text(model.title, model.id, tour.languages)}
+    if model.description:
+        out["description"] = model.description
+    out.update({"units": report["units"], "metadata": dict(model.metadata), "lods": lods,
+                "report": f"{base}/report.json"})
+    return out
+
+
+def _hotspot(tour: Tour, h) -> dict:
+    from vtour.tour.build import image_destination
+
+    out = {"id": h.id, "type": h.type, "yaw": h.yaw, "pitch": h.pitch}
+    if h.target is not None and h.type in ("link", "model"):
+        out["target"] = h.target
+    title = h.title
+    if title is None and h.type == "link":
+        title = tour.scene(h.target).title
+    elif title is None and h.type == "model":
+        title = tour.model(h.target).title
+    if title:
+        out["title"] = title
+    if h.text:
+        out["text"] = h.text
+    if h.image:
+        out["image"] = image_destination(h.image)
+    if h.url:
+        out["url"] = h.url
+    return out
+
+
+def tour_document(tour: Tour, scene_dirs: dict[str, Path], model_dirs: dict[str, Path]) -> dict:
+    """tour.json (a dict) from the tour and each stage's built folder (pano.json, report.json)."""
+    from vtour.tour.build import image_destination
+
+    doc = {"format": TOUR_FORMAT, "version": TOUR_VERSION, "id": tour.id, "title": tour.title}
+    if tour.description:
+        doc["description"] = tour.description
+    doc.update({"languages": list(tour.languages), "start": tour.start or tour.scenes[0].id,
+                "settings": dict(tour.settings)})
+    if tour.floorplan:
+        from PIL import Image
+
+        with Image.open(tour.root / tour.floorplan) as im:
+            width, height = im.size
+        doc["floorplan"] = {"image": image_destination(tour.floorplan), "width": width, "height": height}
+    scenes = []
+    for s in tour.scenes:
+        manifest = json.loads((scene_dirs[s.id] / "pano.json").read_text())
+        entry = {"id": s.id, "title": _text(s.title, s.id, tour.languages)}
+        if s.description:
+            entry["description"] = s.description
+        entry.update({"panorama": panorama_block(s.id, manifest),
+                      "view": {"yaw": s.view.yaw, "pitch": s.view.pitch, "fov": s.view.fov}})
+        if s.limits:
+            entry["limits"] = {{"min_fov": "minFov", "max_fov": "maxFov"}[k]: v for k, v in s.limits.items()}
+        entry["northOffset"] = s.north_offset
+        if s.floorplan_position is not None:
+            entry["floorplanPosition"] = {"x": s.floorplan_position[0], "y": s.floorplan_position[1]}
+        entry["hotspots"] = [_hotspot(tour, h) for h in s.hotspots]
+        scenes.append(entry)
+    doc["scenes"] = scenes
+    doc["models"] = [model_block(tour, m, json.loads((model_dirs[m.id] / "report.json").read_text()))
+                     for m in tour.models]
+    return doc
+
+
+def dump_json(doc: dict) -> str:
+    return json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_tour_folder(tour: Tour, doc: dict, folder: Path) -> None:
+    """Into ``folder`` (stage outputs already linked): images/, tour.json (schema-checked),
+    marzipano/data.js, pannellum.json, and the viewer when :mod:`vtour.site` is installed."""
+    from vtour.tour.build import image_destination, link_file
+    from vtour.tour.peers import write_peers
+
+    images = {h.image for s in tour.scenes for h in s.hotspots if h.image}
+    if tour.floorplan:
+        images.add(tour.floorplan)
+    for rel in sorted(images):
+        link_file(tour.root / rel, folder / image_destination(rel))
+    check_tour_json(doc)
+    (folder / "tour.json").write_text(dump_json(doc), encoding="utf-8")
+    write_peers(doc, folder)
+    import importlib.util
+
+    if importlib.util.find_spec("vtour.site") is not None:
+        import warnings
+
+        from vtour.errors import VtourError, VtourWarning
+        from vtour.site import write_site
+
+        try:
+            write_site(folder)
+        except VtourError as exc:  # the tour is complete without its viewer; say how to add it
+            warnings.warn(f"build: no index.html/viewer written: {exc}", VtourWarning, stacklevel=2)

@@ -1,0 +1,409 @@
+"""tour.yaml, the authoring file: read (YAML or JSON) into small frozen dataclasses.
+
+Reading is lenient: every shape problem (a missing id, a list where a mapping belongs, an unknown
+key) becomes a :class:`vtour.errors.Problem` with its location (``tour.yaml:12: scenes[1].view.yaw``)
+instead of an exception, so :mod:`vtour.tour.validate` can list them all at once. The field
+reference is ``docs/tour-yaml.md``.
+
+Texts are normalised to ``{lang: str}``; a plain string means the tour's default language (the
+first of ``languages``). Keys may be written snake_case or camelCase (``north_offset`` or
+``northOffset``). Paths stay as written (relative to the tour.yaml's folder); :mod:`validate`
+checks that they exist and stay inside that folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from vtour.errors import Problem, VtourError
+
+Texts = dict  # {lang: str}
+HOTSPOT_TYPES = ("link", "info", "model")
+#: Ids become folder names and URL fragments: letters, digits, "-", "_", "."; no leading dot.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
+#: PanoOptions fields a tour may set per scene (or for all under the top-level ``pano``);
+#: ``hfov``/``vfov``/``yaw``/``pitch`` form its coverage.
+PANO_KEYS = ("mode", "tile_size", "face_size", "quality", "antialias", "interpolation", "cube_order",
+             "max_pixels", "work_megapix", "compose_megapix", "hfov", "vfov", "yaw", "pitch")
+#: ModelOptions fields a tour may set per model (or for all under the top-level ``lod``).
+LOD_KEYS = ("levels", "texture_format", "texture_quality", "uncompressed", "position_bits",
+            "drop_fragments", "color_weight", "deviation_samples")
+METADATA_KEYS = ("provenance", "date", "dimensions", "licence", "credit")
+
+_TOUR_KEYS = ("id", "title", "description", "languages", "start", "scenes", "models", "floorplan",
+              "settings", "pano", "lod")
+_SCENE_KEYS = ("id", "title", "description", "panorama", "view", "limits", "north_offset",
+               "floorplan_position", "hotspots", "pano")
+_HOTSPOT_KEYS = ("id", "type", "yaw", "pitch", "target", "title", "text", "image", "url")
+_MODEL_KEYS = ("id", "title", "description", "source", "units", "metadata", "lod")
+FACE_LETTERS = "frblud"
+
+
+@dataclass(frozen=True)
+class View:
+    """Initial view: degrees, yaw positive right, pitch positive up, vertical fov."""
+
+    yaw: float = 0.0
+    pitch: float = 0.0
+    fov: float = 75.0
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    """A point in a scene: ``link`` to a scene, ``info`` text (+ image, url) or a ``model``."""
+
+    id: str
+    type: str
+    yaw: float
+    pitch: float
+    target: str | None = None
+    title: Texts | None = None
+    text: Texts | None = None
+    image: str | None = None
+    url: str | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One panorama. ``panorama`` holds the source files; with ``faces`` True they are the six
+    cube faces in the order f r b l u d."""
+
+    id: str
+    panorama: tuple[str, ...] = ()
+    faces: bool = False
+    title: Texts | None = None
+    description: Texts | None = None
+    view: View = View()
+    limits: dict | None = None
+    north_offset: float = 0.0
+    floorplan_position: tuple[float, float] | None = None
+    hotspots: tuple[Hotspot, ...] = ()
+    pano: dict = field(default_factory=dict)
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Model:
+    """One scan shown in the 3D viewer; ``lod`` holds ModelOptions fields (see LOD_KEYS)."""
+
+    id: str
+    source: str = ""
+    title: Texts | None = None
+    description: Texts | None = None
+    units: str | None = None
+    metadata: dict = field(default_factory=dict)
+    lod: dict = field(default_factory=dict)
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Tour:
+    """A whole tour.yaml. ``pano`` and ``lod`` are defaults for every scene and model; ``root`` is
+    the file's folder; ``lines`` maps locations (``scenes[0].view``) to YAML line numbers."""
+
+    id: str
+    title: Texts
+    languages: tuple[str, ...] = ("en",)
+    start: str | None = None
+    description: Texts | None = None
+    scenes: tuple[Scene, ...] = ()
+    models: tuple[Model, ...] = ()
+    floorplan: str | None = None
+    settings: dict = field(default_factory=dict)
+    pano: dict = field(default_factory=dict)
+    lod: dict = field(default_factory=dict)
+    root: Path = Path(".")
+    file: str = "tour.yaml"
+    lines: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def language(self) -> str:
+        return self.languages[0]
+
+    def scene(self, scene_id: str) -> Scene | None:
+        return next((s for s in self.scenes if s.id == scene_id), None)
+
+    def model(self, model_id: str) -> Model | None:
+        return next((m for m in self.models if m.id == model_id), None)
+
+    def at(self, where: str) -> str:
+        """``tour.yaml:12: scenes[0].view`` (with the line when known): a problem's location."""
+        return locate(self.file, self.lines, where)
+
+
+def locate(file: str, lines: dict, where: str) -> str:
+    """``tour.yaml:12: scenes[1].view.yaw``; the line is the nearest enclosing one known."""
+    probe = where
+    while probe and probe not in lines:
+        up = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+        if up == probe:
+            break
+        probe = up
+    line = lines.get(probe)
+    head = f"{file}:{line}" if line else file
+    return f"{head}: {where}" if where else head
+
+
+def snake(key: str) -> str:
+    """``northOffset`` -> ``north_offset``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", str(key)).lower()
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def _yaml_lines(node, where: str = "", out: dict | None = None) -> dict:
+    """Location -> 1-based line of every mapping key and sequence item in a composed YAML tree."""
+    out = {} if out is None else out
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            here = f"{where}.{snake(key.value)}" if where else snake(key.value)
+            out[here] = key.start_mark.line + 1
+            _yaml_lines(value, here, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            here = f"{where}[{i}]"
+            out[here] = item.start_mark.line + 1
+            _yaml_lines(item, here, out)
+    return out
+
+
+def read_data(path: str | Path) -> tuple[Any, dict]:
+    """The parsed content of a tour.yaml or tour.json, and its location -> line map."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise VtourError("tour", "file not found", path=path, fix="check the path") from None
+    except UnicodeDecodeError as exc:
+        raise VtourError("tour", f"not UTF-8 text ({exc.reason})", path=path,
+                         fix="save the file as UTF-8") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.safe_load(text), _yaml_lines(node)
+    except yaml.YAMLError as exc:
+        if path.suffix.lower() == ".json":
+            try:
+                return json.loads(text), {}
+            except json.JSONDecodeError as jexc:
+                raise VtourError("tour", f"not valid JSON: {jexc}", path=path) from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise VtourError("tour", f"not valid YAML{where}: {getattr(exc, 'problem', exc)}",
+                         path=path, fix="check the indentation and quoting there") from None
+
+
+class _Reader:
+    """Turns raw YAML values into typed ones, recording a Problem (never raising) when it can't."""
+
+    def __init__(self, file: str, lines: dict, default_language: str):
+        self.file, self.lines, self.lang = file, lines, default_language
+        self.problems: list[Problem] = []
+
+    def at(self, where: str) -> str:
+        return locate(self.file, self.lines, where)
+
+    def problem(self, where: str, message: str, fix: str = "") -> None:
+        self.problems.append(Problem(self.at(where), message, fix))
+
+    def mapping(self, value, where: str, keys: tuple[str, ...]) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(where, f"expected a mapping, got {type(value).__name__} {value!r:.60}",
+                         "write key: value pairs here")
+            return {}
+        out = {}
+        for k, v in value.items():
+            key = snake(k)
+            if key not in keys:
+                near = difflib.get_close_matches(key, keys, n=1)
+                self.problem(f"{where}.{key}" if where else key, f"unknown field {k!r}",
+                             f"did you mean {near[0]!r}?" if near else f"known fields: {', '.join(keys)}")
+                continue
+            out[key] = v
+        return out
+
+    def text(self, value, where: str) -> Texts | None:
+        if value is None:
+            return None
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return {self.lang: str(value)}
+        if isinstance(value, dict) and all(isinstance(v, (str, int, float)) for v in value.values()):
+            return {str(k): str(v) for k, v in value.items()}
+        self.problem(where, f"a text is a string or a mapping language -> string, got {value!r:.60}",
+                     "write e.g. {en: Entrance, zh: 入口}")
+        return None
+
+    def number(self, value, where: str, default: float | None) -> float | None:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(where, f"expected a number, got {value!r:.60}", "write a number in degrees")
+            return default
+        return float(value)
+
+    def string(self, value, where: str, default: str | None = None) -> str | None:
+        if value is None:
+            return default
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+        self.problem(where, f"expected a string, got {value!r:.60}")
+        return default
+
+    def items(self, value, where: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(where, f"expected a list, got {type(value).__name__}", "write a '- ' list")
+            return []
+        return value
+
+
+def _panorama(r: _Reader, value, where: str) -> tuple[tuple[str, ...], bool]:
+    if isinstance(value, str):
+        return (value,), False
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return tuple(value), False
+    if isinstance(value, dict):
+        faces = {}
+        for k, v in value.items():
+            letter = {"front": "f", "right": "r", "back": "b", "left": "l", "up": "u",
+                      "down": "d"}.get(str(k).lower(), str(k).lower())
+            if letter not in FACE_LETTERS or not isinstance(v, str):
+                r.problem(f"{where}.{k}", f"{k!r}: {v!r:.40} is not a face and a file",
+                          "use the keys f, r, b, l, u, d (or front, right, ...) with a file each")
+                continue
+            faces[letter] = v
+        missing = [c for c in FACE_LETTERS if c not in faces]
+        if missing:
+            r.problem(where, f"cube faces {', '.join(missing)} are missing", "give all six faces")
+            return (), True
+        return tuple(faces[c] for c in FACE_LETTERS), True
+    r.problem(where, "no panorama source given" if value is None else
+              f"expected a file, a list of photos or six faces, got {value!r:.60}",
+              "write panorama: panoramas/NAME.jpg (or a list of photos, or {f: ..., r: ..., ...})")
+    return (), False
+
+
+def _hotspot(r: _Reader, raw, where: str, scene_id: str, index: int) -> Hotspot | None:
+    d = r.mapping(raw, where, _HOTSPOT_KEYS)
+    if not d and raw is not None and not isinstance(raw, dict):
+        return None
+    kind = r.string(d.get("type"), f"{where}.type")
+    if kind is None:
+        kind = "link" if d.get("target") is not None and d.get("text") is None else "info"
+    target = r.string(d.get("target"), f"{where}.target")
+    return Hotspot(id=r.string(d.get("id"), f"{where}.id", f"{scene_id}-{index}"), type=kind,
+                   yaw=r.number(d.get("yaw"), f"{where}.yaw", 0.0),
+                   pitch=r.number(d.get("pitch"), f"{where}.pitch", 0.0),
+                   target=target, title=r.text(d.get("title"), f"{where}.title"),
+                   text=r.text(d.get("text"), f"{where}.text"),
+                   image=r.string(d.get("image"), f"{where}.image"),
+                   url=r.string(d.get("url"), f"{where}.url"), where=where)
+
+
+def _scene(r: _Reader, raw, where: str, index: int) -> Scene:
+    d = r.mapping(raw, where, _SCENE_KEYS)
+    sid = r.string(d.get("id"), f"{where}.id")
+    if sid is None:
+        r.problem(f"{where}.id", "scene has no id", "add id: a short name like entrance")
+        sid = f"scene{index}"
+    files, faces = _panorama(r, d.get("panorama"), f"{where}.panorama")
+    v = r.mapping(d.get("view"), f"{where}.view", ("yaw", "pitch", "fov"))
+    view = View(*(r.number(v.get(k), f"{where}.view.{k}", getattr(View, k)) for k in ("yaw", "pitch", "fov")))
+    pos = d.get("floorplan_position")
+    position = None
+    if pos is not None:
+        p = r.mapping(pos, f"{where}.floorplan_position", ("x", "y"))
+        if "x" not in p or "y" not in p:
+            r.problem(f"{where}.floorplan_position", "needs x and y", "write {x: 0.4, y: 0.6}")
+        else:
+            position = (r.number(p["x"], f"{where}.floorplan_position.x", 0.0),
+                        r.number(p["y"], f"{where}.floorplan_position.y", 0.0))
+    limits = None
+    if d.get("limits") is not None:
+        lim = r.mapping(d["limits"], f"{where}.limits", ("min_fov", "max_fov"))
+        limits = {k: r.number(v, f"{where}.limits.{k}", None) for k, v in lim.items()}
+    hotspots = tuple(h for i, raw_h in enumerate(r.items(d.get("hotspots"), f"{where}.hotspots"))
+                     if (h := _hotspot(r, raw_h, f"{where}.hotspots[{i}]", sid, i)) is not None)
+    return Scene(id=sid, panorama=files, faces=faces, title=r.text(d.get("title"), f"{where}.title"),
+                 description=r.text(d.get("description"), f"{where}.description"), view=view,
+                 limits=limits, north_offset=r.number(d.get("north_offset"), f"{where}.north_offset", 0.0),
+                 floorplan_position=position, hotspots=hotspots,
+                 pano=r.mapping(d.get("pano"), f"{where}.pano", PANO_KEYS), where=where)
+
+
+def _model(r: _Reader, raw, where: str, index: int) -> Model:
+    d = r.mapping(raw, where, _MODEL_KEYS)
+    mid = r.string(d.get("id"), f"{where}.id")
+    if mid is None:
+        r.problem(f"{where}.id", "model has no id", "add id: a short name like buddha")
+        mid = f"model{index}"
+    source = r.string(d.get("source"), f"{where}.source")
+    if not source:
+        r.problem(f"{where}.source", "model has no source scan", "write source: models/NAME.obj")
+    meta = d.get("metadata") or {}
+    if not isinstance(meta, dict):
+        r.problem(f"{where}.metadata", "expected a mapping", f"use the keys {', '.join(METADATA_KEYS)}")
+        meta = {}
+    metadata = {snake(k): (r.text(v, f"{where}.metadata.{snake(k)}") if isinstance(v, dict) else str(v))
+                for k, v in meta.items() if v is not None}
+    return Model(id=mid, source=source or "", title=r.text(d.get("title"), f"{where}.title"),
+                 description=r.text(d.get("description"), f"{where}.description"),
+                 units=r.string(d.get("units"), f"{where}.units"), metadata=metadata,
+                 lod=r.mapping(d.get("lod"), f"{where}.lod", LOD_KEYS), where=where)
+
+
+def parse_tour(data: Any, root: str | Path = ".", file: str = "tour.yaml",
+               lines: dict | None = None) -> tuple[Tour, list[Problem]]:
+    """A :class:`Tour` from parsed tour.yaml content, and every shape problem found on the way."""
+    lines = lines or {}
+    langs = data.get("languages") if isinstance(data, dict) else None
+    if isinstance(langs, str):
+        langs = [langs]
+    first = str(langs[0]) if isinstance(langs, list) and langs else "en"
+    r = _Reader(file, lines, first)
+    if not isinstance(data, dict):
+        r.problems.append(Problem(file, "the file is not a mapping of tour fields",
+                                  "start with id:, title:, scenes:"))
+        data = {}
+    d = r.mapping(data, "", _TOUR_KEYS)
+    languages = tuple(str(x) for x in (langs if isinstance(langs, list) and langs else ["en"]))
+    tid = r.string(d.get("id"), "id")
+    if tid is None:
+        r.problem("id", "tour has no id", "add id: a short name; the output goes to export/<id>/")
+        tid = "tour"
+    title = r.text(d.get("title"), "title")
+    if title is None:
+        r.problem("title", "tour has no title", "add title: {en: ...}")
+        title = {first: tid}
+    scenes = tuple(_scene(r, s, f"scenes[{i}]", i) for i, s in enumerate(r.items(d.get("scenes"), "scenes")))
+    models = tuple(_model(r, m, f"models[{i}]", i) for i, m in enumerate(r.items(d.get("models"), "models")))
+    settings = d.get("settings") or {}
+    if not isinstance(settings, dict):
+        r.problem("settings", "expected a mapping")
+        settings = {}
+    tour = Tour(id=tid, title=title, languages=languages,
+                start=r.string(d.get("start"), "start", scenes[0].id if scenes else None),
+                description=r.text(d.get("description"), "description"), scenes=scenes, models=models,
+                floorplan=r.string(d.get("floorplan"), "floorplan"), settings=settings,
+                pano=r.mapping(d.get("pano"), "pano", PANO_KEYS),
+                lod=r.mapping(d.get("lod"), "lod", LOD_KEYS), root=Path(root), file=file, lines=lines)
+    return tour, r.problems
+
+
+def read_tour(path: str | Path) -> tuple[Tour, list[Problem]]:
+    """Read a tour.yaml (or .json) file: the tour and its shape problems (empty when clean)."""
+    path = Path(path)
+    data, lines = read_data(path)
+    return parse_tour(data, root=path.parent, file=path.name, lines=lines)

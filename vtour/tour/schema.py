@@ -1,0 +1,84 @@
+"""The tour.json JSON Schema (draft 2020-12) that ships in the package, and validation against it.
+
+``vtour/schemas/tour-<version>.schema.json`` is read with :mod:`importlib.resources`, so it works
+from a wheel; hatchling includes it because it lies inside the ``vtour`` package folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+
+from vtour.errors import Problem, VtourError
+
+TOUR_FORMAT, TOUR_VERSION = "vtour-tour", 1
+
+
+@functools.cache
+def tour_schema(version: int = TOUR_VERSION) -> dict:
+    """The parsed schema of tour.json ``version``."""
+    try:
+        text = resources.files("vtour.schemas").joinpath(f"tour-{version}.schema.json").read_text("utf-8")
+    except FileNotFoundError:
+        raise VtourError("tour", f"no schema for tour.json version {version}", field="version",
+                         value=version, fix="upgrade vtour") from None
+    return json.loads(text)
+
+
+@functools.cache
+def _validator(version: int):
+    import jsonschema
+
+    schema = tour_schema(version)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _where(error) -> str:
+    out = ""
+    for part in error.absolute_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(document)"
+
+
+def schema_problems(doc: dict, file: str = "tour.json") -> list[Problem]:
+    """Every schema violation of a tour.json document, each located (``tour.json: scenes[0].view``)."""
+    version = doc.get("version", TOUR_VERSION) if isinstance(doc, dict) else TOUR_VERSION
+    if not isinstance(version, int) or version < 1:
+        return [Problem(f"{file}: version", f"unknown version {version!r}", "rebuild the tour")]
+    try:
+        validator = _validator(version)
+    except VtourError as exc:
+        return [Problem(f"{file}: version", exc.message, exc.fix or "")]
+    errors = sorted(validator.iter_errors(doc), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    return [Problem(f"{file}: {_where(e)}", e.message, "rebuild the tour with vtour build")
+            for e in errors]
+
+
+def check_tour_json(doc: dict, file: str = "tour.json") -> None:
+    """Raise VtourError listing every schema violation (used when writing and when loading)."""
+    problems = schema_problems(doc, file)
+    if problems:
+        raise VtourError("tour", f"{len(problems)} schema problem(s):\n  " +
+                         "\n  ".join(map(str, problems)), path=file)
+
+
+def load_tour_json(path) -> dict:
+    """Read a built tour's tour.json (a folder or the file), validated against its schema."""
+    from pathlib import Path
+
+    path = Path(path)
+    if path.is_dir():
+        path = path / "tour.json"
+    try:
+        doc = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise VtourError("tour", "no tour.json: not a built tour", path=path,
+                         fix="run vtour build first") from None
+    except json.JSONDecodeError as exc:
+        raise VtourError("tour", f"tour.json is not valid JSON ({exc})", path=path,
+                         fix="rebuild the tour") from None
+    check_tour_json(doc, str(path))
+    return doc
