@@ -1,3 +1,16 @@
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A 24 x 24 stroked SVG icon from one path (built with DOM calls, no markup parsing). */
+function icon(d) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", d);
+  svg.appendChild(path);
+  return svg;
+}
+
 /**
  * The viewer's buttons: scene gallery, floor plan (when the tour has one), fullscreen, and a
  * language choice (when the tour has more than one). Labels come from setLabels() as text.
@@ -8,16 +21,17 @@ export class Toolbar {
     this.element = document.createElement("div");
     this.element.className = "vtour-toolbar";
     this.element.setAttribute("role", "toolbar");
-    const button = (cls, icon, fn) => {
+    const button = (cls, path, fn) => {
       const b = document.createElement("button");
-      b.type = "button"; b.className = `vtour-tool ${cls}`; b.textContent = icon;
+      b.type = "button"; b.className = `vtour-tool ${cls}`;
+      b.appendChild(icon(path));
       b.addEventListener("click", fn);
       this.element.appendChild(b);
       return b;
     };
-    this.gallery = button("vtour-tool-gallery", "\u2637", () => onGallery());
-    this.floorplan = hasFloorplan ? button("vtour-tool-floorplan", "\u2316", () => onFloorplan()) : null;
-    this.fullscreen = button("vtour-tool-fullscreen", "\u26F6", () => onFullscreen());
+    this.gallery = button("vtour-tool-gallery", "M3 3h7v7H3zM14 3h7v7h-7zM3 14h7v7H3zM14 14h7v7h-7z", () => onGallery());
+    this.floorplan = hasFloorplan ? button("vtour-tool-floorplan", "M3 3h18v18H3zM3 12h8M11 3v13M15 12h6", () => onFloorplan()) : null;
+    this.fullscreen = button("vtour-tool-fullscreen", "M3 9V3h6M15 3h6v6M21 15v6h-6M9 21H3v-6", () => onFullscreen());
     this.language = null;
     if (languages.length > 1) {
       this.language = document.createElement("select");
