@@ -160,7 +160,7 @@ def _run_dask(todo, address, report):
     except ImportError:
         raise VtourError("build", "--scheduler needs Dask's distributed scheduler, which is not installed",
                          fix='pip install "vtour[dask]" (or "dask[distributed]")') from None
-    with Client(address, set_as_default=False) as client:
+    with Client(address) as client:
         futures = {client.submit(timed, s.func, *s.args, str(s.dest), pure=False,
                                  key=f"vtour-{s.kind}-{s.id}-{s.key[:12]}"): s for s in todo}
         try:

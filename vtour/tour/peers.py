@@ -164,7 +164,7 @@ class _Importer:
         self.dest = out_yaml.parent
         self.language = language
         self.notes: list[str] = []
-        self.html_changed = 0
+        self.html_texts = self.html_changed = 0
         self.tour_root = self.src  # the exported tour's folder, for its images
 
     def text(self, value, from_html=False):
@@ -173,6 +173,7 @@ class _Importer:
         value = str(value)
         if from_html:
             plain = html_to_text(value)
+            self.html_texts += 1
             self.html_changed += plain != value
             value = plain
         return value
@@ -334,9 +335,10 @@ def read_peer_config(config: str | Path, out_yaml: str | Path, language: str = "
             raise VtourError("import", f"not a Marzipano data.js nor a Pannellum JSON config ({exc})",
                              path=config) from None
         data, peer = _pannellum(imp, raw), "Pannellum"
-    if imp.html_changed:
-        imp.notes.append(f"{imp.html_changed} Marzipano title(s)/text(s) were HTML; converted to plain "
-                         "text (tags removed, entities decoded): check them in tour.yaml")
+    if imp.html_texts:
+        imp.notes.append(f"Marzipano shows titles and texts as HTML; {imp.html_texts} were read as plain "
+                         f"text (tags removed, entities decoded; {imp.html_changed} changed): check them "
+                         "in tour.yaml")
     for note in imp.notes:
         warnings.warn(f"import {peer}: {note}", VtourWarning, stacklevel=2)
     return data
