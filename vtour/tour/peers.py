@@ -241,9 +241,10 @@ def _marzipano(imp: _Importer, data: dict) -> dict:
                                                          "pitch": at["pitch"], "target": h.get("target")}))
         for h in s.get("infoHotspots", []):
             at = from_marzipano_view({"yaw": h.get("yaw", 0.0), "pitch": h.get("pitch", 0.0)})
-            hotspots.append(imp.hotspot(h.get("vtour"), {
-                "type": "info", "yaw": at["yaw"], "pitch": at["pitch"],
-                "title": imp.text(h.get("title"), True), "text": imp.text(h.get("text"), True)}))
+            base = {"type": "info", "yaw": at["yaw"], "pitch": at["pitch"]}
+            if not h.get("vtour"):  # texts only from HTML when no exact copy came along
+                base.update(title=imp.text(h.get("title"), True), text=imp.text(h.get("text"), True))
+            hotspots.append(imp.hotspot(h.get("vtour"), base))
         view = from_marzipano_view(s.get("initialViewParameters") or {})
         title = (s.get("vtour") or {}).get("title") or imp.text(s.get("name"), True) or sid
         scenes.append({"id": sid, "title": title, "panorama": faces, "view": view, "hotspots": hotspots})
