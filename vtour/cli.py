@@ -17,7 +17,7 @@ from vtour import __version__
 from vtour.errors import VtourError, VtourWarning
 
 #: Subcommand modules, in the order ``vtour --help`` lists them.
-COMMANDS: tuple[str, ...] = ("pano", "model", "build", "validate", "import_tour")
+COMMANDS: tuple[str, ...] = ("pano", "model", "render", "sample", "demo", "build", "validate", "import_tour", "serve", "package")
 
 
 def build_parser() -> argparse.ArgumentParser:

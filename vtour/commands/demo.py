@@ -1,0 +1,76 @@
+"""``vtour demo``: make the sample grotto if absent, build it, serve it on 127.0.0.1.
+
+The sample's sources go to DIR/tour.yaml, DIR/panoramas/ and DIR/models/ (DIR: the checkout's
+root when run from one, else the current folder; those paths are git-ignored there) and are
+reused on later runs; the build goes to DIR/export/vtour-sample/ and is incremental.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from pathlib import Path
+
+from vtour.errors import VtourError
+from vtour.sample import DEFAULT_SAMPLE_OPTIONS, SAMPLE_ID, TINY_SAMPLE_OPTIONS, sample_is_complete, write_sample
+
+log = logging.getLogger(__name__)
+DEFAULT_PORT = 5006
+
+
+def default_folder() -> Path:
+    """The vtour checkout this module runs from (pyproject.toml naming vtour), else the cwd."""
+    root = Path(__file__).resolve().parents[2]
+    project = root / "pyproject.toml"
+    if project.is_file() and 'name = "vtour"' in project.read_text("utf-8", "replace"):
+        return root
+    return Path.cwd()
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="build the sample grotto and serve it on 127.0.0.1",
+                       description="Generate the sample grotto if it is absent (reused after), "
+                                   "build it into DIR/export/vtour-sample and serve it on "
+                                   "127.0.0.1, printing the address.")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free one)")
+    p.add_argument("--no-serve", dest="serve", action="store_false", help="build only")
+    p.add_argument("--dir", type=Path, default=None, metavar="DIR",
+                   help="where the sample's sources and export/ go (default: the checkout's root)")
+    p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # small sizes, for tests
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    t0 = time.perf_counter()
+    folder = (args.dir or default_folder()).absolute()
+    if sample_is_complete(folder):
+        log.info("demo: reusing the sample in %s", folder)
+    else:
+        options = TINY_SAMPLE_OPTIONS if args.tiny else DEFAULT_SAMPLE_OPTIONS
+        log.info("demo: generating the sample grotto into %s (once; later runs reuse it)", folder)
+        write_sample(folder, options, overwrite=True)
+    try:
+        from vtour.tour.build import build_tour
+    except ImportError as exc:
+        raise VtourError("demo", f"the tour builder (vtour.tour) is not available ({exc})",
+                         fix="install vtour with its dependencies: pip install -e .") from exc
+    out = folder / "export" / SAMPLE_ID
+    # One process: the stages are few, and a process pool costs more than it saves on 2 cores.
+    result = build_tour(folder / "tour.yaml", out, jobs=1)
+    print(f"vtour demo: built {getattr(result, 'out_dir', out)} in {time.perf_counter() - t0:.1f} s")
+    if not args.serve:
+        return 0
+    try:
+        from vtour.serve import free_port, serve_tour
+    except ImportError as exc:
+        raise VtourError("demo", f"the server (vtour.serve) is not available ({exc})",
+                         fix="install vtour with its dependencies: pip install -e .") from exc
+    address = "127.0.0.1"
+    port = args.port or free_port(address)
+    print(f"vtour demo: serving http://{address}:{port}/ (Ctrl+C stops)", flush=True)
+    serve_tour(out, port=port, address=address, show=False)
+    return 0
+
+
+__all__ = ["DEFAULT_PORT", "default_folder", "register", "run"]

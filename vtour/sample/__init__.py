@@ -1,0 +1,20 @@
+"""The sample grotto: a procedural painted cave with a scanned-looking statue, rendered to
+panoramas, with a tour.yaml whose hotspots are computed from the geometry. ``vtour demo`` builds
+and serves it on any machine, with nothing to download.
+
+``write_sample(folder, SampleOptions(seed=0))`` writes::
+
+    folder/tour.yaml                 id vtour-sample, texts in en and zh (written last: its
+                                     presence means the sample is complete)
+    folder/panoramas/<scene>.jpg     equirect panoramas rendered from the cave and the statue
+    folder/models/statue.obj (+.mtl, statue_0.png)      the statue, about 1 M triangles, metres
+    folder/models/grotto.obj (+.mtl, grotto_<k>.png)    the empty cave, for ``vtour render``
+
+The same seed and options give the same bytes (tests/test_sample.py checks it on a small size).
+"""
+
+from vtour.sample.write import (DEFAULT_SAMPLE_OPTIONS, SAMPLE_ID, TINY_SAMPLE_OPTIONS, SampleOptions,
+                                SampleResult, sample_is_complete, write_sample)
+
+__all__ = ["DEFAULT_SAMPLE_OPTIONS", "SAMPLE_ID", "TINY_SAMPLE_OPTIONS", "SampleOptions", "SampleResult",
+           "sample_is_complete", "write_sample"]
