@@ -71,10 +71,11 @@ def _viewer_class():
         def _handle_msg(self, msg: Any) -> None:
             if not isinstance(msg, dict):
                 return
-            kind = msg.get("type")
+            kind = msg.get("event")
             with param.parameterized.edit_constant(self):
                 if kind == "hotspot":
-                    event = {k: msg.get(k) for k in ("scene", "id", "type", "target")}
+                    h = msg.get("hotspot") or {}
+                    event = {k: h.get(k) for k in ("scene", "id", "type", "target")}
                     self.hotspot = event
                     for cb in list(self._hotspot_callbacks):
                         cb(event)

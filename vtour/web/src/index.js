@@ -33,13 +33,13 @@ export function render({ model, el }) {
   viewer.on("viewchange", () => { if (!timer) timer = setTimeout(push, 150); });
   viewer.on("scenechange", (id) => { if (model.scene !== id) model.scene = id; push(); });
   viewer.on("languagechange", (lang) => { if (model.language !== lang) model.language = lang; });
-  viewer.on("hotspot", (h) => model.send_msg({ type: "hotspot", ...h }));
+  viewer.on("hotspot", (h) => model.send_msg({ event: "hotspot", hotspot: h }));
   viewer.ready.then(() => {
     if (model.language !== viewer.language) model.language = viewer.language;
     if (model.scene !== viewer.sceneId) model.scene = viewer.sceneId;
     push();
-    model.send_msg({ type: "ready", ...viewer.state });
-  }, (err) => model.send_msg({ type: "error", message: String(err?.message || err) }));
+    model.send_msg({ event: "ready", state: viewer.state });
+  }, (err) => model.send_msg({ event: "error", message: String(err?.message || err) }));
   // Python -> browser
   model.on("scene", () => { if (viewer.tour && model.scene && model.scene !== viewer.sceneId) viewer.goTo(model.scene).catch(() => {}); });
   for (const k of SYNCED) {

@@ -23,6 +23,8 @@ export class ViewControls {
   }
 
   _down(e) {
+    // controls keep their own clicks (pointer capture would retarget them to this element)
+    if (e.target !== this.element && e.target.closest?.("button, select, input, a, [role=dialog], .vtour-toolbar")) return;
     if (e.button !== undefined && e.button !== 0 && e.pointerType === "mouse") return;
     this.element.setPointerCapture?.(e.pointerId);
     this.pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });

@@ -1,0 +1,127 @@
+"""The viewer served three ways: the Panel app (vtour serve), a plain http.server, the kiosk zip's launcher."""
+
+from __future__ import annotations
+
+import http.server
+import importlib.util
+import threading
+import time
+import zipfile
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from viewer_tour import synthetic_tour
+
+pytestmark = [pytest.mark.browser, pytest.mark.viewport(640, 480)]
+_TOURS: dict = {}
+
+
+@pytest.fixture
+def tour(tmp_path_factory) -> Path:
+    from vtour.site import write_site
+
+    if "tour" not in _TOURS:
+        t = synthetic_tour(tmp_path_factory.mktemp("served"))
+        write_site(t)
+        _TOURS["tour"] = t
+    return _TOURS["tour"]
+
+
+def test_panel_app_makes_no_external_request_and_syncs_the_view_to_python(tour, page, page_log, browser_helpers,
+                                                                          screenshot):
+    from vtour import serve as serve_mod
+
+    viewers = []
+
+    def app():
+        page_ = serve_mod.tour_app()
+        viewers.append(page_[0])
+        return page_
+
+    port = serve_mod.free_port()
+    server = serve_mod.serve_tour(tour, port=port, threaded=True, app=app)
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                page.goto(f"http://127.0.0.1:{port}/")
+                break
+            except Exception:
+                time.sleep(0.3)
+        browser_helpers.wait_for_js(page, "() => window.vtourViewers && window.vtourViewers[0].timing.sharp",
+                                    timeout_s=40, what="the Panel app's viewer", log=page_log)
+        viewer = viewers[0]
+        for _ in range(50):
+            if viewer.ready and viewer.scene == "hall" and viewer.fov == 70:
+                break
+            time.sleep(0.1)
+        assert (viewer.scene, viewer.yaw, viewer.pitch, viewer.fov, viewer.language) == ("hall", 0, 0, 70, "en")
+        # browser -> Python: keys turn the view
+        page.focus(".vtour-root") if page.locator(".vtour-root").count() else None
+        page.evaluate("() => window.vtourViewers[0].setView({yaw: 30})")
+        for _ in range(50):
+            if viewer.yaw == 30:
+                break
+            time.sleep(0.1)
+        assert viewer.yaw == 30
+        # Python -> browser
+        viewer.pitch = -20
+        browser_helpers.wait_for_js(page, "() => window.vtourViewers[0].state.pitch === -20", what="pitch from Python")
+        events = []
+        viewer.on_hotspot(events.append)
+        page.evaluate("() => window.vtourViewers[0].activate(window.vtourViewers[0].tour.scene('hall').hotspots[0])")
+        for _ in range(80):
+            if viewer.scene == "crypt" and events:
+                break
+            time.sleep(0.1)
+        assert events and events[0]["target"] == "crypt" and viewer.hotspot["id"] == "hall-0"
+        assert viewer.scene == "crypt"
+        screenshot(page, "panel-app")
+        page_log.assert_local_only()
+        assert not page_log.page_errors and not page_log.bad_responses
+    finally:
+        server.stop()
+
+
+def test_static_site_runs_on_a_plain_http_server(tour, page, page_log, browser_helpers):
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tour))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        browser_helpers.wait_for_js(page, "() => window.vtour && window.vtour.timing.sharp", what="sharp", log=page_log)
+        assert page.title() == "Test tour"
+        page_log.assert_clean()
+        page_log.assert_local_only()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_kiosk_zip_runs_from_its_launcher_and_returns_to_the_start_when_idle(tour, tmp_path, page, page_log,
+                                                                             browser_helpers):
+    from vtour.package import package_tour
+
+    out = package_tour(tour, tmp_path / "kiosk.zip", kiosk=True, idle_return_s=1.5)
+    site = tmp_path / "kiosk"
+    with zipfile.ZipFile(out) as zf:
+        zf.extractall(site)
+    spec = importlib.util.spec_from_file_location("launch", site / "launch.py")
+    launch = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(launch)
+    server = launch.make_server(0, site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        browser_helpers.wait_for_js(page, "() => window.vtour && window.vtour.timing.sharp", what="sharp", log=page_log)
+        page.evaluate("() => window.vtour.goTo('crypt')")
+        browser_helpers.wait_for_js(page, "() => window.vtour.sceneId === 'crypt'", what="crypt")
+        browser_helpers.wait_for_js(page, "() => window.vtour.sceneId === 'hall'", timeout_s=10,
+                                    what="return to the start scene after 1.5 s idle", log=page_log)
+        page_log.assert_clean()
+        page_log.assert_local_only()
+    finally:
+        server.shutdown()
+        server.server_close()
