@@ -153,3 +153,13 @@ def test_unused_cache_entries_are_pruned(tmp_path):
     assert entries == {s.key for s in r.stages} and old not in entries
     shutil.rmtree(tmp_path / "out")
     assert build_tour(path, tmp_path / "out", jobs=1).built == []
+
+
+def test_a_stage_error_in_a_worker_process_comes_back_with_its_message(tmp_path):
+    path = small_tour(tmp_path)
+    for name in ("s0.png", "s1.png"):
+        p = tmp_path / "panoramas" / name
+        p.write_bytes(p.read_bytes()[:200])
+    with pytest.raises(VtourError, match=r"build: scene s[01]: pano: .*s[01]\.png"):
+        build_tour(path, tmp_path / "out", jobs=2)
+    assert not (tmp_path / "out").exists()

@@ -119,17 +119,25 @@ def plan_stages(tour: Tour, cache: Path, hasher: FileHasher) -> list[Stage]:
 # running stages
 
 
+class StageFailed(Exception):
+    """A stage's VtourError as plain text: VtourError's keyword-only fields do not survive pickling
+    back from a worker process or a Dask worker."""
+
+
 def timed(func, *args):
     """``(func(*args), seconds)``: a stage's own time, wherever it ran."""
     t0 = time.perf_counter()
-    return func(*args), time.perf_counter() - t0
+    try:
+        return func(*args), time.perf_counter() - t0
+    except VtourError as exc:
+        raise StageFailed(str(exc)) from None
 
 
 def _run_inline(todo, report):
     for stage in todo:
         try:
             _, seconds = timed(stage.func, *stage.args, str(stage.dest))
-        except VtourError as exc:
+        except StageFailed as exc:
             raise VtourError("build", f"{stage.name}: {exc}") from exc
         report(stage, seconds)
 
@@ -174,7 +182,7 @@ def _run_dask(todo, address, report):
 def _result(stage: Stage, future):
     try:
         return future.result()
-    except VtourError as exc:
+    except StageFailed as exc:
         raise VtourError("build", f"{stage.name}: {exc}") from exc
     except Exception as exc:
         raise VtourError("build", f"{stage.name} failed: {type(exc).__name__}: {exc}",
