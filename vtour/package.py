@@ -100,7 +100,7 @@ def kiosk_options(idle_return_s: float, autotour: bool | float) -> dict:
     if idle_return_s < 0:
         raise VtourError("package", "idle return time must be >= 0 seconds", field="idle_return_s",
                          value=idle_return_s, fix="pass 0 to stay where the visitor left")
-    seconds = DEFAULT_AUTOTOUR_S if autotour is True else float(autotour or 0)
+    seconds = float(DEFAULT_AUTOTOUR_S if autotour is True else (autotour or 0))
     return {"urlState": False, "idleReturnSeconds": float(idle_return_s), "autotourSeconds": seconds}
 
 

@@ -1,0 +1,139 @@
+"""vtour's viewer vs Marzipano (npm, set up as the Marzipano Tool's export: data.js, pinFirstLevel) on the
+same tiles of the real examplepano.jpg, headless Chromium, one run. Prints bytes downloaded (response
+bodies), time to the first view (preview painted) and to the sharp view (every visible tile of the
+selected level drawn), their ratios, and the bundle's gzipped size.
+
+    python benchmarks/bench_viewer.py [--runs 3]
+
+Both pages are served by the same local server, uncompressed (like python -m http.server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+import conftest  # noqa: E402  (the browser harness: server, Chromium flags)
+
+from vtour.conventions import to_marzipano_view  # noqa: E402
+
+VIEW = {"yaw": 30.0, "pitch": 5.0, "fov": 75.0}
+W, H = 800, 600
+
+MARZIPANO = """<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<style>html,body,#pano{margin:0;width:100%;height:100%;background:#000}</style></head><body><div id="pano"></div>
+<script src="/node_modules/marzipano/dist/marzipano.js"></script><script src="data.js"></script>
+<script>
+window.bench = {firstView: null, sharp: null};
+const d = APP_DATA.scenes[0];
+const viewer = new Marzipano.Viewer(document.getElementById("pano"));
+const source = Marzipano.ImageUrlSource.fromString("tiles/" + d.id + "/{z}/{f}/{y}/{x}.jpg",
+  {cubeMapPreviewUrl: "tiles/" + d.id + "/preview.jpg"});
+const geometry = new Marzipano.CubeGeometry(d.levels);
+const limiter = Marzipano.RectilinearView.limit.traditional(d.faceSize, 100 * Math.PI / 180, 120 * Math.PI / 180);
+const view = new Marzipano.RectilinearView(d.initialViewParameters, limiter);
+const scene = viewer.createScene({source, geometry, view, pinFirstLevel: true});
+viewer.stage().addEventListener("renderComplete", (stable) => {
+  const t = performance.now();
+  if (window.bench.firstView === null) {
+    // first frame with anything drawn: Marzipano draws the preview (fallback level) first
+    window.bench.firstView = t;
+  }
+  if (stable && window.bench.sharp === null) window.bench.sharp = t;
+});
+scene.switchTo({transitionDuration: 0});
+</script></body></html>"""
+
+
+def build(tmp: Path) -> tuple[Path, Path]:
+    from vtour.pano import PanoOptions, build_pano
+    from vtour.site import write_site
+
+    src = ROOT.parent / "shared" / "data" / "equirect" / "examplepano.jpg"
+    tour = tmp / "tour"
+    pano = build_pano([src], tour / "scenes" / "main", PanoOptions(tile_size=512))
+    m = pano.manifest
+    base = "scenes/main"
+    doc = {"format": "vtour-tour", "version": 1, "id": "bench", "title": {"en": "Bench"}, "languages": ["en"],
+           "start": "main", "scenes": [{"id": "main", "title": {"en": "Main"}, "view": VIEW, "hotspots": [],
+           "panorama": {"path": base, "tiles": f"{base}/{m['tiles']}", "faceSize": m["faceSize"],
+                        "tileSize": m["tileSize"], "levels": m["levels"], "preview": f"{base}/preview.jpg",
+                        "previewFaceOrder": "bdflru", "thumb": f"{base}/thumb.jpg", "coverage": m["coverage"]}}]}
+    (tour / "tour.json").write_text(json.dumps(doc))
+    write_site(tour)
+    mz = tmp / "marzipano"
+    (mz / "tiles").mkdir(parents=True)
+    (mz / "tiles" / "main").symlink_to(tour / "scenes" / "main")
+    data = {"scenes": [{"id": "main", "name": "Main", "levels": m["marzipano"]["levels"], "faceSize": m["faceSize"],
+                        "initialViewParameters": to_marzipano_view(**VIEW), "linkHotspots": [], "infoHotspots": []}],
+            "name": "Bench", "settings": {"mouseViewMode": "drag", "autorotateEnabled": False}}
+    (mz / "data.js").write_text("var APP_DATA = " + json.dumps(data) + ";\n")
+    (mz / "index.html").write_text(MARZIPANO)
+    return tour, mz
+
+
+def measure(browser, url: str, ready_js: str, timing_js: str) -> dict:
+    ctx = browser.new_context(viewport={"width": W, "height": H}, device_scale_factor=1)
+    page = ctx.new_page()
+    sizes = []
+    page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+    page.goto(url)
+    page.wait_for_function(ready_js, timeout=60_000, polling=20)
+    page.wait_for_timeout(300)  # late requests (Marzipano keeps loading the pinned level) count too
+    t = page.evaluate(timing_js)
+    ctx.close()
+    return {"bytes": sum(sizes), "requests": len(sizes), **t}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    from vtour.site import bundle_path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tour, mz = build(Path(tmp))
+        server, base = conftest.start_server({"/vtour": tour, "/marzipano": mz, "/node_modules": ROOT / "node_modules"})
+        results = {"vtour": [], "marzipano": []}
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(conftest.CHROMIUM), headless=True,
+                                         args=conftest.CHROMIUM_ARGS)
+            for _ in range(args.runs):
+                results["vtour"].append(measure(
+                    browser, base + "vtour/index.html", "() => window.vtour && window.vtour.timing.sharp",
+                    "() => ({firstView: window.vtour.timing.firstView, sharp: window.vtour.timing.sharp})"))
+                results["marzipano"].append(measure(
+                    browser, base + "marzipano/index.html", "() => window.bench.sharp",
+                    "() => ({firstView: window.bench.firstView, sharp: window.bench.sharp})"))
+            browser.close()
+        server.shutdown()
+    med = {k: {m: statistics.median(r[m] for r in v) for m in ("bytes", "requests", "firstView", "sharp")}
+           for k, v in results.items()}
+    bundle = bundle_path().read_bytes()
+    mzjs = (ROOT / "node_modules" / "marzipano" / "dist" / "marzipano.js").read_bytes()
+    print(f"examplepano.jpg, view yaw {VIEW['yaw']} pitch {VIEW['pitch']} fov {VIEW['fov']}, {W}x{H}, "
+          f"median of {args.runs} runs, headless Chromium (SwiftShader), uncompressed local HTTP")
+    print(f"{'viewer':<10} {'bytes':>10} {'requests':>9} {'first view ms':>14} {'sharp ms':>10}")
+    for k in ("vtour", "marzipano"):
+        r = med[k]
+        print(f"{k:<10} {r['bytes']:>10.0f} {r['requests']:>9.0f} {r['firstView']:>14.0f} {r['sharp']:>10.0f}")
+    v, m = med["vtour"], med["marzipano"]
+    print(f"ratio vtour/marzipano: bytes {v['bytes'] / m['bytes']:.2f}, first view {v['firstView'] / m['firstView']:.2f}, "
+          f"sharp {v['sharp'] / m['sharp']:.2f}")
+    print(f"bundle vtour-viewer.js: {len(bundle)} bytes, {len(gzip.compress(bundle, 9))} gzipped; "
+          f"marzipano.js: {len(mzjs)} bytes, {len(gzip.compress(mzjs, 9))} gzipped")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
