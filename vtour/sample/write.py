@@ -138,6 +138,25 @@ def _write_obj(mesh: Mesh, path: Path) -> None:
             f.write(("f %d/%d %d/%d %d/%d\n" * len(rows)) % tuple(np.repeat(rows, 2, axis=1).ravel().tolist()))
 
 
+#: A hotspot is placed only where the rays this many degrees around it hit the same material,
+#: so that its marker (and a click near it) sits on the thing it names, not on its edge.
+HOTSPOT_MARGIN = 1.5
+
+
+def _clear(scene, position, sight, material: int) -> bool:
+    from vtour.conventions import yaw_pitch_to_direction
+
+    if sight.hit_material != material:
+        return False
+    m = HOTSPOT_MARGIN
+    dirs = np.array([yaw_pitch_to_direction(sight.yaw + dy, sight.pitch + dp)
+                     for dy, dp in ((m, 0), (-m, 0), (0, m), (0, -m))])
+    rays = np.concatenate([np.broadcast_to(position, dirs.shape), dirs], axis=1).astype(np.float32)
+    hits = scene.cast(rays)
+    ok = np.isfinite(hits["t_hit"])
+    return bool(ok.all() and (scene.face_material[hits["primitive_ids"].astype(np.int64)] == material).all())
+
+
 def _hotspot_angles(sight) -> dict:
     return {"yaw": round(sight.yaw, 2), "pitch": round(sight.pitch, 2)}
 
@@ -157,11 +176,11 @@ def tour_document(scene, names_positions, statue_material: int, mural_points: di
                 hotspots.append({"type": "link", **_hotspot_angles(links[(i, j)]), "target": other})
         names = list(MURALS)
         for name, sight in zip(names, look_at(scene, position, [mural_points[n] for n in names])):
-            if sight.hit_material == material_index[name]:
+            if _clear(scene, position, sight, material_index[name]):
                 t, text = MURALS[name]
                 hotspots.append({"type": "info", **_hotspot_angles(sight), "title": t, "text": text})
         sight = look_at(scene, position, [STATUE_AT + [0.0, CHEST, 0.0]])[0]
-        if sight.hit_material == statue_material:
+        if _clear(scene, position, sight, statue_material):
             hotspots.append({"type": "model", **_hotspot_angles(sight), "target": "statue",
                              "title": STATUE_TEXT[0]})
         scenes.append({"id": sid, "title": title, "panorama": f"panoramas/{sid}.jpg",
@@ -178,6 +197,15 @@ def tour_document(scene, names_positions, statue_material: int, mural_points: di
         "models": [{"id": "statue", "title": STATUE_TEXT[0], "description": STATUE_TEXT[1],
                     "source": "models/statue.obj", "units": "m"}],
     }
+
+
+def sample_world(options: SampleOptions = DEFAULT_SAMPLE_OPTIONS) -> tuple[Mesh, Mesh, dict]:
+    """The cave (materials :data:`vtour.sample.cave.MATERIALS`), the statue (at the origin; it
+    stands at :data:`STATUE_AT`) and the 3D centres of the murals' main figures."""
+    rng_cave, rng_statue = np.random.default_rng(options.seed).spawn(2)
+    room, mural_points = cave.chamber(rng_cave, options.density)
+    figure = statue(rng_statue, options.statue_triangles, options.statue_texture)
+    return room, figure, mural_points
 
 
 def write_sample(folder: str | Path, options: SampleOptions = DEFAULT_SAMPLE_OPTIONS, *,
@@ -198,9 +226,7 @@ def write_sample(folder: str | Path, options: SampleOptions = DEFAULT_SAMPLE_OPT
                          path=folder, fix="choose an empty folder, or pass --force to replace them")
     t0 = time.perf_counter()
     timings = {}
-    rng_cave, rng_statue = np.random.default_rng(options.seed).spawn(2)
-    room, mural_points = cave.chamber(rng_cave, options.density)
-    figure = statue(rng_statue, options.statue_triangles, options.statue_texture)
+    room, figure, mural_points = sample_world(options)
     placed = figure.replace(positions=figure.positions + STATUE_AT)
     world = cave.combine([room, placed])
     timings["geometry"] = time.perf_counter() - t0

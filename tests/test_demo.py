@@ -1,0 +1,31 @@
+"""``vtour demo --no-serve``: the sample is generated once, built, and reused on the next run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("open3d", reason="open3d (ray casting) is not installed")
+pytest.importorskip("vtour.tour.build", reason="vtour.tour (the tour builder) is not importable yet")
+
+from vtour.cli import main  # noqa: E402
+from vtour.commands.demo import default_folder  # noqa: E402
+from vtour.sample import SAMPLE_ID  # noqa: E402
+
+
+def test_demo_builds_the_sample_and_reuses_it(tmp_path, capsys):
+    assert main(["demo", "--no-serve", "--tiny", "--dir", str(tmp_path)]) == 0
+    assert "vtour demo: built" in capsys.readouterr().out
+    out = tmp_path / "export" / SAMPLE_ID
+    doc = json.loads((out / "tour.json").read_text("utf-8"))
+    assert {s["id"] for s in doc["scenes"]} == {"entrance", "chamber", "niche"}
+    assert (out / "index.html").is_file()
+    stamp = (tmp_path / "panoramas" / "entrance.jpg").stat().st_mtime_ns
+    assert main(["demo", "--no-serve", "--tiny", "--dir", str(tmp_path)]) == 0
+    assert (tmp_path / "panoramas" / "entrance.jpg").stat().st_mtime_ns == stamp, "sample reused"
+
+
+def test_default_folder_is_the_checkout_root():
+    root = default_folder()
+    assert (root / "pyproject.toml").is_file() and (root / "vtour" / "cli.py").is_file()

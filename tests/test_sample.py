@@ -1,0 +1,127 @@
+"""The sample grotto: files, reproducibility, a tour.yaml that validates, and hotspots that land on
+what they name in the rendered panoramas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+
+pytest.importorskip("open3d", reason="open3d (ray casting) is not installed")
+
+from vtour.cli import main  # noqa: E402
+from vtour.errors import VtourError  # noqa: E402
+from vtour.model.mesh import Material  # noqa: E402
+from vtour.render import render_equirect  # noqa: E402
+from vtour.sample import TINY_SAMPLE_OPTIONS, sample_is_complete, write_sample  # noqa: E402
+from vtour.sample import cave  # noqa: E402
+from vtour.sample.write import STATUE_AT, VIEWPOINTS, sample_world  # noqa: E402
+
+EXPECTED = {"tour.yaml", "panoramas/entrance.jpg", "panoramas/chamber.jpg", "panoramas/niche.jpg",
+            "models/statue.obj", "models/statue.mtl", "models/statue_0.png", "models/grotto.obj",
+            "models/grotto.mtl"} | {f"models/grotto_{k}.png" for k in range(len(cave.MATERIALS))}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sample")
+    write_sample(folder, TINY_SAMPLE_OPTIONS)
+    return folder
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_tiny_sample_writes_the_expected_files(sample):
+    assert set(_files(sample)) == EXPECTED
+    assert sample_is_complete(sample)
+    import cv2
+
+    pano = cv2.imread(str(sample / "panoramas" / "entrance.jpg"))
+    assert pano.shape == (TINY_SAMPLE_OPTIONS.width // 2, TINY_SAMPLE_OPTIONS.width, 3)
+
+
+def test_same_seed_gives_the_same_bytes_and_another_seed_differs(sample, tmp_path):
+    write_sample(tmp_path / "again", TINY_SAMPLE_OPTIONS)
+    assert _files(tmp_path / "again") == _files(sample)
+    write_sample(tmp_path / "other", TINY_SAMPLE_OPTIONS.replace(seed=1))
+    assert _files(tmp_path / "other")["panoramas/chamber.jpg"] != _files(sample)["panoramas/chamber.jpg"]
+
+
+def test_existing_sample_is_not_overwritten_without_force(sample):
+    with pytest.raises(VtourError, match="--force"):
+        write_sample(sample, TINY_SAMPLE_OPTIONS)
+
+
+def test_tour_yaml_has_english_and_chinese_texts_and_validates(sample):
+    doc = yaml.safe_load((sample / "tour.yaml").read_text("utf-8"))
+    assert doc["languages"] == ["en", "zh"] and set(doc["title"]) == {"en", "zh"}
+    kinds = set()
+    for scene in doc["scenes"]:
+        assert set(scene["title"]) == {"en", "zh"}
+        for h in scene["hotspots"]:
+            kinds.add(h["type"])
+            if h["type"] == "info":
+                assert set(h["title"]) == {"en", "zh"} and set(h["text"]) == {"en", "zh"}
+            assert -180 <= h["yaw"] < 180 and -90 <= h["pitch"] <= 90
+    assert kinds == {"link", "info", "model"}
+    ids = {s["id"] for s in doc["scenes"]}
+    links = [(s["id"], h["target"]) for s in doc["scenes"] for h in s["hotspots"] if h["type"] == "link"]
+    assert {t for _, t in links} == ids, "every scene is reachable by a computed link"
+    try:
+        from vtour.tour.document import read_tour
+    except ImportError:
+        pytest.skip("vtour.tour is not importable")
+    tour, problems = read_tour(sample / "tour.yaml")
+    assert problems == [], [str(p) for p in problems]
+
+
+def test_hotspots_land_on_the_statue_and_the_murals_in_the_rendered_panorama(sample):
+    """Render the sample with the statue and each mural painted a flat key colour; each hotspot's
+    pixel must show the key colour of what it names."""
+    room, figure, _ = sample_world(TINY_SAMPLE_OPTIONS)
+    keys = {"wall_left": (255, 0, 0), "wall_right": (0, 255, 0), "caisson": (0, 0, 255),
+            "niche_back": (255, 255, 0)}
+    materials = tuple(Material(m.name, base_color=tuple(c / 255 for c in keys[m.name]) + (1.0,))
+                      if m.name in keys else m for m in room.materials)
+    statue = figure.replace(positions=figure.positions + STATUE_AT,
+                            materials=(Material("statue", base_color=(1.0, 0.0, 1.0, 1.0)),), uv=None)
+    world = cave.combine([room.replace(materials=materials), statue.replace(uv=np.zeros((statue.vertex_count, 2)))])
+    by_title = {"Preaching scene, south wall": keys["wall_left"], "Preaching scene, north wall": keys["wall_right"],
+                "Caisson ceiling": keys["caisson"], "Halo and mandorla": keys["niche_back"]}
+    doc = yaml.safe_load((sample / "tour.yaml").read_text("utf-8"))
+    width, checked = 512, 0
+    for scene, (_, position, _, _) in zip(doc["scenes"], VIEWPOINTS):
+        rgb, _ = render_equirect(world, position, width, supersample=1)
+        for h in scene["hotspots"]:
+            if h["type"] == "link":
+                continue
+            want = (255, 0, 255) if h["type"] == "model" else by_title[h["title"]["en"]]
+            col = int((h["yaw"] / 360 + 0.5) * width)
+            row = int((0.5 - h["pitch"] / 180) * (width // 2))
+            got = rgb[row - 1:row + 2, col - 1:col + 2].reshape(-1, 3)
+            assert (np.abs(got.astype(int) - want).max(axis=1) <= 2).all(), (scene["id"], h, got)
+            checked += 1
+    assert checked >= 6
+    assert any(h["type"] == "model" for s in doc["scenes"] for h in s["hotspots"])
+
+
+def test_statue_is_a_dense_scan_with_holes():
+    from vtour.sample.statue import statue
+
+    mesh = statue(np.random.default_rng(0), triangles=200_000, texture_size=64)
+    assert 190_000 < mesh.triangle_count < 200_000, "holes remove a few faces"
+    # Holes leave boundary edges beyond the open bottom ring and the UV seam.
+    edges = np.sort(mesh.faces[:, [0, 1, 1, 2, 2, 0]].reshape(-1, 2), axis=1)
+    _, counts = np.unique(edges, axis=0, return_counts=True)
+    assert (counts == 1).sum() > 2 * 450 + 100
+    assert mesh.textured and mesh.units == "m"
+    lo, hi = mesh.bounds
+    assert hi[1] == pytest.approx(1.715, abs=0.01) and lo[1] == pytest.approx(0.0, abs=0.01)
+
+
+def test_cli_sample_tiny(tmp_path, capsys):
+    assert main(["sample", str(tmp_path / "s"), "--tiny"]) == 0
+    assert "rays/s" in capsys.readouterr().out
+    assert main(["sample", str(tmp_path / "s"), "--tiny"]) == 2
