@@ -38,6 +38,11 @@ class VtourError(Exception):
             step, message, path, field, value, fix)
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # keyword-only fields: the default Exception pickling would call cls(str(self)) and fail,
+        # and stage errors cross process (and Dask worker) boundaries
+        return (_rebuild_error, (self.step, self.message, self.path, self.field, self.value, self.fix))
+
     def __str__(self) -> str:
         parts = [self.step]
         if self.path is not None:
@@ -46,6 +51,10 @@ class VtourError(Exception):
             parts.append(f"{self.field}={self.value!r}" if self.value is not None else self.field)
         text = ": ".join(parts) + ": " + self.message
         return text + (f"; {self.fix}" if self.fix else "")
+
+
+def _rebuild_error(step, message, path, field, value, fix) -> VtourError:
+    return VtourError(step, message, path=path, field=field, value=value, fix=fix)
 
 
 class VtourWarning(UserWarning):
