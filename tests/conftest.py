@@ -5,24 +5,11 @@ Tests that need ../shared/data skip with a reason on a user's machine and fail u
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("VTOUR_SHARED_DATA", ROOT.parent / "shared" / "data"))
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def require(path: Path, what: str) -> Path:
-    """Return ``path`` if it exists; otherwise skip (or fail under CI) naming what is missing."""
-    if path.exists():
-        return path
-    message = f"{what} not found at {path} (set VTOUR_SHARED_DATA to the shared data folder)"
-    if IN_CI:
-        pytest.fail(message + "; CI must have it", pytrace=False)
-    pytest.skip(message)
+from data_paths import SHARED_DATA, require
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 import yaml
-from conftest import require
+from data_paths import require
 from tour_helpers import cli, small_tour, tree_bytes
 
 from vtour.errors import VtourError

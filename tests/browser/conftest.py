@@ -64,9 +64,8 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-# Same rule as tests/conftest.py: under CI everything must be installed.
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+from data_paths import IN_CI, ROOT  # one rule for the whole suite: under CI everything must be there
+
 ARTIFACTS = ROOT / "tests" / "artifacts"
 NODE_MODULES = ROOT / "node_modules"
 CHROMIUM = Path(os.environ.get("VTOUR_CHROMIUM", "/usr/bin/chromium"))
