@@ -5,7 +5,7 @@ import json
 import pytest
 
 from vtour.errors import VtourError
-from vtour.site import BUNDLE, index_html, write_site
+from vtour.site import BUNDLE, MODEL_BUNDLE, index_html, write_site
 
 
 def test_index_html_holds_no_tour_text_and_escapes_options():
@@ -13,6 +13,17 @@ def test_index_html_holds_no_tour_text_and_escapes_options():
     assert "</script><script>" not in html
     assert 'import { mount } from "./viewer/vtour-viewer.js"' in html
     assert '"tour.json"' in html
+
+
+def test_index_html_preloads_the_bundle_the_tour_and_the_start_preview():
+    tour = {"start": "b", "scenes": [{"id": "a", "panorama": {"preview": "scenes/a/preview.jpg"}},
+                                     {"id": "b", "panorama": {"preview": "scenes/b/preview.jpg"}}]}
+    html = index_html(tour=tour)
+    assert '<link rel="modulepreload" href="viewer/vtour-viewer.js">' in html
+    # as="fetch" crossorigin: the same mode and credentials as the viewer's fetch(), so it is reused
+    assert '<link rel="preload" href="tour.json" as="fetch" crossorigin>' in html
+    assert '<link rel="preload" href="scenes/b/preview.jpg" as="fetch" crossorigin>' in html
+    assert "scenes/a/preview.jpg" not in html
 
 
 def test_write_site_needs_a_tour_json(tmp_path):
@@ -27,6 +38,7 @@ def test_write_site_writes_index_and_bundle_and_replaces_them(tmp_path):
     except VtourError as exc:  # bundle not built on this machine
         pytest.skip(str(exc))
     assert index.read_text().startswith("<!doctype html>")
-    assert (tmp_path / "viewer" / BUNDLE).stat().st_size > 100_000
+    assert (tmp_path / "viewer" / BUNDLE).stat().st_size > 10_000
+    assert (tmp_path / "viewer" / MODEL_BUNDLE).stat().st_size > 100_000  # three.js, imported when a model opens
     write_site(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "tour.json", "viewer"]

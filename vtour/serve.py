@@ -5,7 +5,9 @@ The viewer is :class:`TourViewer`, a ``pn.custom.JSComponent`` around the same b
 ``scene``, ``yaw``, ``pitch``, ``fov`` and ``language`` follow the visitor's view and move it when
 set from Python; every hotspot the visitor activates arrives as ``hotspot`` (and ``on_hotspot``
 callbacks). Tiles, models and tour.json are plain static files under ``/tour/`` (``static_dirs``):
-never through the websocket. Bokeh's and Panel's JavaScript come from the local server, no template
+never through the websocket. The model dialog's bundle (three.js, ``vtour-model.js``), which the
+viewer imports only when a 3D model opens, is a static file under ``/vtour-viewer/``: Panel serves a
+component's ``_bundle`` by its own URL and no file beside it. Bokeh's and Panel's JavaScript come from the local server, no template
 with web fonts is used: the app makes no request off the machine.
 """
 
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from vtour.errors import VtourError
-from vtour.site import BUNDLE, DIST
+from vtour.site import BUNDLE, DIST, MODEL_BUNDLE
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,10 @@ DEFAULT_ADDRESS = "127.0.0.1"
 DEFAULT_PORT = 5006
 #: URL prefix of the tour's files in the app.
 STATIC_PREFIX = "tour"
+#: URL prefix of the viewer's bundles (vtour/web/dist) in the app.
+VIEWER_PREFIX = "vtour-viewer"
+#: The viewer option that points it at the model bundle (relative to the page, so subpaths work).
+MODEL_VIEWER_URL = f"{VIEWER_PREFIX}/{MODEL_BUNDLE}"
 
 
 def _panel():
@@ -110,8 +116,13 @@ def check_tour_dir(tour_dir: str | Path) -> Path:
 
 
 def tour_app(**viewer_params):
-    """The app's page: the viewer filling the window (no template: no web fonts, no CDN)."""
+    """The app's page: the viewer filling the window (no template: no web fonts, no CDN).
+
+    The viewer finds the model bundle at ``MODEL_VIEWER_URL``, which :func:`serve_tour` serves; an app
+    served otherwise mounts ``vtour.site.DIST`` there too (or passes its own ``modelViewerUrl``).
+    """
     pn, _ = _panel()
+    viewer_params["options"] = {"modelViewerUrl": MODEL_VIEWER_URL, **viewer_params.get("options", {})}
     viewer = __getattr__("TourViewer")(sizing_mode="stretch_both", min_height=400, **viewer_params)
     return pn.Column(viewer, sizing_mode="stretch_both", margin=0, styles={"height": "100vh"})
 
@@ -136,8 +147,9 @@ def serve_tour(tour_dir: str | Path, *, port: int = DEFAULT_PORT, address: str =
     origins = [f"{address}:{port}"] + ([f"localhost:{port}"] if address == "127.0.0.1" else [])
     log.info("serve: %s on http://%s:%d/", tour_dir, address, port)
     return pn.serve(app or tour_app, port=port, address=address, show=show, threaded=threaded,
-                    static_dirs={STATIC_PREFIX: str(tour_dir)}, websocket_origin=origins,
+                    static_dirs={STATIC_PREFIX: str(tour_dir), VIEWER_PREFIX: str(DIST)}, websocket_origin=origins,
                     title="vtour", **kwargs)
 
 
-__all__ = ["serve_tour", "tour_app", "TourViewer", "DEFAULT_ADDRESS", "DEFAULT_PORT", "STATIC_PREFIX"]
+__all__ = ["serve_tour", "tour_app", "TourViewer", "DEFAULT_ADDRESS", "DEFAULT_PORT", "STATIC_PREFIX",
+           "VIEWER_PREFIX", "MODEL_VIEWER_URL"]

@@ -1,8 +1,13 @@
-"""The static site of a built tour: ``index.html`` and ``viewer/`` (the JavaScript bundle, CSS inside).
+"""The static site of a built tour: ``index.html`` and ``viewer/`` (the JavaScript bundles, CSS inside).
 
 ``write_site(tour_dir)`` adds them to a folder that holds a ``tour.json`` (docs/tour-json.md). The page
 holds no tour text: the viewer fetches ``tour.json`` and shows every text as text. It needs an HTTP
 server (browsers refuse ES modules and fetch() from ``file://``), any will do; no request leaves it.
+
+For an early first view the page's head asks for the viewer bundle (``modulepreload``), ``tour.json``
+and the start scene's ``preview.jpg`` at once (``preload as="fetch" crossorigin``: the same mode and
+credentials as the viewer's own ``fetch()``, so the browser reuses each response instead of
+downloading it twice). ``viewer/vtour-model.js`` (three.js) is imported only when a 3D model opens.
 
 The bundle is built from ``vtour/web/src`` by ``npm run build`` (``make setup`` runs it) into
 ``vtour/web/dist/``, which the wheel ships.
@@ -10,8 +15,10 @@ The bundle is built from ``vtour/web/src`` by ``npm run build`` (``make setup`` 
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import urllib.parse
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,6 +31,8 @@ from vtour.output import write_bytes_atomic
 DIST = Path(__file__).parent / "web" / "dist"
 #: The bundle's file name (an ES module exporting ``mount`` and ``render``).
 BUNDLE = "vtour-viewer.js"
+#: The model dialog's bundle (three.js), imported by the viewer on first use; beside BUNDLE.
+MODEL_BUNDLE = "vtour-model.js"
 #: Viewer options the static page passes to ``mount`` (see ``DEFAULT_OPTIONS`` in vtour/web/src/Viewer.js).
 DEFAULT_SITE_OPTIONS: Mapping[str, Any] = {"urlState": True, "documentTitle": True}
 
@@ -34,7 +43,9 @@ _PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Virtual tour</title>
 <link rel="icon" href="data:,">
-<style>html, body {{ margin: 0; height: 100%; background: #000; }} #tour {{ position: fixed; inset: 0; }}</style>
+<link rel="modulepreload" href="viewer/{bundle}">
+<link rel="preload" href="tour.json" as="fetch" crossorigin>
+{preloads}<style>html, body {{ margin: 0; height: 100%; background: #000; }} #tour {{ position: fixed; inset: 0; }}</style>
 </head>
 <body>
 <div id="tour"></div>
@@ -48,21 +59,37 @@ window.vtour = mount(document.getElementById("tour"), "tour.json", {options});
 """
 
 
-def bundle_path() -> Path:
-    """The built viewer bundle, or a VtourError saying how to build it."""
-    path = DIST / BUNDLE
+def bundle_path(name: str = BUNDLE) -> Path:
+    """A built bundle (``BUNDLE`` or ``MODEL_BUNDLE``), or a VtourError saying how to build it."""
+    path = DIST / name
     if not path.is_file():
         raise VtourError("site", "the viewer bundle is not built", path=path,
                          fix="run `npm install && npm run build` at the repository root (or `make setup`)")
     return path
 
 
-def index_html(options: Mapping[str, Any] | None = None) -> str:
-    """The static page. ``options`` (JSON-able numbers, booleans, strings) go to ``mount``."""
+def start_preview(tour: Mapping[str, Any]) -> str | None:
+    """The tour-relative URL of the start scene's preview strip (what the viewer fetches first), or None."""
+    scenes = tour.get("scenes") or []
+    start = next((s for s in scenes if isinstance(s, dict) and s.get("id") == tour.get("start")),
+                 scenes[0] if scenes else None)
+    pano = start.get("panorama") if isinstance(start, dict) else None
+    if not isinstance(pano, dict):
+        return None
+    preview = pano.get("preview") or (f"{pano['path']}/preview.jpg" if pano.get("path") else None)
+    return preview if isinstance(preview, str) else None
+
+
+def index_html(options: Mapping[str, Any] | None = None, tour: Mapping[str, Any] | None = None) -> str:
+    """The static page. ``options`` (JSON-able numbers, booleans, strings) go to ``mount``; given the
+    ``tour`` document, the start scene's preview is preloaded."""
     merged = {**DEFAULT_SITE_OPTIONS, **(options or {})}
     # "<" escaped so that no option value can close the script element
     text = json.dumps(merged, sort_keys=True).replace("<", "\\u003c")
-    return _PAGE.format(bundle=BUNDLE, options=text)
+    preview = start_preview(tour) if tour else None
+    preloads = (f'<link rel="preload" href="{html.escape(urllib.parse.quote(preview, safe="/:@!$&()*+,;=-._~"))}" '
+                'as="fetch" crossorigin>\n') if preview else ""
+    return _PAGE.format(bundle=BUNDLE, options=text, preloads=preloads)
 
 
 def write_site(tour_dir: str | os.PathLike, options: Mapping[str, Any] | None = None) -> Path:
@@ -75,10 +102,16 @@ def write_site(tour_dir: str | os.PathLike, options: Mapping[str, Any] | None = 
     if not (tour_dir / "tour.json").is_file():
         raise VtourError("site", "no tour.json in the folder", path=tour_dir,
                          fix="build the tour first (vtour build TOUR.yaml)")
-    bundle = bundle_path()
+    bundles = [bundle_path(BUNDLE), bundle_path(MODEL_BUNDLE)]
+    try:
+        tour = json.loads((tour_dir / "tour.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise VtourError("site", f"tour.json does not parse: {exc}", path=tour_dir / "tour.json",
+                         fix="rebuild the tour (vtour build TOUR.yaml)") from None
     tmp = Path(tempfile.mkdtemp(prefix=".viewer-", dir=tour_dir))
     try:
-        shutil.copy2(bundle, tmp / BUNDLE)
+        for bundle in bundles:
+            shutil.copy2(bundle, tmp / bundle.name)
         viewer = tour_dir / "viewer"
         old = None
         if viewer.exists():
@@ -91,8 +124,9 @@ def write_site(tour_dir: str | os.PathLike, options: Mapping[str, Any] | None = 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     index = tour_dir / "index.html"
-    write_bytes_atomic(index, index_html(options).encode("utf-8"))
+    write_bytes_atomic(index, index_html(options, tour if isinstance(tour, dict) else None).encode("utf-8"))
     return index
 
 
-__all__ = ["write_site", "index_html", "bundle_path", "DEFAULT_SITE_OPTIONS", "BUNDLE", "DIST"]
+__all__ = ["write_site", "index_html", "bundle_path", "start_preview", "DEFAULT_SITE_OPTIONS", "BUNDLE",
+           "MODEL_BUNDLE", "DIST"]

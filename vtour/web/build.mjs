@@ -1,5 +1,8 @@
-// Bundles the viewer (vtour/web/src) into vtour/web/dist/vtour-viewer.js: one ES module exporting
-// mount(element, tourUrl, options) for the static index.html and render({model, el}) for Panel.
+// Bundles the viewer (vtour/web/src) into vtour/web/dist/:
+//  - vtour-viewer.js: one ES module exporting mount(element, tourUrl, options) for the static index.html
+//    and render({model, el}) for Panel; raw WebGL, no three.js;
+//  - vtour-model.js: three.js and its glTF loader for the 3D model dialog, which the viewer imports
+//    with import() when a model hotspot is first opened (option modelViewerUrl; default: beside the viewer).
 // Run from the repository root: `npm run build` (or `node vtour/web/build.mjs`).
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
@@ -7,8 +10,8 @@ import path from "node:path";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 await build({
-  entryPoints: [path.join(here, "src", "index.js")],
-  outfile: path.join(here, "dist", "vtour-viewer.js"),
+  entryPoints: { "vtour-viewer": path.join(here, "src", "index.js"), "vtour-model": path.join(here, "src", "model.js") },
+  outdir: path.join(here, "dist"),
   bundle: true,
   format: "esm",
   minify: true,

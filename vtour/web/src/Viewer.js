@@ -27,7 +27,17 @@ export const DEFAULT_OPTIONS = Object.freeze({
   autotourSeconds: 0,      // > 0: when idle, move to the next scene every this many seconds
   concurrency: 4,          // tile requests in flight
   documentTitle: false,    // set document.title to the tour's title (the static index.html does)
+  modelViewerUrl: null,    // URL of vtour-model.js (three.js, imported when a model opens); null: beside this bundle
 });
+
+/** Where the model bundle is: the option (relative to the page), else beside the viewer bundle. */
+function modelBundleUrl(option) {
+  try {
+    return option ? new URL(option, document.baseURI).href : new URL("./vtour-model.js", import.meta.url).href;
+  } catch {
+    return null; // a bundle loaded as text (blob:) has no siblings: the option is needed
+  }
+}
 
 /**
  * vtour's panorama tour viewer in `element`: loads tour.json, shows its scenes' tiled panoramas,
@@ -60,19 +70,21 @@ export class Viewer extends EventEmitter {
   }
 
   async _init(tourUrl) {
-    const tour = this.tour = await Tour.load(tourUrl);
+    const loading = Tour.load(tourUrl);
+    // the WebGL context is made while tour.json downloads
+    this.renderer = new PanoRenderer(this.stage);
+    const tour = this.tour = await loading;
     const o = this.options;
     this.urlState = o.urlState ? new UrlState() : null;
     const fromUrl = this.urlState ? this.urlState.read() : {};
     this.language = [o.language, fromUrl.lang].find((l) => l && tour.languages.includes(l)) || tour.languages[0];
-    this.renderer = new PanoRenderer(this.stage);
     this.renderer.on("beforerender", () => this._beforeRender());
     this.renderer.on("render", () => this._afterRender());
     this.renderer.on("resize", () => this.view?.setAspect(this.renderer.aspect));
     this.hotspots = new HotspotLayer(this.root, { onActivate: (h) => this.activate(h) });
     const onClose = () => this.root.focus({ preventScroll: true });
     this.info = new InfoDialog(this.root, { onClose: () => {} });
-    this.modelView = new ModelDialog(this.root);
+    this.modelView = new ModelDialog(this.root, { moduleUrl: modelBundleUrl(o.modelViewerUrl) });
     this.gallery = new SceneGallery(this.root, { onSelect: (id) => this.goTo(id), onClose });
     this.floorplan = new FloorPlan(this.root, { onSelect: (id) => this.goTo(id), onClose });
     this.toolbar = new Toolbar(this.root, {
@@ -108,6 +120,7 @@ export class Viewer extends EventEmitter {
     const p = scene.panorama;
     const tiles = p.tiles || `${p.path}/{z}/{f}/{y}/{x}.jpg`;
     const pano = new TiledPanorama(p, {
+      renderer: this.renderer,
       tileUrl: (z, f, y, x) => this.tour.url(tiles.replace("{z}", z).replace("{f}", f).replace("{y}", y).replace("{x}", x)),
       previewUrl: this.tour.url(p.preview || `${p.path}/preview.jpg`),
       maxTextureSize: this.renderer.maxTextureSize, concurrency: this.options.concurrency,
@@ -131,11 +144,11 @@ export class Viewer extends EventEmitter {
     newView.on("change", () => this._viewChanged());
     const old = this.pano;
     this.pano = pano;
-    pano.group.renderOrder = ++this._layer;
+    pano.order = ++this._layer;
     pano.on("tile", () => this.renderer.requestRender());
     pano.on("sharp", () => { this._sharpPending = true; this.renderer.requestRender(); });
     pano.on("error", (e) => console.warn(String(e.message || e)));
-    this.renderer.add(pano.group);
+    this.renderer.add(pano);
     this.sceneId = id;
     this._sceneStart = performance.now();
     this._previewPending = true;
@@ -146,7 +159,7 @@ export class Viewer extends EventEmitter {
         await this._animate(transitionMs * 0.6, (t) => pano.setOpacity(t));
         if (token !== this._goToken) return;
       }
-      this.renderer.remove(old.group);
+      this.renderer.remove(old);
       old.dispose();
     }
     this._applyLabels();

@@ -1,4 +1,3 @@
-import * as THREE from "three";
 import { yawPitchToDirection } from "../geometry/CubeFaces.js";
 
 const ICONS = { link: "\u2794", info: "i", model: "\u25C6" };
@@ -17,7 +16,6 @@ export class HotspotLayer {
     container.appendChild(this.element);
     this.onActivate = onActivate;
     this.items = [];
-    this._v = new THREE.Vector3();
   }
 
   /** Replaces the hotspots; `titleOf(h)` gives each one's visible label in the current language. */
@@ -38,7 +36,7 @@ export class HotspotLayer {
       button.addEventListener("click", (e) => { e.stopPropagation(); this.onActivate(h); });
       button.addEventListener("pointerdown", (e) => e.stopPropagation());
       this.element.appendChild(button);
-      this.items.push({ h, button, label, dir: new THREE.Vector3(...yawPitchToDirection(h.yaw, h.pitch)) });
+      this.items.push({ h, button, label, dir: yawPitchToDirection(h.yaw, h.pitch) });
     }
     this.relabel(titleOf);
   }
@@ -53,13 +51,14 @@ export class HotspotLayer {
     }
   }
 
-  /** Places the buttons for the camera's current view. */
+  /** Places the buttons for the camera's current view (views/Camera.js). */
   update(camera, width, height) {
-    const forward = this._v.set(0, 0, -1).applyQuaternion(camera.quaternion).clone();
+    const [fx, fy, fz] = camera.forward;
     for (const { button, dir } of this.items) {
-      const p = this._v.copy(dir).project(camera);
-      const x = (p.x + 1) / 2 * width, y = (1 - p.y) / 2 * height;
-      const shown = dir.dot(forward) > 0.05 && x > -20 && x < width + 20 && y > -20 && y < height + 20;
+      const [px, py] = camera.project(dir);
+      const x = (px + 1) / 2 * width, y = (1 - py) / 2 * height;
+      const ahead = dir[0] * fx + dir[1] * fy + dir[2] * fz;
+      const shown = ahead > 0.05 && x > -20 && x < width + 20 && y > -20 && y < height + 20;
       if (shown) {
         button.style.transform = `translate(${x.toFixed(1)}px, ${y.toFixed(1)}px) translate(-50%, -50%)`;
         if (button.hidden) button.hidden = false;

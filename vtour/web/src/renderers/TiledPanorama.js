@@ -1,42 +1,46 @@
-import * as THREE from "three";
 import { EventEmitter } from "../EventEmitter.js";
 import { FACES, faceQuad } from "../geometry/CubeFaces.js";
 import { Levels } from "../geometry/Levels.js";
 import { ImageLoader } from "../sources/ImageLoader.js";
 import { TileCache } from "../sources/TileCache.js";
 
+const FULL_UV = [0, 0, 1, 1];
+
 /**
- * One scene's cube panorama as three.js meshes: the 6-face preview strip (drawn at once, always
- * under everything as the fallback level) and tiles {z}/{f}/{y}/{x} of the level matching the screen,
- * each tile its own quad and texture (clamp-to-edge, no mipmaps: tiles meet without seams).
+ * One scene's cube panorama as textured quads for PanoRenderer: the 6-face preview strip (drawn at
+ * once, always under everything as the fallback level) and tiles {z}/{f}/{y}/{x} of the level
+ * matching the screen, each tile its own quad and texture (clamp-to-edge, no mipmaps: tiles meet
+ * without seams). Tiles of coarser levels stay under finer ones while those load.
  *
  * Events: "preview" (first image ready), "tile" (key), "sharp" ({z}) when every tile of the selected
  * level in view is drawn, "error" (Error). `stats` holds what tests and benchmarks read.
  *
- * Options: tileUrl(z, f, y, x) -> URL (required), previewUrl (string, required), maxTextureSize
- * (number, default 4096), concurrency (number, default 4), cacheTiles (number, default 256).
+ * Options: renderer (PanoRenderer, required: makes and deletes the textures), tileUrl(z, f, y, x) -> URL
+ * (required), previewUrl (string, required), maxTextureSize (number, default 4096), concurrency
+ * (number, default 4), cacheTiles (number, default 256).
  */
 export class TiledPanorama extends EventEmitter {
-  constructor(panorama, { tileUrl, previewUrl, maxTextureSize = 4096, concurrency = 4, cacheTiles = 256 }) {
+  constructor(panorama, { renderer, tileUrl, previewUrl, maxTextureSize = 4096, concurrency = 4, cacheTiles = 256 }) {
     super();
+    if (!renderer) throw new Error("TiledPanorama: no renderer given");
     this.levels = new Levels(panorama.levels, maxTextureSize);
+    this.renderer = renderer;
     this.tileUrl = tileUrl;
     this.previewUrl = previewUrl;
-    this.group = new THREE.Group();
+    this.order = 0;              // layers draw in increasing order (PanoRenderer)
     this.opacity = 1;
-    this.materials = new Set();
+    this.preview = [];           // the fallback level: {face, rect, uv} per face, one texture
     this.visibleKeys = new Set();
     this.level = null;
     this.stats = { requested: [], loaded: 0, bytes: 0, level: null, visible: [], sharp: false, errors: [] };
-    this._frustum = new THREE.Frustum();
-    this._matrix = new THREE.Matrix4();
-    this.cache = new TileCache({ capacity: cacheTiles, onEvict: (key, mesh) => this._disposeMesh(mesh) });
+    // key -> {texture, face, rect, uv, z, visible}
+    this.cache = new TileCache({ capacity: cacheTiles, onEvict: (key, tile) => this.renderer.deleteTexture(tile.texture) });
     this.loader = new ImageLoader({
       concurrency,
       onLoad: (key, bitmap, bytes) => this._onTile(key, bitmap, bytes),
       onError: (key, err) => { this.stats.errors.push(key); this.emit("error", err); },
     });
-    this.boxes = new Map(); // key -> Box3 of the tile quad (cheap frustum test)
+    this.boxes = new Map(); // key -> [minX, minY, minZ, maxX, maxY, maxZ] of the tile quad (cheap frustum test)
   }
 
   /** Loads and shows the preview strip (b d f l r u stacked vertically). Resolves when drawable. */
@@ -45,45 +49,41 @@ export class TiledPanorama extends EventEmitter {
     if (this.disposed) { bitmap.close?.(); return; }
     this.stats.bytes += bytes;
     const size = bitmap.width, n = bitmap.height / size;
-    if (n !== 6) throw new Error(`TiledPanorama: preview is ${bitmap.width} x ${bitmap.height}, expected 6 faces stacked`);
-    const texture = this._texture(bitmap);
-    const material = this._material(texture);
+    if (n !== 6) {
+      bitmap.close?.();
+      throw new Error(`TiledPanorama: preview is ${bitmap.width} x ${bitmap.height}, expected 6 faces stacked`);
+    }
+    this.previewTexture = this.renderer.createTexture(bitmap);
+    bitmap.close?.();
     // half-texel insets: bilinear filtering must not reach into the neighbouring face of the strip
-    const ds = 0.5 / size, dt = 0.5 / bitmap.height;
-    FACES.forEach((face, i) => {
-      const quad = faceQuad(face, -1, -1, 1, 1, [ds, i / 6 + dt, 1 - ds, (i + 1) / 6 - dt]);
-      const mesh = this._mesh(quad, material);
-      mesh.renderOrder = 0;
-      this.group.add(mesh);
-    });
-    this.previewTexture = texture;
+    const ds = 0.5 / size, dt = 0.5 / (6 * size);
+    this.preview = FACES.map((face, i) => ({ face, rect: [-1, -1, 1, 1], uv: [ds, i / 6 + dt, 1 - ds, (i + 1) / 6 - dt] }));
     this.emit("preview");
   }
 
   /**
    * Picks the level, shows loaded tiles in view and queues the missing ones, nearest the centre first.
-   * @param {THREE.PerspectiveCamera} camera with up-to-date matrices
+   * @param {import("../views/Camera.js").Camera} camera pointed for this frame
    * @param {number} heightPx viewport height in device pixels
    */
   update(camera, heightPx) {
     const level = this.levels.select(camera.fov, heightPx);
     this.level = level;
     this.stats.level = level.z;
-    this._matrix.multiplyMatrices(camera.projectionMatrix, camera.matrixWorldInverse);
-    this._frustum.setFromProjectionMatrix(this._matrix);
-    const forward = new THREE.Vector3(0, 0, -1).applyQuaternion(camera.quaternion);
+    const [fx, fy, fz] = camera.forward;
     const wanted = [];
     const visible = [];
     for (const face of FACES) {
       for (let y = 0; y < level.tiles; y++) {
         for (let x = 0; x < level.tiles; x++) {
           const key = `${level.z}/${face}/${y}/${x}`;
-          const box = this._box(key, face, level, y, x);
-          if (!this._frustum.intersectsBox(box)) continue;
+          const box = this._box(key, face, level.tiles, y, x);
+          if (!camera.intersectsBox(box)) continue;
           visible.push(key);
           if (!this.cache.has(key)) {
-            const c = box.getCenter(new THREE.Vector3()).normalize();
-            wanted.push({ key, url: this.tileUrl(level.z, face, y, x), d: -c.dot(forward) });
+            const cx = box[0] + box[3], cy = box[1] + box[4], cz = box[2] + box[5];
+            wanted.push({ key, url: this.tileUrl(level.z, face, y, x),
+                          d: -(cx * fx + cy * fy + cz * fz) / Math.hypot(cx, cy, cz) });
           }
         }
       }
@@ -92,10 +92,9 @@ export class TiledPanorama extends EventEmitter {
     this.visibleKeys = new Set(visible);
     this.stats.visible = visible;
     // show every cached tile in view (coarser levels under finer ones); hide the rest
-    for (const [key, mesh] of [...this.cache.entries]) {
-      const inView = this._frustum.intersectsBox(this.boxes.get(key));
-      mesh.visible = inView;
-      if (inView) this.cache.touch(key);
+    for (const [key, tile] of [...this.cache.entries]) {
+      tile.visible = camera.intersectsBox(this.boxes.get(key));
+      if (tile.visible) this.cache.touch(key);
     }
     this.cache.evict(this.visibleKeys);
     this.loader.want(wanted);
@@ -103,17 +102,27 @@ export class TiledPanorama extends EventEmitter {
   }
 
   /** 0..1; below 1 the panorama blends over what was drawn before (scene transitions). */
-  setOpacity(opacity) {
-    this.opacity = opacity;
-    for (const m of this.materials) { m.opacity = opacity; m.transparent = opacity < 1; }
+  setOpacity(opacity) { this.opacity = opacity; }
+
+  /** Draws the preview, then the visible tiles coarse to fine (PanoRenderer calls it). */
+  draw(program) {
+    if (this.disposed || !this.previewTexture) return;
+    for (const q of this.preview) program.draw(this.previewTexture, q.face, q.rect, q.uv, this.opacity);
+    const tiles = [...this.cache.values()].filter((t) => t.visible).sort((a, b) => a.z - b.z);
+    for (const t of tiles) program.draw(t.texture, t.face, t.rect, FULL_UV, this.opacity);
   }
 
-  _box(key, face, level, y, x) {
+  _box(key, face, n, y, x) {
     let box = this.boxes.get(key);
     if (!box) {
-      const n = level.tiles;
-      const quad = faceQuad(face, -1 + 2 * x / n, -1 + 2 * y / n, -1 + 2 * (x + 1) / n, -1 + 2 * (y + 1) / n);
-      box = new THREE.Box3().setFromArray(quad.positions);
+      const { positions } = faceQuad(face, -1 + 2 * x / n, -1 + 2 * y / n, -1 + 2 * (x + 1) / n, -1 + 2 * (y + 1) / n);
+      box = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
+      for (let i = 0; i < positions.length; i += 3) {
+        for (let j = 0; j < 3; j++) {
+          box[j] = Math.min(box[j], positions[i + j]);
+          box[j + 3] = Math.max(box[j + 3], positions[i + j]);
+        }
+      }
       this.boxes.set(key, box);
     }
     return box;
@@ -124,12 +133,10 @@ export class TiledPanorama extends EventEmitter {
     const [z, face, y, x] = key.split("/");
     const level = this.levels.all[+z];
     const n = level.tiles;
-    const quad = faceQuad(face, -1 + 2 * x / n, -1 + 2 * y / n, -1 + 2 * (+x + 1) / n, -1 + 2 * (+y + 1) / n);
-    const mesh = this._mesh(quad, this._material(this._texture(bitmap)));
-    mesh.renderOrder = 1 + level.z;
-    mesh.visible = this.visibleKeys.has(key) || this.level?.z !== level.z;
-    this.group.add(mesh);
-    this.cache.set(key, mesh);
+    const texture = this.renderer.createTexture(bitmap);
+    bitmap.close?.();
+    this.cache.set(key, { texture, face, z: level.z, rect: [-1 + 2 * x / n, -1 + 2 * y / n, -1 + 2 * (+x + 1) / n, -1 + 2 * (+y + 1) / n],
+                          visible: this.visibleKeys.has(key) || this.level?.z !== level.z });
     this.stats.requested.push(key);
     this.stats.loaded += 1;
     this.stats.bytes += bytes;
@@ -144,59 +151,13 @@ export class TiledPanorama extends EventEmitter {
     else if (!sharp) this.stats.sharp = false;
   }
 
-  _texture(bitmap) {
-    const t = new THREE.Texture(bitmap);
-    t.flipY = false;                  // ImageBitmap: row 0 stays at v = 0, matching faceQuad's UVs
-    t.generateMipmaps = false;
-    t.minFilter = THREE.LinearFilter;
-    t.magFilter = THREE.LinearFilter;
-    t.wrapS = t.wrapT = THREE.ClampToEdgeWrapping;
-    t.colorSpace = THREE.SRGBColorSpace;
-    t.needsUpdate = true;
-    return t;
-  }
-
-  _material(texture) {
-    const m = new THREE.MeshBasicMaterial({ map: texture, side: THREE.DoubleSide, depthTest: false,
-                                            depthWrite: false, transparent: this.opacity < 1, opacity: this.opacity });
-    this.materials.add(m);
-    return m;
-  }
-
-  _mesh({ positions, uvs }, material) {
-    const g = new THREE.BufferGeometry();
-    g.setAttribute("position", new THREE.BufferAttribute(positions, 3));
-    g.setAttribute("uv", new THREE.BufferAttribute(uvs, 2));
-    const mesh = new THREE.Mesh(g, material);
-    mesh.frustumCulled = false; // culled per tile above
-    return mesh;
-  }
-
-  _disposeMesh(mesh) {
-    this.group.remove(mesh);
-    mesh.geometry.dispose();
-    mesh.material.map?.source?.data?.close?.();
-    mesh.material.map?.dispose();
-    mesh.material.dispose();
-    this.materials.delete(mesh.material);
-  }
-
   dispose() {
     this.disposed = true;
     this.loader.dispose();
     this.cache.dispose();
-    for (const mesh of [...this.group.children]) {
-      this.group.remove(mesh);
-      mesh.geometry.dispose();
-      if (mesh.material.map === this.previewTexture) continue;
-      mesh.material.dispose();
-    }
-    if (this.previewTexture) {
-      this.previewTexture.source?.data?.close?.();
-      this.previewTexture.dispose();
-    }
-    for (const m of this.materials) m.dispose();
-    this.materials.clear();
+    if (this.previewTexture) this.renderer.deleteTexture(this.previewTexture);
+    this.previewTexture = null;
+    this.preview = [];
     this.removeAllListeners();
   }
 }

@@ -71,15 +71,8 @@ export class PanoView extends EventEmitter {
   /** Zooms by a factor (<1 zooms in). */
   zoomBy(factor) { this.set({ fov: this.fov * factor }); }
 
-  /** Applies this view to a three.js PerspectiveCamera (rotation order YXZ: yaw then pitch). */
-  applyTo(camera) {
-    camera.fov = this.fov;
-    camera.aspect = this.aspect;
-    camera.rotation.order = "YXZ";
-    camera.rotation.set(this.pitch * DEG, -this.yaw * DEG, 0);
-    camera.updateProjectionMatrix();
-    camera.updateMatrixWorld(true);
-  }
+  /** Points a Camera (views/Camera.js) along this view. */
+  applyTo(camera) { camera.set(this.yaw, this.pitch, this.fov, this.aspect); }
 
   dispose() { this.removeAllListeners(); }
 }
