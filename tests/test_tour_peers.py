@@ -67,6 +67,10 @@ def test_pannellum_export_points_multires_at_the_same_tiles(built):
     m = scene["multiRes"]
     assert scene["type"] == "multires" and m["basePath"] == "scenes/s0"
     assert (built.out_dir / m["basePath"] / f"{m['maxLevel']}/f/0/0.{m['extension']}").is_file()
+    # Pannellum inserts hotspot texts and titles with innerHTML unless the config's top level says
+    # escapeHTML: without it "A <b>note</b> & more" would be markup (tests/browser/test_tour_peers_browser.py)
+    assert cfg["escapeHTML"] is True and "escapeHTML" not in cfg["default"]
+    assert scene["hotSpots"][1]["text"] == "A <b>note</b> & more: Text"  # plain text, escaped by Pannellum
     assert scene["hotSpots"][0] | {"vtour": None} == {"type": "scene", "sceneId": "s1", "yaw": -170.0,
                                                     "pitch": -7.0, "text": "Scene 1", "vtour": None}
 

@@ -9,7 +9,8 @@ Export (from tour.json, so both peers see exactly what vtour's viewer sees):
   HTML-escaped here.
 - ``pannellum.json``: a Pannellum tour config (``default.firstScene``, ``scenes.<id>`` of
   ``type: "multires"`` whose ``basePath`` is ``scenes/<id>``, relative to the tour folder; with
-  512 px tiles Marzipano's z and Pannellum's level coincide, see vtour.conventions).
+  512 px tiles Marzipano's z and Pannellum's level coincide, see vtour.conventions). Texts are plain
+  text: top-level ``escapeHTML: true`` makes Pannellum show them as text, not HTML.
 
 Every exported hotspot and scene also carries a ``vtour`` block (ignored by the peers) with its
 id, type and multilingual texts, so export-then-import loses nothing; angles always come from the
@@ -104,8 +105,11 @@ def pannellum_config(doc: dict) -> dict:
         view = to_pannellum_view(**s["view"])
         scenes[s["id"]] = {"title": titles[s["id"]], "type": "multires", **block, **view,
                            "northOffset": s["northOffset"], "hotSpots": spots, "vtour": {"title": s["title"]}}
+    # escapeHTML (read by Pannellum from the config's top level only): titles and hotspot texts are
+    # plain text, which Pannellum would otherwise insert as HTML (its standalone viewer always escapes)
     return {"default": {"firstScene": doc["start"], "title": _first(doc["title"], langs, doc["id"]),
                         "sceneFadeDuration": 1000, "autoLoad": True},
+            "escapeHTML": True,
             "scenes": scenes, "vtour": {"id": doc["id"], "title": doc["title"], "languages": langs}}
 
 
