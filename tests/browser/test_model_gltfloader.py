@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from vtour.model import DEFAULT_MODEL_OPTIONS, Level, build_model
-from vtour.model.synthetic import checker_texture, uv_sphere, write_obj
+from vtour.model.synthetic import bumpy_normal_map, checker_texture, uv_sphere, write_obj
 
 PAGE = Path(__file__).parent / "model_gltfloader"
 pytestmark = pytest.mark.browser
@@ -15,14 +16,16 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    scan = write_obj(uv_sphere(48, 96, texture=checker_texture(256)),
+    sphere = uv_sphere(48, 96, texture=checker_texture(256))
+    material = replace(sphere.materials[0], normal_texture=bumpy_normal_map(128, waves=8))
+    scan = write_obj(sphere.replace(materials=(material,)),
                      tmp_path_factory.mktemp("scan") / "sphere.obj")
     options = DEFAULT_MODEL_OPTIONS.replace(lods=(Level(1000, 128), Level(4000, 256)), uncompressed=True,
                                             deviation_samples=10_000, title="Sphere", units="m")
     return build_model(scan, tmp_path_factory.mktemp("out") / "sphere", options)
 
 
-def test_compressed_and_uncompressed_levels_load_with_their_geometry_and_texture(
+def test_compressed_and_uncompressed_levels_load_with_their_geometry_and_maps(
         built, page, page_log, serve, node_package, browser_helpers, screenshot):
     node_package("three")
     base = serve({"/": PAGE, "/node_modules/": node_package("three").parent, "/models/": built.out_dir})
@@ -36,7 +39,8 @@ def test_compressed_and_uncompressed_levels_load_with_their_geometry_and_texture
         for r in result[2 * i: 2 * i + 2]:
             assert r["triangles"] == lod["triangles"], r
             assert r["vertices"] == lod["vertices"], r
-            assert r["textured"], r
+            assert r["textured"] and r["normalMap"], r  # the MTL's `norm` map, per level
+            assert not r["roughnessMap"], r  # an OBJ has none
             assert {"position", "normal", "uv", "_deviation"} <= set(r["attributes"]), r
             assert r["extras"]["title"] == "Sphere"
             # dequantized by the node transform back onto the unit sphere (metres); the

@@ -20,9 +20,9 @@ from vtour.model.deviation import SAMPLES, Surface, measure_deviation
 from vtour.model.glb import Texture, encode_glb, quantize_positions
 from vtour.model.io import read_mesh
 from vtour.model.lod import DEFAULT_LEVELS, Level, build_chain, check_levels
-from vtour.model.mesh import Mesh
+from vtour.model.mesh import DATA_ROLES, Mesh
 from vtour.model.report import FORMAT, VERSION, dumps, mesh_summary
-from vtour.model.texture import QUALITY, encode_texture, resize_texture
+from vtour.model.texture import QUALITY, encode_map, resize_normal_map, resize_texture
 from vtour.output import atomic_dir
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,8 @@ class ModelOptions:
     """Options of :func:`build_model`; the CLI's defaults are these.
 
     lods : tuple of Level, coarse to fine, default DEFAULT_LEVELS (20k/512, 150k/2k, 500k/4k)
-    texture_format : "jpeg" | "webp", default "jpeg"
+    texture_format : "jpeg" | "webp", default "jpeg" (colour maps; normal, metallic-roughness and
+        occlusion maps are always JPEG 4:4:4 at quality >= 95, see texture.py)
     texture_quality : int 1..100, default 90
     uncompressed : bool, default False. Also write ``lod<k>.uncompressed.glb`` (quantized, no
         EXT_meshopt_compression) for tools without a meshopt decoder.
@@ -90,19 +91,28 @@ class ModelResult:
 
 
 def level_textures(mesh: Mesh, level: Level, fmt: str, quality: int,
-                   cache: dict) -> list[Texture | None]:
-    """Each material's texture shrunk to the level's size and encoded (cached by size)."""
+                   cache: dict) -> list[dict[str, Texture] | None]:
+    """Each material's maps ({role: Texture}) shrunk to the level's size and encoded.
+
+    Cached by (image object, role, size): a map shared by roles or materials (an occlusion map
+    packed into the metallic-roughness image) is encoded once and stays one image in the .glb.
+    """
     out = []
-    for k, material in enumerate(mesh.materials):
-        if material.texture is None or mesh.uv is None:
+    for material in mesh.materials:
+        if mesh.uv is None or not material.maps:
             out.append(None)
             continue
-        key = (k, min(level.texture_size, max(material.texture.shape[:2])))
-        if key not in cache:
-            image = resize_texture(material.texture, level.texture_size)
-            data, used = encode_texture(image, fmt, quality)
-            cache[key] = Texture(data, used, image.shape[1], image.shape[0])
-        out.append(cache[key])
+        maps = {}
+        for role, image in material.maps.items():
+            kind = "normal" if role == "normal" else "data" if role in DATA_ROLES else "color"
+            key = (id(image), kind, min(level.texture_size, max(image.shape[:2])))
+            if key not in cache:
+                small = (resize_normal_map if kind == "normal" else resize_texture)(
+                    image, level.texture_size)
+                data, used = encode_map(small, role, fmt, quality)
+                cache[key] = (image, Texture(data, used, small.shape[1], small.shape[0]))
+            maps[role] = cache[key][1]  # the image is kept in the cache so its id stays unique
+        out.append(maps)
     return out
 
 
@@ -154,8 +164,12 @@ def build_model(source: str | Path, out_dir: str | Path,
             entry = {"level": k, "file": name, "bytes": len(data),
                      "triangles": mesh.triangle_count, "vertices": mesh.vertex_count,
                      "budget": {"triangles": level.triangles, "texture_size": level.texture_size},
-                     "texture_sizes": [[t.width, t.height] if t else None for t in textures],
-                     "texture_format": next((t.fmt for t in textures if t), None),
+                     "texture_sizes": [[m["baseColor"].width, m["baseColor"].height]
+                                       if m and "baseColor" in m else None for m in textures],
+                     "maps": [{role: [t.width, t.height] for role, t in m.items()} if m else None
+                              for m in textures],
+                     "texture_format": next((t.fmt for m in textures if m for t in m.values()),
+                                            None),
                      "simplifier": simplified.method,
                      "deviation": deviation.as_dict(),
                      "per_vertex_deviation": {"attribute": "_DEVIATION",

@@ -16,7 +16,11 @@ Layout (one scene, one node, one mesh, one primitive per material):
 Every vertex stream is its own bufferView. Compressed, each is encoded with meshoptimizer's
 codec (mode ATTRIBUTES or TRIANGLES, no filter) into buffer 0 (the GLB's BIN chunk), while the
 bufferViews address a data-less fallback buffer 1 as the extension requires. Images are never
-meshopt-encoded. Vertices are first reordered for the GPU's vertex cache and fetch, which is also
+meshopt-encoded.
+
+Materials are glTF's core metallic-roughness PBR: factors, base colour, metallic-roughness,
+normal (+scale), occlusion (+strength), emissive (+factor), alphaMode/alphaCutoff, doubleSided,
+one sampler (trilinear, repeat), every map on TEXCOORD_0. No tangents are written (see _material). Vertices are first reordered for the GPU's vertex cache and fetch, which is also
 what lets the codec's deltas shrink.
 """
 
@@ -29,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vtour.errors import VtourError
-from vtour.model.mesh import Mesh
+from vtour.model.mesh import Material, Mesh
 from vtour.model.texture import MIME
 
 UNIT_METRES = {"m": 1.0, "cm": 0.01, "mm": 0.001, "km": 1000.0, "in": 0.0254, "ft": 0.3048}
@@ -75,7 +79,7 @@ def _snorm8(normals: np.ndarray) -> np.ndarray:
     return np.rint(n * 127).astype(np.int8)
 
 
-def encode_glb(mesh: Mesh, textures: list[Texture | None], *, compress: bool = True,
+def encode_glb(mesh: Mesh, textures: list[Texture | dict[str, Texture] | None], *, compress: bool = True,
                position_bits: int = 14, deviation: np.ndarray | None = None,
                metadata: dict | None = None) -> bytes:
     """The .glb bytes of ``mesh``.
@@ -83,7 +87,9 @@ def encode_glb(mesh: Mesh, textures: list[Texture | None], *, compress: bool = T
     Parameters
     ----------
     mesh : Mesh, compact (every vertex used) with normals
-    textures : one Texture or None per ``mesh.materials``
+    textures : per ``mesh.materials``: None, a base-colour Texture, or {role: Texture} with roles
+        from ``mesh.MAP_ROLES``. Roles given the same Texture object share one image and texture
+        (occlusion packed into the metallic-roughness image stays packed).
     compress : bool
         EXT_meshopt_compression (required extension) when True; plain quantized buffers otherwise.
     deviation : (n,) float, optional, the per-vertex heat map
@@ -185,32 +191,35 @@ def encode_glb(mesh: Mesh, textures: list[Texture | None], *, compress: bool = T
         primitives.append(prim)
         assert (vertex_material[verts] == k).all()
 
-    doc["materials"], images = [], []
-    for k, (material, texture) in enumerate(zip(mesh.materials, textures)):
-        pbr = {"baseColorFactor": [float(c) for c in material.base_color],
-               "metallicFactor": float(material.metallic),
-               "roughnessFactor": float(material.roughness)}
-        if texture is not None and mesh.uv is not None:
-            images.append({"bufferView": None, "mimeType": MIME[texture.fmt], "_data": texture.data})
-            info: dict = {"index": len(images) - 1}
-            if uv_lo is not None:
-                info["extensions"] = {"KHR_texture_transform": {
-                    "offset": uv_lo.tolist(), "scale": uv_range.tolist()}}
-                used.add("KHR_texture_transform")
-                required.add("KHR_texture_transform")
-            pbr["baseColorTexture"] = info
-        doc["materials"].append({"name": material.name, "pbrMetallicRoughness": pbr,
-                                 "doubleSided": True})
+    doc["materials"] = []
+    textures_of: dict[int, int] = {}  # id(Texture) -> glTF texture index: one image per object
+    images: list[Texture] = []
+
+    def texture_info(texture: Texture, **fields) -> dict:
+        if id(texture) not in textures_of:
+            textures_of[id(texture)] = len(images)
+            images.append(texture)
+        info: dict = {"index": textures_of[id(texture)], **fields}
+        if uv_lo is not None:
+            info["extensions"] = {"KHR_texture_transform": {
+                "offset": uv_lo.tolist(), "scale": uv_range.tolist()}}
+            used.add("KHR_texture_transform")
+            required.add("KHR_texture_transform")
+        return info
+
+    for material, maps in zip(mesh.materials, textures):
+        maps = {} if maps is None or mesh.uv is None else (
+            {"baseColor": maps} if isinstance(maps, Texture) else maps)
+        doc["materials"].append(_material(material, maps, texture_info))
     if images:
         doc["samplers"] = [{"magFilter": 9729, "minFilter": 9987, "wrapS": 10497, "wrapT": 10497}]
         doc["images"], doc["textures"] = [], []
-        for i, image in enumerate(images):
-            data = image.pop("_data")
-            doc["bufferViews"].append({"buffer": 0, "byteOffset": append(data),
-                                       "byteLength": len(data)})
+        for i, texture in enumerate(images):
+            doc["bufferViews"].append({"buffer": 0, "byteOffset": append(texture.data),
+                                       "byteLength": len(texture.data)})
             doc["images"].append({"bufferView": len(doc["bufferViews"]) - 1,
-                                  "mimeType": image["mimeType"]})
-            if image["mimeType"] == MIME["webp"]:
+                                  "mimeType": MIME[texture.fmt]})
+            if texture.fmt == "webp":
                 doc["textures"].append({"sampler": 0, "extensions": {"EXT_texture_webp": {"source": i}}})
                 used.add("EXT_texture_webp")
                 required.add("EXT_texture_webp")
@@ -231,6 +240,40 @@ def encode_glb(mesh: Mesh, textures: list[Texture | None], *, compress: bool = T
     doc["extensionsUsed"] = sorted(used)
     doc["extensionsRequired"] = sorted(required)
     return pack_glb(doc, bin_data)
+
+
+def _material(material: Material, maps: dict[str, Texture], texture_info) -> dict:
+    """One glTF material: factors always, each map present as a textureInfo on TEXCOORD_0.
+
+    No TANGENT attribute is written with a normal map: glTF lets viewers derive MikkTSpace tangents
+    and three.js uses screen-space derivatives when a mesh has none.
+    """
+    pbr: dict = {"baseColorFactor": [float(c) for c in material.base_color],
+                 "metallicFactor": float(material.metallic),
+                 "roughnessFactor": float(material.roughness)}
+    out: dict = {"name": material.name, "pbrMetallicRoughness": pbr}
+    if "baseColor" in maps:
+        pbr["baseColorTexture"] = texture_info(maps["baseColor"])
+    if "metallicRoughness" in maps:
+        pbr["metallicRoughnessTexture"] = texture_info(maps["metallicRoughness"])
+    if "normal" in maps:
+        scale = float(material.normal_scale)
+        out["normalTexture"] = texture_info(maps["normal"], **({"scale": scale} if scale != 1 else {}))
+    if "occlusion" in maps:
+        strength = float(material.occlusion_strength)
+        out["occlusionTexture"] = texture_info(maps["occlusion"],
+                                               **({"strength": strength} if strength != 1 else {}))
+    if "emissive" in maps:
+        out["emissiveTexture"] = texture_info(maps["emissive"])
+    if any(material.emissive):
+        out["emissiveFactor"] = [float(c) for c in material.emissive]
+    if material.alpha_mode != "OPAQUE":
+        out["alphaMode"] = material.alpha_mode
+        if material.alpha_mode == "MASK":
+            out["alphaCutoff"] = float(material.alpha_cutoff)
+    if material.double_sided:
+        out["doubleSided"] = True
+    return out
 
 
 def pack_glb(doc: dict, bin_data: bytes) -> bytes:

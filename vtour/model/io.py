@@ -7,6 +7,13 @@ and validates at the boundary: an unreadable or empty file, NaN or infinite coor
 that index missing vertices are errors; a texture the MTL names but that is missing is a warning,
 and that material continues untextured.
 
+Materials: glTF's metallic-roughness PBR material is read whole (base colour, metallic-roughness,
+normal + scale, occlusion + strength, emissive + factor, alphaMode/alphaCutoff, doubleSided); an
+occlusion map in the metallic-roughness image stays one array (see ``Material.occlusion_packed``).
+A map on TEXCOORD_1 is dropped with a warning (only TEXCOORD_0 is read). From an MTL: ``Kd`` and
+``map_Kd`` (base colour), ``norm`` or a ``map_bump``/``bump`` that is a normal map (normal),
+``Ke``/``map_Ke`` (emissive); see ``_mtl_maps``. OBJ, PLY and STL materials are double-sided.
+
 Units: glTF and GLB are metres by specification; OBJ, PLY and STL carry no units, so they are
 ``"unknown"`` unless the caller says otherwise. Nothing is guessed.
 
@@ -84,7 +91,9 @@ def read_mesh(path: str | Path, *, units: str | None = None) -> Mesh:
     geometries = _geometries(loaded)
     if not geometries:
         raise VtourError(STEP, "the file holds no triangle mesh", path=path)
-    mesh = _merge(geometries, units=units or FORMATS[suffix], source=str(path))
+    context = {"gltf": _gltf_materials(path) if suffix in (".gltf", ".glb") else None,
+               "folder": path.parent, "images": {}}
+    mesh = _merge(geometries, context, units=units or FORMATS[suffix], source=str(path))
     validate(mesh, path)
     log.info("model: read %s: %d triangles, %d vertices, %d material(s), units %s",
              path.name, mesh.triangle_count, mesh.vertex_count, len(mesh.materials), mesh.units)
@@ -165,32 +174,159 @@ def _place(g, transform: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return positions, faces, normals
 
 
-def _material(visual) -> Material:
+def _material(visual, context: dict) -> Material:
+    """Our Material from a trimesh visual: glTF's PBR material, or an MTL's via ``_mtl_maps``."""
     material = getattr(visual, "material", None)
     if material is None:
         return Material()
     pbr = material.to_pbr() if hasattr(material, "to_pbr") else material
-    image = getattr(pbr, "baseColorTexture", None)
-    texture = None
-    if image is not None and getattr(visual, "uv", None) is not None:
-        image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
-        texture = np.asarray(image)
-        if texture.shape[2] == 4 and texture[..., 3].min() == 255:
-            texture = texture[..., :3]
+    textured = getattr(visual, "uv", None) is not None
+    images = context["images"]
+
+    def image(pil, kind="data"):
+        """Array of a PIL image, once per image object (so a packed ORM stays one array)."""
+        if pil is None or not textured:
+            return None
+        key = (id(pil), kind)
+        if key not in images:
+            if kind == "color":
+                arr = np.asarray(pil.convert("RGBA" if pil.mode in ("RGBA", "LA", "P") else "RGB"))
+                images[key] = arr[..., :3] if arr.shape[2] == 4 and arr[..., 3].min() == 255 else arr
+            else:
+                images[key] = np.asarray(pil.convert("RGB"))
+        return images[key]
+
     factor = getattr(pbr, "baseColorFactor", None)
     factor = (1.0, 1.0, 1.0, 1.0) if factor is None else np.asarray(factor, np.float64)
     if np.asarray(factor).dtype.kind in "ui" or np.max(factor) > 1.0:
         factor = np.asarray(factor, np.float64) / 255.0
     metallic = getattr(pbr, "metallicFactor", None)
     roughness = getattr(pbr, "roughnessFactor", None)
-    return Material(name=str(getattr(pbr, "name", None) or "material"),
-                    base_color=tuple(float(c) for c in factor),
-                    texture=texture,
-                    metallic=0.0 if metallic is None else float(metallic),
-                    roughness=1.0 if roughness is None else float(roughness))
+    fields = dict(name=str(getattr(pbr, "name", None) or "material"),
+                  base_color=tuple(float(c) for c in factor),
+                  texture=image(getattr(pbr, "baseColorTexture", None), "color"),
+                  metallic=0.0 if metallic is None else float(metallic),
+                  roughness=1.0 if roughness is None else float(roughness))
+    if context["gltf"] is None:  # OBJ: the MTL's extra maps; PLY/STL have no material
+        kwargs = getattr(material, "kwargs", None) or {}
+        return Material(**fields, **(_mtl_maps(kwargs, context["folder"]) if textured else {}),
+                        **_mtl_emissive(kwargs))
+    entry = _gltf_entry(pbr, context["gltf"])
+    maps = {}
+    for role, attr in [("metallic_roughness_texture", "metallicRoughnessTexture"),
+                       ("normal_texture", "normalTexture"), ("occlusion_texture", "occlusionTexture"),
+                       ("emissive_texture", "emissiveTexture")]:
+        info = entry.get(attr) or entry.get("pbrMetallicRoughness", {}).get(attr) or {}
+        if info.get("texCoord", 0) != 0 and getattr(pbr, attr, None) is not None:
+            warnings.warn(f"model: material {fields['name']!r}: {attr} uses TEXCOORD_"
+                          f"{info['texCoord']}, which is not read; the map is dropped",
+                          VtourWarning, stacklevel=4)
+            continue
+        maps[role] = image(getattr(pbr, attr, None), "color" if role == "emissive_texture" else "data")
+    emissive = getattr(pbr, "emissiveFactor", None)
+    cutoff = getattr(pbr, "alphaCutoff", None)
+    return Material(**fields, **maps,
+                    normal_scale=float((entry.get("normalTexture") or {}).get("scale", 1.0)),
+                    occlusion_strength=float((entry.get("occlusionTexture") or {}).get("strength", 1.0)),
+                    emissive=(0.0, 0.0, 0.0) if emissive is None
+                    else tuple(float(c) for c in np.asarray(emissive, np.float64)[:3]),
+                    alpha_mode=str(getattr(pbr, "alphaMode", None) or "OPAQUE"),
+                    alpha_cutoff=0.5 if cutoff is None else float(cutoff),
+                    double_sided=bool(getattr(pbr, "doubleSided", False)))
 
 
-def _merge(geometries: list, *, units: str, source: str) -> Mesh:
+def _gltf_materials(path: Path) -> list[dict]:
+    """The ``materials`` of a .gltf/.glb's JSON (trimesh drops normal scale, occlusion strength
+    and texCoord; we read them here)."""
+    import json
+    import struct
+
+    try:
+        data = path.read_bytes()
+        if data[:4] == b"glTF":
+            (length,) = struct.unpack_from("<I", data, 12)
+            data = data[20:20 + length]
+        return list(json.loads(data).get("materials", []))
+    except (ValueError, OSError, struct.error):
+        return []
+
+
+def _gltf_entry(pbr, entries: list[dict]) -> dict:
+    """The file's entry for a trimesh PBRMaterial: the first with its name and the same maps."""
+    for entry in entries:
+        if entry.get("name", None) == getattr(pbr, "name", None) and all(
+                (attr in entry) == (getattr(pbr, attr, None) is not None)
+                for attr in ("normalTexture", "occlusionTexture", "emissiveTexture")):
+            return entry
+    return {}
+
+
+def _mtl_maps(kwargs: dict, folder: Path) -> dict:
+    """Normal and emissive maps of an MTL material (trimesh keeps unknown MTL keys, lower-cased).
+
+    ``norm`` is a tangent-space normal map. ``map_bump``/``bump`` is often a height map; it is
+    taken as a normal map only when the image looks like one (colour, decoded vectors about unit
+    length, mostly +Z), else dropped with a warning: height maps are not converted. Its ``-bm``
+    option becomes the normal scale. ``map_Ke`` is the emissive map. Paths are relative to the OBJ.
+    """
+    from PIL import Image
+
+    def load(key):
+        args = list(kwargs.get(key) or [])
+        options = {}
+        while len(args) > 2 and args[0].startswith("-"):
+            options[args[0]] = args[1]
+            args = args[2:]
+        if not args:
+            return None, options
+        name = " ".join(args)
+        try:
+            with Image.open(folder / name) as pil:
+                return np.asarray(pil.convert("RGB")), options
+        except OSError:
+            warnings.warn(f"model: MTL {key} texture {name!r} cannot be read; the map is dropped",
+                          VtourWarning, stacklevel=5)
+            return None, options
+
+    out = {}
+    for key in ("norm", "map_bump", "bump"):
+        normal, options = load(key)
+        if normal is None:
+            continue
+        if key != "norm" and not _looks_like_normal_map(normal):
+            warnings.warn(f"model: MTL {key} image looks like a height map, which is not converted "
+                          "to a normal map; it is dropped", VtourWarning, stacklevel=4)
+            continue
+        out["normal_texture"] = normal
+        if "-bm" in options:
+            out["normal_scale"] = float(options["-bm"])
+        break
+    emissive, _ = load("map_ke")
+    if emissive is not None:
+        out["emissive_texture"] = emissive
+    return out
+
+
+def _mtl_emissive(kwargs: dict) -> dict:
+    """``Ke r g b`` as the emissive factor; white when only ``map_Ke`` is given."""
+    try:
+        values = [float(v) for v in kwargs.get("ke") or []]
+    except ValueError:
+        values = []
+    if len(values) >= 3:
+        return {"emissive": tuple(values[:3])}
+    return {"emissive": (1.0, 1.0, 1.0)} if kwargs.get("map_ke") else {}
+
+
+def _looks_like_normal_map(image: np.ndarray) -> bool:
+    """Colour texels that decode to about unit vectors pointing mostly out of the surface."""
+    v = image[::4, ::4].astype(np.float32) / 127.5 - 1.0
+    if np.abs(v[..., 0] - v[..., 2]).mean() < 0.05:  # grey: a height map
+        return False
+    return abs(float(np.linalg.norm(v, axis=-1).mean()) - 1.0) < 0.15 and float(v[..., 2].mean()) > 0.5
+
+
+def _merge(geometries: list, context: dict, *, units: str, source: str) -> Mesh:
     """One mesh from several trimesh geometries, one material each."""
     parts = []
     for g, transform in geometries:
@@ -204,7 +340,7 @@ def _merge(geometries: list, *, units: str, source: str) -> Mesh:
                           uv=None if uv is None else np.asarray(uv, np.float64),
                           colors=colors,
                           normals=None if normals is None else np.asarray(normals, np.float32),
-                          material=_material(visual)))
+                          material=_material(visual, context)))
     n = [len(p["positions"]) for p in parts]
     offsets = np.cumsum([0] + n[:-1])
 

@@ -19,19 +19,45 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 
+#: glTF's texture slots, in the order the writer lists them; ``texture`` is the base colour.
+MAP_ROLES = ("baseColor", "metallicRoughness", "normal", "occlusion", "emissive")
+#: Maps that hold data (vectors, linear factors), not colours: encoded at high quality, 4:4:4.
+DATA_ROLES = frozenset({"metallicRoughness", "normal", "occlusion"})
+
+
 @dataclass(frozen=True, eq=False)
 class Material:
-    """A PBR metallic-roughness material, as glTF stores it.
+    """A PBR metallic-roughness material, as glTF stores it (core glTF 2.0, no extensions).
+
+    Images are (h, w, 3 or 4) uint8 arrays, row 0 at the top, all on ``TEXCOORD_0``.
 
     Parameters
     ----------
     name : str
     base_color : (4,) float
         Linear RGBA factor in [0, 1], multiplied with the texture and vertex colours.
-    texture : (h, w, 3 or 4) uint8 array, optional
-        Base-colour image, sRGB, row 0 at the top.
+    texture : image, optional
+        Base-colour image, sRGB (its alpha is used only when ``alpha_mode`` is not OPAQUE).
     metallic, roughness : float in [0, 1]
         Scans are dielectric and matte by default.
+    metallic_roughness_texture : image, optional
+        Linear; roughness in G, metallic in B (multiplied with the factors).
+    normal_texture : image, optional
+        Tangent-space normal map, linear, ``rgb / 255 * 2 - 1`` is a unit vector (+Z out).
+    normal_scale : float
+        glTF's ``normalTexture.scale`` (X and Y of the decoded vector are multiplied by it).
+    occlusion_texture : image, optional
+        Linear; ambient occlusion in R. Often the same image as ``metallic_roughness_texture``
+        (an "ORM" map): it is then the *same array object*, and the writer keeps one image.
+    occlusion_strength : float in [0, 1]
+    emissive_texture : image, optional, sRGB
+    emissive : (3,) float
+        Linear emissive factor (glTF's default is black, which switches the emissive map off).
+    alpha_mode : "OPAQUE" | "MASK" | "BLEND"
+    alpha_cutoff : float, used when ``alpha_mode`` is MASK
+    double_sided : bool
+        True by default: scans are open surfaces whose inside shows through holes. glTF input
+        keeps the file's value.
     """
 
     name: str = "default"
@@ -39,11 +65,34 @@ class Material:
     texture: np.ndarray | None = None
     metallic: float = 0.0
     roughness: float = 1.0
+    metallic_roughness_texture: np.ndarray | None = None
+    normal_texture: np.ndarray | None = None
+    normal_scale: float = 1.0
+    occlusion_texture: np.ndarray | None = None
+    occlusion_strength: float = 1.0
+    emissive_texture: np.ndarray | None = None
+    emissive: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    alpha_mode: str = "OPAQUE"
+    alpha_cutoff: float = 0.5
+    double_sided: bool = True
 
     @property
     def texture_size(self) -> tuple[int, int] | None:
-        """(width, height) of the texture in pixels, or None."""
+        """(width, height) of the base-colour texture in pixels, or None."""
         return None if self.texture is None else (self.texture.shape[1], self.texture.shape[0])
+
+    @property
+    def maps(self) -> dict[str, np.ndarray]:
+        """The images present, by glTF role (MAP_ROLES order); packed roles share one array."""
+        images = (self.texture, self.metallic_roughness_texture, self.normal_texture,
+                  self.occlusion_texture, self.emissive_texture)
+        return {role: image for role, image in zip(MAP_ROLES, images) if image is not None}
+
+    @property
+    def occlusion_packed(self) -> bool:
+        """True when occlusion is the R channel of the metallic-roughness image (one image)."""
+        return (self.occlusion_texture is not None
+                and self.occlusion_texture is self.metallic_roughness_texture)
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,7 +150,8 @@ class Mesh:
 
     @property
     def textured(self) -> bool:
-        return self.uv is not None and any(m.texture is not None for m in self.materials)
+        """True when the mesh has UVs and some material has an image (any role)."""
+        return self.uv is not None and any(m.maps for m in self.materials)
 
     def replace(self, **changes) -> "Mesh":
         return replace(self, **changes)

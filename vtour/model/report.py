@@ -4,11 +4,13 @@ Shape (all lengths in the scan's units, ``*_fraction`` relative to its bounding-
 
     {"format": "vtour-model-report", "version": 1,
      "source": "...", "title": "...", "units": "m" | "unknown", "licence": "...",
-     "input": {"triangles", "vertices", "materials", "textures": [[w, h] | null], "bounds", "diagonal"},
+     "input": {"triangles", "vertices", "materials", "textures": [[w, h] | null],
+               "maps": [{role: [w, h]} | null], "bounds", "diagonal"},
      "clean": {"welded_vertices", "degenerate_faces", "duplicate_faces", "unreferenced_vertices",
                "fragments", "fragment_faces", "normals_computed"},
      "lods": [{"level": 0, "file": "lod0.glb", "bytes", "triangles", "vertices",
                "budget": {"triangles", "texture_size"}, "texture_sizes": [[w, h] | null],
+               "maps": [{role: [w, h]} | null] (roles: mesh.MAP_ROLES),
                "texture_format", "simplifier", "uncompressed_file"?, "uncompressed_bytes"?,
                "deviation": {"hausdorff", "mean", "rms", "forward_max", "backward_max",
                              "*_fraction", "diagonal"},
@@ -32,6 +34,8 @@ def mesh_summary(mesh: Mesh) -> dict:
     return {"triangles": mesh.triangle_count, "vertices": mesh.vertex_count,
             "materials": [m.name for m in mesh.materials],
             "textures": [list(m.texture_size) if m.texture_size else None for m in mesh.materials],
+            "maps": [{role: [a.shape[1], a.shape[0]] for role, a in m.maps.items()} or None
+                     for m in mesh.materials],
             "bounds": mesh.bounds.tolist(), "diagonal": mesh.diagonal}
 
 

@@ -1,4 +1,4 @@
-"""Meshes made in code: a UV-mapped sphere with a checker texture (tests, benchmarks, the sample
+"""Meshes made in code: a UV-mapped sphere with a checker texture (and a rippled normal map) (tests, benchmarks, the sample
 tour), and an OBJ+MTL writer for them. The sphere has a real UV seam (the u = 0 and u = 1 columns
 are separate vertices at bit-identical positions) and one vertex per pole column, as a scan's UV
 atlas has: exactly what a seam-keeping simplifier must respect.
@@ -22,6 +22,20 @@ def checker_texture(size: int = 256, squares: int = 8) -> np.ndarray:
     image[..., 1] = (x * 255 // max(size - 1, 1)).astype(np.uint8)
     image[..., 2] = (y * 255 // max(size - 1, 1)).astype(np.uint8)
     return image
+
+
+def bumpy_normal_map(size: int = 256, waves: int = 24, depth: float = 1.5) -> np.ndarray:
+    """(size, size, 3) uint8 tangent-space normal map of fine ripples (h = sin x sin y).
+
+    The ripples are a few pixels wide, so shrinking the map averages opposite slopes and shortens
+    the vectors: what a normal-map resize must undo by renormalizing.
+    """
+    t = np.linspace(0.0, 2 * np.pi * waves, size, endpoint=False)
+    x, y = np.meshgrid(t, t)
+    n = np.stack([-depth * np.cos(x) * np.sin(y), -depth * np.sin(x) * np.cos(y),
+                  np.ones_like(x)], axis=-1)
+    n /= np.linalg.norm(n, axis=-1, keepdims=True)
+    return np.rint((n + 1.0) * 127.5).astype(np.uint8)
 
 
 def uv_sphere(rows: int = 32, cols: int = 64, radius: float = 1.0, *, bumps: float = 0.0,
@@ -69,7 +83,8 @@ def uv_sphere(rows: int = 32, cols: int = 64, radius: float = 1.0, *, bumps: flo
 
 
 def write_obj(mesh: Mesh, path: str | Path) -> Path:
-    """Write ``mesh`` as OBJ + MTL (+ PNG per textured material) next to each other.
+    """Write ``mesh`` as OBJ + MTL (+ PNG per map: base colour, ``norm`` normal, ``map_Ke``
+    emissive, and the ``Ke`` factor) next to each other. Other PBR maps have no MTL equivalent.
 
     UVs are written in OBJ's convention (v up). Returns the OBJ path.
     """
@@ -80,10 +95,14 @@ def write_obj(mesh: Mesh, path: str | Path) -> Path:
     mtl_lines = []
     for k, m in enumerate(mesh.materials):
         mtl_lines += [f"newmtl {m.name}", "Kd {:.6f} {:.6f} {:.6f}".format(*m.base_color[:3])]
-        if m.texture is not None:
-            image = f"{path.stem}_{k}.png"
-            Image.fromarray(m.texture).save(path.parent / image)
-            mtl_lines.append(f"map_Kd {image}")
+        if any(m.emissive):
+            mtl_lines.append("Ke {:.6f} {:.6f} {:.6f}".format(*m.emissive))
+        for image, key, suffix in [(m.texture, "map_Kd", ""), (m.normal_texture, "norm", "_normal"),
+                                   (m.emissive_texture, "map_Ke", "_emissive")]:
+            if image is not None:
+                name = f"{path.stem}_{k}{suffix}.png"
+                Image.fromarray(image).save(path.parent / name)
+                mtl_lines.append(f"{key} {name}")
     path.with_suffix(".mtl").write_text("\n".join(mtl_lines) + "\n")
     lines = [f"mtllib {path.with_suffix('.mtl').name}"]
     lines += ["v %.9g %.9g %.9g" % tuple(v) for v in mesh.positions]

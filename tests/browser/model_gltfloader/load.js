@@ -19,6 +19,8 @@ function summarize(file, gltf) {
     out.attributes = Object.keys(g.attributes).sort();
     const map = o.material.map;
     out.textured ||= Boolean(map && map.image && map.image.width > 0);
+    out.normalMap ||= Boolean(o.material.normalMap && o.material.normalMap.image);
+    out.roughnessMap ||= Boolean(o.material.roughnessMap && o.material.roughnessMap.image);
   });
   out.min = box.min.toArray();
   out.max = box.max.toArray();
