@@ -1,11 +1,14 @@
 """vtour's viewer vs Marzipano (npm, set up as the Marzipano Tool's export: data.js, pinFirstLevel) on the
 same tiles of the real examplepano.jpg, headless Chromium, one run. Prints bytes downloaded (response
 bodies), time to the first view (preview painted) and to the sharp view (every visible tile of the
-selected level drawn), their ratios, and the bundle's gzipped size.
+selected level drawn), their ratios, the JavaScript each page downloaded (bytes, and gzip -9 of the same
+files: what a server with compression would send), and the bundles' sizes.
 
     python benchmarks/bench_viewer.py [--runs 3]
 
-Both pages are served by the same local server, uncompressed (like python -m http.server).
+Both pages are served by the same local server, uncompressed (like python -m http.server), no cache: each
+run is a first visit. vtour's page is vtour.site's index.html as written (its preloads included); its
+model bundle (three.js) is not fetched because no model is opened.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ import json
 import statistics
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path[:0] = [str(ROOT / "tests" / "browser"), str(ROOT / "tests")]
 
 import conftest  # noqa: E402  (the browser harness: server, Chromium flags)
 
@@ -80,17 +84,31 @@ def build(tmp: Path) -> tuple[Path, Path]:
     return tour, mz
 
 
-def measure(browser, url: str, ready_js: str, timing_js: str) -> dict:
+def gzip_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), 9))
+
+
+def measure(browser, url: str, ready_js: str, timing_js: str, files: dict[str, Path]) -> dict:
+    """One first visit. ``files`` maps URL paths to the files served there (for the JavaScript's gzip size)."""
     ctx = browser.new_context(viewport={"width": W, "height": H}, device_scale_factor=1)
     page = ctx.new_page()
-    sizes = []
-    page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+    sizes, js, js_gz = [], [0], [0]
+
+    def finished(r):
+        size = r.sizes()["responseBodySize"]
+        sizes.append(size)
+        path = urllib.parse.urlsplit(r.url).path
+        if path.endswith(".js"):
+            js[0] += size
+            js_gz[0] += gzip_size(files[path])
+
+    page.on("requestfinished", finished)
     page.goto(url)
     page.wait_for_function(ready_js, timeout=60_000, polling=20)
     page.wait_for_timeout(300)  # late requests (Marzipano keeps loading the pinned level) count too
     t = page.evaluate(timing_js)
     ctx.close()
-    return {"bytes": sum(sizes), "requests": len(sizes), **t}
+    return {"bytes": sum(sizes), "requests": len(sizes), "js": js[0], "jsGzip": js_gz[0], **t}
 
 
 def main() -> int:
@@ -99,39 +117,54 @@ def main() -> int:
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
-    from vtour.site import bundle_path
+    from vtour.site import MODEL_BUNDLE, bundle_path
 
     with tempfile.TemporaryDirectory() as tmp:
         tour, mz = build(Path(tmp))
         server, base = conftest.start_server({"/vtour": tour, "/marzipano": mz, "/node_modules": ROOT / "node_modules"})
         results = {"vtour": [], "marzipano": []}
+        files = {"/vtour/viewer/vtour-viewer.js": tour / "viewer" / "vtour-viewer.js",
+                 "/vtour/viewer/vtour-model.js": tour / "viewer" / "vtour-model.js",
+                 "/marzipano/data.js": mz / "data.js",
+                 "/node_modules/marzipano/dist/marzipano.js": ROOT / "node_modules" / "marzipano" / "dist" / "marzipano.js"}
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(conftest.CHROMIUM), headless=True,
                                          args=conftest.CHROMIUM_ARGS)
-            for _ in range(args.runs):
-                results["vtour"].append(measure(
-                    browser, base + "vtour/index.html", "() => window.vtour && window.vtour.timing.sharp",
-                    "() => ({firstView: window.vtour.timing.firstView, sharp: window.vtour.timing.sharp})"))
-                results["marzipano"].append(measure(
-                    browser, base + "marzipano/index.html", "() => window.bench.sharp",
-                    "() => ({firstView: window.bench.firstView, sharp: window.bench.sharp})"))
+            pages = {
+                "vtour": (base + "vtour/index.html", "() => window.vtour && window.vtour.timing.sharp",
+                          "() => ({firstView: window.vtour.timing.firstView, sharp: window.vtour.timing.sharp})"),
+                "marzipano": (base + "marzipano/index.html", "() => window.bench.sharp",
+                              "() => ({firstView: window.bench.firstView, sharp: window.bench.sharp})"),
+            }
+            # one discarded visit of each first: the browser's first page pays for starting its GPU
+            # process (about 0.5 s here), which would fall on whichever viewer went first
+            for name, (url, ready, timing) in pages.items():
+                measure(browser, url, ready, timing, files)
+            for i in range(args.runs):
+                order = list(pages) if i % 2 == 0 else list(pages)[::-1]  # neither always goes first
+                for name in order:
+                    results[name].append(measure(browser, *pages[name], files))
             browser.close()
         server.shutdown()
-    med = {k: {m: statistics.median(r[m] for r in v) for m in ("bytes", "requests", "firstView", "sharp")}
+    med = {k: {m: statistics.median(r[m] for r in v) for m in ("bytes", "requests", "firstView", "sharp", "js", "jsGzip")}
            for k, v in results.items()}
-    bundle = bundle_path().read_bytes()
+    bundle, model = bundle_path().read_bytes(), bundle_path(MODEL_BUNDLE).read_bytes()
     mzjs = (ROOT / "node_modules" / "marzipano" / "dist" / "marzipano.js").read_bytes()
     print(f"examplepano.jpg, view yaw {VIEW['yaw']} pitch {VIEW['pitch']} fov {VIEW['fov']}, {W}x{H}, "
-          f"median of {args.runs} runs, headless Chromium (SwiftShader), uncompressed local HTTP")
-    print(f"{'viewer':<10} {'bytes':>10} {'requests':>9} {'first view ms':>14} {'sharp ms':>10}")
+          f"median of {args.runs} runs after one warm-up each, headless Chromium (SwiftShader), uncompressed local HTTP")
+    print(f"{'viewer':<10} {'bytes':>10} {'requests':>9} {'first view ms':>14} {'sharp ms':>10} {'JS bytes':>9} "
+          f"{'JS gzip':>8} {'bytes, JS gzipped':>18}")
     for k in ("vtour", "marzipano"):
         r = med[k]
-        print(f"{k:<10} {r['bytes']:>10.0f} {r['requests']:>9.0f} {r['firstView']:>14.0f} {r['sharp']:>10.0f}")
+        print(f"{k:<10} {r['bytes']:>10.0f} {r['requests']:>9.0f} {r['firstView']:>14.0f} {r['sharp']:>10.0f} "
+              f"{r['js']:>9.0f} {r['jsGzip']:>8.0f} {r['bytes'] - r['js'] + r['jsGzip']:>18.0f}")
     v, m = med["vtour"], med["marzipano"]
     print(f"ratio vtour/marzipano: bytes {v['bytes'] / m['bytes']:.2f}, first view {v['firstView'] / m['firstView']:.2f}, "
           f"sharp {v['sharp'] / m['sharp']:.2f}")
     print(f"bundle vtour-viewer.js: {len(bundle)} bytes, {len(gzip.compress(bundle, 9))} gzipped; "
-          f"marzipano.js: {len(mzjs)} bytes, {len(gzip.compress(mzjs, 9))} gzipped")
+          f"marzipano.js: {len(mzjs)} bytes, {len(gzip.compress(mzjs, 9))} gzipped; "
+          f"vtour-model.js (three.js, fetched only when a model opens): {len(model)} bytes, "
+          f"{len(gzip.compress(model, 9))} gzipped")
     return 0
 
 

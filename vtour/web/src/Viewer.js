@@ -4,6 +4,7 @@ import { PanoView } from "./views/PanoView.js";
 import { ViewControls } from "./views/ViewControls.js";
 import { PanoRenderer } from "./renderers/PanoRenderer.js";
 import { TiledPanorama } from "./renderers/TiledPanorama.js";
+import { fetchImage } from "./sources/ImageLoader.js";
 import { HotspotLayer } from "./hotspots/HotspotLayer.js";
 import { InfoDialog } from "./ui/InfoDialog.js";
 import { ModelDialog } from "./ui/ModelDialog.js";
@@ -70,14 +71,16 @@ export class Viewer extends EventEmitter {
   }
 
   async _init(tourUrl) {
-    const loading = Tour.load(tourUrl);
-    // the WebGL context is made while tour.json downloads
-    this.renderer = new PanoRenderer(this.stage);
-    const tour = this.tour = await loading;
+    const tour = this.tour = await Tour.load(tourUrl);
     const o = this.options;
     this.urlState = o.urlState ? new UrlState() : null;
     const fromUrl = this.urlState ? this.urlState.read() : {};
     this.language = [o.language, fromUrl.lang].find((l) => l && tour.languages.includes(l)) || tour.languages[0];
+    const scene = [o.scene, fromUrl.scene].find((id) => id && tour.scene(id)) || tour.start;
+    // the first preview downloads and decodes (off the main thread) while the WebGL context is made
+    const preview = fetchImage(this._previewUrl(tour.scene(scene).panorama));
+    preview.catch(() => {}); // goTo reports it
+    this.renderer = new PanoRenderer(this.stage);
     this.renderer.on("beforerender", () => this._beforeRender());
     this.renderer.on("render", () => this._afterRender());
     this.renderer.on("resize", () => this.view?.setAspect(this.renderer.aspect));
@@ -94,13 +97,12 @@ export class Viewer extends EventEmitter {
     });
     this.controls = new ViewControls(this.root, () => this.view, { onInteract: () => this._interact() });
     this._setupIdle();
-    const scene = [o.scene, fromUrl.scene].find((id) => id && tour.scene(id)) || tour.start;
     let view = o.view || null;
     if (!view && fromUrl.scene === scene && fromUrl.yaw !== undefined) {
       view = { yaw: fromUrl.yaw, pitch: fromUrl.pitch ?? 0, fov: fromUrl.fov ?? tour.scene(scene).view?.fov ?? 75 };
     }
     this._applyLabels();
-    await this.goTo(scene, view, { transitionMs: 0 });
+    await this.goTo(scene, view, { transitionMs: 0, preview });
   }
 
   /** The current scene id, view and language. */
@@ -113,7 +115,7 @@ export class Viewer extends EventEmitter {
    * Shows scene `id` at `view` (default: the scene's initial view). With `towards` (a hotspot) the
    * camera first turns towards it; the new scene then fades in over the old one.
    */
-  async goTo(id, view = null, { transitionMs = this.options.transitionMs, towards = null } = {}) {
+  async goTo(id, view = null, { transitionMs = this.options.transitionMs, towards = null, preview = null } = {}) {
     const scene = this.tour.scene(id);
     if (!scene) throw new Error(`Viewer: no scene ${JSON.stringify(id)} in the tour`);
     const token = this._goToken = {};
@@ -122,7 +124,7 @@ export class Viewer extends EventEmitter {
     const pano = new TiledPanorama(p, {
       renderer: this.renderer,
       tileUrl: (z, f, y, x) => this.tour.url(tiles.replace("{z}", z).replace("{f}", f).replace("{y}", y).replace("{x}", x)),
-      previewUrl: this.tour.url(p.preview || `${p.path}/preview.jpg`),
+      previewUrl: this._previewUrl(p),
       maxTextureSize: this.renderer.maxTextureSize, concurrency: this.options.concurrency,
     });
     const first = this.sceneId === null;
@@ -130,7 +132,7 @@ export class Viewer extends EventEmitter {
       ? this._animateView({ yaw: towards.yaw, pitch: towards.pitch, fov: this.view.fov * 0.75 }, transitionMs * 0.4)
       : null;
     try {
-      await Promise.all([pano.loadPreview(), turning]);
+      await Promise.all([pano.loadPreview(preview), turning]);
     } catch (err) {
       pano.dispose();
       this.emit("error", err);
@@ -235,6 +237,8 @@ export class Viewer extends EventEmitter {
     this._writeUrl();
     if (this.view) this.emit("viewchange", this.view.get());
   }
+
+  _previewUrl(p) { return this.tour.url(p.preview || `${p.path}/preview.jpg`); }
 
   _writeUrl() {
     if (this.urlState && this.view) this.urlState.write({ scene: this.sceneId, lang: this.language, ...this.view.get() });

@@ -43,9 +43,13 @@ export class TiledPanorama extends EventEmitter {
     this.boxes = new Map(); // key -> [minX, minY, minZ, maxX, maxY, maxZ] of the tile quad (cheap frustum test)
   }
 
-  /** Loads and shows the preview strip (b d f l r u stacked vertically). Resolves when drawable. */
-  async loadPreview() {
-    const { bitmap, bytes } = await this.loader.loadNow(this.previewUrl);
+  /**
+   * Loads and shows the preview strip (b d f l r u stacked vertically). Resolves when drawable.
+   * @param {Promise<{bitmap: ImageBitmap, bytes: number}>} [fetched] the strip already asked for
+   *   (sources/ImageLoader.js fetchImage), else it is fetched now
+   */
+  async loadPreview(fetched = null) {
+    const { bitmap, bytes } = await (fetched || this.loader.loadNow(this.previewUrl));
     if (this.disposed) { bitmap.close?.(); return; }
     this.stats.bytes += bytes;
     const size = bitmap.width, n = bitmap.height / size;

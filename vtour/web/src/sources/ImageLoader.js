@@ -64,18 +64,7 @@ export class ImageLoader {
     }
   }
 
-  async _fetch(url, signal) {
-    const res = await fetch(url, { signal });
-    if (!res.ok) {
-      const err = new Error(`ImageLoader: HTTP ${res.status} for ${url}`);
-      err.status = res.status;
-      throw err;
-    }
-    const blob = await res.blob();
-    const bitmap = await createImageBitmap(blob, { premultiplyAlpha: "none",
-                                                   colorSpaceConversion: "none" });
-    return { bitmap, bytes: blob.size };
-  }
+  async _fetch(url, signal) { return fetchImage(url, signal); }
 
   dispose() {
     this.disposed = true;
@@ -83,4 +72,22 @@ export class ImageLoader {
     for (const t of this.timers) clearTimeout(t);
     this.active.clear(); this.queue = []; this.timers.clear();
   }
+}
+
+/**
+ * Fetches and decodes one image: {bitmap (ImageBitmap, row 0 on top, not premultiplied), bytes}.
+ * fetch() with its defaults (mode cors, credentials same-origin): what a page's
+ * <link rel="preload" as="fetch" crossorigin> matches, so a preloaded image is not downloaded twice.
+ * HTTP errors throw an Error with `status`.
+ */
+export async function fetchImage(url, signal = null) {
+  const res = await fetch(url, { signal });
+  if (!res.ok) {
+    const err = new Error(`ImageLoader: HTTP ${res.status} for ${url}`);
+    err.status = res.status;
+    throw err;
+  }
+  const blob = await res.blob();
+  const bitmap = await createImageBitmap(blob, { premultiplyAlpha: "none", colorSpaceConversion: "none" });
+  return { bitmap, bytes: blob.size };
 }
