@@ -31,7 +31,11 @@ async function main() {
   const results = [];
   let last = null;
   for (const file of files) {
-    const gltf = await loader.loadAsync(file);
+    // fetched whole, then parsed: loadAsync reads the body through a stream reader, which Chromium
+    // may report as a failed request (net::ERR_ABORTED) although every byte arrived
+    const res = await fetch(file);
+    if (!res.ok) throw new Error(`HTTP ${res.status} for ${file}`);
+    const gltf = await loader.parseAsync(await res.arrayBuffer(), new URL(".", res.url).href);
     results.push(summarize(file, gltf));
     last = gltf;
   }

@@ -40,8 +40,18 @@ export class ModelStage {
     this.draw();
   }
 
-  /** Loads a .glb (meshopt-compressed or not); resolves to its scene, not yet shown. */
-  async load(url) { return (await this.loader.loadAsync(url)).scene; }
+  /**
+   * Loads a .glb (meshopt-compressed or not); resolves to its scene, not yet shown.
+   * Fetched whole with arrayBuffer(), not GLTFLoader.load(): three's FileLoader reads every body
+   * through a stream reader (for progress events), and Chromium then reports the finished request as
+   * failed (net::ERR_ABORTED) when the reader reaches the end before the network completes it.
+   */
+  async load(url) {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`ModelStage: HTTP ${res.status} for ${url}`);
+    const gltf = await this.loader.parseAsync(await res.arrayBuffer(), new URL(".", res.url || url).href);
+    return gltf.scene;
+  }
 
   /** Shows `object` instead of the current one (disposed); `frame` points the camera at it. */
   show(object, frame) {
