@@ -94,7 +94,7 @@ export class PanoRenderer extends EventEmitter {
     const gl = this.gl;
     gl.viewport(0, 0, this.canvas.width, this.canvas.height);
     gl.clear(gl.COLOR_BUFFER_BIT);
-    this.program.begin(this.camera.viewProj);
+    this.program.begin(this.camera, this.canvas.width, this.canvas.height);
     for (const layer of [...this.layers].sort((a, b) => a.order - b.order)) layer.draw(this.program);
   }
 

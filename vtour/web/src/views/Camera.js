@@ -1,4 +1,5 @@
 const DEG = Math.PI / 180;
+const r_ = (v, k) => v.map((c) => c * k);
 
 /**
  * The panorama camera at the cube's centre: yaw, pitch, vertical fov (degrees, vtour/conventions.py:
@@ -6,7 +7,8 @@ const DEG = Math.PI / 180;
  * WebGL and the tile selection need. Same pose as a three.js camera with rotation order YXZ,
  * rotation (pitch, -yaw, 0), near 0.01, far 10.
  *
- * `viewProj` is column-major (uniformMatrix4fv); `forward`, `right`, `up` are unit world vectors;
+ * `viewProj` is column-major (uniformMatrix4fv); `ray` (mat3, column-major) maps normalised device
+ * coordinates (x, y, 1) to the view ray through them; `forward`, `right`, `up` are unit world vectors;
  * `planes` the six frustum planes [nx, ny, nz, d] (inside: n . p + d >= 0).
  */
 export class Camera {
@@ -14,6 +16,7 @@ export class Camera {
     this.near = near; this.far = far;
     this.yaw = 0; this.pitch = 0; this.fov = 75; this.aspect = 4 / 3;
     this.viewProj = new Float32Array(16);
+    this.ray = new Float32Array(9);
     this.planes = Array.from({ length: 6 }, () => new Float64Array(4));
     this.set(0, 0, 75, 4 / 3);
   }
@@ -26,6 +29,8 @@ export class Camera {
     this.right = [cy, 0, sy];
     this.up = [-sy * sp, cp, cy * sp];
     const f = 1 / Math.tan(fov * DEG / 2), a = f / aspect, n = this.near, fa = this.far;
+    // view ray of normalised device coordinates (x, y): ray * (x, y, 1)
+    this.ray.set([...r_(this.right, 1 / a), ...r_(this.up, 1 / f), ...this.forward]);
     const C = -(fa + n) / (fa - n), D = -2 * fa * n / (fa - n);
     const [r, u, w] = [this.right, this.up, this.forward];   // rows: a*right, f*up, -C*forward (+D), forward
     const m = this.viewProj;
