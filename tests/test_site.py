@@ -24,6 +24,7 @@ def test_index_html_preloads_the_bundle_the_tour_and_the_start_preview():
     assert '<link rel="preload" href="tour.json" as="fetch" crossorigin>' in html
     assert '<link rel="preload" href="scenes/b/preview.jpg" as="fetch" crossorigin>' in html
     assert "scenes/a/preview.jpg" not in html
+    assert '"startPreview": "scenes/b/preview.jpg"' in html  # decoded while tour.json loads
 
 
 def test_write_site_needs_a_tour_json(tmp_path):

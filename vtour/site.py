@@ -83,10 +83,11 @@ def start_preview(tour: Mapping[str, Any]) -> str | None:
 def index_html(options: Mapping[str, Any] | None = None, tour: Mapping[str, Any] | None = None) -> str:
     """The static page. ``options`` (JSON-able numbers, booleans, strings) go to ``mount``; given the
     ``tour`` document, the start scene's preview is preloaded."""
-    merged = {**DEFAULT_SITE_OPTIONS, **(options or {})}
+    preview = start_preview(tour) if tour else None
+    # the viewer decodes the preloaded preview while tour.json loads
+    merged = {**DEFAULT_SITE_OPTIONS, **({"startPreview": preview} if preview else {}), **(options or {})}
     # "<" escaped so that no option value can close the script element
     text = json.dumps(merged, sort_keys=True).replace("<", "\\u003c")
-    preview = start_preview(tour) if tour else None
     preloads = (f'<link rel="preload" href="{html.escape(urllib.parse.quote(preview, safe="/:@!$&()*+,;=-._~"))}" '
                 'as="fetch" crossorigin>\n') if preview else ""
     return _PAGE.format(bundle=BUNDLE, options=text, preloads=preloads)

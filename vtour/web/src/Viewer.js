@@ -29,6 +29,8 @@ export const DEFAULT_OPTIONS = Object.freeze({
   concurrency: 4,          // tile requests in flight
   documentTitle: false,    // set document.title to the tour's title (the static index.html does)
   modelViewerUrl: null,    // URL of vtour-model.js (three.js, imported when a model opens); null: beside this bundle
+  startPreview: null,      // URL of the start scene's preview.jpg (the static page passes the one it preloads):
+                           // fetched and decoded while tour.json loads; unused if another scene is shown first
 });
 
 /** Where the model bundle is: the option (relative to the page), else beside the viewer bundle. */
@@ -71,16 +73,26 @@ export class Viewer extends EventEmitter {
   }
 
   async _init(tourUrl) {
-    const tour = this.tour = await Tour.load(tourUrl);
     const o = this.options;
+    // tour.json, the start preview (when the page names it) and the WebGL context all at once
+    const loading = Tour.load(tourUrl);
+    loading.catch(() => {}); // awaited below
+    const hinted = o.startPreview ? new URL(o.startPreview, document.baseURI).href : null;
+    const early = hinted ? fetchImage(hinted) : null;
+    early?.catch(() => {});  // goTo reports it, or it is not used
+    this.renderer = new PanoRenderer(this.stage);
+    const tour = this.tour = await loading;
     this.urlState = o.urlState ? new UrlState() : null;
     const fromUrl = this.urlState ? this.urlState.read() : {};
     this.language = [o.language, fromUrl.lang].find((l) => l && tour.languages.includes(l)) || tour.languages[0];
     const scene = [o.scene, fromUrl.scene].find((id) => id && tour.scene(id)) || tour.start;
-    // the first preview downloads and decodes (off the main thread) while the WebGL context is made
-    const preview = fetchImage(this._previewUrl(tour.scene(scene).panorama));
-    preview.catch(() => {}); // goTo reports it
-    this.renderer = new PanoRenderer(this.stage);
+    const url = this._previewUrl(tour.scene(scene).panorama);
+    let preview = early;
+    if (url !== hinted) {
+      early?.then(({ bitmap }) => bitmap.close?.(), () => {});
+      preview = fetchImage(url); // decoded off the main thread while the UI is built
+      preview.catch(() => {});   // goTo reports it
+    }
     this.renderer.on("beforerender", () => this._beforeRender());
     this.renderer.on("render", () => this._afterRender());
     this.renderer.on("resize", () => this.view?.setAspect(this.renderer.aspect));
