@@ -13,8 +13,9 @@ PORT   ?= 5006
 .PHONY: demo test bench setup clean
 
 VIEWER_BUNDLE := vtour/web/dist/vtour-viewer.js
+MODEL_BUNDLE  := vtour/web/dist/vtour-model.js
 
-setup: $(STAMP) $(NODE_STAMP) $(VIEWER_BUNDLE)
+setup: $(STAMP) $(NODE_STAMP) $(VIEWER_BUNDLE) $(MODEL_BUNDLE)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +27,8 @@ $(NODE_STAMP): package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(VIEWER_BUNDLE): $(NODE_STAMP) package.json vtour/web/build.mjs $(shell find vtour/web/src -type f 2>/dev/null)
+# one build writes both bundles (&: a grouped target, GNU make 4.3+)
+$(VIEWER_BUNDLE) $(MODEL_BUNDLE) &: $(NODE_STAMP) package.json vtour/web/build.mjs $(shell find vtour/web/src -type f 2>/dev/null)
 	npm run build --silent
 
 demo: setup
