@@ -80,8 +80,9 @@ export class Viewer extends EventEmitter {
     const hinted = o.startPreview ? new URL(o.startPreview, document.baseURI).href : null;
     const early = hinted ? fetchImage(hinted) : null;
     early?.catch(() => {});  // goTo reports it, or it is not used
+    const drop = (p) => p?.then(({ bitmap }) => bitmap.close?.(), () => {});
     this.renderer = new PanoRenderer(this.stage);
-    const tour = this.tour = await loading;
+    const tour = this.tour = await loading.catch((err) => { drop(early); throw err; });
     this.urlState = o.urlState ? new UrlState() : null;
     const fromUrl = this.urlState ? this.urlState.read() : {};
     this.language = [o.language, fromUrl.lang].find((l) => l && tour.languages.includes(l)) || tour.languages[0];
@@ -89,7 +90,7 @@ export class Viewer extends EventEmitter {
     const url = this._previewUrl(tour.scene(scene).panorama);
     let preview = early;
     if (url !== hinted) {
-      early?.then(({ bitmap }) => bitmap.close?.(), () => {});
+      drop(early);
       preview = fetchImage(url); // decoded off the main thread while the UI is built
       preview.catch(() => {});   // goTo reports it
     }
