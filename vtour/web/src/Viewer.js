@@ -26,7 +26,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   autorotate: null,        // null: tour.settings.autorotate; false: off; {idleSeconds, speed (deg/s)}
   idleReturnSeconds: null, // kiosk: back to the start scene after this long idle; null: tour.settings.kiosk
   autotourSeconds: 0,      // > 0: when idle, move to the next scene every this many seconds
-  concurrency: 4,          // tile requests in flight
+  concurrency: 6,          // tile requests in flight (the browsers' HTTP/1.1 limit per host)
   documentTitle: false,    // set document.title to the tour's title (the static index.html does)
   modelViewerUrl: null,    // URL of vtour-model.js (three.js, imported when a model opens); null: beside this bundle
   startPreview: null,      // URL of the start scene's preview.jpg (the static page passes the one it preloads):
