@@ -63,17 +63,15 @@ scene.switchTo({transitionDuration: 0});
 def build(tmp: Path) -> tuple[Path, Path]:
     from vtour.pano import PanoOptions, build_pano
     from vtour.site import write_site
+    from vtour.tour.assemble import panorama_block
 
     src = ROOT.parent / "shared" / "data" / "equirect" / "examplepano.jpg"
     tour = tmp / "tour"
     pano = build_pano([src], tour / "scenes" / "main", PanoOptions(tile_size=512))
     m = pano.manifest
-    base = "scenes/main"
     doc = {"format": "vtour-tour", "version": 1, "id": "bench", "title": {"en": "Bench"}, "languages": ["en"],
            "start": "main", "scenes": [{"id": "main", "title": {"en": "Main"}, "view": VIEW, "hotspots": [],
-           "panorama": {"path": base, "tiles": f"{base}/{m['tiles']}", "faceSize": m["faceSize"],
-                        "tileSize": m["tileSize"], "levels": m["levels"], "preview": f"{base}/preview.jpg",
-                        "previewFaceOrder": "bdflru", "thumb": f"{base}/thumb.jpg", "coverage": m["coverage"]}}]}
+           "panorama": panorama_block("main", m)}]}
     (tour / "tour.json").write_text(json.dumps(doc))
     write_site(tour)
     mz = tmp / "marzipano"

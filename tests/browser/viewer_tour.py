@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cv2
 import numpy as np
 
-import cv2
+from vtour.tour.assemble import panorama_block
 
 from test_peer_viewers import equirect_directions, synthetic_colour
 
@@ -29,15 +30,6 @@ XSS_TITLE = "<img src=x onerror=alert(1)>"
 def _equirect(path: Path, rgb: np.ndarray) -> Path:
     cv2.imwrite(str(path), np.clip(rgb, 0, 255).astype(np.uint8)[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 95])
     return path
-
-
-def _scene_panorama(scene_id: str, manifest: dict) -> dict:
-    """pano.json made tour-relative, as the contract says."""
-    base = f"scenes/{scene_id}"
-    return {"path": base, "tiles": f"{base}/{manifest['tiles']}", "faceSize": manifest["faceSize"],
-            "tileSize": manifest["tileSize"], "levels": manifest["levels"],
-            "preview": f"{base}/{manifest['preview']}", "previewFaceOrder": manifest["previewFaceOrder"],
-            "thumb": f"{base}/{manifest['thumb']}", "coverage": manifest["coverage"]}
 
 
 def _model(root: Path, tour: Path) -> dict:
@@ -83,7 +75,7 @@ def synthetic_tour(root: Path) -> Path:
         "floorplan": {"image": "floorplan/plan.png", "width": 400, "height": 300},
         "scenes": [
             {"id": "hall", "title": {"en": "Hall", "fr": "Salle"},
-             "panorama": _scene_panorama("hall", hall.manifest),
+             "panorama": panorama_block("hall", hall.manifest),
              "view": {"yaw": 0, "pitch": 0, "fov": 70}, "limits": {"minFov": 20, "maxFov": 110},
              "northOffset": 0, "floorplanPosition": {"x": 0.3, "y": 0.5},
              "hotspots": [
@@ -94,7 +86,7 @@ def synthetic_tour(root: Path) -> Path:
                  {"id": "hall-2", "type": "model", "yaw": 0, "pitch": -25, "target": "sphere"},
              ]},
             {"id": "crypt", "title": {"en": "Crypt", "fr": "Crypte"},
-             "panorama": _scene_panorama("crypt", crypt.manifest),
+             "panorama": panorama_block("crypt", crypt.manifest),
              "view": {"yaw": 0, "pitch": 0, "fov": 80}, "northOffset": 0,
              "floorplanPosition": {"x": 0.7, "y": 0.5},
              "hotspots": [{"id": "crypt-0", "type": "link", "yaw": 180, "pitch": 0, "target": "hall"}]},
