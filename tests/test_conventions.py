@@ -54,6 +54,11 @@ def test_marzipano_view_is_radians_with_pitch_down():
     assert C.from_marzipano_view(m) == pytest.approx({"yaw": 90, "pitch": 30, "fov": 60})
 
 
+def test_a_level_view_converts_to_a_plain_zero_pitch():
+    assert str(C.to_marzipano_view(0, 0, 60)["pitch"]) == "0.0"
+    assert str(C.from_marzipano_view({"pitch": 0.0})["pitch"]) == "0.0"
+
+
 def test_pannellum_view_is_degrees_with_horizontal_fov():
     p = C.to_pannellum_view(-45, 10, 60, aspect=1.0)
     assert p == pytest.approx({"yaw": -45, "pitch": 10, "hfov": 60})

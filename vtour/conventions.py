@@ -103,13 +103,14 @@ def hfov_to_vfov(hfov_deg: float, aspect: float) -> float:
 
 def to_marzipano_view(yaw: float, pitch: float, fov: float) -> dict[str, float]:
     """vtour view (degrees, pitch up, vertical fov) to Marzipano's (radians, pitch down, vertical fov)."""
-    return {"yaw": math.radians(wrap_yaw(yaw)), "pitch": -math.radians(pitch), "fov": math.radians(fov)}
+    # "+ 0.0" turns the -0.0 of a negated zero into 0.0 (it would be written out as "-0.0")
+    return {"yaw": math.radians(wrap_yaw(yaw)), "pitch": -math.radians(pitch) + 0.0, "fov": math.radians(fov)}
 
 
 def from_marzipano_view(view: dict[str, float]) -> dict[str, float]:
     """Inverse of :func:`to_marzipano_view`; missing keys take Marzipano's defaults (0, 0, pi/4)."""
     return {"yaw": wrap_yaw(math.degrees(view.get("yaw", 0.0))),
-            "pitch": -math.degrees(view.get("pitch", 0.0)),
+            "pitch": -math.degrees(view.get("pitch", 0.0)) + 0.0,
             "fov": math.degrees(view.get("fov", math.pi / 4))}
 
 
