@@ -163,3 +163,19 @@ def test_a_stage_error_in_a_worker_process_comes_back_with_its_message(tmp_path)
     with pytest.raises(VtourError, match=r"build: scene s[01]: pano: .*s[01]\.png"):
         build_tour(path, tmp_path / "out", jobs=2)
     assert not (tmp_path / "out").exists()
+
+
+def test_building_never_links_or_writes_into_a_source_image(tmp_path):
+    """Authored images are copied: editing the built tour's copy leaves the capture untouched."""
+    src = tmp_path / "src"
+    src.mkdir()
+    tour_yaml = small_tour(src)
+    note = src / "panoramas" / "note.jpg"
+    before = note.read_bytes()
+    out = tmp_path / "out"
+    build_tour(tour_yaml, out)
+    built = out / "images" / "panoramas" / "note.jpg"
+    assert built.read_bytes() == before and not os.path.samefile(built, note)
+    built.write_bytes(b"edited in the export")
+    build_tour(tour_yaml, out)  # a rebuild replaces the edited copy instead of writing through it
+    assert note.read_bytes() == before and built.read_bytes() == before

@@ -92,3 +92,18 @@ def test_a_built_tour_is_checked_against_its_schema_and_its_files(tmp_path):
     assert "tour.json: scenes[1].view.pitch: 120 is greater than the maximum of 90" in out
     assert "scenes[0].hotspots[0].target: unknown link target 'gone'" in out
     assert "'scenes/s0/1/f/0/0.jpg' not found" in out
+
+
+def test_two_images_that_would_land_on_one_built_file_are_a_problem(tmp_path):
+    from PIL import Image
+
+    path = small_tour(tmp_path)
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(tmp_path / "a.png")
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (8, 8), (0, 0, 200)).save(tmp_path / "images" / "a.png")
+    text = path.read_text().replace("image: panoramas/note.jpg", "image: a.png", 1)
+    text = text.replace("image: panoramas/note.jpg", "image: images/a.png", 1)
+    path.write_text(text)
+    problems = [str(p) for p in validate_path(path)]
+    assert any("would both become images/a.png" in p for p in problems), problems
+

@@ -118,7 +118,7 @@ def write_tour_folder(tour: Tour, doc: dict, folder: Path) -> None:
     if tour.floorplan:
         images.add(tour.floorplan)
     for rel in sorted(images):
-        link_file(tour.root / rel, folder / image_destination(rel))
+        link_file(tour.root / rel, folder / image_destination(rel), copy=True)  # sources: never linked
     check_tour_json(doc)
     (folder / "tour.json").write_text(dump_json(doc), encoding="utf-8")
     write_peers(doc, folder)

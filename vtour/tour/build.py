@@ -216,12 +216,27 @@ def link_tree(src: Path, dest: Path, skip=frozenset()) -> None:
                 link_file(Path(root) / name, dest / rel / name)
 
 
-def link_file(src: Path, dest: Path) -> None:
+def link_file(src: Path, dest: Path, *, copy: bool = False) -> None:
+    """Hard-link (or with ``copy``, copy) ``src`` to ``dest``, replacing any file there.
+
+    The new file is made under a temporary name and renamed over ``dest``, so an existing ``dest``
+    is replaced, never written through: if it were a hard link to a source, a copy into it would
+    change the source. Authored sources (images) are copied, so that editing the built tour can
+    never change a capture; only the stage cache, vtour's own output, is hard-linked.
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
-        os.link(src, dest)
-    except OSError:
-        shutil.copy2(src, dest)
+        if copy:
+            shutil.copy2(src, tmp)
+        else:
+            try:
+                os.link(src, tmp)
+            except OSError:
+                shutil.copy2(src, tmp)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def image_destination(rel: str) -> str:

@@ -80,6 +80,7 @@ def _check_file(report, root: Path, rel: str | None, where: str, what: str) -> N
         report(where, f"{what} {rel!r} not found", f"put the file at {root / rel} or fix the path")
 
 
+
 def _check_ids(report, items, kind: str, seen: dict) -> None:
     for item in items:
         where = f"{item.where}.id"
@@ -142,6 +143,7 @@ def validate_tour(tour: Tour) -> list[Problem]:
             report(f"{w}.pano", exc.message, exc.fix or "see docs/tour-yaml.md")
         for h in scene.hotspots:
             _check_hotspot(report, tour, h, scene_ids, model_ids, hotspot_ids)
+    _check_image_destinations(report, tour)
     for model in tour.models:
         w = model.where
         check_texts(report, model.title, langs, f"{w}.title")
@@ -158,6 +160,23 @@ def validate_tour(tour: Tour) -> list[Problem]:
         except VtourError as exc:
             report(f"{w}.lod", exc.message, exc.fix or "see docs/tour-yaml.md")
     return report.problems
+
+
+def _check_image_destinations(report, tour) -> None:
+    """Two different image paths must not land on one file of the built tour (a.png, images/a.png)."""
+    from vtour.tour.build import image_destination
+
+    seen: dict[str, tuple[str, str]] = {}
+    images = [("floorplan", tour.floorplan)] + [(f"{h.where}.image", h.image)
+                                                 for s in tour.scenes for h in s.hotspots]
+    for where, rel in images:
+        if not rel or path_escape(rel):
+            continue
+        dest = image_destination(rel)
+        first = seen.setdefault(dest, (where, os.path.normpath(rel)))
+        if first[1] != os.path.normpath(rel):
+            report(where, f"image {rel!r} and {first[1]!r} (at {first[0]}) would both become {dest} "
+                   "in the built tour", "rename or move one of them")
 
 
 def _check_hotspot(report, tour, h, scene_ids, model_ids, seen) -> None:
