@@ -6,6 +6,7 @@ both on sys.path, ``conftest`` names two different modules.
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -16,11 +17,23 @@ SHARED_DATA = Path(os.environ.get("VTOUR_SHARED_DATA", ROOT.parent / "shared" / 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def require(path: Path, what: str) -> Path:
-    """Return ``path`` if it exists; otherwise skip (or fail under CI) naming what is missing."""
-    if path.exists():
-        return path
-    message = f"{what} not found at {path} (set VTOUR_SHARED_DATA to the shared data folder)"
+def missing(message: str):
+    """Skip with ``message`` on a user's machine; under CI everything must be there, so fail."""
     if IN_CI:
         pytest.fail(message + "; CI must have it", pytrace=False)
-    pytest.skip(message)
+    pytest.skip(message, allow_module_level=True)
+
+
+def require(path: Path, what: str, hint: str = "set VTOUR_SHARED_DATA to the shared data folder") -> Path:
+    """Return ``path`` if it exists; otherwise skip (or fail under CI) naming what is missing."""
+    if not path.exists():
+        missing(f"{what} not found at {path} ({hint})")
+    return path
+
+
+def require_module(name: str, why: str):
+    """Import an optional development module (``make test`` installs it), or skip / fail under CI."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        missing(f"{name} is not importable ({why}): {exc}; `make test` installs it")

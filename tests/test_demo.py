@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
-pytest.importorskip("open3d", reason="open3d (ray casting) is not installed")
-pytest.importorskip("vtour.tour.build", reason="vtour.tour (the tour builder) is not importable yet")
-
-from vtour.cli import main  # noqa: E402
-from vtour.commands.demo import default_folder  # noqa: E402
-from vtour.sample import SAMPLE_ID  # noqa: E402
+from vtour.cli import main
+from vtour.commands.demo import default_folder
+from vtour.sample import SAMPLE_ID
 
 
 def test_demo_builds_the_sample_and_reuses_it(tmp_path, capsys):

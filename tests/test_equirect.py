@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from data_paths import require_module
 
 from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER, face_directions
 from vtour.coverage import Coverage
@@ -88,7 +89,7 @@ def test_natural_face_size_matches_the_angular_resolution_at_a_face_centre():
 
 @pytest.mark.shared_data
 def test_faces_match_hugin_ground_truth_at_least_as_well_as_py360convert(data_file):
-    py360convert = pytest.importorskip("py360convert")
+    py360convert = require_module("py360convert", "the peer of the PSNR comparison")
     img = read_image(data_file("equirect/examplepano.jpg"))
     truth = {f: read_image(data_file(f"cubemap/pannellum_jordan_pond/examplepanocube{i}.jpg"))
              for i, f in enumerate(PANNELLUM_CUBE_ORDER)}

@@ -8,7 +8,6 @@ import math
 import numpy as np
 import pytest
 
-pytest.importorskip("open3d", reason="open3d (ray casting) is not installed")
 
 from vtour.cli import main  # noqa: E402
 from vtour.errors import VtourError  # noqa: E402

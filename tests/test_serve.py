@@ -1,17 +1,15 @@
 """vtour.serve: the Panel component's parameters and its messages from the browser."""
 
 import pytest
+from data_paths import require
 
 from vtour.errors import VtourError
-
-pn = pytest.importorskip("panel")
 
 
 def test_tour_viewer_params_are_bounded_and_hotspot_messages_reach_python():
     from vtour.serve import TourViewer
 
-    if not TourViewer._bundle.is_file():
-        pytest.skip("viewer bundle not built")
+    require(TourViewer._bundle, "the viewer bundle", "npm run build, or make setup")
     v = TourViewer()
     with pytest.raises(ValueError):
         v.pitch = 120

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import cv2
 import numpy as np
@@ -45,10 +44,7 @@ def test_canvas_rows_map_to_latitude_and_are_cropped_at_the_poles():
 
 def test_boat_photos_stitch_to_a_true_equirect(data_file):
     paths = [data_file(p) for p in BOAT]
-    t = time.perf_counter()
     result = stitch_photos(paths)
-    elapsed = time.perf_counter() - t
-    assert elapsed < 60
     assert result.used == paths and result.unmatched == []
     cov = result.coverage
     assert 60 < cov.hfov < 200 and 15 < cov.vfov < 90

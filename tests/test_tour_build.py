@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 import yaml
-from data_paths import require
+from data_paths import require, require_module
 from tour_helpers import cli, small_tour, tree_bytes
 
 from vtour.errors import VtourError
@@ -112,7 +112,7 @@ def test_a_failing_stage_leaves_the_previous_tour_intact(first, tmp_path):
 
 
 def test_a_dask_local_cluster_build_is_byte_identical(first):
-    distributed = pytest.importorskip("distributed")
+    distributed = require_module("distributed", "the Dask build")
     root, _, result = first
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:

@@ -49,6 +49,13 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file system problem nothing above turned into a VtourError
+        if args.debug:
+            raise
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: {args.command}{where}: {exc.strerror or exc}; check the path and its permissions "
+              "(--debug shows where)", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted; no partial output was left behind", file=sys.stderr)
         return 130

@@ -37,7 +37,7 @@ from vtour.conventions import (
     yaw_pitch_to_direction,
 )
 
-cv2 = pytest.importorskip("cv2")
+import cv2  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(800, 600)]
 

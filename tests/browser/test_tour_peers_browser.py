@@ -43,7 +43,7 @@ from test_peer_viewers import (
     view_directions,
 )
 
-cv2 = pytest.importorskip("cv2")
+import cv2  # noqa: E402
 
 WIDTH, HEIGHT = 800, 450
 pytestmark = [pytest.mark.browser, pytest.mark.shared_data, pytest.mark.viewport(WIDTH, HEIGHT)]

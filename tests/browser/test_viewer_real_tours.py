@@ -35,7 +35,7 @@ import yaml
 
 from test_peer_viewers import MAD_LIMIT as PEER_MAD_LIMIT, face_and_uv, mad, render_reference, view_directions
 
-cv2 = pytest.importorskip("cv2")
+import cv2  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(640, 480)]
 W, H = 640, 480
@@ -113,7 +113,6 @@ def real_tour(data_file, tmp_path_factory) -> Path:
 @pytest.fixture
 def sample_tour(tmp_path_factory) -> tuple[Path, Path]:
     """(sample source folder, built sample tour), made once per module from TINY_SAMPLE_OPTIONS."""
-    pytest.importorskip("open3d", reason="open3d (ray casting for the sample) is not installed")
     from vtour.sample import TINY_SAMPLE_OPTIONS, write_sample
     from vtour.tour import build_tour
 
@@ -333,7 +332,7 @@ def test_real_tour_model_hotspot_loads_fuze_coarse_then_fine(real_tour, serve, p
     browser_helpers.wait_for_js(page, "() => window.vtour.modelView.loaded.length === 2", what="the fine LOD",
                                 timeout_s=30, log=page_log)
     assert page.evaluate("() => window.vtour.modelView.loaded") == lods
-    page.wait_for_timeout(300)
+    frames(page)
     _, rgb = screenshot(page, "fuze", as_array=True)
     check_model_drawn(page, rgb, "fuze")
     assert page.get_by_role("dialog").locator("h2").inner_text() == TITLES["model"]
@@ -441,7 +440,7 @@ def test_sample_tour_first_view_labels_languages_and_statue(sample_tour, serve, 
                                 timeout_s=30, log=page_log)
     lods = [lod["path"] for lod in doc["models"][0]["lods"]]
     assert page.evaluate("() => window.vtour.modelView.loaded") == [lods[0], lods[-1]]
-    page.wait_for_timeout(300)
+    frames(page)
     _, rgb = screenshot(page, "statue", as_array=True)
     check_model_drawn(page, rgb, "the statue")
     page_log.assert_clean()

@@ -108,7 +108,8 @@ def test_hotspots_navigate_by_click_and_by_keyboard(tour, serve, page, page_log,
     browser_helpers.wait_for_js(page, "() => location.hash.includes('scene=crypt')", what="the URL", log=page_log)
     # keyboard: focus the viewer, Tab to the back link (the only hotspot in view at yaw 180), Enter
     page.evaluate("() => window.vtour.setView({yaw: 180, pitch: 0})")
-    page.wait_for_timeout(300)
+    browser_helpers.wait_for_js(page, """() => [...document.querySelectorAll('.vtour-hotspots button')]
+        .some(b => b.getAttribute('aria-label') === 'Hall' && !b.hidden)""", what="the back link in view", log=page_log)
     page.focus(".vtour-root")
     page.keyboard.press("Tab")
     focused = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
@@ -127,8 +128,8 @@ def test_url_restores_scene_view_and_language(tour, serve, page, page_log, brows
     assert page.inner_text(".vtour-scene-title") == "Crypte"
     page.focus(".vtour-root")
     page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(400)
-    assert "yaw=50.50" in page.evaluate("() => location.hash")
+    browser_helpers.wait_for_js(page, "() => location.hash.includes('yaw=50.50')", what="the URL to follow the view",
+                                log=page_log)
     page_log.assert_clean()
 
 
@@ -162,7 +163,7 @@ def test_model_hotspot_opens_the_model_coarse_first_then_refined(tour, serve, pa
     browser_helpers.wait_for_js(page, "() => window.vtour.modelView.loaded.length === 2", what="both LODs",
                                 timeout_s=30, log=page_log)
     assert page.evaluate("() => window.vtour.modelView.loaded") == ["models/sphere/lod0.glb", "models/sphere/lod1.glb"]
-    page.wait_for_timeout(200)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     _, rgb = screenshot(page, "model", as_array=True)
     assert browser_helpers.region_mean(rgb, 0.5, 0.5, half=10).sum() > 60
     page_log.assert_clean()
