@@ -11,7 +11,7 @@ from tour_helpers import cli, small_tour
 
 from vtour.errors import VtourError, VtourWarning
 from vtour.tour import build_tour, import_config, read_peer_config, read_tour, validate_path
-from vtour.tour.peers import html_to_text, parse_js_object
+from vtour.tour.peer_import import html_to_text, parse_js_object
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vtour.tour.peers import import_config
+    from vtour.tour.peer_import import import_config
 
     out = import_config(args.config, args.out, language=args.language)
     print(f"{out}: written; check it with vtour validate {out}")

@@ -11,7 +11,8 @@
 
 from vtour.tour.build import BuildResult, StageRun, build_tour, load_valid_tour
 from vtour.tour.document import Hotspot, Model, Scene, Tour, View, parse_tour, read_tour
-from vtour.tour.peers import import_config, marzipano_data, pannellum_config, read_peer_config
+from vtour.tour.peer_import import import_config, read_peer_config
+from vtour.tour.peers import marzipano_data, pannellum_config
 from vtour.tour.schema import check_tour_json, load_tour_json, schema_problems, tour_schema
 from vtour.tour.validate import validate_built, validate_path, validate_tour
 
