@@ -223,7 +223,12 @@ class PageLog:
         ``allow_console(text) -> bool`` may excuse specific console errors (name them in the test).
         """
         problems = []
-        problems += [f"request failed: {u} ({why})" for u, why in self.failed]
+        # net::ERR_ABORTED on a URL that was also answered 2xx is not a failure: Chromium reports it
+        # for a fetch whose body was read to the end through a stream, and for a preload that the
+        # page's own request replaced. An aborted URL never answered 2xx is a failure.
+        answered = {u for s, u in self.responses if 200 <= s < 300}
+        problems += [f"request failed: {u} ({why})" for u, why in self.failed
+                     if not ("ERR_ABORTED" in why and u in answered)]
         problems += [f"HTTP {s}: {u}" for s, u in self.bad_responses]
         problems += [f"console error: {t}" for t in self.console_errors
                      if not (allow_console and allow_console(t))]

@@ -49,7 +49,9 @@ export class TiledPanorama extends EventEmitter {
    *   (sources/ImageLoader.js fetchImage), else it is fetched now
    */
   async loadPreview(fetched = null) {
-    const { bitmap, bytes } = await (fetched || this.loader.loadNow(this.previewUrl));
+    // the strip asked for early (a preload) may have failed: ask again, with retries
+    const load = () => this.loader.loadNow(this.previewUrl);
+    const { bitmap, bytes } = await (fetched ? fetched.catch(load) : load());
     if (this.disposed) { bitmap.close?.(); return; }
     this.stats.bytes += bytes;
     const size = bitmap.width, n = bitmap.height / size;

@@ -26,8 +26,17 @@ export class ImageLoader {
     this._pump();
   }
 
-  /** Loads one image now, ahead of the queue (the preview). */
-  async loadNow(url) { return this._fetch(url, null); }
+  /** Loads one image now, ahead of the queue (the preview), retrying like queued requests. */
+  async loadNow(url) {
+    for (let n = 1; ; n++) {
+      try {
+        return await this._fetch(url, null);
+      } catch (err) {
+        if (this.disposed || err.status >= 400 && err.status < 500 || n > this.retries) throw err;
+        await new Promise((r) => setTimeout(r, this.backoffMs * 2 ** (n - 1)));
+      }
+    }
+  }
 
   _pump() {
     while (!this.disposed && this.active.size < this.concurrency && this.queue.length) {
@@ -74,14 +83,21 @@ export class ImageLoader {
   }
 }
 
+/** How long one image request may take before it counts as failed (and is retried), ms. */
+export const FETCH_TIMEOUT_MS = 20000;
+
 /**
  * Fetches and decodes one image: {bitmap (ImageBitmap, row 0 on top, not premultiplied), bytes}.
  * fetch() with its defaults (mode cors, credentials same-origin): what a page's
  * <link rel="preload" as="fetch" crossorigin> matches, so a preloaded image is not downloaded twice.
  * HTTP errors throw an Error with `status`.
  */
-export async function fetchImage(url, signal = null) {
-  const res = await fetch(url, { signal });
+export async function fetchImage(url, signal = null, timeoutMs = FETCH_TIMEOUT_MS) {
+  // a request that hangs (a stalled connection) fails after timeoutMs, so the loader retries it
+  // (AbortSignal.timeout/any: Chrome 116, Firefox 124, Safari 17.4; older browsers just wait)
+  const timeout = AbortSignal.timeout ? AbortSignal.timeout(timeoutMs) : null;
+  const both = signal && timeout && AbortSignal.any ? AbortSignal.any([signal, timeout]) : signal || timeout;
+  const res = await fetch(url, { signal: both });
   if (!res.ok) {
     const err = new Error(`ImageLoader: HTTP ${res.status} for ${url}`);
     err.status = res.status;
