@@ -291,10 +291,12 @@ def wait_for_js(page, predicate: str, arg: Any = None, timeout_s: float = 15.0, 
     """Poll the JavaScript function source ``predicate`` (e.g. ``"() => window.ready"``) until truthy.
 
     Returns its value. On timeout fails naming ``what`` and, given the page's ``log``, its console
-    errors, page errors and bad responses.
+    errors, page errors and bad responses. A predicate that throws (``window.viewer`` not made yet)
+    counts as false and is polled again: Playwright would otherwise end the wait at once.
     """
+    guarded = f"(arg) => {{ try {{ return ({predicate})(arg); }} catch (e) {{ return false; }} }}"
     try:
-        handle = page.wait_for_function(predicate, arg=arg, timeout=timeout_s * 1000, polling=50)
+        handle = page.wait_for_function(guarded, arg=arg, timeout=timeout_s * 1000, polling=50)
     except Exception as exc:  # playwright's TimeoutError; keep the message useful
         detail = ""
         if log is not None:

@@ -176,8 +176,9 @@ window.vtour = {error: null, quiet: 0};
 
 SETTLED = {"marzipano": "() => window.vtour && (window.vtour.error || window.vtour.stable)",
            "pannellum": "() => window.vtour && (window.vtour.error || window.vtour.quiet >= 10)"}
-CURRENT = {"marzipano": "() => window.vtour.current",
-           "pannellum": "() => window.vtour.viewer.getScene()"}
+# guarded: the predicate runs before the page's script has made the viewer
+CURRENT = {"marzipano": "() => window.vtour && window.vtour.current",
+           "pannellum": "() => window.vtour && window.vtour.viewer && window.vtour.viewer.getScene()"}
 
 
 @pytest.fixture
