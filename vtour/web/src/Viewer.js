@@ -5,6 +5,9 @@ import { ViewControls } from "./views/ViewControls.js";
 import { PanoRenderer } from "./renderers/PanoRenderer.js";
 import { TiledPanorama } from "./renderers/TiledPanorama.js";
 import { fetchImage } from "./sources/ImageLoader.js";
+
+/** How long the first scene's early preview request may take before it is asked for again, ms. */
+const EARLY_PREVIEW_MS = 4000;
 import { HotspotLayer } from "./hotspots/HotspotLayer.js";
 import { InfoDialog } from "./ui/InfoDialog.js";
 import { ModelDialog } from "./ui/ModelDialog.js";
@@ -78,7 +81,9 @@ export class Viewer extends EventEmitter {
     const loading = Tour.load(tourUrl);
     loading.catch(() => {}); // awaited below
     const hinted = o.startPreview ? new URL(o.startPreview, document.baseURI).href : null;
-    const early = hinted ? fetchImage(hinted) : null;
+    // the early request is a head start, not a dependency: if it has not delivered within a few
+    // seconds (a stalled preload was seen under load), the panorama asks again with retries
+    const early = hinted ? fetchImage(hinted, null, EARLY_PREVIEW_MS) : null;
     early?.catch(() => {});  // goTo reports it, or it is not used
     const drop = (p) => p?.then(({ bitmap }) => bitmap.close?.(), () => {});
     this.renderer = new PanoRenderer(this.stage);
@@ -91,7 +96,7 @@ export class Viewer extends EventEmitter {
     let preview = early;
     if (url !== hinted) {
       drop(early);
-      preview = fetchImage(url); // decoded off the main thread while the UI is built
+      preview = fetchImage(url, null, EARLY_PREVIEW_MS); // decoded off the main thread while the UI is built
       preview.catch(() => {});   // goTo reports it
     }
     this.renderer.on("beforerender", () => this._beforeRender());
