@@ -210,6 +210,7 @@ class _Writer:
         self.small: dict[str, np.ndarray] = {}
         self.front: np.ndarray | None = None
         self.bytes = 0
+        self.stitch = None  # the StitchResult, when the faces came from photos
 
     def add(self, letter: str, face: np.ndarray) -> None:
         face = _composite(face, self.options.background)
@@ -334,7 +335,7 @@ def build_pano(inputs: Sequence[str | Path], out_dir: str | Path,
         levels = writer.levels
         (tmp / "preview.jpg").write_bytes(encode_jpeg(preview_strip(writer.small), options.quality))
         (tmp / "thumb.jpg").write_bytes(encode_jpeg(thumbnail(writer.front), options.quality))
-        stitch = getattr(writer, "stitch", None)
+        stitch = writer.stitch
         source = {"kind": kind, "files": [p.name for p in paths]}
         if stitch is not None:
             source["used"] = [Path(p).name for p in stitch.used]
@@ -345,23 +346,10 @@ def build_pano(inputs: Sequence[str | Path], out_dir: str | Path,
     tiles = sum(6 * lv.tiles_per_side ** 2 for lv in levels)
     return PanoResult(out_dir=Path(out_dir), face_size=n, levels=levels, coverage=cov, source_kind=kind,
                       tiles=tiles, bytes=writer.bytes, seconds=time.perf_counter() - t0,
-                      used=tuple(Path(p) for p in getattr(stitch, "used", ())),
-                      unmatched=tuple(Path(p) for p in getattr(stitch, "unmatched", ())),
+                      used=tuple(stitch.used) if stitch else (),
+                      unmatched=tuple(stitch.unmatched) if stitch else (),
                       manifest=manifest)
 
 
-def read_manifest(out_dir: str | Path) -> dict:
-    """pano.json of a built panorama, with a clear error when it is missing or unreadable."""
-    path = Path(out_dir) / "pano.json"
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise VtourError("pano", "no pano.json: not a built panorama", path=path,
-                         fix="run vtour pano first") from None
-    except json.JSONDecodeError as exc:
-        raise VtourError("pano", f"pano.json is not valid JSON ({exc})", path=path,
-                         fix="rebuild the panorama") from None
-
-
-__all__ = ["PanoOptions", "PanoResult", "DEFAULT_PANO_OPTIONS", "build_pano", "read_manifest",
+__all__ = ["PanoOptions", "PanoResult", "DEFAULT_PANO_OPTIONS", "build_pano",
            "peer_blocks", "detect_mode", "choose_face_size"]

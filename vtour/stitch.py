@@ -69,6 +69,16 @@ def _scale_for(area: int, megapix: float) -> float:
     return 1.0 if megapix <= 0 else min(1.0, math.sqrt(megapix * 1e6 / area))
 
 
+def _warp(warper, img: np.ndarray, cam, work_ratio: float):
+    """(corner, warped image, warped coverage mask) of one photo, its camera scaled from work size."""
+    K = cam.K().astype(np.float32)
+    K[:2] *= work_ratio  # focal length and principal point follow the photo's size
+    corner, warped = warper.warp(img, K, cam.R, cv2.INTER_LINEAR, cv2.BORDER_REFLECT)
+    _, mask = warper.warp(np.full(img.shape[:2], 255, np.uint8), K, cam.R, cv2.INTER_NEAREST,
+                          cv2.BORDER_CONSTANT)
+    return corner, warped, mask
+
+
 def _resize(img: np.ndarray, scale: float) -> np.ndarray:
     if scale == 1.0:
         return img
@@ -187,13 +197,7 @@ def stitch_photos(paths: Sequence, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     warper = cv2.PyRotationWarper(kind, warped_scale * seam_work)
     corners, masks_warped, images_warped = [], [], []
     for im, cam in zip(photos, cameras):
-        small = _resize(im, seam_scale)
-        K = cam.K().astype(np.float32)
-        K[0, :] *= seam_work
-        K[1, :] *= seam_work
-        corner, warped = warper.warp(small, K, cam.R, cv2.INTER_LINEAR, cv2.BORDER_REFLECT)
-        _, mask = warper.warp(np.full(small.shape[:2], 255, np.uint8), K, cam.R, cv2.INTER_NEAREST,
-                              cv2.BORDER_CONSTANT)
+        corner, warped, mask = _warp(warper, _resize(im, seam_scale), cam, seam_work)
         corners.append(corner)
         images_warped.append(warped)
         masks_warped.append(mask)
@@ -210,13 +214,7 @@ def stitch_photos(paths: Sequence, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     warper = cv2.PyRotationWarper(kind, scale)
     warped_all, corners, sizes = [], [], []
     for idx, (im, cam) in enumerate(zip(photos, cameras)):
-        big = _resize(im, compose_scale)
-        K = cam.K().astype(np.float32)
-        K[0, :] *= compose_work
-        K[1, :] *= compose_work
-        corner, warped = warper.warp(big, K, cam.R, cv2.INTER_LINEAR, cv2.BORDER_REFLECT)
-        _, mask = warper.warp(np.full(big.shape[:2], 255, np.uint8), K, cam.R, cv2.INTER_NEAREST,
-                              cv2.BORDER_CONSTANT)
+        corner, warped, mask = _warp(warper, _resize(im, compose_scale), cam, compose_work)
         compensator.apply(idx, corner, warped, mask)
         seam = cv2.resize(cv2.dilate(seam_masks[idx], None), (mask.shape[1], mask.shape[0]),
                           interpolation=cv2.INTER_LINEAR_EXACT)

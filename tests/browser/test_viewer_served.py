@@ -12,21 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from viewer_tour import synthetic_tour
+from viewer_tour import synthetic_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(640, 480)]
-_TOURS: dict = {}
-
-
 @pytest.fixture
 def tour(tmp_path_factory) -> Path:
-    from vtour.site import write_site
-
-    if "tour" not in _TOURS:
-        t = synthetic_tour(tmp_path_factory.mktemp("served"))
-        write_site(t)
-        _TOURS["tour"] = t
-    return _TOURS["tour"]
+    return synthetic_site(tmp_path_factory)
 
 
 def test_panel_app_makes_no_external_request_and_syncs_the_view_to_python(tour, page, page_log, browser_helpers,

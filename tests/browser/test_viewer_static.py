@@ -12,24 +12,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from test_peer_viewers import FACE_COLOURS, MARK_SCALE, centre_tile, synthetic_colour, view_directions
-from viewer_tour import XSS_TITLE, synthetic_tour
+from test_peer_viewers import FACE_COLOURS, centre_tile, synthetic_colour, view_directions
+from viewer_tour import XSS_TITLE, synthetic_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(640, 480)]
 W, H = 640, 480
 
-_TOURS: dict = {}
-
-
 @pytest.fixture
 def tour(tmp_path_factory) -> Path:
-    from vtour.site import write_site
-
-    if "tour" not in _TOURS:
-        t = synthetic_tour(tmp_path_factory.mktemp("viewer"))
-        write_site(t)
-        _TOURS["tour"] = t
-    return _TOURS["tour"]
+    return synthetic_site(tmp_path_factory)
 
 
 def open_tour(page, log, helpers, base: str, hash_: str = "", sharp: bool = True):

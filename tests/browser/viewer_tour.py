@@ -95,3 +95,17 @@ def synthetic_tour(root: Path) -> Path:
     }
     (tour / "tour.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False))
     return tour
+
+
+_SITES: dict = {}
+
+
+def synthetic_site(tmp_path_factory) -> Path:
+    """:func:`synthetic_tour` with its static site written, built once per test session."""
+    from vtour.site import write_site
+
+    if "site" not in _SITES:
+        tour = synthetic_tour(tmp_path_factory.mktemp("viewer"))
+        write_site(tour)
+        _SITES["site"] = tour
+    return _SITES["site"]
