@@ -33,7 +33,8 @@ from vtour.model.deviation import Surface, measure_deviation  # noqa: E402
 from vtour.model.glb import encode_glb  # noqa: E402
 from vtour.model.mesh import Mesh  # noqa: E402
 from vtour.model.simplify import simplify_mesh  # noqa: E402
-from vtour.model.synthetic import checker_texture, uv_sphere, write_obj  # noqa: E402
+from vtour.model.obj import write_obj  # noqa: E402
+from vtour.model.synthetic import checker_texture, uv_sphere  # noqa: E402
 
 
 def scan(rows: int, cols: int, texture: int = 1024) -> Mesh:

@@ -33,8 +33,8 @@ DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
 from vtour.conventions import PANNELLUM_CUBE_ORDER  # noqa: E402
-from vtour.equirect import equirect_to_faces  # noqa: E402
-from vtour.imageio import read_image  # noqa: E402
+from vtour.pano.equirect import equirect_to_faces  # noqa: E402
+from vtour.images import read_image  # noqa: E402
 from vtour.pano import PanoOptions, build_pano  # noqa: E402
 
 

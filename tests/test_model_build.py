@@ -12,7 +12,8 @@ from vtour.cli import main
 from vtour.errors import VtourError, VtourWarning
 from vtour.model import DEFAULT_MODEL_OPTIONS, Level, build_model
 from vtour.model.glb import read_accessor, unpack_glb
-from vtour.model.synthetic import checker_texture, uv_sphere, write_obj
+from vtour.model.obj import write_obj
+from vtour.model.synthetic import checker_texture, uv_sphere
 
 FAST = DEFAULT_MODEL_OPTIONS.replace(deviation_samples=20_000)
 LEVELS = (Level(500, 64), Level(2000, 128), Level(6000, 1024))

@@ -10,7 +10,8 @@ import pytest
 from vtour.errors import VtourError, VtourWarning
 from vtour.model.io import read_mesh
 from vtour.model.mesh import Material, Mesh
-from vtour.model.synthetic import uv_sphere, write_obj
+from vtour.model.obj import write_obj
+from vtour.model.synthetic import uv_sphere
 
 
 def _tetra_colored() -> "trimesh.Trimesh":  # noqa: F821

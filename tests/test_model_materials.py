@@ -12,7 +12,8 @@ from vtour.model import DEFAULT_MODEL_OPTIONS, Level, build_model
 from vtour.model.clean import clean_mesh
 from vtour.model.glb import Texture, encode_glb, read_view, unpack_glb
 from vtour.model.io import read_mesh
-from vtour.model.synthetic import bumpy_normal_map, checker_texture, uv_sphere, write_obj
+from vtour.model.obj import write_obj
+from vtour.model.synthetic import bumpy_normal_map, checker_texture, uv_sphere
 from vtour.model.texture import encode_texture, resize_normal_map, resize_texture
 
 FAST = DEFAULT_MODEL_OPTIONS.replace(deviation_samples=20_000)

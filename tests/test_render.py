@@ -13,7 +13,7 @@ from vtour.cli import main  # noqa: E402
 from vtour.errors import VtourError  # noqa: E402
 from vtour.model.mesh import Material, Mesh  # noqa: E402
 from vtour.render import links_between, look_at, pixel_directions, prepare_scene, render_equirect  # noqa: E402
-from vtour.render.texture import linear_to_srgb, srgb_to_linear  # noqa: E402
+from vtour.render.sampling import linear_to_srgb, srgb_to_linear  # noqa: E402
 
 HALF = 2.0
 #: sRGB colours of the walls -X, +X, -Y, +Y, -Z (front: textured), +Z.
@@ -210,7 +210,7 @@ def test_bad_width_and_viewpoint_are_refused():
 
 
 def test_cli_writes_panoramas_depth_and_links(tmp_path, capsys):
-    from vtour.model.synthetic import write_obj
+    from vtour.model.obj import write_obj
 
     obj = write_obj(room(checker(64, 4), box=True), tmp_path / "room" / "room.obj")
     out = tmp_path / "out"

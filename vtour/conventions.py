@@ -40,7 +40,7 @@ import numpy as np
 FACES: tuple[str, ...] = ("b", "d", "f", "l", "r", "u")
 #: Pannellum's plain cubemap order and the order of the jordan_pond ground truth files.
 PANNELLUM_CUBE_ORDER: tuple[str, ...] = ("f", "r", "b", "l", "u", "d")
-# three.js / OpenGL cube map names (px, nz...) map to these faces with flips: see vtour.faces.GL_FACES.
+# three.js / OpenGL cube map names (px, nz...) map to these faces with flips: see vtour.pano.cube_input.GL_FACES.
 
 
 def face_directions(face: str, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

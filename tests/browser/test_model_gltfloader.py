@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from vtour.model import DEFAULT_MODEL_OPTIONS, Level, build_model
-from vtour.model.synthetic import bumpy_normal_map, checker_texture, uv_sphere, write_obj
+from vtour.model.obj import write_obj
+from vtour.model.synthetic import bumpy_normal_map, checker_texture, uv_sphere
 
 PAGE = Path(__file__).parent / "model_gltfloader"
 pytestmark = pytest.mark.browser

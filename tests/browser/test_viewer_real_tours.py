@@ -40,7 +40,7 @@ import cv2  # noqa: E402
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(640, 480)]
 W, H = 640, 480
 
-#: The castle's faces by three.js name; vtour.faces.GL_FACES puts nz in front, nx right, pz behind and
+#: The castle's faces by three.js name; vtour.pano.cube_input.GL_FACES puts nz in front, nx right, pz behind and
 #: px left, upright (py / ny, rotated, are never in the views checked here).
 CASTLE = ("px", "nx", "py", "ny", "pz", "nz")
 CASTLE_HORIZONTAL = {"f": "nz", "r": "nx", "b": "pz", "l": "px"}

@@ -34,7 +34,8 @@ def _equirect(path: Path, rgb: np.ndarray) -> Path:
 
 def _model(root: Path, tour: Path) -> dict:
     from vtour.model import DEFAULT_MODEL_OPTIONS, Level, build_model
-    from vtour.model.synthetic import checker_texture, uv_sphere, write_obj
+    from vtour.model.obj import write_obj
+    from vtour.model.synthetic import checker_texture, uv_sphere
 
     scan = write_obj(uv_sphere(24, 48, texture=checker_texture(128)), root / "src" / "sphere.obj")
     options = DEFAULT_MODEL_OPTIONS.replace(lods=(Level(300, 64), Level(1500, 128)), deviation_samples=2000,

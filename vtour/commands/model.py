@@ -6,7 +6,7 @@ import argparse
 
 from vtour.model import DEFAULT_MODEL_OPTIONS as D
 from vtour.model import Level, build_model
-from vtour.model.build import UNITS
+from vtour.model.options import UNITS
 
 
 def _levels_text(levels) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from vtour.coverage import Coverage
+from vtour.pano.coverage import Coverage
 from vtour.pano import DEFAULT_PANO_OPTIONS as D
 from vtour.pano import PanoOptions, build_pano
 

@@ -4,7 +4,8 @@
 io (read) -> clean -> lod (chain, via simplify) -> texture, glb, deviation -> report.
 """
 
-from vtour.model.build import DEFAULT_MODEL_OPTIONS, ModelOptions, ModelResult, build_model
+from vtour.model.build import ModelResult, build_model
+from vtour.model.options import DEFAULT_MODEL_OPTIONS, ModelOptions
 from vtour.model.io import read_mesh
 from vtour.model.lod import DEFAULT_LEVELS, Level
 from vtour.model.mesh import Material, Mesh

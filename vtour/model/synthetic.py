@@ -1,5 +1,5 @@
-"""Meshes made in code: a UV-mapped sphere with a checker texture (and a rippled normal map) (tests, benchmarks, the sample
-tour), and an OBJ+MTL writer for them. The sphere has a real UV seam (the u = 0 and u = 1 columns
+"""Meshes made in code: a UV-mapped sphere with a checker texture (and a rippled normal map) (tests and
+benchmarks; :func:`vtour.model.obj.write_obj` writes them as OBJ). The sphere has a real UV seam (the u = 0 and u = 1 columns
 are separate vertices at bit-identical positions) and one vertex per pole column, as a scan's UV
 atlas has: exactly what a seam-keeping simplifier must respect.
 """
@@ -80,39 +80,3 @@ def uv_sphere(rows: int = 32, cols: int = 64, radius: float = 1.0, *, bumps: flo
                 uv=uv.reshape(-1, 2), normals=normals, materials=(material,), units=units,
                 source="uv_sphere")
     return mesh.with_vertices(keep, faces)
-
-
-def write_obj(mesh: Mesh, path: str | Path) -> Path:
-    """Write ``mesh`` as OBJ + MTL (+ PNG per map: base colour, ``norm`` normal, ``map_Ke``
-    emissive, and the ``Ke`` factor) next to each other. Other PBR maps have no MTL equivalent.
-
-    UVs are written in OBJ's convention (v up). Returns the OBJ path.
-    """
-    from PIL import Image
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mtl_lines = []
-    for k, m in enumerate(mesh.materials):
-        mtl_lines += [f"newmtl {m.name}", "Kd {:.6f} {:.6f} {:.6f}".format(*m.base_color[:3])]
-        if any(m.emissive):
-            mtl_lines.append("Ke {:.6f} {:.6f} {:.6f}".format(*m.emissive))
-        for image, key, suffix in [(m.texture, "map_Kd", ""), (m.normal_texture, "norm", "_normal"),
-                                   (m.emissive_texture, "map_Ke", "_emissive")]:
-            if image is not None:
-                name = f"{path.stem}_{k}{suffix}.png"
-                Image.fromarray(image).save(path.parent / name)
-                mtl_lines.append(f"{key} {name}")
-    path.with_suffix(".mtl").write_text("\n".join(mtl_lines) + "\n")
-    lines = [f"mtllib {path.with_suffix('.mtl').name}"]
-    lines += ["v %.9g %.9g %.9g" % tuple(v) for v in mesh.positions]
-    if mesh.uv is not None:
-        lines += ["vt %.9g %.9g" % (u, 1.0 - v) for u, v in mesh.uv]
-    f = mesh.faces + 1
-    for k, m in enumerate(mesh.materials):
-        lines.append(f"usemtl {m.name}")
-        rows = f[mesh.face_material == k]
-        fmt = "f {0}/{0} {1}/{1} {2}/{2}" if mesh.uv is not None else "f {0} {1} {2}"
-        lines += [fmt.format(*row) for row in rows]
-    path.write_text("\n".join(lines) + "\n")
-    return path

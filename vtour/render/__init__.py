@@ -6,7 +6,7 @@ from a viewpoint to other viewpoints or to objects, with a line-of-sight check, 
 computed from the geometry. ``write_renders`` is what ``vtour render`` does.
 """
 
-from vtour.render.equirect import pixel_directions, render_equirect
+from vtour.render.raycast import pixel_directions, render_equirect
 from vtour.render.scene import RenderScene, prepare_scene, shade
 from vtour.render.sight import Sight, links_between, look_at
 from vtour.render.write import DEFAULT_RENDER_OPTIONS, RenderOptions, RenderResult, write_renders

@@ -9,7 +9,7 @@ scan takes about a second). :func:`shade` turns ray hits into linear-light colou
   covers ``t * alpha / |cos(incidence)|`` metres on the surface, and the level is
   ``log2(footprint / texel)``, where ``texel`` is the triangle's world size of one level-0 texel,
   ``sqrt(world area / texel area)``, computed once per triangle. Distant walls thus read the
-  prefiltered level and do not shimmer; supersampling (in :mod:`vtour.render.equirect`) handles
+  prefiltered level and do not shimmer; supersampling (in :mod:`vtour.render.raycast`) handles
   geometric edges.
 * vertex colours (linear, as :class:`~vtour.model.Mesh` keeps them), interpolated the same way.
 * ``material.base_color`` multiplies both, as glTF does.
@@ -26,7 +26,7 @@ import numpy as np
 
 from vtour.errors import VtourError
 from vtour.model.mesh import Mesh
-from vtour.render.texture import mip_pyramid, sample_trilinear
+from vtour.render.sampling import mip_pyramid, sample_trilinear
 
 STEP = "render"
 #: Incidence cosines below this are clamped in the ray cone: at grazing angles the footprint

@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from vtour.errors import VtourError
-from vtour.imageio import write_image
+from vtour.images import write_image
 from vtour.output import atomic_dir
-from vtour.render.equirect import render_equirect
+from vtour.render.raycast import render_equirect
 from vtour.render.scene import STEP, prepare_scene
 from vtour.render.sight import links_between
 

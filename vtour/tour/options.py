@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from vtour.coverage import Coverage
+from vtour.pano.coverage import Coverage
 from vtour.errors import VtourError
 from vtour.pano import DEFAULT_PANO_OPTIONS, PanoOptions
 from vtour.tour.document import Model, Scene, Tour

@@ -233,7 +233,7 @@ class _Importer:
         """Assemble six faces from the top level's tiles; ``tile_of(face, y, x)`` -> Path."""
         import numpy as np
 
-        from vtour.imageio import read_image, to_uint8, write_image
+        from vtour.images import read_image, to_uint8, write_image
 
         rels = _face_rels(scene_id)
         first = self.source(tile_of("f", 0, 0), field, value)

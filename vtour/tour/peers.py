@@ -72,16 +72,16 @@ def marzipano_data(doc: dict) -> dict:
 
 def pannellum_config(doc: dict) -> dict:
     """A Pannellum tour config (``default`` + ``scenes``) for a tour.json document."""
-    from vtour.coverage import Coverage
+    from vtour.pano.coverage import Coverage
     from vtour.pano import peer_blocks
-    from vtour.tiles import Level
+    from vtour.pano.tiles import TileLevel
 
     langs = doc["languages"]
     titles = {s["id"]: _first(s["title"], langs, s["id"]) for s in doc["scenes"]}
     scenes = {}
     for s in doc["scenes"]:
         p = s["panorama"]
-        levels = tuple(Level(lv["size"], lv["tileSize"], lv.get("fallbackOnly", False)) for lv in p["levels"])
+        levels = tuple(TileLevel(lv["size"], lv["tileSize"], lv.get("fallbackOnly", False)) for lv in p["levels"])
         block = peer_blocks(p["faceSize"], levels, Coverage.from_json(p["coverage"]))["pannellum"]
         block["multiRes"]["basePath"] = p["path"]
         spots = []

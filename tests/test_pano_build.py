@@ -10,10 +10,10 @@ import pytest
 
 from vtour.cli import main
 from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER
-from vtour.coverage import Coverage
+from vtour.pano.coverage import Coverage
 from vtour.errors import VtourError
 from vtour.pano import PanoOptions, build_pano, choose_face_size
-from vtour.tiles import plan_levels
+from vtour.pano.tiles import plan_levels
 
 
 def write_rgb(path: Path, rgb: np.ndarray, *params) -> Path:

@@ -35,7 +35,7 @@ import numpy as np
 
 from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER, face_directions
 from vtour.errors import VtourError
-from vtour.imageio import DEFAULT_MAX_PIXELS, read_image, to_uint8
+from vtour.images import DEFAULT_MAX_PIXELS, read_image, to_uint8
 
 #: three.js / OpenGL name -> (vtour face, turns by 90 degrees counter-clockwise applied to the image).
 GL_FACES: dict[str, tuple[str, int]] = {
@@ -173,7 +173,7 @@ def read_cube_faces(paths, *, max_pixels: int = DEFAULT_MAX_PIXELS, step: str = 
         Six face files (in ``order`` unless their names say the face), one image holding all six,
         or a mapping from face letter (or name: front, px, ...) to file.
     max_pixels : int
-        Per-file pixel limit, see :func:`vtour.imageio.read_image`.
+        Per-file pixel limit, see :func:`vtour.images.read_image`.
     order : sequence of str
         Order of six unnamed files or of a strip's cells; default f r b l u d.
 

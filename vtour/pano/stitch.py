@@ -31,9 +31,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from vtour.coverage import Coverage
+from vtour.pano.coverage import Coverage
 from vtour.errors import VtourError
-from vtour.imageio import DEFAULT_MAX_PIXELS, read_image, to_uint8
+from vtour.images import DEFAULT_MAX_PIXELS, read_image, to_uint8
 
 #: Defaults shared by the CLI and the library.
 STITCH_DEFAULTS = {"work_megapix": 0.6, "seam_megapix": 0.1, "compose_megapix": 1.5,
@@ -99,7 +99,7 @@ def stitch_photos(paths: Sequence, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     Parameters
     ----------
     paths : sequence of paths
-        Two or more photos (any format :func:`vtour.imageio.read_image` reads; 16-bit is reduced to
+        Two or more photos (any format :func:`vtour.images.read_image` reads; 16-bit is reduced to
         8-bit, alpha ignored).
     max_pixels : int
         Per-photo pixel limit.

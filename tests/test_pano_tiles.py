@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from vtour.tiles import (Level, check_levels, downsample_half, face_pyramid, plan_levels,
+from vtour.pano.tiles import (TileLevel, check_levels, downsample_half, face_pyramid, plan_levels,
                          preview_strip, thumbnail)
 
 
@@ -28,12 +28,12 @@ def test_faces_smaller_than_a_tile_get_one_level_and_a_fallback():
 
 def test_level_size_must_be_a_multiple_of_the_tile_size():
     with pytest.raises(ValueError, match="1000 is not a positive multiple of tile size 512"):
-        Level(1000, 512)
+        TileLevel(1000, 512)
 
 
 def test_level_size_must_be_a_multiple_of_the_previous_level():
     with pytest.raises(ValueError, match="size 768 is not a multiple of the previous size 512"):
-        check_levels((Level(512, 256), Level(768, 256)))
+        check_levels((TileLevel(512, 256), TileLevel(768, 256)))
 
 
 @pytest.mark.parametrize("face,tile", [(1000, 512), (2048, 500), (32, 32)])

@@ -11,7 +11,7 @@ box-filtered horizontally over the equirect columns one face pixel spans:
 ``r / cos(lat)`` with ``r = W / (pi * N)`` the equirect-to-face sample ratio at a face centre
 (a face pixel there spans ``2 / N`` radians, an equirect column ``2 pi / W``). The side faces never
 reach past 45 degrees of latitude, where the stretch is at most 1.41, and are sampled unfiltered.
-Smaller pyramid levels are made from the full-size faces with an area filter (:mod:`vtour.tiles`).
+Smaller pyramid levels are made from the full-size faces with an area filter (:mod:`vtour.pano.tiles`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from vtour.conventions import FACES
-from vtour.coverage import FULL, Coverage
+from vtour.pano.coverage import FULL, Coverage
 
 #: Latitude (degrees) of the side faces' corners; the u and d faces lie beyond +-this.
 SIDE_FACE_MAX_LAT = math.degrees(math.atan(1 / math.sqrt(2)))

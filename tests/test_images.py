@@ -1,4 +1,4 @@
-"""vtour.imageio: decoding every accepted format, refusing every bad file, JPEG encoding."""
+"""vtour.images: decoding every accepted format, refusing every bad file, JPEG encoding."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 import tifffile
 from PIL import Image
 
-from vtour import imageio
+from vtour import images
 from vtour.errors import VtourError
-from vtour.imageio import encode_jpeg, probe_image, read_image, to_uint8, write_image
+from vtour.images import encode_jpeg, probe_image, read_image, to_uint8, write_image
 
 
 def gradient(h=48, w=64, channels=3, dtype=np.uint8):
@@ -121,8 +121,8 @@ def test_a_truncated_tiff_is_an_error(tmp_path):
 @pytest.mark.parametrize("suffix", ["jpg", "png", "tif"])
 def test_too_many_pixels_is_refused_before_decoding(tmp_path, suffix):
     write_image(tmp_path / f"big.{suffix}", gradient(300, 400))
-    with mock.patch.object(imageio.cv2, "imread", side_effect=AssertionError("decoded")), \
-            mock.patch.object(imageio, "_decode_tiff", side_effect=AssertionError("decoded")):
+    with mock.patch.object(images.cv2, "imread", side_effect=AssertionError("decoded")), \
+            mock.patch.object(images, "_decode_tiff", side_effect=AssertionError("decoded")):
         with pytest.raises(VtourError, match=r"400x300 = 120,000 pixels.*limit is 1,000.*--max-pixels"):
             read_image(tmp_path / f"big.{suffix}", max_pixels=1000)
     assert read_image(tmp_path / f"big.{suffix}", max_pixels=120_000).shape[:2] == (300, 400)
@@ -133,7 +133,7 @@ def test_pillows_own_bomb_error_becomes_ours(tmp_path):
     with pytest.raises(VtourError, match="too many pixels.*--max-pixels"):
         read_image(tmp_path / "big.bmp", max_pixels=1000)
     with pytest.raises(VtourError, match="too many pixels"):
-        imageio._decode_pil(tmp_path / "big.bmp", 10, "pano")   # Pillow refuses at 2x its limit
+        images._decode_pil(tmp_path / "big.bmp", 10, "pano")   # Pillow refuses at 2x its limit
     assert read_image(tmp_path / "big.bmp").shape == (300, 400, 3)
     assert Image.MAX_IMAGE_PIXELS == 89478485 or Image.MAX_IMAGE_PIXELS is None  # restored
 

@@ -1,4 +1,4 @@
-"""vtour.stitch: overlapping photos -> equirect with a known coverage."""
+"""vtour.pano.stitch: overlapping photos -> equirect with a known coverage."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from vtour.errors import VtourError
-from vtour.stitch import _to_sphere, stitch_photos
+from vtour.pano.stitch import _to_sphere, stitch_photos
 
 BOAT = [f"stitching/boat/boat{i}.jpg" for i in range(1, 7)]
 NEWSPAPER = [f"stitching/newspaper/newspaper{i}.jpg" for i in range(1, 5)]
@@ -96,7 +96,7 @@ def test_fewer_than_two_photos_is_an_error(tmp_path):
 
 
 def test_synthetic_unrelated_photos_are_an_error(tmp_path):
-    from vtour.imageio import write_image
+    from vtour.images import write_image
     rng = np.random.default_rng(0)
     paths = []
     for i in range(2):

@@ -1,4 +1,4 @@
-"""vtour.gpano: GPano XMP from JPEG, PNG and TIFF, and the coverage it gives."""
+"""vtour.pano.gpano: GPano XMP from JPEG, PNG and TIFF, and the coverage it gives."""
 
 import struct
 
@@ -8,8 +8,8 @@ import tifffile
 from PIL import Image
 
 from vtour.errors import VtourError
-from vtour.gpano import GPano, read_gpano
-from vtour.imageio import encode_jpeg, read_image, write_image
+from vtour.pano.gpano import GPano, read_gpano
+from vtour.images import encode_jpeg, read_image, write_image
 
 
 def gradient(h=48, w=64):

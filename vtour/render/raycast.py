@@ -26,7 +26,7 @@ import numpy as np
 from vtour.errors import VtourError
 from vtour.model.mesh import Mesh
 from vtour.render.scene import STEP, RenderScene, prepare_scene, shade
-from vtour.render.texture import linear_to_srgb, srgb_to_linear
+from vtour.render.sampling import linear_to_srgb, srgb_to_linear
 
 #: Rays handed to open3d at once: 1 M rays use about 100 MB with the shading temporaries.
 CHUNK_RAYS = 1 << 20

@@ -24,14 +24,15 @@ from typing import Literal, Sequence
 import numpy as np
 
 from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER
-from vtour.coverage import FULL, Coverage
-from vtour.equirect import iter_faces, natural_face_size
+from vtour.pano.coverage import FULL, Coverage
+from vtour.pano.equirect import iter_faces, natural_face_size
 from vtour.errors import VtourError
-from vtour.gpano import read_gpano
-from vtour.imageio import DEFAULT_MAX_PIXELS, encode_jpeg, probe_image, read_image, to_uint8
+from vtour.pano.gpano import read_gpano
+from vtour.images import DEFAULT_MAX_PIXELS, encode_jpeg, probe_image, read_image, to_uint8
 from vtour.output import atomic_dir
-from vtour.stitch import STITCH_DEFAULTS, stitch_photos
-from vtour.tiles import (DEFAULT_TILE_SIZE, MIN_FACE_SIZE, Level, face_pyramid, is_power_of_two,
+from vtour.pano.options import DEFAULT_PANO_OPTIONS, PanoOptions
+from vtour.pano.stitch import STITCH_DEFAULTS, stitch_photos
+from vtour.pano.tiles import (DEFAULT_TILE_SIZE, MIN_FACE_SIZE, TileLevel, face_pyramid, is_power_of_two,
                          plan_levels, preview_strip, resize_face, thumbnail, write_face_tiles)
 
 log = logging.getLogger(__name__)
@@ -40,87 +41,6 @@ log = logging.getLogger(__name__)
 PANO_FORMAT_VERSION = 1
 #: Largest face edge chosen automatically (a 28k x 14k equirect); larger needs ``face_size``.
 MAX_AUTO_FACE_SIZE = 8192
-Mode = Literal["auto", "equirect", "cube", "stitch"]
-
-
-@dataclass(frozen=True)
-class PanoOptions:
-    """Options of :func:`build_pano`; ``DEFAULT_PANO_OPTIONS`` is what the CLI and the tour build use.
-
-    Attributes
-    ----------
-    mode : {"auto", "equirect", "cube", "stitch"}
-        What the inputs are. "auto": one 2:1 image (or any image with coverage or GPano metadata)
-        is an equirect, one 6:1, 1:6, 4:3 or 3:4 image or six images are cube faces, and other
-        counts of images are photos to stitch.
-    tile_size : int
-        Tile edge in px, a power of two >= 64. Default 512.
-    face_size : int or None
-        Largest face edge in px, a power of two; None picks the power of two nearest (in log scale)
-        to the source's natural resolution (an equirect of width W: W / pi).
-    quality : int
-        JPEG quality of tiles, preview and thumbnail, 1..100. Default 85.
-    antialias : bool
-        Filter the polar rows before sampling the u and d faces. Default True.
-    interpolation : {"cubic", "linear"}
-        Resampling kernel of the equirect-to-cube remap. Default "cubic" (sharper, 0.5 dB closer to
-        Hugin's faces than linear on the real test data).
-    coverage : Coverage or None
-        Angular extent of a partial equirect; None reads GPano metadata, else assumes 360 x 180.
-    cube_order : str
-        Face order of six unnamed files or of a strip: letters of "frblud". Default "frblud".
-    max_pixels : int
-        Refuse any input image with more pixels than this (decompression bomb guard).
-    background : (r, g, b)
-        Colour under transparent pixels and outside a partial panorama's coverage.
-    jobs : int or None
-        Threads for encoding tiles; None uses every core.
-    work_megapix, compose_megapix : float
-        Stitching: megapixels per photo for matching and for the final composite.
-    stitch_mode : {"panorama", "scans"}
-        Stitching: photos turned about one point (spherical), or of a flat subject (affine).
-    """
-
-    mode: Mode = "auto"
-    tile_size: int = DEFAULT_TILE_SIZE
-    face_size: int | None = None
-    quality: int = 85
-    antialias: bool = True
-    interpolation: Literal["cubic", "linear"] = "cubic"
-    coverage: Coverage | None = None
-    cube_order: str = "frblud"
-    max_pixels: int = DEFAULT_MAX_PIXELS
-    background: tuple[int, int, int] = (0, 0, 0)
-    jobs: int | None = None
-    work_megapix: float = STITCH_DEFAULTS["work_megapix"]
-    compose_megapix: float = STITCH_DEFAULTS["compose_megapix"]
-    stitch_mode: Literal["panorama", "scans"] = STITCH_DEFAULTS["mode"]
-
-    def __post_init__(self):
-        if self.mode not in ("auto", "equirect", "cube", "stitch"):
-            raise VtourError("pano", "unknown input mode", field="mode", value=self.mode,
-                             fix="use auto, equirect, cube or stitch")
-        if not is_power_of_two(self.tile_size) or self.tile_size < 64:
-            raise VtourError("pano", "tile size must be a power of two of at least 64",
-                             field="tile_size", value=self.tile_size, fix="use 256, 512 or 1024")
-        if self.face_size is not None and (not is_power_of_two(self.face_size)
-                                           or self.face_size < MIN_FACE_SIZE):
-            raise VtourError("pano", f"face size must be a power of two of at least {MIN_FACE_SIZE}",
-                             field="face_size", value=self.face_size,
-                             fix=f"use {2 ** round(math.log2(max(self.face_size, MIN_FACE_SIZE)))}")
-        if not 1 <= self.quality <= 100:
-            raise VtourError("pano", "JPEG quality must be in 1..100", field="quality", value=self.quality)
-        if self.interpolation not in ("cubic", "linear"):
-            raise VtourError("pano", "unknown interpolation", field="interpolation",
-                             value=self.interpolation, fix="use cubic or linear")
-        if sorted(self.cube_order) != sorted("frblud"):
-            raise VtourError("pano", "cube order must name each of f r b l u d once",
-                             field="cube_order", value=self.cube_order)
-        if self.max_pixels <= 0:
-            raise VtourError("pano", "pixel limit must be positive", field="max_pixels", value=self.max_pixels)
-
-
-DEFAULT_PANO_OPTIONS = PanoOptions()
 
 
 @dataclass(frozen=True)
@@ -129,7 +49,7 @@ class PanoResult:
 
     out_dir: Path
     face_size: int
-    levels: tuple[Level, ...]
+    levels: tuple[TileLevel, ...]
     coverage: Coverage
     source_kind: str
     tiles: int
@@ -205,7 +125,7 @@ def _composite(face: np.ndarray, background: tuple[int, int, int]) -> np.ndarray
 class _Writer:
     """Writes one face at a time into the output folder and keeps what the preview needs."""
 
-    def __init__(self, root: Path, levels: tuple[Level, ...], options: PanoOptions, pool):
+    def __init__(self, root: Path, levels: tuple[TileLevel, ...], options: PanoOptions, pool):
         self.root, self.levels, self.options, self.pool = root, levels, options, pool
         self.small: dict[str, np.ndarray] = {}
         self.front: np.ndarray | None = None
@@ -240,7 +160,7 @@ def _remap_all(img: np.ndarray, cov: Coverage, options: PanoOptions, writer_for,
 
 
 def _faces_from_cube(paths: list[Path], options: PanoOptions, writer_for):
-    from vtour.faces import read_cube_faces
+    from vtour.pano.cube_input import read_cube_faces
 
     faces = read_cube_faces(paths, max_pixels=options.max_pixels, order=options.cube_order)
     n = choose_face_size(next(iter(faces.values())).shape[0], options)
@@ -263,7 +183,7 @@ def _faces_from_photos(paths: list[Path], options: PanoOptions, writer_for):
 # the manifest
 
 
-def peer_blocks(face_size: int, levels: tuple[Level, ...], coverage: Coverage, ext: str = "jpg") -> dict:
+def peer_blocks(face_size: int, levels: tuple[TileLevel, ...], coverage: Coverage, ext: str = "jpg") -> dict:
     """The scene's Marzipano ``levels``/``faceSize`` and Pannellum ``multiRes`` blocks (same tiles)."""
     tile = levels[-1].tile_size if len(levels) > 1 else levels[0].tile_size
     pannellum: dict = {"multiRes": {"basePath": ".", "path": "/%l/%s/%y/%x", "extension": ext,
@@ -277,7 +197,7 @@ def peer_blocks(face_size: int, levels: tuple[Level, ...], coverage: Coverage, e
             "pannellum": pannellum}
 
 
-def pano_manifest(face_size: int, levels: tuple[Level, ...], coverage: Coverage, source: dict) -> dict:
+def pano_manifest(face_size: int, levels: tuple[TileLevel, ...], coverage: Coverage, source: dict) -> dict:
     return {"format": "vtour-pano", "version": PANO_FORMAT_VERSION, "faceSize": face_size,
             "tileSize": levels[-1].tile_size, "levels": [lv.to_json() for lv in levels],
             "tiles": "{z}/{f}/{y}/{x}.jpg", "faces": list(FACES), "preview": "preview.jpg",

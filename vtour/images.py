@@ -305,7 +305,7 @@ def _to_bgr(img: np.ndarray) -> np.ndarray:
         return cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
     if img.shape[2] == 4:
         return cv2.cvtColor(img, cv2.COLOR_RGBA2BGRA)
-    raise ValueError(f"imageio: expected 1, 3 or 4 channels, got shape {img.shape}")
+    raise ValueError(f"images: expected 1, 3 or 4 channels, got shape {img.shape}")
 
 
 def encode_jpeg(rgb: np.ndarray, quality: int = 85) -> bytes:

@@ -5,9 +5,9 @@ import pytest
 from data_paths import require_module
 
 from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER, face_directions
-from vtour.coverage import Coverage
-from vtour.equirect import equirect_to_faces, face_maps, natural_face_size
-from vtour.imageio import read_image
+from vtour.pano.coverage import Coverage
+from vtour.pano.equirect import equirect_to_faces, face_maps, natural_face_size
+from vtour.images import read_image
 
 
 def directions_of_equirect(h, w):

@@ -1,4 +1,4 @@
-"""vtour.faces: six files, named files, three.js names, strips and crosses -> vtour's faces."""
+"""vtour.pano.cube_input: six files, named files, three.js names, strips and crosses -> vtour's faces."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pytest
 
 from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER, face_directions
 from vtour.errors import VtourError
-from vtour.faces import (HORIZONTAL_CROSS, VERTICAL_CROSS, edge_mismatch, face_name,
+from vtour.pano.cube_input import (HORIZONTAL_CROSS, VERTICAL_CROSS, edge_mismatch, face_name,
                          read_cube_faces, split_cube_image)
-from vtour.imageio import read_image, write_image
+from vtour.images import read_image, write_image
 
 SIZE = 32
 

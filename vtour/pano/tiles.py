@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from vtour.conventions import FACES, tile_path
-from vtour.imageio import encode_jpeg
+from vtour.images import encode_jpeg
 
 #: Default tile edge in pixels (Marzipano Tool's and Pannellum's generate.py's choice).
 DEFAULT_TILE_SIZE = 512
@@ -32,7 +32,7 @@ MIN_FACE_SIZE = 64
 
 
 @dataclass(frozen=True)
-class Level:
+class TileLevel:
     """One level of a cube pyramid.
 
     Attributes
@@ -51,7 +51,7 @@ class Level:
 
     def __post_init__(self):
         if self.size <= 0 or self.tile_size <= 0 or self.size % self.tile_size:
-            raise ValueError(f"Level: face size {self.size} is not a positive multiple of tile size "
+            raise ValueError(f"TileLevel: face size {self.size} is not a positive multiple of tile size "
                              f"{self.tile_size}")
 
     @property
@@ -69,7 +69,7 @@ def is_power_of_two(n: int) -> bool:
     return n > 0 and n & (n - 1) == 0
 
 
-def check_levels(levels: tuple[Level, ...]) -> None:
+def check_levels(levels: tuple[TileLevel, ...]) -> None:
     """Reject level lists the peers' renderers cannot use, naming both values (Marzipano's rules)."""
     if not levels:
         raise ValueError("levels: the list is empty")
@@ -78,7 +78,7 @@ def check_levels(levels: tuple[Level, ...]) -> None:
             raise ValueError(f"levels: size {b.size} is not a multiple of the previous size {a.size}")
 
 
-def plan_levels(face_size: int, tile_size: int = DEFAULT_TILE_SIZE) -> tuple[Level, ...]:
+def plan_levels(face_size: int, tile_size: int = DEFAULT_TILE_SIZE) -> tuple[TileLevel, ...]:
     """The level list for faces of ``face_size`` px cut into tiles of ``tile_size`` px.
 
     Both must be powers of two. Faces no larger than a tile get a single level (plus the
@@ -89,12 +89,12 @@ def plan_levels(face_size: int, tile_size: int = DEFAULT_TILE_SIZE) -> tuple[Lev
     if not is_power_of_two(face_size) or face_size < MIN_FACE_SIZE:
         raise ValueError(f"tiles: face size {face_size} must be a power of two of at least {MIN_FACE_SIZE}")
     fallback = min(tile_size, face_size) // 2
-    levels = [Level(fallback, fallback, fallback_only=True)]
+    levels = [TileLevel(fallback, fallback, fallback_only=True)]
     size = tile_size
     while size < face_size:
-        levels.append(Level(size, tile_size))
+        levels.append(TileLevel(size, tile_size))
         size *= 2
-    levels.append(Level(face_size, min(tile_size, face_size)))
+    levels.append(TileLevel(face_size, min(tile_size, face_size)))
     levels = tuple(levels)
     check_levels(levels)
     return levels
@@ -106,7 +106,7 @@ def downsample_half(img: np.ndarray) -> np.ndarray:
     return cv2.resize(img, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
 
 
-def face_pyramid(face: np.ndarray, levels: tuple[Level, ...]) -> dict[int, np.ndarray]:
+def face_pyramid(face: np.ndarray, levels: tuple[TileLevel, ...]) -> dict[int, np.ndarray]:
     """Every level's image of one face, keyed by z. ``face`` is the full-size (S, S, 3) uint8 face.
 
     Levels are made by repeated 2x area reduction from the one above (exact when sizes are powers
@@ -129,7 +129,7 @@ def resize_face(face: np.ndarray, size: int) -> np.ndarray:
 
 
 def write_face_tiles(root: Path, face_letter: str, pyramid: dict[int, np.ndarray],
-                     levels: tuple[Level, ...], *, quality: int, executor: Executor | None = None) -> int:
+                     levels: tuple[TileLevel, ...], *, quality: int, executor: Executor | None = None) -> int:
     """Encode and write every tile of one face's pyramid under ``root``; returns bytes written."""
 
     def write(z: int, y: int, x: int) -> int:

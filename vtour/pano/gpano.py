@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vtour.conventions import wrap_yaw
-from vtour.coverage import Coverage
-from vtour.imageio import _FIX_REEXPORT, _error, probe_image
+from vtour.pano.coverage import Coverage
+from vtour.images import _FIX_REEXPORT, _error, probe_image
 
 #: How much of a file :func:`read_gpano` may read looking for XMP.
 GPANO_READ_LIMIT: int = 4 << 20
