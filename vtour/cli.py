@@ -17,7 +17,18 @@ from vtour import __version__
 from vtour.errors import VtourError, VtourWarning
 
 #: Subcommand modules, in the order ``vtour --help`` lists them.
-COMMANDS: tuple[str, ...] = ("pano", "model", "render", "sample", "demo", "build", "validate", "import_tour", "serve", "package")
+COMMANDS: tuple[str, ...] = (
+    "pano",
+    "model",
+    "render",
+    "sample",
+    "demo",
+    "build",
+    "validate",
+    "import_tour",
+    "serve",
+    "package",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,8 +50,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(message)s", stream=sys.stderr)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
     warnings.showwarning = _show_warning
     try:
         return int(args.func(args) or 0)
@@ -53,8 +63,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"error: {args.command}{where}: {exc.strerror or exc}; check the path and its permissions "
-              "(--debug shows where)", file=sys.stderr)
+        print(
+            f"error: {args.command}{where}: {exc.strerror or exc}; check the path and its permissions "
+            "(--debug shows where)",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print("interrupted; no partial output was left behind", file=sys.stderr)
@@ -62,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         if args.debug:
             raise
-        print("error: out of memory; lower --max-pixels or the face size, or use a machine with "
-              "more memory", file=sys.stderr)
+        print(
+            "error: out of memory; lower --max-pixels or the face size, or use a machine with more memory",
+            file=sys.stderr,
+        )
         return 3
 
 

@@ -25,6 +25,11 @@ Tiles
     from the top and x the column from the left, both from 0. Level 0 is the 256 px fallback level,
     so with 512 px tiles and power-of-two faces z equals Pannellum's multires level number.
 
+Units (3D models)
+    A scan's length unit is one of ``UNITS``: metres, centimetres, millimetres, or "unknown" (a
+    format such as OBJ or STL that carries none, when the author did not say). glTF output is in
+    metres: ``UNIT_METRES`` scales a known unit; an unknown one is written at scale 1 and says so.
+
 Peers
     Marzipano: radians, pitch positive *down*, vertical fov. Pannellum: degrees, pitch up,
     horizontal fov (``hfov``), yaw positive right.
@@ -40,6 +45,10 @@ import numpy as np
 FACES: tuple[str, ...] = ("b", "d", "f", "l", "r", "u")
 #: Pannellum's plain cubemap order and the order of the jordan_pond ground truth files.
 PANNELLUM_CUBE_ORDER: tuple[str, ...] = ("f", "r", "b", "l", "u", "d")
+#: Metres per unit of a scan, for the units vtour accepts.
+UNIT_METRES: dict[str, float] = {"m": 1.0, "cm": 0.01, "mm": 0.001}
+#: Every value a model's ``units`` may take ("unknown": the format carries none and nobody said).
+UNITS: tuple[str, ...] = (*UNIT_METRES, "unknown")
 # three.js / OpenGL cube map names (px, nz...) map to these faces with flips: see vtour.pano.cube_input.GL_FACES.
 
 
@@ -64,8 +73,8 @@ def face_directions(face: str, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray
         "b": (-u, -v, one),
         "r": (one, -v, u),
         "l": (-one, -v, -u),
-        "u": (u, one, -v),   # bottom edge (v = 1) meets f at z = -1
-        "d": (u, -one, v),   # top edge (v = -1) meets f at z = -1
+        "u": (u, one, -v),  # bottom edge (v = 1) meets f at z = -1
+        "d": (u, -one, v),  # top edge (v = -1) meets f at z = -1
     }
     if face not in table:
         raise ValueError(f"conventions: unknown face {face!r}; expected one of {FACES}")
@@ -109,9 +118,11 @@ def to_marzipano_view(yaw: float, pitch: float, fov: float) -> dict[str, float]:
 
 def from_marzipano_view(view: dict[str, float]) -> dict[str, float]:
     """Inverse of :func:`to_marzipano_view`; missing keys take Marzipano's defaults (0, 0, pi/4)."""
-    return {"yaw": wrap_yaw(math.degrees(view.get("yaw", 0.0))),
-            "pitch": -math.degrees(view.get("pitch", 0.0)) + 0.0,
-            "fov": math.degrees(view.get("fov", math.pi / 4))}
+    return {
+        "yaw": wrap_yaw(math.degrees(view.get("yaw", 0.0))),
+        "pitch": -math.degrees(view.get("pitch", 0.0)) + 0.0,
+        "fov": math.degrees(view.get("fov", math.pi / 4)),
+    }
 
 
 #: Pannellum converts hfov with the canvas aspect; 16:9 is the aspect its examples assume.
@@ -125,8 +136,11 @@ def to_pannellum_view(yaw: float, pitch: float, fov: float, aspect: float = PANN
 
 def from_pannellum_view(view: dict[str, float], aspect: float = PANNELLUM_ASPECT) -> dict[str, float]:
     """Inverse of :func:`to_pannellum_view`; missing keys take Pannellum's defaults (0, 0, hfov 100)."""
-    return {"yaw": wrap_yaw(float(view.get("yaw", 0.0))), "pitch": float(view.get("pitch", 0.0)),
-            "fov": hfov_to_vfov(float(view.get("hfov", 100.0)), aspect)}
+    return {
+        "yaw": wrap_yaw(float(view.get("yaw", 0.0))),
+        "pitch": float(view.get("pitch", 0.0)),
+        "fov": hfov_to_vfov(float(view.get("hfov", 100.0)), aspect),
+    }
 
 
 def tile_path(z: int, face: str, y: int, x: int, ext: str = "jpg") -> str:

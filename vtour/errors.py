@@ -32,10 +32,17 @@ class VtourError(Exception):
         What the user can do about it.
     """
 
-    def __init__(self, step: str, message: str, *, path: str | Path | None = None,
-                 field: str | None = None, value: Any = None, fix: str | None = None):
-        self.step, self.message, self.path, self.field, self.value, self.fix = (
-            step, message, path, field, value, fix)
+    def __init__(
+        self,
+        step: str,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        field: str | None = None,
+        value: Any = None,
+        fix: str | None = None,
+    ):
+        self.step, self.message, self.path, self.field, self.value, self.fix = (step, message, path, field, value, fix)
         super().__init__(str(self))
 
     def __reduce__(self):

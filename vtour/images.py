@@ -42,7 +42,7 @@ from vtour.output import write_bytes_atomic
 DEFAULT_MAX_PIXELS: int = 1 << 30
 
 _CV2_MAX_PIXELS = 1 << 30
-_PIL_LOCK = threading.Lock()   # Pillow's bomb limit is a module global; we swap it under this lock
+_PIL_LOCK = threading.Lock()  # Pillow's bomb limit is a module global; we swap it under this lock
 _FIX_REEXPORT = "export or copy the file again"
 
 
@@ -54,7 +54,7 @@ class ImageInfo:
     orientation), ``orientation`` the EXIF tag as stored.
     """
 
-    format: str          # "JPEG", "PNG", "TIFF", or Pillow's name for anything else
+    format: str  # "JPEG", "PNG", "TIFF", or Pillow's name for anything else
     width: int
     height: int
     orientation: int = 1  # EXIF orientation tag, 1..8; 1 = as stored
@@ -92,8 +92,12 @@ def _pil_open(path: Path, max_pixels: int, step: str):
         except Image.DecompressionBombError as e:
             raise _too_many(step, path, None, max_pixels, str(e)) from None
         except UnidentifiedImageError:
-            raise _error(step, path, "not an image file (no JPEG, PNG, TIFF or other known header)",
-                         "give a JPEG, PNG or TIFF image") from None
+            raise _error(
+                step,
+                path,
+                "not an image file (no JPEG, PNG, TIFF or other known header)",
+                "give a JPEG, PNG or TIFF image",
+            ) from None
         except (OSError, ValueError, SyntaxError) as e:
             raise _error(step, path, f"cannot read the image header ({e})", _FIX_REEXPORT) from None
         finally:
@@ -102,8 +106,12 @@ def _pil_open(path: Path, max_pixels: int, step: str):
 
 def _too_many(step, path, info: ImageInfo | None, max_pixels: int, detail: str = "") -> VtourError:
     size = f"{info.width}x{info.height} = {info.pixels:,} pixels" if info else detail
-    return _error(step, path, f"image has too many pixels ({size}); the limit is {max_pixels:,}",
-                  "raise it with --max-pixels if you trust the file")
+    return _error(
+        step,
+        path,
+        f"image has too many pixels ({size}); the limit is {max_pixels:,}",
+        "raise it with --max-pixels if you trust the file",
+    )
 
 
 def probe_image(path, *, step: str = "pano") -> ImageInfo:
@@ -135,7 +143,7 @@ def probe_image(path, *, step: str = "pano") -> ImageInfo:
             except Exception:  # a damaged EXIF block should not stop an otherwise good photo
                 orientation = 1
         orientation = orientation if 1 <= orientation <= 8 else 1
-        w, h = im.size[::-1] if orientation >= 5 else im.size   # 5..8 turn the image a quarter
+        w, h = im.size[::-1] if orientation >= 5 else im.size  # 5..8 turn the image a quarter
         return ImageInfo(im.format or kind or "unknown", w, h, orientation)
 
 
@@ -151,7 +159,7 @@ def _jpeg_is_complete(path: Path) -> bool:
             if mm[pos] != 0xFF:
                 return False
             marker = mm[pos + 1]
-            if marker == 0xFF:                      # fill byte before a marker
+            if marker == 0xFF:  # fill byte before a marker
                 pos += 1
                 continue
             if marker == 0xDA:
@@ -159,14 +167,13 @@ def _jpeg_is_complete(path: Path) -> bool:
             if marker == 0x01 or 0xD0 <= marker <= 0xD7:
                 pos += 2
                 continue
-            pos += 2 + int.from_bytes(mm[pos + 2:pos + 4], "big")
+            pos += 2 + int.from_bytes(mm[pos + 2 : pos + 4], "big")
         return False
 
 
 def _decode_cv2(path: Path, info: ImageInfo, step: str) -> np.ndarray:
     if info.format == "JPEG" and not _jpeg_is_complete(path):
-        raise _error(step, path, "JPEG file is truncated (its image data ends before the end marker)",
-                     _FIX_REEXPORT)
+        raise _error(step, path, "JPEG file is truncated (its image data ends before the end marker)", _FIX_REEXPORT)
     img = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if img is None:
         raise _error(step, path, f"{info.format} file is truncated or damaged", _FIX_REEXPORT)
@@ -187,24 +194,34 @@ def _decode_tiff(path: Path, step: str) -> np.ndarray:
             # LZW, JPEG, ... need the optional imagecodecs package; libtiff in OpenCV has them.
             img = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
             if img is None:
-                raise _error(step, path, f"TIFF file is truncated or damaged ({e})",
-                             _FIX_REEXPORT) from None
+                raise _error(step, path, f"TIFF file is truncated or damaged ({e})", _FIX_REEXPORT) from None
             return _to_rgb(img, from_bgr=True)
         raise _error(step, path, f"TIFF file is truncated or damaged ({e})", _FIX_REEXPORT) from None
     if img.dtype not in (np.uint8, np.uint16):
-        raise _error(step, path, f"TIFF sample type {img.dtype} is not supported",
-                     "save it as 8- or 16-bit integer TIFF", field="dtype", value=str(img.dtype))
-    if axes.endswith("SYX") and img.ndim == 3:      # planar: channels first
+        raise _error(
+            step,
+            path,
+            f"TIFF sample type {img.dtype} is not supported",
+            "save it as 8- or 16-bit integer TIFF",
+            field="dtype",
+            value=str(img.dtype),
+        )
+    if axes.endswith("SYX") and img.ndim == 3:  # planar: channels first
         img = np.moveaxis(img, 0, -1)
-    if photometric == 3 and colormap is not None:   # palette: 16-bit colour map entries
+    if photometric == 3 and colormap is not None:  # palette: 16-bit colour map entries
         cmap = np.moveaxis(np.asarray(colormap), 0, -1)
         img = cmap[img] if cmap.max() > 255 else cmap[img].astype(np.uint8)
-    elif photometric == 0:                          # MINISWHITE: 0 is white
+    elif photometric == 0:  # MINISWHITE: 0 is white
         img = np.iinfo(img.dtype).max - img
     elif photometric not in (1, 2):
-        raise _error(step, path, f"TIFF photometric interpretation {photometric} (e.g. CMYK, YCbCr, "
-                     "Lab) is not supported", "save it as RGB or greyscale TIFF",
-                     field="photometric", value=photometric)
+        raise _error(
+            step,
+            path,
+            f"TIFF photometric interpretation {photometric} (e.g. CMYK, YCbCr, Lab) is not supported",
+            "save it as RGB or greyscale TIFF",
+            field="photometric",
+            value=photometric,
+        )
     return _to_rgb(np.ascontiguousarray(img), from_bgr=False)
 
 
@@ -224,9 +241,9 @@ def _to_rgb(img: np.ndarray, from_bgr: bool) -> np.ndarray:
     c = img.shape[2]
     if c == 1:
         return cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
-    if c == 2:   # grey + alpha
+    if c == 2:  # grey + alpha
         return np.concatenate([img[..., :1], img], axis=2)
-    if c > 4:    # extra samples beyond alpha carry no colour
+    if c > 4:  # extra samples beyond alpha carry no colour
         img = np.ascontiguousarray(img[..., :4])
         c = 4
     if from_bgr:
@@ -237,8 +254,15 @@ def _to_rgb(img: np.ndarray, from_bgr: bool) -> np.ndarray:
 def _apply_orientation(img: np.ndarray, orientation: int) -> np.ndarray:
     """Undo EXIF orientation 2..8 (flips as numpy views, rotations through cv2.rotate)."""
     if orientation in (5, 6, 7, 8):
-        img = cv2.rotate(img, {5: cv2.ROTATE_90_CLOCKWISE, 6: cv2.ROTATE_90_CLOCKWISE,
-                               7: cv2.ROTATE_90_COUNTERCLOCKWISE, 8: cv2.ROTATE_90_COUNTERCLOCKWISE}[orientation])
+        img = cv2.rotate(
+            img,
+            {
+                5: cv2.ROTATE_90_CLOCKWISE,
+                6: cv2.ROTATE_90_CLOCKWISE,
+                7: cv2.ROTATE_90_COUNTERCLOCKWISE,
+                8: cv2.ROTATE_90_COUNTERCLOCKWISE,
+            }[orientation],
+        )
         return np.ascontiguousarray(img[:, ::-1]) if orientation in (5, 7) else img
     if orientation == 2:
         return np.ascontiguousarray(img[:, ::-1])
@@ -293,8 +317,8 @@ def to_uint8(img: np.ndarray) -> np.ndarray:
         return img
     if img.dtype != np.uint16:
         raise ValueError(f"to_uint8: expected uint8 or uint16 pixels, got {img.dtype}")
-    if img.ndim == 3 and img.shape[2] > 4:   # cv2 handles at most 4 channels per call
-        return np.dstack([to_uint8(img[..., i:i + 4]) for i in range(0, img.shape[2], 4)])
+    if img.ndim == 3 and img.shape[2] > 4:  # cv2 handles at most 4 channels per call
+        return np.dstack([to_uint8(img[..., i : i + 4]) for i in range(0, img.shape[2], 4)])
     return cv2.convertScaleAbs(img, alpha=1 / 257)
 
 
@@ -314,13 +338,20 @@ def encode_jpeg(rgb: np.ndarray, quality: int = 85) -> bytes:
     Alpha is dropped: the caller composites first. quality in [1, 100].
     """
     if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] not in (3, 4):
-        raise ValueError(f"encode_jpeg: expected (H, W, 3|4) uint8, got {rgb.shape} {rgb.dtype}; "
-                         "call to_uint8 first")
+        raise ValueError(f"encode_jpeg: expected (H, W, 3|4) uint8, got {rgb.shape} {rgb.dtype}; call to_uint8 first")
     bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR if rgb.shape[2] == 3 else cv2.COLOR_RGBA2BGR)
-    ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, int(quality),
-                                         cv2.IMWRITE_JPEG_PROGRESSIVE, 0,
-                                         cv2.IMWRITE_JPEG_SAMPLING_FACTOR,
-                                         cv2.IMWRITE_JPEG_SAMPLING_FACTOR_420])
+    ok, buf = cv2.imencode(
+        ".jpg",
+        bgr,
+        [
+            cv2.IMWRITE_JPEG_QUALITY,
+            int(quality),
+            cv2.IMWRITE_JPEG_PROGRESSIVE,
+            0,
+            cv2.IMWRITE_JPEG_SAMPLING_FACTOR,
+            cv2.IMWRITE_JPEG_SAMPLING_FACTOR_420,
+        ],
+    )
     if not ok:
         raise ValueError(f"encode_jpeg: OpenCV could not encode an image of shape {rgb.shape}")
     return buf.tobytes()
@@ -334,8 +365,7 @@ def write_image(path, img: np.ndarray, *, quality: int = 90) -> None:
     path = Path(path)
     ext = path.suffix.lower()
     if ext in (".jpg", ".jpeg"):
-        data = encode_jpeg(to_uint8(img) if img.ndim == 3 else cv2.cvtColor(to_uint8(img), cv2.COLOR_GRAY2RGB),
-                           quality)
+        data = encode_jpeg(to_uint8(img) if img.ndim == 3 else cv2.cvtColor(to_uint8(img), cv2.COLOR_GRAY2RGB), quality)
     elif ext in (".png", ".tif", ".tiff"):
         ok, buf = cv2.imencode(ext, _to_bgr(img))
         if not ok:

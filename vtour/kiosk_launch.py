@@ -1,20 +1,48 @@
 """Serve this tour on 127.0.0.1 and open it in a browser in kiosk mode. Python 3 standard library only."""
-import functools, http.server, os, shutil, subprocess, sys, threading, webbrowser
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import webbrowser
 from pathlib import Path
+from typing import ClassVar
 
 HERE = Path(__file__).resolve().parent
-TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json", ".glb": "model/gltf-binary",
-         ".jpg": "image/jpeg", ".png": "image/png", ".css": "text/css", ".html": "text/html; charset=utf-8",
-         ".webp": "image/webp", ".wasm": "application/wasm"}
-BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge", "msedge",
-            "chrome", "firefox"]
-WINDOWS = [r"C:\Program Files\Google\Chrome\Application\chrome.exe",
-           r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
-           r"C:\Program Files\Mozilla Firefox\firefox.exe"]
+TYPES = {
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".glb": "model/gltf-binary",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".css": "text/css",
+    ".html": "text/html; charset=utf-8",
+    ".webp": "image/webp",
+    ".wasm": "application/wasm",
+}
+BROWSERS = [
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "microsoft-edge",
+    "msedge",
+    "chrome",
+    "firefox",
+]
+WINDOWS = [
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+    r"C:\Program Files\Mozilla Firefox\firefox.exe",
+]
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
+    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
 
     def list_directory(self, path):
         self.send_error(404)
@@ -40,8 +68,16 @@ def find_browser():
 def kiosk_command(browser, url):
     if "firefox" in os.path.basename(browser).lower():
         return [browser, "--kiosk", url]
-    return [browser, "--kiosk", "--no-first-run", "--disable-translate", "--noerrdialogs",
-            "--disable-session-crashed-bubble", "--user-data-dir=" + str(HERE / ".browser-profile"), url]
+    return [
+        browser,
+        "--kiosk",
+        "--no-first-run",
+        "--disable-translate",
+        "--noerrdialogs",
+        "--disable-session-crashed-bubble",
+        "--user-data-dir=" + str(HERE / ".browser-profile"),
+        url,
+    ]
 
 
 def main(argv=sys.argv[1:]):

@@ -35,12 +35,14 @@ def atomic_dir(dest: str | Path, *, marker: str, step: str) -> Iterator[Path]:
     dest = Path(dest).absolute()
     if dest.exists():
         if not dest.is_dir():
-            raise VtourError(step, "output path exists and is not a folder", path=dest,
-                             fix="choose another -o")
+            raise VtourError(step, "output path exists and is not a folder", path=dest, fix="choose another -o")
         if any(dest.iterdir()) and not (dest / marker).exists():
-            raise VtourError(step, f"output folder is not empty and holds no {marker}, so it is "
-                             "not an earlier vtour output", path=dest,
-                             fix="choose an empty or new folder for -o")
+            raise VtourError(
+                step,
+                f"output folder is not empty and holds no {marker}, so it is not an earlier vtour output",
+                path=dest,
+                fix="choose an empty or new folder for -o",
+            )
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.parent / f".{dest.name}.tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()

@@ -7,16 +7,17 @@ set from Python; every hotspot the visitor activates arrives as ``hotspot`` (and
 callbacks). Tiles, models and tour.json are plain static files under ``/tour/`` (``static_dirs``):
 never through the websocket. The model dialog's bundle (three.js, ``vtour-model.js``), which the
 viewer imports only when a 3D model opens, is a static file under ``/vtour-viewer/``: Panel serves a
-component's ``_bundle`` by its own URL and no file beside it. Bokeh's and Panel's JavaScript come from the local server, no template
-with web fonts is used: the app makes no request off the machine.
+component's ``_bundle`` by its own URL and no file beside it. Bokeh's and Panel's JavaScript come
+from the local server, no template with web fonts is used: the app makes no request off the machine.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from vtour.errors import VtourError
 from vtour.site import BUNDLE, DIST, MODEL_BUNDLE
@@ -56,8 +57,9 @@ def _viewer_class():
         fov = param.Number(default=None, allow_None=True, bounds=(1, 180), doc="vertical field of view, degrees")
         language = param.String(default=None, allow_None=True, doc="language of the tour's texts")
         options = param.Dict(default={}, doc="viewer options (see DEFAULT_OPTIONS in vtour/web/src/Viewer.js)")
-        hotspot = param.Dict(default=None, allow_None=True, constant=True,
-                             doc="the last hotspot activated: {scene, id, type, target}")
+        hotspot = param.Dict(
+            default=None, allow_None=True, constant=True, doc="the last hotspot activated: {scene, id, type, target}"
+        )
         ready = param.Boolean(default=False, constant=True, doc="the first scene is shown")
         error = param.String(default=None, allow_None=True, constant=True, doc="why the viewer failed")
 
@@ -65,8 +67,12 @@ def _viewer_class():
 
         def __init__(self, **params):
             if not self._bundle.is_file():
-                raise VtourError("serve", "the viewer bundle is not built", path=self._bundle,
-                                 fix="run `npm install && npm run build` (or `make setup`)")
+                raise VtourError(
+                    "serve",
+                    "the viewer bundle is not built",
+                    path=self._bundle,
+                    fix="run `npm install && npm run build` (or `make setup`)",
+                )
             super().__init__(**params)
             self._hotspot_callbacks: list[Callable[[dict], Any]] = []
 
@@ -110,8 +116,12 @@ def __getattr__(name: str):
 def check_tour_dir(tour_dir: str | Path) -> Path:
     tour_dir = Path(tour_dir).resolve()
     if not (tour_dir / "tour.json").is_file():
-        raise VtourError("serve", "no tour.json in the folder", path=tour_dir,
-                         fix="pass a built tour's folder (vtour build TOUR.yaml writes one)")
+        raise VtourError(
+            "serve",
+            "no tour.json in the folder",
+            path=tour_dir,
+            fix="pass a built tour's folder (vtour build TOUR.yaml writes one)",
+        )
     return tour_dir
 
 
@@ -133,8 +143,16 @@ def free_port(address: str = DEFAULT_ADDRESS) -> int:
         return s.getsockname()[1]
 
 
-def serve_tour(tour_dir: str | Path, *, port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS,
-               show: bool = False, threaded: bool = False, app: Callable[[], Any] | None = None, **kwargs):
+def serve_tour(
+    tour_dir: str | Path,
+    *,
+    port: int = DEFAULT_PORT,
+    address: str = DEFAULT_ADDRESS,
+    show: bool = False,
+    threaded: bool = False,
+    app: Callable[[], Any] | None = None,
+    **kwargs,
+):
     """Serve the tour in ``tour_dir`` with Panel on ``address:port`` (0: a free port).
 
     ``app`` builds each session's page (default :func:`tour_app`). ``threaded=True`` returns the
@@ -146,10 +164,26 @@ def serve_tour(tour_dir: str | Path, *, port: int = DEFAULT_PORT, address: str =
         port = free_port(address)
     origins = [f"{address}:{port}"] + ([f"localhost:{port}"] if address == "127.0.0.1" else [])
     log.info("serve: %s on http://%s:%d/", tour_dir, address, port)
-    return pn.serve(app or tour_app, port=port, address=address, show=show, threaded=threaded,
-                    static_dirs={STATIC_PREFIX: str(tour_dir), VIEWER_PREFIX: str(DIST)}, websocket_origin=origins,
-                    title="vtour", **kwargs)
+    return pn.serve(
+        app or tour_app,
+        port=port,
+        address=address,
+        show=show,
+        threaded=threaded,
+        static_dirs={STATIC_PREFIX: str(tour_dir), VIEWER_PREFIX: str(DIST)},
+        websocket_origin=origins,
+        title="vtour",
+        **kwargs,
+    )
 
 
-__all__ = ["serve_tour", "tour_app", "TourViewer", "DEFAULT_ADDRESS", "DEFAULT_PORT", "STATIC_PREFIX",
-           "VIEWER_PREFIX", "MODEL_VIEWER_URL"]
+__all__ = [
+    "DEFAULT_ADDRESS",
+    "DEFAULT_PORT",
+    "MODEL_VIEWER_URL",
+    "STATIC_PREFIX",
+    "VIEWER_PREFIX",
+    "TourViewer",
+    "serve_tour",
+    "tour_app",
+]

@@ -18,11 +18,12 @@ from __future__ import annotations
 import html
 import json
 import os
-import urllib.parse
 import shutil
 import tempfile
+import urllib.parse
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from vtour.errors import VtourError
 from vtour.output import write_bytes_atomic
@@ -56,23 +57,28 @@ window.vtour = mount(document.getElementById("tour"), "tour.json", {options});
 </script>
 </body>
 </html>
-"""
+"""  # noqa: E501 (one line of the page)
 
 
 def bundle_path(name: str = BUNDLE) -> Path:
     """A built bundle (``BUNDLE`` or ``MODEL_BUNDLE``), or a VtourError saying how to build it."""
     path = DIST / name
     if not path.is_file():
-        raise VtourError("site", "the viewer bundle is not built", path=path,
-                         fix="run `npm install && npm run build` at the repository root (or `make setup`)")
+        raise VtourError(
+            "site",
+            "the viewer bundle is not built",
+            path=path,
+            fix="run `npm install && npm run build` at the repository root (or `make setup`)",
+        )
     return path
 
 
 def start_preview(tour: Mapping[str, Any]) -> str | None:
     """The tour-relative URL of the start scene's preview strip (what the viewer fetches first), or None."""
     scenes = tour.get("scenes") or []
-    start = next((s for s in scenes if isinstance(s, dict) and s.get("id") == tour.get("start")),
-                 scenes[0] if scenes else None)
+    start = next(
+        (s for s in scenes if isinstance(s, dict) and s.get("id") == tour.get("start")), scenes[0] if scenes else None
+    )
     pano = start.get("panorama") if isinstance(start, dict) else None
     if not isinstance(pano, dict):
         return None
@@ -88,8 +94,14 @@ def index_html(options: Mapping[str, Any] | None = None, tour: Mapping[str, Any]
     merged = {**DEFAULT_SITE_OPTIONS, **({"startPreview": preview} if preview else {}), **(options or {})}
     # "<" escaped so that no option value can close the script element
     text = json.dumps(merged, sort_keys=True).replace("<", "\\u003c")
-    preloads = (f'<link rel="preload" href="{html.escape(urllib.parse.quote(preview, safe="/:@!$&()*+,;=-._~"))}" '
-                'as="fetch" crossorigin>\n') if preview else ""
+    preloads = (
+        (
+            f'<link rel="preload" href="{html.escape(urllib.parse.quote(preview, safe="/:@!$&()*+,;=-._~"))}" '
+            'as="fetch" crossorigin>\n'
+        )
+        if preview
+        else ""
+    )
     return _PAGE.format(bundle=BUNDLE, options=text, preloads=preloads)
 
 
@@ -101,14 +113,19 @@ def write_site(tour_dir: str | os.PathLike, options: Mapping[str, Any] | None = 
     """
     tour_dir = Path(tour_dir)
     if not (tour_dir / "tour.json").is_file():
-        raise VtourError("site", "no tour.json in the folder", path=tour_dir,
-                         fix="build the tour first (vtour build TOUR.yaml)")
+        raise VtourError(
+            "site", "no tour.json in the folder", path=tour_dir, fix="build the tour first (vtour build TOUR.yaml)"
+        )
     bundles = [bundle_path(BUNDLE), bundle_path(MODEL_BUNDLE)]
     try:
         tour = json.loads((tour_dir / "tour.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise VtourError("site", f"tour.json does not parse: {exc}", path=tour_dir / "tour.json",
-                         fix="rebuild the tour (vtour build TOUR.yaml)") from None
+        raise VtourError(
+            "site",
+            f"tour.json does not parse: {exc}",
+            path=tour_dir / "tour.json",
+            fix="rebuild the tour (vtour build TOUR.yaml)",
+        ) from None
     tmp = Path(tempfile.mkdtemp(prefix=".viewer-", dir=tour_dir))
     try:
         for bundle in bundles:
@@ -129,5 +146,13 @@ def write_site(tour_dir: str | os.PathLike, options: Mapping[str, Any] | None = 
     return index
 
 
-__all__ = ["write_site", "index_html", "bundle_path", "start_preview", "DEFAULT_SITE_OPTIONS", "BUNDLE",
-           "MODEL_BUNDLE", "DIST"]
+__all__ = [
+    "BUNDLE",
+    "DEFAULT_SITE_OPTIONS",
+    "DIST",
+    "MODEL_BUNDLE",
+    "bundle_path",
+    "index_html",
+    "start_preview",
+    "write_site",
+]

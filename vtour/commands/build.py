@@ -6,18 +6,29 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build", help="build a tour from its tour.yaml",
-                       description="Validate a tour.yaml, build each scene's tiles and each model's "
-                                   "levels (side by side, cached by a hash of their inputs and "
-                                   "options), and write the tour folder complete or not at all: "
-                                   "tour.json, scenes/, models/, images/, marzipano/data.js, "
-                                   "pannellum.json.")
+    p = sub.add_parser(
+        "build",
+        help="build a tour from its tour.yaml",
+        description="Validate a tour.yaml, build each scene's tiles and each model's "
+        "levels (side by side, cached by a hash of their inputs and "
+        "options), and write the tour folder complete or not at all: "
+        "tour.json, scenes/, models/, images/, marzipano/data.js, "
+        "pannellum.json.",
+    )
     p.add_argument("tour", metavar="TOUR.yaml", help="the tour's authoring file (YAML or JSON)")
     p.add_argument("-o", "--out", metavar="DIR", help="output folder (default: export/<tour-id>/)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="stages run side by side (default: one per core; 1: in this process)")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="run the stages on this Dask scheduler (tcp://host:8786); needs dask[distributed]")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="stages run side by side (default: one per core; 1: in this process)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the stages on this Dask scheduler (tcp://host:8786); needs dask[distributed]",
+    )
     p.add_argument("--force", action="store_true", help="rebuild every stage, ignoring the cache")
     p.add_argument("--cache", metavar="DIR", help="stage cache (default: <DIR>/../.vtour-cache/<tour-id>)")
     p.set_defaults(func=run)
@@ -26,8 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from vtour.tour.build import build_tour
 
-    r = build_tour(args.tour, args.out, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
-                   cache_dir=args.cache)
-    print(f"{r.out_dir}: {len(r.document['scenes'])} scenes, {len(r.document['models'])} models; "
-          f"built {len(r.built)}, cached {len(r.cached)} in {r.seconds:.1f} s")
+    r = build_tour(
+        args.tour, args.out, jobs=args.jobs, scheduler=args.scheduler, force=args.force, cache_dir=args.cache
+    )
+    print(
+        f"{r.out_dir}: {len(r.document['scenes'])} scenes, {len(r.document['models'])} models; "
+        f"built {len(r.built)}, cached {len(r.cached)} in {r.seconds:.1f} s"
+    )
     return 0

@@ -29,14 +29,22 @@ def default_folder() -> Path:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="build the sample grotto and serve it on 127.0.0.1",
-                       description="Generate the sample grotto if it is absent (reused after), "
-                                   "build it into DIR/export/vtour-sample and serve it on "
-                                   "127.0.0.1, printing the address.")
+    p = sub.add_parser(
+        "demo",
+        help="build the sample grotto and serve it on 127.0.0.1",
+        description="Generate the sample grotto if it is absent (reused after), "
+        "build it into DIR/export/vtour-sample and serve it on "
+        "127.0.0.1, printing the address.",
+    )
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free one)")
     p.add_argument("--no-serve", dest="serve", action="store_false", help="build only")
-    p.add_argument("--dir", type=Path, default=None, metavar="DIR",
-                   help="where the sample's sources and export/ go (default: the checkout's root)")
+    p.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where the sample's sources and export/ go (default: the checkout's root)",
+    )
     p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # small sizes, for tests
     p.set_defaults(func=run)
 
@@ -53,8 +61,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         from vtour.tour.build import build_tour
     except ImportError as exc:
-        raise VtourError("demo", f"the tour builder (vtour.tour) is not available ({exc})",
-                         fix="install vtour with its dependencies: pip install -e .") from exc
+        raise VtourError(
+            "demo",
+            f"the tour builder (vtour.tour) is not available ({exc})",
+            fix="install vtour with its dependencies: pip install -e .",
+        ) from exc
     out = folder / "export" / SAMPLE_ID
     # One process: the stages are few, and a process pool costs more than it saves on 2 cores.
     result = build_tour(folder / "tour.yaml", out, jobs=1)
@@ -64,8 +75,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         from vtour.serve import free_port, serve_tour
     except ImportError as exc:
-        raise VtourError("demo", f"the server (vtour.serve) is not available ({exc})",
-                         fix="install vtour with its dependencies: pip install -e .") from exc
+        raise VtourError(
+            "demo",
+            f"the server (vtour.serve) is not available ({exc})",
+            fix="install vtour with its dependencies: pip install -e .",
+        ) from exc
     address = "127.0.0.1"
     port = args.port or free_port(address)
     print(f"vtour demo: serving http://{address}:{port}/ (Ctrl+C stops)", flush=True)

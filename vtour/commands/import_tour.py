@@ -6,11 +6,14 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import", help="a Marzipano data.js or Pannellum config to a tour.yaml",
-                       description="Read a Marzipano Tool data.js or a Pannellum config (a scene or a "
-                                   "tour; equirectangular, cubemap or multires), copy its panoramas "
-                                   "(or assemble cube faces from its tiles) under panoramas/ next to "
-                                   "the output, and write a tour.yaml with its views and hotspots.")
+    p = sub.add_parser(
+        "import",
+        help="a Marzipano data.js or Pannellum config to a tour.yaml",
+        description="Read a Marzipano Tool data.js or a Pannellum config (a scene or a "
+        "tour; equirectangular, cubemap or multires), copy its panoramas "
+        "(or assemble cube faces from its tiles) under panoramas/ next to "
+        "the output, and write a tour.yaml with its views and hotspots.",
+    )
     p.add_argument("config", metavar="CONFIG", help="data.js or a Pannellum .json")
     p.add_argument("-o", "--out", required=True, metavar="TOUR.yaml", help="tour.yaml to write")
     p.add_argument("--language", default="en", help="language of the peer's texts (default en)")

@@ -8,15 +8,20 @@ from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT, serve_tour
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="serve a built tour with Panel",
-                       description="Serve a built tour (a folder with tour.json) as a Panel app. Tiles and "
-                                   "models are plain static files; nothing is fetched from the internet.")
+    p = sub.add_parser(
+        "serve",
+        help="serve a built tour with Panel",
+        description="Serve a built tour (a folder with tour.json) as a Panel app. Tiles and "
+        "models are plain static files; nothing is fetched from the internet.",
+    )
     p.add_argument("tour", metavar="DIR", help="built tour folder")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)")
-    p.add_argument("--address", default=DEFAULT_ADDRESS,
-                   help=f"address to listen on (default {DEFAULT_ADDRESS}: this machine only)")
-    p.add_argument("--show", action=argparse.BooleanOptionalAction, default=False,
-                   help="open a browser (default: no)")
+    p.add_argument(
+        "--address",
+        default=DEFAULT_ADDRESS,
+        help=f"address to listen on (default {DEFAULT_ADDRESS}: this machine only)",
+    )
+    p.add_argument("--show", action=argparse.BooleanOptionalAction, default=False, help="open a browser (default: no)")
     p.set_defaults(func=run)
 
 

@@ -7,11 +7,14 @@ import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="check a tour.yaml or a built tour folder",
-                       description="List every problem at once, each with its location and a fix: "
-                                   "unknown hotspot targets, missing files, duplicate ids, angles out "
-                                   "of range, texts missing in a declared language, paths that leave "
-                                   "the tour folder. Exit 1 when there are problems.")
+    p = sub.add_parser(
+        "validate",
+        help="check a tour.yaml or a built tour folder",
+        description="List every problem at once, each with its location and a fix: "
+        "unknown hotspot targets, missing files, duplicate ids, angles out "
+        "of range, texts missing in a declared language, paths that leave "
+        "the tour folder. Exit 1 when there are problems.",
+    )
     p.add_argument("path", metavar="PATH", help="a tour.yaml/.json, a built tour folder or its tour.json")
     p.set_defaults(func=run)
 

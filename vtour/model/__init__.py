@@ -5,10 +5,19 @@ io (read) -> clean -> lod (chain, via simplify) -> texture, glb, deviation -> re
 """
 
 from vtour.model.build import ModelResult, build_model
-from vtour.model.options import DEFAULT_MODEL_OPTIONS, ModelOptions
 from vtour.model.io import read_mesh
 from vtour.model.lod import DEFAULT_LEVELS, Level
 from vtour.model.mesh import Material, Mesh
+from vtour.model.options import DEFAULT_MODEL_OPTIONS, ModelOptions
 
-__all__ = ["DEFAULT_LEVELS", "DEFAULT_MODEL_OPTIONS", "Level", "Material", "Mesh", "ModelOptions",
-           "ModelResult", "build_model", "read_mesh"]
+__all__ = [
+    "DEFAULT_LEVELS",
+    "DEFAULT_MODEL_OPTIONS",
+    "Level",
+    "Material",
+    "Mesh",
+    "ModelOptions",
+    "ModelResult",
+    "build_model",
+    "read_mesh",
+]

@@ -9,26 +9,23 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from vtour.errors import VtourError
 from vtour.model.clean import CleanOptions, clean_mesh
-from vtour.model.deviation import SAMPLES, Surface, measure_deviation
+from vtour.model.deviation import Surface, measure_deviation
 from vtour.model.glb import Texture, encode_glb, quantize_positions
 from vtour.model.io import read_mesh
-from vtour.model.lod import DEFAULT_LEVELS, Level, build_chain, check_levels
+from vtour.model.lod import Level, build_chain
 from vtour.model.mesh import DATA_ROLES, Mesh
-from vtour.model.options import DEFAULT_MODEL_OPTIONS, UNITS, ModelOptions
+from vtour.model.options import DEFAULT_MODEL_OPTIONS, ModelOptions
 from vtour.model.report import FORMAT, VERSION, dumps, mesh_summary
-from vtour.model.texture import QUALITY, encode_map, resize_normal_map, resize_texture
+from vtour.model.texture import encode_map, resize_normal_map, resize_texture
 from vtour.output import atomic_dir
 
 log = logging.getLogger(__name__)
-
-
 
 
 @dataclass(frozen=True)
@@ -40,8 +37,7 @@ class ModelResult:
     report: dict = field(repr=False)
 
 
-def level_textures(mesh: Mesh, level: Level, fmt: str, quality: int,
-                   cache: dict) -> list[dict[str, Texture] | None]:
+def level_textures(mesh: Mesh, level: Level, fmt: str, quality: int, cache: dict) -> list[dict[str, Texture] | None]:
     """Each material's maps ({role: Texture}) shrunk to the level's size and encoded.
 
     Cached by (image object, role, size): a map shared by roles or materials (an occlusion map
@@ -57,8 +53,7 @@ def level_textures(mesh: Mesh, level: Level, fmt: str, quality: int,
             kind = "normal" if role == "normal" else "data" if role in DATA_ROLES else "color"
             key = (id(image), kind, min(level.texture_size, max(image.shape[:2])))
             if key not in cache:
-                small = (resize_normal_map if kind == "normal" else resize_texture)(
-                    image, level.texture_size)
+                small = (resize_normal_map if kind == "normal" else resize_texture)(image, level.texture_size)
                 data, used = encode_map(small, role, fmt, quality)
                 cache[key] = (image, Texture(data, used, small.shape[1], small.shape[0]))
             maps[role] = cache[key][1]  # the image is kept in the cache so its id stays unique
@@ -72,8 +67,7 @@ def dequantized(mesh: Mesh, bits: int) -> Mesh:
     return mesh.replace(positions=origin + step * q.astype(np.float64))
 
 
-def build_model(source: str | Path, out_dir: str | Path,
-                options: ModelOptions = DEFAULT_MODEL_OPTIONS) -> ModelResult:
+def build_model(source: str | Path, out_dir: str | Path, options: ModelOptions = DEFAULT_MODEL_OPTIONS) -> ModelResult:
     """Turn one scan into a chain of .glb levels of detail and a deviation report.
 
     Parameters
@@ -95,49 +89,84 @@ def build_model(source: str | Path, out_dir: str | Path,
     # simplify in the chain, but measure against the scan as read (before fragment removal)
     chain = build_chain(cleaned, tuple(options.lods), color_weight=options.color_weight)
     scan_surface = Surface(scan.positions, scan.faces)
-    metadata = {"title": options.title or source.stem, "source": source.name,
-                "units": cleaned.units, "licence": options.licence}
+    metadata = {
+        "title": options.title or source.stem,
+        "source": source.name,
+        "units": cleaned.units,
+        "licence": options.licence,
+    }
     cache: dict = {}
     lods, files = [], []
     with atomic_dir(out_dir, marker="report.json", step="model") as tmp:
         for k, (level, (mesh, simplified)) in enumerate(zip(options.lods, chain)):
-            textures = level_textures(mesh, level, options.texture_format,
-                                      options.texture_quality, cache)
-            deviation = measure_deviation(scan, dequantized(mesh, options.position_bits),
-                                          scan_surface=scan_surface,
-                                          samples=options.deviation_samples, seed=k)
+            textures = level_textures(mesh, level, options.texture_format, options.texture_quality, cache)
+            deviation = measure_deviation(
+                scan,
+                dequantized(mesh, options.position_bits),
+                scan_surface=scan_surface,
+                samples=options.deviation_samples,
+                seed=k,
+            )
             name = f"lod{k}.glb"
-            data = encode_glb(mesh, textures, compress=True, position_bits=options.position_bits,
-                              deviation=deviation.per_vertex, metadata=metadata)
+            data = encode_glb(
+                mesh,
+                textures,
+                compress=True,
+                position_bits=options.position_bits,
+                deviation=deviation.per_vertex,
+                metadata=metadata,
+            )
             (tmp / name).write_bytes(data)
             files.append(Path(out_dir) / name)
-            entry = {"level": k, "file": name, "bytes": len(data),
-                     "triangles": mesh.triangle_count, "vertices": mesh.vertex_count,
-                     "budget": {"triangles": level.triangles, "texture_size": level.texture_size},
-                     "texture_sizes": [[m["baseColor"].width, m["baseColor"].height]
-                                       if m and "baseColor" in m else None for m in textures],
-                     "maps": [{role: [t.width, t.height] for role, t in m.items()} if m else None
-                              for m in textures],
-                     "texture_format": next((t.fmt for m in textures if m for t in m.values()),
-                                            None),
-                     "simplifier": simplified.method,
-                     "deviation": deviation.as_dict(),
-                     "per_vertex_deviation": {"attribute": "_DEVIATION",
-                                              "max": float(deviation.per_vertex.max())}}
+            entry = {
+                "level": k,
+                "file": name,
+                "bytes": len(data),
+                "triangles": mesh.triangle_count,
+                "vertices": mesh.vertex_count,
+                "budget": {"triangles": level.triangles, "texture_size": level.texture_size},
+                "texture_sizes": [
+                    [m["baseColor"].width, m["baseColor"].height] if m and "baseColor" in m else None for m in textures
+                ],
+                "maps": [{role: [t.width, t.height] for role, t in m.items()} if m else None for m in textures],
+                "texture_format": next((t.fmt for m in textures if m for t in m.values()), None),
+                "simplifier": simplified.method,
+                "deviation": deviation.as_dict(),
+                "per_vertex_deviation": {"attribute": "_DEVIATION", "max": float(deviation.per_vertex.max())},
+            }
             if options.uncompressed:
-                plain = encode_glb(mesh, textures, compress=False,
-                                   position_bits=options.position_bits,
-                                   deviation=deviation.per_vertex, metadata=metadata)
+                plain = encode_glb(
+                    mesh,
+                    textures,
+                    compress=False,
+                    position_bits=options.position_bits,
+                    deviation=deviation.per_vertex,
+                    metadata=metadata,
+                )
                 entry["uncompressed_file"] = f"lod{k}.uncompressed.glb"
                 entry["uncompressed_bytes"] = len(plain)
                 (tmp / entry["uncompressed_file"]).write_bytes(plain)
             lods.append(entry)
-            log.info("model: lod%d: %d triangles, %d bytes, Hausdorff %.3g%% of the diagonal",
-                     k, mesh.triangle_count, len(data), 100 * deviation.as_dict()["hausdorff_fraction"])
-        report = {"format": FORMAT, "version": VERSION, "source": str(source),
-                  "title": metadata["title"], "units": cleaned.units, "licence": options.licence,
-                  "input": mesh_summary(scan), "clean": cleaning.as_dict(), "lods": lods,
-                  "options": options, "seconds": time.perf_counter() - start}
+            log.info(
+                "model: lod%d: %d triangles, %d bytes, Hausdorff %.3g%% of the diagonal",
+                k,
+                mesh.triangle_count,
+                len(data),
+                100 * deviation.as_dict()["hausdorff_fraction"],
+            )
+        report = {
+            "format": FORMAT,
+            "version": VERSION,
+            "source": str(source),
+            "title": metadata["title"],
+            "units": cleaned.units,
+            "licence": options.licence,
+            "input": mesh_summary(scan),
+            "clean": cleaning.as_dict(),
+            "lods": lods,
+            "options": options,
+            "seconds": time.perf_counter() - start,
+        }
         text = dumps(report)
         (tmp / "report.json").write_text(text)
     scan_surface.dispose()

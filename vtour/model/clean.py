@@ -62,8 +62,7 @@ def clean_mesh(mesh: Mesh, options: CleanOptions = CleanOptions()) -> tuple[Mesh
     computed = options.compute_normals and mesh.normals is None
     if computed:
         mesh = mesh.replace(normals=vertex_normals(mesh))
-    return mesh, CleanReport(welded, degenerate, duplicate, unreferenced, fragments,
-                             fragment_faces, computed)
+    return mesh, CleanReport(welded, degenerate, duplicate, unreferenced, fragments, fragment_faces, computed)
 
 
 def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -165,8 +164,9 @@ def vertex_normals(mesh: Mesh) -> np.ndarray:
     face_n = np.cross(p[f[:, 1]] - p[f[:, 0]], p[f[:, 2]] - p[f[:, 0]])  # length = 2 * area
     pid = position_ids(mesh)
     k = int(pid.max()) + 1
-    acc = np.stack([np.bincount(pid[f].reshape(-1), weights=np.repeat(face_n[:, i], 3),
-                                minlength=k) for i in range(3)], axis=1)
+    acc = np.stack(
+        [np.bincount(pid[f].reshape(-1), weights=np.repeat(face_n[:, i], 3), minlength=k) for i in range(3)], axis=1
+    )
     n = acc[pid]
     length = np.linalg.norm(n, axis=1, keepdims=True)
     n = np.where(length > 0, n / np.where(length > 0, length, 1), np.array([0.0, 0.0, 1.0]))

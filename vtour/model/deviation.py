@@ -56,23 +56,22 @@ class Surface:
     def closest(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For (k, 3) points: distance (k,), closest face (k,) and closest point (k, 3)."""
         sq, face, point = self._tree.squared_distance(
-            self.positions, self.faces, np.ascontiguousarray(points, np.float64))
+            self.positions, self.faces, np.ascontiguousarray(points, np.float64)
+        )
         return np.sqrt(np.maximum(sq, 0.0)), np.asarray(face).reshape(-1), point
 
     def dispose(self) -> None:
         self._tree = None
 
 
-def sample_surface(positions: np.ndarray, faces: np.ndarray, count: int,
-                   rng: np.random.Generator) -> np.ndarray:
+def sample_surface(positions: np.ndarray, faces: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
     """(count, 3) points uniformly distributed over the area of the triangles."""
     area = face_areas(positions, faces)
     cdf = np.cumsum(area)
-    face = np.minimum(np.searchsorted(cdf, rng.random(count) * cdf[-1], side="right"),
-                      len(faces) - 1)
+    face = np.minimum(np.searchsorted(cdf, rng.random(count) * cdf[-1], side="right"), len(faces) - 1)
     r1, r2 = np.sqrt(rng.random(count)), rng.random(count)
     a, b, c = (positions[faces[face, i]] for i in range(3))
-    return ((1 - r1)[:, None] * a + (r1 * (1 - r2))[:, None] * b + (r1 * r2)[:, None] * c)
+    return (1 - r1)[:, None] * a + (r1 * (1 - r2))[:, None] * b + (r1 * r2)[:, None] * c
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,16 +91,21 @@ class Deviation:
 
     def as_dict(self) -> dict:
         d = max(self.diagonal, 1e-300)
-        out = {k: getattr(self, k) for k in ("hausdorff", "mean", "rms", "forward_max",
-                                             "backward_max")}
+        out = {k: getattr(self, k) for k in ("hausdorff", "mean", "rms", "forward_max", "backward_max")}
         out.update({f"{k}_fraction": v / d for k, v in list(out.items())})
         out["diagonal"] = self.diagonal
         return {k: float(v) for k, v in out.items()}
 
 
-def measure_deviation(scan: Mesh, level: Mesh, *, scan_surface: Surface | None = None,
-                      samples: int = SAMPLES, max_points: int = MAX_POINTS,
-                      seed: int = 0) -> Deviation:
+def measure_deviation(
+    scan: Mesh,
+    level: Mesh,
+    *,
+    scan_surface: Surface | None = None,
+    samples: int = SAMPLES,
+    max_points: int = MAX_POINTS,
+    seed: int = 0,
+) -> Deviation:
     """Measure ``level`` against ``scan`` (pass ``scan_surface`` to reuse its tree across levels)."""
     rng = np.random.default_rng(seed)
     scan_surface = scan_surface or Surface(scan.positions, scan.faces)
@@ -114,15 +118,20 @@ def measure_deviation(scan: Mesh, level: Mesh, *, scan_surface: Surface | None =
     back, _, _ = scan_surface.closest(sample_surface(level.positions, level.faces, samples, rng))
     level_surface.dispose()
 
-    corners = level.faces[face]                                   # (k, 3) vertex ids
+    corners = level.faces[face]  # (k, 3) vertex ids
     gap = np.linalg.norm(level.positions[corners] - closest[:, None, :], axis=2)
     nearest = corners[np.arange(len(corners)), np.argmin(gap, axis=1)]
     per_vertex = np.zeros(level.vertex_count, np.float64)
     np.maximum.at(per_vertex, nearest, fwd)
 
-    fwd_samples = fwd[len(vertices):]
+    fwd_samples = fwd[len(vertices) :]
     both = np.concatenate([fwd_samples, back])
-    return Deviation(hausdorff=float(max(fwd.max(), back.max())),
-                     mean=float(both.mean()), rms=float(np.sqrt(np.mean(both ** 2))),
-                     forward_max=float(fwd.max()), backward_max=float(back.max()),
-                     diagonal=scan.diagonal, per_vertex=per_vertex.astype(np.float32))
+    return Deviation(
+        hausdorff=float(max(fwd.max(), back.max())),
+        mean=float(both.mean()),
+        rms=float(np.sqrt(np.mean(both**2))),
+        forward_max=float(fwd.max()),
+        backward_max=float(back.max()),
+        diagonal=scan.diagonal,
+        per_vertex=per_vertex.astype(np.float32),
+    )

@@ -20,8 +20,8 @@ meshopt-encoded.
 
 Materials are glTF's core metallic-roughness PBR: factors, base colour, metallic-roughness,
 normal (+scale), occlusion (+strength), emissive (+factor), alphaMode/alphaCutoff, doubleSided,
-one sampler (trilinear, repeat), every map on TEXCOORD_0. No tangents are written (see _material). Vertices are first reordered for the GPU's vertex cache and fetch, which is also
-what lets the codec's deltas shrink.
+one sampler (trilinear, repeat), every map on TEXCOORD_0. No tangents are written (see _material).
+Vertices are first reordered for the GPU's vertex cache and fetch, which is also what lets the codec's deltas shrink.
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vtour.conventions import UNIT_METRES
 from vtour.errors import VtourError
 from vtour.model.mesh import Material, Mesh
 from vtour.model.texture import MIME
 
-UNIT_METRES = {"m": 1.0, "cm": 0.01, "mm": 0.001, "km": 1000.0, "in": 0.0254, "ft": 0.3048}
 ARRAY_BUFFER, ELEMENT_ARRAY_BUFFER = 34962, 34963
 BYTE, UBYTE, SHORT, USHORT, UINT, FLOAT = 5120, 5121, 5122, 5123, 5125, 5126
 GLB_MAGIC, JSON_CHUNK, BIN_CHUNK = 0x46546C67, 0x4E4F534A, 0x004E4942
@@ -55,8 +55,7 @@ class Texture:
 def quantize_positions(positions: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray, float]:
     """(n, 3) float64 -> ((n, 3) uint16, origin (3,), step): ``p ~= origin + step * q``."""
     if not 8 <= bits <= 16:
-        raise VtourError("model", f"glb: position_bits {bits} is outside 8..16",
-                         field="position_bits", value=bits)
+        raise VtourError("model", f"glb: position_bits {bits} is outside 8..16", field="position_bits", value=bits)
     lo = positions.min(axis=0)
     extent = float((positions.max(axis=0) - lo).max())
     step = extent / ((1 << bits) - 1) if extent > 0 else 1.0
@@ -66,7 +65,7 @@ def quantize_positions(positions: np.ndarray, bits: int) -> tuple[np.ndarray, np
 def _pad(rows: np.ndarray, width: int) -> np.ndarray:
     """Pad (n, k) to (n, width) columns with zeros (glTF aligns vertex strides to 4 bytes)."""
     out = np.zeros((len(rows), width), rows.dtype)
-    out[:, :rows.shape[1]] = rows
+    out[:, : rows.shape[1]] = rows
     return out
 
 
@@ -79,9 +78,15 @@ def _snorm8(normals: np.ndarray) -> np.ndarray:
     return np.rint(n * 127).astype(np.int8)
 
 
-def encode_glb(mesh: Mesh, textures: list[Texture | dict[str, Texture] | None], *, compress: bool = True,
-               position_bits: int = 14, deviation: np.ndarray | None = None,
-               metadata: dict | None = None) -> bytes:
+def encode_glb(
+    mesh: Mesh,
+    textures: list[Texture | dict[str, Texture] | None],
+    *,
+    compress: bool = True,
+    position_bits: int = 14,
+    deviation: np.ndarray | None = None,
+    metadata: dict | None = None,
+) -> bytes:
     """The .glb bytes of ``mesh``.
 
     Parameters
@@ -110,17 +115,24 @@ def encode_glb(mesh: Mesh, textures: list[Texture | dict[str, Texture] | None], 
     streams = {
         "POSITION": (_pad(q, 4), USHORT, "VEC3", False),
         "NORMAL": (_pad(_snorm8(mesh.normals), 4), BYTE, "VEC3", True) if mesh.normals is not None else None,
-        "TEXCOORD_0": (_unorm16(mesh.uv if uv_lo is None else (mesh.uv - uv_lo) / uv_range),
-                       USHORT, "VEC2", True) if mesh.uv is not None else None,
+        "TEXCOORD_0": (_unorm16(mesh.uv if uv_lo is None else (mesh.uv - uv_lo) / uv_range), USHORT, "VEC2", True)
+        if mesh.uv is not None
+        else None,
         "COLOR_0": (_unorm16(mesh.colors), USHORT, "VEC4", True) if mesh.colors is not None else None,
         "_DEVIATION": (np.asarray(deviation, np.float32)[:, None], FLOAT, "SCALAR", False)
-        if deviation is not None else None,
+        if deviation is not None
+        else None,
     }
     streams = {k: v for k, v in streams.items() if v is not None}
 
-    doc: dict = {"asset": {"version": "2.0", "generator": "vtour", "extras": metadata},
-                 "scene": 0, "scenes": [{"nodes": [0]}],
-                 "buffers": [], "bufferViews": [], "accessors": []}
+    doc: dict = {
+        "asset": {"version": "2.0", "generator": "vtour", "extras": metadata},
+        "scene": 0,
+        "scenes": [{"nodes": [0]}],
+        "buffers": [],
+        "bufferViews": [],
+        "accessors": [],
+    }
     if metadata.get("licence"):
         doc["asset"]["copyright"] = str(metadata["licence"])
     used = {"KHR_mesh_quantization"}
@@ -139,11 +151,19 @@ def encode_glb(mesh: Mesh, textures: list[Texture | dict[str, Texture] | None], 
         if stride:
             bv["byteStride"] = stride
         if compress:
-            payload = (meshopt.encode_gltf_buffer(np.ascontiguousarray(raw).view(np.uint8)
-                                                  .reshape(count, -1), "ATTRIBUTES")
-                       if mode == "ATTRIBUTES" else meshopt.encode_index_buffer(raw))
-            ext = {"buffer": 0, "byteOffset": append(payload), "byteLength": len(payload),
-                   "byteStride": stride or raw.dtype.itemsize, "count": count, "mode": mode}
+            payload = (
+                meshopt.encode_gltf_buffer(np.ascontiguousarray(raw).view(np.uint8).reshape(count, -1), "ATTRIBUTES")
+                if mode == "ATTRIBUTES"
+                else meshopt.encode_index_buffer(raw)
+            )
+            ext = {
+                "buffer": 0,
+                "byteOffset": append(payload),
+                "byteLength": len(payload),
+                "byteStride": stride or raw.dtype.itemsize,
+                "count": count,
+                "mode": mode,
+            }
             bv.update(buffer=1, byteOffset=fallback_len[0], extensions={"EXT_meshopt_compression": ext})
             fallback_len[0] += len(data) + (-len(data) % 4)
         else:
@@ -151,8 +171,9 @@ def encode_glb(mesh: Mesh, textures: list[Texture | dict[str, Texture] | None], 
         doc["bufferViews"].append(bv)
         return len(doc["bufferViews"]) - 1
 
-    def accessor(bv: int, ctype: int, atype: str, count: int, normalized: bool,
-                 bounds: np.ndarray | None = None) -> int:
+    def accessor(
+        bv: int, ctype: int, atype: str, count: int, normalized: bool, bounds: np.ndarray | None = None
+    ) -> int:
         acc = {"bufferView": bv, "componentType": ctype, "type": atype, "count": count}
         if normalized:
             acc["normalized"] = True
@@ -169,7 +190,7 @@ def encode_glb(mesh: Mesh, textures: list[Texture | dict[str, Texture] | None], 
         local = np.searchsorted(verts, faces).astype(np.uint32).reshape(-1)
         local, remap, n = meshopt.reorder_mesh(local, True, False)
         order = np.empty(n, np.int64)
-        order[remap[:len(verts)]] = verts  # new slot -> old vertex id
+        order[remap[: len(verts)]] = verts  # new slot -> old vertex id
         attributes = {}
         for name, (rows, ctype, atype, normalized) in streams.items():
             data = rows[order]
@@ -179,15 +200,17 @@ def encode_glb(mesh: Mesh, textures: list[Texture | dict[str, Texture] | None], 
             elif name == "_DEVIATION":
                 bounds = (data.min(axis=0), data.max(axis=0))
             stride = data.shape[1] * data.dtype.itemsize
-            attributes[name] = accessor(view(data, n, stride, ARRAY_BUFFER, "ATTRIBUTES"),
-                                        ctype, atype, n, normalized, bounds)
+            attributes[name] = accessor(
+                view(data, n, stride, ARRAY_BUFFER, "ATTRIBUTES"), ctype, atype, n, normalized, bounds
+            )
         index_type = np.uint16 if n < 65536 else np.uint32
         indices = local.astype(index_type)
         bv = view(indices, len(indices), None, ELEMENT_ARRAY_BUFFER, "TRIANGLES")
-        prim = {"attributes": attributes,
-                "indices": accessor(bv, USHORT if index_type is np.uint16 else UINT, "SCALAR",
-                                    len(indices), False),
-                "material": int(k)}
+        prim = {
+            "attributes": attributes,
+            "indices": accessor(bv, USHORT if index_type is np.uint16 else UINT, "SCALAR", len(indices), False),
+            "material": int(k),
+        }
         primitives.append(prim)
         assert (vertex_material[verts] == k).all()
 
@@ -201,24 +224,22 @@ def encode_glb(mesh: Mesh, textures: list[Texture | dict[str, Texture] | None], 
             images.append(texture)
         info: dict = {"index": textures_of[id(texture)], **fields}
         if uv_lo is not None:
-            info["extensions"] = {"KHR_texture_transform": {
-                "offset": uv_lo.tolist(), "scale": uv_range.tolist()}}
+            info["extensions"] = {"KHR_texture_transform": {"offset": uv_lo.tolist(), "scale": uv_range.tolist()}}
             used.add("KHR_texture_transform")
             required.add("KHR_texture_transform")
         return info
 
     for material, maps in zip(mesh.materials, textures):
-        maps = {} if maps is None or mesh.uv is None else (
-            {"baseColor": maps} if isinstance(maps, Texture) else maps)
+        maps = {} if maps is None or mesh.uv is None else ({"baseColor": maps} if isinstance(maps, Texture) else maps)
         doc["materials"].append(_material(material, maps, texture_info))
     if images:
         doc["samplers"] = [{"magFilter": 9729, "minFilter": 9987, "wrapS": 10497, "wrapT": 10497}]
         doc["images"], doc["textures"] = [], []
         for i, texture in enumerate(images):
-            doc["bufferViews"].append({"buffer": 0, "byteOffset": append(texture.data),
-                                       "byteLength": len(texture.data)})
-            doc["images"].append({"bufferView": len(doc["bufferViews"]) - 1,
-                                  "mimeType": MIME[texture.fmt]})
+            doc["bufferViews"].append(
+                {"buffer": 0, "byteOffset": append(texture.data), "byteLength": len(texture.data)}
+            )
+            doc["images"].append({"bufferView": len(doc["bufferViews"]) - 1, "mimeType": MIME[texture.fmt]})
             if texture.fmt == "webp":
                 doc["textures"].append({"sampler": 0, "extensions": {"EXT_texture_webp": {"source": i}}})
                 used.add("EXT_texture_webp")
@@ -226,15 +247,20 @@ def encode_glb(mesh: Mesh, textures: list[Texture | dict[str, Texture] | None], 
             else:
                 doc["textures"].append({"sampler": 0, "source": i})
 
-    node = {"mesh": 0, "name": str(metadata.get("title") or "model"),
-            "translation": (origin * unit).tolist(), "scale": [step * unit] * 3}
+    node = {
+        "mesh": 0,
+        "name": str(metadata.get("title") or "model"),
+        "translation": (origin * unit).tolist(),
+        "scale": [step * unit] * 3,
+    }
     doc["nodes"] = [node]
     doc["meshes"] = [{"name": node["name"], "primitives": primitives}]
     bin_data = b"".join(bin_parts)
     doc["buffers"].append({"byteLength": len(bin_data)})
     if compress:
-        doc["buffers"].append({"byteLength": fallback_len[0],
-                               "extensions": {"EXT_meshopt_compression": {"fallback": True}}})
+        doc["buffers"].append(
+            {"byteLength": fallback_len[0], "extensions": {"EXT_meshopt_compression": {"fallback": True}}}
+        )
         used.add("EXT_meshopt_compression")
         required.add("EXT_meshopt_compression")
     doc["extensionsUsed"] = sorted(used)
@@ -248,9 +274,11 @@ def _material(material: Material, maps: dict[str, Texture], texture_info) -> dic
     No TANGENT attribute is written with a normal map: glTF lets viewers derive MikkTSpace tangents
     and three.js uses screen-space derivatives when a mesh has none.
     """
-    pbr: dict = {"baseColorFactor": [float(c) for c in material.base_color],
-                 "metallicFactor": float(material.metallic),
-                 "roughnessFactor": float(material.roughness)}
+    pbr: dict = {
+        "baseColorFactor": [float(c) for c in material.base_color],
+        "metallicFactor": float(material.metallic),
+        "roughnessFactor": float(material.roughness),
+    }
     out: dict = {"name": material.name, "pbrMetallicRoughness": pbr}
     if "baseColor" in maps:
         pbr["baseColorTexture"] = texture_info(maps["baseColor"])
@@ -261,8 +289,7 @@ def _material(material: Material, maps: dict[str, Texture], texture_info) -> dic
         out["normalTexture"] = texture_info(maps["normal"], **({"scale": scale} if scale != 1 else {}))
     if "occlusion" in maps:
         strength = float(material.occlusion_strength)
-        out["occlusionTexture"] = texture_info(maps["occlusion"],
-                                               **({"strength": strength} if strength != 1 else {}))
+        out["occlusionTexture"] = texture_info(maps["occlusion"], **({"strength": strength} if strength != 1 else {}))
     if "emissive" in maps:
         out["emissiveTexture"] = texture_info(maps["emissive"])
     if any(material.emissive):
@@ -293,13 +320,13 @@ def unpack_glb(data: bytes) -> tuple[dict, bytes]:
     magic, version, total = struct.unpack_from("<III", data, 0)
     if magic != GLB_MAGIC or version != 2 or total != len(data):
         raise VtourError("model", "not a glTF 2.0 binary file")
-    length, kind = struct.unpack_from("<II", data, 12)
-    doc = json.loads(data[20:20 + length])
+    length, _kind = struct.unpack_from("<II", data, 12)
+    doc = json.loads(data[20 : 20 + length])
     rest = 20 + length
     bin_data = b""
     if rest < len(data):
         blen, _ = struct.unpack_from("<II", data, rest)
-        bin_data = data[rest + 8:rest + 8 + blen]
+        bin_data = data[rest + 8 : rest + 8 + blen]
     return doc, bin_data
 
 
@@ -311,23 +338,23 @@ def read_view(doc: dict, bin_data: bytes, index: int) -> bytes:
     ext = bv.get("extensions", {}).get("EXT_meshopt_compression")
     if ext is None:
         off = bv.get("byteOffset", 0)
-        return bin_data[off:off + bv["byteLength"]]
-    payload = bin_data[ext.get("byteOffset", 0):ext.get("byteOffset", 0) + ext["byteLength"]]
-    out = meshopt.decode_gltf_buffer(payload, ext["count"], ext["byteStride"], ext["mode"],
-                                     ext.get("filter", "NONE"))
+        return bin_data[off : off + bv["byteLength"]]
+    payload = bin_data[ext.get("byteOffset", 0) : ext.get("byteOffset", 0) + ext["byteLength"]]
+    out = meshopt.decode_gltf_buffer(payload, ext["count"], ext["byteStride"], ext["mode"], ext.get("filter", "NONE"))
     return np.ascontiguousarray(out).tobytes()
 
 
 def read_accessor(doc: dict, bin_data: bytes, index: int) -> np.ndarray:
     """An accessor's values as stored (quantized), shape (count, components) or (count,)."""
     acc = doc["accessors"][index]
-    dtype = {BYTE: np.int8, UBYTE: np.uint8, SHORT: np.int16, USHORT: np.uint16, UINT: np.uint32,
-             FLOAT: np.float32}[acc["componentType"]]
+    dtype = {BYTE: np.int8, UBYTE: np.uint8, SHORT: np.int16, USHORT: np.uint16, UINT: np.uint32, FLOAT: np.float32}[
+        acc["componentType"]
+    ]
     width = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}[acc["type"]]
     bv = doc["bufferViews"][acc["bufferView"]]
     raw = np.frombuffer(read_view(doc, bin_data, acc["bufferView"]), np.uint8)
     stride = bv.get("byteStride", width * np.dtype(dtype).itemsize)
-    rows = raw[acc.get("byteOffset", 0):].reshape(-1)[:acc["count"] * stride]
-    rows = rows.reshape(acc["count"], stride)[:, :width * np.dtype(dtype).itemsize]
+    rows = raw[acc.get("byteOffset", 0) :].reshape(-1)[: acc["count"] * stride]
+    rows = rows.reshape(acc["count"], stride)[:, : width * np.dtype(dtype).itemsize]
     values = np.ascontiguousarray(rows).view(dtype)
     return values.reshape(-1) if width == 1 else values

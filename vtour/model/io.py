@@ -37,8 +37,7 @@ log = logging.getLogger(__name__)
 
 STEP = "model"
 #: Suffixes this module reads, and the units each implies.
-FORMATS: dict[str, str] = {".obj": "unknown", ".ply": "unknown", ".stl": "unknown",
-                           ".gltf": "m", ".glb": "m"}
+FORMATS: dict[str, str] = {".obj": "unknown", ".ply": "unknown", ".stl": "unknown", ".gltf": "m", ".glb": "m"}
 UNSUPPORTED: dict[str, str] = {
     ".fbx": "FBX is not supported; export or convert it to glTF/GLB (Blender, FBX2glTF) or OBJ",
     ".3ds": "3DS is not supported; convert it to glTF/GLB or OBJ",
@@ -65,8 +64,7 @@ def read_mesh(path: str | Path, *, units: str | None = None) -> Mesh:
     if suffix in UNSUPPORTED:
         raise VtourError(STEP, UNSUPPORTED[suffix], path=path)
     if suffix not in FORMATS:
-        raise VtourError(STEP, f"unknown mesh format {suffix!r}", path=path,
-                         fix="use OBJ, PLY, STL, glTF or GLB")
+        raise VtourError(STEP, f"unknown mesh format {suffix!r}", path=path, fix="use OBJ, PLY, STL, glTF or GLB")
     if not path.is_file():
         raise VtourError(STEP, "file not found", path=path)
     if path.stat().st_size == 0:
@@ -81,22 +79,40 @@ def read_mesh(path: str | Path, *, units: str | None = None) -> Mesh:
             loaded = trimesh.load(str(path), process=False)
     except IndexError as exc:
         if suffix != ".obj":
-            raise VtourError(STEP, f"cannot read the file ({exc})", path=path,
-                             fix="check that it is a valid, complete mesh file") from exc
-        raise VtourError(STEP, f"faces index missing vertices ({exc})", path=path,
-                         fix="re-export the mesh; the file is truncated or corrupt") from exc
+            raise VtourError(
+                STEP, f"cannot read the file ({exc})", path=path, fix="check that it is a valid, complete mesh file"
+            ) from exc
+        raise VtourError(
+            STEP,
+            f"faces index missing vertices ({exc})",
+            path=path,
+            fix="re-export the mesh; the file is truncated or corrupt",
+        ) from exc
     except Exception as exc:  # trimesh raises many types for unreadable files
-        raise VtourError(STEP, f"cannot read the file ({type(exc).__name__}: {exc})",
-                         path=path, fix="check that it is a valid, complete mesh file") from exc
+        raise VtourError(
+            STEP,
+            f"cannot read the file ({type(exc).__name__}: {exc})",
+            path=path,
+            fix="check that it is a valid, complete mesh file",
+        ) from exc
     geometries = _geometries(loaded)
     if not geometries:
         raise VtourError(STEP, "the file holds no triangle mesh", path=path)
-    context = {"gltf": _gltf_materials(path) if suffix in (".gltf", ".glb") else None,
-               "folder": path.parent, "images": {}}
+    context = {
+        "gltf": _gltf_materials(path) if suffix in (".gltf", ".glb") else None,
+        "folder": path.parent,
+        "images": {},
+    }
     mesh = _merge(geometries, context, units=units or FORMATS[suffix], source=str(path))
     validate(mesh, path)
-    log.info("model: read %s: %d triangles, %d vertices, %d material(s), units %s",
-             path.name, mesh.triangle_count, mesh.vertex_count, len(mesh.materials), mesh.units)
+    log.info(
+        "model: read %s: %d triangles, %d vertices, %d material(s), units %s",
+        path.name,
+        mesh.triangle_count,
+        mesh.vertex_count,
+        len(mesh.materials),
+        mesh.units,
+    )
     return mesh
 
 
@@ -106,14 +122,21 @@ def validate(mesh: Mesh, path: str | Path = "") -> None:
         raise VtourError(STEP, "the mesh is empty (no triangles)", path=path or None)
     bad = ~np.isfinite(mesh.positions).all(axis=1)
     if bad.any():
-        raise VtourError(STEP, f"{int(bad.sum())} vertices have NaN or infinite coordinates, "
-                         f"the first is vertex {int(np.argmax(bad))}", path=path or None,
-                         fix="repair the scan in its capture software and export again")
+        raise VtourError(
+            STEP,
+            f"{int(bad.sum())} vertices have NaN or infinite coordinates, the first is vertex {int(np.argmax(bad))}",
+            path=path or None,
+            fix="repair the scan in its capture software and export again",
+        )
     lo, hi = int(mesh.faces.min()), int(mesh.faces.max())
     if lo < 0 or hi >= mesh.vertex_count:
-        raise VtourError(STEP, f"faces index missing vertices: index {hi if hi >= mesh.vertex_count else lo} "
-                         f"with {mesh.vertex_count} vertices", path=path or None,
-                         fix="re-export the mesh; the file is truncated or corrupt")
+        raise VtourError(
+            STEP,
+            f"faces index missing vertices: index {hi if hi >= mesh.vertex_count else lo} "
+            f"with {mesh.vertex_count} vertices",
+            path=path or None,
+            fix="re-export the mesh; the file is truncated or corrupt",
+        )
     for name in ("uv", "normals", "colors"):
         arr = getattr(mesh, name)
         if arr is not None and not np.isfinite(arr).all():
@@ -134,15 +157,22 @@ def _warn_missing_textures(obj: Path) -> None:
     for lib in re.findall(rb"(?m)^\s*mtllib\s+(.+?)\s*$", head):
         mtl = obj.parent / lib.decode("utf-8", "replace")
         if not mtl.is_file():
-            warnings.warn(f"model: {obj}: material library {mtl.name} is missing; the model "
-                          "continues untextured; put it next to the OBJ", VtourWarning, stacklevel=3)
+            warnings.warn(
+                f"model: {obj}: material library {mtl.name} is missing; the model "
+                "continues untextured; put it next to the OBJ",
+                VtourWarning,
+                stacklevel=3,
+            )
             continue
         text = mtl.read_text("utf-8", "replace")
         for name in re.findall(r"(?m)^\s*map_Kd\s+(?:-\S+\s+\S+\s+)*(.+?)\s*$", text):
             if not (mtl.parent / name).is_file():
-                warnings.warn(f"model: {mtl}: texture {name!r} is missing; the model continues "
-                              f"untextured; put {name} next to {mtl.name}", VtourWarning,
-                              stacklevel=3)
+                warnings.warn(
+                    f"model: {mtl}: texture {name!r} is missing; the model continues "
+                    f"untextured; put {name} next to {mtl.name}",
+                    VtourWarning,
+                    stacklevel=3,
+                )
 
 
 def _geometries(loaded) -> list:
@@ -202,37 +232,46 @@ def _material(visual, context: dict) -> Material:
         factor = np.asarray(factor, np.float64) / 255.0
     metallic = getattr(pbr, "metallicFactor", None)
     roughness = getattr(pbr, "roughnessFactor", None)
-    fields = dict(name=str(getattr(pbr, "name", None) or "material"),
-                  base_color=tuple(float(c) for c in factor),
-                  texture=image(getattr(pbr, "baseColorTexture", None), "color"),
-                  metallic=0.0 if metallic is None else float(metallic),
-                  roughness=1.0 if roughness is None else float(roughness))
+    fields = dict(
+        name=str(getattr(pbr, "name", None) or "material"),
+        base_color=tuple(float(c) for c in factor),
+        texture=image(getattr(pbr, "baseColorTexture", None), "color"),
+        metallic=0.0 if metallic is None else float(metallic),
+        roughness=1.0 if roughness is None else float(roughness),
+    )
     if context["gltf"] is None:  # OBJ: the MTL's extra maps; PLY/STL have no material
         kwargs = getattr(material, "kwargs", None) or {}
-        return Material(**fields, **(_mtl_maps(kwargs, context["folder"]) if textured else {}),
-                        **_mtl_emissive(kwargs))
+        return Material(**fields, **(_mtl_maps(kwargs, context["folder"]) if textured else {}), **_mtl_emissive(kwargs))
     entry = _gltf_entry(pbr, context["gltf"])
     maps = {}
-    for role, attr in [("metallic_roughness_texture", "metallicRoughnessTexture"),
-                       ("normal_texture", "normalTexture"), ("occlusion_texture", "occlusionTexture"),
-                       ("emissive_texture", "emissiveTexture")]:
+    for role, attr in [
+        ("metallic_roughness_texture", "metallicRoughnessTexture"),
+        ("normal_texture", "normalTexture"),
+        ("occlusion_texture", "occlusionTexture"),
+        ("emissive_texture", "emissiveTexture"),
+    ]:
         info = entry.get(attr) or entry.get("pbrMetallicRoughness", {}).get(attr) or {}
         if info.get("texCoord", 0) != 0 and getattr(pbr, attr, None) is not None:
-            warnings.warn(f"model: material {fields['name']!r}: {attr} uses TEXCOORD_"
-                          f"{info['texCoord']}, which is not read; the map is dropped",
-                          VtourWarning, stacklevel=4)
+            warnings.warn(
+                f"model: material {fields['name']!r}: {attr} uses TEXCOORD_"
+                f"{info['texCoord']}, which is not read; the map is dropped",
+                VtourWarning,
+                stacklevel=4,
+            )
             continue
         maps[role] = image(getattr(pbr, attr, None), "color" if role == "emissive_texture" else "data")
     emissive = getattr(pbr, "emissiveFactor", None)
     cutoff = getattr(pbr, "alphaCutoff", None)
-    return Material(**fields, **maps,
-                    normal_scale=float((entry.get("normalTexture") or {}).get("scale", 1.0)),
-                    occlusion_strength=float((entry.get("occlusionTexture") or {}).get("strength", 1.0)),
-                    emissive=(0.0, 0.0, 0.0) if emissive is None
-                    else tuple(float(c) for c in np.asarray(emissive, np.float64)[:3]),
-                    alpha_mode=str(getattr(pbr, "alphaMode", None) or "OPAQUE"),
-                    alpha_cutoff=0.5 if cutoff is None else float(cutoff),
-                    double_sided=bool(getattr(pbr, "doubleSided", False)))
+    return Material(
+        **fields,
+        **maps,
+        normal_scale=float((entry.get("normalTexture") or {}).get("scale", 1.0)),
+        occlusion_strength=float((entry.get("occlusionTexture") or {}).get("strength", 1.0)),
+        emissive=(0.0, 0.0, 0.0) if emissive is None else tuple(float(c) for c in np.asarray(emissive, np.float64)[:3]),
+        alpha_mode=str(getattr(pbr, "alphaMode", None) or "OPAQUE"),
+        alpha_cutoff=0.5 if cutoff is None else float(cutoff),
+        double_sided=bool(getattr(pbr, "doubleSided", False)),
+    )
 
 
 def _gltf_materials(path: Path) -> list[dict]:
@@ -245,7 +284,7 @@ def _gltf_materials(path: Path) -> list[dict]:
         data = path.read_bytes()
         if data[:4] == b"glTF":
             (length,) = struct.unpack_from("<I", data, 12)
-            data = data[20:20 + length]
+            data = data[20 : 20 + length]
         return list(json.loads(data).get("materials", []))
     except (ValueError, OSError, struct.error):
         return []
@@ -255,8 +294,9 @@ def _gltf_entry(pbr, entries: list[dict]) -> dict:
     """The file's entry for a trimesh PBRMaterial: the first with its name and the same maps."""
     for entry in entries:
         if entry.get("name", None) == getattr(pbr, "name", None) and all(
-                (attr in entry) == (getattr(pbr, attr, None) is not None)
-                for attr in ("normalTexture", "occlusionTexture", "emissiveTexture")):
+            (attr in entry) == (getattr(pbr, attr, None) is not None)
+            for attr in ("normalTexture", "occlusionTexture", "emissiveTexture")
+        ):
             return entry
     return {}
 
@@ -284,8 +324,9 @@ def _mtl_maps(kwargs: dict, folder: Path) -> dict:
             with Image.open(folder / name) as pil:
                 return np.asarray(pil.convert("RGB")), options
         except OSError:
-            warnings.warn(f"model: MTL {key} texture {name!r} cannot be read; the map is dropped",
-                          VtourWarning, stacklevel=5)
+            warnings.warn(
+                f"model: MTL {key} texture {name!r} cannot be read; the map is dropped", VtourWarning, stacklevel=5
+            )
             return None, options
 
     out = {}
@@ -294,8 +335,12 @@ def _mtl_maps(kwargs: dict, folder: Path) -> dict:
         if normal is None:
             continue
         if key != "norm" and not _looks_like_normal_map(normal):
-            warnings.warn(f"model: MTL {key} image looks like a height map, which is not converted "
-                          "to a normal map; it is dropped", VtourWarning, stacklevel=4)
+            warnings.warn(
+                f"model: MTL {key} image looks like a height map, which is not converted "
+                "to a normal map; it is dropped",
+                VtourWarning,
+                stacklevel=4,
+            )
             continue
         out["normal_texture"] = normal
         if "-bm" in options:
@@ -336,20 +381,30 @@ def _merge(geometries: list, context: dict, *, units: str, source: str) -> Mesh:
         colors = None
         if getattr(visual, "kind", None) == "vertex":
             colors = srgb_to_linear(np.asarray(visual.vertex_colors, np.float32) / 255.0)
-        parts.append(dict(positions=positions, faces=faces,
-                          uv=None if uv is None else np.asarray(uv, np.float64),
-                          colors=colors,
-                          normals=None if normals is None else np.asarray(normals, np.float32),
-                          material=_material(visual, context)))
+        parts.append(
+            dict(
+                positions=positions,
+                faces=faces,
+                uv=None if uv is None else np.asarray(uv, np.float64),
+                colors=colors,
+                normals=None if normals is None else np.asarray(normals, np.float32),
+                material=_material(visual, context),
+            )
+        )
     n = [len(p["positions"]) for p in parts]
-    offsets = np.cumsum([0] + n[:-1])
+    offsets = np.cumsum([0, *n[:-1]])
 
     def stack(key, fill):
         if all(p[key] is None for p in parts):
             return None
-        return np.concatenate([p[key] if p[key] is not None and len(p[key]) == k
-                               else np.broadcast_to(np.asarray(fill, np.float64), (k, len(fill)))
-                               for p, k in zip(parts, n)])
+        return np.concatenate(
+            [
+                p[key]
+                if p[key] is not None and len(p[key]) == k
+                else np.broadcast_to(np.asarray(fill, np.float64), (k, len(fill)))
+                for p, k in zip(parts, n)
+            ]
+        )
 
     uv = stack("uv", (0.0, 0.0))
     if uv is not None:
@@ -357,12 +412,14 @@ def _merge(geometries: list, context: dict, *, units: str, source: str) -> Mesh:
         uv[:, 1] = 1.0 - uv[:, 1]  # trimesh keeps OBJ's v-up convention; glTF's v is down
     colors = stack("colors", (1.0, 1.0, 1.0, 1.0))
     normals = None if any(p["normals"] is None for p in parts) else stack("normals", (0, 0, 1))
-    return Mesh(positions=np.concatenate([p["positions"] for p in parts]),
-                faces=np.concatenate([p["faces"] + o for p, o in zip(parts, offsets)]),
-                uv=uv,
-                colors=None if colors is None else colors.astype(np.float32),
-                normals=None if normals is None else normals.astype(np.float32),
-                face_material=np.repeat(np.arange(len(parts), dtype=np.int32),
-                                        [len(p["faces"]) for p in parts]),
-                materials=tuple(p["material"] for p in parts),
-                units=units, source=source)
+    return Mesh(
+        positions=np.concatenate([p["positions"] for p in parts]),
+        faces=np.concatenate([p["faces"] + o for p, o in zip(parts, offsets)]),
+        uv=uv,
+        colors=None if colors is None else colors.astype(np.float32),
+        normals=None if normals is None else normals.astype(np.float32),
+        face_material=np.repeat(np.arange(len(parts), dtype=np.int32), [len(p["faces"]) for p in parts]),
+        materials=tuple(p["material"] for p in parts),
+        units=units,
+        source=source,
+    )

@@ -11,6 +11,7 @@ Defaults follow Smithsonian Voyager's derivatives (thumb 20 k faces with 512 px;
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from vtour.errors import VtourError
@@ -28,22 +29,35 @@ class Level:
 
     def __post_init__(self):
         if self.triangles < MIN_TRIANGLES:
-            raise VtourError("model", f"level: {self.triangles} triangles is below the minimum of "
-                             f"{MIN_TRIANGLES}", field="triangles", value=self.triangles)
+            raise VtourError(
+                "model",
+                f"level: {self.triangles} triangles is below the minimum of {MIN_TRIANGLES}",
+                field="triangles",
+                value=self.triangles,
+            )
         if self.texture_size < 1:
-            raise VtourError("model", f"level: texture size {self.texture_size} px is below 1",
-                             field="texture_size", value=self.texture_size)
+            raise VtourError(
+                "model",
+                f"level: texture size {self.texture_size} px is below 1",
+                field="texture_size",
+                value=self.texture_size,
+            )
 
     @classmethod
-    def parse(cls, text: str) -> "Level":
+    def parse(cls, text: str) -> Level:
         """``"20000:512"`` or ``"20k:512"`` -> Level(20000, 512)."""
         try:
             tri, size = text.lower().split(":")
             factor = 1000 if tri.endswith("k") else 1_000_000 if tri.endswith("m") else 1
             return cls(int(float(tri.rstrip("km")) * factor), int(size))
         except ValueError as exc:
-            raise VtourError("model", f"level {text!r} is not TRIANGLES:TEXTURE_PX",
-                             field="--lods", value=text, fix="write e.g. 20k:512") from exc
+            raise VtourError(
+                "model",
+                f"level {text!r} is not TRIANGLES:TEXTURE_PX",
+                field="--lods",
+                value=text,
+                fix="write e.g. 20k:512",
+            ) from exc
 
 
 #: Voyager-like thumb / web / close-inspection levels, coarse to fine.
@@ -54,15 +68,20 @@ def check_levels(levels: tuple[Level, ...]) -> None:
     """Levels must be listed coarse to fine: triangles strictly and texture sizes not decreasing."""
     if not levels:
         raise VtourError("model", "no levels of detail were asked for", field="lods")
-    for i, (a, b) in enumerate(zip(levels, levels[1:])):
+    for i, (a, b) in enumerate(itertools.pairwise(levels)):
         if b.triangles <= a.triangles or b.texture_size < a.texture_size:
-            raise VtourError("model", f"levels must go coarse to fine: level {i + 1} "
-                             f"({b.triangles} triangles, {b.texture_size} px) follows level {i} "
-                             f"({a.triangles} triangles, {a.texture_size} px)", field="lods")
+            raise VtourError(
+                "model",
+                f"levels must go coarse to fine: level {i + 1} "
+                f"({b.triangles} triangles, {b.texture_size} px) follows level {i} "
+                f"({a.triangles} triangles, {a.texture_size} px)",
+                field="lods",
+            )
 
 
-def build_chain(mesh: Mesh, levels: tuple[Level, ...], *,
-                color_weight: float = 1.0) -> list[tuple[Mesh, SimplifyResult]]:
+def build_chain(
+    mesh: Mesh, levels: tuple[Level, ...], *, color_weight: float = 1.0
+) -> list[tuple[Mesh, SimplifyResult]]:
     """Simplified meshes for ``levels`` (coarse to fine), each from the next finer one."""
     check_levels(levels)
     out: list[tuple[Mesh, SimplifyResult]] = []

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-
 #: glTF's texture slots, in the order the writer lists them; ``texture`` is the base colour.
 MAP_ROLES = ("baseColor", "metallicRoughness", "normal", "occlusion", "emissive")
 #: Maps that hold data (vectors, linear factors), not colours: encoded at high quality, 4:4:4.
@@ -84,15 +83,19 @@ class Material:
     @property
     def maps(self) -> dict[str, np.ndarray]:
         """The images present, by glTF role (MAP_ROLES order); packed roles share one array."""
-        images = (self.texture, self.metallic_roughness_texture, self.normal_texture,
-                  self.occlusion_texture, self.emissive_texture)
+        images = (
+            self.texture,
+            self.metallic_roughness_texture,
+            self.normal_texture,
+            self.occlusion_texture,
+            self.emissive_texture,
+        )
         return {role: image for role, image in zip(MAP_ROLES, images) if image is not None}
 
     @property
     def occlusion_packed(self) -> bool:
         """True when occlusion is the R channel of the metallic-roughness image (one image)."""
-        return (self.occlusion_texture is not None
-                and self.occlusion_texture is self.metallic_roughness_texture)
+        return self.occlusion_texture is not None and self.occlusion_texture is self.metallic_roughness_texture
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,23 +156,29 @@ class Mesh:
         """True when the mesh has UVs and some material has an image (any role)."""
         return self.uv is not None and any(m.maps for m in self.materials)
 
-    def replace(self, **changes) -> "Mesh":
+    def replace(self, **changes) -> Mesh:
         return replace(self, **changes)
 
-    def with_vertices(self, keep: np.ndarray, faces: np.ndarray,
-                      face_material: np.ndarray | None = None) -> "Mesh":
+    def with_vertices(self, keep: np.ndarray, faces: np.ndarray, face_material: np.ndarray | None = None) -> Mesh:
         """A mesh on the vertex subset ``keep`` (indices into this one), ``faces`` in old indices."""
         remap = np.full(len(self.positions), -1, np.int64)
         remap[keep] = np.arange(len(keep))
-        pick = (lambda a: None if a is None else a[keep])
-        return replace(self, positions=self.positions[keep], faces=remap[faces],
-                       uv=pick(self.uv), colors=pick(self.colors), normals=pick(self.normals),
-                       face_material=(self.face_material if face_material is None
-                                      else face_material).astype(np.int32))
+
+        def pick(a):
+            return None if a is None else a[keep]
+
+        return replace(
+            self,
+            positions=self.positions[keep],
+            faces=remap[faces],
+            uv=pick(self.uv),
+            colors=pick(self.colors),
+            normals=pick(self.normals),
+            face_material=(self.face_material if face_material is None else face_material).astype(np.int32),
+        )
 
     def vertex_material(self) -> np.ndarray:
         """(n,) int32: the material of each vertex (its faces' material; 0 when unreferenced)."""
         out = np.zeros(len(self.positions), np.int32)
         out[self.faces.reshape(-1)] = np.repeat(self.face_material, 3)
         return out
-

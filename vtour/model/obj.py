@@ -23,8 +23,11 @@ def _mtl(mesh: Mesh, path: Path) -> str:
         lines += [f"newmtl {m.name}", "Kd %g %g %g" % tuple(m.base_color[:3])]
         if any(m.emissive):
             lines.append("Ke %g %g %g" % tuple(m.emissive))
-        for image, key, suffix in [(m.texture, "map_Kd", ""), (m.normal_texture, "norm", "_normal"),
-                                   (m.emissive_texture, "map_Ke", "_emissive")]:
+        for image, key, suffix in [
+            (m.texture, "map_Kd", ""),
+            (m.normal_texture, "norm", "_normal"),
+            (m.emissive_texture, "map_Ke", "_emissive"),
+        ]:
             if image is not None:
                 name = f"{path.stem}_{k}{suffix}.png"
                 write_image(path.parent / name, image)
@@ -32,8 +35,9 @@ def _mtl(mesh: Mesh, path: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_obj(mesh: Mesh, path: str | Path, *, position_format: str = "%.9g", uv_format: str = "%.9g",
-              comment: str | None = None) -> Path:
+def write_obj(
+    mesh: Mesh, path: str | Path, *, position_format: str = "%.9g", uv_format: str = "%.9g", comment: str | None = None
+) -> Path:
     """Write ``mesh`` to ``path`` (.obj), its ``.mtl`` and maps beside it; returns ``path``.
 
     ``position_format``/``uv_format`` are ``%`` formats of one coordinate ("%.9g" keeps float32

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from vtour.conventions import UNITS
 from vtour.errors import VtourError
 from vtour.model.deviation import SAMPLES
 from vtour.model.lod import DEFAULT_LEVELS, Level, check_levels
 from vtour.model.texture import QUALITY
-
-UNITS = ("m", "cm", "mm", "unknown")
 
 
 @dataclass(frozen=True)
@@ -49,19 +48,19 @@ class ModelOptions:
     def __post_init__(self):
         check_levels(tuple(self.lods))
         if self.texture_format not in ("jpeg", "webp"):
-            raise VtourError("model", "texture format must be jpeg or webp",
-                             field="texture_format", value=self.texture_format)
+            raise VtourError(
+                "model", "texture format must be jpeg or webp", field="texture_format", value=self.texture_format
+            )
         if self.units is not None and self.units not in UNITS:
-            raise VtourError("model", f"units must be one of {', '.join(UNITS)}", field="units",
-                             value=self.units)
+            raise VtourError("model", f"units must be one of {', '.join(UNITS)}", field="units", value=self.units)
         if not 8 <= self.position_bits <= 16:
-            raise VtourError("model", "position_bits must be 8..16", field="position_bits",
-                             value=self.position_bits)
+            raise VtourError("model", "position_bits must be 8..16", field="position_bits", value=self.position_bits)
         if not 0.0 <= self.drop_fragments < 1.0:
-            raise VtourError("model", "drop_fragments must be in [0, 1)", field="drop_fragments",
-                             value=self.drop_fragments)
+            raise VtourError(
+                "model", "drop_fragments must be in [0, 1)", field="drop_fragments", value=self.drop_fragments
+            )
 
-    def replace(self, **changes) -> "ModelOptions":
+    def replace(self, **changes) -> ModelOptions:
         return replace(self, **changes)
 
 

@@ -31,12 +31,15 @@ FORMAT, VERSION = "vtour-model-report", 1
 
 
 def mesh_summary(mesh: Mesh) -> dict:
-    return {"triangles": mesh.triangle_count, "vertices": mesh.vertex_count,
-            "materials": [m.name for m in mesh.materials],
-            "textures": [list(m.texture_size) if m.texture_size else None for m in mesh.materials],
-            "maps": [{role: [a.shape[1], a.shape[0]] for role, a in m.maps.items()} or None
-                     for m in mesh.materials],
-            "bounds": mesh.bounds.tolist(), "diagonal": mesh.diagonal}
+    return {
+        "triangles": mesh.triangle_count,
+        "vertices": mesh.vertex_count,
+        "materials": [m.name for m in mesh.materials],
+        "textures": [list(m.texture_size) if m.texture_size else None for m in mesh.materials],
+        "maps": [{role: [a.shape[1], a.shape[0]] for role, a in m.maps.items()} or None for m in mesh.materials],
+        "bounds": mesh.bounds.tolist(),
+        "diagonal": mesh.diagonal,
+    }
 
 
 def to_json(value):

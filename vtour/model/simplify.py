@@ -53,19 +53,30 @@ def _lib():
     try:
         from meshoptimizer._loader import lib
     except ImportError as exc:  # pragma: no cover - a core dependency
-        raise VtourError("model", "the meshoptimizer package is missing",
-                         fix="pip install meshoptimizer") from exc
+        raise VtourError("model", "the meshoptimizer package is missing", fix="pip install meshoptimizer") from exc
     u32p, f32p = ctypes.POINTER(ctypes.c_uint), ctypes.POINTER(ctypes.c_float)
     size, vp = ctypes.c_size_t, ctypes.c_void_p
-    lib.meshopt_simplify.argtypes = [u32p, u32p, size, f32p, size, size, size, ctypes.c_float,
-                                     ctypes.c_uint, f32p]
+    lib.meshopt_simplify.argtypes = [u32p, u32p, size, f32p, size, size, size, ctypes.c_float, ctypes.c_uint, f32p]
     lib.meshopt_simplify.restype = size
     lib.meshopt_simplifyWithAttributes.argtypes = [
-        u32p, u32p, size, f32p, size, size, f32p, size, f32p, size, vp, size, ctypes.c_float,
-        ctypes.c_uint, f32p]
+        u32p,
+        u32p,
+        size,
+        f32p,
+        size,
+        size,
+        f32p,
+        size,
+        f32p,
+        size,
+        vp,
+        size,
+        ctypes.c_float,
+        ctypes.c_uint,
+        f32p,
+    ]
     lib.meshopt_simplifyWithAttributes.restype = size
-    lib.meshopt_simplifySloppy.argtypes = [u32p, u32p, size, f32p, size, size, size,
-                                           ctypes.c_float, f32p]
+    lib.meshopt_simplifySloppy.argtypes = [u32p, u32p, size, f32p, size, size, size, ctypes.c_float, f32p]
     lib.meshopt_simplifySloppy.restype = size
     lib.meshopt_simplifyScale.argtypes = [f32p, size, size]
     lib.meshopt_simplifyScale.restype = ctypes.c_float
@@ -76,10 +87,17 @@ def _ptr(a: np.ndarray, kind):
     return a.ctypes.data_as(ctypes.POINTER(kind))
 
 
-def simplify_indices(indices: np.ndarray, positions: np.ndarray, target: int, *,
-                     attributes: np.ndarray | None = None, weights: np.ndarray | None = None,
-                     options: int = 0, sloppy: bool = False,
-                     target_error: float = 1.0) -> tuple[np.ndarray, float]:
+def simplify_indices(
+    indices: np.ndarray,
+    positions: np.ndarray,
+    target: int,
+    *,
+    attributes: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+    options: int = 0,
+    sloppy: bool = False,
+    target_error: float = 1.0,
+) -> tuple[np.ndarray, float]:
     """Call meshoptimizer on a flat index buffer.
 
     Parameters
@@ -99,15 +117,29 @@ def simplify_indices(indices: np.ndarray, positions: np.ndarray, target: int, *,
     lib = _lib()
     out = np.empty(len(indices), np.uint32)
     err = ctypes.c_float(0.0)
-    args = (_ptr(out, ctypes.c_uint), _ptr(indices, ctypes.c_uint), len(indices),
-            _ptr(positions, ctypes.c_float), len(positions), 12)
+    args = (
+        _ptr(out, ctypes.c_uint),
+        _ptr(indices, ctypes.c_uint),
+        len(indices),
+        _ptr(positions, ctypes.c_float),
+        len(positions),
+        12,
+    )
     if sloppy:
         count = lib.meshopt_simplifySloppy(*args, 3 * target, target_error, ctypes.byref(err))
     elif attributes is not None:
         count = lib.meshopt_simplifyWithAttributes(
-            *args, _ptr(attributes, ctypes.c_float), attributes.shape[1] * 4,
-            _ptr(weights, ctypes.c_float), len(weights), None, 3 * target, target_error,
-            options, ctypes.byref(err))
+            *args,
+            _ptr(attributes, ctypes.c_float),
+            attributes.shape[1] * 4,
+            _ptr(weights, ctypes.c_float),
+            len(weights),
+            None,
+            3 * target,
+            target_error,
+            options,
+            ctypes.byref(err),
+        )
     else:
         count = lib.meshopt_simplify(*args, 3 * target, target_error, options, ctypes.byref(err))
     return out[:count].copy(), float(err.value)
@@ -128,8 +160,12 @@ def simplify_mesh(mesh: Mesh, target: int, *, color_weight: float = 1.0) -> tupl
     (Mesh with only the used vertices, SimplifyResult)
     """
     if target < MIN_TRIANGLES:
-        raise VtourError("model", f"simplify: target {target} triangles is below the minimum "
-                         f"of {MIN_TRIANGLES}", field="target", value=target)
+        raise VtourError(
+            "model",
+            f"simplify: target {target} triangles is below the minimum of {MIN_TRIANGLES}",
+            field="target",
+            value=target,
+        )
     if target >= mesh.triangle_count:
         return mesh, SimplifyResult(mesh.triangle_count, 0.0, "none")
     # float32 loses precision far from the origin (georeferenced scans); the metric is
@@ -144,10 +180,14 @@ def simplify_mesh(mesh: Mesh, target: int, *, color_weight: float = 1.0) -> tupl
     method = "meshopt" if attributes is None else "meshopt+colors"
     out, err = simplify_indices(indices, positions, target, attributes=attributes, weights=weights)
     if len(out) > 3 * target:
-        warnings.warn(f"model: {mesh.source}: seams and borders stop meshoptimizer at "
-                      f"{len(out) // 3} triangles above the budget of {target}; using sloppy "
-                      "simplification, which may smear the texture across seams; raise the "
-                      "budget of this level to avoid it", VtourWarning, stacklevel=2)
+        warnings.warn(
+            f"model: {mesh.source}: seams and borders stop meshoptimizer at "
+            f"{len(out) // 3} triangles above the budget of {target}; using sloppy "
+            "simplification, which may smear the texture across seams; raise the "
+            "budget of this level to avoid it",
+            VtourWarning,
+            stacklevel=2,
+        )
         out, err = simplify_indices(indices, positions, target, sloppy=True)
         method = "meshopt-sloppy"
     faces = out.reshape(-1, 3).astype(np.int64)
@@ -155,6 +195,5 @@ def simplify_mesh(mesh: Mesh, target: int, *, color_weight: float = 1.0) -> tupl
     used = np.unique(faces)
     scale = float(_lib().meshopt_simplifyScale(_ptr(positions, ctypes.c_float), len(positions), 12))
     result = mesh.with_vertices(used, faces, face_material)
-    log.info("model: simplified %d -> %d triangles (%s)", mesh.triangle_count,
-             result.triangle_count, method)
+    log.info("model: simplified %d -> %d triangles (%s)", mesh.triangle_count, result.triangle_count, method)
     return result, SimplifyResult(result.triangle_count, err * scale, method)

@@ -1,12 +1,10 @@
-"""Meshes made in code: a UV-mapped sphere with a checker texture (and a rippled normal map) (tests and
-benchmarks; :func:`vtour.model.obj.write_obj` writes them as OBJ). The sphere has a real UV seam (the u = 0 and u = 1 columns
-are separate vertices at bit-identical positions) and one vertex per pole column, as a scan's UV
-atlas has: exactly what a seam-keeping simplifier must respect.
+"""Meshes made in code: a UV-mapped sphere with a checker texture (and a rippled normal map), for
+tests and benchmarks (:func:`vtour.model.obj.write_obj` writes them as OBJ). The sphere has a real
+UV seam (the u = 0 and u = 1 columns are separate vertices at bit-identical positions) and one
+vertex per pole column, as a scan's UV atlas has: exactly what a seam-keeping simplifier must respect.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 
@@ -32,14 +30,20 @@ def bumpy_normal_map(size: int = 256, waves: int = 24, depth: float = 1.5) -> np
     """
     t = np.linspace(0.0, 2 * np.pi * waves, size, endpoint=False)
     x, y = np.meshgrid(t, t)
-    n = np.stack([-depth * np.cos(x) * np.sin(y), -depth * np.sin(x) * np.cos(y),
-                  np.ones_like(x)], axis=-1)
+    n = np.stack([-depth * np.cos(x) * np.sin(y), -depth * np.sin(x) * np.cos(y), np.ones_like(x)], axis=-1)
     n /= np.linalg.norm(n, axis=-1, keepdims=True)
     return np.rint((n + 1.0) * 127.5).astype(np.uint8)
 
 
-def uv_sphere(rows: int = 32, cols: int = 64, radius: float = 1.0, *, bumps: float = 0.0,
-              texture: np.ndarray | None = None, units: str = "m") -> Mesh:
+def uv_sphere(
+    rows: int = 32,
+    cols: int = 64,
+    radius: float = 1.0,
+    *,
+    bumps: float = 0.0,
+    texture: np.ndarray | None = None,
+    units: str = "m",
+) -> Mesh:
     """A latitude-longitude sphere with UVs (u along longitude, v down from the north pole).
 
     Parameters
@@ -54,17 +58,17 @@ def uv_sphere(rows: int = 32, cols: int = 64, radius: float = 1.0, *, bumps: flo
     -------
     Mesh with 2 * cols * (rows - 1) triangles, normals, one textured material.
     """
-    theta = np.linspace(0.0, np.pi, rows + 1)                 # from the north pole (+y)
+    theta = np.linspace(0.0, np.pi, rows + 1)  # from the north pole (+y)
     phi = np.linspace(0.0, 2 * np.pi, cols + 1)
-    t, p = np.meshgrid(theta, phi, indexing="ij")            # (rows+1, cols+1)
+    t, p = np.meshgrid(theta, phi, indexing="ij")  # (rows+1, cols+1)
     direction = np.stack([np.sin(t) * np.sin(p), np.cos(t), np.sin(t) * np.cos(p)], axis=-1)
     r = radius * (1.0 + bumps * np.sin(5 * t) * np.cos(7 * p) * np.sin(t))
     positions = direction * r[..., None]
-    positions[:, cols] = positions[:, 0]                      # the seam: bit-identical copies
+    positions[:, cols] = positions[:, 0]  # the seam: bit-identical copies
     positions[0, :] = [0.0, radius, 0.0]
     positions[rows, :] = [0.0, -radius, 0.0]
     u = p / (2 * np.pi)
-    u[0, :-1] += 0.5 / cols                                   # pole copies sit mid-column
+    u[0, :-1] += 0.5 / cols  # pole copies sit mid-column
     u[rows, :-1] += 0.5 / cols
     uv = np.stack([u, t / np.pi], axis=-1)
     ids = np.arange((rows + 1) * (cols + 1)).reshape(rows + 1, cols + 1)
@@ -76,7 +80,13 @@ def uv_sphere(rows: int = 32, cols: int = 64, radius: float = 1.0, *, bumps: flo
     keep = np.unique(faces)
     normals = direction.reshape(-1, 3).astype(np.float32)
     material = Material("checker", texture=checker_texture() if texture is None else texture)
-    mesh = Mesh(positions=positions.reshape(-1, 3), faces=faces.astype(np.int64),
-                uv=uv.reshape(-1, 2), normals=normals, materials=(material,), units=units,
-                source="uv_sphere")
+    mesh = Mesh(
+        positions=positions.reshape(-1, 3),
+        faces=faces.astype(np.int64),
+        uv=uv.reshape(-1, 2),
+        normals=normals,
+        materials=(material,),
+        units=units,
+        source="uv_sphere",
+    )
     return mesh.with_vertices(keep, faces)

@@ -43,8 +43,7 @@ def resize_texture(image: np.ndarray, max_size: int) -> np.ndarray:
     from PIL import Image
 
     if max_size < 1:
-        raise VtourError("model", f"texture: size {max_size} px is below 1", field="texture_size",
-                         value=max_size)
+        raise VtourError("model", f"texture: size {max_size} px is below 1", field="texture_size", value=max_size)
     h, w = image.shape[:2]
     scale = max_size / max(h, w)
     if scale >= 1.0:
@@ -62,16 +61,21 @@ def resize_normal_map(image: np.ndarray, max_size: int) -> np.ndarray:
     from PIL import Image
 
     if max_size < 1:
-        raise VtourError("model", f"texture: size {max_size} px is below 1", field="texture_size",
-                         value=max_size)
+        raise VtourError("model", f"texture: size {max_size} px is below 1", field="texture_size", value=max_size)
     vectors = image[..., :3].astype(np.float32) / 127.5 - 1.0
     h, w = image.shape[:2]
     scale = max_size / max(h, w)
     if scale < 1.0:
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        vectors = np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(vectors[..., c]), "F")
-                                       .resize(size, Image.Resampling.LANCZOS))
-                            for c in range(3)], axis=-1)
+        vectors = np.stack(
+            [
+                np.asarray(
+                    Image.fromarray(np.ascontiguousarray(vectors[..., c]), "F").resize(size, Image.Resampling.LANCZOS)
+                )
+                for c in range(3)
+            ],
+            axis=-1,
+        )
     return encode_normals(vectors)
 
 
@@ -91,13 +95,13 @@ def encode_map(image: np.ndarray, role: str, fmt: str, quality: int = QUALITY) -
 
     if role in DATA_ROLES:
         rgb = image if image.ndim == 2 else image[..., :3]
-        return encode_texture(np.ascontiguousarray(rgb), "jpeg", max(quality, DATA_QUALITY),
-                              subsampling=0)
+        return encode_texture(np.ascontiguousarray(rgb), "jpeg", max(quality, DATA_QUALITY), subsampling=0)
     return encode_texture(image, fmt, quality)
 
 
-def encode_texture(image: np.ndarray, fmt: str, quality: int = QUALITY,
-                   subsampling: int | None = None, lossless: bool = False) -> tuple[bytes, str]:
+def encode_texture(
+    image: np.ndarray, fmt: str, quality: int = QUALITY, subsampling: int | None = None, lossless: bool = False
+) -> tuple[bytes, str]:
     """Encode ``image`` ((h, w, 3 or 4) uint8); returns (bytes, format actually used).
 
     ``subsampling`` is JPEG's chroma subsampling (0 = 4:4:4); by default 4:4:4 from quality 90.
@@ -106,13 +110,16 @@ def encode_texture(image: np.ndarray, fmt: str, quality: int = QUALITY,
     from PIL import Image
 
     if fmt not in ("jpeg", "webp"):
-        raise VtourError("model", f"texture format {fmt!r} is not jpeg or webp",
-                         field="texture_format", value=fmt)
+        raise VtourError("model", f"texture format {fmt!r} is not jpeg or webp", field="texture_format", value=fmt)
     if image.ndim == 3 and image.shape[2] == 4 and image[..., 3].min() == 255:
         image = image[..., :3]
     if fmt == "jpeg" and image.ndim == 3 and image.shape[2] == 4:
-        warnings.warn("model: texture has transparency, which JPEG cannot hold; writing PNG; "
-                      "use --texture-format webp for a smaller file", VtourWarning, stacklevel=2)
+        warnings.warn(
+            "model: texture has transparency, which JPEG cannot hold; writing PNG; "
+            "use --texture-format webp for a smaller file",
+            VtourWarning,
+            stacklevel=2,
+        )
         fmt = "png"
     buf = io.BytesIO()
     pil = Image.fromarray(image)
@@ -121,8 +128,7 @@ def encode_texture(image: np.ndarray, fmt: str, quality: int = QUALITY,
             subsampling = 0 if quality >= 90 else 2
         pil.save(buf, "JPEG", quality=quality, optimize=True, subsampling=subsampling)
     elif fmt == "webp":
-        pil.save(buf, "WEBP", **({"lossless": True} if lossless else {"quality": quality}),
-                 method=4)
+        pil.save(buf, "WEBP", **({"lossless": True} if lossless else {"quality": quality}), method=4)
     else:
         pil.save(buf, "PNG", optimize=True)
     return buf.getvalue(), fmt

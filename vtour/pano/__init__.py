@@ -12,8 +12,22 @@
 ``from vtour.pano import build_pano, PanoOptions`` is the public API.
 """
 
-from vtour.pano.build import (DEFAULT_PANO_OPTIONS, PANO_FORMAT_VERSION, PanoOptions, PanoResult, build_pano,
-                              choose_face_size, peer_blocks)
+from vtour.pano.build import (
+    DEFAULT_PANO_OPTIONS,
+    PANO_FORMAT_VERSION,
+    PanoOptions,
+    PanoResult,
+    build_pano,
+    choose_face_size,
+    peer_blocks,
+)
 
-__all__ = ["DEFAULT_PANO_OPTIONS", "PANO_FORMAT_VERSION", "PanoOptions", "PanoResult", "build_pano",
-           "choose_face_size", "peer_blocks"]
+__all__ = [
+    "DEFAULT_PANO_OPTIONS",
+    "PANO_FORMAT_VERSION",
+    "PanoOptions",
+    "PanoResult",
+    "build_pano",
+    "choose_face_size",
+    "peer_blocks",
+]

@@ -16,24 +16,32 @@ import logging
 import math
 import os
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Sequence
 
 import numpy as np
 
 from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER
+from vtour.errors import VtourError
+from vtour.images import encode_jpeg, probe_image, read_image, to_uint8
+from vtour.output import atomic_dir
 from vtour.pano.coverage import FULL, Coverage
 from vtour.pano.equirect import iter_faces, natural_face_size
-from vtour.errors import VtourError
 from vtour.pano.gpano import read_gpano
-from vtour.images import DEFAULT_MAX_PIXELS, encode_jpeg, probe_image, read_image, to_uint8
-from vtour.output import atomic_dir
 from vtour.pano.options import DEFAULT_PANO_OPTIONS, PanoOptions
-from vtour.pano.stitch import STITCH_DEFAULTS, stitch_photos
-from vtour.pano.tiles import (DEFAULT_TILE_SIZE, MIN_FACE_SIZE, TileLevel, face_pyramid, is_power_of_two,
-                         plan_levels, preview_strip, resize_face, thumbnail, write_face_tiles)
+from vtour.pano.stitch import stitch_photos
+from vtour.pano.tiles import (
+    MIN_FACE_SIZE,
+    TileLevel,
+    face_pyramid,
+    plan_levels,
+    preview_strip,
+    resize_face,
+    thumbnail,
+    write_face_tiles,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +110,12 @@ def _coverage_of(path: Path, img_shape: tuple[int, int], options: PanoOptions) -
         return gpano.coverage()
     h, w = img_shape
     if not math.isclose(w / h, 2.0, rel_tol=0.01):
-        raise VtourError("pano", f"image is {w}x{h}, not 2:1, and no coverage was given", path=path,
-                         fix="pass --hfov and --vfov (degrees) for a partial panorama, "
-                             "or crop or pad it to 2:1")
+        raise VtourError(
+            "pano",
+            f"image is {w}x{h}, not 2:1, and no coverage was given",
+            path=path,
+            fix="pass --hfov and --vfov (degrees) for a partial panorama, or crop or pad it to 2:1",
+        )
     return FULL
 
 
@@ -135,12 +146,16 @@ class _Writer:
     def add(self, letter: str, face: np.ndarray) -> None:
         face = _composite(face, self.options.background)
         pyramid = face_pyramid(face, self.levels)
-        self.bytes += write_face_tiles(self.root, letter, pyramid, self.levels,
-                                       quality=self.options.quality, executor=self.pool)
+        self.bytes += write_face_tiles(
+            self.root, letter, pyramid, self.levels, quality=self.options.quality, executor=self.pool
+        )
         self.small[letter] = pyramid[0]
         if letter == "f":  # the thumbnail's source: a level at least 256 px wide
-            self.front = next(pyramid[z] for z in range(len(self.levels)) if pyramid[z].shape[0] >= 256
-                              ) if self.levels[-1].size >= 256 else pyramid[len(self.levels) - 1]
+            self.front = (
+                next(pyramid[z] for z in range(len(self.levels)) if pyramid[z].shape[0] >= 256)
+                if self.levels[-1].size >= 256
+                else pyramid[len(self.levels) - 1]
+            )
 
 
 def _faces_from_equirect(path: Path, options: PanoOptions, writer_for):
@@ -153,8 +168,9 @@ def _remap_all(img: np.ndarray, cov: Coverage, options: PanoOptions, writer_for,
     n = choose_face_size(natural_face_size(img.shape[1], cov.hfov), options)
     writer = writer_for(n)
     # side faces first, so their shared maps can be dropped before the polar ones are made
-    for letter, face in iter_faces(img, n, cov, faces=PANNELLUM_CUBE_ORDER, antialias=options.antialias,
-                                   interpolation=options.interpolation):
+    for letter, face in iter_faces(
+        img, n, cov, faces=PANNELLUM_CUBE_ORDER, antialias=options.antialias, interpolation=options.interpolation
+    ):
         writer.add(letter, face)
     return writer, n, cov, kind
 
@@ -172,8 +188,13 @@ def _faces_from_cube(paths: list[Path], options: PanoOptions, writer_for):
 
 
 def _faces_from_photos(paths: list[Path], options: PanoOptions, writer_for):
-    result = stitch_photos(paths, max_pixels=options.max_pixels, work_megapix=options.work_megapix,
-                           compose_megapix=options.compose_megapix, mode=options.stitch_mode)
+    result = stitch_photos(
+        paths,
+        max_pixels=options.max_pixels,
+        work_megapix=options.work_megapix,
+        compose_megapix=options.compose_megapix,
+        mode=options.stitch_mode,
+    )
     writer, n, cov, kind = _remap_all(result.image, result.coverage, options, writer_for, "stitch")
     writer.stitch = result
     return writer, n, cov, kind
@@ -186,31 +207,47 @@ def _faces_from_photos(paths: list[Path], options: PanoOptions, writer_for):
 def peer_blocks(face_size: int, levels: tuple[TileLevel, ...], coverage: Coverage, ext: str = "jpg") -> dict:
     """The scene's Marzipano ``levels``/``faceSize`` and Pannellum ``multiRes`` blocks (same tiles)."""
     tile = levels[-1].tile_size if len(levels) > 1 else levels[0].tile_size
-    pannellum: dict = {"multiRes": {"basePath": ".", "path": "/%l/%s/%y/%x", "extension": ext,
-                                    "tileResolution": tile, "maxLevel": len(levels) - 1,
-                                    "cubeResolution": face_size}}
+    pannellum: dict = {
+        "multiRes": {
+            "basePath": ".",
+            "path": "/%l/%s/%y/%x",
+            "extension": ext,
+            "tileResolution": tile,
+            "maxLevel": len(levels) - 1,
+            "cubeResolution": face_size,
+        }
+    }
     if not coverage.wraps:
         pannellum["minYaw"], pannellum["maxYaw"] = coverage.yaw_range
     if coverage.vfov < 180:
         pannellum["minPitch"], pannellum["maxPitch"] = coverage.pitch_range
-    return {"marzipano": {"levels": [lv.to_json() for lv in levels], "faceSize": face_size},
-            "pannellum": pannellum}
+    return {"marzipano": {"levels": [lv.to_json() for lv in levels], "faceSize": face_size}, "pannellum": pannellum}
 
 
 def pano_manifest(face_size: int, levels: tuple[TileLevel, ...], coverage: Coverage, source: dict) -> dict:
-    return {"format": "vtour-pano", "version": PANO_FORMAT_VERSION, "faceSize": face_size,
-            "tileSize": levels[-1].tile_size, "levels": [lv.to_json() for lv in levels],
-            "tiles": "{z}/{f}/{y}/{x}.jpg", "faces": list(FACES), "preview": "preview.jpg",
-            "previewFaceOrder": "".join(FACES), "thumb": "thumb.jpg",
-            "coverage": coverage.to_json(), "source": source,
-            **peer_blocks(face_size, levels, coverage)}
+    return {
+        "format": "vtour-pano",
+        "version": PANO_FORMAT_VERSION,
+        "faceSize": face_size,
+        "tileSize": levels[-1].tile_size,
+        "levels": [lv.to_json() for lv in levels],
+        "tiles": "{z}/{f}/{y}/{x}.jpg",
+        "faces": list(FACES),
+        "preview": "preview.jpg",
+        "previewFaceOrder": "".join(FACES),
+        "thumb": "thumb.jpg",
+        "coverage": coverage.to_json(),
+        "source": source,
+        **peer_blocks(face_size, levels, coverage),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 
 
-def build_pano(inputs: Sequence[str | Path], out_dir: str | Path,
-               options: PanoOptions = DEFAULT_PANO_OPTIONS) -> PanoResult:
+def build_pano(
+    inputs: Sequence[str | Path], out_dir: str | Path, options: PanoOptions = DEFAULT_PANO_OPTIONS
+) -> PanoResult:
     """Build one panorama's tile pyramid, preview, thumbnail and pano.json into ``out_dir``.
 
     Parameters
@@ -236,8 +273,11 @@ def build_pano(inputs: Sequence[str | Path], out_dir: str | Path,
             raise VtourError("pano", "input file not found", path=p, fix="check the path")
     mode = detect_mode(paths, options)
     log.info("pano: %d input(s) as %s", len(paths), mode)
-    with atomic_dir(out_dir, marker="pano.json", step="pano") as tmp, \
-            ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2) as pool:
+    with (
+        atomic_dir(out_dir, marker="pano.json", step="pano") as tmp,
+        ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2) as pool,
+    ):
+
         def writer_for(n: int) -> _Writer:
             levels = plan_levels(n, options.tile_size)
             log.info("pano: faces %d px, %d levels, tiles %d px", n, len(levels), options.tile_size)
@@ -245,8 +285,13 @@ def build_pano(inputs: Sequence[str | Path], out_dir: str | Path,
 
         if mode == "equirect":
             if len(paths) != 1:
-                raise VtourError("pano", f"an equirect is one image, got {len(paths)}",
-                                 field="mode", value=mode, fix="pass one image, or --mode stitch")
+                raise VtourError(
+                    "pano",
+                    f"an equirect is one image, got {len(paths)}",
+                    field="mode",
+                    value=mode,
+                    fix="pass one image, or --mode stitch",
+                )
             writer, n, cov, kind = _faces_from_equirect(paths[0], options, writer_for)
         elif mode == "cube":
             writer, n, cov, kind = _faces_from_cube(paths, options, writer_for)
@@ -263,13 +308,28 @@ def build_pano(inputs: Sequence[str | Path], out_dir: str | Path,
             (tmp / "stitched.jpg").write_bytes(encode_jpeg(to_uint8(stitch.image), 90))
         manifest = pano_manifest(n, levels, cov, source)
         (tmp / "pano.json").write_text(json.dumps(manifest, indent=1))
-    tiles = sum(6 * lv.tiles_per_side ** 2 for lv in levels)
-    return PanoResult(out_dir=Path(out_dir), face_size=n, levels=levels, coverage=cov, source_kind=kind,
-                      tiles=tiles, bytes=writer.bytes, seconds=time.perf_counter() - t0,
-                      used=tuple(stitch.used) if stitch else (),
-                      unmatched=tuple(stitch.unmatched) if stitch else (),
-                      manifest=manifest)
+    tiles = sum(6 * lv.tiles_per_side**2 for lv in levels)
+    return PanoResult(
+        out_dir=Path(out_dir),
+        face_size=n,
+        levels=levels,
+        coverage=cov,
+        source_kind=kind,
+        tiles=tiles,
+        bytes=writer.bytes,
+        seconds=time.perf_counter() - t0,
+        used=tuple(stitch.used) if stitch else (),
+        unmatched=tuple(stitch.unmatched) if stitch else (),
+        manifest=manifest,
+    )
 
 
-__all__ = ["PanoOptions", "PanoResult", "DEFAULT_PANO_OPTIONS", "build_pano",
-           "peer_blocks", "detect_mode", "choose_face_size"]
+__all__ = [
+    "DEFAULT_PANO_OPTIONS",
+    "PanoOptions",
+    "PanoResult",
+    "build_pano",
+    "choose_face_size",
+    "detect_mode",
+    "peer_blocks",
+]

@@ -36,15 +36,17 @@ class Coverage:
 
     def __post_init__(self):
         if not 0 < self.hfov <= 360:
-            raise VtourError("pano", "horizontal coverage must be in (0, 360] degrees",
-                             field="hfov", value=self.hfov)
+            raise VtourError("pano", "horizontal coverage must be in (0, 360] degrees", field="hfov", value=self.hfov)
         if not 0 < self.vfov <= 180:
-            raise VtourError("pano", "vertical coverage must be in (0, 180] degrees",
-                             field="vfov", value=self.vfov)
+            raise VtourError("pano", "vertical coverage must be in (0, 180] degrees", field="vfov", value=self.vfov)
         if abs(self.pitch) + self.vfov / 2 > 90 + 1e-6:
-            raise VtourError("pano", f"vertical coverage {self.vfov} centred on pitch {self.pitch} "
-                             "goes past a pole", field="pitch", value=self.pitch,
-                             fix="lower vfov or move pitch towards 0")
+            raise VtourError(
+                "pano",
+                f"vertical coverage {self.vfov} centred on pitch {self.pitch} goes past a pole",
+                field="pitch",
+                value=self.pitch,
+                fix="lower vfov or move pitch towards 0",
+            )
 
     @property
     def is_full(self) -> bool:
@@ -67,7 +69,7 @@ class Coverage:
         return {k: float(v) for k, v in asdict(self).items()}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Coverage":
+    def from_json(cls, data: dict) -> Coverage:
         return cls(**{k: float(data[k]) for k in ("hfov", "vfov", "yaw", "pitch") if k in data})
 
 

@@ -39,16 +39,30 @@ from vtour.images import DEFAULT_MAX_PIXELS, read_image, to_uint8
 
 #: three.js / OpenGL name -> (vtour face, turns by 90 degrees counter-clockwise applied to the image).
 GL_FACES: dict[str, tuple[str, int]] = {
-    "nz": ("f", 0), "nx": ("r", 0), "pz": ("b", 0), "px": ("l", 0), "py": ("u", 2), "ny": ("d", 2)}
+    "nz": ("f", 0),
+    "nx": ("r", 0),
+    "pz": ("b", 0),
+    "px": ("l", 0),
+    "py": ("u", 2),
+    "ny": ("d", 2),
+}
 _GL_ALIASES = {"posx": "px", "negx": "nx", "posy": "py", "negy": "ny", "posz": "pz", "negz": "nz"}
-_WORDS = {"front": "f", "right": "r", "back": "b", "left": "l", "up": "u", "down": "d",
-          "top": "u", "bottom": "d", **{c: c for c in "frblud"}}
+_WORDS = {
+    "front": "f",
+    "right": "r",
+    "back": "b",
+    "left": "l",
+    "up": "u",
+    "down": "d",
+    "top": "u",
+    "bottom": "d",
+    **{c: c for c in "frblud"},
+}
 _TOKEN = re.compile(r"(?:^|[_\-. ])([a-z]+)$")
 
 #: The 4:3 cross: face -> (cell row, cell column); the 3:4 cross: face -> (row, column, turns).
 HORIZONTAL_CROSS = {"u": (0, 1), "l": (1, 0), "f": (1, 1), "r": (1, 2), "b": (1, 3), "d": (2, 1)}
-VERTICAL_CROSS = {"u": (0, 1, 0), "l": (1, 0, 0), "f": (1, 1, 0), "r": (1, 2, 0), "d": (2, 1, 0),
-                  "b": (3, 1, 2)}
+VERTICAL_CROSS = {"u": (0, 1, 0), "l": (1, 0, 0), "f": (1, 1, 0), "r": (1, 2, 0), "d": (2, 1, 0), "b": (3, 1, 2)}
 
 
 def face_name(path) -> tuple[str, int] | None:
@@ -70,16 +84,21 @@ def _harmonise(faces: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         faces = {k: to_uint8(v) for k, v in faces.items()}
     if len({f.shape[2] for f in faces.values()}) > 1:
         opaque = np.iinfo(next(iter(faces.values())).dtype).max
-        faces = {k: v if v.shape[2] == 4 else
-                 np.dstack([v, np.full(v.shape[:2], opaque, v.dtype)]) for k, v in faces.items()}
+        faces = {
+            k: v if v.shape[2] == 4 else np.dstack([v, np.full(v.shape[:2], opaque, v.dtype)]) for k, v in faces.items()
+        }
     return faces
 
 
 def _check_order(order: Sequence[str], step: str) -> tuple[str, ...]:
     order = tuple(order)
     if sorted(order) != sorted(FACES):
-        raise VtourError(step, f"face order must name each of {' '.join(PANNELLUM_CUBE_ORDER)} once",
-                         field="order", value="".join(order))
+        raise VtourError(
+            step,
+            f"face order must name each of {' '.join(PANNELLUM_CUBE_ORDER)} once",
+            field="order",
+            value="".join(order),
+        )
     return order
 
 
@@ -89,20 +108,27 @@ def _from_files(paths: list[Path], order, max_pixels, step) -> dict[str, np.ndar
         named = [(f, 0) for f in order]
     elif any(n is None for n in named):
         bad = [str(p) for p, n in zip(paths, named) if n is None]
-        raise VtourError(step, "some face files name their face and some do not",
-                         path=", ".join(bad),
-                         fix="name all six (front/right/.., f/r/.., px/nx/..) or none (then the "
-                         "order f r b l u d is used)")
+        raise VtourError(
+            step,
+            "some face files name their face and some do not",
+            path=", ".join(bad),
+            fix="name all six (front/right/.., f/r/.., px/nx/..) or none (then the order f r b l u d is used)",
+        )
     else:
         gl = [p.stem.lower().endswith(tuple(GL_FACES) + tuple(_GL_ALIASES)) for p in paths]
         if any(gl) and not all(gl):
-            raise VtourError(step, "face files mix three.js names (px, nx, ...) with face names",
-                             path=", ".join(map(str, paths)), fix="use one naming scheme")
+            raise VtourError(
+                step,
+                "face files mix three.js names (px, nx, ...) with face names",
+                path=", ".join(map(str, paths)),
+                fix="use one naming scheme",
+            )
     seen: dict[str, Path] = {}
     for p, (face, _) in zip(paths, named):
         if face in seen:
-            raise VtourError(step, f"two files name face {face}: {seen[face]} and {p}",
-                             path=p, fix="give each of f r b l u d once")
+            raise VtourError(
+                step, f"two files name face {face}: {seen[face]} and {p}", path=p, fix="give each of f r b l u d once"
+            )
         seen[face] = p
     faces, where = {}, {}
     for p, (face, turns) in zip(paths, named):
@@ -117,19 +143,27 @@ def _check_sizes(faces: dict[str, np.ndarray], where: dict[str, Path], step: str
     for face, img in faces.items():
         h, w = img.shape[:2]
         if h != w:
-            raise VtourError(step, f"face {face} is not square: {w}x{h}", path=where[face],
-                             fix="cube faces must be square; crop or resize it")
+            raise VtourError(
+                step,
+                f"face {face} is not square: {w}x{h}",
+                path=where[face],
+                fix="cube faces must be square; crop or resize it",
+            )
     first = next(iter(faces))
     for face, img in faces.items():
         if img.shape[:2] != faces[first].shape[:2]:
             a, b = faces[first].shape[0], img.shape[0]
-            raise VtourError(step, f"faces have different sizes: {first} is {a}x{a} ({where[first]}), "
-                             f"{face} is {b}x{b} ({where[face]})", path=where[face],
-                             fix="resize them to one size")
+            raise VtourError(
+                step,
+                f"faces have different sizes: {first} is {a}x{a} ({where[first]}), {face} is {b}x{b} ({where[face]})",
+                path=where[face],
+                fix="resize them to one size",
+            )
 
 
-def split_cube_image(img: np.ndarray, order: Sequence[str] = PANNELLUM_CUBE_ORDER, *,
-                     path=None, step: str = "pano") -> dict[str, np.ndarray]:
+def split_cube_image(
+    img: np.ndarray, order: Sequence[str] = PANNELLUM_CUBE_ORDER, *, path=None, step: str = "pano"
+) -> dict[str, np.ndarray]:
     """Cut one image holding six faces into vtour's faces.
 
     Parameters
@@ -148,23 +182,33 @@ def split_cube_image(img: np.ndarray, order: Sequence[str] = PANNELLUM_CUBE_ORDE
     if w == 6 * h or h == 6 * w:
         order = _check_order(order, step)
         s = min(h, w)
-        cells = [img[:, i * s:(i + 1) * s] if w > h else img[i * s:(i + 1) * s] for i in range(6)]
+        cells = [img[:, i * s : (i + 1) * s] if w > h else img[i * s : (i + 1) * s] for i in range(6)]
         return dict(zip(order, cells))
     if 3 * w == 4 * h and w % 4 == 0:
         s = w // 4
-        return {f: img[r * s:(r + 1) * s, c * s:(c + 1) * s] for f, (r, c) in HORIZONTAL_CROSS.items()}
+        return {f: img[r * s : (r + 1) * s, c * s : (c + 1) * s] for f, (r, c) in HORIZONTAL_CROSS.items()}
     if 4 * w == 3 * h and w % 3 == 0:
         s = w // 3
-        return {f: (np.ascontiguousarray(np.rot90(img[r * s:(r + 1) * s, c * s:(c + 1) * s], t)) if t
-                    else img[r * s:(r + 1) * s, c * s:(c + 1) * s])
-                for f, (r, c, t) in VERTICAL_CROSS.items()}
-    raise VtourError(step, f"image size {w}x{h} matches no cube layout (6:1 or 1:6 strip, 4:3 or 3:4 "
-                     "cross, sides a multiple of the face size)", path=path,
-                     fix="give six face files, or an image in one of those layouts")
+        return {
+            f: (
+                np.ascontiguousarray(np.rot90(img[r * s : (r + 1) * s, c * s : (c + 1) * s], t))
+                if t
+                else img[r * s : (r + 1) * s, c * s : (c + 1) * s]
+            )
+            for f, (r, c, t) in VERTICAL_CROSS.items()
+        }
+    raise VtourError(
+        step,
+        f"image size {w}x{h} matches no cube layout (6:1 or 1:6 strip, 4:3 or 3:4 "
+        "cross, sides a multiple of the face size)",
+        path=path,
+        fix="give six face files, or an image in one of those layouts",
+    )
 
 
-def read_cube_faces(paths, *, max_pixels: int = DEFAULT_MAX_PIXELS, step: str = "pano",
-                    order: Sequence[str] = PANNELLUM_CUBE_ORDER) -> dict[str, np.ndarray]:
+def read_cube_faces(
+    paths, *, max_pixels: int = DEFAULT_MAX_PIXELS, step: str = "pano", order: Sequence[str] = PANNELLUM_CUBE_ORDER
+) -> dict[str, np.ndarray]:
     """Read six cube faces into vtour's orientation.
 
     Parameters
@@ -191,8 +235,9 @@ def read_cube_faces(paths, *, max_pixels: int = DEFAULT_MAX_PIXELS, step: str = 
     if isinstance(paths, Mapping):
         items = [(face_name(str(k)), Path(v)) for k, v in paths.items()]
         if any(n is None for n, _ in items) or len({n[0] for n, _ in items}) != 6 or len(items) != 6:
-            raise VtourError(step, "face mapping must have the six keys f r b l u d",
-                             field="faces", value=sorted(map(str, paths)))
+            raise VtourError(
+                step, "face mapping must have the six keys f r b l u d", field="faces", value=sorted(map(str, paths))
+            )
         faces = {}
         for (face, turns), p in items:
             img = read_image(p, max_pixels=max_pixels, step=step)
@@ -202,12 +247,17 @@ def read_cube_faces(paths, *, max_pixels: int = DEFAULT_MAX_PIXELS, step: str = 
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     order = _check_order(order, step)
     if len(paths) == 1:
-        faces = split_cube_image(read_image(paths[0], max_pixels=max_pixels, step=step), order,
-                                 path=paths[0], step=step)
+        faces = split_cube_image(
+            read_image(paths[0], max_pixels=max_pixels, step=step), order, path=paths[0], step=step
+        )
         return faces
     if len(paths) != 6:
-        raise VtourError(step, f"cube faces need 6 files or one image holding all six, got {len(paths)}",
-                         path=", ".join(map(str, paths)), fix="give f r b l u d, in that order or named")
+        raise VtourError(
+            step,
+            f"cube faces need 6 files or one image holding all six, got {len(paths)}",
+            path=", ".join(map(str, paths)),
+            fix="give f r b l u d, in that order or named",
+        )
     return _harmonise(_from_files(paths, order, max_pixels, step))
 
 
@@ -233,15 +283,15 @@ def edge_mismatch(faces: Mapping[str, np.ndarray]) -> float:
     """
     frames = {f: _face_frame(f) for f in FACES}
     s = faces["f"].shape[0]
-    t = (np.arange(s) + 0.5) * 2 / s - 1           # pixel centres along the edge
+    t = (np.arange(s) + 0.5) * 2 / s - 1  # pixel centres along the edge
     full = np.iinfo(faces["f"].dtype).max if faces["f"].dtype.kind in "ui" else 1.0
     diffs = []
     for i, a in enumerate(FACES):
-        for b in FACES[i + 1:]:
+        for b in FACES[i + 1 :]:
             ca, cb = frames[a][0], frames[b][0]
-            if abs(ca @ cb) > 0.5:                 # opposite faces share no edge
+            if abs(ca @ cb) > 0.5:  # opposite faces share no edge
                 continue
-            points = ca + cb + t[:, None] * np.cross(ca, cb)   # (s, 3) on the shared edge
+            points = ca + cb + t[:, None] * np.cross(ca, cb)  # (s, 3) on the shared edge
             pixels = []
             for face in (a, b):
                 c, du, dv = frames[face]

@@ -127,8 +127,9 @@ class _AngleMaps:
         raise ValueError(f"equirect: unknown face {face!r}; expected one of {FACES}")
 
 
-def face_maps(face: str, n: int, shape: tuple[int, int], cov: Coverage = FULL, *,
-              angles: _AngleMaps | None = None) -> tuple[np.ndarray, np.ndarray]:
+def face_maps(
+    face: str, n: int, shape: tuple[int, int], cov: Coverage = FULL, *, angles: _AngleMaps | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Sampling maps of one face.
 
     Parameters
@@ -172,8 +173,11 @@ def _prefilter_polar_band(img: np.ndarray, rows: slice, lat_of_row: np.ndarray, 
     width = r / np.maximum(np.cos(np.radians(lat_of_row)), 1e-6)
     width = np.minimum(width, w)
     # odd widths keep the box centred; past 9, steps of ~8 % in width are invisible
-    q = np.where(width < 9, 2 * np.round((width - 1) / 2) + 1,
-                 2 * np.round(np.exp(np.round(np.log(np.maximum(width, 1)) / 0.08) * 0.08) / 2) + 1)
+    q = np.where(
+        width < 9,
+        2 * np.round((width - 1) / 2) + 1,
+        2 * np.round(np.exp(np.round(np.log(np.maximum(width, 1)) / 0.08) * 0.08) / 2) + 1,
+    )
     q = np.minimum(q, 2 * (w // 2) - 1).astype(np.int64)
     start = 0
     while start < len(q):
@@ -184,16 +188,22 @@ def _prefilter_polar_band(img: np.ndarray, rows: slice, lat_of_row: np.ndarray, 
         if m > 1:
             pad = m  # two passes reach m // 2 each side twice
             chunk = band[start:stop]
-            padded = np.concatenate([chunk[:, w - pad:], chunk, chunk[:, :pad]], axis=1)
+            padded = np.concatenate([chunk[:, w - pad :], chunk, chunk[:, :pad]], axis=1)
             once = cv2.blur(padded, (m, 1), borderType=cv2.BORDER_REPLICATE)
-            out[start:stop] = cv2.blur(once, (m, 1), borderType=cv2.BORDER_REPLICATE)[:, pad:pad + w]
+            out[start:stop] = cv2.blur(once, (m, 1), borderType=cv2.BORDER_REPLICATE)[:, pad : pad + w]
         start = stop
     return out
 
 
-def iter_faces(img: np.ndarray, face_size: int, coverage: Coverage = FULL, *,
-               faces: tuple[str, ...] = FACES, antialias: bool = True,
-               interpolation: str = "cubic") -> Iterator[tuple[str, np.ndarray]]:
+def iter_faces(
+    img: np.ndarray,
+    face_size: int,
+    coverage: Coverage = FULL,
+    *,
+    faces: tuple[str, ...] = FACES,
+    antialias: bool = True,
+    interpolation: str = "cubic",
+) -> Iterator[tuple[str, np.ndarray]]:
     """Resample an equirectangular image onto cube faces, one face at a time.
 
     Yielding faces one by one keeps peak memory at the source plus about one face and its maps.
@@ -227,15 +237,14 @@ def iter_faces(img: np.ndarray, face_size: int, coverage: Coverage = FULL, *,
     angles = _AngleMaps(n)
     for i, face in enumerate(faces):
         map_x, map_y = face_maps(face, n, (h, w), coverage, angles=angles)
-        if not set(faces[i + 1:]) & set(_SIDE_TURNS):
+        if not set(faces[i + 1 :]) & set(_SIDE_TURNS):
             angles.drop_side()  # at 4096 px faces that is 64 MB back before the polar faces
         src = img
         if antialias and face in ("u", "d"):
             # the band of rows this face can reach, filtered for it alone
             lat_edge = SIDE_FACE_MAX_LAT - 0.5
             y_edge = (0.5 - (lat_edge * (1 if face == "u" else -1) - coverage.pitch) / coverage.vfov) * h
-            rows = slice(0, min(h, int(math.ceil(y_edge)) + 2)) if face == "u" else \
-                slice(max(0, int(math.floor(y_edge)) - 2), h)
+            rows = slice(0, min(h, math.ceil(y_edge) + 2)) if face == "u" else slice(max(0, math.floor(y_edge) - 2), h)
             if rows.stop > rows.start:
                 lat_of_row = coverage.pitch + (0.5 - (np.arange(rows.start, rows.stop) + 0.5) / h) * coverage.vfov
                 if np.any(r / np.cos(np.radians(np.clip(lat_of_row, -89.999, 89.999))) >= 2):
@@ -246,9 +255,14 @@ def iter_faces(img: np.ndarray, face_size: int, coverage: Coverage = FULL, *,
         yield face, (out[..., None] if out.ndim == 2 and img.ndim == 3 else out)
 
 
-def equirect_to_faces(img: np.ndarray, face_size: int, coverage: Coverage = FULL, *,
-                      faces: tuple[str, ...] = FACES, antialias: bool = True,
-                      interpolation: str = "cubic") -> dict[str, np.ndarray]:
+def equirect_to_faces(
+    img: np.ndarray,
+    face_size: int,
+    coverage: Coverage = FULL,
+    *,
+    faces: tuple[str, ...] = FACES,
+    antialias: bool = True,
+    interpolation: str = "cubic",
+) -> dict[str, np.ndarray]:
     """All of :func:`iter_faces` at once: a dict of face letter -> (face_size, face_size, C) array."""
-    return dict(iter_faces(img, face_size, coverage, faces=faces, antialias=antialias,
-                           interpolation=interpolation))
+    return dict(iter_faces(img, face_size, coverage, faces=faces, antialias=antialias, interpolation=interpolation))

@@ -14,16 +14,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vtour.conventions import wrap_yaw
-from vtour.pano.coverage import Coverage
 from vtour.images import _FIX_REEXPORT, _error, probe_image
+from vtour.pano.coverage import Coverage
 
 #: How much of a file :func:`read_gpano` may read looking for XMP.
 GPANO_READ_LIMIT: int = 4 << 20
 
 
 GPANO_NS = "http://ns.google.com/photos/1.0/panorama/"
-_GPANO_FIELDS = ("FullPanoWidthPixels", "FullPanoHeightPixels", "CroppedAreaImageWidthPixels",
-                 "CroppedAreaImageHeightPixels", "CroppedAreaLeftPixels", "CroppedAreaTopPixels")
+_GPANO_FIELDS = (
+    "FullPanoWidthPixels",
+    "FullPanoHeightPixels",
+    "CroppedAreaImageWidthPixels",
+    "CroppedAreaImageHeightPixels",
+    "CroppedAreaLeftPixels",
+    "CroppedAreaTopPixels",
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,8 @@ class GPano:
             hfov=self.cropped_width / fw * 360.0,
             vfov=self.cropped_height / fh * 180.0,
             yaw=wrap_yaw(((self.cropped_left + self.cropped_width / 2) / fw - 0.5) * 360.0),
-            pitch=(0.5 - (self.cropped_top + self.cropped_height / 2) / fh) * 180.0)
+            pitch=(0.5 - (self.cropped_top + self.cropped_height / 2) / fh) * 180.0,
+        )
 
 
 def _xmp_packets(path: Path, kind: str | None) -> list[bytes]:
@@ -74,21 +81,21 @@ def _xmp_packets(path: Path, kind: str | None) -> list[bytes]:
                 continue
             if marker in (0xDA, 0xD9):
                 break
-            length = int.from_bytes(data[pos + 2:pos + 4], "big")
-            payload = data[pos + 4:pos + 2 + length]
+            length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+            payload = data[pos + 4 : pos + 2 + length]
             if marker == 0xE1 and payload.startswith(b"http://ns.adobe.com/xap/1.0/\x00"):
                 packets.append(payload[29:])
             pos += 2 + length
     elif kind == "PNG":
         pos = 8
         while pos + 8 <= len(data):
-            length = int.from_bytes(data[pos:pos + 4], "big")
-            ctype = data[pos + 4:pos + 8]
-            body = data[pos + 8:pos + 8 + length]
-            if ctype in (b"IDAT", b"IEND"):   # XMP belongs before the image data
+            length = int.from_bytes(data[pos : pos + 4], "big")
+            ctype = data[pos + 4 : pos + 8]
+            body = data[pos + 8 : pos + 8 + length]
+            if ctype in (b"IDAT", b"IEND"):  # XMP belongs before the image data
                 break
             if ctype == b"iTXt" and body.startswith(b"XML:com.adobe.xmp\x00"):
-                rest = body[len(b"XML:com.adobe.xmp\x00"):]
+                rest = body[len(b"XML:com.adobe.xmp\x00") :]
                 compressed = rest[:1] == b"\x01"
                 # skip compression flag, method, language tag\0, translated keyword\0
                 text = rest[2:].split(b"\x00", 2)[-1]
@@ -101,7 +108,7 @@ def _xmp_packets(path: Path, kind: str | None) -> list[bytes]:
 
 
 def _gpano_values(xmp: str) -> dict[str, str]:
-    m = re.search(r'xmlns:([\w.-]+)\s*=\s*["\']' + re.escape(GPANO_NS) + '["\']', xmp)
+    m = re.search(r'xmlns:([\w.-]+)\s*=\s*["\']' + re.escape(GPANO_NS) + "[\"']", xmp)
     prefix = re.escape(m.group(1) if m else "GPano")
     values = {}
     for name, value in re.findall(prefix + r':(\w+)\s*=\s*"([^"]*)"', xmp):
@@ -137,16 +144,31 @@ def read_gpano(path, *, step: str = "pano") -> GPano | None:
         return None
     projection = values.get("ProjectionType", "equirectangular").strip()
     if projection.lower() != "equirectangular":
-        raise _error(step, path, "only equirectangular GPano panoramas are supported",
-                     "reproject it to equirectangular", field="GPano:ProjectionType", value=projection)
-    defaults = {"CroppedAreaImageWidthPixels": info.width, "CroppedAreaImageHeightPixels": info.height,
-                "CroppedAreaLeftPixels": 0, "CroppedAreaTopPixels": 0}
+        raise _error(
+            step,
+            path,
+            "only equirectangular GPano panoramas are supported",
+            "reproject it to equirectangular",
+            field="GPano:ProjectionType",
+            value=projection,
+        )
+    defaults = {
+        "CroppedAreaImageWidthPixels": info.width,
+        "CroppedAreaImageHeightPixels": info.height,
+        "CroppedAreaLeftPixels": 0,
+        "CroppedAreaTopPixels": 0,
+    }
     ints = {}
     for name in _GPANO_FIELDS:
         if name not in values:
             if name not in defaults:
-                raise _error(step, path, "GPano metadata lacks a field needed to place the image",
-                             "add it, or pass the coverage explicitly", field=f"GPano:{name}")
+                raise _error(
+                    step,
+                    path,
+                    "GPano metadata lacks a field needed to place the image",
+                    "add it, or pass the coverage explicitly",
+                    field=f"GPano:{name}",
+                )
             ints[name] = defaults[name]
             continue
         try:
@@ -154,26 +176,55 @@ def read_gpano(path, *, step: str = "pano") -> GPano | None:
         except ValueError:
             number = float("nan")
         if not (math.isfinite(number) and number == int(number)):
-            raise _error(step, path, "GPano value is not a whole number of pixels",
-                         "fix the XMP metadata", field=f"GPano:{name}", value=values[name])
+            raise _error(
+                step,
+                path,
+                "GPano value is not a whole number of pixels",
+                "fix the XMP metadata",
+                field=f"GPano:{name}",
+                value=values[name],
+            )
         ints[name] = int(number)
     fw, fh, cw, ch, left, top = (ints[n] for n in _GPANO_FIELDS)
     for name, v, low in zip(_GPANO_FIELDS, (fw, fh, cw, ch, left, top), (1, 1, 1, 1, 0, 0)):
         if v < low:
-            raise _error(step, path, f"GPano value must be at least {low}", "fix the XMP metadata",
-                         field=f"GPano:{name}", value=v)
+            raise _error(
+                step,
+                path,
+                f"GPano value must be at least {low}",
+                "fix the XMP metadata",
+                field=f"GPano:{name}",
+                value=v,
+            )
     if cw > fw:
-        raise _error(step, path, f"cropped width is larger than the full panorama width {fw}",
-                     "fix the XMP metadata", field="GPano:CroppedAreaImageWidthPixels", value=cw)
+        raise _error(
+            step,
+            path,
+            f"cropped width is larger than the full panorama width {fw}",
+            "fix the XMP metadata",
+            field="GPano:CroppedAreaImageWidthPixels",
+            value=cw,
+        )
     if top + ch > fh:
-        raise _error(step, path, f"cropped area (top {top} + height {ch}) runs past the full "
-                     f"panorama height {fh}", "fix the XMP metadata",
-                     field="GPano:CroppedAreaTopPixels", value=top)
+        raise _error(
+            step,
+            path,
+            f"cropped area (top {top} + height {ch}) runs past the full panorama height {fh}",
+            "fix the XMP metadata",
+            field="GPano:CroppedAreaTopPixels",
+            value=top,
+        )
     heading = None
     if "PoseHeadingDegrees" in values:
         try:
             heading = float(values["PoseHeadingDegrees"])
         except ValueError:
-            raise _error(step, path, "GPano heading is not a number", "fix the XMP metadata",
-                         field="GPano:PoseHeadingDegrees", value=values["PoseHeadingDegrees"]) from None
+            raise _error(
+                step,
+                path,
+                "GPano heading is not a number",
+                "fix the XMP metadata",
+                field="GPano:PoseHeadingDegrees",
+                value=values["PoseHeadingDegrees"],
+            ) from None
     return GPano(fw, fh, cw, ch, left, top, heading)

@@ -74,24 +74,39 @@ class PanoOptions:
 
     def __post_init__(self):
         if self.mode not in ("auto", "equirect", "cube", "stitch"):
-            raise VtourError("pano", "unknown input mode", field="mode", value=self.mode,
-                             fix="use auto, equirect, cube or stitch")
+            raise VtourError(
+                "pano", "unknown input mode", field="mode", value=self.mode, fix="use auto, equirect, cube or stitch"
+            )
         if not is_power_of_two(self.tile_size) or self.tile_size < 64:
-            raise VtourError("pano", "tile size must be a power of two of at least 64",
-                             field="tile_size", value=self.tile_size, fix="use 256, 512 or 1024")
-        if self.face_size is not None and (not is_power_of_two(self.face_size)
-                                           or self.face_size < MIN_FACE_SIZE):
-            raise VtourError("pano", f"face size must be a power of two of at least {MIN_FACE_SIZE}",
-                             field="face_size", value=self.face_size,
-                             fix=f"use {2 ** round(math.log2(max(self.face_size, MIN_FACE_SIZE)))}")
+            raise VtourError(
+                "pano",
+                "tile size must be a power of two of at least 64",
+                field="tile_size",
+                value=self.tile_size,
+                fix="use 256, 512 or 1024",
+            )
+        if self.face_size is not None and (not is_power_of_two(self.face_size) or self.face_size < MIN_FACE_SIZE):
+            raise VtourError(
+                "pano",
+                f"face size must be a power of two of at least {MIN_FACE_SIZE}",
+                field="face_size",
+                value=self.face_size,
+                fix=f"use {2 ** round(math.log2(max(self.face_size, MIN_FACE_SIZE)))}",
+            )
         if not 1 <= self.quality <= 100:
             raise VtourError("pano", "JPEG quality must be in 1..100", field="quality", value=self.quality)
         if self.interpolation not in ("cubic", "linear"):
-            raise VtourError("pano", "unknown interpolation", field="interpolation",
-                             value=self.interpolation, fix="use cubic or linear")
+            raise VtourError(
+                "pano",
+                "unknown interpolation",
+                field="interpolation",
+                value=self.interpolation,
+                fix="use cubic or linear",
+            )
         if sorted(self.cube_order) != sorted("frblud"):
-            raise VtourError("pano", "cube order must name each of f r b l u d once",
-                             field="cube_order", value=self.cube_order)
+            raise VtourError(
+                "pano", "cube order must name each of f r b l u d once", field="cube_order", value=self.cube_order
+            )
         if self.max_pixels <= 0:
             raise VtourError("pano", "pixel limit must be positive", field="max_pixels", value=self.max_pixels)
 

@@ -31,15 +31,24 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from vtour.pano.coverage import Coverage
 from vtour.errors import VtourError
 from vtour.images import DEFAULT_MAX_PIXELS, read_image, to_uint8
+from vtour.pano.coverage import Coverage
 
 #: Defaults shared by the CLI and the library.
-STITCH_DEFAULTS = {"work_megapix": 0.6, "seam_megapix": 0.1, "compose_megapix": 1.5,
-                   "match_conf": 0.65, "conf_thresh": 1.0, "mode": "panorama", "scan_hfov": 60.0}
-_OVERLAP_FIX = ("take photos that overlap their neighbours by 30-50% and share detail "
-                "(not sky or plain walls), or leave out the unrelated photos")
+STITCH_DEFAULTS = {
+    "work_megapix": 0.6,
+    "seam_megapix": 0.1,
+    "compose_megapix": 1.5,
+    "match_conf": 0.65,
+    "conf_thresh": 1.0,
+    "mode": "panorama",
+    "scan_hfov": 60.0,
+}
+_OVERLAP_FIX = (
+    "take photos that overlap their neighbours by 30-50% and share detail "
+    "(not sky or plain walls), or leave out the unrelated photos"
+)
 
 
 @dataclass(frozen=True)
@@ -74,8 +83,7 @@ def _warp(warper, img: np.ndarray, cam, work_ratio: float):
     K = cam.K().astype(np.float32)
     K[:2] *= work_ratio  # focal length and principal point follow the photo's size
     corner, warped = warper.warp(img, K, cam.R, cv2.INTER_LINEAR, cv2.BORDER_REFLECT)
-    _, mask = warper.warp(np.full(img.shape[:2], 255, np.uint8), K, cam.R, cv2.INTER_NEAREST,
-                          cv2.BORDER_CONSTANT)
+    _, mask = warper.warp(np.full(img.shape[:2], 255, np.uint8), K, cam.R, cv2.INTER_NEAREST, cv2.BORDER_CONSTANT)
     return corner, warped, mask
 
 
@@ -85,15 +93,19 @@ def _resize(img: np.ndarray, scale: float) -> np.ndarray:
     return cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
 
 
-def stitch_photos(paths: Sequence, *, max_pixels: int = DEFAULT_MAX_PIXELS,
-                  work_megapix: float = STITCH_DEFAULTS["work_megapix"],
-                  seam_megapix: float = STITCH_DEFAULTS["seam_megapix"],
-                  compose_megapix: float = STITCH_DEFAULTS["compose_megapix"],
-                  match_conf: float = STITCH_DEFAULTS["match_conf"],
-                  conf_thresh: float = STITCH_DEFAULTS["conf_thresh"],
-                  mode: str = STITCH_DEFAULTS["mode"],
-                  scan_hfov: float = STITCH_DEFAULTS["scan_hfov"],
-                  step: str = "stitch") -> StitchResult:
+def stitch_photos(
+    paths: Sequence,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    work_megapix: float = STITCH_DEFAULTS["work_megapix"],
+    seam_megapix: float = STITCH_DEFAULTS["seam_megapix"],
+    compose_megapix: float = STITCH_DEFAULTS["compose_megapix"],
+    match_conf: float = STITCH_DEFAULTS["match_conf"],
+    conf_thresh: float = STITCH_DEFAULTS["conf_thresh"],
+    mode: str = STITCH_DEFAULTS["mode"],
+    scan_hfov: float = STITCH_DEFAULTS["scan_hfov"],
+    step: str = "stitch",
+) -> StitchResult:
     """Stitch overlapping photos taken from one point into an equirectangular image.
 
     Parameters
@@ -128,9 +140,12 @@ def stitch_photos(paths: Sequence, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     if mode not in ("panorama", "scans"):
         raise VtourError(step, "mode must be 'panorama' or 'scans'", field="mode", value=mode)
     if len(paths) < 2:
-        raise VtourError(step, f"stitching needs at least 2 photos, got {len(paths)}",
-                         path=", ".join(map(str, paths)) or None,
-                         fix="give the overlapping photos, or a single equirect image instead")
+        raise VtourError(
+            step,
+            f"stitching needs at least 2 photos, got {len(paths)}",
+            path=", ".join(map(str, paths)) or None,
+            fix="give the overlapping photos, or a single equirect image instead",
+        )
     scans = mode == "scans"
     photos = []
     for p in paths:
@@ -146,8 +161,11 @@ def stitch_photos(paths: Sequence, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     features = [cv2.detail.computeImageFeatures2(finder, _resize(im, work_scale)) for im in photos]
     for i, f in enumerate(features):
         f.img_idx = i
-    matcher = (cv2.detail_AffineBestOf2NearestMatcher(False, False, match_conf) if scans
-               else cv2.detail_BestOf2NearestMatcher(False, match_conf))
+    matcher = (
+        cv2.detail_AffineBestOf2NearestMatcher(False, False, match_conf)
+        if scans
+        else cv2.detail_BestOf2NearestMatcher(False, match_conf)
+    )
     pairwise = matcher.apply2(features)
     matcher.collectGarbage()
     keep = [int(i) for i in np.ravel(cv2.detail.leaveBiggestComponent(features, pairwise, conf_thresh))]
@@ -156,34 +174,46 @@ def stitch_photos(paths: Sequence, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     if len(keep) < 2:
         # OpenCV zeroes the confidence of pairs that agree too well (inliers > 3x the matches
         # expected): near duplicates. Say so, since "do not overlap" would mislead.
-        twins = [(paths[m.src_img_idx].name, paths[m.dst_img_idx].name) for m in pairwise
-                 if m.src_img_idx < m.dst_img_idx and m.confidence == 0 and m.num_inliers > 100]
+        twins = [
+            (paths[m.src_img_idx].name, paths[m.dst_img_idx].name)
+            for m in pairwise
+            if m.src_img_idx < m.dst_img_idx and m.confidence == 0 and m.num_inliers > 100
+        ]
         if twins:
-            raise VtourError(step, "photos {} and {} show nearly the same view".format(*twins[0]),
-                             path=", ".join(map(str, paths)),
-                             fix="drop one of them, or add the photos between the views")
-        raise VtourError(step, "no two photos overlap enough to be stitched",
-                         path=", ".join(map(str, paths)), fix=_OVERLAP_FIX)
+            raise VtourError(
+                step,
+                "photos {} and {} show nearly the same view".format(*twins[0]),
+                path=", ".join(map(str, paths)),
+                fix="drop one of them, or add the photos between the views",
+            )
+        raise VtourError(
+            step, "no two photos overlap enough to be stitched", path=", ".join(map(str, paths)), fix=_OVERLAP_FIX
+        )
     features = [features[i] for i in keep]
     photos = [photos[i] for i in keep]
     for j, f in enumerate(features):
         f.img_idx = j
-    pairwise = matcher.apply2(features)   # re-run on the kept set so indices line up
+    pairwise = matcher.apply2(features)  # re-run on the kept set so indices line up
 
     # 2. cameras: rotation + focal, refined by bundle adjustment, levelled by wave correction
     estimator = cv2.detail_AffineBasedEstimator() if scans else cv2.detail_HomographyBasedEstimator()
     ok, cameras = estimator.apply(features, pairwise, None)
     if not ok:
-        raise VtourError(step, "could not estimate the camera of each photo",
-                         path=", ".join(map(str, used)), fix=_OVERLAP_FIX)
+        raise VtourError(
+            step, "could not estimate the camera of each photo", path=", ".join(map(str, used)), fix=_OVERLAP_FIX
+        )
     for cam in cameras:
         cam.R = cam.R.astype(np.float32)
     adjuster = cv2.detail_BundleAdjusterAffinePartial() if scans else cv2.detail_BundleAdjusterRay()
     adjuster.setConfThresh(conf_thresh)
     ok, cameras = adjuster.apply(features, pairwise, cameras)
     if not ok or not all(np.isfinite(c.R).all() and c.focal > 0 for c in cameras):
-        raise VtourError(step, "camera bundle adjustment failed", path=", ".join(map(str, used)),
-                         fix=_OVERLAP_FIX + "; or try mode='scans' for a flat subject")
+        raise VtourError(
+            step,
+            "camera bundle adjustment failed",
+            path=", ".join(map(str, used)),
+            fix=_OVERLAP_FIX + "; or try mode='scans' for a flat subject",
+        )
     if not scans:
         rmats = cv2.detail.waveCorrect([np.copy(c.R) for c in cameras], cv2.detail.WAVE_CORRECT_HORIZ)
         for cam, r in zip(cameras, rmats):
@@ -210,19 +240,20 @@ def stitch_photos(paths: Sequence, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     # 4. compose at compose scale
     compose_scale = _scale_for(area, compose_megapix)
     compose_work = compose_scale / work_scale
-    scale = warped_scale * compose_work              # pixels per radian of the result
+    scale = warped_scale * compose_work  # pixels per radian of the result
     warper = cv2.PyRotationWarper(kind, scale)
     warped_all, corners, sizes = [], [], []
     for idx, (im, cam) in enumerate(zip(photos, cameras)):
         corner, warped, mask = _warp(warper, _resize(im, compose_scale), cam, compose_work)
         compensator.apply(idx, corner, warped, mask)
-        seam = cv2.resize(cv2.dilate(seam_masks[idx], None), (mask.shape[1], mask.shape[0]),
-                          interpolation=cv2.INTER_LINEAR_EXACT)
+        seam = cv2.resize(
+            cv2.dilate(seam_masks[idx], None), (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_LINEAR_EXACT
+        )
         warped_all.append((warped.astype(np.int16), cv2.bitwise_and(seam, mask)))
         corners.append(corner)
         sizes.append((warped.shape[1], warped.shape[0]))
     roi = cv2.detail.resultRoi(corners=corners, sizes=sizes)
-    blend_width = math.sqrt(roi[2] * roi[3]) * 0.05   # OpenCV's default blend strength, 5%
+    blend_width = math.sqrt(roi[2] * roi[3]) * 0.05  # OpenCV's default blend strength, 5%
     blender = cv2.detail_MultiBandBlender()
     blender.setNumBands(max(1, int(math.log2(max(blend_width, 1))) - 1))
     blender.prepare(roi)
@@ -252,13 +283,13 @@ def _to_sphere(image: np.ndarray, v0: int, scale: float) -> tuple[np.ndarray, Co
     image : (H, W, C) canvas whose row r is warped v = v0 + r; ``scale`` pixels per radian.
     """
     h, w = image.shape[:2]
-    top, bottom = max(0, -v0), min(h, int(math.floor(math.pi * scale)) - v0 + 1)
-    full_w = int(math.floor(2 * math.pi * scale))
+    top, bottom = max(0, -v0), min(h, math.floor(math.pi * scale) - v0 + 1)
+    full_w = math.floor(2 * math.pi * scale)
     left = max(0, (w - full_w) // 2)
-    image = image[top:bottom, left:left + min(w, full_w)]
+    image = image[top:bottom, left : left + min(w, full_w)]
     h, w = image.shape[:2]
     v0 += top
-    top_lat = 90.0 - math.degrees((v0 - 0.5) / scale)     # latitude of the top edge
+    top_lat = 90.0 - math.degrees((v0 - 0.5) / scale)  # latitude of the top edge
     vfov = min(180.0, math.degrees(h / scale))
     hfov = min(360.0, math.degrees(w / scale))
     pitch = max(-90 + vfov / 2, min(90 - vfov / 2, top_lat - vfov / 2))

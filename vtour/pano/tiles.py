@@ -15,6 +15,7 @@ low-passed (no aliasing), and no level ever reads past its own face's edge (no s
 
 from __future__ import annotations
 
+import itertools
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +52,9 @@ class TileLevel:
 
     def __post_init__(self):
         if self.size <= 0 or self.tile_size <= 0 or self.size % self.tile_size:
-            raise ValueError(f"TileLevel: face size {self.size} is not a positive multiple of tile size "
-                             f"{self.tile_size}")
+            raise ValueError(
+                f"TileLevel: face size {self.size} is not a positive multiple of tile size {self.tile_size}"
+            )
 
     @property
     def tiles_per_side(self) -> int:
@@ -73,7 +75,7 @@ def check_levels(levels: tuple[TileLevel, ...]) -> None:
     """Reject level lists the peers' renderers cannot use, naming both values (Marzipano's rules)."""
     if not levels:
         raise ValueError("levels: the list is empty")
-    for a, b in zip(levels, levels[1:]):
+    for a, b in itertools.pairwise(levels):
         if b.size <= a.size or b.size % a.size:
             raise ValueError(f"levels: size {b.size} is not a multiple of the previous size {a.size}")
 
@@ -128,13 +130,20 @@ def resize_face(face: np.ndarray, size: int) -> np.ndarray:
     return cv2.resize(face, (size, size), interpolation=interp)
 
 
-def write_face_tiles(root: Path, face_letter: str, pyramid: dict[int, np.ndarray],
-                     levels: tuple[TileLevel, ...], *, quality: int, executor: Executor | None = None) -> int:
+def write_face_tiles(
+    root: Path,
+    face_letter: str,
+    pyramid: dict[int, np.ndarray],
+    levels: tuple[TileLevel, ...],
+    *,
+    quality: int,
+    executor: Executor | None = None,
+) -> int:
     """Encode and write every tile of one face's pyramid under ``root``; returns bytes written."""
 
     def write(z: int, y: int, x: int) -> int:
         t = levels[z].tile_size
-        data = encode_jpeg(pyramid[z][y * t:(y + 1) * t, x * t:(x + 1) * t], quality)
+        data = encode_jpeg(pyramid[z][y * t : (y + 1) * t, x * t : (x + 1) * t], quality)
         path = root / tile_path(z, face_letter, y, x)
         path.write_bytes(data)
         return len(data)
@@ -159,4 +168,4 @@ def thumbnail(front: np.ndarray, width: int = 256) -> np.ndarray:
     face = resize_face(front, width) if front.shape[0] != width else front
     h = width * 9 // 16
     top = (width - h) // 2
-    return np.ascontiguousarray(face[top:top + h])
+    return np.ascontiguousarray(face[top : top + h])

@@ -11,5 +11,17 @@ from vtour.render.scene import RenderScene, prepare_scene, shade
 from vtour.render.sight import Sight, links_between, look_at
 from vtour.render.write import DEFAULT_RENDER_OPTIONS, RenderOptions, RenderResult, write_renders
 
-__all__ = ["DEFAULT_RENDER_OPTIONS", "RenderOptions", "RenderResult", "RenderScene", "Sight", "links_between", "look_at", "pixel_directions", "prepare_scene",
-           "render_equirect", "shade", "write_renders"]
+__all__ = [
+    "DEFAULT_RENDER_OPTIONS",
+    "RenderOptions",
+    "RenderResult",
+    "RenderScene",
+    "Sight",
+    "links_between",
+    "look_at",
+    "pixel_directions",
+    "prepare_scene",
+    "render_equirect",
+    "shade",
+    "write_renders",
+]

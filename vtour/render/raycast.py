@@ -25,8 +25,8 @@ import numpy as np
 
 from vtour.errors import VtourError
 from vtour.model.mesh import Mesh
-from vtour.render.scene import STEP, RenderScene, prepare_scene, shade
 from vtour.render.sampling import linear_to_srgb, srgb_to_linear
+from vtour.render.scene import STEP, RenderScene, prepare_scene, shade
 
 #: Rays handed to open3d at once: 1 M rays use about 100 MB with the shading temporaries.
 CHUNK_RAYS = 1 << 20
@@ -56,30 +56,41 @@ def _rays(origin: np.ndarray, directions: np.ndarray) -> np.ndarray:
     return rays
 
 
-def _edges(material: np.ndarray, depth: np.ndarray, normal: np.ndarray,
-           colour: np.ndarray) -> np.ndarray:
+def _edges(material: np.ndarray, depth: np.ndarray, normal: np.ndarray, colour: np.ndarray) -> np.ndarray:
     """(H, W) bool: pixels that differ from their right or lower neighbour (either side flagged)."""
     flags = np.zeros(material.shape, bool)
     for axis in (0, 1):
-        def nxt(a):
+
+        def nxt(a, axis=axis):
             # Columns wrap around (yaw -180 meets +180); the last row has no lower neighbour.
             return np.roll(a, -1, axis=1) if axis == 1 else np.concatenate([a[1:], a[-1:]])
+
         d1, d2 = depth, nxt(depth)
         with np.errstate(invalid="ignore"):
-            step = ((material != nxt(material))
-                    | (np.abs(d1 - d2) > DEPTH_EDGE * np.minimum(d1, d2))
-                    | (np.einsum("ijk,ijk->ij", normal, nxt(normal)) < CREASE_COS)
-                    | (np.abs(colour - nxt(colour)).max(axis=2) > COLOUR_EDGE))
+            step = (
+                (material != nxt(material))
+                | (np.abs(d1 - d2) > DEPTH_EDGE * np.minimum(d1, d2))
+                | (np.einsum("ijk,ijk->ij", normal, nxt(normal)) < CREASE_COS)
+                | (np.abs(colour - nxt(colour)).max(axis=2) > COLOUR_EDGE)
+            )
         flags |= step
-        flags |= np.roll(step, 1, axis=1) if axis == 1 else np.concatenate(
-            [np.zeros_like(step[:1]), step[:-1]])
+        flags |= np.roll(step, 1, axis=1) if axis == 1 else np.concatenate([np.zeros_like(step[:1]), step[:-1]])
     return flags
 
 
-def render_equirect(mesh: Mesh | RenderScene, viewpoint, width: int, *, supersample: int = 2,
-                    depth: bool = False, adaptive: bool = True, headlight: float = 0.0,
-                    background=(0, 0, 0), chunk_rays: int = CHUNK_RAYS,
-                    stats: dict | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+def render_equirect(
+    mesh: Mesh | RenderScene,
+    viewpoint,
+    width: int,
+    *,
+    supersample: int = 2,
+    depth: bool = False,
+    adaptive: bool = True,
+    headlight: float = 0.0,
+    background=(0, 0, 0),
+    chunk_rays: int = CHUNK_RAYS,
+    stats: dict | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Render the panorama seen from ``viewpoint``.
 
     Parameters
@@ -104,16 +115,19 @@ def render_equirect(mesh: Mesh | RenderScene, viewpoint, width: int, *, supersam
     depth : (H, W) float32 metres, ``inf`` where nothing was hit; or None
     """
     if width < 4 or width % 2:
-        raise VtourError(STEP, "panorama width must be an even number >= 4", field="width",
-                         value=width)
+        raise VtourError(STEP, "panorama width must be an even number >= 4", field="width", value=width)
     if supersample < 1:
         raise VtourError(STEP, "supersample must be >= 1", field="supersample", value=supersample)
     origin = np.asarray(viewpoint, np.float64).reshape(-1)
     if origin.shape != (3,) or not np.isfinite(origin).all():
-        raise VtourError(STEP, "a viewpoint is three finite coordinates X,Y,Z", field="viewpoint",
-                         value=tuple(np.asarray(viewpoint).ravel().tolist()))
+        raise VtourError(
+            STEP,
+            "a viewpoint is three finite coordinates X,Y,Z",
+            field="viewpoint",
+            value=tuple(np.asarray(viewpoint).ravel().tolist()),
+        )
     scene = mesh if isinstance(mesh, RenderScene) else prepare_scene(mesh)
-    start = time.perf_counter()   # rays/s counts casting and shading, not building the BVH
+    start = time.perf_counter()  # rays/s counts casting and shading, not building the BVH
     height = width // 2
     alpha = math.pi / height
     bg = srgb_to_linear(np.asarray(background, np.uint8).reshape(3))
@@ -138,8 +152,7 @@ def render_equirect(mesh: Mesh | RenderScene, viewpoint, width: int, *, supersam
         m = scene.face_material[np.where(miss, 0, hits["primitive_ids"]).astype(np.int64)]
         material[r0:r1] = np.where(miss, -1, m).reshape(r1 - r0, width)
         # Misses get one common normal so that only a material change flags a silhouette.
-        normal[r0:r1] = np.where(miss[:, None], np.float32(1), hits["primitive_normals"]).reshape(
-            r1 - r0, width, 3)
+        normal[r0:r1] = np.where(miss[:, None], np.float32(1), hits["primitive_normals"]).reshape(r1 - r0, width, 3)
     refined = 0
     if supersample > 1:
         flags = np.ones((height, width), bool) if not adaptive else _edges(material, t_map, normal, colour)
@@ -152,7 +165,7 @@ def render_equirect(mesh: Mesh | RenderScene, viewpoint, width: int, *, supersam
         per_chunk = max(1, chunk_rays // n)
         flat = colour.reshape(-1, 3)
         for p0 in range(0, len(pixels), per_chunk):
-            p = pixels[p0:p0 + per_chunk]
+            p = pixels[p0 : p0 + per_chunk]
             rows = (p // width)[:, None] + oy
             cs = (p % width)[:, None] + ox
             dirs = pixel_directions(width, rows.ravel(), cs.ravel())
@@ -164,6 +177,11 @@ def render_equirect(mesh: Mesh | RenderScene, viewpoint, width: int, *, supersam
     rgb = linear_to_srgb(colour)
     seconds = time.perf_counter() - start
     if stats is not None:
-        stats.update(rays=rays_cast, seconds=seconds, rays_per_second=rays_cast / max(seconds, 1e-9),
-                     refined_pixels=refined, pixels=width * height)
+        stats.update(
+            rays=rays_cast,
+            seconds=seconds,
+            rays_per_second=rays_cast / max(seconds, 1e-9),
+            refined_pixels=refined,
+            pixels=width * height,
+        )
     return rgb, (t_map if depth else None)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-_SRGB8_TO_LINEAR16 = np.round(65535.0 * np.where(
-    (c := np.arange(256) / 255.0) <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)).astype(np.uint16)
-_LINEAR16_TO_SRGB8 = np.round(255.0 * np.where(
-    (l := np.arange(65536) / 65535.0) <= 0.0031308, 12.92 * l,
-    1.055 * l ** (1 / 2.4) - 0.055)).astype(np.uint8)
+_SRGB8_TO_LINEAR16 = np.round(
+    65535.0 * np.where((c := np.arange(256) / 255.0) <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+).astype(np.uint16)
+_LINEAR16_TO_SRGB8 = np.round(
+    255.0 * np.where((l := np.arange(65536) / 65535.0) <= 0.0031308, 12.92 * l, 1.055 * l ** (1 / 2.4) - 0.055)
+).astype(np.uint8)
 #: Rows of the remap maps: OpenCV wants 2-D maps no wider than SHRT_MAX.
 _MAP_COLS = 1024
 
@@ -47,8 +48,7 @@ def mip_pyramid(image: np.ndarray) -> tuple[np.ndarray, ...]:
     levels = [level]
     while max(level.shape[:2]) > 1:
         h, w = level.shape[:2]
-        level = cv2.resize(level.astype(np.float32), (max(w // 2, 1), max(h // 2, 1)),
-                           interpolation=cv2.INTER_AREA)
+        level = cv2.resize(level.astype(np.float32), (max(w // 2, 1), max(h // 2, 1)), interpolation=cv2.INTER_AREA)
         level = np.round(level).astype(np.uint16)
         levels.append(level)
     return tuple(levels)
@@ -77,8 +77,13 @@ def sample_bilinear(level: np.ndarray, uv: np.ndarray) -> np.ndarray:
     # Keep coordinates small: remap's fixed-point arithmetic loses precision on large values.
     maps[0, :n] %= w
     maps[1, :n] %= h
-    out = cv2.remap(level, maps[0].reshape(rows, _MAP_COLS), maps[1].reshape(rows, _MAP_COLS),
-                    cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP)
+    out = cv2.remap(
+        level,
+        maps[0].reshape(rows, _MAP_COLS),
+        maps[1].reshape(rows, _MAP_COLS),
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_WRAP,
+    )
     return out.reshape(-1, 3)[:n].astype(np.float32) * np.float32(1 / 65535)
 
 
@@ -107,7 +112,7 @@ def sample_trilinear(levels: tuple[np.ndarray, ...], uv: np.ndarray, lod: np.nda
     for k, count in enumerate(counts):
         if count == 0:
             continue
-        idx = order[start:start + count]
+        idx = order[start : start + count]
         start += count
         c = sample_bilinear(levels[k], uv[idx])
         if k < top:

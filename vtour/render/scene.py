@@ -39,9 +39,11 @@ def _import_open3d():
         import open3d as o3d
         import open3d.core as o3c
     except ImportError as exc:  # also raised when libusb-1.0 is missing
-        raise VtourError(STEP, f"open3d is needed for ray casting and could not be imported ({exc})",
-                         fix="pip install open3d; on Debian also apt-get install libusb-1.0-0 "
-                             "libgomp1 libgl1") from exc
+        raise VtourError(
+            STEP,
+            f"open3d is needed for ray casting and could not be imported ({exc})",
+            fix="pip install open3d; on Debian also apt-get install libusb-1.0-0 libgomp1 libgl1",
+        ) from exc
     return o3d, o3c
 
 
@@ -85,33 +87,40 @@ def prepare_scene(mesh: Mesh) -> RenderScene:
     faces = np.ascontiguousarray(mesh.faces, np.uint32)
     raycaster = o3d.t.geometry.RaycastingScene()
     raycaster.add_triangles(o3c.Tensor(positions), o3c.Tensor(faces))
-    mips = tuple(None if m.texture is None or mesh.uv is None else mip_pyramid(m.texture)
-                 for m in mesh.materials)
+    mips = tuple(None if m.texture is None or mesh.uv is None else mip_pyramid(m.texture) for m in mesh.materials)
     base = np.array([m.base_color[:3] for m in mesh.materials], np.float32)
     face_uv = face_log2_texel = face_colors = None
     if any(m is not None for m in mips):
         face_uv = mesh.uv[mesh.faces].astype(np.float32)
         corners = mesh.positions[mesh.faces]
-        world = 0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0],
-                                              corners[:, 2] - corners[:, 0]), axis=1)
+        world = 0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1)
         duv = face_uv.astype(np.float64)
-        uv_area = 0.5 * np.abs((duv[:, 1, 0] - duv[:, 0, 0]) * (duv[:, 2, 1] - duv[:, 0, 1])
-                               - (duv[:, 2, 0] - duv[:, 0, 0]) * (duv[:, 1, 1] - duv[:, 0, 1]))
+        uv_area = 0.5 * np.abs(
+            (duv[:, 1, 0] - duv[:, 0, 0]) * (duv[:, 2, 1] - duv[:, 0, 1])
+            - (duv[:, 2, 0] - duv[:, 0, 0]) * (duv[:, 1, 1] - duv[:, 0, 1])
+        )
         texels = np.array([0.0 if m is None else m[0].shape[0] * m[0].shape[1] for m in mips])
         with np.errstate(divide="ignore", invalid="ignore"):
             # A triangle with no UV area (or untextured) gets +inf: the coarsest level, its mean.
-            face_log2_texel = (0.5 * np.log2(world / (uv_area * texels[mesh.face_material]))
-                               ).astype(np.float32)
+            face_log2_texel = (0.5 * np.log2(world / (uv_area * texels[mesh.face_material]))).astype(np.float32)
         face_log2_texel[~np.isfinite(face_log2_texel)] = np.inf
     if mesh.colors is not None:
         face_colors = mesh.colors[:, :3][mesh.faces].astype(np.float32)
-    return RenderScene(raycaster=raycaster, face_material=mesh.face_material.astype(np.int16),
-                       face_uv=face_uv, face_log2_texel=face_log2_texel, face_colors=face_colors,
-                       mips=mips, base_colors=base, triangle_count=mesh.triangle_count)
+    return RenderScene(
+        raycaster=raycaster,
+        face_material=mesh.face_material.astype(np.int16),
+        face_uv=face_uv,
+        face_log2_texel=face_log2_texel,
+        face_colors=face_colors,
+        mips=mips,
+        base_colors=base,
+        triangle_count=mesh.triangle_count,
+    )
 
 
-def shade(scene: RenderScene, directions: np.ndarray, hits: dict[str, np.ndarray], alpha: float,
-          *, headlight: float = 0.0) -> np.ndarray:
+def shade(
+    scene: RenderScene, directions: np.ndarray, hits: dict[str, np.ndarray], alpha: float, *, headlight: float = 0.0
+) -> np.ndarray:
     """Linear colours of the rays that hit.
 
     Parameters
@@ -133,7 +142,7 @@ def shade(scene: RenderScene, directions: np.ndarray, hits: dict[str, np.ndarray
     if len(idx) == 0:
         return out
     prim = hits["primitive_ids"][idx].astype(np.int64)
-    bary = hits["primitive_uvs"][idx]                   # point = (1-u-v) p0 + u p1 + v p2
+    bary = hits["primitive_uvs"][idx]  # point = (1-u-v) p0 + u p1 + v p2
     w = np.empty((len(idx), 3), np.float32)
     w[:, 1:] = bary
     w[:, 0] = 1.0 - bary[:, 0] - bary[:, 1]

@@ -47,8 +47,9 @@ def look_at(scene: RenderScene, origin, targets) -> list[Sight]:
     d = targets - origin
     distance = np.linalg.norm(d, axis=1)
     if (distance <= 0).any():
-        raise VtourError(STEP, "a target coincides with the viewpoint", field="target",
-                         value=tuple(targets[np.argmin(distance)]))
+        raise VtourError(
+            STEP, "a target coincides with the viewpoint", field="target", value=tuple(targets[np.argmin(distance)])
+        )
     unit = d / distance[:, None]
     rays = np.concatenate([np.broadcast_to(origin, unit.shape), unit], axis=1)
     hits = scene.cast(rays.astype(np.float32))
@@ -57,9 +58,16 @@ def look_at(scene: RenderScene, origin, targets) -> list[Sight]:
     for k in range(len(targets)):
         t = float(hits["t_hit"][k])
         face = int(hits["primitive_ids"][k]) if math.isfinite(t) else -1
-        out.append(Sight(yaw=wrap_yaw(float(np.degrees(yaw[k]))), pitch=float(np.degrees(pitch[k])),
-                         distance=float(distance[k]), hit_distance=t, hit_face=face,
-                         hit_material=int(scene.face_material[face]) if face >= 0 else -1))
+        out.append(
+            Sight(
+                yaw=wrap_yaw(float(np.degrees(yaw[k]))),
+                pitch=float(np.degrees(pitch[k])),
+                distance=float(distance[k]),
+                hit_distance=t,
+                hit_face=face,
+                hit_material=int(scene.face_material[face]) if face >= 0 else -1,
+            )
+        )
     return out
 
 

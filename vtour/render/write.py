@@ -55,7 +55,7 @@ class RenderOptions:
     background: tuple[int, int, int] = (0, 0, 0)
     quality: int = 90
 
-    def replace(self, **changes) -> "RenderOptions":
+    def replace(self, **changes) -> RenderOptions:
         return replace(self, **changes)
 
 
@@ -82,8 +82,9 @@ def parse_point(text: str) -> tuple[float, float, float]:
     except ValueError:
         values = ()
     if len(values) != 3 or not all(np.isfinite(values)):
-        raise VtourError(STEP, "a viewpoint is three numbers X,Y,Z", field="--at", value=text,
-                         fix="write it like --at 0,1.6,2.5")
+        raise VtourError(
+            STEP, "a viewpoint is three numbers X,Y,Z", field="--at", value=text, fix="write it like --at 0,1.6,2.5"
+        )
     return values
 
 
@@ -97,8 +98,9 @@ def encode_depth(depth: np.ndarray) -> np.ndarray:
     return np.clip(mm, 0, DEPTH_MAX).astype(np.uint16)
 
 
-def write_renders(mesh, viewpoints, out_dir, options: RenderOptions = DEFAULT_RENDER_OPTIONS,
-                  names: list[str] | None = None) -> RenderResult:
+def write_renders(
+    mesh, viewpoints, out_dir, options: RenderOptions = DEFAULT_RENDER_OPTIONS, names: list[str] | None = None
+) -> RenderResult:
     """Render a panorama at each viewpoint of ``mesh`` (a Mesh or a path read by
     :func:`vtour.model.read_mesh`) into ``out_dir``. Returns the files, links and speed."""
     from vtour.model import read_mesh
@@ -110,61 +112,98 @@ def write_renders(mesh, viewpoints, out_dir, options: RenderOptions = DEFAULT_RE
         raise VtourError(STEP, "no viewpoint given", field="--at", fix="add --at X,Y,Z")
     names = list(names) if names else default_names(len(points))
     if len(names) != len(points):
-        raise VtourError(STEP, f"{len(names)} names for {len(points)} viewpoints", field="--names",
-                         value=",".join(names), fix="give one name per --at")
+        raise VtourError(
+            STEP,
+            f"{len(names)} names for {len(points)} viewpoints",
+            field="--names",
+            value=",".join(names),
+            fix="give one name per --at",
+        )
     bad = [n for n in names if not re.fullmatch(r"[A-Za-z0-9_-]+", n)]
     if bad or len(set(names)) != len(names):
-        raise VtourError(STEP, "names must be unique and use letters, digits, - and _ only",
-                         field="--names", value=",".join(names))
+        raise VtourError(
+            STEP, "names must be unique and use letters, digits, - and _ only", field="--names", value=",".join(names)
+        )
     scene = prepare_scene(mesh)
     lo, hi = mesh.bounds
     outside = [n for n, p in zip(names, points) if (p < lo).any() or (p > hi).any()]
     if outside:
-        log.warning("render: viewpoint(s) %s lie outside the mesh's bounding box %s..%s; "
-                    "the panorama will look at the scan from outside", ", ".join(outside),
-                    np.round(lo, 3).tolist(), np.round(hi, 3).tolist())
+        log.warning(
+            "render: viewpoint(s) %s lie outside the mesh's bounding box %s..%s; "
+            "the panorama will look at the scan from outside",
+            ", ".join(outside),
+            np.round(lo, 3).tolist(),
+            np.round(hi, 3).tolist(),
+        )
     links = links_between(scene, points)
     rays, seconds, files = 0, 0.0, []
     with atomic_dir(out_dir, marker=MARKER, step=STEP) as tmp:
         for name, point in zip(names, points):
             stats: dict = {}
-            rgb, depth = render_equirect(scene, point, options.width, supersample=options.supersample,
-                                         depth=options.depth, adaptive=options.adaptive,
-                                         headlight=options.headlight,
-                                         background=options.background, stats=stats)
+            rgb, depth = render_equirect(
+                scene,
+                point,
+                options.width,
+                supersample=options.supersample,
+                depth=options.depth,
+                adaptive=options.adaptive,
+                headlight=options.headlight,
+                background=options.background,
+                stats=stats,
+            )
             rays += stats["rays"]
             seconds += stats["seconds"]
-            log.info("render: %s at %s: %dx%d, %.1f M rays in %.1f s (%.2f M rays/s)", name,
-                     np.round(point, 3).tolist(), rgb.shape[1], rgb.shape[0], stats["rays"] / 1e6,
-                     stats["seconds"], stats["rays_per_second"] / 1e6)
+            log.info(
+                "render: %s at %s: %dx%d, %.1f M rays in %.1f s (%.2f M rays/s)",
+                name,
+                np.round(point, 3).tolist(),
+                rgb.shape[1],
+                rgb.shape[0],
+                stats["rays"] / 1e6,
+                stats["seconds"],
+                stats["rays_per_second"] / 1e6,
+            )
             write_image(tmp / f"{name}.jpg", rgb, quality=options.quality)
             files.append(f"{name}.jpg")
             if depth is not None:
                 write_image(tmp / f"{name}_depth.png", encode_depth(depth))
                 files.append(f"{name}_depth.png")
-        doc = links_document(names, points, links, mesh_units=mesh.units, options=options,
-                             rays=rays, seconds=seconds)
+        doc = links_document(names, points, links, mesh_units=mesh.units, options=options, rays=rays, seconds=seconds)
         (tmp / MARKER).write_text(json.dumps(doc, indent=2) + "\n")
     out = Path(out_dir).absolute()
-    return RenderResult(out, tuple(out / f for f in files + [MARKER]), doc["links"], rays, seconds)
+    return RenderResult(out, tuple(out / f for f in [*files, MARKER]), doc["links"], rays, seconds)
 
 
-def links_document(names, points, links, *, mesh_units: str, options: RenderOptions,
-                   rays: int, seconds: float) -> dict:
+def links_document(names, points, links, *, mesh_units: str, options: RenderOptions, rays: int, seconds: float) -> dict:
     """The content of links.json (plain JSON types)."""
     return {
-        "viewpoints": [{"name": n, "position": [round(float(v), 6) for v in p]}
-                       for n, p in zip(names, points)],
-        "links": [{"from": names[i], "to": names[j], "yaw": round(s.yaw, 4),
-                   "pitch": round(s.pitch, 4), "distance": round(s.distance, 6),
-                   "visible": s.visible,
-                   "blocked_at": None if s.visible else round(s.hit_distance, 6)}
-                  for (i, j), s in sorted(links.items())],
+        "viewpoints": [{"name": n, "position": [round(float(v), 6) for v in p]} for n, p in zip(names, points)],
+        "links": [
+            {
+                "from": names[i],
+                "to": names[j],
+                "yaw": round(s.yaw, 4),
+                "pitch": round(s.pitch, 4),
+                "distance": round(s.distance, 6),
+                "visible": s.visible,
+                "blocked_at": None if s.visible else round(s.hit_distance, 6),
+            }
+            for (i, j), s in sorted(links.items())
+        ],
         "units": mesh_units,
-        "depth": ({"file": "<name>_depth.png", "format": "16-bit grey PNG",
-                   "scale": 1 / DEPTH_SCALE, "meaning": "distance along the pixel-centre ray = "
-                   "value * scale, in the mesh's units; 0 = nothing hit"} if options.depth else None),
-        "width": options.width, "supersample": options.supersample,
-        "rays": int(rays), "seconds": round(seconds, 3),
+        "depth": (
+            {
+                "file": "<name>_depth.png",
+                "format": "16-bit grey PNG",
+                "scale": 1 / DEPTH_SCALE,
+                "meaning": "distance along the pixel-centre ray = value * scale, in the mesh's units; 0 = nothing hit",
+            }
+            if options.depth
+            else None
+        ),
+        "width": options.width,
+        "supersample": options.supersample,
+        "rays": int(rays),
+        "seconds": round(seconds, 3),
         "rays_per_second": round(rays / max(seconds, 1e-9)),
     }

@@ -13,8 +13,22 @@ and serves it on any machine, with nothing to download.
 The same seed and options give the same bytes (tests/test_sample.py checks it on a small size).
 """
 
-from vtour.sample.write import (DEFAULT_SAMPLE_OPTIONS, SAMPLE_ID, TINY_SAMPLE_OPTIONS, SampleOptions,
-                                SampleResult, sample_is_complete, write_sample)
+from vtour.sample.write import (
+    DEFAULT_SAMPLE_OPTIONS,
+    SAMPLE_ID,
+    TINY_SAMPLE_OPTIONS,
+    SampleOptions,
+    SampleResult,
+    sample_is_complete,
+    write_sample,
+)
 
-__all__ = ["DEFAULT_SAMPLE_OPTIONS", "SAMPLE_ID", "TINY_SAMPLE_OPTIONS", "SampleOptions", "SampleResult",
-           "sample_is_complete", "write_sample"]
+__all__ = [
+    "DEFAULT_SAMPLE_OPTIONS",
+    "SAMPLE_ID",
+    "TINY_SAMPLE_OPTIONS",
+    "SampleOptions",
+    "SampleResult",
+    "sample_is_complete",
+    "write_sample",
+]

@@ -38,8 +38,9 @@ class Part:
     material: int
 
 
-def patch(p00, p10, p01, p11, material: int, rng: np.random.Generator | None = None, *,
-          hole=None, bulge: float = 0.0) -> Part:
+def patch(
+    p00, p10, p01, p11, material: int, rng: np.random.Generator | None = None, *, hole=None, bulge: float = 0.0
+) -> Part:
     """A bilinear patch; p00 is the texture's top-left corner, p10 top-right, p01 bottom-left.
 
     ``hole`` = (u0, v0, u1, v1): cells whose centre falls inside are left out. ``bulge``: noise
@@ -50,8 +51,12 @@ def patch(p00, p10, p01, p11, material: int, rng: np.random.Generator | None = N
     len_v = max(np.linalg.norm(p01 - p00), np.linalg.norm(p11 - p10))
     nu, nv = max(1, round(len_u / CELL)), max(1, round(len_v / CELL))
     u, v = np.meshgrid(np.linspace(0, 1, nu + 1), np.linspace(0, 1, nv + 1))
-    pos = ((1 - u)[..., None] * (1 - v)[..., None] * p00 + u[..., None] * (1 - v)[..., None] * p10
-           + (1 - u)[..., None] * v[..., None] * p01 + u[..., None] * v[..., None] * p11)
+    pos = (
+        (1 - u)[..., None] * (1 - v)[..., None] * p00
+        + u[..., None] * (1 - v)[..., None] * p10
+        + (1 - u)[..., None] * v[..., None] * p01
+        + u[..., None] * v[..., None] * p11
+    )
     if bulge and rng is not None:
         normal = np.cross(p10 - p00, p01 - p00)
         normal /= np.linalg.norm(normal)
@@ -73,14 +78,23 @@ def patch(p00, p10, p01, p11, material: int, rng: np.random.Generator | None = N
         u0, v0, u1, v1 = hole
         cu = (np.arange(nu) + 0.5) / nu
         cv_ = (np.arange(nv) + 0.5) / nv
-        inside = ((cv_[:, None] > v0) & (cv_[:, None] < v1) & (cu[None, :] > u0) & (cu[None, :] < u1))
+        inside = (cv_[:, None] > v0) & (cv_[:, None] < v1) & (cu[None, :] > u0) & (cu[None, :] < u1)
         quads = quads[~inside]
     faces = quads.reshape(-1, 3)
     return Part(pos.reshape(-1, 3), faces.astype(np.int64), np.stack([u, v], -1).reshape(-1, 2), material)
 
 
-MATERIALS = ("floor", "wall_left", "wall_right", "wall_back", "wall_front", "ceiling_slope",
-             "caisson", "niche_back", "niche_sides")
+MATERIALS = (
+    "floor",
+    "wall_left",
+    "wall_right",
+    "wall_back",
+    "wall_front",
+    "ceiling_slope",
+    "caisson",
+    "niche_back",
+    "niche_sides",
+)
 
 
 def chamber(rng: np.random.Generator, density: float = 256.0) -> tuple[Mesh, dict]:
@@ -91,17 +105,15 @@ def chamber(rng: np.random.Generator, density: float = 256.0) -> tuple[Mesh, dic
     """
     X, Z, H, A, C = HALF_X, HALF_Z, WALL_H, APEX_Y, CAISSON
     m = {name: k for k, name in enumerate(MATERIALS)}
-    px = lambda metres: max(8, int(round(metres * density)))  # noqa: E731
+    px = lambda metres: max(8, round(metres * density))  # noqa: E731
     niche_hole = ((X - NICHE_X) / (2 * X), 1 - NICHE_Y1 / H, (X + NICHE_X) / (2 * X), 1 - NICHE_Y0 / H)
     door_hole = ((X - DOOR_X) / (2 * X), 1 - DOOR_H / H, (X + DOOR_X) / (2 * X), 1.01)
     parts = [
         patch((-X, 0, -Z), (X, 0, -Z), (-X, 0, Z), (X, 0, Z), m["floor"]),
         patch((-X, H, Z), (-X, H, -Z), (-X, 0, Z), (-X, 0, -Z), m["wall_left"], rng, bulge=BULGE),
         patch((X, H, -Z), (X, H, Z), (X, 0, -Z), (X, 0, Z), m["wall_right"], rng, bulge=BULGE),
-        patch((-X, H, -Z), (X, H, -Z), (-X, 0, -Z), (X, 0, -Z), m["wall_back"], rng,
-              hole=niche_hole, bulge=BULGE),
-        patch((X, H, Z), (-X, H, Z), (X, 0, Z), (-X, 0, Z), m["wall_front"], rng,
-              hole=door_hole, bulge=BULGE),
+        patch((-X, H, -Z), (X, H, -Z), (-X, 0, -Z), (X, 0, -Z), m["wall_back"], rng, hole=niche_hole, bulge=BULGE),
+        patch((X, H, Z), (-X, H, Z), (X, 0, Z), (-X, 0, Z), m["wall_front"], rng, hole=door_hole, bulge=BULGE),
         # Ceiling slopes: texture top at the apex square, bottom along the wall top.
         patch((-C, A, -C), (C, A, -C), (-X, H, -Z), (X, H, -Z), m["ceiling_slope"], rng, bulge=BULGE),
         patch((C, A, C), (-C, A, C), (X, H, Z), (-X, H, Z), m["ceiling_slope"], rng, bulge=BULGE),
@@ -109,16 +121,41 @@ def chamber(rng: np.random.Generator, density: float = 256.0) -> tuple[Mesh, dic
         patch((C, A, -C), (C, A, C), (X, H, -Z), (X, H, Z), m["ceiling_slope"], rng, bulge=BULGE),
         patch((-C, A, -C), (C, A, -C), (-C, A, C), (C, A, C), m["caisson"]),
         # The niche: back, sides, ceiling and floor (a platform at NICHE_Y0).
-        patch((-NICHE_X, NICHE_Y1, -Z - NICHE_D), (NICHE_X, NICHE_Y1, -Z - NICHE_D),
-              (-NICHE_X, NICHE_Y0, -Z - NICHE_D), (NICHE_X, NICHE_Y0, -Z - NICHE_D), m["niche_back"]),
-        patch((-NICHE_X, NICHE_Y1, -Z), (-NICHE_X, NICHE_Y1, -Z - NICHE_D),
-              (-NICHE_X, NICHE_Y0, -Z), (-NICHE_X, NICHE_Y0, -Z - NICHE_D), m["niche_sides"]),
-        patch((NICHE_X, NICHE_Y1, -Z - NICHE_D), (NICHE_X, NICHE_Y1, -Z),
-              (NICHE_X, NICHE_Y0, -Z - NICHE_D), (NICHE_X, NICHE_Y0, -Z), m["niche_sides"]),
-        patch((-NICHE_X, NICHE_Y1, -Z - NICHE_D), (NICHE_X, NICHE_Y1, -Z - NICHE_D),
-              (-NICHE_X, NICHE_Y1, -Z), (NICHE_X, NICHE_Y1, -Z), m["niche_sides"]),
-        patch((-NICHE_X, NICHE_Y0, -Z), (NICHE_X, NICHE_Y0, -Z),
-              (-NICHE_X, NICHE_Y0, -Z - NICHE_D), (NICHE_X, NICHE_Y0, -Z - NICHE_D), m["floor"]),
+        patch(
+            (-NICHE_X, NICHE_Y1, -Z - NICHE_D),
+            (NICHE_X, NICHE_Y1, -Z - NICHE_D),
+            (-NICHE_X, NICHE_Y0, -Z - NICHE_D),
+            (NICHE_X, NICHE_Y0, -Z - NICHE_D),
+            m["niche_back"],
+        ),
+        patch(
+            (-NICHE_X, NICHE_Y1, -Z),
+            (-NICHE_X, NICHE_Y1, -Z - NICHE_D),
+            (-NICHE_X, NICHE_Y0, -Z),
+            (-NICHE_X, NICHE_Y0, -Z - NICHE_D),
+            m["niche_sides"],
+        ),
+        patch(
+            (NICHE_X, NICHE_Y1, -Z - NICHE_D),
+            (NICHE_X, NICHE_Y1, -Z),
+            (NICHE_X, NICHE_Y0, -Z - NICHE_D),
+            (NICHE_X, NICHE_Y0, -Z),
+            m["niche_sides"],
+        ),
+        patch(
+            (-NICHE_X, NICHE_Y1, -Z - NICHE_D),
+            (NICHE_X, NICHE_Y1, -Z - NICHE_D),
+            (-NICHE_X, NICHE_Y1, -Z),
+            (NICHE_X, NICHE_Y1, -Z),
+            m["niche_sides"],
+        ),
+        patch(
+            (-NICHE_X, NICHE_Y0, -Z),
+            (NICHE_X, NICHE_Y0, -Z),
+            (-NICHE_X, NICHE_Y0, -Z - NICHE_D),
+            (NICHE_X, NICHE_Y0, -Z - NICHE_D),
+            m["floor"],
+        ),
     ]
     left, left_c = murals.wall(rng, px(2 * Z), px(H), scene="preaching")
     right, right_c = murals.wall(rng, px(2 * Z), px(H), scene="preaching")
@@ -127,7 +164,10 @@ def chamber(rng: np.random.Generator, density: float = 256.0) -> tuple[Mesh, dic
     niche, niche_c = murals.niche_back(rng, px(2 * NICHE_X), px(NICHE_Y1 - NICHE_Y0))
     textures = {
         "floor": murals.floor(rng, px(2 * X) // 2, px(2 * Z) // 2, max(8, px(1.0) // 2)),
-        "wall_left": left, "wall_right": right, "wall_back": back, "wall_front": front,
+        "wall_left": left,
+        "wall_right": right,
+        "wall_back": back,
+        "wall_front": front,
         "ceiling_slope": murals.slope(rng, px(2 * X), px(2.6)),
         "caisson": murals.caisson(rng, px(2 * C)),
         "niche_back": niche,
@@ -146,20 +186,27 @@ def chamber(rng: np.random.Generator, density: float = 256.0) -> tuple[Mesh, dic
 def merge(parts: list[Part], materials: tuple[Material, ...], units: str = "m") -> Mesh:
     """One Mesh from patches (vertices are not shared between patches)."""
     offsets = np.cumsum([0] + [len(p.positions) for p in parts[:-1]])
-    return Mesh(positions=np.concatenate([p.positions for p in parts]),
-                faces=np.concatenate([p.faces + o for p, o in zip(parts, offsets)]),
-                uv=np.concatenate([p.uv for p in parts]),
-                face_material=np.concatenate([np.full(len(p.faces), p.material, np.int32) for p in parts]),
-                materials=materials, units=units, source="vtour sample grotto")
+    return Mesh(
+        positions=np.concatenate([p.positions for p in parts]),
+        faces=np.concatenate([p.faces + o for p, o in zip(parts, offsets)]),
+        uv=np.concatenate([p.uv for p in parts]),
+        face_material=np.concatenate([np.full(len(p.faces), p.material, np.int32) for p in parts]),
+        materials=materials,
+        units=units,
+        source="vtour sample grotto",
+    )
 
 
 def combine(meshes: list[Mesh]) -> Mesh:
     """Concatenate textured meshes and their materials (the cave and the statue, for rendering)."""
     offsets = np.cumsum([0] + [m.vertex_count for m in meshes[:-1]])
     mat_offsets = np.cumsum([0] + [len(m.materials) for m in meshes[:-1]])
-    return Mesh(positions=np.concatenate([m.positions for m in meshes]),
-                faces=np.concatenate([m.faces + o for m, o in zip(meshes, offsets)]),
-                uv=np.concatenate([m.uv for m in meshes]),
-                face_material=np.concatenate([m.face_material + k for m, k in zip(meshes, mat_offsets)]).astype(np.int32),
-                materials=sum((m.materials for m in meshes), ()), units=meshes[0].units,
-                source="vtour sample grotto")
+    return Mesh(
+        positions=np.concatenate([m.positions for m in meshes]),
+        faces=np.concatenate([m.faces + o for m, o in zip(meshes, offsets)]),
+        uv=np.concatenate([m.uv for m in meshes]),
+        face_material=np.concatenate([m.face_material + k for m, k in zip(meshes, mat_offsets)]).astype(np.int32),
+        materials=sum((m.materials for m in meshes), ()),
+        units=meshes[0].units,
+        source="vtour sample grotto",
+    )

@@ -32,8 +32,11 @@ def _bgr(c):  # cv2 draws in whatever channel order the array has; we keep RGB t
 
 def plaster(rng: np.random.Generator, h: int, w: int, base=GROUND) -> np.ndarray:
     """Clay plaster: the base colour with low-frequency stains and fine grain."""
-    stains = cv2.resize(rng.normal(0, 1, (max(2, h // 64), max(2, w // 64), 1)).astype(np.float32),
-                        (w, h), interpolation=cv2.INTER_CUBIC)
+    stains = cv2.resize(
+        rng.normal(0, 1, (max(2, h // 64), max(2, w // 64), 1)).astype(np.float32),
+        (w, h),
+        interpolation=cv2.INTER_CUBIC,
+    )
     grain = rng.normal(0, 1, (h, w)).astype(np.float32)
     shade = 1.0 + 0.06 * stains.reshape(h, w) + 0.025 * grain
     return np.clip(np.asarray(base, np.float32) * shade[..., None], 0, 255).astype(np.uint8)
@@ -44,8 +47,8 @@ def border(img: np.ndarray, y0: int, y1: int, colours=(RED, INK)) -> None:
     h = y1 - y0
     img[y0:y1] = colours[0]
     t = max(1, h // 8)
-    img[y0:y0 + t] = colours[1]
-    img[y1 - t:y1] = colours[1]
+    img[y0 : y0 + t] = colours[1]
+    img[y1 - t : y1] = colours[1]
 
 
 def valance(img: np.ndarray, y0: int, height: int, rng: np.random.Generator) -> None:
@@ -74,14 +77,21 @@ def seated_figure(img: np.ndarray, cx: int, cy: int, size: int, robe, halo, *, d
     cv2.circle(img, head, int(0.2 * s), _bgr(halo), -1, cv2.LINE_AA)
     cv2.circle(img, head, int(0.2 * s), _bgr(INK), lw, cv2.LINE_AA)
     cv2.ellipse(img, (cx, cy + int(0.28 * s)), (int(0.34 * s), int(0.1 * s)), 0, 0, 360, _bgr(robe), -1, cv2.LINE_AA)
-    body = np.array([[cx - int(0.16 * s), cy - int(0.14 * s)], [cx + int(0.16 * s), cy - int(0.14 * s)],
-                     [cx + int(0.24 * s), cy + int(0.26 * s)], [cx - int(0.24 * s), cy + int(0.26 * s)]], np.int32)
+    body = np.array(
+        [
+            [cx - int(0.16 * s), cy - int(0.14 * s)],
+            [cx + int(0.16 * s), cy - int(0.14 * s)],
+            [cx + int(0.24 * s), cy + int(0.26 * s)],
+            [cx - int(0.24 * s), cy + int(0.26 * s)],
+        ],
+        np.int32,
+    )
     cv2.fillPoly(img, [body], _bgr(robe), cv2.LINE_AA)
     cv2.polylines(img, [body], True, _bgr(INK), lw, cv2.LINE_AA)
     cv2.circle(img, head, int(0.09 * s), _bgr(SKIN), -1, cv2.LINE_AA)
     cv2.circle(img, (head[0], head[1] - int(0.09 * s)), int(0.045 * s), _bgr(INK), -1, cv2.LINE_AA)
     if detail and s >= 60:
-        for k in range(1, 4):   # robe folds
+        for k in range(1, 4):  # robe folds
             y = cy - int(0.14 * s) + k * int(0.1 * s)
             cv2.ellipse(img, (cx, y), (int(0.12 * s), int(0.04 * s)), 0, 0, 180, _bgr(INK), lw, cv2.LINE_AA)
         cv2.circle(img, (cx, cy + int(0.05 * s)), int(0.05 * s), _bgr(SKIN), -1, cv2.LINE_AA)  # hands
@@ -94,13 +104,26 @@ def standing_figure(img: np.ndarray, cx: int, top: int, size: int, robe, scarf) 
     head = (cx, top + int(0.12 * s))
     cv2.circle(img, head, int(0.1 * s), _bgr(GREEN), -1, cv2.LINE_AA)
     cv2.circle(img, head, int(0.1 * s), _bgr(OCHRE), 2 * lw, cv2.LINE_AA)
-    body = np.array([[cx - int(0.07 * s), top + int(0.2 * s)], [cx + int(0.07 * s), top + int(0.2 * s)],
-                     [cx + int(0.11 * s), top + s], [cx - int(0.11 * s), top + s]], np.int32)
+    body = np.array(
+        [
+            [cx - int(0.07 * s), top + int(0.2 * s)],
+            [cx + int(0.07 * s), top + int(0.2 * s)],
+            [cx + int(0.11 * s), top + s],
+            [cx - int(0.11 * s), top + s],
+        ],
+        np.int32,
+    )
     cv2.fillPoly(img, [body], _bgr(robe), cv2.LINE_AA)
     cv2.polylines(img, [body], True, _bgr(INK), lw, cv2.LINE_AA)
     cv2.circle(img, head, int(0.045 * s), _bgr(SKIN), -1, cv2.LINE_AA)
-    crown = np.array([[head[0] - int(0.05 * s), head[1] - int(0.03 * s)], [head[0], head[1] - int(0.1 * s)],
-                      [head[0] + int(0.05 * s), head[1] - int(0.03 * s)]], np.int32)
+    crown = np.array(
+        [
+            [head[0] - int(0.05 * s), head[1] - int(0.03 * s)],
+            [head[0], head[1] - int(0.1 * s)],
+            [head[0] + int(0.05 * s), head[1] - int(0.03 * s)],
+        ],
+        np.int32,
+    )
     cv2.fillPoly(img, [crown], _bgr(GOLD), cv2.LINE_AA)
     t = np.linspace(0, 1, 40)
     for side in (-1, 1):
@@ -129,7 +152,9 @@ def rosette(img: np.ndarray, cx: int, cy: int, r: int, petals: int, colours) -> 
             a = 360.0 * (k + 0.5 * ring) / petals
             pr = int(r * scale)
             c = (int(cx + 0.55 * pr * math.cos(math.radians(a))), int(cy + 0.55 * pr * math.sin(math.radians(a))))
-            cv2.ellipse(img, c, (max(1, int(0.45 * pr)), max(1, int(0.18 * pr))), a, 0, 360, _bgr(colour), -1, cv2.LINE_AA)
+            cv2.ellipse(
+                img, c, (max(1, int(0.45 * pr)), max(1, int(0.18 * pr))), a, 0, 360, _bgr(colour), -1, cv2.LINE_AA
+            )
     cv2.circle(img, (cx, cy), max(1, int(0.22 * r)), _bgr(GOLD), -1, cv2.LINE_AA)
 
 
@@ -143,8 +168,17 @@ def scroll(img: np.ndarray, y0: int, y1: int) -> None:
     cv2.polylines(img, [np.stack([xs, ys], 1).astype(np.int32)], False, _bgr(WHITE), max(1, h // 14), cv2.LINE_AA)
     for k, x in enumerate(range(h // 2, w, h)):
         y = int(y0 + h / 2 + 0.3 * h * np.sin(x / h * math.pi))
-        cv2.ellipse(img, (x, y), (max(1, h // 4), max(1, h // 9)), 45 if k % 2 else -45, 0, 360,
-                    _bgr(GREEN if k % 2 else BLUE), -1, cv2.LINE_AA)
+        cv2.ellipse(
+            img,
+            (x, y),
+            (max(1, h // 4), max(1, h // 9)),
+            45 if k % 2 else -45,
+            0,
+            360,
+            _bgr(GREEN if k % 2 else BLUE),
+            -1,
+            cv2.LINE_AA,
+        )
 
 
 def thousand_buddhas(img: np.ndarray, x0: int, y0: int, x1: int, y1: int, cell: int) -> None:
@@ -155,7 +189,9 @@ def thousand_buddhas(img: np.ndarray, x0: int, y0: int, x1: int, y1: int, cell: 
             seated_figure(img, cx, cy + cell // 8, int(cell * 0.9), PALETTE[k], PALETTE[(k + 2) % 4], detail=False)
 
 
-def wall(rng: np.random.Generator, w: int, h: int, *, scene: str = "preaching") -> tuple[np.ndarray, tuple[float, float]]:
+def wall(
+    rng: np.random.Generator, w: int, h: int, *, scene: str = "preaching"
+) -> tuple[np.ndarray, tuple[float, float]]:
     """A painted wall: valance on top, a thousand-Buddhas register, the main scene, a scroll dado.
 
     ``scene``: ``"preaching"`` (a Buddha between bodhisattvas and flying apsaras) or ``"buddhas"``
@@ -163,7 +199,7 @@ def wall(rng: np.random.Generator, w: int, h: int, *, scene: str = "preaching") 
     info hotspot.
     """
     img = plaster(rng, h, w)
-    px = h / 3.0                     # pixels per metre on a 3 m wall
+    px = h / 3.0  # pixels per metre on a 3 m wall
     valance(img, 0, int(0.18 * px), rng)
     border(img, int(0.18 * px), int(0.22 * px))
     main_top, main_bottom = int(0.75 * px), int(2.45 * px)
@@ -175,8 +211,14 @@ def wall(rng: np.random.Generator, w: int, h: int, *, scene: str = "preaching") 
         rosette(img, cx, cy - int(0.35 * size), int(0.32 * size), 12, (OCHRE, RED, GREEN))
         seated_figure(img, cx, cy, size, RED, GREEN)
         for side in (-1, 1):
-            standing_figure(img, cx + side * int(0.65 * size), cy - int(0.45 * size), int(0.95 * size),
-                            GREEN if side < 0 else BLUE, RED)
+            standing_figure(
+                img,
+                cx + side * int(0.65 * size),
+                cy - int(0.45 * size),
+                int(0.95 * size),
+                GREEN if side < 0 else BLUE,
+                RED,
+            )
             apsara(img, cx + side * int(1.1 * size), main_top + int(0.25 * px), int(0.5 * px), -side, BLUE)
         for k in range(int(rng.integers(10, 16))):
             fx = int(rng.uniform(0.05, 0.95) * w)
@@ -190,7 +232,7 @@ def wall(rng: np.random.Generator, w: int, h: int, *, scene: str = "preaching") 
         centre = (0.5, (main_top + main_bottom) / 2 / h)
     border(img, main_bottom, main_bottom + int(0.04 * px), (GREEN, INK))
     scroll(img, main_bottom + int(0.06 * px), int(2.75 * px))
-    img[int(2.75 * px):] = (np.asarray(img[int(2.75 * px):], np.float32) * 0.75).astype(np.uint8)
+    img[int(2.75 * px) :] = (np.asarray(img[int(2.75 * px) :], np.float32) * 0.75).astype(np.uint8)
     return age(rng, img), centre
 
 
@@ -207,10 +249,16 @@ def caisson(rng: np.random.Generator, size: int) -> np.ndarray:
             cv2.fillPoly(img, [pts], _bgr(colour), cv2.LINE_AA)
         cv2.rectangle(img, (c - half, c - half), (c + half - 1, c + half - 1), _bgr(INK), max(1, size // 200))
     rosette(img, c, c, int(size * 0.17), 16, (WHITE, GOLD, RED))
-    for k in range(8):   # flying ribbons in the corners
+    for k in range(8):  # flying ribbons in the corners
         a = math.pi / 4 + k * math.pi / 2
-        rosette(img, int(c + 0.4 * size * math.cos(a)), int(c + 0.4 * size * math.sin(a)),
-                int(size * 0.05), 8, (WHITE, OCHRE, GREEN))
+        rosette(
+            img,
+            int(c + 0.4 * size * math.cos(a)),
+            int(c + 0.4 * size * math.sin(a)),
+            int(size * 0.05),
+            8,
+            (WHITE, OCHRE, GREEN),
+        )
     return age(rng, img)
 
 
@@ -231,7 +279,7 @@ def niche_back(rng: np.random.Generator, w: int, h: int) -> tuple[np.ndarray, tu
         ax = int((0.48 - 0.055 * k) * w)
         ay = int((0.5 - 0.06 * k) * h)
         cv2.ellipse(img, (cx, cy + int(0.1 * h)), (ax, ay), 0, 0, 360, _bgr(colour), -1, cv2.LINE_AA)
-    for k in range(24):   # flame tongues on the mandorla's rim
+    for k in range(24):  # flame tongues on the mandorla's rim
         a = math.pi * (0.1 + 0.8 * k / 23)
         x = int(cx - 0.46 * w * math.cos(a))
         y = int(cy + 0.1 * h - 0.48 * h * math.sin(a))
@@ -253,11 +301,16 @@ def floor(rng: np.random.Generator, w: int, h: int, tile: int) -> np.ndarray:
 def age(rng: np.random.Generator, img: np.ndarray, amount: float = 1.0) -> np.ndarray:
     """Fading, soot and flaking: what thirteen centuries do to mineral paint."""
     h, w = img.shape[:2]
-    soot = cv2.resize(rng.random((max(2, h // 128), max(2, w // 128))).astype(np.float32), (w, h),
-                      interpolation=cv2.INTER_CUBIC)
-    flakes = cv2.resize(rng.random((max(2, h // 16), max(2, w // 16))).astype(np.float32), (w, h),
-                        interpolation=cv2.INTER_LINEAR) > 1 - 0.05 * amount
+    soot = cv2.resize(
+        rng.random((max(2, h // 128), max(2, w // 128))).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC
+    )
+    flakes = (
+        cv2.resize(
+            rng.random((max(2, h // 16), max(2, w // 16))).astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR
+        )
+        > 1 - 0.05 * amount
+    )
     out = img.astype(np.float32) * (1 - 0.18 * amount * np.clip(soot, 0, 1))[..., None]
-    out = 0.88 * out + 0.12 * np.asarray(GROUND, np.float32)          # fading towards the ground
+    out = 0.88 * out + 0.12 * np.asarray(GROUND, np.float32)  # fading towards the ground
     out[flakes] = 0.6 * out[flakes] + 0.4 * np.asarray(GROUND, np.float32)
     return np.clip(out, 0, 255).astype(np.uint8)

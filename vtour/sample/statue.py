@@ -21,16 +21,37 @@ from vtour.model.mesh import Material, Mesh
 from vtour.sample import murals
 
 #: (height, half-width x, half-depth z, z offset) of the cross-sections, bottom to top, metres.
-PROFILE = np.array([
-    (0.00, 0.50, 0.46, 0.00), (0.08, 0.50, 0.46, 0.00), (0.12, 0.44, 0.40, 0.00),
-    (0.22, 0.40, 0.36, 0.00), (0.30, 0.50, 0.44, 0.00), (0.42, 0.56, 0.48, 0.00),
-    (0.45, 0.54, 0.46, 0.00), (0.47, 0.50, 0.40, 0.06), (0.58, 0.52, 0.40, 0.08),
-    (0.68, 0.48, 0.36, 0.07), (0.74, 0.36, 0.26, 0.03), (0.80, 0.30, 0.20, 0.00),
-    (0.95, 0.31, 0.19, -0.01), (1.10, 0.33, 0.18, -0.02), (1.18, 0.32, 0.17, -0.02),
-    (1.24, 0.22, 0.14, -0.02), (1.28, 0.09, 0.09, -0.01), (1.32, 0.085, 0.09, 0.00),
-    (1.34, 0.11, 0.12, 0.01), (1.40, 0.125, 0.135, 0.01), (1.47, 0.125, 0.135, 0.00),
-    (1.54, 0.11, 0.12, -0.01), (1.58, 0.08, 0.09, -0.01), (1.60, 0.065, 0.065, -0.01),
-    (1.66, 0.06, 0.06, -0.01), (1.70, 0.03, 0.03, -0.01), (1.715, 0.0, 0.0, -0.01)])
+PROFILE = np.array(
+    [
+        (0.00, 0.50, 0.46, 0.00),
+        (0.08, 0.50, 0.46, 0.00),
+        (0.12, 0.44, 0.40, 0.00),
+        (0.22, 0.40, 0.36, 0.00),
+        (0.30, 0.50, 0.44, 0.00),
+        (0.42, 0.56, 0.48, 0.00),
+        (0.45, 0.54, 0.46, 0.00),
+        (0.47, 0.50, 0.40, 0.06),
+        (0.58, 0.52, 0.40, 0.08),
+        (0.68, 0.48, 0.36, 0.07),
+        (0.74, 0.36, 0.26, 0.03),
+        (0.80, 0.30, 0.20, 0.00),
+        (0.95, 0.31, 0.19, -0.01),
+        (1.10, 0.33, 0.18, -0.02),
+        (1.18, 0.32, 0.17, -0.02),
+        (1.24, 0.22, 0.14, -0.02),
+        (1.28, 0.09, 0.09, -0.01),
+        (1.32, 0.085, 0.09, 0.00),
+        (1.34, 0.11, 0.12, 0.01),
+        (1.40, 0.125, 0.135, 0.01),
+        (1.47, 0.125, 0.135, 0.00),
+        (1.54, 0.11, 0.12, -0.01),
+        (1.58, 0.08, 0.09, -0.01),
+        (1.60, 0.065, 0.065, -0.01),
+        (1.66, 0.06, 0.06, -0.01),
+        (1.70, 0.03, 0.03, -0.01),
+        (1.715, 0.0, 0.0, -0.01),
+    ]
+)
 HEIGHT = float(PROFILE[-1, 0])
 #: Height of the chest, where a model hotspot aims (metres above the base).
 CHEST = 1.05
@@ -49,9 +70,11 @@ def _band(h, lo, hi, soft=0.02):
 def _profile(rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Height, half-axes and z offset at ``rows + 1`` stations evenly spaced in arc length."""
     fine = np.linspace(0, HEIGHT, 4096)
-    cols = [cv2.GaussianBlur(np.interp(fine, PROFILE[:, 0], PROFILE[:, k]).reshape(-1, 1),
-                             (1, 31), 0).ravel() for k in (1, 2, 3)]
-    cols[0][-1] = cols[1][-1] = 0.0                       # close the top exactly
+    cols = [
+        cv2.GaussianBlur(np.interp(fine, PROFILE[:, 0], PROFILE[:, k]).reshape(-1, 1), (1, 31), 0).ravel()
+        for k in (1, 2, 3)
+    ]
+    cols[0][-1] = cols[1][-1] = 0.0  # close the top exactly
     ds = np.hypot(np.diff(fine), np.diff(0.5 * (cols[0] + cols[1])))
     s = np.concatenate([[0], np.cumsum(ds)])
     h = np.interp(np.linspace(0, s[-1], rows + 1), s, fine)
@@ -70,15 +93,24 @@ def _radius(phi: np.ndarray, h: np.ndarray, ax, az) -> np.ndarray:
     petals = np.maximum(0, np.cos(12 * phi)) ** 0.6 * _band(h, 0.27, 0.44, 0.04)
     petals2 = np.maximum(0, np.cos(12 * phi + math.pi)) ** 0.6 * _band(h, 0.3, 0.38, 0.03)
     folds = np.sin(30 * phi + 9 * h) * _band(h, 0.47, 1.2, 0.04)
-    arms = side ** 8 * _band(h, 0.8, 1.17, 0.06)
+    arms = side**8 * _band(h, 0.8, 1.17, 0.06)
     hands = _gauss(phi / 0.3) * _gauss((h - 0.77) / 0.03)
     nose = _gauss(phi / 0.1) * _gauss((h - 1.45) / 0.025)
     brow = _gauss(phi / 0.45) * _gauss((h - 1.49) / 0.01) * (front > 0)
     eyes = _gauss((np.abs(phi) - 0.28) / 0.09) * _gauss((h - 1.475) / 0.012)
     ears = _gauss((side - 1.0) / 0.03) * _gauss((h - 1.44) / 0.05)
     curls = np.sin(40 * phi) * np.sin(220 * h) * _band(h, 1.52, 1.7, 0.01) * (1 - (front > 0.8) * _band(h, 1.52, 1.56))
-    return (r * (1 + 0.06 * petals + 0.03 * petals2) + 0.006 * folds + 0.05 * arms + 0.05 * hands
-            + 0.018 * nose + 0.008 * brow - 0.007 * eyes + 0.03 * ears + 0.004 * curls)
+    return (
+        r * (1 + 0.06 * petals + 0.03 * petals2)
+        + 0.006 * folds
+        + 0.05 * arms
+        + 0.05 * hands
+        + 0.018 * nose
+        + 0.008 * brow
+        - 0.007 * eyes
+        + 0.03 * ears
+        + 0.004 * curls
+    )
 
 
 def _texture(h_of_v, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -90,8 +122,11 @@ def _texture(h_of_v, size: int, rng: np.random.Generator) -> np.ndarray:
     front = np.cos(phi)
     img = np.empty((hgt, w, 3), np.float32)
     img[:] = murals.RED
-    skin = ((h > 1.24) & (h < 1.56)) | ((front > 0.75 + (1.24 - h) * 1.2) & (h > 1.06) & (h < 1.24)) \
+    skin = (
+        ((h > 1.24) & (h < 1.56))
+        | ((front > 0.75 + (1.24 - h) * 1.2) & (h > 1.06) & (h < 1.24))
         | ((front > 0.9) & (h > 0.73) & (h < 0.81))
+    )
     hair = (h >= 1.52) & ~((front > 0.8) & (h < 1.55))
     throne = h < 0.45
     hem = (np.abs(h - 0.49) < 0.015) | ((front > 0.5) & (np.abs(front - 0.6) < 0.03) & (h > 0.8) & (h < 1.2))
@@ -107,7 +142,7 @@ def _texture(h_of_v, size: int, rng: np.random.Generator) -> np.ndarray:
     img[(np.abs(h - 1.475) < 0.006) & (np.abs(np.abs(phi - np.pi) - np.pi + 0.28) < 0.05)] = murals.INK
     grime = cv2.resize(rng.random((16, 32)).astype(np.float32), (w, hgt), interpolation=cv2.INTER_CUBIC)
     img *= (0.8 + 0.25 * grime)[..., None]
-    img *= (1 + 0.05 * rng.normal(0, 1, (hgt, w)).astype(np.float32))[..., None]   # photo grain
+    img *= (1 + 0.05 * rng.normal(0, 1, (hgt, w)).astype(np.float32))[..., None]  # photo grain
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
@@ -116,15 +151,15 @@ def statue(rng: np.random.Generator, triangles: int = 1_000_000, texture_size: i
 
     ``texture_size``: height of the (2:1) cylindrical texture, px.
     """
-    cols = max(16, int(round(math.sqrt(triangles))))
+    cols = max(16, round(math.sqrt(triangles)))
     rows = max(8, triangles // (2 * cols))
     h, ax, az, zoff = _profile(rows)
     phi = np.linspace(0, 2 * np.pi, cols + 1)
-    P, Hh = np.meshgrid(phi, h)                                   # (rows+1, cols+1)
+    P, Hh = np.meshgrid(phi, h)  # (rows+1, cols+1)
     r = _radius(P, Hh, ax[:, None], az[:, None])
     r[-1] = 0.0
     r += rng.normal(0, NOISE, r.shape) * (r > 0)
-    r[:, -1] = r[:, 0]                                            # the UV seam: same position twice
+    r[:, -1] = r[:, 0]  # the UV seam: same position twice
     pos = np.stack([r * np.sin(P), Hh, r * np.cos(P) + zoff[:, None]], -1)
     s = np.linspace(0, 1, rows + 1)
     uv = np.stack([P / (2 * np.pi), np.broadcast_to(1 - s[:, None], P.shape)], -1)
@@ -138,13 +173,20 @@ def statue(rng: np.random.Generator, triangles: int = 1_000_000, texture_size: i
     for ang, height, jitter in anchors:
         a_ = ang + rng.uniform(-jitter, jitter)
         target = np.array([0.3 * math.sin(a_), height + rng.uniform(-0.03, 0.03), 0.3 * math.cos(a_)])
-        d2 = (centre[:, 1] - target[1]) ** 2 + ((np.arctan2(centre[:, 0], centre[:, 2]) - a_ + np.pi)
-                                                % (2 * np.pi) - np.pi) ** 2 * 0.04
+        d2 = (centre[:, 1] - target[1]) ** 2 + (
+            (np.arctan2(centre[:, 0], centre[:, 2]) - a_ + np.pi) % (2 * np.pi) - np.pi
+        ) ** 2 * 0.04
         keep &= d2 > rng.uniform(0.02, 0.035) ** 2
     faces = faces[keep]
     v_of_h = lambda v: np.interp(1 - v, s, h)  # noqa: E731  texture row -> height
     material = Material("statue", texture=_texture(v_of_h, texture_size, rng))
-    mesh = Mesh(positions=pos.reshape(-1, 3), faces=faces.astype(np.int64), uv=uv.reshape(-1, 2),
-                materials=(material,), units="m", source="vtour sample statue")
+    mesh = Mesh(
+        positions=pos.reshape(-1, 3),
+        faces=faces.astype(np.int64),
+        uv=uv.reshape(-1, 2),
+        materials=(material,),
+        units="m",
+        source="vtour sample statue",
+    )
     used = np.unique(faces)
     return mesh.with_vertices(used, faces)

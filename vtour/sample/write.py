@@ -37,27 +37,44 @@ VIEWPOINTS = (
 )
 #: Info hotspots: the material they sit on, titles and texts.
 MURALS = {
-    "wall_right": ({"en": "Preaching scene, north wall", "zh": "说法图（北壁）"},
-                   {"en": "The Buddha preaches between two bodhisattvas while apsaras fly above, "
-                          "framed by the thousand Buddhas. Painted procedurally in the manner of "
-                          "the Mogao murals.",
-                    "zh": "佛陀在二菩萨之间说法，飞天飘舞于上方，四周绘千佛。仿莫高窟壁画的程序生成画面。"}),
-    "wall_left": ({"en": "Preaching scene, south wall", "zh": "说法图（南壁）"},
-                  {"en": "A second preaching scene with lotus rosettes scattered in the sky.",
-                   "zh": "另一幅说法图，空中散布莲花。"}),
-    "caisson": ({"en": "Caisson ceiling", "zh": "藻井"},
-                {"en": "Nested squares turned in turn around a lotus crown the inverted-funnel "
-                       "ceiling.",
-                 "zh": "覆斗形窟顶中央的藻井：层层套叠的方井中心绘莲花。"}),
-    "niche_back": ({"en": "Halo and mandorla", "zh": "头光与背光"},
-                   {"en": "Painted behind the statue, the halo and flaming mandorla frame the "
-                          "Buddha.",
-                    "zh": "塑像背后绘头光与火焰纹背光。"}),
+    "wall_right": (
+        {"en": "Preaching scene, north wall", "zh": "说法图（北壁）"},
+        {
+            "en": "The Buddha preaches between two bodhisattvas while apsaras fly above, "
+            "framed by the thousand Buddhas. Painted procedurally in the manner of "
+            "the Mogao murals.",
+            "zh": "佛陀在二菩萨之间说法，飞天飘舞于上方，四周绘千佛。仿莫高窟壁画的程序生成画面。",
+        },
+    ),
+    "wall_left": (
+        {"en": "Preaching scene, south wall", "zh": "说法图（南壁）"},
+        {
+            "en": "A second preaching scene with lotus rosettes scattered in the sky.",
+            "zh": "另一幅说法图，空中散布莲花。",
+        },
+    ),
+    "caisson": (
+        {"en": "Caisson ceiling", "zh": "藻井"},
+        {
+            "en": "Nested squares turned in turn around a lotus crown the inverted-funnel ceiling.",
+            "zh": "覆斗形窟顶中央的藻井：层层套叠的方井中心绘莲花。",
+        },
+    ),
+    "niche_back": (
+        {"en": "Halo and mandorla", "zh": "头光与背光"},
+        {
+            "en": "Painted behind the statue, the halo and flaming mandorla frame the Buddha.",
+            "zh": "塑像背后绘头光与火焰纹背光。",
+        },
+    ),
 }
-STATUE_TEXT = ({"en": "Seated Buddha (sample scan)", "zh": "坐佛（示例扫描）"},
-               {"en": "A procedural statue with the noise and holes of a real scan, about a million "
-                      "triangles.",
-                "zh": "程序生成的塑像，带有真实扫描的噪声和孔洞，约一百万个三角形。"})
+STATUE_TEXT = (
+    {"en": "Seated Buddha (sample scan)", "zh": "坐佛（示例扫描）"},
+    {
+        "en": "A procedural statue with the noise and holes of a real scan, about a million triangles.",
+        "zh": "程序生成的塑像，带有真实扫描的噪声和孔洞，约一百万个三角形。",
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +100,7 @@ class SampleOptions:
     headlight: float = 0.4
     quality: int = 90
 
-    def replace(self, **changes) -> "SampleOptions":
+    def replace(self, **changes) -> SampleOptions:
         return replace(self, **changes)
 
 
@@ -133,8 +150,9 @@ def _clear(scene, position, sight, material: int) -> bool:
     if sight.hit_material != material:
         return False
     m = HOTSPOT_MARGIN
-    dirs = np.array([yaw_pitch_to_direction(sight.yaw + dy, sight.pitch + dp)
-                     for dy, dp in ((m, 0), (-m, 0), (0, m), (0, -m))])
+    dirs = np.array(
+        [yaw_pitch_to_direction(sight.yaw + dy, sight.pitch + dp) for dy, dp in ((m, 0), (-m, 0), (0, m), (0, -m))]
+    )
     rays = np.concatenate([np.broadcast_to(position, dirs.shape), dirs], axis=1).astype(np.float32)
     hits = scene.cast(rays)
     ok = np.isfinite(hits["t_hit"])
@@ -162,23 +180,38 @@ def tour_yaml_data(scene, statue_material: int, mural_points: dict, material_ind
             if _clear(scene, position, sight, material_index[name]):
                 t, text = MURALS[name]
                 hotspots.append({"type": "info", **_hotspot_angles(sight), "title": t, "text": text})
-        sight = look_at(scene, position, [STATUE_AT + [0.0, CHEST, 0.0]])[0]
+        sight = look_at(scene, position, [[*STATUE_AT, 0.0, CHEST, 0.0]])[0]
         if _clear(scene, position, sight, statue_material):
-            hotspots.append({"type": "model", **_hotspot_angles(sight), "target": "statue",
-                             "title": STATUE_TEXT[0]})
-        scenes.append({"id": sid, "title": title, "panorama": f"panoramas/{sid}.jpg",
-                       "view": {"yaw": yaw, "pitch": 0, "fov": 75}, "hotspots": hotspots})
+            hotspots.append({"type": "model", **_hotspot_angles(sight), "target": "statue", "title": STATUE_TEXT[0]})
+        scenes.append(
+            {
+                "id": sid,
+                "title": title,
+                "panorama": f"panoramas/{sid}.jpg",
+                "view": {"yaw": yaw, "pitch": 0, "fov": 75},
+                "hotspots": hotspots,
+            }
+        )
     return {
         "id": SAMPLE_ID,
         "title": {"en": "Sample grotto", "zh": "示例石窟"},
-        "description": {"en": "A painted cave made by vtour itself: the walls, the statue and the "
-                              "panoramas are all procedural, rendered by ray casting.",
-                        "zh": "由 vtour 程序生成的彩绘石窟：壁画、塑像和全景图均为程序生成，并以光线投射渲染。"},
+        "description": {
+            "en": "A painted cave made by vtour itself: the walls, the statue and the "
+            "panoramas are all procedural, rendered by ray casting.",
+            "zh": "由 vtour 程序生成的彩绘石窟：壁画、塑像和全景图均为程序生成，并以光线投射渲染。",
+        },
         "languages": ["en", "zh"],
         "start": VIEWPOINTS[0][0],
         "scenes": scenes,
-        "models": [{"id": "statue", "title": STATUE_TEXT[0], "description": STATUE_TEXT[1],
-                    "source": "models/statue.obj", "units": "m"}],
+        "models": [
+            {
+                "id": "statue",
+                "title": STATUE_TEXT[0],
+                "description": STATUE_TEXT[1],
+                "source": "models/statue.obj",
+                "units": "m",
+            }
+        ],
     }
 
 
@@ -191,8 +224,9 @@ def sample_world(options: SampleOptions = DEFAULT_SAMPLE_OPTIONS) -> tuple[Mesh,
     return room, figure, mural_points
 
 
-def write_sample(folder: str | Path, options: SampleOptions = DEFAULT_SAMPLE_OPTIONS, *,
-                 overwrite: bool = False) -> SampleResult:
+def write_sample(
+    folder: str | Path, options: SampleOptions = DEFAULT_SAMPLE_OPTIONS, *, overwrite: bool = False
+) -> SampleResult:
     """Generate the sample grotto into ``folder`` (see :mod:`vtour.sample`).
 
     Existing ``tour.yaml``, ``panoramas/`` or ``models/`` in ``folder`` are an error unless
@@ -205,8 +239,12 @@ def write_sample(folder: str | Path, options: SampleOptions = DEFAULT_SAMPLE_OPT
     targets = [folder / "tour.yaml", folder / "panoramas", folder / "models"]
     existing = [t for t in targets if t.exists()]
     if existing and not overwrite:
-        raise VtourError(STEP, "the folder already holds " + ", ".join(t.name for t in existing),
-                         path=folder, fix="choose an empty folder, or pass --force to replace them")
+        raise VtourError(
+            STEP,
+            "the folder already holds " + ", ".join(t.name for t in existing),
+            path=folder,
+            fix="choose an empty folder, or pass --force to replace them",
+        )
     t0 = time.perf_counter()
     timings = {}
     room, figure, mural_points = sample_world(options)
@@ -225,12 +263,25 @@ def write_sample(folder: str | Path, options: SampleOptions = DEFAULT_SAMPLE_OPT
         t1 = time.perf_counter()
         for sid, position, _, _ in VIEWPOINTS:
             stats: dict = {}
-            rgb, _ = render_equirect(scene, position, options.width, supersample=options.supersample,
-                                     headlight=options.headlight, background=OUTSIDE, stats=stats)
+            rgb, _ = render_equirect(
+                scene,
+                position,
+                options.width,
+                supersample=options.supersample,
+                headlight=options.headlight,
+                background=OUTSIDE,
+                stats=stats,
+            )
             rays += stats["rays"]
             render_seconds += stats["seconds"]
-            log.info("sample: rendered %s, %dx%d, %.1f M rays at %.2f M rays/s", sid, options.width,
-                     options.width // 2, stats["rays"] / 1e6, stats["rays_per_second"] / 1e6)
+            log.info(
+                "sample: rendered %s, %dx%d, %.1f M rays at %.2f M rays/s",
+                sid,
+                options.width,
+                options.width // 2,
+                stats["rays"] / 1e6,
+                stats["rays_per_second"] / 1e6,
+            )
             write_image(tmp / "panoramas" / f"{sid}.jpg", rgb, quality=options.quality)
         timings["render"] = time.perf_counter() - t1
         t1 = time.perf_counter()
@@ -241,10 +292,12 @@ def write_sample(folder: str | Path, options: SampleOptions = DEFAULT_SAMPLE_OPT
         doc = tour_yaml_data(scene, len(room.materials), mural_points, index)
         (tmp / "tour.yaml").write_text(
             "# The vtour sample grotto, generated by `vtour sample` (seed %d). Hotspot angles are\n"
-            "# computed from the geometry; regenerate rather than edit.\n" % options.seed
+            "# computed from the geometry; regenerate rather than edit.\n"
+            % options.seed
             # A JSON round trip unshares repeated texts, so YAML writes no &anchors.
-            + yaml.safe_dump(json.loads(json.dumps(doc)), sort_keys=False, allow_unicode=True,
-                             width=100), "utf-8")
+            + yaml.safe_dump(json.loads(json.dumps(doc)), sort_keys=False, allow_unicode=True, width=100),
+            "utf-8",
+        )
         for name in ("panoramas", "models"):
             dest = folder / name
             if dest.exists():
@@ -255,7 +308,7 @@ def write_sample(folder: str | Path, options: SampleOptions = DEFAULT_SAMPLE_OPT
         shutil.rmtree(tmp, ignore_errors=True)
     files = sorted(p for p in (folder / "panoramas").iterdir()) + sorted((folder / "models").iterdir())
     seconds = time.perf_counter() - t0
-    log.info("sample: %s in %.1f s (%s)", folder, seconds,
-             ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
-    return SampleResult(folder, folder / "tour.yaml", tuple(files) + (folder / "tour.yaml",), seconds,
-                        rays, render_seconds, timings)
+    log.info("sample: %s in %.1f s (%s)", folder, seconds, ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+    return SampleResult(
+        folder, folder / "tour.yaml", (*tuple(files), folder / "tour.yaml"), seconds, rays, render_seconds, timings
+    )

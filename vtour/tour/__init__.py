@@ -16,7 +16,27 @@ from vtour.tour.peers import marzipano_data, pannellum_config
 from vtour.tour.schema import check_tour_json, load_tour_json, schema_problems, tour_schema
 from vtour.tour.validate import validate_built, validate_path, validate_tour
 
-__all__ = ["BuildResult", "Hotspot", "Model", "Scene", "StageRun", "Tour", "View", "build_tour",
-           "check_tour_json", "import_config", "load_tour_json", "load_valid_tour", "marzipano_data",
-           "pannellum_config", "parse_tour", "read_peer_config", "read_tour", "schema_problems",
-           "tour_schema", "validate_built", "validate_path", "validate_tour"]
+__all__ = [
+    "BuildResult",
+    "Hotspot",
+    "Model",
+    "Scene",
+    "StageRun",
+    "Tour",
+    "View",
+    "build_tour",
+    "check_tour_json",
+    "import_config",
+    "load_tour_json",
+    "load_valid_tour",
+    "marzipano_data",
+    "pannellum_config",
+    "parse_tour",
+    "read_peer_config",
+    "read_tour",
+    "schema_problems",
+    "tour_schema",
+    "validate_built",
+    "validate_path",
+    "validate_tour",
+]

@@ -20,10 +20,17 @@ def _text(texts, fallback: str, languages) -> dict:
 def panorama_block(scene_id: str, manifest: dict) -> dict:
     """A scene's pano.json with its paths made tour-relative (the ``panorama`` of tour.json)."""
     base = f"scenes/{scene_id}"
-    return {"path": base, "tiles": f"{base}/{manifest['tiles']}", "faceSize": manifest["faceSize"],
-            "tileSize": manifest["tileSize"], "levels": manifest["levels"],
-            "preview": f"{base}/{manifest['preview']}", "previewFaceOrder": manifest["previewFaceOrder"],
-            "thumb": f"{base}/{manifest['thumb']}", "coverage": manifest["coverage"]}
+    return {
+        "path": base,
+        "tiles": f"{base}/{manifest['tiles']}",
+        "faceSize": manifest["faceSize"],
+        "tileSize": manifest["tileSize"],
+        "levels": manifest["levels"],
+        "preview": f"{base}/{manifest['preview']}",
+        "previewFaceOrder": manifest["previewFaceOrder"],
+        "thumb": f"{base}/{manifest['thumb']}",
+        "coverage": manifest["coverage"],
+    }
 
 
 def model_block(tour: Tour, model, report: dict) -> dict:
@@ -33,16 +40,27 @@ def model_block(tour: Tour, model, report: dict) -> dict:
     for lod in report["lods"]:
         sizes = [max(s) for s in lod.get("texture_sizes") or [] if s]
         dev = lod["deviation"]
-        lods.append({"path": f"{base}/{lod['file']}", "triangles": lod["triangles"], "bytes": lod["bytes"],
-                     "textureSize": max(sizes) if sizes else None,
-                     "deviation": {"hausdorff": dev["hausdorff"], "mean": dev["mean"], "rms": dev["rms"],
-                                   "relativeHausdorff": dev["hausdorff_fraction"],
-                                   "relativeRms": dev["rms_fraction"]}})
+        lods.append(
+            {
+                "path": f"{base}/{lod['file']}",
+                "triangles": lod["triangles"],
+                "bytes": lod["bytes"],
+                "textureSize": max(sizes) if sizes else None,
+                "deviation": {
+                    "hausdorff": dev["hausdorff"],
+                    "mean": dev["mean"],
+                    "rms": dev["rms"],
+                    "relativeHausdorff": dev["hausdorff_fraction"],
+                    "relativeRms": dev["rms_fraction"],
+                },
+            }
+        )
     out = {"id": model.id, "title": _text(model.title, model.id, tour.languages)}
     if model.description:
         out["description"] = model.description
-    out.update({"units": report["units"], "metadata": dict(model.metadata), "lods": lods,
-                "report": f"{base}/report.json"})
+    out.update(
+        {"units": report["units"], "metadata": dict(model.metadata), "lods": lods, "report": f"{base}/report.json"}
+    )
     return out
 
 
@@ -75,8 +93,9 @@ def tour_document(tour: Tour, scene_dirs: dict[str, Path], model_dirs: dict[str,
     doc = {"format": TOUR_FORMAT, "version": TOUR_VERSION, "id": tour.id, "title": tour.title}
     if tour.description:
         doc["description"] = tour.description
-    doc.update({"languages": list(tour.languages), "start": tour.start or tour.scenes[0].id,
-                "settings": dict(tour.settings)})
+    doc.update(
+        {"languages": list(tour.languages), "start": tour.start or tour.scenes[0].id, "settings": dict(tour.settings)}
+    )
     if tour.floorplan:
         from PIL import Image
 
@@ -89,8 +108,12 @@ def tour_document(tour: Tour, scene_dirs: dict[str, Path], model_dirs: dict[str,
         entry = {"id": s.id, "title": _text(s.title, s.id, tour.languages)}
         if s.description:
             entry["description"] = s.description
-        entry.update({"panorama": panorama_block(s.id, manifest),
-                      "view": {"yaw": s.view.yaw, "pitch": s.view.pitch, "fov": s.view.fov}})
+        entry.update(
+            {
+                "panorama": panorama_block(s.id, manifest),
+                "view": {"yaw": s.view.yaw, "pitch": s.view.pitch, "fov": s.view.fov},
+            }
+        )
         if s.limits:
             entry["limits"] = {{"min_fov": "minFov", "max_fov": "maxFov"}[k]: v for k, v in s.limits.items()}
         entry["northOffset"] = s.north_offset
@@ -99,8 +122,9 @@ def tour_document(tour: Tour, scene_dirs: dict[str, Path], model_dirs: dict[str,
         entry["hotspots"] = [_hotspot(tour, h) for h in s.hotspots]
         scenes.append(entry)
     doc["scenes"] = scenes
-    doc["models"] = [model_block(tour, m, json.loads((model_dirs[m.id] / "report.json").read_text()))
-                     for m in tour.models]
+    doc["models"] = [
+        model_block(tour, m, json.loads((model_dirs[m.id] / "report.json").read_text())) for m in tour.models
+    ]
     return doc
 
 

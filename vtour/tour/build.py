@@ -40,7 +40,7 @@ _SKIP = {"stitched.jpg"}
 class Stage:
     """One unit of work: ``func(*args, dest)`` writes ``dest`` = ``<cache>/<kind>s/<key>``."""
 
-    kind: str          # "scene" | "model"
+    kind: str  # "scene" | "model"
     id: str
     key: str
     func: object = field(repr=False)
@@ -62,7 +62,7 @@ class StageRun:
     kind: str
     id: str
     key: str
-    status: str        # "built" | "cached"
+    status: str  # "built" | "cached"
     seconds: float
 
 
@@ -89,9 +89,12 @@ def load_valid_tour(path: str | Path) -> Tour:
     tour, problems = read_tour(path)
     problems += validate_tour(tour)
     if problems:
-        raise VtourError("build", f"{len(problems)} problem(s) in the tour:\n  " +
-                         "\n  ".join(map(str, problems)) + "\n", path=path,
-                         fix="fix them (vtour validate lists them again)")
+        raise VtourError(
+            "build",
+            f"{len(problems)} problem(s) in the tour:\n  " + "\n  ".join(map(str, problems)) + "\n",
+            path=path,
+            fix="fix them (vtour validate lists them again)",
+        )
     return tour
 
 
@@ -103,15 +106,25 @@ def plan_stages(tour: Tour, cache: Path, hasher: FileHasher) -> list[Stage]:
         files = [tour.root / p for p in scene.panorama]
         names = list("frblud") if scene.faces else [p.name for p in files]
         key = stage_key("pano", options, [[n, hasher(p)] for n, p in zip(names, files)] + [["faces", scene.faces]])
-        stages.append(Stage("scene", scene.id, key, pano_stage, ([str(p) for p in files], scene.faces, options),
-                            cache / "scenes" / key, "pano.json"))
+        stages.append(
+            Stage(
+                "scene",
+                scene.id,
+                key,
+                pano_stage,
+                ([str(p) for p in files], scene.faces, options),
+                cache / "scenes" / key,
+                "pano.json",
+            )
+        )
     for model in tour.models:
         options = model_options(tour, model)
         source = tour.root / model.source
         deps = model_dependencies(source)
         key = stage_key("model", options, [[os.path.relpath(p, source.parent), hasher(p)] for p in deps])
-        stages.append(Stage("model", model.id, key, model_stage, (str(source), options),
-                            cache / "models" / key, "report.json"))
+        stages.append(
+            Stage("model", model.id, key, model_stage, (str(source), options), cache / "models" / key, "report.json")
+        )
     return stages
 
 
@@ -166,11 +179,16 @@ def _run_dask(todo, address, report):
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise VtourError("build", "--scheduler needs Dask's distributed scheduler, which is not installed",
-                         fix='pip install "vtour[dask]" (or "dask[distributed]")') from None
+        raise VtourError(
+            "build",
+            "--scheduler needs Dask's distributed scheduler, which is not installed",
+            fix='pip install "vtour[dask]" (or "dask[distributed]")',
+        ) from None
     with Client(address) as client:
-        futures = {client.submit(timed, s.func, *s.args, str(s.dest), pure=False,
-                                 key=f"vtour-{s.kind}-{s.id}-{s.key[:12]}"): s for s in todo}
+        futures = {
+            client.submit(timed, s.func, *s.args, str(s.dest), pure=False, key=f"vtour-{s.kind}-{s.id}-{s.key[:12]}"): s
+            for s in todo
+        }
         try:
             for f in as_completed(list(futures)):
                 report(futures[f], _result(futures[f], f)[1])
@@ -185,12 +203,14 @@ def _result(stage: Stage, future):
     except StageFailed as exc:
         raise VtourError("build", f"{stage.name}: {exc}") from exc
     except Exception as exc:
-        raise VtourError("build", f"{stage.name} failed: {type(exc).__name__}: {exc}",
-                         fix="rerun with --debug --jobs 1 to see where") from exc
+        raise VtourError(
+            "build", f"{stage.name} failed: {type(exc).__name__}: {exc}", fix="rerun with --debug --jobs 1 to see where"
+        ) from exc
 
 
-def run_stages(todo: list[Stage], *, jobs: int | None = None, scheduler: str | None = None,
-               report=lambda stage, seconds: None) -> None:
+def run_stages(
+    todo: list[Stage], *, jobs: int | None = None, scheduler: str | None = None, report=lambda stage, seconds: None
+) -> None:
     """Run stages in this process (jobs 1), a process pool or on a Dask scheduler at ``scheduler``."""
     if not todo:
         return
@@ -256,9 +276,15 @@ def _prune(cache: Path, keep: set[str]) -> None:
                     shutil.rmtree(entry, ignore_errors=True)
 
 
-def build_tour(tour_path: str | Path, out_dir: str | Path | None = None, *, jobs: int | None = None,
-               scheduler: str | None = None, force: bool = False,
-               cache_dir: str | Path | None = None) -> BuildResult:
+def build_tour(
+    tour_path: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    force: bool = False,
+    cache_dir: str | Path | None = None,
+) -> BuildResult:
     """Build a tour from its tour.yaml into ``out_dir`` (default ``export/<tour-id>``).
 
     Parameters
@@ -290,25 +316,39 @@ def build_tour(tour_path: str | Path, out_dir: str | Path | None = None, *, jobs
             shutil.rmtree(s.dest, ignore_errors=True)
     todo = [s for s in unique.values() if not s.done]
     total, times = len(todo), {}
-    log.info("build: %s: %d stage(s), %d to build, %d cached", tour.id, len(stages), total,
-             len(stages) - len(todo) if not force else 0)
+    log.info(
+        "build: %s: %d stage(s), %d to build, %d cached",
+        tour.id,
+        len(stages),
+        total,
+        len(stages) - len(todo) if not force else 0,
+    )
 
     def report(stage: Stage, seconds: float) -> None:
         times[stage.key] = seconds
         log.info("build: [%d/%d] %s built (%.1f s)", len(times), total, stage.name, seconds)
 
     run_stages(todo, jobs=jobs, scheduler=scheduler, report=report)
-    runs = tuple(StageRun(s.kind, s.id, s.key, "built" if s.key in times else "cached",
-                          times.get(s.key, 0.0)) for s in stages)
+    runs = tuple(
+        StageRun(s.kind, s.id, s.key, "built" if s.key in times else "cached", times.get(s.key, 0.0)) for s in stages
+    )
     with atomic_dir(out, marker="tour.json", step="build") as tmp:
         for s in stages:
             link_tree(s.dest, tmp / f"{s.kind}s" / s.id, skip=_SKIP)
-        doc = tour_document(tour, {s.id: s.dest for s in stages if s.kind == "scene"},
-                            {s.id: s.dest for s in stages if s.kind == "model"})
+        doc = tour_document(
+            tour,
+            {s.id: s.dest for s in stages if s.kind == "scene"},
+            {s.id: s.dest for s in stages if s.kind == "model"},
+        )
         write_tour_folder(tour, doc, tmp)
     _prune(cache, {s.key for s in stages})
     hasher.save()
     seconds = time.perf_counter() - t0
-    log.info("build: %s written in %.1f s (%d built, %d cached)", out, seconds,
-             sum(r.status == "built" for r in runs), sum(r.status == "cached" for r in runs))
+    log.info(
+        "build: %s written in %.1f s (%d built, %d cached)",
+        out,
+        seconds,
+        sum(r.status == "built" for r in runs),
+        sum(r.status == "cached" for r in runs),
+    )
     return BuildResult(out, doc, runs, seconds)

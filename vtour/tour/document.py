@@ -30,17 +30,60 @@ HOTSPOT_TYPES = ("link", "info", "model")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 #: PanoOptions fields a tour may set per scene (or for all under the top-level ``pano``);
 #: ``hfov``/``vfov``/``yaw``/``pitch`` form its coverage.
-PANO_KEYS = ("mode", "tile_size", "face_size", "quality", "antialias", "interpolation", "cube_order",
-             "max_pixels", "work_megapix", "compose_megapix", "hfov", "vfov", "yaw", "pitch")
+PANO_KEYS = (
+    "mode",
+    "tile_size",
+    "face_size",
+    "quality",
+    "antialias",
+    "interpolation",
+    "cube_order",
+    "max_pixels",
+    "work_megapix",
+    "compose_megapix",
+    "hfov",
+    "vfov",
+    "yaw",
+    "pitch",
+)
 #: ModelOptions fields a tour may set per model (or for all under the top-level ``lod``).
-LOD_KEYS = ("levels", "texture_format", "texture_quality", "uncompressed", "position_bits",
-            "drop_fragments", "color_weight", "deviation_samples")
+LOD_KEYS = (
+    "levels",
+    "texture_format",
+    "texture_quality",
+    "uncompressed",
+    "position_bits",
+    "drop_fragments",
+    "color_weight",
+    "deviation_samples",
+)
 METADATA_KEYS = ("provenance", "date", "dimensions", "licence", "credit")
 
-_TOUR_KEYS = ("id", "title", "description", "languages", "start", "scenes", "models", "floorplan",
-              "settings", "pano", "lod")
-_SCENE_KEYS = ("id", "title", "description", "panorama", "view", "limits", "north_offset",
-               "floorplan_position", "hotspots", "pano")
+_TOUR_KEYS = (
+    "id",
+    "title",
+    "description",
+    "languages",
+    "start",
+    "scenes",
+    "models",
+    "floorplan",
+    "settings",
+    "pano",
+    "lod",
+)
+_SCENE_KEYS = (
+    "id",
+    "title",
+    "description",
+    "panorama",
+    "view",
+    "limits",
+    "north_offset",
+    "floorplan_position",
+    "hotspots",
+    "pano",
+)
 _HOTSPOT_KEYS = ("id", "type", "yaw", "pitch", "target", "title", "text", "image", "url")
 _MODEL_KEYS = ("id", "title", "description", "source", "units", "metadata", "lod")
 FACE_LETTERS = "frblud"
@@ -185,8 +228,7 @@ def read_data(path: str | Path) -> tuple[Any, dict]:
     except FileNotFoundError:
         raise VtourError("tour", "file not found", path=path, fix="check the path") from None
     except UnicodeDecodeError as exc:
-        raise VtourError("tour", f"not UTF-8 text ({exc.reason})", path=path,
-                         fix="save the file as UTF-8") from None
+        raise VtourError("tour", f"not UTF-8 text ({exc.reason})", path=path, fix="save the file as UTF-8") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         return yaml.safe_load(text), _yaml_lines(node)
@@ -198,8 +240,12 @@ def read_data(path: str | Path) -> tuple[Any, dict]:
                 raise VtourError("tour", f"not valid JSON: {jexc}", path=path) from None
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise VtourError("tour", f"not valid YAML{where}: {getattr(exc, 'problem', exc)}",
-                         path=path, fix="check the indentation and quoting there") from None
+        raise VtourError(
+            "tour",
+            f"not valid YAML{where}: {getattr(exc, 'problem', exc)}",
+            path=path,
+            fix="check the indentation and quoting there",
+        ) from None
 
 
 class _Reader:
@@ -219,16 +265,20 @@ class _Reader:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.problem(where, f"expected a mapping, got {type(value).__name__} {value!r:.60}",
-                         "write key: value pairs here")
+            self.problem(
+                where, f"expected a mapping, got {type(value).__name__} {value!r:.60}", "write key: value pairs here"
+            )
             return {}
         out = {}
         for k, v in value.items():
             key = snake(k)
             if key not in keys:
                 near = difflib.get_close_matches(key, keys, n=1)
-                self.problem(f"{where}.{key}" if where else key, f"unknown field {k!r}",
-                             f"did you mean {near[0]!r}?" if near else f"known fields: {', '.join(keys)}")
+                self.problem(
+                    f"{where}.{key}" if where else key,
+                    f"unknown field {k!r}",
+                    f"did you mean {near[0]!r}?" if near else f"known fields: {', '.join(keys)}",
+                )
                 continue
             out[key] = v
         return out
@@ -240,8 +290,11 @@ class _Reader:
             return {self.lang: str(value)}
         if isinstance(value, dict) and all(isinstance(v, (str, int, float)) for v in value.values()):
             return {str(k): str(v) for k, v in value.items()}
-        self.problem(where, f"a text is a string or a mapping language -> string, got {value!r:.60}",
-                     "write e.g. {en: Entrance, zh: 入口}")
+        self.problem(
+            where,
+            f"a text is a string or a mapping language -> string, got {value!r:.60}",
+            "write e.g. {en: Entrance, zh: 入口}",
+        )
         return None
 
     def number(self, value, where: str, default: float | None) -> float | None:
@@ -277,11 +330,15 @@ def _panorama(r: _Reader, value, where: str) -> tuple[tuple[str, ...], bool]:
     if isinstance(value, dict):
         faces = {}
         for k, v in value.items():
-            letter = {"front": "f", "right": "r", "back": "b", "left": "l", "up": "u",
-                      "down": "d"}.get(str(k).lower(), str(k).lower())
+            letter = {"front": "f", "right": "r", "back": "b", "left": "l", "up": "u", "down": "d"}.get(
+                str(k).lower(), str(k).lower()
+            )
             if letter not in FACE_LETTERS or not isinstance(v, str):
-                r.problem(f"{where}.{k}", f"{k!r}: {v!r:.40} is not a face and a file",
-                          "use the keys f, r, b, l, u, d (or front, right, ...) with a file each")
+                r.problem(
+                    f"{where}.{k}",
+                    f"{k!r}: {v!r:.40} is not a face and a file",
+                    "use the keys f, r, b, l, u, d (or front, right, ...) with a file each",
+                )
                 continue
             faces[letter] = v
         missing = [c for c in FACE_LETTERS if c not in faces]
@@ -289,9 +346,13 @@ def _panorama(r: _Reader, value, where: str) -> tuple[tuple[str, ...], bool]:
             r.problem(where, f"cube faces {', '.join(missing)} are missing", "give all six faces")
             return (), True
         return tuple(faces[c] for c in FACE_LETTERS), True
-    r.problem(where, "no panorama source given" if value is None else
-              f"expected a file, a list of photos or six faces, got {value!r:.60}",
-              "write panorama: panoramas/NAME.jpg (or a list of photos, or {f: ..., r: ..., ...})")
+    r.problem(
+        where,
+        "no panorama source given"
+        if value is None
+        else f"expected a file, a list of photos or six faces, got {value!r:.60}",
+        "write panorama: panoramas/NAME.jpg (or a list of photos, or {f: ..., r: ..., ...})",
+    )
     return (), False
 
 
@@ -303,13 +364,18 @@ def _hotspot(r: _Reader, raw, where: str, scene_id: str, index: int) -> Hotspot 
     if kind is None:
         kind = "link" if d.get("target") is not None and d.get("text") is None else "info"
     target = r.string(d.get("target"), f"{where}.target")
-    return Hotspot(id=r.string(d.get("id"), f"{where}.id", f"{scene_id}-{index}"), type=kind,
-                   yaw=r.number(d.get("yaw"), f"{where}.yaw", 0.0),
-                   pitch=r.number(d.get("pitch"), f"{where}.pitch", 0.0),
-                   target=target, title=r.text(d.get("title"), f"{where}.title"),
-                   text=r.text(d.get("text"), f"{where}.text"),
-                   image=r.string(d.get("image"), f"{where}.image"),
-                   url=r.string(d.get("url"), f"{where}.url"), where=where)
+    return Hotspot(
+        id=r.string(d.get("id"), f"{where}.id", f"{scene_id}-{index}"),
+        type=kind,
+        yaw=r.number(d.get("yaw"), f"{where}.yaw", 0.0),
+        pitch=r.number(d.get("pitch"), f"{where}.pitch", 0.0),
+        target=target,
+        title=r.text(d.get("title"), f"{where}.title"),
+        text=r.text(d.get("text"), f"{where}.text"),
+        image=r.string(d.get("image"), f"{where}.image"),
+        url=r.string(d.get("url"), f"{where}.url"),
+        where=where,
+    )
 
 
 def _scene(r: _Reader, raw, where: str, index: int) -> Scene:
@@ -328,19 +394,33 @@ def _scene(r: _Reader, raw, where: str, index: int) -> Scene:
         if "x" not in p or "y" not in p:
             r.problem(f"{where}.floorplan_position", "needs x and y", "write {x: 0.4, y: 0.6}")
         else:
-            position = (r.number(p["x"], f"{where}.floorplan_position.x", 0.0),
-                        r.number(p["y"], f"{where}.floorplan_position.y", 0.0))
+            position = (
+                r.number(p["x"], f"{where}.floorplan_position.x", 0.0),
+                r.number(p["y"], f"{where}.floorplan_position.y", 0.0),
+            )
     limits = None
     if d.get("limits") is not None:
         lim = r.mapping(d["limits"], f"{where}.limits", ("min_fov", "max_fov"))
         limits = {k: r.number(v, f"{where}.limits.{k}", None) for k, v in lim.items()}
-    hotspots = tuple(h for i, raw_h in enumerate(r.items(d.get("hotspots"), f"{where}.hotspots"))
-                     if (h := _hotspot(r, raw_h, f"{where}.hotspots[{i}]", sid, i)) is not None)
-    return Scene(id=sid, panorama=files, faces=faces, title=r.text(d.get("title"), f"{where}.title"),
-                 description=r.text(d.get("description"), f"{where}.description"), view=view,
-                 limits=limits, north_offset=r.number(d.get("north_offset"), f"{where}.north_offset", 0.0),
-                 floorplan_position=position, hotspots=hotspots,
-                 pano=r.mapping(d.get("pano"), f"{where}.pano", PANO_KEYS), where=where)
+    hotspots = tuple(
+        h
+        for i, raw_h in enumerate(r.items(d.get("hotspots"), f"{where}.hotspots"))
+        if (h := _hotspot(r, raw_h, f"{where}.hotspots[{i}]", sid, i)) is not None
+    )
+    return Scene(
+        id=sid,
+        panorama=files,
+        faces=faces,
+        title=r.text(d.get("title"), f"{where}.title"),
+        description=r.text(d.get("description"), f"{where}.description"),
+        view=view,
+        limits=limits,
+        north_offset=r.number(d.get("north_offset"), f"{where}.north_offset", 0.0),
+        floorplan_position=position,
+        hotspots=hotspots,
+        pano=r.mapping(d.get("pano"), f"{where}.pano", PANO_KEYS),
+        where=where,
+    )
 
 
 def _model(r: _Reader, raw, where: str, index: int) -> Model:
@@ -356,16 +436,26 @@ def _model(r: _Reader, raw, where: str, index: int) -> Model:
     if not isinstance(meta, dict):
         r.problem(f"{where}.metadata", "expected a mapping", f"use the keys {', '.join(METADATA_KEYS)}")
         meta = {}
-    metadata = {snake(k): (r.text(v, f"{where}.metadata.{snake(k)}") if isinstance(v, dict) else str(v))
-                for k, v in meta.items() if v is not None}
-    return Model(id=mid, source=source or "", title=r.text(d.get("title"), f"{where}.title"),
-                 description=r.text(d.get("description"), f"{where}.description"),
-                 units=r.string(d.get("units"), f"{where}.units"), metadata=metadata,
-                 lod=r.mapping(d.get("lod"), f"{where}.lod", LOD_KEYS), where=where)
+    metadata = {
+        snake(k): (r.text(v, f"{where}.metadata.{snake(k)}") if isinstance(v, dict) else str(v))
+        for k, v in meta.items()
+        if v is not None
+    }
+    return Model(
+        id=mid,
+        source=source or "",
+        title=r.text(d.get("title"), f"{where}.title"),
+        description=r.text(d.get("description"), f"{where}.description"),
+        units=r.string(d.get("units"), f"{where}.units"),
+        metadata=metadata,
+        lod=r.mapping(d.get("lod"), f"{where}.lod", LOD_KEYS),
+        where=where,
+    )
 
 
-def parse_tour(data: Any, root: str | Path = ".", file: str = "tour.yaml",
-               lines: dict | None = None) -> tuple[Tour, list[Problem]]:
+def parse_tour(
+    data: Any, root: str | Path = ".", file: str = "tour.yaml", lines: dict | None = None
+) -> tuple[Tour, list[Problem]]:
     """A :class:`Tour` from parsed tour.yaml content, and every shape problem found on the way."""
     lines = lines or {}
     langs = data.get("languages") if isinstance(data, dict) else None
@@ -374,8 +464,7 @@ def parse_tour(data: Any, root: str | Path = ".", file: str = "tour.yaml",
     first = str(langs[0]) if isinstance(langs, list) and langs else "en"
     r = _Reader(file, lines, first)
     if not isinstance(data, dict):
-        r.problems.append(Problem(file, "the file is not a mapping of tour fields",
-                                  "start with id:, title:, scenes:"))
+        r.problems.append(Problem(file, "the file is not a mapping of tour fields", "start with id:, title:, scenes:"))
         data = {}
     d = r.mapping(data, "", _TOUR_KEYS)
     languages = tuple(str(x) for x in (langs if isinstance(langs, list) and langs else ["en"]))
@@ -393,12 +482,22 @@ def parse_tour(data: Any, root: str | Path = ".", file: str = "tour.yaml",
     if not isinstance(settings, dict):
         r.problem("settings", "expected a mapping")
         settings = {}
-    tour = Tour(id=tid, title=title, languages=languages,
-                start=r.string(d.get("start"), "start", scenes[0].id if scenes else None),
-                description=r.text(d.get("description"), "description"), scenes=scenes, models=models,
-                floorplan=r.string(d.get("floorplan"), "floorplan"), settings=settings,
-                pano=r.mapping(d.get("pano"), "pano", PANO_KEYS),
-                lod=r.mapping(d.get("lod"), "lod", LOD_KEYS), root=Path(root), file=file, lines=lines)
+    tour = Tour(
+        id=tid,
+        title=title,
+        languages=languages,
+        start=r.string(d.get("start"), "start", scenes[0].id if scenes else None),
+        description=r.text(d.get("description"), "description"),
+        scenes=scenes,
+        models=models,
+        floorplan=r.string(d.get("floorplan"), "floorplan"),
+        settings=settings,
+        pano=r.mapping(d.get("pano"), "pano", PANO_KEYS),
+        lod=r.mapping(d.get("lod"), "lod", LOD_KEYS),
+        root=Path(root),
+        file=file,
+        lines=lines,
+    )
     return tour, r.problems
 
 

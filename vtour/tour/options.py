@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from vtour.pano.coverage import Coverage
 from vtour.errors import VtourError
 from vtour.pano import DEFAULT_PANO_OPTIONS, PanoOptions
+from vtour.pano.coverage import Coverage
 from vtour.tour.document import Model, Scene, Tour
 
 _COVERAGE = ("hfov", "vfov", "yaw", "pitch")
@@ -30,8 +30,13 @@ def pano_options(tour: Tour, scene: Scene) -> PanoOptions:
     try:
         return replace(DEFAULT_PANO_OPTIONS, **options)
     except (TypeError, ValueError) as exc:
-        raise VtourError("tour", f"scene {scene.id}: bad pano option ({exc})", field="pano",
-                         value=fields, fix="see docs/tour-yaml.md, scene pano") from None
+        raise VtourError(
+            "tour",
+            f"scene {scene.id}: bad pano option ({exc})",
+            field="pano",
+            value=fields,
+            fix="see docs/tour-yaml.md, scene pano",
+        ) from None
 
 
 def _level(value):
@@ -41,8 +46,13 @@ def _level(value):
         return Level.parse(value)
     if isinstance(value, dict):
         return Level(int(value["triangles"]), int(value["texture_size"]))
-    raise VtourError("tour", "a level is 'TRIANGLES:TEXTURE_PX' or {triangles, texture_size}",
-                     field="lod.levels", value=value, fix="write e.g. 20k:512")
+    raise VtourError(
+        "tour",
+        "a level is 'TRIANGLES:TEXTURE_PX' or {triangles, texture_size}",
+        field="lod.levels",
+        value=value,
+        fix="write e.g. 20k:512",
+    )
 
 
 def model_options(tour: Tour, model: Model):
@@ -54,8 +64,13 @@ def model_options(tour: Tour, model: Model):
     if "levels" in fields:
         levels = fields["levels"]
         if not isinstance(levels, list):
-            raise VtourError("tour", f"model {model.id}: lod.levels must be a list", field="lod.levels",
-                             value=levels, fix="write levels: [20k:512, 150k:2048]")
+            raise VtourError(
+                "tour",
+                f"model {model.id}: lod.levels must be a list",
+                field="lod.levels",
+                value=levels,
+                fix="write levels: [20k:512, 150k:2048]",
+            )
         options["lods"] = tuple(_level(v) for v in levels)
     title = model.title or {}
     options["title"] = title.get(tour.language) or next(iter(title.values()), model.id)
@@ -68,5 +83,10 @@ def model_options(tour: Tour, model: Model):
     try:
         return DEFAULT_MODEL_OPTIONS.replace(**options)
     except (TypeError, ValueError, KeyError) as exc:
-        raise VtourError("tour", f"model {model.id}: bad lod option ({exc})", field="lod",
-                         value=fields, fix="see docs/tour-yaml.md, model lod") from None
+        raise VtourError(
+            "tour",
+            f"model {model.id}: bad lod option ({exc})",
+            field="lod",
+            value=fields,
+            fix="see docs/tour-yaml.md, model lod",
+        ) from None

@@ -43,21 +43,26 @@ def parse_js_object(text: str, path="data.js") -> dict:
     text = re.sub(r"^\s*//.*$", "", text, flags=re.M)
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end < start:
-        raise VtourError("import", "no object literal found", path=path,
-                         fix="pass a Marzipano data.js (var APP_DATA = {...};)")
-    body = text[start:end + 1]
+        raise VtourError(
+            "import", "no object literal found", path=path, fix="pass a Marzipano data.js (var APP_DATA = {...};)"
+        )
+    body = text[start : end + 1]
     try:
         return json.loads(body)
     except json.JSONDecodeError:
         pass
-    loose = re.sub(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:", r'\1"\2":', body)   # bare keys
-    loose = re.sub(r",(\s*[}\]])", r"\1", loose)                              # trailing commas
+    loose = re.sub(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:", r'\1"\2":', body)  # bare keys
+    loose = re.sub(r",(\s*[}\]])", r"\1", loose)  # trailing commas
     loose = re.sub(r"'((?:[^'\\]|\\.)*)'", lambda m: json.dumps(m.group(1)), loose)
     try:
         return json.loads(loose)
     except json.JSONDecodeError as exc:
-        raise VtourError("import", f"cannot read the object literal ({exc})", path=path,
-                         fix="make data.js plain JSON after 'var APP_DATA ='") from None
+        raise VtourError(
+            "import",
+            f"cannot read the object literal ({exc})",
+            path=path,
+            fix="make data.js plain JSON after 'var APP_DATA ='",
+        ) from None
 
 
 def html_to_text(value: str) -> str:
@@ -85,9 +90,9 @@ def _at(where: str, key) -> str:
 
 
 def _kind(value) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-            type(None): "null"}.get(type(value), "a number" if isinstance(value, (int, float)) else
-                                    type(value).__name__)
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
+    )
 
 
 def _is_url(value: str) -> bool:
@@ -148,8 +153,12 @@ class _Importer:
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             what = value if isinstance(value, float) and not isinstance(value, bool) else _kind(value)
-            self.fail(_at(where, key), value, f"must be a finite number, not {what}",
-                      f"give {_at(where, key)} as a number (degrees for angles)")
+            self.fail(
+                _at(where, key),
+                value,
+                f"must be a finite number, not {what}",
+                f"give {_at(where, key)} as a number (degrees for angles)",
+            )
         return float(value)
 
     def whole(self, cfg: dict, key: str, where: str, default=_MISSING, hi: int | None = None) -> int:
@@ -160,12 +169,21 @@ class _Importer:
             if default is _MISSING:
                 self.fail(field, None, "is missing", f"give {field} (a positive integer, in pixels)")
             return default
-        if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
-                or value != int(value) or value < 1):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or value != int(value)
+            or value < 1
+        ):
             self.fail(field, value, "must be a positive integer", f"give {field} as e.g. 512")
         if hi is not None and value > hi:
-            self.fail(field, value, f"is larger than the {hi} px vtour assembles",
-                      "import a smaller level (or split the panorama)")
+            self.fail(
+                field,
+                value,
+                f"is larger than the {hi} px vtour assembles",
+                "import a smaller level (or split the panorama)",
+            )
         return int(value)
 
     def angles(self, cfg: dict, where: str, keys) -> dict:
@@ -193,26 +211,33 @@ class _Importer:
         except (OSError, RuntimeError) as exc:
             self.fail(field, value, f"cannot resolve {path} ({exc})", "fix the link or name another file")
         if not _inside(real, root):
-            self.fail(field, value, f"{path} is outside the config's folder {root}"
-                      + (f" (a link to {real})" if real != Path(os.path.abspath(path)) else ""),
-                      "keep the files the config names in its folder (or below) and name them by "
-                      "relative paths; vtour import reads nothing else")
+            self.fail(
+                field,
+                value,
+                f"{path} is outside the config's folder {root}"
+                + (f" (a link to {real})" if real != Path(os.path.abspath(path)) else ""),
+                "keep the files the config names in its folder (or below) and name them by "
+                "relative paths; vtour import reads nothing else",
+            )
         return path
 
     def destination(self, rel: str, field: str, value) -> str:
         """``rel`` when it names a file inside the output folder."""
         why = path_escape(rel) if rel and rel.strip() not in (".", "") else "is empty"
         if why:
-            self.fail(field, value, f"{rel!r} {why}: vtour import writes only inside the output folder",
-                      "name a file inside the tour folder, e.g. images/<name>")
+            self.fail(
+                field,
+                value,
+                f"{rel!r} {why}: vtour import writes only inside the output folder",
+                "name a file inside the tour folder, e.g. images/<name>",
+            )
         return os.path.normpath(rel.replace("\\", "/")).replace("\\", "/")
 
     def copy(self, src: Path | None, rel: str, field: str, value) -> str:
         """Copy ``src`` (inside tour_root) to ``rel`` (inside the output folder); a note when it is missing."""
         rel = self.destination(rel, field, value)
         if src is None or not value:
-            self.notes.append(f"{field} names no local file ({value!r}); put the image at {rel} "
-                              "(tour.yaml names it)")
+            self.notes.append(f"{field} names no local file ({value!r}); put the image at {rel} (tour.yaml names it)")
             return rel
         if isinstance(value, str) and _is_url(value):
             self.notes.append(f"{field} is a URL ({value}); download it to {rel} (tour.yaml names it)")
@@ -238,8 +263,10 @@ class _Importer:
         rels = _face_rels(scene_id)
         first = self.source(tile_of("f", 0, 0), field, value)
         if not first.is_file():
-            self.notes.append(f"scene {scene_id}: tiles not found (looked for {first}); "
-                              f"put its cube faces at panoramas/{scene_id}/f.jpg ... d.jpg")
+            self.notes.append(
+                f"scene {scene_id}: tiles not found (looked for {first}); "
+                f"put its cube faces at panoramas/{scene_id}/f.jpg ... d.jpg"
+            )
             return rels
         for c in PANNELLUM_FACE_ORDER:
             face = np.zeros((face_size, face_size, 3), np.uint8)
@@ -249,7 +276,7 @@ class _Importer:
                     tile = to_uint8(read_image(path, step="import"))[..., :3]
                     y0, x0 = y * tile_size, x * tile_size
                     h, w = min(tile.shape[0], face_size - y0), min(tile.shape[1], face_size - x0)
-                    face[y0:y0 + h, x0:x0 + w] = tile[:h, :w]
+                    face[y0 : y0 + h, x0 : x0 + w] = tile[:h, :w]
             (self.stage / rels[c]).parent.mkdir(parents=True, exist_ok=True)
             write_image(self.stage / rels[c], face, quality=95)
         return rels
@@ -258,8 +285,11 @@ class _Importer:
         """A tour.yaml hotspot: the peer's angles, with the vtour block's fields when present."""
         spot_vtour = self.obj(spot_vtour, _at(where, "vtour"))
         if spot_vtour:
-            out = {k: spot_vtour[k] for k in ("id", "type", "target", "title", "text", "url")
-                   if spot_vtour.get(k) is not None}
+            out = {
+                k: spot_vtour[k]
+                for k in ("id", "type", "target", "title", "text", "url")
+                if spot_vtour.get(k) is not None
+            }
             field = _at(where, "vtour.image")
             image = self.string(spot_vtour.get("image"), field)
             if image:
@@ -282,28 +312,44 @@ def _marzipano(imp: _Importer, data) -> dict:
         where = f"scenes[{i}]"
         raw_id = s.get("id", f"scene{i}")
         if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or str(raw_id) == "":
-            imp.fail(_at(where, "id"), raw_id, "must be a non-empty string", "give the scene an id, e.g. \"hall\"")
+            imp.fail(_at(where, "id"), raw_id, "must be a non-empty string", 'give the scene an id, e.g. "hall"')
         raw_id = str(raw_id)
         sid = _safe_id(raw_id)
         levels = imp.objs(s.get("levels"), _at(where, "levels"))
         if levels:
-            sizes = [(imp.whole(lv, "size", _at(_at(where, "levels"), z), hi=MAX_ASSEMBLED_FACE),
-                      imp.whole(lv, "tileSize", _at(_at(where, "levels"), z)))
-                     for z, lv in enumerate(levels)]
+            sizes = [
+                (
+                    imp.whole(lv, "size", _at(_at(where, "levels"), z), hi=MAX_ASSEMBLED_FACE),
+                    imp.whole(lv, "tileSize", _at(_at(where, "levels"), z)),
+                )
+                for z, lv in enumerate(levels)
+            ]
         else:
             sizes = [(imp.whole(s, "faceSize", where, default=512, hi=MAX_ASSEMBLED_FACE), 512)]
         top = max(range(len(sizes)), key=lambda z: sizes[z][0])
         size, tile = sizes[top]
         roots = [imp.src / "tiles" / raw_id, imp.tour_root / "scenes" / raw_id]
         root = next((r for r in roots if (r / str(top)).is_dir()), roots[0])
-        faces = imp.faces_from_tiles(sid, lambda f, y, x: root / str(top) / f / str(y) / f"{x}.jpg",
-                                     math.ceil(size / tile), tile, size, _at(where, "id"), raw_id)
+        faces = imp.faces_from_tiles(
+            sid,
+            lambda f, y, x, level=root / str(top): level / f / str(y) / f"{x}.jpg",
+            math.ceil(size / tile),
+            tile,
+            size,
+            _at(where, "id"),
+            raw_id,
+        )
         hotspots = []
         for j, h in enumerate(imp.objs(s.get("linkHotspots"), _at(where, "linkHotspots"))):
             hw = _at(_at(where, "linkHotspots"), j)
             at = from_marzipano_view(imp.angles(h, hw, ("yaw", "pitch")))
-            hotspots.append(imp.hotspot(h.get("vtour"), {"type": "link", "yaw": at["yaw"], "pitch": at["pitch"],
-                                                         "target": h.get("target")}, hw))
+            hotspots.append(
+                imp.hotspot(
+                    h.get("vtour"),
+                    {"type": "link", "yaw": at["yaw"], "pitch": at["pitch"], "target": h.get("target")},
+                    hw,
+                )
+            )
         for j, h in enumerate(imp.objs(s.get("infoHotspots"), _at(where, "infoHotspots"))):
             hw = _at(_at(where, "infoHotspots"), j)
             at = from_marzipano_view(imp.angles(h, hw, ("yaw", "pitch")))
@@ -312,17 +358,19 @@ def _marzipano(imp: _Importer, data) -> dict:
                 base.update(title=imp.text(h.get("title"), True), text=imp.text(h.get("text"), True))
             hotspots.append(imp.hotspot(h.get("vtour"), base, hw))
         vw = _at(where, "initialViewParameters")
-        view = from_marzipano_view(imp.angles(imp.obj(s.get("initialViewParameters"), vw), vw,
-                                              ("yaw", "pitch", "fov")))
+        view = from_marzipano_view(imp.angles(imp.obj(s.get("initialViewParameters"), vw), vw, ("yaw", "pitch", "fov")))
         # names are HTML (the Tool's tooltips insert them with innerHTML; vtour's export escapes them)
-        title = (imp.obj(s.get("vtour"), _at(where, "vtour")).get("title") or imp.text(s.get("name"), True)
-                 or sid)
+        title = imp.obj(s.get("vtour"), _at(where, "vtour")).get("title") or imp.text(s.get("name"), True) or sid
         scenes.append({"id": sid, "title": title, "panorama": faces, "view": view, "hotspots": hotspots})
     title = meta.get("title") or imp.text(data.get("name"), True) or imp.config.stem
     name = html_to_text(str(data["name"])) if data.get("name") else ""
-    return {"id": meta.get("id") or _safe_id(name or imp.config.parent.name),
-            "title": title, "languages": meta.get("languages") or [imp.language],
-            "start": meta.get("start") or (scenes[0]["id"] if scenes else None), "scenes": scenes}
+    return {
+        "id": meta.get("id") or _safe_id(name or imp.config.parent.name),
+        "title": title,
+        "languages": meta.get("languages") or [imp.language],
+        "start": meta.get("start") or (scenes[0]["id"] if scenes else None),
+        "scenes": scenes,
+    }
 
 
 def _local_base(imp: _Importer, value: str, field: str, default: Path) -> Path | None:
@@ -330,33 +378,38 @@ def _local_base(imp: _Importer, value: str, field: str, default: Path) -> Path |
     if not value:
         return default
     if _is_url(value):
-        imp.notes.append(f"{field} is a URL ({value}): download its images next to the config "
-                         "and import again, or put them where tour.yaml names them")
+        imp.notes.append(
+            f"{field} is a URL ({value}): download its images next to the config "
+            "and import again, or put them where tour.yaml names them"
+        )
         return None
     return imp.source(imp.src / value.lstrip("/"), field, value)
 
 
 def _pannellum_scene(imp: _Importer, sid: str, cfg: dict, where: str) -> dict:
-    base = _local_base(imp, imp.string(cfg.get("basePath"), _at(where, "basePath")), _at(where, "basePath"),
-                       imp.src)
+    base = _local_base(imp, imp.string(cfg.get("basePath"), _at(where, "basePath")), _at(where, "basePath"), imp.src)
     kind = imp.string(cfg.get("type"), _at(where, "type"), "equirectangular")
     if kind == "cubemap":
         field = _at(where, "cubeMap")
         faces = cfg.get("cubeMap")
         if not isinstance(faces, list) or len(faces) != 6:
-            imp.fail(field, faces, f"scene {sid}: cubeMap must list 6 files"
-                     + (f", not {len(faces)}" if isinstance(faces, list) else f", not {_kind(faces)}"),
-                     "list the front, right, back, left, up and down faces' files")
+            imp.fail(
+                field,
+                faces,
+                f"scene {sid}: cubeMap must list 6 files"
+                + (f", not {len(faces)}" if isinstance(faces, list) else f", not {_kind(faces)}"),
+                "list the front, right, back, left, up and down faces' files",
+            )
         panorama = {}
         for i, (c, f) in enumerate(zip(PANNELLUM_FACE_ORDER, faces)):
             f = imp.string(f, _at(field, i))
-            panorama[c] = imp.copy(base / f if base else None,
-                                   f"panoramas/{sid}/{c}{Path(f).suffix.lower() or '.jpg'}", _at(field, i), f)
+            panorama[c] = imp.copy(
+                base / f if base else None, f"panoramas/{sid}/{c}{Path(f).suffix.lower() or '.jpg'}", _at(field, i), f
+            )
     elif kind == "multires":
         mw = _at(where, "multiRes")
         m = imp.obj(cfg.get("multiRes"), mw)
-        root = _local_base(imp, imp.string(m.get("basePath"), _at(mw, "basePath")), _at(mw, "basePath"),
-                           imp.src)
+        root = _local_base(imp, imp.string(m.get("basePath"), _at(mw, "basePath")), _at(mw, "basePath"), imp.src)
         size = imp.whole(m, "cubeResolution", mw, hi=MAX_ASSEMBLED_FACE)
         tile = imp.whole(m, "tileResolution", mw, default=512)
         top = imp.whole(m, "maxLevel", mw, default=1)
@@ -364,37 +417,55 @@ def _pannellum_scene(imp: _Importer, sid: str, cfg: dict, where: str) -> dict:
         pattern = imp.string(m.get("path"), _at(mw, "path"), "/%l/%s/%y/%x")
 
         def tile_of(f, y, x):
-            rel = (pattern.replace("%l", str(top)).replace("%s", f).replace("%y", str(y))
-                   .replace("%x", str(x))).lstrip("/")
+            rel = (pattern.replace("%l", str(top)).replace("%s", f).replace("%y", str(y)).replace("%x", str(x))).lstrip(
+                "/"
+            )
             return root / f"{rel}.{ext}"
 
         if root is None:
             panorama = _face_rels(sid)
         else:
-            panorama = imp.faces_from_tiles(sid, tile_of, math.ceil(size / tile), tile, size, _at(mw, "path"),
-                                            pattern)
+            panorama = imp.faces_from_tiles(sid, tile_of, math.ceil(size / tile), tile, size, _at(mw, "path"), pattern)
     elif kind == "equirectangular":
         field = _at(where, "panorama")
         src = imp.string(cfg.get("panorama"), field)
-        panorama = imp.copy(base / src if base and src else None,
-                            f"panoramas/{sid}{Path(src).suffix.lower() or '.jpg'}", field, src)
+        panorama = imp.copy(
+            base / src if base and src else None, f"panoramas/{sid}{Path(src).suffix.lower() or '.jpg'}", field, src
+        )
     else:
-        imp.fail(_at(where, "type"), kind, f"scene {sid}: panorama type {kind!r} is not supported",
-                 "use equirectangular, cubemap or multires")
+        imp.fail(
+            _at(where, "type"),
+            kind,
+            f"scene {sid}: panorama type {kind!r} is not supported",
+            "use equirectangular, cubemap or multires",
+        )
     hotspots = []
     for j, h in enumerate(imp.objs(cfg.get("hotSpots"), _at(where, "hotSpots"))):
         hw = _at(_at(where, "hotSpots"), j)
         at = from_pannellum_view(imp.angles(h, hw, ("yaw", "pitch")))
         if h.get("type") == "scene":
-            base_spot = {"type": "link", "yaw": at["yaw"], "pitch": at["pitch"],
-                         "target": _safe_id(h.get("sceneId", "")), "title": imp.text(h.get("text"))}
+            base_spot = {
+                "type": "link",
+                "yaw": at["yaw"],
+                "pitch": at["pitch"],
+                "target": _safe_id(h.get("sceneId", "")),
+                "title": imp.text(h.get("text")),
+            }
         else:
-            base_spot = {"type": "info", "yaw": at["yaw"], "pitch": at["pitch"], "text": imp.text(h.get("text")),
-                         "url": h.get("URL")}
+            base_spot = {
+                "type": "info",
+                "yaw": at["yaw"],
+                "pitch": at["pitch"],
+                "text": imp.text(h.get("text")),
+                "url": h.get("URL"),
+            }
         hotspots.append(imp.hotspot(h.get("vtour"), base_spot, hw))
-    out = {"id": sid, "title": imp.obj(cfg.get("vtour"), _at(where, "vtour")).get("title")
-           or imp.text(cfg.get("title")) or sid,
-           "panorama": panorama, "view": from_pannellum_view(imp.angles(cfg, where, ("yaw", "pitch", "hfov")))}
+    out = {
+        "id": sid,
+        "title": imp.obj(cfg.get("vtour"), _at(where, "vtour")).get("title") or imp.text(cfg.get("title")) or sid,
+        "panorama": panorama,
+        "view": from_pannellum_view(imp.angles(cfg, where, ("yaw", "pitch", "hfov"))),
+    }
     north = imp.number(cfg, "northOffset", where, 0.0)
     if north:
         out["north_offset"] = north
@@ -416,15 +487,21 @@ def _pannellum(imp: _Importer, data) -> dict:
     first = default.pop("firstScene", None)
     if first is not None and (isinstance(first, bool) or not isinstance(first, (str, int))):
         imp.fail("default.firstScene", first, "must be a scene id (a string)", "name one of the scenes")
-    scenes = [_pannellum_scene(imp, _safe_id(sid), {**default, **imp.obj(cfg, places[sid])}, places[sid])
-              for sid, cfg in configs.items()]
+    scenes = [
+        _pannellum_scene(imp, _safe_id(sid), {**default, **imp.obj(cfg, places[sid])}, places[sid])
+        for sid, cfg in configs.items()
+    ]
     if scenes:  # Pannellum takes the tour title from the first scene when default has none
         title = meta.get("title") or imp.text(default.get("title")) or scenes[0]["title"]
     else:
         title = imp.config.stem
-    return {"id": meta.get("id") or _safe_id(imp.config.stem), "title": title,
-            "languages": meta.get("languages") or [imp.language],
-            "start": _safe_id(first) if first else (scenes[0]["id"] if scenes else None), "scenes": scenes}
+    return {
+        "id": meta.get("id") or _safe_id(imp.config.stem),
+        "title": title,
+        "languages": meta.get("languages") or [imp.language],
+        "start": _safe_id(first) if first else (scenes[0]["id"] if scenes else None),
+        "scenes": scenes,
+    }
 
 
 def _parse(config: Path, imp: _Importer) -> tuple[dict, str]:
@@ -433,19 +510,27 @@ def _parse(config: Path, imp: _Importer) -> tuple[dict, str]:
     except FileNotFoundError:
         raise VtourError("import", "config not found", path=config, fix="check the path") from None
     except UnicodeDecodeError as exc:
-        raise VtourError("import", f"config is not UTF-8 text ({exc.reason} at byte {exc.start})", path=config,
-                         fix="pass a Marzipano data.js or a Pannellum JSON config") from None
+        raise VtourError(
+            "import",
+            f"config is not UTF-8 text ({exc.reason} at byte {exc.start})",
+            path=config,
+            fix="pass a Marzipano data.js or a Pannellum JSON config",
+        ) from None
     except OSError as exc:
-        raise VtourError("import", f"cannot read the config ({exc.strerror or exc})", path=config,
-                         fix="pass a readable file") from None
+        raise VtourError(
+            "import", f"cannot read the config ({exc.strerror or exc})", path=config, fix="pass a readable file"
+        ) from None
     if config.suffix.lower() == ".js" or re.match(r"\s*(/\*|//|var |let |const |window\.)", text):
         return _marzipano(imp, parse_js_object(text, config)), "Marzipano"
     try:
         raw = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise VtourError("import", f"not a Marzipano data.js nor a Pannellum JSON config ({exc})",
-                         path=config, fix="pass a data.js (var APP_DATA = {...};) or a Pannellum .json "
-                         "(check it with a JSON linter)") from None
+        raise VtourError(
+            "import",
+            f"not a Marzipano data.js nor a Pannellum JSON config ({exc})",
+            path=config,
+            fix="pass a data.js (var APP_DATA = {...};) or a Pannellum .json (check it with a JSON linter)",
+        ) from None
     return _pannellum(imp, raw), "Pannellum"
 
 
@@ -459,38 +544,59 @@ def _commit(stage: Path, dest: Path, yaml_name: str) -> None:
     import filecmp
 
     dest_real = dest.resolve()
-    files = sorted((p for p in stage.rglob("*") if p.is_file() and not p.is_symlink()),
-                   key=lambda p: (p.relative_to(stage).as_posix() == yaml_name, p.relative_to(stage).as_posix()))
+    files = sorted(
+        (p for p in stage.rglob("*") if p.is_file() and not p.is_symlink()),
+        key=lambda p: (p.relative_to(stage).as_posix() == yaml_name, p.relative_to(stage).as_posix()),
+    )
     moves = []
     for f in files:
         rel = PurePosixPath(f.relative_to(stage).as_posix())
         target = dest / rel
         for folder in [dest / a for a in reversed(rel.parents[:-1])]:
             if folder.exists() and not folder.is_dir():
-                raise VtourError("import", f"{folder} is a file, and the import writes {rel} in it", path=folder,
-                                 fix="move it away or choose another output folder")
+                raise VtourError(
+                    "import",
+                    f"{folder} is a file, and the import writes {rel} in it",
+                    path=folder,
+                    fix="move it away or choose another output folder",
+                )
         if not _inside(target.parent.resolve(), dest_real):
-            raise VtourError("import", f"{target} would land outside the output folder {dest_real} "
-                             "(a link on its way)", path=target,
-                             fix="remove the link or choose another output folder")
+            raise VtourError(
+                "import",
+                f"{target} would land outside the output folder {dest_real} (a link on its way)",
+                path=target,
+                fix="remove the link or choose another output folder",
+            )
         if target.is_dir() and not target.is_symlink():
-            raise VtourError("import", f"{target} is a folder, and the import writes a file there", path=target,
-                             fix="move it away or choose another output folder")
+            raise VtourError(
+                "import",
+                f"{target} is a folder, and the import writes a file there",
+                path=target,
+                fix="move it away or choose another output folder",
+            )
         if target.exists() or target.is_symlink():
             if target.is_file() and filecmp.cmp(f, target, shallow=False):
                 continue  # already there (e.g. the config's own image, imported in place)
             if not _owned(rel, yaml_name):
-                raise VtourError("import", f"{target} exists and differs from the {rel} the import would write",
-                                 path=target, fix="vtour import overwrites only its tour.yaml and panoramas/: "
-                                 "move the file away or choose another output folder")
+                raise VtourError(
+                    "import",
+                    f"{target} exists and differs from the {rel} the import would write",
+                    path=target,
+                    fix="vtour import overwrites only its tour.yaml and panoramas/: "
+                    "move the file away or choose another output folder",
+                )
         moves.append((f, target))
     try:
         for f, target in moves:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(f, target)
     except OSError as exc:
-        raise VtourError("import", f"cannot write {target} ({exc.strerror or exc})", path=target,
-                         fix="check the output folder's permissions and free space") from None
+        raise VtourError(
+            "import",
+            f"cannot write {target} ({exc.strerror or exc})",
+            path=target,
+            fix="check the output folder's permissions and free space",
+        ) from None
 
 
 def _make_folder(folder: Path) -> list[Path]:
@@ -499,8 +605,12 @@ def _make_folder(folder: Path) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise VtourError("import", f"cannot create the output folder ({exc.strerror or exc})", path=folder,
-                         fix="choose another output path") from None
+        raise VtourError(
+            "import",
+            f"cannot create the output folder ({exc.strerror or exc})",
+            path=folder,
+            fix="choose another output path",
+        ) from None
     return missing
 
 
@@ -519,8 +629,12 @@ def _import(config, out_yaml, language: str, header: str | None) -> dict:
         try:
             stage = Path(tempfile.mkdtemp(prefix=".vtour-import-", dir=dest))
         except OSError as exc:
-            raise VtourError("import", f"cannot write in the output folder ({exc.strerror or exc})", path=dest,
-                             fix="check its permissions") from None
+            raise VtourError(
+                "import",
+                f"cannot write in the output folder ({exc.strerror or exc})",
+                path=dest,
+                fix="check its permissions",
+            ) from None
         try:
             imp = _Importer(config, stage, language)
             data, peer = _parse(config, imp)
@@ -541,9 +655,11 @@ def _import(config, out_yaml, language: str, header: str | None) -> dict:
                 except OSError:
                     break
     if imp.html_texts:
-        imp.notes.append(f"Marzipano shows titles and texts as HTML; {imp.html_texts} were read as plain "
-                         f"text (tags removed, entities decoded; {imp.html_changed} changed): check them "
-                         "in tour.yaml")
+        imp.notes.append(
+            f"Marzipano shows titles and texts as HTML; {imp.html_texts} were read as plain "
+            f"text (tags removed, entities decoded; {imp.html_changed} changed): check them "
+            "in tour.yaml"
+        )
     for note in imp.notes:
         warnings.warn(f"import {peer}: {note}", VtourWarning, stacklevel=3)
     return data

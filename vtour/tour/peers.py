@@ -53,27 +53,48 @@ def marzipano_data(doc: dict) -> dict:
         for h in s["hotspots"]:
             at = to_marzipano_view(h["yaw"], h["pitch"], 90)
             if h["type"] == "link":
-                links.append({"yaw": at["yaw"], "pitch": at["pitch"], "rotation": 0, "target": h["target"],
-                              "vtour": h})
+                links.append({"yaw": at["yaw"], "pitch": at["pitch"], "rotation": 0, "target": h["target"], "vtour": h})
             else:
-                infos.append({"yaw": at["yaw"], "pitch": at["pitch"],
-                              "title": html.escape(_first(h.get("title"), langs)),
-                              "text": html.escape(_first(h.get("text"), langs)), "vtour": h})
-        scenes.append({"id": s["id"], "name": html.escape(_first(s["title"], langs, s["id"])),
-                       "levels": p["levels"], "faceSize": p["faceSize"],
-                       "initialViewParameters": to_marzipano_view(**s["view"]),
-                       "linkHotspots": links, "infoHotspots": infos, "tiles": p["tiles"],
-                       "preview": p["preview"], "vtour": {"title": s["title"]}})
-    return {"scenes": scenes, "name": html.escape(_first(doc["title"], langs, doc["id"])),
-            "settings": {"mouseViewMode": "drag", "autorotateEnabled": False, "fullscreenButton": True,
-                         "viewControlButtons": True},
-            "vtour": {"id": doc["id"], "title": doc["title"], "languages": langs, "start": doc["start"]}}
+                infos.append(
+                    {
+                        "yaw": at["yaw"],
+                        "pitch": at["pitch"],
+                        "title": html.escape(_first(h.get("title"), langs)),
+                        "text": html.escape(_first(h.get("text"), langs)),
+                        "vtour": h,
+                    }
+                )
+        scenes.append(
+            {
+                "id": s["id"],
+                "name": html.escape(_first(s["title"], langs, s["id"])),
+                "levels": p["levels"],
+                "faceSize": p["faceSize"],
+                "initialViewParameters": to_marzipano_view(**s["view"]),
+                "linkHotspots": links,
+                "infoHotspots": infos,
+                "tiles": p["tiles"],
+                "preview": p["preview"],
+                "vtour": {"title": s["title"]},
+            }
+        )
+    return {
+        "scenes": scenes,
+        "name": html.escape(_first(doc["title"], langs, doc["id"])),
+        "settings": {
+            "mouseViewMode": "drag",
+            "autorotateEnabled": False,
+            "fullscreenButton": True,
+            "viewControlButtons": True,
+        },
+        "vtour": {"id": doc["id"], "title": doc["title"], "languages": langs, "start": doc["start"]},
+    }
 
 
 def pannellum_config(doc: dict) -> dict:
     """A Pannellum tour config (``default`` + ``scenes``) for a tour.json document."""
-    from vtour.pano.coverage import Coverage
     from vtour.pano import peer_blocks
+    from vtour.pano.coverage import Coverage
     from vtour.pano.tiles import TileLevel
 
     langs = doc["languages"]
@@ -97,14 +118,28 @@ def pannellum_config(doc: dict) -> dict:
             spot["vtour"] = h
             spots.append(spot)
         view = to_pannellum_view(**s["view"])
-        scenes[s["id"]] = {"title": titles[s["id"]], "type": "multires", **block, **view,
-                           "northOffset": s["northOffset"], "hotSpots": spots, "vtour": {"title": s["title"]}}
+        scenes[s["id"]] = {
+            "title": titles[s["id"]],
+            "type": "multires",
+            **block,
+            **view,
+            "northOffset": s["northOffset"],
+            "hotSpots": spots,
+            "vtour": {"title": s["title"]},
+        }
     # escapeHTML (read by Pannellum from the config's top level only): titles and hotspot texts are
     # plain text, which Pannellum would otherwise insert as HTML (its standalone viewer always escapes)
-    return {"default": {"firstScene": doc["start"], "title": _first(doc["title"], langs, doc["id"]),
-                        "sceneFadeDuration": 1000, "autoLoad": True},
-            "escapeHTML": True,
-            "scenes": scenes, "vtour": {"id": doc["id"], "title": doc["title"], "languages": langs}}
+    return {
+        "default": {
+            "firstScene": doc["start"],
+            "title": _first(doc["title"], langs, doc["id"]),
+            "sceneFadeDuration": 1000,
+            "autoLoad": True,
+        },
+        "escapeHTML": True,
+        "scenes": scenes,
+        "vtour": {"id": doc["id"], "title": doc["title"], "languages": langs},
+    }
 
 
 def write_peers(doc: dict, folder: Path) -> None:
@@ -113,4 +148,5 @@ def write_peers(doc: dict, folder: Path) -> None:
     body = json.dumps(marzipano_data(doc), indent=1, ensure_ascii=False, allow_nan=False)
     (folder / "marzipano" / "data.js").write_text(f"var APP_DATA = {body};\n", encoding="utf-8")
     (folder / "pannellum.json").write_text(
-        json.dumps(pannellum_config(doc), indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+        json.dumps(pannellum_config(doc), indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
+    )

@@ -21,8 +21,9 @@ def tour_schema(version: int = TOUR_VERSION) -> dict:
     try:
         text = resources.files("vtour.schemas").joinpath(f"tour-{version}.schema.json").read_text("utf-8")
     except FileNotFoundError:
-        raise VtourError("tour", f"no schema for tour.json version {version}", field="version",
-                         value=version, fix="upgrade vtour") from None
+        raise VtourError(
+            "tour", f"no schema for tour.json version {version}", field="version", value=version, fix="upgrade vtour"
+        ) from None
     return json.loads(text)
 
 
@@ -53,16 +54,14 @@ def schema_problems(doc: dict, file: str = "tour.json") -> list[Problem]:
     except VtourError as exc:
         return [Problem(f"{file}: version", exc.message, exc.fix or "")]
     errors = sorted(validator.iter_errors(doc), key=lambda e: (list(map(str, e.absolute_path)), e.message))
-    return [Problem(f"{file}: {_where(e)}", e.message, "rebuild the tour with vtour build")
-            for e in errors]
+    return [Problem(f"{file}: {_where(e)}", e.message, "rebuild the tour with vtour build") for e in errors]
 
 
 def check_tour_json(doc: dict, file: str = "tour.json") -> None:
     """Raise VtourError listing every schema violation (used when writing and when loading)."""
     problems = schema_problems(doc, file)
     if problems:
-        raise VtourError("tour", f"{len(problems)} schema problem(s):\n  " +
-                         "\n  ".join(map(str, problems)), path=file)
+        raise VtourError("tour", f"{len(problems)} schema problem(s):\n  " + "\n  ".join(map(str, problems)), path=file)
 
 
 def load_tour_json(path) -> dict:
@@ -75,10 +74,8 @@ def load_tour_json(path) -> dict:
     try:
         doc = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise VtourError("tour", "no tour.json: not a built tour", path=path,
-                         fix="run vtour build first") from None
+        raise VtourError("tour", "no tour.json: not a built tour", path=path, fix="run vtour build first") from None
     except json.JSONDecodeError as exc:
-        raise VtourError("tour", f"tour.json is not valid JSON ({exc})", path=path,
-                         fix="rebuild the tour") from None
+        raise VtourError("tour", f"tour.json is not valid JSON ({exc})", path=path, fix="rebuild the tour") from None
     check_tour_json(doc, str(path))
     return doc

@@ -69,8 +69,16 @@ def options_json(options) -> dict:
 
 def stage_key(kind: str, options, inputs: list[tuple[str, str]]) -> str:
     """sha256 of everything the stage's output depends on. ``inputs``: (name, sha256) pairs."""
-    blob = json.dumps({"stage": kind, "stage_version": STAGE_VERSION, "vtour": __version__,
-                       "options": options_json(options), "inputs": inputs}, sort_keys=True)
+    blob = json.dumps(
+        {
+            "stage": kind,
+            "stage_version": STAGE_VERSION,
+            "vtour": __version__,
+            "options": options_json(options),
+            "inputs": inputs,
+        },
+        sort_keys=True,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -84,8 +92,11 @@ def model_dependencies(source: Path) -> list[Path]:
                 mtl = source.parent / lib
                 if mtl.is_file():
                     out.append(mtl)
-                    maps = re.findall(r"^\s*(?:map_\w+|bump|disp|norm|refl)\s+(?:.*\s)?(\S+)\s*$",
-                                      mtl.read_text(errors="replace"), re.M)
+                    maps = re.findall(
+                        r"^\s*(?:map_\w+|bump|disp|norm|refl)\s+(?:.*\s)?(\S+)\s*$",
+                        mtl.read_text(errors="replace"),
+                        re.M,
+                    )
                     out += [mtl.parent / m for m in maps]
         elif source.suffix.lower() == ".gltf":
             doc = json.loads(source.read_text("utf-8"))

@@ -17,10 +17,9 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
+from vtour.conventions import UNITS
 from vtour.errors import Problem, VtourError
 from vtour.tour.document import HOTSPOT_TYPES, ID_PATTERN, Tour, locate, read_tour
-
-UNITS = ("m", "cm", "mm", "unknown")
 
 
 class _Report:
@@ -49,20 +48,29 @@ def check_texts(report, texts, languages, where: str) -> None:
         return
     missing = [lang for lang in languages if not str(texts.get(lang, "")).strip()]
     if missing:
-        report(where, f"text has no {', '.join(missing)} version" + (f" (has {', '.join(texts)})" if texts else ""),
-               f"add {missing[0]}: ... or remove {missing[0]} from languages")
+        report(
+            where,
+            f"text has no {', '.join(missing)} version" + (f" (has {', '.join(texts)})" if texts else ""),
+            f"add {missing[0]}: ... or remove {missing[0]} from languages",
+        )
     for lang in texts:
         if lang not in languages:
-            report(f"{where}.{lang}", f"language {lang!r} is not declared in languages {list(languages)}",
-                   f"add {lang} to languages or remove this text")
+            report(
+                f"{where}.{lang}",
+                f"language {lang!r} is not declared in languages {list(languages)}",
+                f"add {lang} to languages or remove this text",
+            )
 
 
 def check_angles(report, where: str, yaw=None, pitch=None, fov=None) -> None:
     from vtour.conventions import wrap_yaw
 
     if yaw is not None and not -180 <= yaw < 180:
-        report(f"{where}.yaw" if where else "yaw", f"yaw {yaw:g} is outside [-180, 180)",
-               f"use {wrap_yaw(yaw):g} (the same direction)")
+        report(
+            f"{where}.yaw" if where else "yaw",
+            f"yaw {yaw:g} is outside [-180, 180)",
+            f"use {wrap_yaw(yaw):g} (the same direction)",
+        )
     if pitch is not None and not -90 <= pitch <= 90:
         report(f"{where}.pitch", f"pitch {pitch:g} is outside [-90, 90]", "use a pitch between -90 and 90")
     if fov is not None and not 0 < fov < 180:
@@ -74,19 +82,24 @@ def _check_file(report, root: Path, rel: str | None, where: str, what: str) -> N
         return
     why = path_escape(rel)
     if why:
-        report(where, f"{what} path {rel!r} {why}", "move the file into the tour's folder and give "
-               "its path relative to tour.yaml")
+        report(
+            where,
+            f"{what} path {rel!r} {why}",
+            "move the file into the tour's folder and give its path relative to tour.yaml",
+        )
     elif not (root / rel).is_file():
         report(where, f"{what} {rel!r} not found", f"put the file at {root / rel} or fix the path")
-
 
 
 def _check_ids(report, items, kind: str, seen: dict) -> None:
     for item in items:
         where = f"{item.where}.id"
         if not ID_PATTERN.match(item.id):
-            report(where, f"{kind} id {item.id!r} is not a safe name",
-                   "use letters, digits, '-', '_' or '.', at most 64, not starting with '.' or '-'")
+            report(
+                where,
+                f"{kind} id {item.id!r} is not a safe name",
+                "use letters, digits, '-', '_' or '.', at most 64, not starting with '.' or '-'",
+            )
         if item.id in seen:
             report(where, f"duplicate {kind} id {item.id!r} (also at {seen[item.id]})", "give each a unique id")
         else:
@@ -111,8 +124,11 @@ def validate_tour(tour: Tour) -> list[Problem]:
     _check_ids(report, tour.models, "model", {})
     scene_ids, model_ids = {s.id for s in tour.scenes}, {m.id for m in tour.models}
     if tour.start is not None and tour.start not in scene_ids:
-        report("start", f"start scene {tour.start!r} does not exist",
-               f"use one of {sorted(scene_ids)}" if scene_ids else "add the scene")
+        report(
+            "start",
+            f"start scene {tour.start!r} does not exist",
+            f"use one of {sorted(scene_ids)}" if scene_ids else "add the scene",
+        )
     _check_file(report, tour.root, tour.floorplan, "floorplan", "floor plan image")
     hotspot_ids: dict = {}
     for scene in tour.scenes:
@@ -121,22 +137,35 @@ def validate_tour(tour: Tour) -> list[Problem]:
         check_texts(report, scene.description, langs, f"{w}.description")
         check_angles(report, f"{w}.view", scene.view.yaw, scene.view.pitch, scene.view.fov)
         if not -180 <= scene.north_offset < 180:
-            report(f"{w}.north_offset", f"north offset {scene.north_offset:g} is outside [-180, 180)",
-                   "give the yaw of north in degrees")
-        if scene.limits and None not in (scene.limits.get("min_fov"), scene.limits.get("max_fov")) \
-                and scene.limits["min_fov"] >= scene.limits["max_fov"]:
+            report(
+                f"{w}.north_offset",
+                f"north offset {scene.north_offset:g} is outside [-180, 180)",
+                "give the yaw of north in degrees",
+            )
+        if (
+            scene.limits
+            and None not in (scene.limits.get("min_fov"), scene.limits.get("max_fov"))
+            and scene.limits["min_fov"] >= scene.limits["max_fov"]
+        ):
             report(f"{w}.limits", "min_fov is not below max_fov", "swap them")
         if scene.floorplan_position is not None:
             if tour.floorplan is None:
-                report(f"{w}.floorplan_position", "a position on a floor plan, but the tour has no floorplan",
-                       "add floorplan: images/plan.png to the tour")
+                report(
+                    f"{w}.floorplan_position",
+                    "a position on a floor plan, but the tour has no floorplan",
+                    "add floorplan: images/plan.png to the tour",
+                )
             for axis, v in zip("xy", scene.floorplan_position):
                 if not 0 <= v <= 1:
-                    report(f"{w}.floorplan_position.{axis}", f"{axis} {v:g} is outside [0, 1]",
-                           "give fractions of the plan image's width and height")
+                    report(
+                        f"{w}.floorplan_position.{axis}",
+                        f"{axis} {v:g} is outside [0, 1]",
+                        "give fractions of the plan image's width and height",
+                    )
         for i, rel in enumerate(scene.panorama):
-            _check_file(report, tour.root, rel, f"{w}.panorama" + (f"[{i}]" if len(scene.panorama) > 1 else ""),
-                        "panorama")
+            _check_file(
+                report, tour.root, rel, f"{w}.panorama" + (f"[{i}]" if len(scene.panorama) > 1 else ""), "panorama"
+            )
         try:
             pano_options(tour, scene)
         except VtourError as exc:
@@ -167,16 +196,18 @@ def _check_image_destinations(report, tour) -> None:
     from vtour.tour.build import image_destination
 
     seen: dict[str, tuple[str, str]] = {}
-    images = [("floorplan", tour.floorplan)] + [(f"{h.where}.image", h.image)
-                                                 for s in tour.scenes for h in s.hotspots]
+    images = [("floorplan", tour.floorplan)] + [(f"{h.where}.image", h.image) for s in tour.scenes for h in s.hotspots]
     for where, rel in images:
         if not rel or path_escape(rel):
             continue
         dest = image_destination(rel)
         first = seen.setdefault(dest, (where, os.path.normpath(rel)))
         if first[1] != os.path.normpath(rel):
-            report(where, f"image {rel!r} and {first[1]!r} (at {first[0]}) would both become {dest} "
-                   "in the built tour", "rename or move one of them")
+            report(
+                where,
+                f"image {rel!r} and {first[1]!r} (at {first[0]}) would both become {dest} in the built tour",
+                "rename or move one of them",
+            )
 
 
 def _check_hotspot(report, tour, h, scene_ids, model_ids, seen) -> None:
@@ -190,11 +221,17 @@ def _check_hotspot(report, tour, h, scene_ids, model_ids, seen) -> None:
     check_texts(report, h.title, tour.languages, f"{w}.title")
     check_texts(report, h.text, tour.languages, f"{w}.text")
     if h.type == "link" and h.target not in scene_ids:
-        report(f"{w}.target", f"link to unknown scene {h.target!r}" if h.target else "link without a target",
-               f"use one of {sorted(scene_ids)}")
+        report(
+            f"{w}.target",
+            f"link to unknown scene {h.target!r}" if h.target else "link without a target",
+            f"use one of {sorted(scene_ids)}",
+        )
     if h.type == "model" and h.target not in model_ids:
-        report(f"{w}.target", f"unknown model {h.target!r}" if h.target else "model hotspot without a target",
-               f"use one of {sorted(model_ids)}" if model_ids else "add the model under models:")
+        report(
+            f"{w}.target",
+            f"unknown model {h.target!r}" if h.target else "model hotspot without a target",
+            f"use one of {sorted(model_ids)}" if model_ids else "add the model under models:",
+        )
     if h.type == "info":
         if h.title is None and h.text is None:
             report(w, "info hotspot has neither title nor text", "add title: or text:")
@@ -221,8 +258,9 @@ def tour_json_paths(doc: dict) -> list[tuple[str, str]]:
             for f in "bdflru":
                 for y in range(n):
                     for x in range(n):
-                        out.append((f"scenes[{i}].panorama.levels[{z}]",
-                                    str(p.get("tiles", "")).format(z=z, f=f, y=y, x=x)))
+                        out.append(
+                            (f"scenes[{i}].panorama.levels[{z}]", str(p.get("tiles", "")).format(z=z, f=f, y=y, x=x))
+                        )
         for j, h in enumerate(s.get("hotspots") or []):
             if h.get("image"):
                 out.append((f"scenes[{i}].hotspots[{j}].image", h["image"]))
@@ -249,7 +287,7 @@ def validate_built(folder: str | Path) -> list[Problem]:
         return [Problem(str(path), f"not valid JSON ({exc})", "rebuild the tour")]
     file = "tour.json"
     problems = schema_problems(doc, file)
-    if not isinstance(doc, dict) or problems and any(p.location == f"{file}: (document)" for p in problems):
+    if not isinstance(doc, dict) or (problems and any(p.location == f"{file}: (document)" for p in problems)):
         return problems
     report = _Report(file, {})
     langs = tuple(doc.get("languages") or ())
