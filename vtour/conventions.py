@@ -45,6 +45,9 @@ import numpy as np
 FACES: tuple[str, ...] = ("b", "d", "f", "l", "r", "u")
 #: Pannellum's plain cubemap order and the order of the jordan_pond ground truth files.
 PANNELLUM_CUBE_ORDER: tuple[str, ...] = ("f", "r", "b", "l", "u", "d")
+#: Path of a tile inside a panorama's folder, as pano.json and tour.json carry it (the viewer, Marzipano and
+#: Pannellum fill it in; see "Tiles" above).
+TILE_TEMPLATE = "{z}/{f}/{y}/{x}.jpg"
 #: Metres per unit of a scan, for the units vtour accepts.
 UNIT_METRES: dict[str, float] = {"m": 1.0, "cm": 0.01, "mm": 0.001}
 #: Every value a model's ``units`` may take ("unknown": the format carries none and nobody said).
@@ -143,6 +146,6 @@ def from_pannellum_view(view: dict[str, float], aspect: float = PANNELLUM_ASPECT
     }
 
 
-def tile_path(z: int, face: str, y: int, x: int, ext: str = "jpg") -> str:
-    """Relative path of one tile, Marzipano layout."""
-    return f"{z}/{face}/{y}/{x}.{ext}"
+def tile_path(z: int, face: str, y: int, x: int) -> str:
+    """Relative path of one tile: ``TILE_TEMPLATE`` filled in (Marzipano's layout)."""
+    return TILE_TEMPLATE.format(z=z, f=face, y=y, x=x)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER
+from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER, TILE_TEMPLATE
 from vtour.errors import VtourError
 from vtour.images import encode_jpeg, probe_image, read_image, to_uint8
 from vtour.output import atomic_dir
@@ -231,7 +231,7 @@ def pano_manifest(face_size: int, levels: tuple[TileLevel, ...], coverage: Cover
         "faceSize": face_size,
         "tileSize": levels[-1].tile_size,
         "levels": [lv.to_json() for lv in levels],
-        "tiles": "{z}/{f}/{y}/{x}.jpg",
+        "tiles": TILE_TEMPLATE,
         "faces": list(FACES),
         "preview": "preview.jpg",
         "previewFaceOrder": "".join(FACES),
