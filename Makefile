@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PORT   ?= 5006
 
-.PHONY: demo test bench setup clean
+.PHONY: demo test check bench setup clean
 
 VIEWER_BUNDLE := vtour/web/dist/vtour-viewer.js
 MODEL_BUNDLE  := vtour/web/dist/vtour-model.js
@@ -34,7 +34,14 @@ $(VIEWER_BUNDLE) $(MODEL_BUNDLE) &: $(NODE_STAMP) package.json vtour/web/build.m
 demo: setup
 	$(BIN)/vtour demo --port $(PORT)
 
-test: setup
+# lint, format, types and the viewer's pure modules first: seconds, before minutes of pytest
+check: setup
+	$(BIN)/ruff check vtour
+	$(BIN)/ruff format --check vtour
+	$(BIN)/mypy
+	node --test tests/js/
+
+test: check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup

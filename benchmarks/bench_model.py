@@ -32,8 +32,8 @@ from vtour.model.clean import clean_mesh, position_ids  # noqa: E402
 from vtour.model.deviation import Surface, measure_deviation  # noqa: E402
 from vtour.model.glb import encode_glb  # noqa: E402
 from vtour.model.mesh import Mesh  # noqa: E402
-from vtour.model.simplify import simplify_mesh  # noqa: E402
 from vtour.model.obj import write_obj  # noqa: E402
+from vtour.model.simplify import simplify_mesh  # noqa: E402
 from vtour.model.synthetic import checker_texture, uv_sphere  # noqa: E402
 
 
@@ -92,7 +92,7 @@ def bench_simplify(mesh: Mesh, target: int) -> Mesh:
     for name, (n, sec, h, rms, uv) in results.items():
         ratios = "" if name.startswith("vtour") else \
             f"  {base[1] / sec:6.2f}  {base[2] / h:6.2f}  {base[3] / rms:6.2f}"
-        print(f"{name:24s} {n:9d} {sec:8.2f} {h:10.5f} {rms:10.6f} {str(uv):>8s}{ratios}")
+        print(f"{name:24s} {n:9d} {sec:8.2f} {h:10.5f} {rms:10.6f} {uv!s:>8s}{ratios}")
     return ours
 
 
@@ -130,7 +130,7 @@ def bench_memory(rows: int, cols: int, texture: int, work: Path) -> None:
     mesh = scan(rows, cols, texture)
     print(f"\n== build_model on a {mesh.triangle_count / 1e6:.2f} M-triangle scan with a "
           f"{texture} px texture (OBJ in, default levels)")
-    path, seconds = timed(write_obj, mesh, work / "big.obj")
+    path = write_obj(mesh, work / "big.obj")
     del mesh
     out = subprocess.run([sys.executable, __file__, "--child", str(path), str(work / "out")],
                          capture_output=True, text=True, check=True)

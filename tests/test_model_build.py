@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from test_model_glb import validate
+from gltf_validator import validate
 from vtour.cli import main
 from vtour.errors import VtourError, VtourWarning
 from vtour.model import DEFAULT_MODEL_OPTIONS, Level, build_model

@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pytest
 
-from test_model_glb import validate
+from gltf_validator import validate
 from vtour.model import DEFAULT_MODEL_OPTIONS, Level, build_model
 from vtour.model.clean import clean_mesh
 from vtour.model.glb import Texture, encode_glb, read_view, unpack_glb

@@ -8,7 +8,6 @@ import pytest
 from vtour.errors import VtourError, VtourWarning
 from vtour.model.clean import clean_mesh
 from vtour.model.io import read_mesh
-from vtour.model.lod import Level, build_chain, check_levels
 from vtour.model.simplify import simplify_mesh
 from vtour.model.synthetic import uv_sphere
 
@@ -86,20 +85,3 @@ def test_budget_below_the_minimum_is_refused():
     sphere, _ = clean_mesh(uv_sphere(8, 16))
     with pytest.raises(VtourError, match="target 2 triangles is below the minimum of 4"):
         simplify_mesh(sphere, 2)
-
-
-def test_chain_is_coarse_to_fine_and_nested():
-    sphere, _ = clean_mesh(uv_sphere(48, 96))
-    chain = build_chain(sphere, (Level(400, 64), Level(1000, 128), Level(4000, 256)))
-    counts = [m.triangle_count for m, _ in chain]
-    assert counts == sorted(counts) and counts[0] <= 400 and counts[2] <= 4000
-    for (coarse, _), (fine, _) in zip(chain, chain[1:]):
-        assert _records(coarse) <= _records(fine)
-
-
-def test_levels_must_go_coarse_to_fine():
-    with pytest.raises(VtourError, match="coarse to fine: level 1"):
-        check_levels((Level(1000, 512), Level(500, 512)))
-    assert Level.parse("20k:512") == Level(20000, 512)
-    with pytest.raises(VtourError, match="TRIANGLES:TEXTURE_PX"):
-        Level.parse("lots")

@@ -81,8 +81,8 @@ def face_directions(face: str, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray
     }
     if face not in table:
         raise ValueError(f"conventions: unknown face {face!r}; expected one of {FACES}")
-    x, y, z = table[face]
-    return np.broadcast_arrays(x, y, z)
+    x, y, z = np.broadcast_arrays(*table[face])
+    return x, y, z
 
 
 def direction_to_yaw_pitch(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

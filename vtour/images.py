@@ -192,10 +192,10 @@ def _decode_tiff(path: Path, step: str) -> np.ndarray:
     except Exception as e:
         if "imagecodecs" in str(e):
             # LZW, JPEG, ... need the optional imagecodecs package; libtiff in OpenCV has them.
-            img = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-            if img is None:
+            decoded = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+            if decoded is None:
                 raise _error(step, path, f"TIFF file is truncated or damaged ({e})", _FIX_REEXPORT) from None
-            return _to_rgb(img, from_bgr=True)
+            return _to_rgb(decoded, from_bgr=True)
         raise _error(step, path, f"TIFF file is truncated or damaged ({e})", _FIX_REEXPORT) from None
     if img.dtype not in (np.uint8, np.uint16):
         raise _error(

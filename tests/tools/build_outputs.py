@@ -53,9 +53,32 @@ def shared_tour() -> dict:
     }
 
 
-def digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(folder).parts}
+#: Keys whose values differ from one run to the next by nature (wall-clock seconds).
+VOLATILE_KEYS = frozenset({"seconds"})
+
+
+def _drop_volatile(value):
+    if isinstance(value, dict):
+        return {k: _drop_volatile(v) for k, v in value.items() if k not in VOLATILE_KEYS}
+    if isinstance(value, list):
+        return [_drop_volatile(v) for v in value]
+    return value
+
+
+def digest(path: Path, root: Path) -> str:
+    """sha256 of the file's bytes; a report.json is digested without its timings and with ``root``
+    (where this run wrote) replaced by ``<root>``, since it records both."""
+    data = path.read_bytes()
+    if path.name == "report.json":
+        text = data.decode("utf-8").replace(str(root), "<root>")
+        data = json.dumps(_drop_volatile(json.loads(text)), sort_keys=True).encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+def digests(folder: Path, root: Path) -> dict[str, str]:
+    """Every file under ``folder`` but the build cache's bookkeeping (``hashes.json`` holds mtimes)."""
+    return {str(p.relative_to(folder)): digest(p, root) for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "hashes.json"}
 
 
 def build_sample(out: Path, tiny: bool = False) -> dict[str, str]:
@@ -65,7 +88,7 @@ def build_sample(out: Path, tiny: bool = False) -> dict[str, str]:
     src = out / "sample"
     write_sample(src, TINY_SAMPLE_OPTIONS if tiny else DEFAULT_SAMPLE_OPTIONS)
     build_tour(src / "tour.yaml", src / "export", jobs=2)
-    return {f"sample/{k}": v for k, v in digests(src).items()}
+    return {f"sample/{k}": v for k, v in digests(src, out).items()}
 
 
 def build_shared(out: Path, data: Path) -> dict[str, str]:
@@ -77,7 +100,7 @@ def build_shared(out: Path, data: Path) -> dict[str, str]:
     (src / "tour.yaml").write_text(yaml.safe_dump(shared_tour(), allow_unicode=True, sort_keys=False),
                                    encoding="utf-8")
     build_tour(src / "tour.yaml", src / "export", jobs=2)
-    return {f"shared/{k}": v for k, v in digests(src / "export").items()}
+    return {f"shared/{k}": v for k, v in digests(src / "export", out).items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         result.update(build_shared(args.out, args.data))
     (args.out / "digests.json").write_text(json.dumps(result, indent=1, sort_keys=True))
-    print(f"build_outputs: {len(result)} files digested into {args.out / 'digests.json'}")
+    import vtour
+
+    print(f"build_outputs: vtour from {Path(vtour.__file__).parent}: {len(result)} files digested into "
+          f"{args.out / 'digests.json'}")
     return 0
 
 

@@ -10,6 +10,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,8 @@ from vtour.model.io import read_mesh
 from vtour.model.lod import Level, build_chain
 from vtour.model.mesh import DATA_ROLES, Mesh
 from vtour.model.options import DEFAULT_MODEL_OPTIONS, ModelOptions
-from vtour.model.report import FORMAT, VERSION, dumps, mesh_summary
+from vtour.model.report import dumps, level_entry, level_file, model_report, uncompressed_entry
+from vtour.model.simplify import SimplifyResult
 from vtour.model.texture import encode_map, resize_normal_map, resize_texture
 from vtour.output import atomic_dir
 
@@ -43,7 +45,7 @@ def level_textures(mesh: Mesh, level: Level, fmt: str, quality: int, cache: dict
     Cached by (image object, role, size): a map shared by roles or materials (an occlusion map
     packed into the metallic-roughness image) is encoded once and stays one image in the .glb.
     """
-    out = []
+    out: list[dict[str, Texture] | None] = []
     for material in mesh.materials:
         if mesh.uv is None or not material.maps:
             out.append(None)
@@ -88,86 +90,73 @@ def build_model(source: str | Path, out_dir: str | Path, options: ModelOptions =
     log.info("model: cleaned: %s", cleaning)
     # simplify in the chain, but measure against the scan as read (before fragment removal)
     chain = build_chain(cleaned, tuple(options.lods), color_weight=options.color_weight)
-    scan_surface = Surface(scan.positions, scan.faces)
     metadata = {
         "title": options.title or source.stem,
         "source": source.name,
         "units": cleaned.units,
         "licence": options.licence,
     }
+    scan_surface = Surface(scan.positions, scan.faces)
     cache: dict = {}
-    lods, files = [], []
     with atomic_dir(out_dir, marker="report.json", step="model") as tmp:
-        for k, (level, (mesh, simplified)) in enumerate(zip(options.lods, chain)):
-            textures = level_textures(mesh, level, options.texture_format, options.texture_quality, cache)
-            deviation = measure_deviation(
-                scan,
-                dequantized(mesh, options.position_bits),
-                scan_surface=scan_surface,
-                samples=options.deviation_samples,
-                seed=k,
-            )
-            name = f"lod{k}.glb"
-            data = encode_glb(
-                mesh,
-                textures,
-                compress=True,
-                position_bits=options.position_bits,
-                deviation=deviation.per_vertex,
-                metadata=metadata,
-            )
-            (tmp / name).write_bytes(data)
-            files.append(Path(out_dir) / name)
-            entry = {
-                "level": k,
-                "file": name,
-                "bytes": len(data),
-                "triangles": mesh.triangle_count,
-                "vertices": mesh.vertex_count,
-                "budget": {"triangles": level.triangles, "texture_size": level.texture_size},
-                "texture_sizes": [
-                    [m["baseColor"].width, m["baseColor"].height] if m and "baseColor" in m else None for m in textures
-                ],
-                "maps": [{role: [t.width, t.height] for role, t in m.items()} if m else None for m in textures],
-                "texture_format": next((t.fmt for m in textures if m for t in m.values()), None),
-                "simplifier": simplified.method,
-                "deviation": deviation.as_dict(),
-                "per_vertex_deviation": {"attribute": "_DEVIATION", "max": float(deviation.per_vertex.max())},
-            }
-            if options.uncompressed:
-                plain = encode_glb(
-                    mesh,
-                    textures,
-                    compress=False,
-                    position_bits=options.position_bits,
-                    deviation=deviation.per_vertex,
-                    metadata=metadata,
-                )
-                entry["uncompressed_file"] = f"lod{k}.uncompressed.glb"
-                entry["uncompressed_bytes"] = len(plain)
-                (tmp / entry["uncompressed_file"]).write_bytes(plain)
-            lods.append(entry)
-            log.info(
-                "model: lod%d: %d triangles, %d bytes, Hausdorff %.3g%% of the diagonal",
-                k,
-                mesh.triangle_count,
-                len(data),
-                100 * deviation.as_dict()["hausdorff_fraction"],
-            )
-        report = {
-            "format": FORMAT,
-            "version": VERSION,
-            "source": str(source),
-            "title": metadata["title"],
-            "units": cleaned.units,
-            "licence": options.licence,
-            "input": mesh_summary(scan),
-            "clean": cleaning.as_dict(),
-            "lods": lods,
-            "options": options,
-            "seconds": time.perf_counter() - start,
-        }
+        lods = [
+            write_level(tmp, k, level, mesh, simplified, scan, scan_surface, metadata, options, cache)
+            for k, (level, (mesh, simplified)) in enumerate(zip(options.lods, chain))
+        ]
+        report = model_report(source, metadata, scan, cleaning, lods, options, time.perf_counter() - start)
         text = dumps(report)
         (tmp / "report.json").write_text(text)
     scan_surface.dispose()
-    return ModelResult(Path(out_dir), tuple(files), json.loads(text))
+    files = tuple(Path(out_dir) / lod["file"] for lod in lods)
+    return ModelResult(Path(out_dir), files, json.loads(text))
+
+
+def write_level(
+    folder: Path,
+    k: int,
+    level: Level,
+    mesh: Mesh,
+    simplified: SimplifyResult,
+    scan: Mesh,
+    scan_surface: Surface,
+    metadata: dict,
+    options: ModelOptions,
+    cache: dict,
+) -> dict:
+    """Level ``k``: its textures, its deviation from the scan, its .glb file(s) in ``folder``; its
+    report entry.
+
+    Deviation is measured on the positions a viewer decodes (:func:`dequantized`), and the same
+    per-vertex distances go into the file as its heat map.
+    """
+    textures = level_textures(mesh, level, options.texture_format, options.texture_quality, cache)
+    deviation = measure_deviation(
+        scan,
+        dequantized(mesh, options.position_bits),
+        scan_surface=scan_surface,
+        samples=options.deviation_samples,
+        seed=k,
+    )
+    encode = partial(
+        encode_glb,
+        mesh,
+        textures,
+        position_bits=options.position_bits,
+        deviation=deviation.per_vertex,
+        metadata=metadata,
+    )
+    data = encode(compress=True)
+    (folder / level_file(k)).write_bytes(data)
+    entry = level_entry(k, level, mesh, simplified, textures, deviation, len(data))
+    if options.uncompressed:
+        plain = encode(compress=False)
+        (folder / level_file(k, compressed=False)).write_bytes(plain)
+        entry.update(uncompressed_entry(k, len(plain)))
+    log.info(
+        "model: lod%d: %d triangles, %d bytes, Hausdorff %.3g%% of the diagonal",
+        k,
+        mesh.triangle_count,
+        len(data),
+        100 * deviation.as_dict()["hausdorff_fraction"],
+    )
+    return entry

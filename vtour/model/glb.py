@@ -21,15 +21,24 @@ meshopt-encoded.
 Materials are glTF's core metallic-roughness PBR: factors, base colour, metallic-roughness,
 normal (+scale), occlusion (+strength), emissive (+factor), alphaMode/alphaCutoff, doubleSided,
 one sampler (trilinear, repeat), every map on TEXCOORD_0. No tangents are written (see _material).
-Vertices are first reordered for the GPU's vertex cache and fetch, which is also what lets the codec's deltas shrink.
+Vertices are first reordered for the GPU's vertex cache and fetch, which is also what lets the codec's
+deltas shrink.
+
+The writer is hand-written on purpose: pygltflib's GLB packing moves every bufferView onto one
+buffer (no room for the meshopt fallback buffer) and its JSON writes defaults and another key order,
+so neither would keep this layout nor these bytes. :class:`GlbWriter` holds the state one file needs,
+as glTF-Transform's ``WriterContext`` does; :func:`encode_glb` is the list of steps.
 """
 
 from __future__ import annotations
 
 import json
 import struct
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
+import meshopt
 import numpy as np
 
 from vtour.conventions import UNIT_METRES
@@ -40,6 +49,10 @@ from vtour.model.texture import MIME
 ARRAY_BUFFER, ELEMENT_ARRAY_BUFFER = 34962, 34963
 BYTE, UBYTE, SHORT, USHORT, UINT, FLOAT = 5120, 5121, 5122, 5123, 5125, 5126
 GLB_MAGIC, JSON_CHUNK, BIN_CHUNK = 0x46546C67, 0x4E4F534A, 0x004E4942
+#: The one sampler every texture uses: trilinear (LINEAR, LINEAR_MIPMAP_LINEAR), REPEAT (tiled UVs).
+SAMPLER = {"magFilter": 9729, "minFilter": 9987, "wrapS": 10497, "wrapT": 10497}
+#: Components per glTF accessor type.
+WIDTH = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,23 @@ class Texture:
     fmt: str
     width: int
     height: int
+
+
+class UvTransform(NamedTuple):
+    """KHR_texture_transform restoring UVs quantized over their own range: ``uv = offset + scale * q``."""
+
+    offset: np.ndarray  # (2,) float64, the UVs' minimum
+    scale: np.ndarray  # (2,) float64, their range (> 0)
+
+
+class Stream(NamedTuple):
+    """One vertex attribute, quantized: ``rows`` (n, k) padded so a row is a multiple of 4 bytes."""
+
+    rows: np.ndarray
+    component_type: int
+    type: str  # SCALAR, VEC2, VEC3 or VEC4
+    normalized: bool
+    bounded: bool  # accessor min/max written (POSITION requires them)
 
 
 def quantize_positions(positions: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray, float]:
@@ -78,9 +108,156 @@ def _snorm8(normals: np.ndarray) -> np.ndarray:
     return np.rint(n * 127).astype(np.int8)
 
 
+def _padded(data: bytes) -> bytes:
+    """``data`` zero-padded to a multiple of 4 bytes (glTF's alignment of buffer views)."""
+    return data + b"\0" * (-len(data) % 4)
+
+
+@dataclass(eq=False)
+class GlbWriter:
+    """The state of one .glb being written: the glTF JSON's arrays and the BIN chunk's parts.
+
+    Each ``add_*`` method appends one glTF object and returns its index. With
+    ``compress`` every vertex and index view is meshopt-encoded into the BIN chunk while the view
+    itself addresses the data-less fallback buffer 1, ``fallback_length`` bytes long.
+    ``uv_transform`` is put on every textureInfo when TEXCOORD_0 was quantized over its own range.
+    """
+
+    compress: bool
+    uv_transform: UvTransform | None = None
+    bin_parts: list[bytes] = field(default_factory=list)
+    bin_length: int = 0
+    fallback_length: int = 0
+    buffer_views: list[dict] = field(default_factory=list)
+    accessors: list[dict] = field(default_factory=list)
+    materials: list[dict] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    textures: list[dict] = field(default_factory=list)
+    #: Every extension used is also required: none of them has a fallback a viewer could use.
+    extensions: set[str] = field(default_factory=lambda: {"KHR_mesh_quantization"})
+    #: id(Texture) -> (the object, kept so its id stays unique; its glTF texture index).
+    texture_of: dict[int, tuple[Texture, int]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.compress:
+            self.extensions.add("EXT_meshopt_compression")
+
+    def append(self, data: bytes) -> int:
+        """Add ``data`` to the BIN chunk, padded to 4 bytes; its byte offset there."""
+        offset = self.bin_length
+        self.bin_parts.append(_padded(data))
+        self.bin_length += len(self.bin_parts[-1])
+        return offset
+
+    def add_buffer_view(self, raw: np.ndarray, target: int) -> int:
+        """A bufferView of vertex rows ((n, k), ARRAY_BUFFER) or indices ((m,), ELEMENT_ARRAY_BUFFER)."""
+        data = np.ascontiguousarray(raw).tobytes()
+        vertex = target == ARRAY_BUFFER
+        view: dict = {"buffer": 0, "byteLength": len(data), "target": target}
+        if vertex:
+            view["byteStride"] = raw[0].nbytes
+        if not self.compress:
+            view["byteOffset"] = self.append(data)
+        else:
+            view.update(
+                buffer=1,
+                byteOffset=self.fallback_length,
+                extensions={"EXT_meshopt_compression": self._meshopt(raw, vertex)},
+            )
+            self.fallback_length += len(_padded(data))
+        self.buffer_views.append(view)
+        return len(self.buffer_views) - 1
+
+    def _meshopt(self, raw: np.ndarray, vertex: bool) -> dict:
+        """Encode ``raw`` with meshoptimizer's codec into the BIN chunk; the extension's object."""
+        if vertex:
+            payload = meshopt.encode_gltf_buffer(
+                np.ascontiguousarray(raw).view(np.uint8).reshape(len(raw), -1), "ATTRIBUTES"
+            )
+        else:
+            payload = meshopt.encode_index_buffer(raw)
+        return {
+            "buffer": 0,
+            "byteOffset": self.append(payload),
+            "byteLength": len(payload),
+            "byteStride": raw[0].nbytes if vertex else raw.dtype.itemsize,
+            "count": len(raw),
+            "mode": "ATTRIBUTES" if vertex else "TRIANGLES",
+        }
+
+    def add_accessor(
+        self,
+        view: int,
+        component_type: int,
+        type_: str,
+        count: int,
+        normalized: bool = False,
+        bounds: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> int:
+        """An accessor on a whole bufferView; ``bounds`` = (min, max) per component."""
+        accessor: dict = {"bufferView": view, "componentType": component_type, "type": type_, "count": count}
+        if normalized:
+            accessor["normalized"] = True
+        if bounds is not None:
+            accessor["min"], accessor["max"] = (np.asarray(b).tolist() for b in bounds)
+        self.accessors.append(accessor)
+        return len(self.accessors) - 1
+
+    def add_texture(self, texture: Texture) -> int:
+        """The glTF texture of ``texture``: its image is added on first use, so roles or materials
+        given the same object share one image."""
+        if id(texture) not in self.texture_of:
+            view = {"buffer": 0, "byteOffset": self.append(texture.data), "byteLength": len(texture.data)}
+            self.buffer_views.append(view)
+            self.images.append({"bufferView": len(self.buffer_views) - 1, "mimeType": MIME[texture.fmt]})
+            source = len(self.images) - 1
+            if texture.fmt == "webp":
+                self.textures.append({"sampler": 0, "extensions": {"EXT_texture_webp": {"source": source}}})
+                self.extensions.add("EXT_texture_webp")
+            else:
+                self.textures.append({"sampler": 0, "source": source})
+            self.texture_of[id(texture)] = (texture, len(self.textures) - 1)
+        return self.texture_of[id(texture)][1]
+
+    def texture_info(self, texture: Texture, **fields: float) -> dict:
+        """A textureInfo on TEXCOORD_0 (``fields``: scale or strength), with the UV transform if any."""
+        info: dict = {"index": self.add_texture(texture), **fields}
+        if self.uv_transform is not None:
+            offset, scale = self.uv_transform
+            info["extensions"] = {"KHR_texture_transform": {"offset": offset.tolist(), "scale": scale.tolist()}}
+            self.extensions.add("KHR_texture_transform")
+        return info
+
+    def add_material(self, material: Material, maps: dict[str, Texture]) -> int:
+        """A glTF material (see :func:`_material`) with a textureInfo for each of ``maps`` ({role: Texture})."""
+        self.materials.append(_material(material, maps, self.texture_info))
+        return len(self.materials) - 1
+
+    def document(self, metadata: dict, node: dict, primitives: list[dict]) -> dict:
+        """The glTF JSON, keys in the order vtour has always written them."""
+        asset: dict = {"version": "2.0", "generator": "vtour", "extras": metadata}
+        if metadata.get("licence"):
+            asset["copyright"] = str(metadata["licence"])
+        doc: dict = {"asset": asset, "scene": 0, "scenes": [{"nodes": [0]}]}
+        doc["buffers"] = [{"byteLength": self.bin_length}]
+        if self.compress:
+            fallback = {"EXT_meshopt_compression": {"fallback": True}}
+            doc["buffers"].append({"byteLength": self.fallback_length, "extensions": fallback})
+        doc.update(bufferViews=self.buffer_views, accessors=self.accessors, materials=self.materials)
+        if self.images:
+            doc.update(samplers=[SAMPLER], images=self.images, textures=self.textures)
+        doc.update(nodes=[node], meshes=[{"name": node["name"], "primitives": primitives}])
+        doc.update(extensionsUsed=sorted(self.extensions), extensionsRequired=sorted(self.extensions))
+        return doc
+
+    def glb(self, metadata: dict, node: dict, primitives: list[dict]) -> bytes:
+        """The finished file."""
+        return pack_glb(self.document(metadata, node, primitives), b"".join(self.bin_parts))
+
+
 def encode_glb(
     mesh: Mesh,
-    textures: list[Texture | dict[str, Texture] | None],
+    textures: Sequence[Texture | dict[str, Texture] | None],
     *,
     compress: bool = True,
     position_bits: int = 14,
@@ -97,178 +274,94 @@ def encode_glb(
         (occlusion packed into the metallic-roughness image stays packed).
     compress : bool
         EXT_meshopt_compression (required extension) when True; plain quantized buffers otherwise.
-    deviation : (n,) float, optional, the per-vertex heat map
+    position_bits : int in 8..16, the POSITION grid (see :func:`quantize_positions`)
+    deviation : (n,) float, optional, the per-vertex heat map in model units
     metadata : dict, optional: title, source, units, licence (into ``asset.extras``)
     """
-    import meshopt
-
     metadata = dict(metadata or {})
     q, origin, step = quantize_positions(mesh.positions, position_bits)
+    uv_transform = _uv_transform(mesh.uv)
+    writer = GlbWriter(compress, uv_transform)
+    streams = _vertex_streams(mesh, q, uv_transform, deviation)
+    primitives = [_primitive(writer, mesh, streams, int(k)) for k in np.unique(mesh.face_material)]
+    _materials(writer, mesh, textures)
     unit = UNIT_METRES.get(mesh.units, 1.0)
-    uv_lo = uv_range = None
-    if mesh.uv is not None:
-        uv_lo, uv_hi = mesh.uv.min(axis=0), mesh.uv.max(axis=0)
-        if uv_lo.min() >= 0.0 and uv_hi.max() <= 1.0:
-            uv_lo = uv_range = None
-        else:
-            uv_range = np.maximum(uv_hi - uv_lo, 1e-12)
-    streams = {
-        "POSITION": (_pad(q, 4), USHORT, "VEC3", False),
-        "NORMAL": (_pad(_snorm8(mesh.normals), 4), BYTE, "VEC3", True) if mesh.normals is not None else None,
-        "TEXCOORD_0": (_unorm16(mesh.uv if uv_lo is None else (mesh.uv - uv_lo) / uv_range), USHORT, "VEC2", True)
-        if mesh.uv is not None
-        else None,
-        "COLOR_0": (_unorm16(mesh.colors), USHORT, "VEC4", True) if mesh.colors is not None else None,
-        "_DEVIATION": (np.asarray(deviation, np.float32)[:, None], FLOAT, "SCALAR", False)
-        if deviation is not None
-        else None,
-    }
-    streams = {k: v for k, v in streams.items() if v is not None}
-
-    doc: dict = {
-        "asset": {"version": "2.0", "generator": "vtour", "extras": metadata},
-        "scene": 0,
-        "scenes": [{"nodes": [0]}],
-        "buffers": [],
-        "bufferViews": [],
-        "accessors": [],
-    }
-    if metadata.get("licence"):
-        doc["asset"]["copyright"] = str(metadata["licence"])
-    used = {"KHR_mesh_quantization"}
-    required = {"KHR_mesh_quantization"}
-    bin_parts: list[bytes] = []
-    fallback_len = [0]
-
-    def append(data: bytes) -> int:
-        offset = sum(len(p) for p in bin_parts)
-        bin_parts.append(data + b"\0" * (-len(data) % 4))
-        return offset
-
-    def view(raw: np.ndarray, count: int, stride: int | None, target: int, mode: str) -> int:
-        data = np.ascontiguousarray(raw).tobytes()
-        bv: dict = {"buffer": 0, "byteLength": len(data), "target": target}
-        if stride:
-            bv["byteStride"] = stride
-        if compress:
-            payload = (
-                meshopt.encode_gltf_buffer(np.ascontiguousarray(raw).view(np.uint8).reshape(count, -1), "ATTRIBUTES")
-                if mode == "ATTRIBUTES"
-                else meshopt.encode_index_buffer(raw)
-            )
-            ext = {
-                "buffer": 0,
-                "byteOffset": append(payload),
-                "byteLength": len(payload),
-                "byteStride": stride or raw.dtype.itemsize,
-                "count": count,
-                "mode": mode,
-            }
-            bv.update(buffer=1, byteOffset=fallback_len[0], extensions={"EXT_meshopt_compression": ext})
-            fallback_len[0] += len(data) + (-len(data) % 4)
-        else:
-            bv["byteOffset"] = append(data)
-        doc["bufferViews"].append(bv)
-        return len(doc["bufferViews"]) - 1
-
-    def accessor(
-        bv: int, ctype: int, atype: str, count: int, normalized: bool, bounds: np.ndarray | None = None
-    ) -> int:
-        acc = {"bufferView": bv, "componentType": ctype, "type": atype, "count": count}
-        if normalized:
-            acc["normalized"] = True
-        if bounds is not None:
-            acc["min"], acc["max"] = (np.asarray(b).tolist() for b in bounds)
-        doc["accessors"].append(acc)
-        return len(doc["accessors"]) - 1
-
-    primitives = []
-    vertex_material = mesh.vertex_material()
-    for k in np.unique(mesh.face_material):
-        faces = mesh.faces[mesh.face_material == k]
-        verts = np.unique(faces)
-        local = np.searchsorted(verts, faces).astype(np.uint32).reshape(-1)
-        local, remap, n = meshopt.reorder_mesh(local, True, False)
-        order = np.empty(n, np.int64)
-        order[remap[: len(verts)]] = verts  # new slot -> old vertex id
-        attributes = {}
-        for name, (rows, ctype, atype, normalized) in streams.items():
-            data = rows[order]
-            bounds = None
-            if name == "POSITION":
-                bounds = (data[:, :3].min(axis=0), data[:, :3].max(axis=0))
-            elif name == "_DEVIATION":
-                bounds = (data.min(axis=0), data.max(axis=0))
-            stride = data.shape[1] * data.dtype.itemsize
-            attributes[name] = accessor(
-                view(data, n, stride, ARRAY_BUFFER, "ATTRIBUTES"), ctype, atype, n, normalized, bounds
-            )
-        index_type = np.uint16 if n < 65536 else np.uint32
-        indices = local.astype(index_type)
-        bv = view(indices, len(indices), None, ELEMENT_ARRAY_BUFFER, "TRIANGLES")
-        prim = {
-            "attributes": attributes,
-            "indices": accessor(bv, USHORT if index_type is np.uint16 else UINT, "SCALAR", len(indices), False),
-            "material": int(k),
-        }
-        primitives.append(prim)
-        assert (vertex_material[verts] == k).all()
-
-    doc["materials"] = []
-    textures_of: dict[int, int] = {}  # id(Texture) -> glTF texture index: one image per object
-    images: list[Texture] = []
-
-    def texture_info(texture: Texture, **fields) -> dict:
-        if id(texture) not in textures_of:
-            textures_of[id(texture)] = len(images)
-            images.append(texture)
-        info: dict = {"index": textures_of[id(texture)], **fields}
-        if uv_lo is not None:
-            info["extensions"] = {"KHR_texture_transform": {"offset": uv_lo.tolist(), "scale": uv_range.tolist()}}
-            used.add("KHR_texture_transform")
-            required.add("KHR_texture_transform")
-        return info
-
-    for material, maps in zip(mesh.materials, textures):
-        maps = {} if maps is None or mesh.uv is None else ({"baseColor": maps} if isinstance(maps, Texture) else maps)
-        doc["materials"].append(_material(material, maps, texture_info))
-    if images:
-        doc["samplers"] = [{"magFilter": 9729, "minFilter": 9987, "wrapS": 10497, "wrapT": 10497}]
-        doc["images"], doc["textures"] = [], []
-        for i, texture in enumerate(images):
-            doc["bufferViews"].append(
-                {"buffer": 0, "byteOffset": append(texture.data), "byteLength": len(texture.data)}
-            )
-            doc["images"].append({"bufferView": len(doc["bufferViews"]) - 1, "mimeType": MIME[texture.fmt]})
-            if texture.fmt == "webp":
-                doc["textures"].append({"sampler": 0, "extensions": {"EXT_texture_webp": {"source": i}}})
-                used.add("EXT_texture_webp")
-                required.add("EXT_texture_webp")
-            else:
-                doc["textures"].append({"sampler": 0, "source": i})
-
     node = {
         "mesh": 0,
         "name": str(metadata.get("title") or "model"),
         "translation": (origin * unit).tolist(),
         "scale": [step * unit] * 3,
     }
-    doc["nodes"] = [node]
-    doc["meshes"] = [{"name": node["name"], "primitives": primitives}]
-    bin_data = b"".join(bin_parts)
-    doc["buffers"].append({"byteLength": len(bin_data)})
-    if compress:
-        doc["buffers"].append(
-            {"byteLength": fallback_len[0], "extensions": {"EXT_meshopt_compression": {"fallback": True}}}
-        )
-        used.add("EXT_meshopt_compression")
-        required.add("EXT_meshopt_compression")
-    doc["extensionsUsed"] = sorted(used)
-    doc["extensionsRequired"] = sorted(required)
-    return pack_glb(doc, bin_data)
+    return writer.glb(metadata, node, primitives)
 
 
-def _material(material: Material, maps: dict[str, Texture], texture_info) -> dict:
+def _uv_transform(uv: np.ndarray | None) -> UvTransform | None:
+    """None when the UVs fit [0, 1] (quantized as they are), else their own range."""
+    if uv is None:
+        return None
+    lo, hi = uv.min(axis=0), uv.max(axis=0)
+    if lo.min() >= 0.0 and hi.max() <= 1.0:
+        return None
+    return UvTransform(lo, np.maximum(hi - lo, 1e-12))
+
+
+def _vertex_streams(
+    mesh: Mesh, q: np.ndarray, uv_transform: UvTransform | None, deviation: np.ndarray | None
+) -> dict[str, Stream]:
+    """Each attribute the mesh has, quantized as the module docstring lays out, in glTF order."""
+    streams = {"POSITION": Stream(_pad(q, 4), USHORT, "VEC3", False, True)}
+    if mesh.normals is not None:
+        streams["NORMAL"] = Stream(_pad(_snorm8(mesh.normals), 4), BYTE, "VEC3", True, False)
+    if mesh.uv is not None:
+        uv = mesh.uv if uv_transform is None else (mesh.uv - uv_transform.offset) / uv_transform.scale
+        streams["TEXCOORD_0"] = Stream(_unorm16(uv), USHORT, "VEC2", True, False)
+    if mesh.colors is not None:
+        streams["COLOR_0"] = Stream(_unorm16(mesh.colors), USHORT, "VEC4", True, False)
+    if deviation is not None:
+        streams["_DEVIATION"] = Stream(np.asarray(deviation, np.float32)[:, None], FLOAT, "SCALAR", False, True)
+    return streams
+
+
+def _primitive(writer: GlbWriter, mesh: Mesh, streams: dict[str, Stream], material: int) -> dict:
+    """The primitive of one material's faces: its own vertices, reordered for the GPU, then written.
+
+    Each primitive gathers the vertices its faces use, so a vertex that faces of two materials
+    share (against mesh.py's convention) is simply written twice; nothing here relies on it.
+    """
+    faces = mesh.faces[mesh.face_material == material]
+    verts = np.unique(faces)
+    local = np.searchsorted(verts, faces).astype(np.uint32).reshape(-1)
+    local, remap, n = meshopt.reorder_mesh(local, True, False)
+    order = np.empty(n, np.int64)
+    order[remap[: len(verts)]] = verts  # new slot -> old vertex id
+    attributes = {}
+    for name, stream in streams.items():
+        rows = stream.rows[order]
+        width = WIDTH[stream.type]
+        bounds = (rows[:, :width].min(axis=0), rows[:, :width].max(axis=0)) if stream.bounded else None
+        view = writer.add_buffer_view(rows, ARRAY_BUFFER)
+        attributes[name] = writer.add_accessor(view, stream.component_type, stream.type, n, stream.normalized, bounds)
+    indices = local.astype(np.uint16 if n < 65536 else np.uint32)
+    view = writer.add_buffer_view(indices, ELEMENT_ARRAY_BUFFER)
+    index_type = USHORT if indices.dtype == np.uint16 else UINT
+    return {
+        "attributes": attributes,
+        "indices": writer.add_accessor(view, index_type, "SCALAR", len(indices)),
+        "material": material,
+    }
+
+
+def _materials(writer: GlbWriter, mesh: Mesh, textures: Sequence[Texture | dict[str, Texture] | None]) -> None:
+    """One glTF material per ``mesh.materials``; maps only when the mesh has UVs to put them on."""
+    for material, maps in zip(mesh.materials, textures):
+        if maps is None or mesh.uv is None:
+            maps = {}
+        elif isinstance(maps, Texture):
+            maps = {"baseColor": maps}
+        writer.add_material(material, maps)
+
+
+def _material(material: Material, maps: dict[str, Texture], texture_info: Callable[..., dict]) -> dict:
     """One glTF material: factors always, each map present as a textureInfo on TEXCOORD_0.
 
     No TANGENT attribute is written with a normal map: glTF lets viewers derive MikkTSpace tangents
@@ -332,8 +425,6 @@ def unpack_glb(data: bytes) -> tuple[dict, bytes]:
 
 def read_view(doc: dict, bin_data: bytes, index: int) -> bytes:
     """The bytes of a bufferView, decoding EXT_meshopt_compression when present."""
-    import meshopt
-
     bv = doc["bufferViews"][index]
     ext = bv.get("extensions", {}).get("EXT_meshopt_compression")
     if ext is None:
@@ -350,7 +441,7 @@ def read_accessor(doc: dict, bin_data: bytes, index: int) -> np.ndarray:
     dtype = {BYTE: np.int8, UBYTE: np.uint8, SHORT: np.int16, USHORT: np.uint16, UINT: np.uint32, FLOAT: np.float32}[
         acc["componentType"]
     ]
-    width = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}[acc["type"]]
+    width = WIDTH[acc["type"]]
     bv = doc["bufferViews"][acc["bufferView"]]
     raw = np.frombuffer(read_view(doc, bin_data, acc["bufferView"]), np.uint8)
     stride = bv.get("byteStride", width * np.dtype(dtype).itemsize)

@@ -23,9 +23,12 @@ need a system library); convert it to glTF with Blender or FBX2glTF first.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import struct
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +74,30 @@ def read_mesh(path: str | Path, *, units: str | None = None) -> Mesh:
         raise VtourError(STEP, "file is empty", path=path)
     if suffix == ".obj":
         _warn_missing_textures(path)
+    loaded = _load(path, suffix)
+    geometries = _geometries(loaded)
+    if not geometries:
+        raise VtourError(STEP, "the file holds no triangle mesh", path=path)
+    context: dict = {
+        "gltf": _gltf_materials(path) if suffix in (".gltf", ".glb") else None,
+        "folder": path.parent,
+        "images": {},
+    }
+    mesh = _merge(geometries, context, units=units or FORMATS[suffix], source=str(path))
+    validate(mesh, path)
+    log.info(
+        "model: read %s: %d triangles, %d vertices, %d material(s), units %s",
+        path.name,
+        mesh.triangle_count,
+        mesh.vertex_count,
+        len(mesh.materials),
+        mesh.units,
+    )
+    return mesh
+
+
+def _load(path: Path, suffix: str):
+    """trimesh's scene or mesh of ``path``; every way it fails becomes a VtourError naming the file."""
     import trimesh  # heavy; imported on first read
 
     try:
@@ -95,25 +122,7 @@ def read_mesh(path: str | Path, *, units: str | None = None) -> Mesh:
             path=path,
             fix="check that it is a valid, complete mesh file",
         ) from exc
-    geometries = _geometries(loaded)
-    if not geometries:
-        raise VtourError(STEP, "the file holds no triangle mesh", path=path)
-    context = {
-        "gltf": _gltf_materials(path) if suffix in (".gltf", ".glb") else None,
-        "folder": path.parent,
-        "images": {},
-    }
-    mesh = _merge(geometries, context, units=units or FORMATS[suffix], source=str(path))
-    validate(mesh, path)
-    log.info(
-        "model: read %s: %d triangles, %d vertices, %d material(s), units %s",
-        path.name,
-        mesh.triangle_count,
-        mesh.vertex_count,
-        len(mesh.materials),
-        mesh.units,
-    )
-    return mesh
+    return loaded
 
 
 def validate(mesh: Mesh, path: str | Path = "") -> None:
@@ -211,20 +220,9 @@ def _material(visual, context: dict) -> Material:
         return Material()
     pbr = material.to_pbr() if hasattr(material, "to_pbr") else material
     textured = getattr(visual, "uv", None) is not None
-    images = context["images"]
 
     def image(pil, kind="data"):
-        """Array of a PIL image, once per image object (so a packed ORM stays one array)."""
-        if pil is None or not textured:
-            return None
-        key = (id(pil), kind)
-        if key not in images:
-            if kind == "color":
-                arr = np.asarray(pil.convert("RGBA" if pil.mode in ("RGBA", "LA", "P") else "RGB"))
-                images[key] = arr[..., :3] if arr.shape[2] == 4 and arr[..., 3].min() == 255 else arr
-            else:
-                images[key] = np.asarray(pil.convert("RGB"))
-        return images[key]
+        return _image(pil, kind, context["images"]) if textured else None
 
     factor = getattr(pbr, "baseColorFactor", None)
     factor = (1.0, 1.0, 1.0, 1.0) if factor is None else np.asarray(factor, np.float64)
@@ -267,19 +265,32 @@ def _material(visual, context: dict) -> Material:
         **maps,
         normal_scale=float((entry.get("normalTexture") or {}).get("scale", 1.0)),
         occlusion_strength=float((entry.get("occlusionTexture") or {}).get("strength", 1.0)),
-        emissive=(0.0, 0.0, 0.0) if emissive is None else tuple(float(c) for c in np.asarray(emissive, np.float64)[:3]),
+        emissive=(0.0, 0.0, 0.0) if emissive is None else _rgb(emissive),
         alpha_mode=str(getattr(pbr, "alphaMode", None) or "OPAQUE"),
         alpha_cutoff=0.5 if cutoff is None else float(cutoff),
         double_sided=bool(getattr(pbr, "doubleSided", False)),
     )
 
 
+def _image(pil, kind: str, images: dict) -> np.ndarray | None:
+    """(h, w, 3 or 4) uint8 array of a PIL image, made once per (image object, kind) and kept in
+    ``images``, so a map packed into another (an ORM) stays one array. ``kind`` "color" keeps an
+    alpha channel that is not all opaque; "data" is always RGB."""
+    if pil is None:
+        return None
+    key = (id(pil), kind)
+    if key not in images:
+        if kind == "color":
+            arr = np.asarray(pil.convert("RGBA" if pil.mode in ("RGBA", "LA", "P") else "RGB"))
+            images[key] = arr[..., :3] if arr.shape[2] == 4 and arr[..., 3].min() == 255 else arr
+        else:
+            images[key] = np.asarray(pil.convert("RGB"))
+    return images[key]
+
+
 def _gltf_materials(path: Path) -> list[dict]:
     """The ``materials`` of a .gltf/.glb's JSON (trimesh drops normal scale, occlusion strength
     and texCoord; we read them here)."""
-    import json
-    import struct
-
     try:
         data = path.read_bytes()
         if data[:4] == b"glTF":
@@ -371,55 +382,76 @@ def _looks_like_normal_map(image: np.ndarray) -> bool:
     return abs(float(np.linalg.norm(v, axis=-1).mean()) - 1.0) < 0.15 and float(v[..., 2].mean()) > 0.5
 
 
+@dataclass(frozen=True, eq=False)
+class _Part:
+    """One placed trimesh geometry as arrays (shapes as in Mesh), with its one material."""
+
+    positions: np.ndarray
+    faces: np.ndarray
+    uv: np.ndarray | None
+    colors: np.ndarray | None
+    normals: np.ndarray | None
+    material: Material
+
+
+def _part(g, transform: np.ndarray, context: dict) -> _Part:
+    """A geometry placed by ``transform``; vertex colours (sRGB bytes in the file) made linear."""
+    positions, faces, normals = _place(g, transform)
+    visual = g.visual
+    uv = getattr(visual, "uv", None)
+    colors = None
+    if getattr(visual, "kind", None) == "vertex":
+        colors = srgb_to_linear(np.asarray(visual.vertex_colors, np.float32) / 255.0)
+    return _Part(
+        positions=positions,
+        faces=faces,
+        uv=None if uv is None else np.asarray(uv, np.float64),
+        colors=colors,
+        normals=None if normals is None else np.asarray(normals, np.float32),
+        material=_material(visual, context),
+    )
+
+
+def _stack(parts: list[_Part], key: str, fill: tuple[float, ...]) -> np.ndarray | None:
+    """Attribute ``key`` of all parts as one (n, len(fill)) array, ``fill`` where a part lacks it
+    (or has it for another vertex count); None when no part has it."""
+    arrays = [getattr(p, key) for p in parts]
+    if all(a is None for a in arrays):
+        return None
+    return np.concatenate(
+        [
+            a
+            if a is not None and len(a) == len(p.positions)
+            else np.broadcast_to(np.asarray(fill, np.float64), (len(p.positions), len(fill)))
+            for a, p in zip(arrays, parts)
+        ]
+    )
+
+
 def _merge(geometries: list, context: dict, *, units: str, source: str) -> Mesh:
     """One mesh from several trimesh geometries, one material each."""
-    parts = []
-    for g, transform in geometries:
-        positions, faces, normals = _place(g, transform)
-        visual = g.visual
-        uv = getattr(visual, "uv", None)
-        colors = None
-        if getattr(visual, "kind", None) == "vertex":
-            colors = srgb_to_linear(np.asarray(visual.vertex_colors, np.float32) / 255.0)
-        parts.append(
-            dict(
-                positions=positions,
-                faces=faces,
-                uv=None if uv is None else np.asarray(uv, np.float64),
-                colors=colors,
-                normals=None if normals is None else np.asarray(normals, np.float32),
-                material=_material(visual, context),
-            )
-        )
-    n = [len(p["positions"]) for p in parts]
-    offsets = np.cumsum([0, *n[:-1]])
-
-    def stack(key, fill):
-        if all(p[key] is None for p in parts):
-            return None
-        return np.concatenate(
-            [
-                p[key]
-                if p[key] is not None and len(p[key]) == k
-                else np.broadcast_to(np.asarray(fill, np.float64), (k, len(fill)))
-                for p, k in zip(parts, n)
-            ]
-        )
-
-    uv = stack("uv", (0.0, 0.0))
+    parts = [_part(g, transform, context) for g, transform in geometries]
+    offsets = np.cumsum([0, *(len(p.positions) for p in parts[:-1])])
+    uv = _stack(parts, "uv", (0.0, 0.0))
     if uv is not None:
         uv = uv.astype(np.float64)
         uv[:, 1] = 1.0 - uv[:, 1]  # trimesh keeps OBJ's v-up convention; glTF's v is down
-    colors = stack("colors", (1.0, 1.0, 1.0, 1.0))
-    normals = None if any(p["normals"] is None for p in parts) else stack("normals", (0, 0, 1))
+    colors = _stack(parts, "colors", (1.0, 1.0, 1.0, 1.0))
+    normals = None if any(p.normals is None for p in parts) else _stack(parts, "normals", (0, 0, 1))
     return Mesh(
-        positions=np.concatenate([p["positions"] for p in parts]),
-        faces=np.concatenate([p["faces"] + o for p, o in zip(parts, offsets)]),
+        positions=np.concatenate([p.positions for p in parts]),
+        faces=np.concatenate([p.faces + o for p, o in zip(parts, offsets)]),
         uv=uv,
         colors=None if colors is None else colors.astype(np.float32),
         normals=None if normals is None else normals.astype(np.float32),
-        face_material=np.repeat(np.arange(len(parts), dtype=np.int32), [len(p["faces"]) for p in parts]),
-        materials=tuple(p["material"] for p in parts),
+        face_material=np.repeat(np.arange(len(parts), dtype=np.int32), [len(p.faces) for p in parts]),
+        materials=tuple(p.material for p in parts),
         units=units,
         source=source,
     )
+
+
+def _rgb(values) -> tuple[float, float, float]:
+    """The first three of ``values`` as floats (a colour factor)."""
+    r, g, b = (float(c) for c in np.asarray(values, np.float64)[:3])
+    return r, g, b

@@ -122,7 +122,8 @@ class Mesh:
     uv: np.ndarray | None = None
     colors: np.ndarray | None = None
     normals: np.ndarray | None = None
-    face_material: np.ndarray | None = None
+    # None is filled in by __post_init__ (all material 0), so readers of the field always get an array
+    face_material: np.ndarray = None  # type: ignore[assignment]
     materials: tuple[Material, ...] = field(default_factory=lambda: (Material(),))
     units: str = "unknown"
     source: str = ""

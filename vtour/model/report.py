@@ -16,21 +16,36 @@ Shape (all lengths in the scan's units, ``*_fraction`` relative to its bounding-
                              "*_fraction", "diagonal"},
                "per_vertex_deviation": {"attribute": "_DEVIATION", "max"}}],
      "options": {...}, "seconds": float}
+
+The keys are written in this order; the functions below build the parts a build fills in.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, is_dataclass
+from pathlib import Path
 
 import numpy as np
 
+from vtour.model.clean import CleanReport
+from vtour.model.deviation import Deviation
+from vtour.model.glb import Texture
+from vtour.model.lod import Level
 from vtour.model.mesh import Mesh
+from vtour.model.options import ModelOptions
+from vtour.model.simplify import SimplifyResult
 
 FORMAT, VERSION = "vtour-model-report", 1
 
 
+def level_file(k: int, *, compressed: bool = True) -> str:
+    """The file name of level ``k`` (0 is the coarsest): ``lod<k>.glb`` or ``lod<k>.uncompressed.glb``."""
+    return f"lod{k}.glb" if compressed else f"lod{k}.uncompressed.glb"
+
+
 def mesh_summary(mesh: Mesh) -> dict:
+    """The ``input`` entry: counts, material names, image sizes [w, h] px, bounds and diagonal in model units."""
     return {
         "triangles": mesh.triangle_count,
         "vertices": mesh.vertex_count,
@@ -42,9 +57,70 @@ def mesh_summary(mesh: Mesh) -> dict:
     }
 
 
+def level_entry(
+    k: int,
+    level: Level,
+    mesh: Mesh,
+    simplified: SimplifyResult,
+    textures: list[dict[str, Texture] | None],
+    deviation: Deviation,
+    size: int,
+) -> dict:
+    """One ``lods`` entry: level ``k``'s file of ``size`` bytes, its mesh against its budget, each
+    material's maps ([w, h] px, ``textures`` as :func:`vtour.model.build.level_textures` gives them)
+    and its deviation from the scan in model units."""
+    return {
+        "level": k,
+        "file": level_file(k),
+        "bytes": size,
+        "triangles": mesh.triangle_count,
+        "vertices": mesh.vertex_count,
+        "budget": {"triangles": level.triangles, "texture_size": level.texture_size},
+        "texture_sizes": [
+            [m["baseColor"].width, m["baseColor"].height] if m and "baseColor" in m else None for m in textures
+        ],
+        "maps": [{role: [t.width, t.height] for role, t in m.items()} if m else None for m in textures],
+        "texture_format": next((t.fmt for m in textures if m for t in m.values()), None),
+        "simplifier": simplified.method,
+        "deviation": deviation.as_dict(),
+        "per_vertex_deviation": {"attribute": "_DEVIATION", "max": float(deviation.per_vertex.max())},
+    }
+
+
+def uncompressed_entry(k: int, size: int) -> dict:
+    """The keys a level entry gains when its uncompressed variant of ``size`` bytes is written too."""
+    return {"uncompressed_file": level_file(k, compressed=False), "uncompressed_bytes": size}
+
+
+def model_report(
+    source: Path,
+    metadata: dict,
+    scan: Mesh,
+    cleaning: CleanReport,
+    lods: list[dict],
+    options: ModelOptions,
+    seconds: float,
+) -> dict:
+    """The whole report: ``metadata`` as the .glb files carry it (title, units, licence), the scan as
+    read, what cleaning removed, the level entries, the options and the build's seconds."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "source": str(source),
+        "title": metadata["title"],
+        "units": metadata["units"],
+        "licence": metadata["licence"],
+        "input": mesh_summary(scan),
+        "clean": cleaning.as_dict(),
+        "lods": lods,
+        "options": options,
+        "seconds": seconds,
+    }
+
+
 def to_json(value):
     """Dataclasses, numpy scalars and tuples as plain JSON values."""
-    if is_dataclass(value):
+    if is_dataclass(value) and not isinstance(value, type):
         return to_json(asdict(value))
     if isinstance(value, dict):
         return {str(k): to_json(v) for k, v in value.items()}
@@ -56,4 +132,5 @@ def to_json(value):
 
 
 def dumps(report: dict) -> str:
+    """report.json's text: two-space indent, no NaN (a NaN deviation is a bug, not a value)."""
     return json.dumps(to_json(report), indent=2, allow_nan=False) + "\n"

@@ -106,7 +106,7 @@ def simplify_indices(
     positions : (n, 3) float32, C-contiguous
     target : int
         Triangle budget.
-    attributes : (n, k) float32, optional, with ``weights`` (k,) float32
+    attributes : (n, k) float32, optional, with ``weights`` (k,) float32 (1 each when not given)
     target_error : float
         Relative to the mesh extent (1.0 lets the budget decide).
 
@@ -128,6 +128,7 @@ def simplify_indices(
     if sloppy:
         count = lib.meshopt_simplifySloppy(*args, 3 * target, target_error, ctypes.byref(err))
     elif attributes is not None:
+        weights = np.ones(attributes.shape[1], np.float32) if weights is None else weights
         count = lib.meshopt_simplifyWithAttributes(
             *args,
             _ptr(attributes, ctypes.c_float),

@@ -29,6 +29,7 @@ import warnings
 import numpy as np
 
 from vtour.errors import VtourError, VtourWarning
+from vtour.model.mesh import DATA_ROLES
 
 #: Encodings a level may use, with their glTF MIME type.
 MIME = {"jpeg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
@@ -91,8 +92,6 @@ def encode_normals(vectors: np.ndarray) -> np.ndarray:
 def encode_map(image: np.ndarray, role: str, fmt: str, quality: int = QUALITY) -> tuple[bytes, str]:
     """Encode one material map (role as in ``mesh.MAP_ROLES``); data maps as JPEG 4:4:4, high
     quality, RGB, whatever ``fmt`` is (see the module's notes)."""
-    from vtour.model.mesh import DATA_ROLES
-
     if role in DATA_ROLES:
         rgb = image if image.ndim == 2 else image[..., :3]
         return encode_texture(np.ascontiguousarray(rgb), "jpeg", max(quality, DATA_QUALITY), subsampling=0)
