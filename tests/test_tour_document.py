@@ -92,3 +92,11 @@ def test_json_is_accepted_and_options_map_to_pano_and_model_options(tmp_path):
 def test_a_document_that_is_not_a_mapping_is_one_problem_not_a_crash():
     tour, problems = parse_tour(["a", "b"])
     assert "not a mapping" in problems[0].message and tour.scenes == ()
+
+
+def test_a_unit_outside_the_list_is_a_problem_where_it_is_written_and_reads_as_none():
+    tour, problems = parse_tour({"id": "t", "title": "T", "models": [
+        {"id": "a", "source": "a.obj", "units": "inches"}, {"id": "b", "source": "b.obj", "units": "cm"}]})
+    assert [str(p) for p in problems] == ["tour.yaml: models[0].units: units 'inches' unknown; use one of m, cm, mm, unknown"]
+    assert [m.units for m in tour.models] == [None, "cm"]
+    assert model_options(tour, tour.models[0]).units is None

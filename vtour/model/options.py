@@ -1,18 +1,53 @@
 """What a model build can be asked to do: :class:`ModelOptions`, declared once.
 
 The CLI flags of ``vtour model``, the keys of a tour.yaml's ``lod:`` blocks and the table in
-docs/tour-yaml.md all come from these fields.
+docs/tour-yaml.md all come from these fields: each declares its flag and key with
+:func:`vtour.option_spec.option`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from vtour.conventions import UNITS
 from vtour.errors import VtourError
 from vtour.model.deviation import SAMPLES
 from vtour.model.lod import DEFAULT_LEVELS, Level, check_levels
 from vtour.model.texture import QUALITY
+from vtour.option_spec import option
+
+
+def _levels_text(levels: tuple[Level, ...]) -> str:
+    return " ".join(f"{lv.triangles}:{lv.texture_size}" for lv in levels)
+
+
+def _level_from_yaml(value: Any) -> Level:
+    if isinstance(value, str):
+        return Level.parse(value)
+    if isinstance(value, dict):
+        return Level(int(value["triangles"]), int(value["texture_size"]))
+    raise VtourError(
+        "tour",
+        "a level is 'TRIANGLES:TEXTURE_PX' or {triangles, texture_size}",
+        field="lod.levels",
+        value=value,
+        fix="write e.g. 20k:512",
+    )
+
+
+def levels_from_yaml(levels: Any) -> tuple[Level, ...]:
+    """A tour.yaml's ``levels:`` -> Levels: a list of ``"20k:512"`` strings or
+    ``{triangles, texture_size}`` mappings, coarse to fine."""
+    if not isinstance(levels, list):
+        raise VtourError(
+            "tour",
+            "lod.levels must be a list",
+            field="lod.levels",
+            value=levels,
+            fix="write levels: [20k:512, 150k:2048]",
+        )
+    return tuple(_level_from_yaml(v) for v in levels)
 
 
 @dataclass(frozen=True)
@@ -33,17 +68,84 @@ class ModelOptions:
     deviation_samples : int, default 200,000 area-uniform samples per direction.
     """
 
-    lods: tuple[Level, ...] = DEFAULT_LEVELS
-    texture_format: str = "jpeg"
-    texture_quality: int = QUALITY
-    uncompressed: bool = False
-    position_bits: int = 14
-    units: str | None = None
-    title: str = ""
-    licence: str = ""
-    drop_fragments: float = 0.0
-    color_weight: float = 1.0
-    deviation_samples: int = SAMPLES
+    lods: tuple[Level, ...] = field(
+        default=DEFAULT_LEVELS,
+        metadata=option(
+            "--lods",
+            "levels coarse to fine, triangles:texture px (default {default})",
+            tour="levels",
+            nargs="+",
+            metavar="TRI:PX",
+            parse=Level.parse,
+            show=_levels_text,
+            from_tour=levels_from_yaml,
+        ),
+    )
+    texture_format: str = field(
+        default="jpeg",
+        metadata=option(
+            "--texture-format", "texture encoding (default {default})", tour="texture_format", choices=("jpeg", "webp")
+        ),
+    )
+    texture_quality: int = field(
+        default=QUALITY,
+        metadata=option(
+            "--texture-quality", "JPEG/WebP quality (default {default})", tour="texture_quality", parse=int
+        ),
+    )
+    uncompressed: bool = field(
+        default=False,
+        metadata=option(
+            "--uncompressed",
+            "also write lod<k>.uncompressed.glb without EXT_meshopt_compression",
+            tour="uncompressed",
+            switch=True,
+        ),
+    )
+    position_bits: int = field(
+        default=14,
+        metadata=option(
+            "--position-bits",
+            "position quantization bits, 8..16 (default {default})",
+            tour="position_bits",
+            parse=int,
+        ),
+    )
+    # units, title and licence are a tour's model fields (units:, title:, metadata.licence), not lod keys
+    units: str | None = field(
+        default=None,
+        metadata=option("--units", "the scan's units (default: metres for glTF/GLB, else unknown)", choices=UNITS),
+    )
+    title: str = field(default="", metadata=option("--title", "title in the .glb metadata (default: file name)"))
+    licence: str = field(default="", metadata=option("--licence", "licence or copyright line", aliases=("--license",)))
+    drop_fragments: float = field(
+        default=0.0,
+        metadata=option(
+            "--drop-fragments",
+            "drop pieces smaller than this fraction of the triangles (default: keep all)",
+            tour="drop_fragments",
+            metavar="FRACTION",
+            parse=float,
+        ),
+    )
+    color_weight: float = field(
+        default=1.0,
+        metadata=option(
+            "--color-weight",
+            "weight of vertex colours in the simplifier's metric (default {default})",
+            tour="color_weight",
+            parse=float,
+        ),
+    )
+    deviation_samples: int = field(
+        default=SAMPLES,
+        metadata=option(
+            "--deviation-samples",
+            "area-uniform samples per direction for the deviation report (default {default})",
+            tour="deviation_samples",
+            parse=int,
+        ),
+    )
 
     def __post_init__(self):
         check_levels(tuple(self.lods))

@@ -1,22 +1,51 @@
 """What a panorama build can be asked to do: :class:`PanoOptions`, declared once.
 
 The CLI flags of ``vtour pano``, the keys of a tour.yaml's ``pano:`` blocks and the table in
-docs/tour-yaml.md all come from these fields.
+docs/tour-yaml.md all come from these fields: each declares its flag and key with
+:func:`vtour.option_spec.option`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
 
 from vtour.errors import VtourError
 from vtour.images import DEFAULT_MAX_PIXELS
+from vtour.option_spec import Option, option
 from vtour.pano.coverage import Coverage
 from vtour.pano.stitch import STITCH_DEFAULTS
 from vtour.pano.tiles import DEFAULT_TILE_SIZE, MIN_FACE_SIZE, is_power_of_two
 
 Mode = Literal["auto", "equirect", "cube", "stitch"]
+
+
+def coverage_from_keys(parts: dict[str, Any]) -> Coverage:
+    """A tour.yaml's ``hfov``/``vfov``/``yaw``/``pitch`` (any of them, degrees) -> a Coverage; the
+    parts not given keep Coverage's defaults (360 x 180 centred on 0, 0)."""
+    return Coverage(**{k: float(v) for k, v in parts.items()})
+
+
+def coverage_from_flags(parts: dict[str, float]) -> Coverage | None:
+    """``vtour pano``'s ``--hfov``/``--vfov``/``--yaw``/``--pitch`` (degrees) -> a Coverage.
+
+    Only ``--hfov`` or ``--vfov`` makes the image partial; ``--yaw``/``--pitch`` alone change
+    nothing (None: GPano metadata or 360 x 180), and a zero span means the full one, as the command
+    has always read them.
+    """
+    if parts.get("hfov") is None and parts.get("vfov") is None:
+        return None
+    return Coverage(
+        hfov=parts.get("hfov") or 360.0,
+        vfov=parts.get("vfov") or 180.0,
+        yaw=parts.get("yaw", 0.0),
+        pitch=parts.get("pitch", 0.0),
+    )
+
+
+def _part(flag: str, help: str, key: str) -> Option:
+    return Option(flag, help, tour=key, parse=float)
 
 
 @dataclass(frozen=True)
@@ -57,20 +86,109 @@ class PanoOptions:
         Stitching: photos turned about one point (spherical), or of a flat subject (affine).
     """
 
-    mode: Mode = "auto"
-    tile_size: int = DEFAULT_TILE_SIZE
-    face_size: int | None = None
-    quality: int = 85
-    antialias: bool = True
-    interpolation: Literal["cubic", "linear"] = "cubic"
-    coverage: Coverage | None = None
-    cube_order: str = "frblud"
-    max_pixels: int = DEFAULT_MAX_PIXELS
-    background: tuple[int, int, int] = (0, 0, 0)
-    jobs: int | None = None
-    work_megapix: float = STITCH_DEFAULTS["work_megapix"]
-    compose_megapix: float = STITCH_DEFAULTS["compose_megapix"]
-    stitch_mode: Literal["panorama", "scans"] = STITCH_DEFAULTS["mode"]
+    mode: Mode = field(
+        default="auto",
+        metadata=option(
+            "--mode",
+            "what the inputs are (default: {default}, from their count and shape)",
+            tour="mode",
+            choices=("auto", "equirect", "cube", "stitch"),
+        ),
+    )
+    tile_size: int = field(
+        default=DEFAULT_TILE_SIZE,
+        metadata=option("--tile-size", "tile edge, px (default {default})", tour="tile_size", parse=int),
+    )
+    face_size: int | None = field(
+        default=None,
+        metadata=option(
+            "--face-size",
+            "largest face edge, a power of two (default: nearest to the source's resolution)",
+            tour="face_size",
+            parse=int,
+        ),
+    )
+    quality: int = field(
+        default=85, metadata=option("--quality", "JPEG quality (default {default})", tour="quality", parse=int)
+    )
+    antialias: bool = field(
+        default=True,
+        metadata=option(
+            "--no-antialias",
+            "skip the polar pre-filter (faster, may shimmer near zenith and nadir)",
+            tour="antialias",
+            switch=True,
+        ),
+    )
+    interpolation: Literal["cubic", "linear"] = field(
+        default="cubic",
+        metadata=option(
+            "--interpolation", "remap kernel (default {default})", tour="interpolation", choices=("cubic", "linear")
+        ),
+    )
+    coverage: Coverage | None = field(
+        default=None,
+        metadata=option(
+            None,
+            "partial equirect: the part of the sphere the image covers",
+            parts=(
+                ("hfov", _part("--hfov", "partial equirect: degrees of longitude the image spans", "hfov")),
+                ("vfov", _part("--vfov", "partial equirect: degrees of latitude the image spans", "vfov")),
+                ("yaw", _part("--yaw", "partial equirect: longitude of its centre", "yaw")),
+                ("pitch", _part("--pitch", "partial equirect: latitude of its centre", "pitch")),
+            ),
+            from_tour=coverage_from_keys,
+            from_flags=coverage_from_flags,
+        ),
+    )
+    cube_order: str = field(
+        default="frblud",
+        metadata=option(
+            "--cube-order", "order of six unnamed faces or of a strip (default {default})", tour="cube_order"
+        ),
+    )
+    max_pixels: int = field(
+        default=DEFAULT_MAX_PIXELS,
+        metadata=option("--max-pixels", "refuse larger images (default {default})", tour="max_pixels", parse=int),
+    )
+    background: tuple[int, int, int] = field(
+        default=(0, 0, 0),
+        metadata=option(
+            None,
+            "colour under transparent pixels and outside a partial panorama's coverage",
+            why="for library callers that composite on a colour; tours and the command keep black",
+        ),
+    )
+    jobs: int | None = field(
+        default=None,
+        metadata=option("--jobs", "threads for tile encoding (default: all cores)", parse=int),
+    )
+    work_megapix: float = field(
+        default=cast(float, STITCH_DEFAULTS["work_megapix"]),
+        metadata=option(
+            "--work-megapix",
+            "stitching: megapixels per photo for matching (default {default})",
+            tour="work_megapix",
+            parse=float,
+        ),
+    )
+    compose_megapix: float = field(
+        default=cast(float, STITCH_DEFAULTS["compose_megapix"]),
+        metadata=option(
+            "--compose-megapix",
+            "stitching: megapixels per photo in the final composite (default {default})",
+            tour="compose_megapix",
+            parse=float,
+        ),
+    )
+    stitch_mode: Literal["panorama", "scans"] = field(
+        default=cast(Literal["panorama", "scans"], STITCH_DEFAULTS["mode"]),
+        metadata=option(
+            "--stitch-mode",
+            "photos turned about one point, or of a flat subject (default {default})",
+            choices=("panorama", "scans"),
+        ),
+    )
 
     def __post_init__(self):
         if self.mode not in ("auto", "equirect", "cube", "stitch"):

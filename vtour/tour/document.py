@@ -18,45 +18,25 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import yaml
 
+from vtour.conventions import UNITS
 from vtour.errors import Problem, VtourError
+from vtour.model.options import ModelOptions
+from vtour.option_spec import tour_keys
+from vtour.pano.options import PanoOptions
 
 Texts = dict  # {lang: str}
 HOTSPOT_TYPES = ("link", "info", "model")
 #: Ids become folder names and URL fragments: letters, digits, "-", "_", "."; no leading dot.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
-#: PanoOptions fields a tour may set per scene (or for all under the top-level ``pano``);
-#: ``hfov``/``vfov``/``yaw``/``pitch`` form its coverage.
-PANO_KEYS = (
-    "mode",
-    "tile_size",
-    "face_size",
-    "quality",
-    "antialias",
-    "interpolation",
-    "cube_order",
-    "max_pixels",
-    "work_megapix",
-    "compose_megapix",
-    "hfov",
-    "vfov",
-    "yaw",
-    "pitch",
-)
+#: PanoOptions fields a tour may set per scene (or for all under the top-level ``pano``), by the keys
+#: the fields declare; ``hfov``/``vfov``/``yaw``/``pitch`` form its coverage.
+PANO_KEYS = tour_keys(PanoOptions)
 #: ModelOptions fields a tour may set per model (or for all under the top-level ``lod``).
-LOD_KEYS = (
-    "levels",
-    "texture_format",
-    "texture_quality",
-    "uncompressed",
-    "position_bits",
-    "drop_fragments",
-    "color_weight",
-    "deviation_samples",
-)
+LOD_KEYS = tour_keys(ModelOptions)
 METADATA_KEYS = ("provenance", "date", "dimensions", "licence", "credit")
 
 _TOUR_KEYS = (
@@ -297,6 +277,10 @@ class _Reader:
         )
         return None
 
+    @overload
+    def number(self, value, where: str, default: float) -> float: ...
+    @overload
+    def number(self, value, where: str, default: None) -> float | None: ...
     def number(self, value, where: str, default: float | None) -> float | None:
         if value is None:
             return default
@@ -305,6 +289,10 @@ class _Reader:
             return default
         return float(value)
 
+    @overload
+    def string(self, value, where: str, default: str) -> str: ...
+    @overload
+    def string(self, value, where: str, default: None = None) -> str | None: ...
     def string(self, value, where: str, default: str | None = None) -> str | None:
         if value is None:
             return default
@@ -423,6 +411,16 @@ def _scene(r: _Reader, raw, where: str, index: int) -> Scene:
     )
 
 
+def _units(r: _Reader, value, where: str) -> str | None:
+    """The scan's units, one of UNITS; any other value is a problem here, where it is written, and
+    reads as None (so no later step reports it again)."""
+    units = r.string(value, where)
+    if units is not None and units not in UNITS:
+        r.problem(where, f"units {units!r} unknown", f"use one of {', '.join(UNITS)}")
+        return None
+    return units
+
+
 def _model(r: _Reader, raw, where: str, index: int) -> Model:
     d = r.mapping(raw, where, _MODEL_KEYS)
     mid = r.string(d.get("id"), f"{where}.id")
@@ -446,7 +444,7 @@ def _model(r: _Reader, raw, where: str, index: int) -> Model:
         source=source or "",
         title=r.text(d.get("title"), f"{where}.title"),
         description=r.text(d.get("description"), f"{where}.description"),
-        units=r.string(d.get("units"), f"{where}.units"),
+        units=_units(r, d.get("units"), f"{where}.units"),
         metadata=metadata,
         lod=r.mapping(d.get("lod"), f"{where}.lod", LOD_KEYS),
         where=where,

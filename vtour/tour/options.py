@@ -1,33 +1,31 @@
 """A scene's PanoOptions and a model's ModelOptions, from the tour's defaults and its own fields.
 
-The tour only names fields of :class:`vtour.pano.PanoOptions` and :class:`vtour.model.ModelOptions`;
-their defaults stay in those modules (``DEFAULT_PANO_OPTIONS``, ``DEFAULT_MODEL_OPTIONS``). A
-scene's ``pano`` mapping overrides the tour's top-level ``pano``; a model's ``lod`` overrides the
-top-level ``lod``. Both raise :class:`vtour.errors.VtourError` for a bad value.
+The tour only names fields of :class:`vtour.pano.PanoOptions` and :class:`vtour.model.ModelOptions`,
+by the tour.yaml keys those fields declare (:mod:`vtour.option_spec`); their defaults stay in those
+modules (``DEFAULT_PANO_OPTIONS``, ``DEFAULT_MODEL_OPTIONS``). A scene's ``pano`` mapping overrides
+the tour's top-level ``pano``; a model's ``lod`` overrides the top-level ``lod``. Both raise
+:class:`vtour.errors.VtourError` for a bad value.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from vtour.errors import VtourError
+from vtour.model import DEFAULT_MODEL_OPTIONS, ModelOptions
+from vtour.option_spec import values_from_tour
 from vtour.pano import DEFAULT_PANO_OPTIONS, PanoOptions
-from vtour.pano.coverage import Coverage
 from vtour.tour.document import Model, Scene, Tour
-
-_COVERAGE = ("hfov", "vfov", "yaw", "pitch")
 
 
 def pano_options(tour: Tour, scene: Scene) -> PanoOptions:
     """PanoOptions of one scene. Tile encoding uses one thread: stages run side by side."""
     fields = {**tour.pano, **scene.pano}
-    coverage = {k: fields.pop(k) for k in _COVERAGE if k in fields}
-    options = {"jobs": 1, **fields}
-    if coverage:
-        options["coverage"] = Coverage(**{k: float(v) for k, v in coverage.items()})
-    if scene.faces:  # named faces: their files are linked as f.jpg, r.jpg... so the order is moot
-        options["mode"] = "cube"
     try:
+        options = {"jobs": 1, **values_from_tour(PanoOptions, fields)}
+        if scene.faces:  # named faces: their files are linked as f.jpg, r.jpg... so the order is moot
+            options["mode"] = "cube"
         return replace(DEFAULT_PANO_OPTIONS, **options)
     except (TypeError, ValueError) as exc:
         raise VtourError(
@@ -39,49 +37,28 @@ def pano_options(tour: Tour, scene: Scene) -> PanoOptions:
         ) from None
 
 
-def _level(value):
-    from vtour.model import Level
-
-    if isinstance(value, str):
-        return Level.parse(value)
-    if isinstance(value, dict):
-        return Level(int(value["triangles"]), int(value["texture_size"]))
-    raise VtourError(
-        "tour",
-        "a level is 'TRIANGLES:TEXTURE_PX' or {triangles, texture_size}",
-        field="lod.levels",
-        value=value,
-        fix="write e.g. 20k:512",
-    )
+def _text(texts: dict | None, language: str, fallback: str) -> str:
+    """A model's text in the tour's language, else its first, else ``fallback``."""
+    texts = texts or {}
+    return texts.get(language) or next(iter(texts.values()), fallback)
 
 
-def model_options(tour: Tour, model: Model):
-    """ModelOptions of one model: its ``lod`` fields, units, title and licence."""
-    from vtour.model import DEFAULT_MODEL_OPTIONS
+def model_options(tour: Tour, model: Model) -> ModelOptions:
+    """ModelOptions of one model: its ``lod`` fields, units, title and licence.
 
+    ``model.units`` is one of :data:`vtour.conventions.UNITS` or None: :mod:`vtour.tour.document`
+    reports any other value where it is written (``models[i].units``) and reads it as None.
+    """
     fields = {**tour.lod, **model.lod}
-    options = {k: v for k, v in fields.items() if k != "levels"}
-    if "levels" in fields:
-        levels = fields["levels"]
-        if not isinstance(levels, list):
-            raise VtourError(
-                "tour",
-                f"model {model.id}: lod.levels must be a list",
-                field="lod.levels",
-                value=levels,
-                fix="write levels: [20k:512, 150k:2048]",
-            )
-        options["lods"] = tuple(_level(v) for v in levels)
-    title = model.title or {}
-    options["title"] = title.get(tour.language) or next(iter(title.values()), model.id)
     licence = model.metadata.get("licence")
-    if isinstance(licence, dict):
-        licence = licence.get(tour.language) or next(iter(licence.values()), "")
-    options["licence"] = licence or ""
+    own: dict[str, Any] = {
+        "title": _text(model.title, tour.language, model.id),
+        "licence": _text(licence, tour.language, "") if isinstance(licence, dict) else licence or "",
+    }
     if model.units is not None:
-        options["units"] = model.units
+        own["units"] = model.units
     try:
-        return DEFAULT_MODEL_OPTIONS.replace(**options)
+        return replace(DEFAULT_MODEL_OPTIONS, **values_from_tour(ModelOptions, fields), **own)
     except (TypeError, ValueError, KeyError) as exc:
         raise VtourError(
             "tour",

@@ -1,0 +1,61 @@
+"""docs/tour-yaml.md's option tables say what the options dataclasses declare: keys, flags, defaults."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from vtour.model import DEFAULT_MODEL_OPTIONS, ModelOptions
+from vtour.option_spec import declared, values_from_tour
+from vtour.pano import DEFAULT_PANO_OPTIONS, PanoOptions
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "tour-yaml.md"
+
+
+def _table(heading: str) -> list[list[str]]:
+    """The cells of the table under ``heading`` (to the next heading), header rows left out."""
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index(heading)
+    end = text.find("\n#", start + len(heading))
+    rows = [line for line in text[start:end].splitlines() if line.startswith("| ")]
+    return [[cell.strip() for cell in row.strip("|").split(" | ")] for row in rows[1:]]
+
+
+def _code(cell: str) -> str | None:
+    """The first `code span` of a cell, or None."""
+    match = re.search(r"`([^`]+)`", cell)
+    return match.group(1) if match else None
+
+
+def _declared_rows(cls) -> dict[str, tuple[str, str, object]]:
+    """tour.yaml key -> (flag, field name, Option) for every key the class declares."""
+    out = {}
+    for f, opt in declared(cls):
+        for _, part in opt.parts or (("", opt),):
+            if part.tour:
+                out[part.tour] = (part.flag, f.name, opt)
+    return out
+
+
+@pytest.mark.parametrize(("heading", "cls", "defaults"), [
+    ("### Scene `pano`", PanoOptions, DEFAULT_PANO_OPTIONS),
+    ("### Model `lod`", ModelOptions, DEFAULT_MODEL_OPTIONS),
+])
+def test_the_docs_table_lists_each_key_with_its_flag_and_default(heading, cls, defaults):
+    rows = _table(heading)
+    expected = _declared_rows(cls)
+    assert [_code(r[0]) for r in rows] == list(expected)
+    for key, flag_cell, default_cell, _meaning in rows:
+        flag, name, opt = expected[_code(key)]
+        assert _code(flag_cell) == flag, key
+        written = _code(default_cell)
+        if written is None:  # a default computed at build time is described in words
+            assert getattr(defaults, name) is None, key
+            continue
+        # the value the doc names must give the field the value the options start from
+        value = values_from_tour(cls, {_code(key): yaml.safe_load(written)})[name]
+        default = opt.from_tour({}) if opt.parts else getattr(defaults, name)
+        assert value == default, f"{key}: the doc says {written}, the default is {default!r}"
