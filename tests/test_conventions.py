@@ -63,10 +63,27 @@ def test_pannellum_view_is_degrees_with_horizontal_fov():
     p = C.to_pannellum_view(-45, 10, 60, aspect=1.0)
     assert p == pytest.approx({"yaw": -45, "pitch": 10, "hfov": 60})
     p = C.to_pannellum_view(0, 0, 60, aspect=16 / 9)
-    assert p["hfov"] > 60
+    assert p["hfov"] == pytest.approx(91.492845, abs=1e-6)  # 2 atan(tan 30 deg * 16 / 9)
     assert C.from_pannellum_view(p, aspect=16 / 9)["fov"] == pytest.approx(60)
 
 
 def test_tile_path_is_marzipano_layout():
     assert C.tile_path(2, "f", 1, 3) == "2/f/1/3.jpg"
     assert C.FACES == ("b", "d", "f", "l", "r", "u")
+
+
+def test_tile_template_is_the_one_tile_path_layout():
+    assert C.TILE_TEMPLATE == "{z}/{f}/{y}/{x}.jpg"
+    assert C.tile_path(0, "b", 0, 0) == C.TILE_TEMPLATE.format(z=0, f="b", y=0, x=0) == "0/b/0/0.jpg"
+
+
+def test_pannellum_cube_order_turns_right_through_the_side_faces_then_up_and_down():
+    assert C.PANNELLUM_CUBE_ORDER == ("f", "r", "b", "l", "u", "d")
+    yaws = [C.wrap_yaw(math.degrees(C.direction_to_yaw_pitch(*direction(f, 0, 0))[0])) for f in C.PANNELLUM_CUBE_ORDER[:4]]
+    assert yaws == pytest.approx([0, 90, -180, -90])  # each a quarter turn right of the one before
+    assert [direction(f, 0, 0)[1] for f in C.PANNELLUM_CUBE_ORDER[4:]] == pytest.approx([1, -1])
+
+
+def test_units_are_metres_centimetres_millimetres_or_unknown():
+    assert C.UNITS == ("m", "cm", "mm", "unknown")
+    assert C.UNIT_METRES == {"m": 1.0, "cm": 0.01, "mm": 0.001}

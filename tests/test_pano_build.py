@@ -12,7 +12,9 @@ from vtour.cli import main
 from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER
 from vtour.pano.coverage import Coverage
 from vtour.errors import VtourError
-from vtour.pano import PanoOptions, build_pano, choose_face_size
+from vtour.pano import FaceSource, PanoOptions, build_pano, choose_face_size, read_faces
+from vtour.pano import build as pano_build
+from vtour.pano import equirect
 from vtour.pano.tiles import plan_levels
 
 
@@ -78,6 +80,46 @@ def test_tiles_reassemble_into_the_face_seen_in_the_source(tmp_path):
     right = decode(tmp_path / "out" / "2/r/0/1.jpg")
     np.testing.assert_allclose(right[250:256, 0:6].mean(axis=(0, 1)),
                                img[505:512, 1532:1540].mean(axis=(0, 1)), atol=4)
+
+
+def test_an_equirect_face_source_makes_each_face_only_when_it_is_taken(tmp_path, monkeypatch):
+    src = write_rgb(tmp_path / "pano.jpg", gradient_equirect())
+    made = []
+    real = equirect.face_maps
+    monkeypatch.setattr(equirect, "face_maps", lambda face, *a, **k: made.append(face) or real(face, *a, **k))
+    source = read_faces([src], "equirect", PanoOptions())
+    assert (source.face_size, source.kind, source.stitch) == (256, "equirect", None)
+    assert made == []                                     # reading decoded the image, no face yet
+    letter, face = next(source.faces)
+    assert made == [letter] == ["f"]                      # face 2 is not computed when face 1 is taken
+    assert face.shape == (256, 256, 3) and face.dtype == np.uint8
+    assert [f for f, _ in source.faces] == list(PANNELLUM_CUBE_ORDER[1:])
+    assert made == list(PANNELLUM_CUBE_ORDER)             # each face made once, side faces first
+
+
+def test_a_cube_face_source_resizes_each_face_only_when_it_is_taken(tmp_path, monkeypatch):
+    paths = [write_rgb(tmp_path / f"{f}.png", np.full((128, 128, 3), 40 * i, np.uint8))
+             for i, f in enumerate(PANNELLUM_CUBE_ORDER)]
+    resized = []
+    real = pano_build.resize_face
+    monkeypatch.setattr(pano_build, "resize_face", lambda face, n: resized.append(n) or real(face, n))
+    source = read_faces(paths, "cube", PanoOptions(face_size=64))
+    assert (source.face_size, source.kind, source.coverage.is_full) == (64, "cube", True)
+    assert resized == []
+    letter, face = next(source.faces)
+    assert resized == [64] and face.shape == (64, 64, 3)
+    assert face[0, 0, 0] == 40 * PANNELLUM_CUBE_ORDER.index(letter)  # the face named by the file
+    assert sorted(f for f, _ in source.faces) == sorted(set(FACES) - {letter})
+    assert resized == [64] * 6
+
+
+def test_a_face_source_missing_a_face_is_refused_and_nothing_is_written(tmp_path, monkeypatch):
+    src = write_rgb(tmp_path / "pano.jpg", gradient_equirect())
+    faces = ((f, np.zeros((64, 64, 3), np.uint8)) for f in FACES if f != "u")
+    monkeypatch.setattr(pano_build, "read_faces", lambda *a: FaceSource(64, Coverage(), "equirect", faces))
+    with pytest.raises(ValueError, match="not the six"):
+        build_pano([src], tmp_path / "out")
+    assert not (tmp_path / "out").exists() and leftovers(tmp_path) == []
 
 
 def test_a_failed_build_leaves_nothing_behind_and_keeps_the_previous_output(tmp_path):

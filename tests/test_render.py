@@ -154,7 +154,11 @@ def test_adaptive_supersampling_matches_full_supersampling_on_edges():
     err = lambda a: float(np.sqrt(np.mean((a.astype(float) - full.astype(float)) ** 2)))  # noqa: E731
     assert err(adaptive) < 0.5 * err(single)
     assert stats["rays"] < 0.6 * 16 * width * width // 2, "adaptive casts far fewer rays"
-    assert stats["rays_per_second"] > 0
+    # one ray through every pixel centre, then 4 x 4 more through each refined pixel, none else
+    assert stats["pixels"] == width * width // 2
+    assert stats["rays"] == stats["pixels"] + 16 * stats["refined_pixels"]
+    assert 0 < stats["refined_pixels"] < stats["pixels"]
+    assert stats["rays_per_second"] == pytest.approx(stats["rays"] / stats["seconds"])
 
 
 def test_links_between_give_the_analytic_angles_and_report_occlusion():

@@ -2,10 +2,11 @@
 
 The build is a short list of named steps::
 
-    read (equirect | six faces | photos -> stitch)  ->  cube faces, one at a time
-        ->  filtered levels  ->  tiles  ->  preview strip, thumbnail  ->  pano.json
+    read (equirect | six faces | photos -> stitch)  ->  FaceSource: cube faces, one at a time
+        ->  filtered levels  ->  tiles  ->  preview strip, thumbnail  ->  pano.json (:mod:`.manifest`)
 
-It streams face by face, so peak memory is the decoded source plus about one face and its maps.
+A reader returns what it read, a :class:`FaceSource` whose ``faces`` is a generator; :func:`build_pano`
+consumes it face by face, so peak memory is the decoded source plus about one face and its maps.
 Output is written to a temporary folder and moved into place when complete (:mod:`vtour.output`).
 """
 
@@ -16,22 +17,24 @@ import logging
 import math
 import os
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER, TILE_TEMPLATE
+from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER
 from vtour.errors import VtourError
 from vtour.images import encode_jpeg, probe_image, read_image, to_uint8
 from vtour.output import atomic_dir
 from vtour.pano.coverage import FULL, Coverage
+from vtour.pano.cube_input import read_cube_faces
 from vtour.pano.equirect import iter_faces, natural_face_size
 from vtour.pano.gpano import read_gpano
+from vtour.pano.manifest import pano_manifest
 from vtour.pano.options import DEFAULT_PANO_OPTIONS, PanoOptions
-from vtour.pano.stitch import stitch_photos
+from vtour.pano.stitch import StitchResult, stitch_photos
 from vtour.pano.tiles import (
     MIN_FACE_SIZE,
     TileLevel,
@@ -45,8 +48,6 @@ from vtour.pano.tiles import (
 
 log = logging.getLogger(__name__)
 
-#: Version of the pano.json format written by this module.
-PANO_FORMAT_VERSION = 1
 #: Largest face edge chosen automatically (a 28k x 14k equirect); larger needs ``face_size``.
 MAX_AUTO_FACE_SIZE = 8192
 
@@ -136,12 +137,11 @@ def _composite(face: np.ndarray, background: tuple[int, int, int]) -> np.ndarray
 class _Writer:
     """Writes one face at a time into the output folder and keeps what the preview needs."""
 
-    def __init__(self, root: Path, levels: tuple[TileLevel, ...], options: PanoOptions, pool):
+    def __init__(self, root: Path, levels: tuple[TileLevel, ...], options: PanoOptions, pool: Executor):
         self.root, self.levels, self.options, self.pool = root, levels, options, pool
         self.small: dict[str, np.ndarray] = {}
         self.front: np.ndarray | None = None
         self.bytes = 0
-        self.stitch = None  # the StitchResult, when the faces came from photos
 
     def add(self, letter: str, face: np.ndarray) -> None:
         face = _composite(face, self.options.background)
@@ -157,37 +157,72 @@ class _Writer:
                 else pyramid[len(self.levels) - 1]
             )
 
+    def previews(self) -> tuple[np.ndarray, np.ndarray]:
+        """(preview strip, thumbnail) of the six faces written; refuses a source that skipped one."""
+        if self.front is None or sorted(self.small) != sorted(FACES):
+            raise ValueError(f"pano: the face source gave faces {sorted(self.small)}, not the six of {FACES}")
+        return preview_strip(self.small), thumbnail(self.front)
 
-def _faces_from_equirect(path: Path, options: PanoOptions, writer_for):
+
+# ---------------------------------------------------------------------------------------------
+# step: read the inputs into a face source
+
+
+@dataclass(frozen=True)
+class FaceSource:
+    """What a reader read: the cube faces to write, produced lazily, and the facts about them.
+
+    Attributes
+    ----------
+    face_size : int
+        Edge of every face ``faces`` yields, in pixels (a power of two unless the options fix it).
+    coverage : Coverage
+        The part of the sphere the faces show; outside it they are transparent (alpha 0).
+    kind : str
+        "equirect", "cube" or "stitch": pano.json's ``source.kind``.
+    faces : iterator of (letter, (face_size, face_size, 3 or 4) uint8)
+        Each of the six faces once. A generator: a face is made only when it is taken, so a build
+        holds the decoded source plus about one face.
+    stitch : StitchResult or None
+        The stitcher's result when the faces came from photos (for stitched.jpg, used, unmatched).
+    """
+
+    face_size: int
+    coverage: Coverage
+    kind: str
+    faces: Iterator[tuple[str, np.ndarray]] = field(repr=False)
+    stitch: StitchResult | None = None
+
+
+def _faces_from_equirect(path: Path, options: PanoOptions) -> FaceSource:
     img = to_uint8(read_image(path, max_pixels=options.max_pixels))
-    cov = _coverage_of(path, img.shape[:2], options)
-    return _remap_all(img, cov, options, writer_for, kind="equirect")
+    return _remap_all(img, _coverage_of(path, img.shape[:2], options), options, kind="equirect")
 
 
-def _remap_all(img: np.ndarray, cov: Coverage, options: PanoOptions, writer_for, kind: str):
+def _remap_all(
+    img: np.ndarray, cov: Coverage, options: PanoOptions, kind: str, stitch: StitchResult | None = None
+) -> FaceSource:
     n = choose_face_size(natural_face_size(img.shape[1], cov.hfov), options)
-    writer = writer_for(n)
     # side faces first, so their shared maps can be dropped before the polar ones are made
-    for letter, face in iter_faces(
+    faces = iter_faces(
         img, n, cov, faces=PANNELLUM_CUBE_ORDER, antialias=options.antialias, interpolation=options.interpolation
-    ):
-        writer.add(letter, face)
-    return writer, n, cov, kind
+    )
+    return FaceSource(n, cov, kind, faces, stitch)
 
 
-def _faces_from_cube(paths: list[Path], options: PanoOptions, writer_for):
-    from vtour.pano.cube_input import read_cube_faces
-
+def _faces_from_cube(paths: list[Path], options: PanoOptions) -> FaceSource:
     faces = read_cube_faces(paths, max_pixels=options.max_pixels, order=options.cube_order)
     n = choose_face_size(next(iter(faces.values())).shape[0], options)
-    writer = writer_for(n)
-    for letter in FACES:
-        face = to_uint8(faces.pop(letter))
-        writer.add(letter, face if face.shape[0] == n else resize_face(face, n))
-    return writer, n, FULL, "cube"
+
+    def resized() -> Iterator[tuple[str, np.ndarray]]:
+        for letter in FACES:  # popped, so each decoded face is freed once it is written
+            face = to_uint8(faces.pop(letter))
+            yield letter, face if face.shape[0] == n else resize_face(face, n)
+
+    return FaceSource(n, FULL, "cube", resized())
 
 
-def _faces_from_photos(paths: list[Path], options: PanoOptions, writer_for):
+def _faces_from_photos(paths: list[Path], options: PanoOptions) -> FaceSource:
     result = stitch_photos(
         paths,
         max_pixels=options.max_pixels,
@@ -195,51 +230,33 @@ def _faces_from_photos(paths: list[Path], options: PanoOptions, writer_for):
         compose_megapix=options.compose_megapix,
         mode=options.stitch_mode,
     )
-    writer, n, cov, kind = _remap_all(result.image, result.coverage, options, writer_for, "stitch")
-    writer.stitch = result
-    return writer, n, cov, kind
+    return _remap_all(result.image, result.coverage, options, "stitch", stitch=result)
 
 
-# ---------------------------------------------------------------------------------------------
-# the manifest
+def read_faces(paths: list[Path], mode: str, options: PanoOptions) -> FaceSource:
+    """The face source of ``paths`` read as ``mode`` (see :func:`detect_mode`); faces not yet made."""
+    if mode == "equirect":
+        if len(paths) != 1:
+            raise VtourError(
+                "pano",
+                f"an equirect is one image, got {len(paths)}",
+                field="mode",
+                value=mode,
+                fix="pass one image, or --mode stitch",
+            )
+        return _faces_from_equirect(paths[0], options)
+    if mode == "cube":
+        return _faces_from_cube(paths, options)
+    return _faces_from_photos(paths, options)
 
 
-def peer_blocks(face_size: int, levels: tuple[TileLevel, ...], coverage: Coverage, ext: str = "jpg") -> dict:
-    """The scene's Marzipano ``levels``/``faceSize`` and Pannellum ``multiRes`` blocks (same tiles)."""
-    tile = levels[-1].tile_size if len(levels) > 1 else levels[0].tile_size
-    pannellum: dict = {
-        "multiRes": {
-            "basePath": ".",
-            "path": "/%l/%s/%y/%x",
-            "extension": ext,
-            "tileResolution": tile,
-            "maxLevel": len(levels) - 1,
-            "cubeResolution": face_size,
-        }
-    }
-    if not coverage.wraps:
-        pannellum["minYaw"], pannellum["maxYaw"] = coverage.yaw_range
-    if coverage.vfov < 180:
-        pannellum["minPitch"], pannellum["maxPitch"] = coverage.pitch_range
-    return {"marzipano": {"levels": [lv.to_json() for lv in levels], "faceSize": face_size}, "pannellum": pannellum}
-
-
-def pano_manifest(face_size: int, levels: tuple[TileLevel, ...], coverage: Coverage, source: dict) -> dict:
-    return {
-        "format": "vtour-pano",
-        "version": PANO_FORMAT_VERSION,
-        "faceSize": face_size,
-        "tileSize": levels[-1].tile_size,
-        "levels": [lv.to_json() for lv in levels],
-        "tiles": TILE_TEMPLATE,
-        "faces": list(FACES),
-        "preview": "preview.jpg",
-        "previewFaceOrder": "".join(FACES),
-        "thumb": "thumb.jpg",
-        "coverage": coverage.to_json(),
-        "source": source,
-        **peer_blocks(face_size, levels, coverage),
-    }
+def _source_json(source: FaceSource, paths: list[Path]) -> dict:
+    """pano.json's ``source``: the reader's kind, the input file names and, for photos, which were used."""
+    out: dict = {"kind": source.kind, "files": [p.name for p in paths]}
+    if source.stitch is not None:
+        out["used"] = [Path(p).name for p in source.stitch.used]
+        out["unmatched"] = [Path(p).name for p in source.stitch.unmatched]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,59 +294,42 @@ def build_pano(
         atomic_dir(out_dir, marker="pano.json", step="pano") as tmp,
         ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2) as pool,
     ):
-
-        def writer_for(n: int) -> _Writer:
-            levels = plan_levels(n, options.tile_size)
-            log.info("pano: faces %d px, %d levels, tiles %d px", n, len(levels), options.tile_size)
-            return _Writer(tmp, levels, options, pool)
-
-        if mode == "equirect":
-            if len(paths) != 1:
-                raise VtourError(
-                    "pano",
-                    f"an equirect is one image, got {len(paths)}",
-                    field="mode",
-                    value=mode,
-                    fix="pass one image, or --mode stitch",
-                )
-            writer, n, cov, kind = _faces_from_equirect(paths[0], options, writer_for)
-        elif mode == "cube":
-            writer, n, cov, kind = _faces_from_cube(paths, options, writer_for)
-        else:
-            writer, n, cov, kind = _faces_from_photos(paths, options, writer_for)
-        levels = writer.levels
-        (tmp / "preview.jpg").write_bytes(encode_jpeg(preview_strip(writer.small), options.quality))
-        (tmp / "thumb.jpg").write_bytes(encode_jpeg(thumbnail(writer.front), options.quality))
-        stitch = writer.stitch
-        source = {"kind": kind, "files": [p.name for p in paths]}
-        if stitch is not None:
-            source["used"] = [Path(p).name for p in stitch.used]
-            source["unmatched"] = [Path(p).name for p in stitch.unmatched]
-            (tmp / "stitched.jpg").write_bytes(encode_jpeg(to_uint8(stitch.image), 90))
-        manifest = pano_manifest(n, levels, cov, source)
+        source = read_faces(paths, mode, options)
+        levels = plan_levels(source.face_size, options.tile_size)
+        log.info("pano: faces %d px, %d levels, tiles %d px", source.face_size, len(levels), options.tile_size)
+        writer = _Writer(tmp, levels, options, pool)
+        for letter, face in source.faces:
+            writer.add(letter, face)
+        preview, thumb = writer.previews()
+        (tmp / "preview.jpg").write_bytes(encode_jpeg(preview, options.quality))
+        (tmp / "thumb.jpg").write_bytes(encode_jpeg(thumb, options.quality))
+        if source.stitch is not None:
+            (tmp / "stitched.jpg").write_bytes(encode_jpeg(to_uint8(source.stitch.image), 90))
+        manifest = pano_manifest(source.face_size, levels, source.coverage, _source_json(source, paths))
         (tmp / "pano.json").write_text(json.dumps(manifest, indent=1))
     tiles = sum(6 * lv.tiles_per_side**2 for lv in levels)
     return PanoResult(
         out_dir=Path(out_dir),
-        face_size=n,
+        face_size=source.face_size,
         levels=levels,
-        coverage=cov,
-        source_kind=kind,
+        coverage=source.coverage,
+        source_kind=source.kind,
         tiles=tiles,
         bytes=writer.bytes,
         seconds=time.perf_counter() - t0,
-        used=tuple(stitch.used) if stitch else (),
-        unmatched=tuple(stitch.unmatched) if stitch else (),
+        used=tuple(source.stitch.used) if source.stitch else (),
+        unmatched=tuple(source.stitch.unmatched) if source.stitch else (),
         manifest=manifest,
     )
 
 
 __all__ = [
     "DEFAULT_PANO_OPTIONS",
+    "FaceSource",
     "PanoOptions",
     "PanoResult",
     "build_pano",
     "choose_face_size",
     "detect_mode",
-    "peer_blocks",
+    "read_faces",
 ]

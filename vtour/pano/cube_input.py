@@ -56,7 +56,7 @@ _WORDS = {
     "down": "d",
     "top": "u",
     "bottom": "d",
-    **{c: c for c in "frblud"},
+    **{c: c for c in PANNELLUM_CUBE_ORDER},
 }
 _TOKEN = re.compile(r"(?:^|[_\-. ])([a-z]+)$")
 
@@ -103,18 +103,19 @@ def _check_order(order: Sequence[str], step: str) -> tuple[str, ...]:
 
 
 def _from_files(paths: list[Path], order, max_pixels, step) -> dict[str, np.ndarray]:
-    named = [face_name(p) for p in paths]
-    if all(n is None for n in named):
+    found = [face_name(p) for p in paths]
+    named: list[tuple[str, int]]
+    if all(n is None for n in found):
         named = [(f, 0) for f in order]
-    elif any(n is None for n in named):
-        bad = [str(p) for p, n in zip(paths, named) if n is None]
-        raise VtourError(
-            step,
-            "some face files name their face and some do not",
-            path=", ".join(bad),
-            fix="name all six (front/right/.., f/r/.., px/nx/..) or none (then the order f r b l u d is used)",
-        )
     else:
+        bad = [str(p) for p, n in zip(paths, found) if n is None]
+        if bad:
+            raise VtourError(
+                step,
+                "some face files name their face and some do not",
+                path=", ".join(bad),
+                fix="name all six (front/right/.., f/r/.., px/nx/..) or none (then the order f r b l u d is used)",
+            )
         gl = [p.stem.lower().endswith(tuple(GL_FACES) + tuple(_GL_ALIASES)) for p in paths]
         if any(gl) and not all(gl):
             raise VtourError(
@@ -123,6 +124,7 @@ def _from_files(paths: list[Path], order, max_pixels, step) -> dict[str, np.ndar
                 path=", ".join(map(str, paths)),
                 fix="use one naming scheme",
             )
+        named = [n for n in found if n is not None]
     seen: dict[str, Path] = {}
     for p, (face, _) in zip(paths, named):
         if face in seen:
@@ -233,8 +235,9 @@ def read_cube_faces(
         no cube layout, and every read error.
     """
     if isinstance(paths, Mapping):
-        items = [(face_name(str(k)), Path(v)) for k, v in paths.items()]
-        if any(n is None for n, _ in items) or len({n[0] for n, _ in items}) != 6 or len(items) != 6:
+        keys = [(face_name(str(k)), Path(v)) for k, v in paths.items()]
+        items = [(n, p) for n, p in keys if n is not None]
+        if len(items) != len(keys) or len({n[0] for n, _ in items}) != 6 or len(items) != 6:
             raise VtourError(
                 step, "face mapping must have the six keys f r b l u d", field="faces", value=sorted(map(str, paths))
             )

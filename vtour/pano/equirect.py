@@ -50,7 +50,7 @@ def _face_grid(n: int) -> np.ndarray:
 _DEG = np.float32(180 / np.pi)
 
 
-def _atan2_deg(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+def _atan2_deg(y: np.ndarray | np.float32, x: np.ndarray | np.float32) -> np.ndarray:
     """Elementwise atan2 in degrees, in float32 throughout.
 
     numpy's float32 arctan2 is vectorised (SIMD) and exact to float32; float64 here would cost 5x

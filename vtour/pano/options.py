@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
+from vtour.conventions import PANNELLUM_CUBE_ORDER
 from vtour.errors import VtourError
 from vtour.images import DEFAULT_MAX_PIXELS
 from vtour.option_spec import Option, option
@@ -142,7 +143,7 @@ class PanoOptions:
         ),
     )
     cube_order: str = field(
-        default="frblud",
+        default="".join(PANNELLUM_CUBE_ORDER),
         metadata=option(
             "--cube-order", "order of six unnamed faces or of a strip (default {default})", tour="cube_order"
         ),
@@ -164,7 +165,7 @@ class PanoOptions:
         metadata=option("--jobs", "threads for tile encoding (default: all cores)", parse=int),
     )
     work_megapix: float = field(
-        default=cast(float, STITCH_DEFAULTS["work_megapix"]),
+        default=STITCH_DEFAULTS["work_megapix"],
         metadata=option(
             "--work-megapix",
             "stitching: megapixels per photo for matching (default {default})",
@@ -173,7 +174,7 @@ class PanoOptions:
         ),
     )
     compose_megapix: float = field(
-        default=cast(float, STITCH_DEFAULTS["compose_megapix"]),
+        default=STITCH_DEFAULTS["compose_megapix"],
         metadata=option(
             "--compose-megapix",
             "stitching: megapixels per photo in the final composite (default {default})",
@@ -182,7 +183,7 @@ class PanoOptions:
         ),
     )
     stitch_mode: Literal["panorama", "scans"] = field(
-        default=cast(Literal["panorama", "scans"], STITCH_DEFAULTS["mode"]),
+        default=STITCH_DEFAULTS["mode"],
         metadata=option(
             "--stitch-mode",
             "photos turned about one point, or of a flat subject (default {default})",
@@ -221,7 +222,7 @@ class PanoOptions:
                 value=self.interpolation,
                 fix="use cubic or linear",
             )
-        if sorted(self.cube_order) != sorted("frblud"):
+        if sorted(self.cube_order) != sorted(PANNELLUM_CUBE_ORDER):
             raise VtourError(
                 "pano", "cube order must name each of f r b l u d once", field="cube_order", value=self.cube_order
             )

@@ -97,9 +97,9 @@ def plan_levels(face_size: int, tile_size: int = DEFAULT_TILE_SIZE) -> tuple[Til
         levels.append(TileLevel(size, tile_size))
         size *= 2
     levels.append(TileLevel(face_size, min(tile_size, face_size)))
-    levels = tuple(levels)
-    check_levels(levels)
-    return levels
+    planned = tuple(levels)
+    check_levels(planned)
+    return planned
 
 
 def downsample_half(img: np.ndarray) -> np.ndarray:
@@ -148,7 +148,7 @@ def write_face_tiles(
         path.write_bytes(data)
         return len(data)
 
-    jobs = []
+    jobs: list[tuple[int, int, int]] = []
     for z, level in enumerate(levels):
         for y in range(level.tiles_per_side):
             (root / f"{z}/{face_letter}/{y}").mkdir(parents=True, exist_ok=True)

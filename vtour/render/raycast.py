@@ -78,6 +78,103 @@ def _edges(material: np.ndarray, depth: np.ndarray, normal: np.ndarray, colour: 
     return flags
 
 
+def _check_arguments(viewpoint, width: int, supersample: int) -> np.ndarray:
+    """The viewpoint as a (3,) float64 origin, after refusing a bad width, supersample or viewpoint."""
+    if width < 4 or width % 2:
+        raise VtourError(STEP, "panorama width must be an even number >= 4", field="width", value=width)
+    if supersample < 1:
+        raise VtourError(STEP, "supersample must be >= 1", field="supersample", value=supersample)
+    origin = np.asarray(viewpoint, np.float64).reshape(-1)
+    if origin.shape != (3,) or not np.isfinite(origin).all():
+        raise VtourError(
+            STEP,
+            "a viewpoint is three finite coordinates X,Y,Z",
+            field="viewpoint",
+            value=tuple(np.asarray(viewpoint).ravel().tolist()),
+        )
+    return origin
+
+
+def _shade_rays(
+    scene: RenderScene, origin: np.ndarray, dirs: np.ndarray, cone: float, headlight: float, bg: np.ndarray
+) -> tuple[np.ndarray, dict]:
+    """Cast (n, 3) directions from ``origin``: (n, 3) float32 linear colours (``bg`` on a miss) and the hits.
+
+    ``cone`` is the angle in radians one ray stands for (a pixel's, or a sub-pixel's), which picks
+    the texture's prefiltered level (:func:`vtour.render.scene.shade`).
+    """
+    hits = scene.cast(_rays(origin, dirs))
+    colour = shade(scene, dirs, hits, cone, headlight=headlight)
+    colour[~np.isfinite(hits["t_hit"])] = bg
+    return colour, hits
+
+
+def _cast_centres(
+    scene: RenderScene,
+    origin: np.ndarray,
+    width: int,
+    pixel_angle: float,
+    headlight: float,
+    bg: np.ndarray,
+    chunk_rays: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pass 1: one ray through every pixel centre, in bands of rows of about ``chunk_rays`` rays.
+
+    Returns (H, W) maps: colour (H, W, 3) float32 linear, distance (float32 metres, ``inf`` on a
+    miss), material (int16, -1 on a miss) and normal (H, W, 3) float32, the last three for
+    :func:`_edges`.
+    """
+    height = width // 2
+    colour = np.empty((height, width, 3), np.float32)
+    t_map = np.empty((height, width), np.float32)
+    material = np.empty((height, width), np.int16)
+    normal = np.empty((height, width, 3), np.float32)
+    band = max(1, chunk_rays // width)
+    cols = np.arange(width) + 0.5
+    for r0 in range(0, height, band):
+        r1 = min(height, r0 + band)
+        rr, cc = np.meshgrid(np.arange(r0, r1) + 0.5, cols, indexing="ij")
+        dirs = pixel_directions(width, rr.ravel(), cc.ravel())
+        c, hits = _shade_rays(scene, origin, dirs, pixel_angle, headlight, bg)
+        miss = ~np.isfinite(hits["t_hit"])
+        colour[r0:r1] = c.reshape(r1 - r0, width, 3)
+        t_map[r0:r1] = hits["t_hit"].reshape(r1 - r0, width)
+        m = scene.face_material[np.where(miss, 0, hits["primitive_ids"]).astype(np.int64)]
+        material[r0:r1] = np.where(miss, -1, m).reshape(r1 - r0, width)
+        # Misses get one common normal so that only a material change flags a silhouette.
+        normal[r0:r1] = np.where(miss[:, None], np.float32(1), hits["primitive_normals"]).reshape(r1 - r0, width, 3)
+    return colour, t_map, material, normal
+
+
+def _supersample(
+    scene: RenderScene,
+    origin: np.ndarray,
+    colour: np.ndarray,
+    pixels: np.ndarray,
+    supersample: int,
+    pixel_angle: float,
+    headlight: float,
+    bg: np.ndarray,
+    chunk_rays: int,
+) -> int:
+    """Pass 2: replace the colour of ``pixels`` (flat indices) by the mean of ``supersample`` squared
+    stratified rays (a box filter); ``colour`` (H, W, 3) is updated in place. Returns the rays cast."""
+    width = colour.shape[1]
+    n = supersample * supersample
+    offsets = (np.arange(supersample) + 0.5) / supersample
+    oy, ox = [a.ravel() for a in np.meshgrid(offsets, offsets, indexing="ij")]
+    per_chunk = max(1, chunk_rays // n)
+    flat = colour.reshape(-1, 3)
+    for p0 in range(0, len(pixels), per_chunk):
+        p = pixels[p0 : p0 + per_chunk]
+        rows = (p // width)[:, None] + oy
+        cs = (p % width)[:, None] + ox
+        dirs = pixel_directions(width, rows.ravel(), cs.ravel())
+        c, _ = _shade_rays(scene, origin, dirs, pixel_angle / supersample, headlight, bg)
+        flat[p] = c.reshape(len(p), n, 3).mean(axis=1)
+    return len(pixels) * n
+
+
 def render_equirect(
     mesh: Mesh | RenderScene,
     viewpoint,
@@ -107,73 +204,27 @@ def render_equirect(
     headlight : float in [0, 1], see :func:`vtour.render.scene.shade`
     background : (3,) uint8 sRGB colour of rays that hit nothing
     stats : dict, optional
-        Filled with ``rays``, ``seconds``, ``rays_per_second`` and ``refined_pixels``.
+        Filled with ``rays``, ``seconds``, ``rays_per_second``, ``refined_pixels`` and ``pixels``.
 
     Returns
     -------
     rgb : (H, W, 3) uint8 sRGB
     depth : (H, W) float32 metres, ``inf`` where nothing was hit; or None
     """
-    if width < 4 or width % 2:
-        raise VtourError(STEP, "panorama width must be an even number >= 4", field="width", value=width)
-    if supersample < 1:
-        raise VtourError(STEP, "supersample must be >= 1", field="supersample", value=supersample)
-    origin = np.asarray(viewpoint, np.float64).reshape(-1)
-    if origin.shape != (3,) or not np.isfinite(origin).all():
-        raise VtourError(
-            STEP,
-            "a viewpoint is three finite coordinates X,Y,Z",
-            field="viewpoint",
-            value=tuple(np.asarray(viewpoint).ravel().tolist()),
-        )
+    origin = _check_arguments(viewpoint, width, supersample)
     scene = mesh if isinstance(mesh, RenderScene) else prepare_scene(mesh)
     start = time.perf_counter()  # rays/s counts casting and shading, not building the BVH
     height = width // 2
-    alpha = math.pi / height
+    pixel_angle = math.pi / height
     bg = srgb_to_linear(np.asarray(background, np.uint8).reshape(3))
-    colour = np.empty((height, width, 3), np.float32)
-    t_map = np.empty((height, width), np.float32)
-    material = np.empty((height, width), np.int16)
-    normal = np.empty((height, width, 3), np.float32)
-    band = max(1, chunk_rays // width)
-    cols = np.arange(width) + 0.5
-    rays_cast = 0
-    for r0 in range(0, height, band):
-        r1 = min(height, r0 + band)
-        rr, cc = np.meshgrid(np.arange(r0, r1) + 0.5, cols, indexing="ij")
-        dirs = pixel_directions(width, rr.ravel(), cc.ravel())
-        hits = scene.cast(_rays(origin, dirs))
-        rays_cast += len(dirs)
-        c = shade(scene, dirs, hits, alpha, headlight=headlight)
-        miss = ~np.isfinite(hits["t_hit"])
-        c[miss] = bg
-        colour[r0:r1] = c.reshape(r1 - r0, width, 3)
-        t_map[r0:r1] = hits["t_hit"].reshape(r1 - r0, width)
-        m = scene.face_material[np.where(miss, 0, hits["primitive_ids"]).astype(np.int64)]
-        material[r0:r1] = np.where(miss, -1, m).reshape(r1 - r0, width)
-        # Misses get one common normal so that only a material change flags a silhouette.
-        normal[r0:r1] = np.where(miss[:, None], np.float32(1), hits["primitive_normals"]).reshape(r1 - r0, width, 3)
-    refined = 0
+    colour, t_map, material, normal = _cast_centres(scene, origin, width, pixel_angle, headlight, bg, chunk_rays)
+    rays_cast, refined = width * height, 0
     if supersample > 1:
-        flags = np.ones((height, width), bool) if not adaptive else _edges(material, t_map, normal, colour)
-        del normal
+        flags = _edges(material, t_map, normal, colour) if adaptive else np.ones((height, width), bool)
+        del material, normal
         pixels = np.flatnonzero(flags)
         refined = len(pixels)
-        n = supersample * supersample
-        offsets = (np.arange(supersample) + 0.5) / supersample
-        oy, ox = [a.ravel() for a in np.meshgrid(offsets, offsets, indexing="ij")]
-        per_chunk = max(1, chunk_rays // n)
-        flat = colour.reshape(-1, 3)
-        for p0 in range(0, len(pixels), per_chunk):
-            p = pixels[p0 : p0 + per_chunk]
-            rows = (p // width)[:, None] + oy
-            cs = (p % width)[:, None] + ox
-            dirs = pixel_directions(width, rows.ravel(), cs.ravel())
-            hits = scene.cast(_rays(origin, dirs))
-            rays_cast += len(dirs)
-            c = shade(scene, dirs, hits, alpha / supersample, headlight=headlight)
-            c[~np.isfinite(hits["t_hit"])] = bg
-            flat[p] = c.reshape(len(p), n, 3).mean(axis=1)
+        rays_cast += _supersample(scene, origin, colour, pixels, supersample, pixel_angle, headlight, bg, chunk_rays)
     rgb = linear_to_srgb(colour)
     seconds = time.perf_counter() - start
     if stats is not None:

@@ -21,6 +21,7 @@ scan takes about a second). :func:`shade` turns ray hits into linear-light colou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -62,7 +63,7 @@ class RenderScene:
     base_colors : (k, 3) float32 linear base colour factors
     """
 
-    raycaster: object
+    raycaster: Any  # open3d.t.geometry.RaycastingScene: open3d is imported lazily, so not named here
     face_material: np.ndarray
     face_uv: np.ndarray | None
     face_log2_texel: np.ndarray | None
@@ -90,7 +91,7 @@ def prepare_scene(mesh: Mesh) -> RenderScene:
     mips = tuple(None if m.texture is None or mesh.uv is None else mip_pyramid(m.texture) for m in mesh.materials)
     base = np.array([m.base_color[:3] for m in mesh.materials], np.float32)
     face_uv = face_log2_texel = face_colors = None
-    if any(m is not None for m in mips):
+    if mesh.uv is not None and any(m is not None for m in mips):
         face_uv = mesh.uv[mesh.faces].astype(np.float32)
         corners = mesh.positions[mesh.faces]
         world = 0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1)
@@ -149,7 +150,7 @@ def shade(
     material = scene.face_material[prim]
     colour = scene.base_colors[material]
     cos = np.abs(np.einsum("ij,ij->i", hits["primitive_normals"][idx], directions[idx]))
-    if scene.face_uv is not None:
+    if scene.face_uv is not None and scene.face_log2_texel is not None:  # set together
         uv = np.einsum("ij,ijk->ik", w, scene.face_uv[prim])
         footprint = np.log2(t[idx] * np.float32(alpha) / np.maximum(cos, MIN_COS))
         lod = footprint - scene.face_log2_texel[prim]

@@ -22,6 +22,7 @@ import numpy as np
 
 from vtour.errors import VtourError
 from vtour.images import write_image
+from vtour.model.io import read_mesh
 from vtour.output import atomic_dir
 from vtour.render.raycast import render_equirect
 from vtour.render.scene import STEP, prepare_scene
@@ -103,8 +104,6 @@ def write_renders(
 ) -> RenderResult:
     """Render a panorama at each viewpoint of ``mesh`` (a Mesh or a path read by
     :func:`vtour.model.read_mesh`) into ``out_dir``. Returns the files, links and speed."""
-    from vtour.model import read_mesh
-
     if isinstance(mesh, (str, Path)):
         mesh = read_mesh(mesh)
     points = np.asarray(viewpoints, np.float64).reshape(-1, 3)

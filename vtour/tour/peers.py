@@ -1,6 +1,6 @@
-"""The tour for Marzipano and Pannellum, over the same tiles; and their tours imported into a tour.yaml.
+"""A built tour exported for Marzipano and Pannellum, over the same tiles.
 
-Export (from tour.json, so both peers see exactly what vtour's viewer sees):
+Written from tour.json, so both peers see exactly what vtour's viewer sees:
 
 - ``marzipano/data.js``: ``var APP_DATA = {...};`` as the Marzipano Tool writes it (radians, pitch
   positive down, vertical fov; ``levels``/``faceSize`` of each scene), plus ``tiles``/``preview``
@@ -15,11 +15,14 @@ Export (from tour.json, so both peers see exactly what vtour's viewer sees):
   512 px tiles Marzipano's z and Pannellum's level coincide, see vtour.conventions). Texts are plain
   text: top-level ``escapeHTML: true`` makes Pannellum show them as text, not HTML.
 
-Every exported hotspot and scene also carries a ``vtour`` block (ignored by the peers) with its
-id, type and multilingual texts, so export-then-import loses nothing; angles always come from the
-peer's own fields through :mod:`vtour.conventions`.
+Each scene's Marzipano ``levels`` and Pannellum ``multiRes`` come from tour.json's own ``levels``,
+``faceSize`` and ``coverage`` through :func:`vtour.pano.manifest.peer_blocks`, the function that
+writes them into pano.json.
 
-Importing peer tours into a tour.yaml is :mod:`vtour.tour.peer_import`.
+Every exported hotspot and scene also carries a ``vtour`` block (ignored by the peers) with its
+id, type and multilingual texts, so that :mod:`vtour.tour.peer_import`, which reads these files
+back into a tour.yaml, loses nothing; angles always come from the peer's own fields through
+:mod:`vtour.conventions`.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ import html
 import json
 from pathlib import Path
 
-from vtour.conventions import to_marzipano_view, to_pannellum_view
+from vtour.conventions import PANNELLUM_CUBE_ORDER, to_marzipano_view, to_pannellum_view
+from vtour.pano.manifest import peer_blocks
 
-PANNELLUM_FACE_ORDER = "frblud"  # the cubeMap list order
+# Kept only until vtour.tour.peer_import imports PANNELLUM_CUBE_ORDER from vtour.conventions itself.
+PANNELLUM_FACE_ORDER = PANNELLUM_CUBE_ORDER
 
 
 def _first(texts, languages, fallback="") -> str:
@@ -93,18 +98,12 @@ def marzipano_data(doc: dict) -> dict:
 
 def pannellum_config(doc: dict) -> dict:
     """A Pannellum tour config (``default`` + ``scenes``) for a tour.json document."""
-    from vtour.pano import peer_blocks
-    from vtour.pano.coverage import Coverage
-    from vtour.pano.tiles import TileLevel
-
     langs = doc["languages"]
     titles = {s["id"]: _first(s["title"], langs, s["id"]) for s in doc["scenes"]}
     scenes = {}
     for s in doc["scenes"]:
         p = s["panorama"]
-        levels = tuple(TileLevel(lv["size"], lv["tileSize"], lv.get("fallbackOnly", False)) for lv in p["levels"])
-        block = peer_blocks(p["faceSize"], levels, Coverage.from_json(p["coverage"]))["pannellum"]
-        block["multiRes"]["basePath"] = p["path"]
+        block = peer_blocks(p["faceSize"], p["levels"], p["coverage"], base_path=p["path"])["pannellum"]
         spots = []
         for h in s["hotspots"]:
             spot = {"type": "scene" if h["type"] == "link" else "info", "yaw": h["yaw"], "pitch": h["pitch"]}
