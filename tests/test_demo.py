@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 import json
-
+from types import SimpleNamespace
 
 from vtour.cli import main
+from vtour.commands import demo
 from vtour.commands.demo import default_folder
 from vtour.sample import SAMPLE_ID
+from vtour.serve import DEFAULT_ADDRESS
 
 
 def test_demo_builds_the_sample_and_reuses_it(tmp_path, capsys):
     assert main(["demo", "--no-serve", "--tiny", "--dir", str(tmp_path)]) == 0
-    assert "vtour demo: built" in capsys.readouterr().out
     out = tmp_path / "export" / SAMPLE_ID
+    assert f"vtour demo: built {out} in " in capsys.readouterr().out
     doc = json.loads((out / "tour.json").read_text("utf-8"))
     assert {s["id"] for s in doc["scenes"]} == {"entrance", "chamber", "niche"}
     assert (out / "index.html").is_file()
     stamp = (tmp_path / "panoramas" / "entrance.jpg").stat().st_mtime_ns
     assert main(["demo", "--no-serve", "--tiny", "--dir", str(tmp_path)]) == 0
     assert (tmp_path / "panoramas" / "entrance.jpg").stat().st_mtime_ns == stamp, "sample reused"
+
+
+def test_demo_serves_the_built_tour_on_the_default_address(tmp_path, monkeypatch, capsys):
+    served = {}
+    monkeypatch.setattr(demo, "sample_is_complete", lambda folder: True)
+    monkeypatch.setattr(demo, "build_tour", lambda tour, out, jobs: SimpleNamespace(out_dir=out))
+    monkeypatch.setattr(demo, "serve_tour", lambda folder, **kw: served.update(folder=folder, **kw))
+    assert main(["demo", "--dir", str(tmp_path), "--port", "8123"]) == 0
+    out = tmp_path / "export" / SAMPLE_ID
+    assert served == {"folder": out, "port": 8123, "address": DEFAULT_ADDRESS, "show": False}
+    assert f"serving http://{DEFAULT_ADDRESS}:8123/" in capsys.readouterr().out
 
 
 def test_default_folder_is_the_checkout_root():

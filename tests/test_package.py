@@ -1,6 +1,7 @@
 """vtour.package: zips and kiosk packages of a built tour."""
 
 import json
+import re
 import zipfile
 
 import pytest
@@ -34,13 +35,30 @@ def test_kiosk_package_has_launchers_and_idle_options(tour, tmp_path):
     html = zf.read("index.html").decode()
     assert '"idleReturnSeconds": 45.0' in html and '"autotourSeconds": 20.0' in html
     compile(zf.read("launch.py"), "launch.py", "exec")
-    assert not list(tmp_path.glob(".package-*"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.zip", "tour"]  # no temporary file left
+
+
+def test_a_failing_package_leaves_the_previous_zip_and_no_temporary_file(tour, tmp_path, monkeypatch):
+    import vtour.package
+
+    out = package_tour(tour, tmp_path / "t.zip")
+    before = out.read_bytes()
+    (tour / "scenes" / "a" / "0" / "f" / "0" / "1.jpg").write_bytes(b"\xff\xd8more")
+
+    def disk_full(path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(vtour.package, "_compression", disk_full)
+    with pytest.raises(OSError):
+        package_tour(tour, out)
+    assert out.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["t.zip", "tour"]
 
 
 def test_bad_inputs_are_refused(tour, tmp_path):
     with pytest.raises(VtourError, match="inside the tour"):
         package_tour(tour, tour / "x.zip")
-    with pytest.raises(VtourError, match="tour.json"):
+    with pytest.raises(VtourError, match=re.escape("no tour.json in the folder: not a built tour; pass")):
         package_tour(tmp_path / "nothing", tmp_path / "x.zip")
+    assert not (tmp_path / "x.zip").exists()
     with pytest.raises(VtourError, match="idle"):
         kiosk_options(-1, False)

@@ -7,14 +7,17 @@ import numpy as np
 import pytest
 import yaml
 
-
-from vtour.cli import main  # noqa: E402
-from vtour.errors import VtourError  # noqa: E402
-from vtour.model.mesh import Material  # noqa: E402
-from vtour.render import render_equirect  # noqa: E402
-from vtour.sample import TINY_SAMPLE_OPTIONS, sample_is_complete, write_sample  # noqa: E402
-from vtour.sample import cave  # noqa: E402
-from vtour.sample.write import STATUE_AT, VIEWPOINTS, sample_world  # noqa: E402
+from vtour.cli import main
+from vtour.errors import VtourError
+from vtour.model.mesh import Material
+from vtour.render import render_equirect
+from vtour.sample import (
+    TINY_SAMPLE_OPTIONS,
+    cave,
+    sample_is_complete,
+    write_sample,
+)
+from vtour.sample.write import STATUE_AT, VIEWPOINTS, sample_world
 
 EXPECTED = {"tour.yaml", "panoramas/entrance.jpg", "panoramas/chamber.jpg", "panoramas/niche.jpg",
             "models/statue.obj", "models/statue.mtl", "models/statue_0.png", "models/grotto.obj",
@@ -53,6 +56,22 @@ def test_existing_sample_is_not_overwritten_without_force(sample):
         write_sample(sample, TINY_SAMPLE_OPTIONS)
 
 
+def test_an_interrupted_sample_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    import vtour.sample.write as sample_write
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sample_write, "render_equirect", interrupted)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("the user's")
+    for folder in (tmp_path / "mine", tmp_path / "new" / "deeper"):
+        with pytest.raises(KeyboardInterrupt):
+            write_sample(folder, TINY_SAMPLE_OPTIONS, overwrite=True)
+    assert _files(tmp_path) == {"mine/notes.txt": b"the user's"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
 def test_tour_yaml_has_english_and_chinese_texts_and_validates(sample):
     doc = yaml.safe_load((sample / "tour.yaml").read_text("utf-8"))
     assert doc["languages"] == ["en", "zh"] and set(doc["title"]) == {"en", "zh"}
@@ -70,7 +89,7 @@ def test_tour_yaml_has_english_and_chinese_texts_and_validates(sample):
     assert {t for _, t in links} == ids, "every scene is reachable by a computed link"
     from vtour.tour.document import read_tour
 
-    tour, problems = read_tour(sample / "tour.yaml")
+    _, problems = read_tour(sample / "tour.yaml")
     assert problems == [], [str(p) for p in problems]
 
 
@@ -80,7 +99,7 @@ def test_hotspots_land_on_the_statue_and_the_murals_in_the_rendered_panorama(sam
     room, figure, _ = sample_world(TINY_SAMPLE_OPTIONS)
     keys = {"wall_left": (255, 0, 0), "wall_right": (0, 255, 0), "caisson": (0, 0, 255),
             "niche_back": (255, 255, 0)}
-    materials = tuple(Material(m.name, base_color=tuple(c / 255 for c in keys[m.name]) + (1.0,))
+    materials = tuple(Material(m.name, base_color=(*(c / 255 for c in keys[m.name]), 1.0))
                       if m.name in keys else m for m in room.materials)
     statue = figure.replace(positions=figure.positions + STATUE_AT,
                             materials=(Material("statue", base_color=(1.0, 0.0, 1.0, 1.0)),), uv=None)

@@ -1,6 +1,7 @@
 """vtour.site: the static index.html and viewer/ of a built tour."""
 
 import json
+import shutil
 
 import pytest
 from data_paths import require
@@ -29,7 +30,7 @@ def test_index_html_preloads_the_bundle_the_tour_and_the_start_preview():
 
 
 def test_write_site_needs_a_tour_json(tmp_path):
-    with pytest.raises(VtourError, match="tour.json"):
+    with pytest.raises(VtourError, match=r"site: .*: no tour\.json in the folder"):
         write_site(tmp_path)
 
 
@@ -40,5 +41,32 @@ def test_write_site_writes_index_and_bundle_and_replaces_them(tmp_path):
     assert index.read_text().startswith("<!doctype html>")
     assert (tmp_path / "viewer" / BUNDLE).stat().st_size > 10_000
     assert (tmp_path / "viewer" / MODEL_BUNDLE).stat().st_size > 100_000  # three.js, imported when a model opens
+    (tmp_path / "viewer" / "stale.js").write_text("from an older vtour")
     write_site(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "tour.json", "viewer"]
+    assert sorted(p.name for p in (tmp_path / "viewer").iterdir()) == sorted([BUNDLE, MODEL_BUNDLE])
+    (tmp_path / "plain").mkdir()  # viewer/ is as readable as any folder (a web server may run as another user)
+    assert (tmp_path / "viewer").stat().st_mode == (tmp_path / "plain").stat().st_mode
+
+
+def test_a_failing_write_site_leaves_the_previous_viewer_whole(tmp_path, monkeypatch):
+    import vtour.site
+
+    (tmp_path / "tour.json").write_text(json.dumps({"format": "vtour-tour", "version": 1}))
+    require(DIST / BUNDLE, "the viewer bundle", "npm run build, or make setup")
+    write_site(tmp_path)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "viewer").iterdir()}
+    copies, real_copy2 = [], shutil.copy2
+
+    def second_copy_fails(src, dst):
+        copies.append(src)
+        if len(copies) == 2:
+            raise OSError(28, "No space left on device")
+        return real_copy2(src, dst)
+
+    monkeypatch.setattr(vtour.site.shutil, "copy2", second_copy_fails)
+    with pytest.raises(OSError):
+        write_site(tmp_path)
+    assert len(copies) == 2
+    assert {p.name: p.read_bytes() for p in (tmp_path / "viewer").iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "tour.json", "viewer"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 
 import pytest
@@ -13,6 +14,8 @@ from tour_helpers import cli, small_tour, tree_bytes
 
 from vtour.errors import VtourError
 from vtour.tour import build_tour, validate_path
+from vtour.tour.build import run_stages
+from vtour.tour.stages import Stage
 
 pytestmark = pytest.mark.shared_data
 JORDAN = "cubemap/pannellum_jordan_pond/examplepanocube{}.jpg"
@@ -63,7 +66,7 @@ def first(tmp_path_factory, shared_data):
 
 
 def test_a_multi_scene_tour_builds_from_real_data(first):
-    root, _, result = first
+    _, _, result = first
     out = result.out_dir
     assert sorted(result.built) == ["model:avocado", "model:fuze", "scene:castle", "scene:fireplace",
                                     "scene:pond", "scene:pond-cube"]
@@ -179,3 +182,23 @@ def test_building_never_links_or_writes_into_a_source_image(tmp_path):
     built.write_bytes(b"edited in the export")
     build_tour(tour_yaml, out)  # a rebuild replaces the edited copy instead of writing through it
     assert note.read_bytes() == before and built.read_bytes() == before
+
+
+def _a_bug(dest):
+    raise ValueError(f"a bug writing {dest}")
+
+
+def _buggy_stages(tmp_path):
+    return [Stage("scene", f"s{i}", f"k{i}", _a_bug, (), tmp_path / f"k{i}", "pano.json") for i in range(2)]
+
+
+def test_a_bug_in_a_worker_process_is_a_build_error_naming_the_stage_and_the_exception(tmp_path):
+    with pytest.raises(VtourError) as caught:
+        run_stages(_buggy_stages(tmp_path), jobs=2)
+    assert caught.value.step == "build" and "--jobs 1" in caught.value.fix
+    assert re.fullmatch(r"scene s[01] failed: ValueError: a bug writing .*k[01]", caught.value.message)
+
+
+def test_a_bug_in_this_process_keeps_its_own_exception_and_traceback(tmp_path):
+    with pytest.raises(ValueError, match="a bug writing"):
+        run_stages(_buggy_stages(tmp_path), jobs=1)

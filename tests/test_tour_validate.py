@@ -55,6 +55,7 @@ def test_every_listed_problem_is_reported_at_once(tmp_path):
     ]
     for line in expected:
         assert line in text, f"{line!r} not in:\n{text}"
+    assert len(problems) == len(expected), text  # each problem once, none beyond these
     assert all(p.fix for p in problems), [str(p) for p in problems if not p.fix]
 
 
@@ -63,8 +64,8 @@ def test_the_command_exits_1_listing_every_problem_and_0_with_ok(tmp_path, capsy
     (tmp_path / "m.obj").write_text("v 0 0 0\n")
     (tmp_path / "tour.yaml").write_text(BAD)
     assert cli("validate", tmp_path / "tour.yaml") == 1
-    out = capsys.readouterr().out
-    assert out.count("\n") >= 13
+    captured = capsys.readouterr()
+    assert captured.out.count("\n") == 13 and captured.err == "13 problem(s)\n"  # one line per problem
     good = small_tour(tmp_path / "good")
     assert cli("validate", good) == 0
     assert capsys.readouterr().out.strip().endswith(": ok")
@@ -77,6 +78,14 @@ def test_undeclared_languages_and_bad_ids_are_problems(tmp_path):
     out = "\n".join(map(str, validate_path(small)))
     assert "title.de: language 'de' is not declared" in out
     assert "scene id '../s1' is not a safe name" in out
+
+
+def test_a_folder_without_tour_json_is_one_problem_saying_how_to_build_it(tmp_path):
+    problems = validate_path(tmp_path)
+    assert [(p.location, p.message) for p in problems] == [
+        (str(tmp_path), "no tour.json in the folder: not a built tour")
+    ]
+    assert "vtour build" in problems[0].fix
 
 
 def test_a_built_tour_is_checked_against_its_schema_and_its_files(tmp_path):

@@ -9,7 +9,6 @@ import sys
 import threading
 import webbrowser
 from pathlib import Path
-from typing import ClassVar
 
 HERE = Path(__file__).resolve().parent
 TYPES = {
@@ -42,7 +41,8 @@ WINDOWS = [
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
+    # typeshed declares extensions_map an instance variable of the base class, so no ClassVar here
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}  # noqa: RUF012
 
     def list_directory(self, path):
         self.send_error(404)

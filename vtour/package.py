@@ -11,12 +11,13 @@ The zip is written to a temporary name and renamed when complete.
 from __future__ import annotations
 
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 from vtour.errors import VtourError
+from vtour.output import atomic_file
 from vtour.site import index_html, write_site
+from vtour.tour.layout import INDEX_HTML, VIEWER, require_built_tour
 
 #: Kiosk defaults (the CLI reads them).
 DEFAULT_IDLE_RETURN_S = 120
@@ -52,12 +53,8 @@ def package_tour(
     autotour: bool | float = False,
 ) -> Path:
     """Zip the built tour in ``tour_dir`` into ``out_zip``; see the module docstring. Returns ``out_zip``."""
-    tour_dir = Path(tour_dir).resolve()
+    tour_dir = require_built_tour(Path(tour_dir).resolve(), "package")
     out_zip = Path(out_zip).resolve()
-    if not (tour_dir / "tour.json").is_file():
-        raise VtourError(
-            "package", "no tour.json in the folder", path=tour_dir, fix="build the tour first (vtour build TOUR.yaml)"
-        )
     if out_zip.is_relative_to(tour_dir):
         raise VtourError(
             "package",
@@ -65,46 +62,37 @@ def package_tour(
             path=out_zip,
             fix="write it elsewhere, e.g. -o ../tour.zip",
         )
-    if not (tour_dir / "index.html").is_file() or not (tour_dir / "viewer").is_dir():
+    if not (tour_dir / INDEX_HTML).is_file() or not (tour_dir / VIEWER).is_dir():
         write_site(tour_dir)
     extra: dict[str, str] = {}
     if kiosk:
         extra = {
-            "index.html": index_html(kiosk_options(idle_return_s, autotour)),
+            INDEX_HTML: index_html(kiosk_options(idle_return_s, autotour)),
             "launch.py": LAUNCH_PY,
             "launch.sh": LAUNCH_SH,
             "launch.bat": LAUNCH_BAT,
         }
-    out_zip.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".package-", suffix=".zip", dir=out_zip.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-            for path in sorted(tour_dir.rglob("*")):
-                rel = path.relative_to(tour_dir).as_posix()
-                if (
-                    not path.is_file()
-                    or rel in extra
-                    or any(part.startswith(".") for part in path.relative_to(tour_dir).parts)
-                ):
-                    continue
-                # JPEG tiles and compressed glb do not shrink: store them
-                kind = (
-                    zipfile.ZIP_STORED
-                    if path.suffix.lower() in (".jpg", ".jpeg", ".png", ".glb", ".webp")
-                    else zipfile.ZIP_DEFLATED
-                )
-                zf.write(path, rel, compress_type=kind)
-            for name, text in extra.items():
-                info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-                info.external_attr = (0o755 if name == "launch.sh" else 0o644) << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, text)
-        os.replace(tmp, out_zip)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(out_zip) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(tour_dir.rglob("*")):
+            rel = path.relative_to(tour_dir)
+            if not path.is_file() or rel.as_posix() in extra or any(part.startswith(".") for part in rel.parts):
+                continue
+            zf.write(path, rel.as_posix(), compress_type=_compression(path))
+        for name, text in extra.items():
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.external_attr = (0o755 if name == "launch.sh" else 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, text)
     return out_zip
+
+
+def _compression(path: Path) -> int:
+    """JPEG and PNG tiles and compressed glb do not shrink: store them; deflate the rest."""
+    return (
+        zipfile.ZIP_STORED
+        if path.suffix.lower() in (".jpg", ".jpeg", ".png", ".glb", ".webp")
+        else zipfile.ZIP_DEFLATED
+    )
 
 
 __all__ = ["DEFAULT_AUTOTOUR_S", "DEFAULT_IDLE_RETURN_S", "kiosk_options", "package_tour"]

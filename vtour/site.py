@@ -19,14 +19,14 @@ import html
 import json
 import os
 import shutil
-import tempfile
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from vtour.errors import VtourError
-from vtour.output import write_bytes_atomic
+from vtour.output import swap_dir, write_bytes_atomic
+from vtour.tour.layout import INDEX_HTML, TOUR_JSON, VIEWER, require_built_tour
 
 #: Where the built bundle lives inside the package.
 DIST = Path(__file__).parent / "web" / "dist"
@@ -108,40 +108,24 @@ def index_html(options: Mapping[str, Any] | None = None, tour: Mapping[str, Any]
 def write_site(tour_dir: str | os.PathLike, options: Mapping[str, Any] | None = None) -> Path:
     """Write ``index.html`` and ``viewer/`` into ``tour_dir`` (which must hold a tour.json).
 
-    ``viewer/`` is replaced whole (written beside it, then renamed); ``index.html`` through a
-    temporary file. Returns the path of index.html.
+    ``viewer/`` is replaced whole (written beside it, then swapped in); ``index.html`` through a
+    temporary file and a rename. Returns the path of index.html.
     """
-    tour_dir = Path(tour_dir)
-    if not (tour_dir / "tour.json").is_file():
-        raise VtourError(
-            "site", "no tour.json in the folder", path=tour_dir, fix="build the tour first (vtour build TOUR.yaml)"
-        )
+    tour_dir = require_built_tour(tour_dir, "site")
     bundles = [bundle_path(BUNDLE), bundle_path(MODEL_BUNDLE)]
     try:
-        tour = json.loads((tour_dir / "tour.json").read_text(encoding="utf-8"))
+        tour = json.loads((tour_dir / TOUR_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise VtourError(
             "site",
             f"tour.json does not parse: {exc}",
-            path=tour_dir / "tour.json",
+            path=tour_dir / TOUR_JSON,
             fix="rebuild the tour (vtour build TOUR.yaml)",
         ) from None
-    tmp = Path(tempfile.mkdtemp(prefix=".viewer-", dir=tour_dir))
-    try:
+    with swap_dir(tour_dir / VIEWER) as tmp:
         for bundle in bundles:
             shutil.copy2(bundle, tmp / bundle.name)
-        viewer = tour_dir / "viewer"
-        old = None
-        if viewer.exists():
-            old = tour_dir / f".viewer-old-{os.getpid()}"
-            viewer.rename(old)
-        tmp.rename(viewer)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    index = tour_dir / "index.html"
+    index = tour_dir / INDEX_HTML
     write_bytes_atomic(index, index_html(options, tour if isinstance(tour, dict) else None).encode("utf-8"))
     return index
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from vtour.tour.build import build_tour
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -35,8 +37,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vtour.tour.build import build_tour
-
     r = build_tour(
         args.tour, args.out, jobs=args.jobs, scheduler=args.scheduler, force=args.force, cache_dir=args.cache
     )

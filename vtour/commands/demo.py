@@ -12,11 +12,11 @@ import logging
 import time
 from pathlib import Path
 
-from vtour.errors import VtourError
 from vtour.sample import DEFAULT_SAMPLE_OPTIONS, SAMPLE_ID, TINY_SAMPLE_OPTIONS, sample_is_complete, write_sample
+from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT, free_port, serve_tour
+from vtour.tour.build import build_tour
 
 log = logging.getLogger(__name__)
-DEFAULT_PORT = 5006
 
 
 def default_folder() -> Path:
@@ -31,10 +31,10 @@ def default_folder() -> Path:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "demo",
-        help="build the sample grotto and serve it on 127.0.0.1",
+        help=f"build the sample grotto and serve it on {DEFAULT_ADDRESS}",
         description="Generate the sample grotto if it is absent (reused after), "
         "build it into DIR/export/vtour-sample and serve it on "
-        "127.0.0.1, printing the address.",
+        f"{DEFAULT_ADDRESS}, printing the address.",
     )
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free one)")
     p.add_argument("--no-serve", dest="serve", action="store_false", help="build only")
@@ -58,33 +58,15 @@ def run(args: argparse.Namespace) -> int:
         options = TINY_SAMPLE_OPTIONS if args.tiny else DEFAULT_SAMPLE_OPTIONS
         log.info("demo: generating the sample grotto into %s (once; later runs reuse it)", folder)
         write_sample(folder, options, overwrite=True)
-    try:
-        from vtour.tour.build import build_tour
-    except ImportError as exc:
-        raise VtourError(
-            "demo",
-            f"the tour builder (vtour.tour) is not available ({exc})",
-            fix="install vtour with its dependencies: pip install -e .",
-        ) from exc
-    out = folder / "export" / SAMPLE_ID
     # One process: the stages are few, and a process pool costs more than it saves on 2 cores.
-    result = build_tour(folder / "tour.yaml", out, jobs=1)
-    print(f"vtour demo: built {getattr(result, 'out_dir', out)} in {time.perf_counter() - t0:.1f} s")
+    result = build_tour(folder / "tour.yaml", folder / "export" / SAMPLE_ID, jobs=1)
+    print(f"vtour demo: built {result.out_dir} in {time.perf_counter() - t0:.1f} s")
     if not args.serve:
         return 0
-    try:
-        from vtour.serve import free_port, serve_tour
-    except ImportError as exc:
-        raise VtourError(
-            "demo",
-            f"the server (vtour.serve) is not available ({exc})",
-            fix="install vtour with its dependencies: pip install -e .",
-        ) from exc
-    address = "127.0.0.1"
-    port = args.port or free_port(address)
-    print(f"vtour demo: serving http://{address}:{port}/ (Ctrl+C stops)", flush=True)
-    serve_tour(out, port=port, address=address, show=False)
+    port = args.port or free_port(DEFAULT_ADDRESS)
+    print(f"vtour demo: serving http://{DEFAULT_ADDRESS}:{port}/ (Ctrl+C stops)", flush=True)
+    serve_tour(result.out_dir, port=port, address=DEFAULT_ADDRESS, show=False)
     return 0
 
 
-__all__ = ["DEFAULT_PORT", "default_folder", "register", "run"]
+__all__ = ["default_folder", "register", "run"]

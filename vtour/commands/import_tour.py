@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from vtour.tour.peer_import import import_config
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -21,8 +23,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vtour.tour.peer_import import import_config
-
     out = import_config(args.config, args.out, language=args.language)
     print(f"{out}: written; check it with vtour validate {out}")
     return 0

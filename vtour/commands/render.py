@@ -12,7 +12,8 @@ def _colour(text: str) -> tuple[int, int, int]:
     parts = text.split(",")
     if len(parts) != 3 or not all(p.strip().isdigit() and int(p) <= 255 for p in parts):
         raise argparse.ArgumentTypeError(f"expected R,G,B in 0..255, got {text!r}")
-    return tuple(int(p) for p in parts)
+    r, g, b = (int(p) for p in parts)
+    return r, g, b
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from vtour.tour.validate import validate_path
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -20,8 +22,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vtour.tour.validate import validate_path
-
     problems = validate_path(args.path)
     if not problems:
         print(f"{args.path}: ok")

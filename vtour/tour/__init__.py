@@ -1,12 +1,15 @@
 """Tours: tour.yaml -> a built, validated tour folder, rebuilt incrementally; Marzipano and Pannellum in and out.
 
 - :mod:`.document` -- read tour.yaml/JSON into frozen dataclasses (every shape problem located)
+- :mod:`.options` -- each scene's PanoOptions and each model's ModelOptions from the tour's blocks
 - :mod:`.validate` -- every problem of a tour.yaml or a built tour, at once, with a fix
 - :mod:`.schema` -- the tour.json JSON Schema (``vtour/schemas/tour-1.schema.json``)
-- :mod:`.stages` -- the stage functions and their content-hash keys
-- :mod:`.build` -- plan, run (processes or Dask), assemble atomically
-- :mod:`.assemble` -- tour.json from the built stages
-- :mod:`.peers` -- Marzipano data.js and Pannellum config, export and import
+- :mod:`.layout` -- where each file of a built tour lies, and "is this a built tour?"
+- :mod:`.stages` -- the stage functions, their content-hash keys and the plan
+- :mod:`.build` -- load, plan, run (processes or Dask), assemble atomically
+- :mod:`.assemble` -- tour.json from the built stages, and the files written beside it
+- :mod:`.peers` -- the tour as a Marzipano data.js and a Pannellum config (export)
+- :mod:`.peer_import` -- a Marzipano data.js or a Pannellum config into a tour.yaml (import)
 """
 
 from vtour.tour.build import BuildResult, StageRun, build_tour, load_valid_tour

@@ -7,9 +7,19 @@ deterministic (no times, no absolute paths), so two builds of the same inputs wr
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
+from typing import Any
 
+from PIL import Image
+
+# the module, not its names: vtour.site imports vtour.tour.layout, so either may be imported first
+from vtour import site
+from vtour.errors import VtourError, VtourWarning
+from vtour.output import link_file
 from vtour.tour.document import Tour
+from vtour.tour.layout import TOUR_JSON, image_destination, model_dir, scene_dir
+from vtour.tour.peers import write_peers
 from vtour.tour.schema import TOUR_FORMAT, TOUR_VERSION, check_tour_json
 
 
@@ -19,7 +29,7 @@ def _text(texts, fallback: str, languages) -> dict:
 
 def panorama_block(scene_id: str, manifest: dict) -> dict:
     """A scene's pano.json with its paths made tour-relative (the ``panorama`` of tour.json)."""
-    base = f"scenes/{scene_id}"
+    base = scene_dir(scene_id)
     return {
         "path": base,
         "tiles": f"{base}/{manifest['tiles']}",
@@ -35,7 +45,7 @@ def panorama_block(scene_id: str, manifest: dict) -> dict:
 
 def model_block(tour: Tour, model, report: dict) -> dict:
     """A model's entry: its levels coarse to fine with sizes and deviation from the scan."""
-    base = f"models/{model.id}"
+    base = model_dir(model.id)
     lods = []
     for lod in report["lods"]:
         sizes = [max(s) for s in lod.get("texture_sizes") or [] if s]
@@ -65,16 +75,13 @@ def model_block(tour: Tour, model, report: dict) -> dict:
 
 
 def _hotspot(tour: Tour, h) -> dict:
-    from vtour.tour.build import image_destination
-
     out = {"id": h.id, "type": h.type, "yaw": h.yaw, "pitch": h.pitch}
     if h.target is not None and h.type in ("link", "model"):
         out["target"] = h.target
     title = h.title
-    if title is None and h.type == "link":
-        title = tour.scene(h.target).title
-    elif title is None and h.type == "model":
-        title = tour.model(h.target).title
+    if title is None and h.type in ("link", "model"):  # the target's title (validation checked it exists)
+        target = tour.scene(h.target) if h.type == "link" else tour.model(h.target)
+        title = target.title if target is not None else None
     if title:
         out["title"] = title
     if h.text:
@@ -88,8 +95,6 @@ def _hotspot(tour: Tour, h) -> dict:
 
 def tour_document(tour: Tour, scene_dirs: dict[str, Path], model_dirs: dict[str, Path]) -> dict:
     """tour.json (a dict) from the tour and each stage's built folder (pano.json, report.json)."""
-    from vtour.tour.build import image_destination
-
     doc = {"format": TOUR_FORMAT, "version": TOUR_VERSION, "id": tour.id, "title": tour.title}
     if tour.description:
         doc["description"] = tour.description
@@ -97,15 +102,13 @@ def tour_document(tour: Tour, scene_dirs: dict[str, Path], model_dirs: dict[str,
         {"languages": list(tour.languages), "start": tour.start or tour.scenes[0].id, "settings": dict(tour.settings)}
     )
     if tour.floorplan:
-        from PIL import Image
-
         with Image.open(tour.root / tour.floorplan) as im:
             width, height = im.size
         doc["floorplan"] = {"image": image_destination(tour.floorplan), "width": width, "height": height}
     scenes = []
     for s in tour.scenes:
         manifest = json.loads((scene_dirs[s.id] / "pano.json").read_text())
-        entry = {"id": s.id, "title": _text(s.title, s.id, tour.languages)}
+        entry: dict[str, Any] = {"id": s.id, "title": _text(s.title, s.id, tour.languages)}
         if s.description:
             entry["description"] = s.description
         entry.update(
@@ -134,27 +137,16 @@ def dump_json(doc: dict) -> str:
 
 def write_tour_folder(tour: Tour, doc: dict, folder: Path) -> None:
     """Into ``folder`` (stage outputs already linked): images/, tour.json (schema-checked),
-    marzipano/data.js, pannellum.json, and the viewer when :mod:`vtour.site` is installed."""
-    from vtour.tour.build import image_destination, link_file
-    from vtour.tour.peers import write_peers
-
+    marzipano/data.js, pannellum.json, and index.html with viewer/ (:mod:`vtour.site`)."""
     images = {h.image for s in tour.scenes for h in s.hotspots if h.image}
     if tour.floorplan:
         images.add(tour.floorplan)
     for rel in sorted(images):
         link_file(tour.root / rel, folder / image_destination(rel), copy=True)  # sources: never linked
     check_tour_json(doc)
-    (folder / "tour.json").write_text(dump_json(doc), encoding="utf-8")
+    (folder / TOUR_JSON).write_text(dump_json(doc), encoding="utf-8")
     write_peers(doc, folder)
-    import importlib.util
-
-    if importlib.util.find_spec("vtour.site") is not None:
-        import warnings
-
-        from vtour.errors import VtourError, VtourWarning
-        from vtour.site import write_site
-
-        try:
-            write_site(folder)
-        except VtourError as exc:  # the tour is complete without its viewer; say how to add it
-            warnings.warn(f"build: no index.html/viewer written: {exc}", VtourWarning, stacklevel=2)
+    try:
+        site.write_site(folder)
+    except VtourError as exc:  # the tour is complete without its viewer (not built); say how to add it
+        warnings.warn(f"build: no index.html/viewer written: {exc}", VtourWarning, stacklevel=2)

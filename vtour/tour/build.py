@@ -1,11 +1,13 @@
 """``build_tour``: tour.yaml -> a complete tour folder, redoing only the stages whose inputs changed.
 
-The build, as a table of contents::
+The build, as a table of contents (:func:`build_tour` reads the same)::
 
-    read + validate tour.yaml  ->  plan stages (one per scene panorama, one per model, each keyed
-    by a content hash)  ->  run the missing ones side by side (processes, or a Dask cluster)
-    ->  assemble the tour in a temporary folder from the cached stage outputs (hard links)
-    ->  tour.json (schema-checked), marzipano/data.js, pannellum.json, images/  ->  swap it in
+    load     read + validate tour.yaml (every problem listed, before any work)
+    plan     one stage per scene panorama and per model, each keyed by a content hash (.stages)
+    run      the missing ones side by side: in this process, a process pool or a Dask cluster
+    assemble the tour in a temporary folder from the cached stage outputs (hard links), then
+             tour.json (schema-checked), marzipano/data.js, pannellum.json, images/, the viewer
+             (.assemble), swapped in whole (vtour.output)
 
 Cache: ``<out>/../.vtour-cache/<tour-id>/{scenes,models}/<key>/`` by default. It sits next to the
 output so that it is on the same file system (hard links instead of copies, atomic renames), so
@@ -16,49 +18,31 @@ and so that deleting ``export/`` clears it; entries the latest build did not use
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import shutil
+import sys
 import time
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from vtour.errors import VtourError
-from vtour.output import atomic_dir
+from vtour.output import atomic_dir, link_tree
+from vtour.tour.assemble import tour_document, write_tour_folder
 from vtour.tour.document import Tour, read_tour
-from vtour.tour.options import model_options, pano_options
-from vtour.tour.stages import FileHasher, model_dependencies, model_stage, pano_stage, stage_key
+from vtour.tour.layout import CACHE_ONLY, STAGE_FOLDERS, TOUR_JSON
+from vtour.tour.stages import FileHasher, Stage, plan_stages
 from vtour.tour.validate import validate_tour
 
 log = logging.getLogger(__name__)
 CACHE_NAME = ".vtour-cache"
-#: Files of a stage's folder that are not copied into the tour (the stitched equirect).
-_SKIP = {"stitched.jpg"}
-
-
-@dataclass(frozen=True)
-class Stage:
-    """One unit of work: ``func(*args, dest)`` writes ``dest`` = ``<cache>/<kind>s/<key>``."""
-
-    kind: str  # "scene" | "model"
-    id: str
-    key: str
-    func: object = field(repr=False)
-    args: tuple = field(repr=False)
-    dest: Path = field(repr=False)
-    marker: str = ""
-
-    @property
-    def name(self) -> str:
-        return f"{self.kind} {self.id}"
-
-    @property
-    def done(self) -> bool:
-        return (self.dest / self.marker).is_file()
 
 
 @dataclass(frozen=True)
 class StageRun:
+    """One stage of a build: built now or taken from the cache, and its own time in seconds."""
+
     kind: str
     id: str
     key: str
@@ -98,67 +82,36 @@ def load_valid_tour(path: str | Path) -> Tour:
     return tour
 
 
-def plan_stages(tour: Tour, cache: Path, hasher: FileHasher) -> list[Stage]:
-    """One stage per scene and per model, keyed by content; identical stages share one key."""
-    stages = []
-    for scene in tour.scenes:
-        options = pano_options(tour, scene)
-        files = [tour.root / p for p in scene.panorama]
-        names = list("frblud") if scene.faces else [p.name for p in files]
-        key = stage_key("pano", options, [[n, hasher(p)] for n, p in zip(names, files)] + [["faces", scene.faces]])
-        stages.append(
-            Stage(
-                "scene",
-                scene.id,
-                key,
-                pano_stage,
-                ([str(p) for p in files], scene.faces, options),
-                cache / "scenes" / key,
-                "pano.json",
-            )
-        )
-    for model in tour.models:
-        options = model_options(tour, model)
-        source = tour.root / model.source
-        deps = model_dependencies(source)
-        key = stage_key("model", options, [[os.path.relpath(p, source.parent), hasher(p)] for p in deps])
-        stages.append(
-            Stage("model", model.id, key, model_stage, (str(source), options), cache / "models" / key, "report.json")
-        )
-    return stages
-
-
 # ---------------------------------------------------------------------------------------------
 # running stages
-
-
-class StageFailed(Exception):
-    """A stage's VtourError as plain text: VtourError's keyword-only fields do not survive pickling
-    back from a worker process or a Dask worker."""
 
 
 def timed(func, *args):
     """``(func(*args), seconds)``: a stage's own time, wherever it ran."""
     t0 = time.perf_counter()
-    try:
-        return func(*args), time.perf_counter() - t0
-    except VtourError as exc:
-        raise StageFailed(str(exc)) from None
+    return func(*args), time.perf_counter() - t0
+
+
+def _stage_error(stage: Stage, exc: BaseException) -> VtourError:
+    """A stage's failure as the build's error. A VtourError (it pickles back from a worker) keeps
+    its message; anything else is a bug, named with its type."""
+    if isinstance(exc, VtourError):
+        return VtourError("build", f"{stage.name}: {exc}")
+    return VtourError(
+        "build", f"{stage.name} failed: {type(exc).__name__}: {exc}", fix="rerun with --debug --jobs 1 to see where"
+    )
 
 
 def _run_inline(todo, report):
     for stage in todo:
         try:
             _, seconds = timed(stage.func, *stage.args, str(stage.dest))
-        except StageFailed as exc:
-            raise VtourError("build", f"{stage.name}: {exc}") from exc
+        except VtourError as exc:
+            raise _stage_error(stage, exc) from exc
         report(stage, seconds)
 
 
 def _run_pool(todo, jobs, report):
-    import multiprocessing
-    import sys
-
     # fork on Linux: spawn and forkserver re-run the caller's __main__, which breaks scripts
     # without an ``if __name__ == "__main__"`` guard; the build holds no threads or locks here.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
@@ -176,7 +129,7 @@ def _run_pool(todo, jobs, report):
 
 
 def _run_dask(todo, address, report):
-    try:
+    try:  # an optional back-end (vtour[dask]), imported only when a scheduler is given
         from distributed import Client, as_completed
     except ImportError:
         raise VtourError(
@@ -200,12 +153,8 @@ def _run_dask(todo, address, report):
 def _result(stage: Stage, future):
     try:
         return future.result()
-    except StageFailed as exc:
-        raise VtourError("build", f"{stage.name}: {exc}") from exc
     except Exception as exc:
-        raise VtourError(
-            "build", f"{stage.name} failed: {type(exc).__name__}: {exc}", fix="rerun with --debug --jobs 1 to see where"
-        ) from exc
+        raise _stage_error(stage, exc) from exc
 
 
 def run_stages(
@@ -223,52 +172,12 @@ def run_stages(
 
 
 # ---------------------------------------------------------------------------------------------
-# assembling the tour folder
-
-
-def link_tree(src: Path, dest: Path, skip=frozenset()) -> None:
-    """Hard-link every file of ``src`` under ``dest`` (copy where links are impossible)."""
-    for root, _, files in os.walk(src):
-        rel = Path(root).relative_to(src)
-        (dest / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            if name not in skip:
-                link_file(Path(root) / name, dest / rel / name)
-
-
-def link_file(src: Path, dest: Path, *, copy: bool = False) -> None:
-    """Hard-link (or with ``copy``, copy) ``src`` to ``dest``, replacing any file there.
-
-    The new file is made under a temporary name and renamed over ``dest``, so an existing ``dest``
-    is replaced, never written through: if it were a hard link to a source, a copy into it would
-    change the source. Authored sources (images) are copied, so that editing the built tour can
-    never change a capture; only the stage cache, vtour's own output, is hard-linked.
-    """
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    try:
-        if copy:
-            shutil.copy2(src, tmp)
-        else:
-            try:
-                os.link(src, tmp)
-            except OSError:
-                shutil.copy2(src, tmp)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def image_destination(rel: str) -> str:
-    """Where an authored image goes in the tour: under images/, keeping its sub-folders."""
-    parts = PurePosixPath(os.path.normpath(rel).replace("\\", "/")).parts
-    if parts and parts[0] == "images":
-        parts = parts[1:]
-    return str(PurePosixPath("images", *parts))
+# the build
 
 
 def _prune(cache: Path, keep: set[str]) -> None:
-    for kind in ("scenes", "models"):
+    """Delete the cache entries whose key is not in ``keep``."""
+    for kind in STAGE_FOLDERS.values():
         folder = cache / kind
         if folder.is_dir():
             for entry in folder.iterdir():
@@ -301,8 +210,6 @@ def build_tour(
     VtourError
         A tour with problems (all listed), a failing stage; the previous tour is left untouched.
     """
-    from vtour.tour.assemble import tour_document, write_tour_folder
-
     t0 = time.perf_counter()
     tour = load_valid_tour(tour_path)
     out = Path(out_dir if out_dir is not None else Path("export") / tour.id).absolute()
@@ -310,6 +217,25 @@ def build_tour(
     cache.mkdir(parents=True, exist_ok=True)
     hasher = FileHasher(cache / "hashes.json")
     stages = plan_stages(tour, cache, hasher)
+    runs = _run_missing(tour, stages, jobs=jobs, scheduler=scheduler, force=force)
+    doc = _assemble(tour, stages, out)
+    _prune(cache, {s.key for s in stages})
+    hasher.save()
+    seconds = time.perf_counter() - t0
+    log.info(
+        "build: %s written in %.1f s (%d built, %d cached)",
+        out,
+        seconds,
+        sum(r.status == "built" for r in runs),
+        sum(r.status == "cached" for r in runs),
+    )
+    return BuildResult(out, doc, runs, seconds)
+
+
+def _run_missing(
+    tour: Tour, stages: list[Stage], *, jobs: int | None, scheduler: str | None, force: bool
+) -> tuple[StageRun, ...]:
+    """Run the stages whose output is not in the cache (all with ``force``), once per key."""
     unique = {s.key: s for s in stages}
     if force:
         for s in unique.values():
@@ -329,26 +255,20 @@ def build_tour(
         log.info("build: [%d/%d] %s built (%.1f s)", len(times), total, stage.name, seconds)
 
     run_stages(todo, jobs=jobs, scheduler=scheduler, report=report)
-    runs = tuple(
+    return tuple(
         StageRun(s.kind, s.id, s.key, "built" if s.key in times else "cached", times.get(s.key, 0.0)) for s in stages
     )
-    with atomic_dir(out, marker="tour.json", step="build") as tmp:
+
+
+def _assemble(tour: Tour, stages: list[Stage], out: Path) -> dict:
+    """The tour folder from the cached stage outputs, swapped in whole at ``out``; returns tour.json."""
+    with atomic_dir(out, marker=TOUR_JSON, step="build") as tmp:
         for s in stages:
-            link_tree(s.dest, tmp / f"{s.kind}s" / s.id, skip=_SKIP)
+            link_tree(s.dest, tmp / STAGE_FOLDERS[s.kind] / s.id, skip=CACHE_ONLY)
         doc = tour_document(
             tour,
             {s.id: s.dest for s in stages if s.kind == "scene"},
             {s.id: s.dest for s in stages if s.kind == "model"},
         )
         write_tour_folder(tour, doc, tmp)
-    _prune(cache, {s.key for s in stages})
-    hasher.save()
-    seconds = time.perf_counter() - t0
-    log.info(
-        "build: %s written in %.1f s (%d built, %d cached)",
-        out,
-        seconds,
-        sum(r.status == "built" for r in runs),
-        sum(r.status == "cached" for r in runs),
-    )
-    return BuildResult(out, doc, runs, seconds)
+    return doc

@@ -22,7 +22,7 @@ from typing import Any, overload
 
 import yaml
 
-from vtour.conventions import UNITS
+from vtour.conventions import PANNELLUM_CUBE_ORDER, UNITS
 from vtour.errors import Problem, VtourError
 from vtour.model.options import ModelOptions
 from vtour.option_spec import tour_keys
@@ -66,7 +66,6 @@ _SCENE_KEYS = (
 )
 _HOTSPOT_KEYS = ("id", "type", "yaw", "pitch", "target", "title", "text", "image", "url")
 _MODEL_KEYS = ("id", "title", "description", "source", "units", "metadata", "lod")
-FACE_LETTERS = "frblud"
 
 
 @dataclass(frozen=True)
@@ -321,7 +320,7 @@ def _panorama(r: _Reader, value, where: str) -> tuple[tuple[str, ...], bool]:
             letter = {"front": "f", "right": "r", "back": "b", "left": "l", "up": "u", "down": "d"}.get(
                 str(k).lower(), str(k).lower()
             )
-            if letter not in FACE_LETTERS or not isinstance(v, str):
+            if letter not in PANNELLUM_CUBE_ORDER or not isinstance(v, str):
                 r.problem(
                     f"{where}.{k}",
                     f"{k!r}: {v!r:.40} is not a face and a file",
@@ -329,11 +328,11 @@ def _panorama(r: _Reader, value, where: str) -> tuple[tuple[str, ...], bool]:
                 )
                 continue
             faces[letter] = v
-        missing = [c for c in FACE_LETTERS if c not in faces]
+        missing = [c for c in PANNELLUM_CUBE_ORDER if c not in faces]
         if missing:
             r.problem(where, f"cube faces {', '.join(missing)} are missing", "give all six faces")
             return (), True
-        return tuple(faces[c] for c in FACE_LETTERS), True
+        return tuple(faces[c] for c in PANNELLUM_CUBE_ORDER), True
     r.problem(
         where,
         "no panorama source given"

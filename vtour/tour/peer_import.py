@@ -26,10 +26,16 @@ import re
 import shutil
 import warnings
 from pathlib import Path, PurePosixPath
+from typing import NoReturn
 
-from vtour.conventions import from_marzipano_view, from_pannellum_view
+import numpy as np
+import yaml
+
+from vtour.conventions import PANNELLUM_CUBE_ORDER, from_marzipano_view, from_pannellum_view
 from vtour.errors import VtourError, VtourWarning
-from vtour.tour.peers import PANNELLUM_FACE_ORDER
+from vtour.images import read_image, to_uint8, write_image
+from vtour.output import is_within, merge_staged, staging
+from vtour.tour.layout import MARZIPANO_DATA, scene_dir
 from vtour.tour.validate import path_escape
 
 # ---------------------------------------------------------------------------------------------
@@ -100,10 +106,6 @@ def _is_url(value: str) -> bool:
     return bool(why) and why == path_escape("a://")
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
-
-
 class _Importer:
     """Reads one peer config. Source files are read only from inside ``tour_root`` (the config's folder,
     or the exported tour's folder for its ``marzipano/data.js``); everything is written into ``stage``."""
@@ -118,7 +120,7 @@ class _Importer:
 
     # -- shapes ---------------------------------------------------------------------------------
 
-    def fail(self, field: str, value, message: str, fix: str = _FIX_SHAPE):
+    def fail(self, field: str, value, message: str, fix: str = _FIX_SHAPE) -> NoReturn:
         field = field or "(top level)"
         raise VtourError("import", message, path=self.config, field=field, value=value, fix=fix)
 
@@ -210,7 +212,7 @@ class _Importer:
             real = path.resolve()
         except (OSError, RuntimeError) as exc:
             self.fail(field, value, f"cannot resolve {path} ({exc})", "fix the link or name another file")
-        if not _inside(real, root):
+        if not is_within(real, root):
             self.fail(
                 field,
                 value,
@@ -256,10 +258,6 @@ class _Importer:
 
     def faces_from_tiles(self, scene_id, tile_of, n_tiles, tile_size, face_size, field, value) -> dict:
         """Assemble six faces from the top level's tiles; ``tile_of(face, y, x)`` -> Path."""
-        import numpy as np
-
-        from vtour.images import read_image, to_uint8, write_image
-
         rels = _face_rels(scene_id)
         first = self.source(tile_of("f", 0, 0), field, value)
         if not first.is_file():
@@ -268,7 +266,7 @@ class _Importer:
                 f"put its cube faces at panoramas/{scene_id}/f.jpg ... d.jpg"
             )
             return rels
-        for c in PANNELLUM_FACE_ORDER:
+        for c in PANNELLUM_CUBE_ORDER:
             face = np.zeros((face_size, face_size, 3), np.uint8)
             for y in range(n_tiles):
                 for x in range(n_tiles):
@@ -300,13 +298,15 @@ class _Importer:
 
 
 def _face_rels(scene_id: str) -> dict:
-    return {c: f"panoramas/{scene_id}/{c}.jpg" for c in PANNELLUM_FACE_ORDER}
+    return {c: f"panoramas/{scene_id}/{c}.jpg" for c in PANNELLUM_CUBE_ORDER}
 
 
 def _marzipano(imp: _Importer, data) -> dict:
     data = imp.obj(data, "")
     meta = imp.obj(data.get("vtour"), "vtour")
-    imp.tour_root = imp.src.parent if imp.src.name == "marzipano" else imp.src
+    # a data.js in a vtour tour's marzipano/ names files relative to the tour folder
+    exported = imp.src.name == PurePosixPath(MARZIPANO_DATA).parent.name
+    imp.tour_root = imp.src.parent if exported else imp.src
     scenes = []
     for i, s in enumerate(imp.objs(data.get("scenes"), "scenes")):
         where = f"scenes[{i}]"
@@ -328,7 +328,7 @@ def _marzipano(imp: _Importer, data) -> dict:
             sizes = [(imp.whole(s, "faceSize", where, default=512, hi=MAX_ASSEMBLED_FACE), 512)]
         top = max(range(len(sizes)), key=lambda z: sizes[z][0])
         size, tile = sizes[top]
-        roots = [imp.src / "tiles" / raw_id, imp.tour_root / "scenes" / raw_id]
+        roots = [imp.src / "tiles" / raw_id, imp.tour_root / scene_dir(raw_id)]
         root = next((r for r in roots if (r / str(top)).is_dir()), roots[0])
         faces = imp.faces_from_tiles(
             sid,
@@ -400,12 +400,13 @@ def _pannellum_scene(imp: _Importer, sid: str, cfg: dict, where: str) -> dict:
                 + (f", not {len(faces)}" if isinstance(faces, list) else f", not {_kind(faces)}"),
                 "list the front, right, back, left, up and down faces' files",
             )
-        panorama = {}
-        for i, (c, f) in enumerate(zip(PANNELLUM_FACE_ORDER, faces)):
+        faces_rels: dict[str, str] = {}
+        for i, (c, f) in enumerate(zip(PANNELLUM_CUBE_ORDER, faces)):
             f = imp.string(f, _at(field, i))
-            panorama[c] = imp.copy(
+            faces_rels[c] = imp.copy(
                 base / f if base else None, f"panoramas/{sid}/{c}{Path(f).suffix.lower() or '.jpg'}", _at(field, i), f
             )
+        panorama: dict[str, str] | str = faces_rels
     elif kind == "multires":
         mw = _at(where, "multiRes")
         m = imp.obj(cfg.get("multiRes"), mw)
@@ -416,16 +417,22 @@ def _pannellum_scene(imp: _Importer, sid: str, cfg: dict, where: str) -> dict:
         ext = imp.string(m.get("extension"), _at(mw, "extension"), "jpg")
         pattern = imp.string(m.get("path"), _at(mw, "path"), "/%l/%s/%y/%x")
 
-        def tile_of(f, y, x):
-            rel = (pattern.replace("%l", str(top)).replace("%s", f).replace("%y", str(y)).replace("%x", str(x))).lstrip(
-                "/"
-            )
-            return root / f"{rel}.{ext}"
+        def tile_of(f, y, x, root: Path):
+            rel = pattern.replace("%l", str(top)).replace("%s", f).replace("%y", str(y)).replace("%x", str(x))
+            return root / f"{rel.lstrip('/')}.{ext}"
 
         if root is None:
             panorama = _face_rels(sid)
         else:
-            panorama = imp.faces_from_tiles(sid, tile_of, math.ceil(size / tile), tile, size, _at(mw, "path"), pattern)
+            panorama = imp.faces_from_tiles(
+                sid,
+                lambda f, y, x, root=root: tile_of(f, y, x, root),
+                math.ceil(size / tile),
+                tile,
+                size,
+                _at(mw, "path"),
+                pattern,
+            )
     elif kind == "equirectangular":
         field = _at(where, "panorama")
         src = imp.string(cfg.get("panorama"), field)
@@ -534,126 +541,21 @@ def _parse(config: Path, imp: _Importer) -> tuple[dict, str]:
     return _pannellum(imp, raw), "Pannellum"
 
 
-def _owned(rel: PurePosixPath, yaml_name: str) -> bool:
-    """What an import may overwrite in its output folder: its tour.yaml and panoramas/."""
-    return rel.as_posix() == yaml_name or rel.parts[0] == "panoramas"
-
-
-def _commit(stage: Path, dest: Path, yaml_name: str) -> None:
-    """Move the staged files into ``dest``; every check first, so a refusal changes nothing."""
-    import filecmp
-
-    dest_real = dest.resolve()
-    files = sorted(
-        (p for p in stage.rglob("*") if p.is_file() and not p.is_symlink()),
-        key=lambda p: (p.relative_to(stage).as_posix() == yaml_name, p.relative_to(stage).as_posix()),
-    )
-    moves = []
-    for f in files:
-        rel = PurePosixPath(f.relative_to(stage).as_posix())
-        target = dest / rel
-        for folder in [dest / a for a in reversed(rel.parents[:-1])]:
-            if folder.exists() and not folder.is_dir():
-                raise VtourError(
-                    "import",
-                    f"{folder} is a file, and the import writes {rel} in it",
-                    path=folder,
-                    fix="move it away or choose another output folder",
-                )
-        if not _inside(target.parent.resolve(), dest_real):
-            raise VtourError(
-                "import",
-                f"{target} would land outside the output folder {dest_real} (a link on its way)",
-                path=target,
-                fix="remove the link or choose another output folder",
-            )
-        if target.is_dir() and not target.is_symlink():
-            raise VtourError(
-                "import",
-                f"{target} is a folder, and the import writes a file there",
-                path=target,
-                fix="move it away or choose another output folder",
-            )
-        if target.exists() or target.is_symlink():
-            if target.is_file() and filecmp.cmp(f, target, shallow=False):
-                continue  # already there (e.g. the config's own image, imported in place)
-            if not _owned(rel, yaml_name):
-                raise VtourError(
-                    "import",
-                    f"{target} exists and differs from the {rel} the import would write",
-                    path=target,
-                    fix="vtour import overwrites only its tour.yaml and panoramas/: "
-                    "move the file away or choose another output folder",
-                )
-        moves.append((f, target))
-    try:
-        for f, target in moves:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(f, target)
-    except OSError as exc:
-        raise VtourError(
-            "import",
-            f"cannot write {target} ({exc.strerror or exc})",
-            path=target,
-            fix="check the output folder's permissions and free space",
-        ) from None
-
-
-def _make_folder(folder: Path) -> list[Path]:
-    """Create ``folder`` (and its missing parents); the folders created, outermost first."""
-    missing = [p for p in [folder, *folder.parents] if not p.exists()][::-1]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise VtourError(
-            "import",
-            f"cannot create the output folder ({exc.strerror or exc})",
-            path=folder,
-            fix="choose another output path",
-        ) from None
-    return missing
-
-
 def _import(config, out_yaml, language: str, header: str | None) -> dict:
     """Read ``config`` and write its images (and, with a ``header``, the tour.yaml) next to ``out_yaml``:
     all of it, or nothing (staged in a temporary folder there, moved in once every check passed)."""
-    import tempfile
-
     config, out_yaml = Path(config), Path(out_yaml)
     if out_yaml.is_dir():
         raise VtourError("import", "the output is a folder", path=out_yaml, fix="pass -o FOLDER/tour.yaml")
     dest = out_yaml.parent
-    created = _make_folder(dest)
-    done = False
-    try:
-        try:
-            stage = Path(tempfile.mkdtemp(prefix=".vtour-import-", dir=dest))
-        except OSError as exc:
-            raise VtourError(
-                "import",
-                f"cannot write in the output folder ({exc.strerror or exc})",
-                path=dest,
-                fix="check its permissions",
-            ) from None
-        try:
-            imp = _Importer(config, stage, language)
-            data, peer = _parse(config, imp)
-            if header is not None:
-                import yaml
-
-                body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-                (stage / out_yaml.name).write_text(header + body, encoding="utf-8")
-            _commit(stage, dest, out_yaml.name)
-            done = True
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
-    finally:
-        if not done:
-            for folder in reversed(created):
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
+    with staging(dest, step="import") as stage:
+        imp = _Importer(config, stage, language)
+        data, peer = _parse(config, imp)
+        if header is not None:
+            body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+            (stage / out_yaml.name).write_text(header + body, encoding="utf-8")
+        # an import may overwrite only its tour.yaml and panoramas/; the tour.yaml goes in last
+        merge_staged(stage, dest, step="import", owned=(out_yaml.name, "panoramas/"), last=out_yaml.name)
     if imp.html_texts:
         imp.notes.append(
             f"Marzipano shows titles and texts as HTML; {imp.html_texts} were read as plain "

@@ -31,11 +31,9 @@ import html
 import json
 from pathlib import Path
 
-from vtour.conventions import PANNELLUM_CUBE_ORDER, to_marzipano_view, to_pannellum_view
+from vtour.conventions import to_marzipano_view, to_pannellum_view
 from vtour.pano.manifest import peer_blocks
-
-# Kept only until vtour.tour.peer_import imports PANNELLUM_CUBE_ORDER from vtour.conventions itself.
-PANNELLUM_FACE_ORDER = PANNELLUM_CUBE_ORDER
+from vtour.tour.layout import MARZIPANO_DATA, PANNELLUM_CONFIG
 
 
 def _first(texts, languages, fallback="") -> str:
@@ -143,9 +141,9 @@ def pannellum_config(doc: dict) -> dict:
 
 def write_peers(doc: dict, folder: Path) -> None:
     """Write ``marzipano/data.js`` and ``pannellum.json`` into a tour folder."""
-    (folder / "marzipano").mkdir(exist_ok=True)
+    (folder / MARZIPANO_DATA).parent.mkdir(exist_ok=True)
     body = json.dumps(marzipano_data(doc), indent=1, ensure_ascii=False, allow_nan=False)
-    (folder / "marzipano" / "data.js").write_text(f"var APP_DATA = {body};\n", encoding="utf-8")
-    (folder / "pannellum.json").write_text(
+    (folder / MARZIPANO_DATA).write_text(f"var APP_DATA = {body};\n", encoding="utf-8")
+    (folder / PANNELLUM_CONFIG).write_text(
         json.dumps(pannellum_config(doc), indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
     )

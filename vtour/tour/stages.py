@@ -1,4 +1,5 @@
-"""The build's stages: pure functions of (inputs, options) -> one folder, and the keys that cache them.
+"""The build's stages: pure functions of (inputs, options) -> one folder, the keys that cache them,
+and the plan (:func:`plan_stages`: one stage per scene panorama and per model).
 
 A stage's key is the sha256 of its kind, :data:`STAGE_VERSION`, vtour's version, its options and
 the sha256 of every input file's bytes (with the name the output records). Hashing a file is the
@@ -15,10 +16,19 @@ import os
 import re
 import tempfile
 import urllib.parse
-from dataclasses import asdict, is_dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
+from typing import Any
 
 from vtour import __version__
+from vtour.conventions import PANNELLUM_CUBE_ORDER
+from vtour.model import build_model
+from vtour.output import write_bytes_atomic
+from vtour.pano import build_pano
+from vtour.tour.document import Tour
+from vtour.tour.layout import STAGE_FOLDERS
+from vtour.tour.options import model_options, pano_options
 
 #: Bump when a stage's output changes for the same inputs and options.
 STAGE_VERSION = 1
@@ -55,20 +65,19 @@ class FileHasher:
 
     def save(self) -> None:
         if self.store is not None:
-            from vtour.output import write_bytes_atomic
-
             write_bytes_atomic(self.store, json.dumps(self.used, indent=0, sort_keys=True).encode())
 
 
 def options_json(options) -> dict:
     """Options as plain JSON for the key; ``jobs`` (threads) does not change the output."""
-    d = asdict(options) if is_dataclass(options) else dict(options)
+    d = asdict(options) if is_dataclass(options) and not isinstance(options, type) else dict(options)
     d.pop("jobs", None)
     return json.loads(json.dumps(d, default=str))
 
 
-def stage_key(kind: str, options, inputs: list[tuple[str, str]]) -> str:
-    """sha256 of everything the stage's output depends on. ``inputs``: (name, sha256) pairs."""
+def stage_key(kind: str, options, inputs: list[list[Any]]) -> str:
+    """sha256 of everything the stage's output depends on. ``inputs``: [name, sha256] pairs (and
+    any other JSON-able [name, value] the output depends on, such as ``["faces", True]``)."""
     blob = json.dumps(
         {
             "stage": kind,
@@ -120,14 +129,13 @@ def model_dependencies(source: Path) -> list[Path]:
 
 def pano_stage(inputs: list[str], faces: bool, options, dest: str) -> dict:
     """Build one scene's panorama into ``dest``; returns its pano.json. With ``faces`` the six
-    inputs are f r b l u d and are linked under those names, so no file name can reorder them."""
-    from vtour.pano import build_pano
-
+    inputs are f r b l u d (``PANNELLUM_CUBE_ORDER``, the order tour.yaml's face map is read in)
+    and are linked under those names, so no file name can reorder them."""
     if not faces:
         return build_pano(inputs, dest, options).manifest
     with tempfile.TemporaryDirectory(prefix="vtour-faces-") as tmp:
         links = []
-        for letter, src in zip("frblud", inputs):
+        for letter, src in zip(PANNELLUM_CUBE_ORDER, inputs):
             link = Path(tmp) / f"{letter}{Path(src).suffix.lower()}"
             os.symlink(os.path.abspath(src), link)
             links.append(link)
@@ -136,6 +144,58 @@ def pano_stage(inputs: list[str], faces: bool, options, dest: str) -> dict:
 
 def model_stage(source: str, options, dest: str) -> dict:
     """Build one model's LOD chain and report into ``dest``; returns report.json's content."""
-    from vtour.model import build_model
-
     return build_model(source, dest, options).report
+
+
+# ---------------------------------------------------------------------------------------------
+# the plan
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One unit of work: ``func(*args, dest)`` writes ``dest`` = ``<cache>/<scenes|models>/<key>``,
+    complete when ``dest/marker`` exists."""
+
+    kind: str  # "scene" | "model"
+    id: str
+    key: str
+    func: Callable[..., Any] = field(repr=False)
+    args: tuple = field(repr=False)
+    dest: Path = field(repr=False)
+    marker: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind} {self.id}"
+
+    @property
+    def done(self) -> bool:
+        return (self.dest / self.marker).is_file()
+
+
+def plan_stages(tour: Tour, cache: Path, hasher: FileHasher) -> list[Stage]:
+    """One stage per scene and per model, keyed by content; identical stages share one key."""
+    stages = []
+    for scene in tour.scenes:
+        pano = pano_options(tour, scene)
+        files = [tour.root / p for p in scene.panorama]
+        names = list(PANNELLUM_CUBE_ORDER) if scene.faces else [p.name for p in files]
+        key = stage_key("pano", pano, [[n, hasher(p)] for n, p in zip(names, files)] + [["faces", scene.faces]])
+        pano_args = ([str(p) for p in files], scene.faces, pano)
+        stages.append(
+            Stage("scene", scene.id, key, pano_stage, pano_args, stage_dest(cache, "scene", key), "pano.json")
+        )
+    for model in tour.models:
+        lod = model_options(tour, model)
+        source = tour.root / model.source
+        deps = model_dependencies(source)
+        key = stage_key("model", lod, [[os.path.relpath(p, source.parent), hasher(p)] for p in deps])
+        model_args = (str(source), lod)
+        dest = stage_dest(cache, "model", key)
+        stages.append(Stage("model", model.id, key, model_stage, model_args, dest, "report.json"))
+    return stages
+
+
+def stage_dest(cache: Path, kind: str, key: str) -> Path:
+    """Where a stage of ``kind`` keyed ``key`` writes in the cache."""
+    return cache / STAGE_FOLDERS[kind] / key

@@ -13,18 +13,23 @@ built tour: the JSON Schema, references, texts and that every file tour.json nam
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path, PurePosixPath
 
-from vtour.conventions import UNITS
+from vtour.conventions import FACES, wrap_yaw
 from vtour.errors import Problem, VtourError
 from vtour.tour.document import HOTSPOT_TYPES, ID_PATTERN, Tour, locate, read_tour
+from vtour.tour.layout import TOUR_JSON, built_tour_folder, image_destination, require_built_tour
+from vtour.tour.options import model_options, pano_options
+from vtour.tour.schema import schema_problems
 
 
 class _Report:
     def __init__(self, file: str, lines: dict):
-        self.file, self.lines, self.problems = file, lines, []
+        self.file, self.lines = file, lines
+        self.problems: list[Problem] = []
 
     def __call__(self, where: str, message: str, fix: str = "") -> None:
         self.problems.append(Problem(locate(self.file, self.lines, where), message, fix))
@@ -63,8 +68,6 @@ def check_texts(report, texts, languages, where: str) -> None:
 
 
 def check_angles(report, where: str, yaw=None, pitch=None, fov=None) -> None:
-    from vtour.conventions import wrap_yaw
-
     if yaw is not None and not -180 <= yaw < 180:
         report(
             f"{where}.yaw" if where else "yaw",
@@ -108,8 +111,6 @@ def _check_ids(report, items, kind: str, seen: dict) -> None:
 
 def validate_tour(tour: Tour) -> list[Problem]:
     """Semantic problems of a parsed tour.yaml (references, ids, angles, texts, files, options)."""
-    from vtour.tour.options import model_options, pano_options
-
     report = _Report(tour.file, tour.lines)
     langs = tour.languages
     if len(set(langs)) != len(langs):
@@ -182,8 +183,6 @@ def validate_tour(tour: Tour) -> list[Problem]:
                 check_texts(report, value, langs, f"{w}.metadata.{key}")
         if model.source:
             _check_file(report, tour.root, model.source, f"{w}.source", "model source")
-        if model.units is not None and model.units not in UNITS:
-            report(f"{w}.units", f"units {model.units!r} unknown", f"use one of {', '.join(UNITS)}")
         try:
             model_options(tour, model)
         except VtourError as exc:
@@ -193,8 +192,6 @@ def validate_tour(tour: Tour) -> list[Problem]:
 
 def _check_image_destinations(report, tour) -> None:
     """Two different image paths must not land on one file of the built tour (a.png, images/a.png)."""
-    from vtour.tour.build import image_destination
-
     seen: dict[str, tuple[str, str]] = {}
     images = [("floorplan", tour.floorplan)] + [(f"{h.where}.image", h.image) for s in tour.scenes for h in s.hotspots]
     for where, rel in images:
@@ -255,7 +252,7 @@ def tour_json_paths(doc: dict) -> list[tuple[str, str]]:
             out.append((f"scenes[{i}].panorama.{key}", p.get(key, "")))
         for z, level in enumerate(p.get("levels") or []):
             n = max(1, level.get("size", 1) // max(1, level.get("tileSize", 1)))
-            for f in "bdflru":
+            for f in FACES:
                 for y in range(n):
                     for x in range(n):
                         out.append(
@@ -273,19 +270,16 @@ def tour_json_paths(doc: dict) -> list[tuple[str, str]]:
 
 def validate_built(folder: str | Path) -> list[Problem]:
     """Problems of a built tour folder: schema, references, texts and every named file."""
-    import json
-
-    from vtour.tour.schema import schema_problems
-
-    folder = Path(folder)
-    path = folder / "tour.json"
+    try:
+        folder = require_built_tour(folder, "validate")
+    except VtourError as exc:
+        return [Problem(str(exc.path), exc.message, exc.fix or "")]
+    path = folder / TOUR_JSON
     try:
         doc = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return [Problem(str(path), "no tour.json: not a built tour", "run vtour build TOUR.yaml")]
     except json.JSONDecodeError as exc:
         return [Problem(str(path), f"not valid JSON ({exc})", "rebuild the tour")]
-    file = "tour.json"
+    file = TOUR_JSON
     problems = schema_problems(doc, file)
     if not isinstance(doc, dict) or (problems and any(p.location == f"{file}: (document)" for p in problems)):
         return problems
@@ -311,9 +305,9 @@ def validate_built(folder: str | Path) -> list[Problem]:
             seen.add(h.get("id"))
             for key in ("title", "text"):
                 check_texts(report, h.get(key), langs, f"{w}.{key}")
-            ids = {"link": scene_ids, "model": model_ids}.get(h.get("type"))
-            if ids is not None and h.get("target") not in ids:
-                report(f"{w}.target", f"unknown {h.get('type')} target {h.get('target')!r}", f"use one of {ids}")
+            targets = {"link": scene_ids, "model": model_ids}.get(h.get("type"))
+            if targets is not None and h.get("target") not in targets:
+                report(f"{w}.target", f"unknown {h.get('type')} target {h.get('target')!r}", f"use one of {targets}")
     for i, m in enumerate(models):
         check_texts(report, m.get("title"), langs, f"models[{i}].title")
     missing = 0
@@ -332,7 +326,7 @@ def validate_built(folder: str | Path) -> list[Problem]:
 def validate_path(path: str | Path) -> list[Problem]:
     """Problems of a tour.yaml/.json file or a built tour (folder or its tour.json)."""
     path = Path(path)
-    if path.is_dir() or path.name == "tour.json":
-        return validate_built(path if path.is_dir() else path.parent)
+    if path.is_dir() or path.name == TOUR_JSON:
+        return validate_built(built_tour_folder(path))
     tour, problems = read_tour(path)
     return problems + validate_tour(tour)

@@ -1,0 +1,222 @@
+"""vtour.output: every staged write appears complete or not at all, and never writes through to a source."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from vtour import output
+from vtour.errors import VtourError
+from vtour.output import (
+    atomic_dir,
+    atomic_file,
+    link_file,
+    link_tree,
+    merge_staged,
+    replace_entries,
+    staging,
+    swap_dir,
+    write_bytes_atomic,
+)
+
+
+def _tree(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _leftovers(folder):
+    return sorted(p.name for p in folder.rglob("*") if ".tmp-" in p.name or ".old-" in p.name)
+
+
+class Boom(Exception):
+    pass
+
+
+def test_atomic_dir_leaves_the_old_folder_on_failure_and_no_temporary_folder_behind(tmp_path):
+    dest = tmp_path / "out"
+    with atomic_dir(dest, marker="done.txt", step="t") as tmp:
+        (tmp / "done.txt").write_text("old")
+        (tmp / "a" / "b").mkdir(parents=True)
+        (tmp / "a" / "b" / "c.bin").write_bytes(b"\x00\x01")
+    before = _tree(dest)
+    with pytest.raises(Boom), atomic_dir(dest, marker="done.txt", step="t") as tmp:
+        (tmp / "done.txt").write_text("new")
+        raise Boom
+    assert _tree(dest) == before == {"done.txt": b"old", "a/b/c.bin": b"\x00\x01"}
+    assert _leftovers(tmp_path) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_atomic_dir_replaces_an_earlier_output_whole(tmp_path):
+    dest = tmp_path / "out"
+    for files in ({"done.txt": b"1", "gone.txt": b"x"}, {"done.txt": b"2"}):
+        with atomic_dir(dest, marker="done.txt", step="t") as tmp:
+            for name, data in files.items():
+                (tmp / name).write_bytes(data)
+    assert _tree(dest) == {"done.txt": b"2"} and _leftovers(tmp_path) == []
+
+
+def test_atomic_dir_refuses_a_folder_that_is_not_an_earlier_output(tmp_path):
+    dest = tmp_path / "mine"
+    dest.mkdir()
+    (dest / "thesis.tex").write_text("years of work")
+    with pytest.raises(VtourError) as caught, atomic_dir(dest, marker="pano.json", step="pano"):
+        pytest.fail("the block must not run")
+    assert (caught.value.step, caught.value.path) == ("pano", dest.absolute())
+    assert "holds no pano.json" in caught.value.message
+    assert _tree(dest) == {"thesis.tex": b"years of work"} and _leftovers(tmp_path) == []
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(VtourError, match="not a folder"), atomic_dir(tmp_path / "file", marker="m", step="t"):
+        pass
+
+
+def test_swap_dir_replaces_a_folder_without_a_marker_and_keeps_it_on_failure(tmp_path):
+    dest = tmp_path / "viewer"
+    dest.mkdir()
+    (dest / "old.js").write_text("old")
+    with pytest.raises(Boom), swap_dir(dest) as tmp:
+        (tmp / "new.js").write_text("new")
+        raise Boom
+    assert _tree(dest) == {"old.js": b"old"}
+    with swap_dir(dest) as tmp:
+        (tmp / "new.js").write_text("new")
+    assert _tree(dest) == {"new.js": b"new"} and _leftovers(tmp_path) == []
+
+
+def test_replace_dir_puts_the_old_folder_back_when_the_new_one_cannot_be_moved_in(tmp_path, monkeypatch):
+    dest, new = tmp_path / "dest", tmp_path / "new"
+    dest.mkdir()
+    (dest / "keep").write_text("old")
+    new.mkdir()
+    real_replace, calls = os.replace, []
+
+    def second_rename_fails(src, dst):
+        calls.append((src, dst))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", second_rename_fails)
+    with pytest.raises(OSError):
+        output.replace_dir(new, dest)
+    assert _tree(dest) == {"keep": b"old"} and new.is_dir() and _leftovers(tmp_path) == []
+
+
+def test_replace_by_rename_never_writes_through_a_hard_link(tmp_path):
+    source = tmp_path / "capture.jpg"
+    source.write_bytes(b"CAPTURE")
+    built = tmp_path / "tour" / "images" / "capture.jpg"
+    built.parent.mkdir(parents=True)
+    os.link(source, built)  # an earlier build that hard-linked the capture
+    write_bytes_atomic(built, b"REWRITTEN")
+    assert source.read_bytes() == b"CAPTURE" and built.read_bytes() == b"REWRITTEN"
+    os.unlink(built)
+    os.link(source, built)
+    other = tmp_path / "other.jpg"
+    other.write_bytes(b"OTHER")
+    link_file(other, built, copy=True)
+    assert source.read_bytes() == b"CAPTURE" and built.read_bytes() == b"OTHER"
+
+
+def test_atomic_file_keeps_the_old_file_when_writing_fails(tmp_path):
+    dest = tmp_path / "t.zip"
+    dest.write_bytes(b"OLD")
+    with pytest.raises(Boom), atomic_file(dest) as tmp:
+        tmp.write_bytes(b"HALF")
+        raise Boom
+    assert dest.read_bytes() == b"OLD" and sorted(p.name for p in tmp_path.iterdir()) == ["t.zip"]
+    with atomic_file(tmp_path / "new" / "t.zip") as tmp:
+        tmp.write_bytes(b"NEW")
+    assert (tmp_path / "new" / "t.zip").read_bytes() == b"NEW" and _leftovers(tmp_path) == []
+
+
+def test_link_file_copies_authored_files_and_hard_links_vtour_output(tmp_path):
+    src = tmp_path / "src.jpg"
+    src.write_bytes(b"IMG")
+    link_file(src, tmp_path / "copied.jpg", copy=True)
+    link_file(src, tmp_path / "linked.jpg")
+    assert (tmp_path / "copied.jpg").read_bytes() == b"IMG"
+    assert not os.path.samefile(src, tmp_path / "copied.jpg")
+    assert os.path.samefile(src, tmp_path / "linked.jpg")
+    assert _leftovers(tmp_path) == []
+
+
+def test_link_tree_links_every_file_but_the_skipped_ones_keeping_sub_folders(tmp_path):
+    src = tmp_path / "stage"
+    (src / "0" / "f" / "0").mkdir(parents=True)
+    (src / "0" / "f" / "0" / "0.jpg").write_bytes(b"T")
+    (src / "pano.json").write_text("{}")
+    (src / "stitched.jpg").write_bytes(b"BIG")
+    link_tree(src, tmp_path / "tour" / "scenes" / "a", skip={"stitched.jpg"})
+    assert _tree(tmp_path / "tour") == {"scenes/a/0/f/0/0.jpg": b"T", "scenes/a/pano.json": b"{}"}
+
+
+def test_staging_removes_its_folder_and_the_folders_it_made_when_the_block_fails(tmp_path):
+    out = tmp_path / "new" / "deeper"
+    with pytest.raises(Boom), staging(out, step="import") as stage:
+        assert stage.parent == out and stage.name.startswith(".vtour-import.tmp-")
+        (stage / "tour.yaml").write_text("id: x")
+        raise Boom
+    assert not (tmp_path / "new").exists()
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    with pytest.raises(Boom), staging(existing, step="import"):
+        raise Boom
+    assert existing.is_dir() and list(existing.iterdir()) == []
+
+
+def test_staging_then_replace_entries_moves_whole_entries_in_order_and_cleans_up(tmp_path, monkeypatch):
+    folder = tmp_path / "sample"
+    (folder / "panoramas").mkdir(parents=True)
+    (folder / "panoramas" / "stale.jpg").write_bytes(b"STALE")
+    (folder / "notes.txt").write_text("the user's")
+    moved, real_replace = [], os.replace
+    monkeypatch.setattr(output.os, "replace", lambda a, b: (moved.append(os.path.basename(b)), real_replace(a, b)))
+    with staging(folder, step="sample") as stage:
+        (stage / "panoramas").mkdir()
+        (stage / "panoramas" / "a.jpg").write_bytes(b"A")
+        (stage / "tour.yaml").write_text("id: s")
+        replace_entries(stage, folder, ["panoramas", "tour.yaml"])
+    assert _tree(folder) == {"notes.txt": b"the user's", "panoramas/a.jpg": b"A", "tour.yaml": b"id: s"}
+    assert moved[-1] == "tour.yaml" and _leftovers(tmp_path) == []
+
+
+def _staged(tmp_path, files):
+    stage = tmp_path / "stage"
+    for rel, data in files.items():
+        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+        (stage / rel).write_bytes(data)
+    return stage
+
+
+def test_merge_staged_refuses_a_different_file_it_does_not_own_before_moving_anything(tmp_path):
+    dest = tmp_path / "out"
+    (dest / "images").mkdir(parents=True)
+    (dest / "images" / "note.jpg").write_bytes(b"MINE")
+    stage = _staged(tmp_path, {"tour.yaml": b"Y", "panoramas/a.jpg": b"A", "images/note.jpg": b"THEIRS"})
+    with pytest.raises(VtourError) as caught:
+        merge_staged(stage, dest, step="import", owned=("tour.yaml", "panoramas/"), last="tour.yaml")
+    assert "exists and differs" in caught.value.message and "tour.yaml and panoramas/" in caught.value.fix
+    assert _tree(dest) == {"images/note.jpg": b"MINE"}
+
+
+def test_merge_staged_replaces_what_it_owns_and_skips_identical_files(tmp_path):
+    dest = tmp_path / "out"
+    (dest / "panoramas").mkdir(parents=True)
+    (dest / "panoramas" / "a.jpg").write_bytes(b"OLD")
+    (dest / "images").mkdir()
+    (dest / "images" / "note.jpg").write_bytes(b"SAME")
+    stage = _staged(tmp_path, {"tour.yaml": b"Y", "panoramas/a.jpg": b"NEW", "images/note.jpg": b"SAME"})
+    merge_staged(stage, dest, step="import", owned=("tour.yaml", "panoramas/"), last="tour.yaml")
+    assert _tree(dest) == {"images/note.jpg": b"SAME", "panoramas/a.jpg": b"NEW", "tour.yaml": b"Y"}
+
+
+def test_merge_staged_never_follows_a_link_out_of_the_destination(tmp_path):
+    dest, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    dest.mkdir()
+    elsewhere.mkdir()
+    (dest / "panoramas").symlink_to(elsewhere)
+    stage = _staged(tmp_path, {"panoramas/a.jpg": b"A"})
+    with pytest.raises(VtourError, match="outside the output folder"):
+        merge_staged(stage, dest, step="import", owned=("panoramas/",))
+    assert list(elsewhere.iterdir()) == []

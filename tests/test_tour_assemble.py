@@ -1,0 +1,106 @@
+"""vtour.tour.assemble: tour.json from the built stages follows the schema, and the files written beside it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+from tour_helpers import small_tour
+
+from vtour import site
+from vtour.errors import VtourWarning
+from vtour.tour import build_tour, read_tour, schema_problems
+from vtour.tour.assemble import dump_json, panorama_block, tour_document, write_tour_folder
+from vtour.tour.layout import CACHE_ONLY
+
+MANIFEST = {
+    "format": "vtour-pano",
+    "faceSize": 128,
+    "tileSize": 64,
+    "levels": [{"tileSize": 64, "size": 64, "fallbackOnly": True}, {"tileSize": 64, "size": 128}],
+    "tiles": "{z}/{f}/{y}/{x}.jpg",
+    "faces": list("bdflru"),
+    "preview": "preview.jpg",
+    "previewFaceOrder": "bdflru",
+    "thumb": "thumb.jpg",
+    "coverage": {"hfov": 360, "vfov": 180, "yaw": 0, "pitch": 0},
+    "source": {"kind": "equirect", "files": ["hall.jpg"]},
+    "marzipano": {"levels": [], "faceSize": 128},
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("assemble")
+    path = small_tour(root)
+    data = yaml.safe_load(path.read_text())
+    data["scenes"][1]["hotspots"] = [{"type": "link", "yaw": 0, "pitch": 0, "target": "s0"}]  # no title
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    result = build_tour(path, root / "out", jobs=1)
+    return root, path, result
+
+
+def _stage_dirs(root, result, kind):
+    return {s.id: root / ".vtour-cache" / "small" / f"{kind}s" / s.key for s in result.stages if s.kind == kind}
+
+
+def test_panorama_block_makes_the_pano_json_paths_tour_relative_and_keeps_only_the_tour_fields():
+    block = panorama_block("hall", MANIFEST)
+    assert block == {
+        "path": "scenes/hall",
+        "tiles": "scenes/hall/{z}/{f}/{y}/{x}.jpg",
+        "faceSize": 128,
+        "tileSize": 64,
+        "levels": MANIFEST["levels"],
+        "preview": "scenes/hall/preview.jpg",
+        "previewFaceOrder": "bdflru",
+        "thumb": "scenes/hall/thumb.jpg",
+        "coverage": MANIFEST["coverage"],
+    }
+
+
+def test_tour_document_from_the_cached_stages_follows_the_schema_and_is_the_written_tour_json(built):
+    root, path, result = built
+    tour, _ = read_tour(path)
+    doc = tour_document(tour, _stage_dirs(root, result, "scene"), _stage_dirs(root, result, "model"))
+    assert schema_problems(doc) == []
+    assert dump_json(doc) == (result.out_dir / "tour.json").read_text("utf-8")
+    assert doc["start"] == "s0" and doc["languages"] == ["en", "fr"] and doc["models"] == []
+    link = doc["scenes"][1]["hotspots"][0]
+    assert link["title"] == {"en": "Scene 0", "fr": "Scène 0"}  # a link without a title takes its target's
+    info = doc["scenes"][0]["hotspots"][1]
+    assert info["image"] == "images/panoramas/note.jpg" and (result.out_dir / info["image"]).is_file()
+
+
+def _files(folder):
+    return {p.relative_to(folder) for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_tour_folder_holds_every_stage_file_but_the_cache_only_ones(built):
+    root, _, result = built
+    for scene_id, stage in _stage_dirs(root, result, "scene").items():
+        cached = {p for p in _files(stage) if p.name not in CACHE_ONLY}
+        assert _files(result.out_dir / "scenes" / scene_id) == cached and len(cached) > 10
+
+
+def test_without_the_viewer_bundle_the_tour_is_written_with_a_warning(built, tmp_path, monkeypatch):
+    _, path, result = built
+    tour, _ = read_tour(path)
+    monkeypatch.setattr(site, "DIST", tmp_path / "no-bundle")
+    folder = tmp_path / "tour"
+    folder.mkdir()
+    with pytest.warns(VtourWarning, match="no index.html/viewer written: site: .*viewer bundle is not built"):
+        write_tour_folder(tour, result.document, folder)
+    assert json.loads((folder / "tour.json").read_text("utf-8")) == result.document
+    assert (folder / "marzipano" / "data.js").is_file() and (folder / "pannellum.json").is_file()
+    assert not (folder / "index.html").exists() and not (folder / "viewer").exists()
+
+
+@pytest.mark.parametrize("first", ["vtour.site", "vtour.package", "vtour.serve", "vtour.tour.assemble", "vtour.tour"])
+def test_the_tour_and_its_delivery_modules_import_in_any_order(first):
+    code = f"import {first}; import vtour.tour, vtour.site, vtour.package, vtour.serve"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

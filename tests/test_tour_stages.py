@@ -1,0 +1,117 @@
+"""vtour.tour.stages: the plan's keys change when, and only when, an input or an option changes."""
+
+from __future__ import annotations
+
+import shutil
+
+import yaml
+from tour_helpers import equirect, small_tour
+
+from vtour.conventions import PANNELLUM_CUBE_ORDER
+from vtour.tour import read_tour
+from vtour.tour.stages import FileHasher, model_dependencies, plan_stages
+
+OBJ = "mtllib m.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\nvt 1 0\nvt 0 1\nusemtl a\nf 1/1 2/2 3/3\n"
+
+
+def _tour(root):
+    """small_tour's two scenes, a third one of six cube faces, and an OBJ model with a textured .mtl."""
+    path = small_tour(root)
+    for i, c in enumerate(PANNELLUM_CUBE_ORDER):
+        equirect(root / "faces" / f"{c}.png", 10 + i, size=(32, 32))
+    (root / "m.obj").write_text(OBJ)
+    (root / "m.mtl").write_text("newmtl a\nmap_Kd tex.png\n")
+    equirect(root / "tex.png", 20, size=(16, 8))
+    data = yaml.safe_load(path.read_text())
+    data["scenes"].append({"id": "cube", "panorama": {c: f"faces/{c}.png" for c in PANNELLUM_CUBE_ORDER}})
+    data["models"] = [{"id": "m", "source": "m.obj", "units": "m"}]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return path
+
+
+def _keys(path, cache) -> dict[str, str]:
+    tour, problems = read_tour(path)
+    assert problems == []
+    return {s.id: s.key for s in plan_stages(tour, cache, FileHasher())}
+
+
+def _edit(path, change):
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+def _changed(before: dict, after: dict) -> set[str]:
+    assert set(before) == set(after)
+    return {k for k in before if before[k] != after[k]}
+
+
+def test_the_plan_has_one_stage_per_scene_and_model_writing_into_the_cache(tmp_path):
+    path = _tour(tmp_path)
+    tour, _ = read_tour(path)
+    stages = plan_stages(tour, tmp_path / "cache", FileHasher())
+    assert [(s.kind, s.id, s.marker) for s in stages] == [
+        ("scene", "s0", "pano.json"),
+        ("scene", "s1", "pano.json"),
+        ("scene", "cube", "pano.json"),
+        ("model", "m", "report.json"),
+    ]
+    assert [s.dest for s in stages] == [tmp_path / "cache" / f"{s.kind}s" / s.key for s in stages]
+    assert not any(s.done for s in stages)
+    (stages[0].dest).mkdir(parents=True)
+    (stages[0].dest / "pano.json").write_text("{}")
+    assert stages[0].done
+
+
+def test_keys_do_not_change_with_the_folder_the_views_texts_or_hotspots(tmp_path):
+    path = _tour(tmp_path / "a")
+    before = _keys(path, tmp_path / "cache")
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    assert _keys(tmp_path / "b" / "tour.yaml", tmp_path / "cache") == before
+    _edit(path, lambda d: d["scenes"][0].update(view={"yaw": 33, "pitch": 1, "fov": 50}, title="Other", hotspots=[]))
+    assert _keys(path, tmp_path / "cache") == before
+
+
+def test_changing_one_input_file_changes_only_the_keys_that_read_it(tmp_path):
+    path = _tour(tmp_path)
+    before = _keys(path, tmp_path / "cache")
+    equirect(tmp_path / "panoramas" / "s1.png", 99)
+    assert _changed(before, after := _keys(path, tmp_path / "cache")) == {"s1"}
+    equirect(tmp_path / "tex.png", 98, size=(16, 8))  # a texture the .mtl names
+    assert _changed(after, _keys(path, tmp_path / "cache")) == {"m"}
+
+
+def test_swapping_two_cube_faces_changes_the_key(tmp_path):
+    path = _tour(tmp_path)
+    before = _keys(path, tmp_path / "cache")
+    f, b = tmp_path / "faces" / "f.png", tmp_path / "faces" / "b.png"
+    f_bytes = f.read_bytes()
+    f.write_bytes(b.read_bytes())
+    b.write_bytes(f_bytes)
+    assert _changed(before, _keys(path, tmp_path / "cache")) == {"cube"}
+
+
+def test_changing_an_option_changes_only_the_keys_it_applies_to(tmp_path):
+    path = _tour(tmp_path)
+    before = _keys(path, tmp_path / "cache")
+    _edit(path, lambda d: d["scenes"][1].update(pano={"quality": 60}))
+    assert _changed(before, after := _keys(path, tmp_path / "cache")) == {"s1"}
+    _edit(path, lambda d: d["models"][0].update(lod={"deviation_samples": 999}))
+    assert _changed(after, after2 := _keys(path, tmp_path / "cache")) == {"m"}
+    _edit(path, lambda d: d.update(pano={**d["pano"], "tile_size": 128}))  # the tour-wide block: every scene
+    assert _changed(after2, _keys(path, tmp_path / "cache")) == {"s0", "s1", "cube"}
+
+
+def test_two_scenes_of_one_file_with_the_same_options_share_one_key(tmp_path):
+    path = small_tour(tmp_path)
+    _edit(path, lambda d: d["scenes"][1].update(panorama="panoramas/s0.png"))
+    keys = _keys(path, tmp_path / "cache")
+    assert keys["s0"] == keys["s1"]
+    shutil.copy(tmp_path / "panoramas" / "s0.png", tmp_path / "panoramas" / "copy.png")
+    _edit(path, lambda d: d["scenes"][1].update(panorama="panoramas/copy.png"))
+    assert len(set(_keys(path, tmp_path / "cache").values())) == 2  # the file name is recorded in pano.json
+
+
+def test_a_models_dependencies_are_the_scan_its_mtl_and_the_maps_it_names(tmp_path):
+    _tour(tmp_path)
+    assert model_dependencies(tmp_path / "m.obj") == [tmp_path / "m.obj", tmp_path / "m.mtl", tmp_path / "tex.png"]
