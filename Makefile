@@ -39,7 +39,7 @@ check: setup
 	$(BIN)/ruff check vtour
 	$(BIN)/ruff format --check vtour
 	$(BIN)/mypy
-	node --test tests/js/
+	node --test tests/js/*.test.mjs
 
 test: check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

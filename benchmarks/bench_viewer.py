@@ -7,9 +7,10 @@ files: what a server with compression would send), and the bundles' sizes.
     python benchmarks/bench_viewer.py [--runs 3]
 
 First view: the first frame drawn with the preview on screen (for Marzipano, the first renderComplete
-after a texture loaded: its earlier frames are empty). Both pages are served by the same local server, uncompressed (like python -m http.server), no cache: each
-run is a first visit. vtour's page is vtour.site's index.html as written (its preloads included); its
-model bundle (three.js) is not fetched because no model is opened.
+after a texture loaded: its earlier frames are empty). Both pages are served by the same local server,
+uncompressed (like python -m http.server), no cache: each run is a first visit. vtour's page is vtour.site's
+index.html as written (its preloads included); its model bundle (three.js) is not fetched because no model is
+opened.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+MARZIPANO_JS = ROOT / "node_modules" / "marzipano" / "dist" / "marzipano.js"
 sys.path[:0] = [str(ROOT / "tests" / "browser"), str(ROOT / "tests")]
 
-import conftest  # noqa: E402  (the browser harness: server, Chromium flags)
+import helpers  # noqa: E402  (the browser harness: server, Chromium flags)
 
 from vtour.conventions import to_marzipano_view  # noqa: E402
 
@@ -122,15 +124,15 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         tour, mz = build(Path(tmp))
-        server, base = conftest.start_server({"/vtour": tour, "/marzipano": mz, "/node_modules": ROOT / "node_modules"})
+        server, base = helpers.start_server({"/vtour": tour, "/marzipano": mz, "/node_modules": ROOT / "node_modules"})
         results = {"vtour": [], "marzipano": []}
         files = {"/vtour/viewer/vtour-viewer.js": tour / "viewer" / "vtour-viewer.js",
                  "/vtour/viewer/vtour-model.js": tour / "viewer" / "vtour-model.js",
                  "/marzipano/data.js": mz / "data.js",
-                 "/node_modules/marzipano/dist/marzipano.js": ROOT / "node_modules" / "marzipano" / "dist" / "marzipano.js"}
+                 "/node_modules/marzipano/dist/marzipano.js": MARZIPANO_JS}
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(conftest.CHROMIUM), headless=True,
-                                         args=conftest.CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=str(helpers.CHROMIUM), headless=True,
+                                         args=helpers.CHROMIUM_ARGS)
             pages = {
                 "vtour": (base + "vtour/index.html", "() => window.vtour && window.vtour.timing.sharp",
                           "() => ({firstView: window.vtour.timing.firstView, sharp: window.vtour.timing.sharp})"),
@@ -139,7 +141,7 @@ def main() -> int:
             }
             # one discarded visit of each first: the browser's first page pays for starting its GPU
             # process (about 0.5 s here), which would fall on whichever viewer went first
-            for name, (url, ready, timing) in pages.items():
+            for url, ready, timing in pages.values():
                 measure(browser, url, ready, timing, files)
             for i in range(args.runs):
                 order = list(pages) if i % 2 == 0 else list(pages)[::-1]  # neither always goes first
@@ -147,12 +149,13 @@ def main() -> int:
                     results[name].append(measure(browser, *pages[name], files))
             browser.close()
         server.shutdown()
-    med = {k: {m: statistics.median(r[m] for r in v) for m in ("bytes", "requests", "firstView", "sharp", "js", "jsGzip")}
-           for k, v in results.items()}
+    measured = ("bytes", "requests", "firstView", "sharp", "js", "jsGzip")
+    med = {k: {m: statistics.median(r[m] for r in v) for m in measured} for k, v in results.items()}
     bundle, model = bundle_path().read_bytes(), bundle_path(MODEL_BUNDLE).read_bytes()
-    mzjs = (ROOT / "node_modules" / "marzipano" / "dist" / "marzipano.js").read_bytes()
+    mzjs = MARZIPANO_JS.read_bytes()
     print(f"examplepano.jpg, view yaw {VIEW['yaw']} pitch {VIEW['pitch']} fov {VIEW['fov']}, {W}x{H}, "
-          f"median of {args.runs} runs after one warm-up each, headless Chromium (SwiftShader), uncompressed local HTTP")
+          f"median of {args.runs} runs after one warm-up each, headless Chromium (SwiftShader), "
+          "uncompressed local HTTP")
     print(f"{'viewer':<10} {'bytes':>10} {'requests':>9} {'first view ms':>14} {'sharp ms':>10} {'JS bytes':>9} "
           f"{'JS gzip':>8} {'bytes, JS gzipped':>18}")
     for k in ("vtour", "marzipano"):
@@ -160,8 +163,8 @@ def main() -> int:
         print(f"{k:<10} {r['bytes']:>10.0f} {r['requests']:>9.0f} {r['firstView']:>14.0f} {r['sharp']:>10.0f} "
               f"{r['js']:>9.0f} {r['jsGzip']:>8.0f} {r['bytes'] - r['js'] + r['jsGzip']:>18.0f}")
     v, m = med["vtour"], med["marzipano"]
-    print(f"ratio vtour/marzipano: bytes {v['bytes'] / m['bytes']:.2f}, first view {v['firstView'] / m['firstView']:.2f}, "
-          f"sharp {v['sharp'] / m['sharp']:.2f}")
+    print(f"ratio vtour/marzipano: bytes {v['bytes'] / m['bytes']:.2f}, "
+          f"first view {v['firstView'] / m['firstView']:.2f}, sharp {v['sharp'] / m['sharp']:.2f}")
     print(f"bundle vtour-viewer.js: {len(bundle)} bytes, {len(gzip.compress(bundle, 9))} gzipped; "
           f"marzipano.js: {len(mzjs)} bytes, {len(gzip.compress(mzjs, 9))} gzipped; "
           f"vtour-model.js (three.js, fetched only when a model opens): {len(model)} bytes, "

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from helpers import region_mean, wait_for_js
 
 from vtour.model import DEFAULT_MODEL_OPTIONS, Level, build_model
 from vtour.model.obj import write_obj
@@ -27,14 +28,14 @@ def built(tmp_path_factory):
 
 
 def test_compressed_and_uncompressed_levels_load_with_their_geometry_and_maps(
-        built, page, page_log, serve, node_package, browser_helpers, screenshot):
+        built, page, page_log, serve, node_package, screenshot):
     node_package("three")
     base = serve({"/": PAGE, "/node_modules/": node_package("three").parent, "/models/": built.out_dir})
     lods = built.report["lods"]
     files = [f"/models/{lod[key]}" for lod in lods for key in ("file", "uncompressed_file")]
     page.goto(f"{base}index.html?files={','.join(files)}")
-    result = browser_helpers.wait_for_js(page, "() => window.result || window.loadError",
-                                         what="GLTFLoader to load every level", log=page_log)
+    result = wait_for_js(page, "() => window.result || window.loadError",
+                         what="GLTFLoader to load every level", log=page_log)
     assert isinstance(result, list), result
     for i, lod in enumerate(lods):
         for r in result[2 * i: 2 * i + 2]:
@@ -49,7 +50,7 @@ def test_compressed_and_uncompressed_levels_load_with_their_geometry_and_maps(
             assert -1.001 <= min(r["min"]) and max(r["min"]) <= -0.99, r["min"]
             assert 0.99 <= min(r["max"]) and max(r["max"]) <= 1.001, r["max"]
     _, rgb = screenshot(page, "sphere", as_array=True)
-    centre = browser_helpers.region_mean(rgb, 0.5, 0.5, half=20)
+    centre = region_mean(rgb, 0.5, 0.5, half=20)
     assert centre.sum() > 60, f"the sphere did not render: centre colour {centre}"
     page_log.assert_clean()
     page_log.assert_local_only()

@@ -10,7 +10,7 @@ and check what a user would see:
   colour at the centre and the mark in the right corner (a flipped or rotated face moves it);
 * the tile requests are those of the face in view at the level the viewer picks for that zoom, and every
   request answered 200 with no console error and nothing fetched from outside 127.0.0.1;
-* the real ``examplepano.jpg`` renders like a rectilinear view computed here in numpy from the
+* the real ``examplepano.jpg`` renders like a rectilinear view computed in numpy (reference.py) from the
   equirect for the same yaw, pitch and fov.
 
 Views are given in vtour's convention and converted with ``vtour.conventions.to_marzipano_view`` /
@@ -25,19 +25,24 @@ import re
 import urllib.parse
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
-
-from vtour.conventions import (
-    direction_to_yaw_pitch,
-    face_directions,
-    to_marzipano_view,
-    to_pannellum_view,
-    vfov_to_hfov,
-    yaw_pitch_to_direction,
+from helpers import region_mean, wait_for_js
+from reference import (
+    COLOUR_TOLERANCE,
+    MAD_LIMIT,
+    SAMPLE_POINTS,
+    centre_tile,
+    equirect_directions,
+    face_and_uv,
+    mad,
+    render_reference,
+    synthetic_colour,
+    view_directions,
 )
 
-import cv2  # noqa: E402
+from vtour.conventions import face_directions, to_marzipano_view, to_pannellum_view, vfov_to_hfov
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(800, 600)]
 
@@ -46,17 +51,6 @@ ASPECT = WIDTH / HEIGHT
 #: Vertical fov of the checked views. Marzipano's ``limit.traditional(faceSize)`` will not zoom past one
 #: screen pixel per texel, i.e. fov >= 2 atan(H / faceSize) = 60.7 deg for 1024 px faces at 600 px.
 VFOV = 70.0
-
-FACE_COLOURS = {  # RGB, far apart from each other and from their darkened marks
-    "f": (220, 40, 40),
-    "r": (40, 190, 40),
-    "b": (40, 80, 230),
-    "l": (230, 210, 40),
-    "u": (210, 60, 210),
-    "d": (40, 200, 210),
-}
-MARK = (-0.85, -0.15)  # the mark: u and v (face column, row in [-1, 1]) both in this range
-MARK_SCALE = 0.45      # the mark's colour: the face colour times this
 
 #: (name, vtour yaw, vtour pitch, face expected at the centre of the screen)
 VIEWS = [
@@ -67,80 +61,10 @@ VIEWS = [
     ("up", 0.0, 90.0, "u"),
     ("down", 0.0, -90.0, "d"),
 ]
-#: Screen points checked on the synthetic panorama, as fractions of width and height.
-SAMPLE_POINTS = [(0.5, 0.5), (0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)]
-COLOUR_TOLERANCE = 30.0  # max abs difference of a channel's mean over a 13 x 13 patch
 
 
 # ---------------------------------------------------------------------------------------------------
-# Geometry in numpy (the same conventions the viewers must follow)
-
-
-def face_and_uv(x: np.ndarray, y: np.ndarray, z: np.ndarray):
-    """Cube face (index into ``"fbrlud"``) and face coordinates (u right, v down) of directions."""
-    ax, ay, az = np.abs(x), np.abs(y), np.abs(z)
-    face = np.where((az >= ax) & (az >= ay), np.where(z < 0, 0, 1),
-                    np.where(ax >= ay, np.where(x > 0, 2, 3), np.where(y > 0, 4, 5)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table = [  # inverse of vtour.conventions.face_directions, face by face
-            (x / az, -y / az),   # f
-            (-x / az, -y / az),  # b
-            (z / ax, -y / ax),   # r
-            (-z / ax, -y / ax),  # l
-            (x / ay, z / -ay),   # u: (u, 1, -v)
-            (x / ay, z / ay),    # d: (u, -1, v)
-        ]
-    u = np.select([face == i for i in range(6)], [t[0] for t in table])
-    v = np.select([face == i for i in range(6)], [t[1] for t in table])
-    return face, u, v
-
-
-def synthetic_colour(x, y, z) -> np.ndarray:
-    """RGB (float, (..., 3)) of the synthetic panorama in the given directions."""
-    face, u, v = face_and_uv(x, y, z)
-    colours = np.array([FACE_COLOURS[f] for f in "fbrlud"], np.float64)
-    rgb = colours[face]
-    mark = (u >= MARK[0]) & (u <= MARK[1]) & (v >= MARK[0]) & (v <= MARK[1])
-    rgb[mark] *= MARK_SCALE
-    return rgb
-
-
-def equirect_directions(width: int, height: int):
-    """Unit directions of an equirect's pixel centres (vtour's convention)."""
-    lon = np.radians(((np.arange(width) + 0.5) / width - 0.5) * 360.0)
-    lat = np.radians((0.5 - (np.arange(height) + 0.5) / height) * 180.0)
-    lon, lat = np.meshgrid(lon, lat)
-    return np.cos(lat) * np.sin(lon), np.sin(lat), -np.cos(lat) * np.cos(lon)
-
-
-def view_directions(yaw: float, pitch: float, vfov: float, width: int, height: int, fx=None, fy=None):
-    """Directions through pixel centres (or the fractions ``fx``, ``fy``) of a rectilinear view.
-
-    yaw/pitch in degrees (vtour's convention), ``vfov`` vertical, no roll.
-    """
-    forward = yaw_pitch_to_direction(yaw, pitch)
-    yr = math.radians(yaw)
-    right = np.array([math.cos(yr), 0.0, math.sin(yr)])
-    up = np.cross(right, forward)
-    ty = math.tan(math.radians(vfov) / 2)
-    tx = ty * width / height
-    if fx is None:
-        fx, fy = np.meshgrid((np.arange(width) + 0.5) / width, (np.arange(height) + 0.5) / height)
-    sx = (2 * np.asarray(fx, float) - 1) * tx
-    sy = (1 - 2 * np.asarray(fy, float)) * ty
-    d = forward[:, None] * 1.0 + right[:, None] * sx.ravel() + up[:, None] * sy.ravel()
-    shape = np.shape(sx)
-    return d[0].reshape(shape), d[1].reshape(shape), d[2].reshape(shape)
-
-
-def render_reference(equirect_rgb: np.ndarray, yaw: float, pitch: float, vfov: float,
-                     width: int, height: int) -> np.ndarray:
-    """What a correct viewer shows: the equirect resampled (bilinear) for the given view."""
-    h, w = equirect_rgb.shape[:2]
-    yaw_r, pitch_r = direction_to_yaw_pitch(*view_directions(yaw, pitch, vfov, width, height))
-    map_x = ((yaw_r / (2 * math.pi) + 0.5) * w - 0.5).astype(np.float32)
-    map_y = ((0.5 - pitch_r / math.pi) * h - 0.5).astype(np.float32)
-    return cv2.remap(equirect_rgb, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP)
+# The levels the peer viewers pick (the reference images and geometry: reference.py)
 
 
 def marzipano_level(levels: list[dict], vfov: float, height: int) -> int:
@@ -162,7 +86,7 @@ def pannellum_level(multires: dict, hfov: float, width: int) -> int:
 
 
 def test_synthetic_geometry_is_consistent():
-    """The numpy helpers agree with vtour.conventions (so the browser checks test the viewers)."""
+    """reference.py's numpy geometry agrees with vtour.conventions (so the browser checks test the viewers)."""
     c = np.linspace(-0.95, 0.95, 9)
     u, v = np.meshgrid(c, c)
     for i, f in enumerate("fbrlud"):
@@ -319,7 +243,7 @@ def site(tmp_path, serve, node_modules, node_package):
     return mount, base_url
 
 
-def open_view(helpers, page, log, base: str, viewer: str, tiles_path: str, yaw: float, pitch: float, vfov: float):
+def open_view(page, log, base: str, viewer: str, tiles_path: str, yaw: float, pitch: float, vfov: float):
     """Open ``viewer``'s page on the tiles at a vtour view; wait until it has rendered the view."""
     if viewer == "marzipano":
         params = to_marzipano_view(yaw, pitch, vfov)
@@ -328,7 +252,7 @@ def open_view(helpers, page, log, base: str, viewer: str, tiles_path: str, yaw: 
         params = {"yaw": v["yaw"], "pitch": v["pitch"], "hfov": v["hfov"]}
     query = urllib.parse.urlencode({"tiles": base.rstrip("/") + tiles_path, **params})
     page.goto(f"{base}{viewer}.html?{query}")
-    helpers.wait_for_js(page, "() => window.vtour && (window.vtour.stable || window.vtour.error)",
+    wait_for_js(page, "() => window.vtour && (window.vtour.stable || window.vtour.error)",
                 what=f"{viewer} to render yaw={yaw} pitch={pitch}", log=log)
     error = page.evaluate("() => window.vtour.error")
     assert error is None, f"{viewer}: {error}"
@@ -347,16 +271,6 @@ def tile_requests(page_log) -> list[tuple[int, str, int, int]]:
         if m:
             out.append((int(m[1]), m[2], int(m[3]), int(m[4])))
     return out
-
-
-def centre_tile(meta: dict, level: int, yaw: float, pitch: float) -> tuple[str, int, int]:
-    """(face, row, col) of the tile at level ``level`` under the centre of a view."""
-    face, u, v = face_and_uv(*yaw_pitch_to_direction(yaw, pitch))
-    size, tile = meta["levels"][level]["size"], meta["levels"][level]["tileSize"]
-    n = size // tile
-    col = min(n - 1, int((float(u) + 1) / 2 * n))
-    row = min(n - 1, int((float(v) + 1) / 2 * n))
-    return "fbrlud"[int(face)], row, col
 
 
 def check_tile_requests(page_log, tiles: Path, meta: dict, yaw: float, pitch: float, level: int,
@@ -386,8 +300,7 @@ def expected_level(viewer: str, meta: dict, vfov: float) -> int:
 
 
 @pytest.mark.parametrize("viewer", ["marzipano", "pannellum"])
-def test_synthetic_faces_land_where_expected(viewer, synthetic_tiles, site, page, page_log, screenshot,
-                                      browser_helpers):
+def test_synthetic_faces_land_where_expected(viewer, synthetic_tiles, site, page, page_log, screenshot):
     mount, base_url = site
     tiles_path = mount(synthetic_tiles)
     base = base_url()
@@ -398,13 +311,13 @@ def test_synthetic_faces_land_where_expected(viewer, synthetic_tiles, site, page
     failures = []
     for name, yaw, pitch, face in VIEWS:
         page_log.clear()
-        open_view(browser_helpers, page, page_log, base, viewer, tiles_path, yaw, pitch, VFOV)
+        open_view(page, page_log, base, viewer, tiles_path, yaw, pitch, VFOV)
         _, rgb = screenshot(page, name, as_array=True)
         assert rgb.shape[:2] == (HEIGHT, WIDTH)
         fx, fy = np.array(SAMPLE_POINTS).T
         expected = synthetic_colour(*view_directions(yaw, pitch, VFOV, WIDTH, HEIGHT, fx, fy))
         for (px, py), want in zip(SAMPLE_POINTS, expected):
-            got = browser_helpers.region_mean(rgb, px, py)
+            got = region_mean(rgb, px, py)
             if np.abs(got - want).max() > COLOUR_TOLERANCE:
                 failures.append(f"{name} (yaw {yaw}, pitch {pitch}) at ({px}, {py}): "
                                 f"got {got.round().astype(int).tolist()}, want {want.round().astype(int).tolist()}")
@@ -422,22 +335,10 @@ def test_synthetic_faces_land_where_expected(viewer, synthetic_tiles, site, page
 #: wide view across the f/r edge for which Marzipano picks the 512 px level (z=1) instead of z=2.
 EXAMPLE_VIEWS = [("front", 0.0, 0.0, VFOV), ("right_up", 100.0, 20.0, VFOV), ("down_left", -140.0, -60.0, VFOV),
                  ("wide", 40.0, 5.0, 100.0)]
-DOWNSCALE = (200, 150)
-#: Mean absolute difference (0..255) allowed between a viewer's screenshot and the reference, both
-#: reduced to 200 x 150. Viewer resampling and JPEG tiles stay well below; a mirrored or rotated face,
-#: or a view off by a few degrees, is far above (the test also checks that margin).
-MAD_LIMIT = 5.0
-
-
-def mad(a: np.ndarray, b: np.ndarray) -> float:
-    small = [cv2.resize(x, DOWNSCALE, interpolation=cv2.INTER_AREA).astype(np.float64) for x in (a, b)]
-    return float(np.abs(small[0] - small[1]).mean())
-
-
 @pytest.mark.shared_data
 @pytest.mark.parametrize("viewer", ["marzipano", "pannellum"])
 def test_example_panorama_matches_reference(viewer, example_tiles, site, page, page_log, screenshot,
-                                            artifact_dir, browser_helpers):
+                                            artifact_dir):
     src, tiles = example_tiles
     mount, base_url = site
     tiles_path = mount(tiles)
@@ -447,7 +348,7 @@ def test_example_panorama_matches_reference(viewer, example_tiles, site, page, p
     report = []
     for name, yaw, pitch, vfov in EXAMPLE_VIEWS:
         page_log.clear()
-        open_view(browser_helpers, page, page_log, base, viewer, tiles_path, yaw, pitch, vfov)
+        open_view(page, page_log, base, viewer, tiles_path, yaw, pitch, vfov)
         _, rgb = screenshot(page, name, as_array=True)
         ref = render_reference(equirect, yaw, pitch, vfov, WIDTH, HEIGHT)
         cv2.imwrite(str(artifact_dir / f"reference-examplepano-{name}.png"), ref[:, :, ::-1])

@@ -1,7 +1,7 @@
 """A built tour's ``marzipano/data.js`` and ``pannellum.json`` work in Marzipano and Pannellum themselves.
 
 ``vtour.tour.build_tour`` builds a two-scene tour (``colours``: a synthetic panorama whose cube faces have
-known colours and orientation marks, see test_peer_viewers; ``pond``: the real ``examplepano.jpg``), with a
+known colours and orientation marks, see reference.py; ``pond``: the real ``examplepano.jpg``), with a
 link hotspot each way and an info hotspot whose title and text hold ``<b>``, ``<i>``, ``&`` and ``<``.
 Then, in headless Chromium, over the tour's own tiles and with the paths exactly as the files give them
 (the pages are served from the tour folder's root, which is what the files' relative paths mean):
@@ -29,10 +29,12 @@ import json
 import re
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 import yaml
-from test_peer_viewers import (
+from helpers import region_mean, wait_for_js
+from reference import (
     COLOUR_TOLERANCE,
     MAD_LIMIT,
     SAMPLE_POINTS,
@@ -42,8 +44,6 @@ from test_peer_viewers import (
     synthetic_colour,
     view_directions,
 )
-
-import cv2  # noqa: E402
 
 WIDTH, HEIGHT = 800, 450
 pytestmark = [pytest.mark.browser, pytest.mark.shared_data, pytest.mark.viewport(WIDTH, HEIGHT)]
@@ -196,9 +196,9 @@ def tour_site(tour, tmp_path, serve, node_modules, node_package):
     return serve({"/": root, "/node_modules": node_modules})
 
 
-def settle(helpers, page, log, viewer: str, scene: str) -> None:
-    helpers.wait_for_js(page, f"() => ({CURRENT[viewer]})() === {json.dumps(scene)} && ({SETTLED[viewer]})()",
-                        what=f"{viewer} to show scene {scene}", log=log, timeout_s=20)
+def settle(page, log, viewer: str, scene: str) -> None:
+    wait_for_js(page, f"() => ({CURRENT[viewer]})() === {json.dumps(scene)} && ({SETTLED[viewer]})()",
+                what=f"{viewer} to show scene {scene}", log=log, timeout_s=20)
     assert page.evaluate("() => window.vtour.error") is None
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
@@ -213,13 +213,13 @@ def shot(screenshot, page, name: str) -> np.ndarray:
     return rgb
 
 
-def check_colours(helpers, rgb: np.ndarray, viewer: str) -> None:
+def check_colours(rgb: np.ndarray, viewer: str) -> None:
     yaw, pitch, vfov = VIEWS["colours"]
     fx, fy = np.array(SAMPLE_POINTS).T
     expected = synthetic_colour(*view_directions(yaw, pitch, vfov, WIDTH, HEIGHT, fx, fy))
     bad = []
     for (px, py), want in zip(SAMPLE_POINTS, expected):
-        got = helpers.region_mean(rgb, px, py)
+        got = region_mean(rgb, px, py)
         if np.abs(got - want).max() > COLOUR_TOLERANCE:
             bad.append(f"({px}, {py}): got {got.round().tolist()}, want {want.round().tolist()}")
     assert not bad, f"{viewer} shows scene colours wrongly: " + "; ".join(bad)
@@ -251,22 +251,22 @@ def check_requests(log, out: Path, scene: str, top_level: int) -> None:
     log.assert_local_only()
 
 
-def test_the_marzipano_data_js_tour_in_marzipano(tour, tour_site, page, page_log, screenshot, browser_helpers):
+def test_the_marzipano_data_js_tour_in_marzipano(tour, tour_site, page, page_log, screenshot):
     src, out = tour
     page.goto(tour_site + "marzipano.html")
-    settle(browser_helpers, page, page_log, "marzipano", "colours")
+    settle(page, page_log, "marzipano", "colours")
     initial = json.loads((out / "tour.json").read_text())
     params = page.evaluate("() => window.vtour.params()")
     app = page.evaluate("() => APP_DATA.scenes[0].initialViewParameters")
     for key in ("yaw", "pitch", "fov"):  # the Tool's limiter leaves the tour's view as it is
         assert params[key] == pytest.approx(app[key], abs=1e-9)
-    check_colours(browser_helpers, shot(screenshot, page, "colours"), "marzipano")
+    check_colours(shot(screenshot, page, "colours"), "marzipano")
     top = len(initial["scenes"][0]["panorama"]["levels"]) - 1
     check_requests(page_log, out, "colours", top)
 
     page_log.clear()
     page.click(".link-hotspot[data-target='pond']")
-    settle(browser_helpers, page, page_log, "marzipano", "pond")
+    settle(page, page_log, "marzipano", "pond")
     check_pond(shot(screenshot, page, "pond"), src, "marzipano")
     check_requests(page_log, out, "pond", top)
 
@@ -277,22 +277,22 @@ def test_the_marzipano_data_js_tour_in_marzipano(tour, tour_site, page, page_log
     assert page.locator(".info-hotspot b, .info-hotspot i").count() == 0  # shown, not interpreted
 
 
-def test_the_pannellum_json_tour_in_pannellum(tour, tour_site, page, page_log, screenshot, browser_helpers):
+def test_the_pannellum_json_tour_in_pannellum(tour, tour_site, page, page_log, screenshot):
     src, out = tour
     config = json.loads((out / "pannellum.json").read_text())
     page.goto(tour_site + "pannellum.html")
-    settle(browser_helpers, page, page_log, "pannellum", "colours")
+    settle(page, page_log, "pannellum", "colours")
     got = page.evaluate("() => [vtour.viewer.getYaw(), vtour.viewer.getPitch(), vtour.viewer.getHfov()]")
     first = config["scenes"]["colours"]
     assert got == pytest.approx([first["yaw"], first["pitch"], first["hfov"]], abs=1e-6)
     assert page.locator(".pnlm-title-box").text_content() == "Colours"
-    check_colours(browser_helpers, shot(screenshot, page, "colours"), "pannellum")
+    check_colours(shot(screenshot, page, "colours"), "pannellum")
     top = first["multiRes"]["maxLevel"]
     check_requests(page_log, out, "colours", top)
 
     page_log.clear()
     page.click(".pnlm-hotspot-base.pnlm-scene")
-    settle(browser_helpers, page, page_log, "pannellum", "pond")
+    settle(page, page_log, "pannellum", "pond")
     assert page.locator(".pnlm-title-box").text_content() == "Pond"
     check_pond(shot(screenshot, page, "pond"), src, "pannellum")
     check_requests(page_log, out, "pond", top)

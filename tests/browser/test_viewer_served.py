@@ -8,20 +8,14 @@ import threading
 import time
 import zipfile
 from functools import partial
-from pathlib import Path
 
 import pytest
-
-from viewer_tour import synthetic_site
+from helpers import PAGE_VIEWER, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(640, 480)]
-@pytest.fixture
-def tour(tmp_path_factory) -> Path:
-    return synthetic_site(tmp_path_factory)
 
 
-def test_panel_app_makes_no_external_request_and_syncs_the_view_to_python(tour, page, page_log, browser_helpers,
-                                                                          screenshot):
+def test_panel_app_makes_no_external_request_and_syncs_the_view_to_python(viewer_site, page, page_log, screenshot):
     from vtour import serve as serve_mod
 
     viewers = []
@@ -32,7 +26,7 @@ def test_panel_app_makes_no_external_request_and_syncs_the_view_to_python(tour, 
         return page_
 
     port = serve_mod.free_port()
-    server = serve_mod.serve_tour(tour, port=port, threaded=True, app=app)
+    server = serve_mod.serve_tour(viewer_site, port=port, threaded=True, app=app)
     try:
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -41,8 +35,10 @@ def test_panel_app_makes_no_external_request_and_syncs_the_view_to_python(tour, 
                 break
             except Exception:
                 time.sleep(0.3)
-        browser_helpers.wait_for_js(page, "() => window.vtourViewers && window.vtourViewers[0].timing.sharp",
-                                    timeout_s=40, what="the Panel app's viewer", log=page_log)
+        # the page has no window.vtour: the viewer is found from its root element, in Panel's shadow DOM
+        wait_for_js(page, f"() => {PAGE_VIEWER}.timing.sharp", timeout_s=40, what="the Panel app's viewer",
+                    log=page_log)
+        assert page.evaluate("() => Object.keys(window).filter(k => k.startsWith('vtour'))") == []  # no globals
         viewer = viewers[0]
         for _ in range(50):
             if viewer.ready and viewer.scene == "hall" and viewer.fov == 70:
@@ -51,7 +47,7 @@ def test_panel_app_makes_no_external_request_and_syncs_the_view_to_python(tour, 
         assert (viewer.scene, viewer.yaw, viewer.pitch, viewer.fov, viewer.language) == ("hall", 0, 0, 70, "en")
         # browser -> Python: keys turn the view
         page.focus(".vtour-root") if page.locator(".vtour-root").count() else None
-        page.evaluate("() => window.vtourViewers[0].setView({yaw: 30})")
+        page.evaluate(f"() => {PAGE_VIEWER}.setView({{yaw: 30}})")
         for _ in range(50):
             if viewer.yaw == 30:
                 break
@@ -59,10 +55,10 @@ def test_panel_app_makes_no_external_request_and_syncs_the_view_to_python(tour, 
         assert viewer.yaw == 30
         # Python -> browser
         viewer.pitch = -20
-        browser_helpers.wait_for_js(page, "() => window.vtourViewers[0].state.pitch === -20", what="pitch from Python")
+        wait_for_js(page, f"() => {PAGE_VIEWER}.state.pitch === -20", what="pitch from Python")
         events = []
         viewer.on_hotspot(events.append)
-        page.evaluate("() => window.vtourViewers[0].activate(window.vtourViewers[0].tour.scene('hall').hotspots[0])")
+        page.evaluate(f"() => {{ const v = {PAGE_VIEWER}; v.activate(v.tour.scene('hall').hotspots[0]); }}")
         for _ in range(80):
             if viewer.scene == "crypt" and events:
                 break
@@ -76,13 +72,13 @@ def test_panel_app_makes_no_external_request_and_syncs_the_view_to_python(tour, 
         server.stop()
 
 
-def test_static_site_runs_on_a_plain_http_server(tour, page, page_log, browser_helpers):
-    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tour))
+def test_static_site_runs_on_a_plain_http_server(viewer_site, page, page_log):
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(viewer_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
-        browser_helpers.wait_for_js(page, "() => window.vtour && window.vtour.timing.sharp", what="sharp", log=page_log)
+        wait_for_js(page, "() => window.vtour && window.vtour.timing.sharp", what="sharp", log=page_log)
         assert page.title() == "Test tour"
         page_log.assert_clean()
         page_log.assert_local_only()
@@ -91,11 +87,10 @@ def test_static_site_runs_on_a_plain_http_server(tour, page, page_log, browser_h
         server.server_close()
 
 
-def test_kiosk_zip_runs_from_its_launcher_and_returns_to_the_start_when_idle(tour, tmp_path, page, page_log,
-                                                                             browser_helpers):
+def test_kiosk_zip_runs_from_its_launcher_and_returns_to_the_start_when_idle(viewer_site, tmp_path, page, page_log):
     from vtour.package import package_tour
 
-    out = package_tour(tour, tmp_path / "kiosk.zip", kiosk=True, idle_return_s=1.5)
+    out = package_tour(viewer_site, tmp_path / "kiosk.zip", kiosk=True, idle_return_s=1.5)
     site = tmp_path / "kiosk"
     with zipfile.ZipFile(out) as zf:
         zf.extractall(site)
@@ -106,11 +101,11 @@ def test_kiosk_zip_runs_from_its_launcher_and_returns_to_the_start_when_idle(tou
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
-        browser_helpers.wait_for_js(page, "() => window.vtour && window.vtour.timing.sharp", what="sharp", log=page_log)
+        wait_for_js(page, "() => window.vtour && window.vtour.timing.sharp", what="sharp", log=page_log)
         page.evaluate("() => window.vtour.goTo('crypt')")
-        browser_helpers.wait_for_js(page, "() => window.vtour.sceneId === 'crypt'", what="crypt")
-        browser_helpers.wait_for_js(page, "() => window.vtour.sceneId === 'hall'", timeout_s=10,
-                                    what="return to the start scene after 1.5 s idle", log=page_log)
+        wait_for_js(page, "() => window.vtour.sceneId === 'crypt'", what="crypt")
+        wait_for_js(page, "() => window.vtour.sceneId === 'hall'", timeout_s=10,
+                    what="return to the start scene after 1.5 s idle", log=page_log)
         page_log.assert_clean()
         page_log.assert_local_only()
     finally:

@@ -6,30 +6,17 @@ a darker mark in each face's upper-left quadrant, so a flipped, rotated or mispl
 
 from __future__ import annotations
 
+import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-from test_peer_viewers import FACE_COLOURS, centre_tile, synthetic_colour, view_directions
-from viewer_tour import XSS_TITLE, synthetic_site
+from helpers import frames, open_tour, region_mean, wait_for_js
+from reference import FACE_COLOURS, centre_tile, synthetic_colour, view_directions
+from viewer_tour import XSS_TITLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(640, 480)]
 W, H = 640, 480
-
-@pytest.fixture
-def tour(tmp_path_factory) -> Path:
-    return synthetic_site(tmp_path_factory)
-
-
-def open_tour(page, log, helpers, base: str, hash_: str = "", sharp: bool = True):
-    page.add_init_script("window.alerts = []; window.alert = (m) => window.alerts.push(String(m));")
-    page.goto(f"{base}index.html{hash_}")
-    key = "sharp" if sharp else "firstView"
-    helpers.wait_for_js(page, f"() => window.vtour && window.vtour.timing && window.vtour.timing.{key}",
-                        what=f"the viewer's {key} view", log=log)
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def expected(yaw, pitch, fov, fx, fy):
@@ -41,25 +28,24 @@ VIEWS = [("front", 0, 0, "f"), ("right", 90, 0, "r"), ("back", 180, 0, "b"), ("l
 POINTS = [(0.5, 0.5), (0.3, 0.3), (0.7, 0.3), (0.3, 0.7), (0.7, 0.7)]
 
 
-def test_first_view_shows_each_face_where_the_conventions_put_it(tour, serve, page, page_log, browser_helpers,
-                                                                 screenshot):
-    base = serve(tour)
-    open_tour(page, page_log, browser_helpers, base)
+def test_first_view_shows_each_face_where_the_conventions_put_it(viewer_site, serve, page, page_log, screenshot):
+    base = serve(viewer_site)
+    open_tour(page, page_log, base)
     failures = []
     for name, yaw, pitch, face in VIEWS:
         page.evaluate(f"() => window.vtour.setView({{yaw: {yaw}, pitch: {pitch}, fov: 70}})")
-        browser_helpers.wait_for_js(page, "() => window.vtour.stats().sharpNow", what=f"{name} sharp", log=page_log)
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        wait_for_js(page, "() => window.vtour.stats().sharpNow", what=f"{name} sharp", log=page_log)
+        frames(page)
         # hide hotspots and toolbar so they do not cover the sampled points
         page.add_style_tag(content=".vtour-hotspots, .vtour-toolbar, .vtour-scene-title { display: none !important; }")
         _, rgb = screenshot(page, name, as_array=True)
         assert page.evaluate("() => window.vtour.stats().level") == 2  # 1024 px faces at 480 px, fov 70
         for fx, fy in POINTS:
             want = expected(yaw, pitch, 70, fx, fy)
-            got = browser_helpers.region_mean(rgb, fx, fy, half=5)
+            got = region_mean(rgb, fx, fy, half=5)
             if np.abs(got - want).max() > 30:
                 failures.append(f"{name} at ({fx}, {fy}): got {got.round()}, expected {want.round()}")
-        centre = browser_helpers.region_mean(rgb, 0.5, 0.5)
+        centre = region_mean(rgb, 0.5, 0.5)
         assert np.abs(centre - FACE_COLOURS[face]).max() < 30, (name, centre)
     assert not failures, "\n".join(failures)
     page_log.assert_clean()
@@ -67,13 +53,10 @@ def test_first_view_shows_each_face_where_the_conventions_put_it(tour, serve, pa
 
 
 @pytest.mark.parametrize("fov,level", [(70, 2), (100, 1)])
-def test_only_the_tiles_in_view_at_the_matching_level_are_requested(fov, level, tour, serve, page, page_log,
-                                                                      browser_helpers):
-    import json
-
-    base = serve(tour)
-    open_tour(page, page_log, browser_helpers, base, f"#scene=hall&yaw=0&pitch=0&fov={fov}")
-    meta = json.loads((tour / "scenes" / "hall" / "pano.json").read_text())
+def test_only_the_tiles_in_view_at_the_matching_level_are_requested(fov, level, viewer_site, serve, page, page_log):
+    base = serve(viewer_site)
+    open_tour(page, page_log, base, f"#scene=hall&yaw=0&pitch=0&fov={fov}")
+    meta = json.loads((viewer_site / "scenes" / "hall" / "pano.json").read_text())
     tiles = [tuple(m.groups()) for m in (re.search(r"/scenes/hall/(\d)/([bdflru])/(\d+)/(\d+)\.jpg$", u)
                                          for u in page_log.urls()) if m]
     assert {int(z) for z, *_ in tiles} == {level}, tiles       # no other level, no pinned first level
@@ -89,45 +72,45 @@ def test_only_the_tiles_in_view_at_the_matching_level_are_requested(fov, level, 
     page_log.assert_clean()
 
 
-def test_hotspots_navigate_by_click_and_by_keyboard(tour, serve, page, page_log, browser_helpers, screenshot):
-    base = serve(tour)
-    open_tour(page, page_log, browser_helpers, base)
+def test_hotspots_navigate_by_click_and_by_keyboard(viewer_site, serve, page, page_log, screenshot):
+    base = serve(viewer_site)
+    open_tour(page, page_log, base)
     screenshot(page, "hotspots")
     page.get_by_role("button", name="To the crypt").click()
-    browser_helpers.wait_for_js(page, "() => window.vtour.sceneId === 'crypt' && document.querySelector('.vtour-root').dataset.firstView",
-                                what="the crypt after a click", log=page_log)
-    browser_helpers.wait_for_js(page, "() => location.hash.includes('scene=crypt')", what="the URL", log=page_log)
+    wait_for_js(page,
+                "() => window.vtour.sceneId === 'crypt' && document.querySelector('.vtour-root').dataset.firstView",
+                what="the crypt after a click", log=page_log)
+    wait_for_js(page, "() => location.hash.includes('scene=crypt')", what="the URL", log=page_log)
     # keyboard: focus the viewer, Tab to the back link (the only hotspot in view at yaw 180), Enter
     page.evaluate("() => window.vtour.setView({yaw: 180, pitch: 0})")
-    browser_helpers.wait_for_js(page, """() => [...document.querySelectorAll('.vtour-hotspots button')]
+    wait_for_js(page, """() => [...document.querySelectorAll('.vtour-hotspots button')]
         .some(b => b.getAttribute('aria-label') === 'Hall' && !b.hidden)""", what="the back link in view", log=page_log)
     page.focus(".vtour-root")
     page.keyboard.press("Tab")
     focused = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
     assert focused == "Hall", focused  # a link without a title is named after its target scene
     page.keyboard.press("Enter")
-    browser_helpers.wait_for_js(page, "() => window.vtour.sceneId === 'hall'", what="back to the hall by keyboard",
-                                log=page_log)
+    wait_for_js(page, "() => window.vtour.sceneId === 'hall'", what="back to the hall by keyboard",
+                log=page_log)
     page_log.assert_clean()
 
 
-def test_url_restores_scene_view_and_language(tour, serve, page, page_log, browser_helpers):
-    base = serve(tour)
-    open_tour(page, page_log, browser_helpers, base, "#scene=crypt&yaw=45.5&pitch=-10&fov=60&lang=fr")
+def test_url_restores_scene_view_and_language(viewer_site, serve, page, page_log):
+    base = serve(viewer_site)
+    open_tour(page, page_log, base, "#scene=crypt&yaw=45.5&pitch=-10&fov=60&lang=fr")
     state = page.evaluate("() => window.vtour.state")
     assert state == {"scene": "crypt", "yaw": 45.5, "pitch": -10, "fov": 60, "language": "fr"}
     assert page.inner_text(".vtour-scene-title") == "Crypte"
     page.focus(".vtour-root")
     page.keyboard.press("ArrowRight")
-    browser_helpers.wait_for_js(page, "() => location.hash.includes('yaw=50.50')", what="the URL to follow the view",
-                                log=page_log)
+    wait_for_js(page, "() => location.hash.includes('yaw=50.50')", what="the URL to follow the view",
+                log=page_log)
     page_log.assert_clean()
 
 
-def test_hotspot_text_is_shown_as_text_and_the_info_dialog_opens(tour, serve, page, page_log, browser_helpers,
-                                                                 screenshot):
-    base = serve(tour)
-    open_tour(page, page_log, browser_helpers, base)
+def test_hotspot_text_is_shown_as_text_and_the_info_dialog_opens(viewer_site, serve, page, page_log, screenshot):
+    base = serve(viewer_site)
+    open_tour(page, page_log, base)
     button = page.get_by_role("button", name=XSS_TITLE)
     button.hover()  # a label that would cover another hotspot shows on hover and focus
     assert button.inner_text().strip().endswith(XSS_TITLE)
@@ -137,8 +120,9 @@ def test_hotspot_text_is_shown_as_text_and_the_info_dialog_opens(tour, serve, pa
     dialog.wait_for()
     assert dialog.locator("h2").inner_text() == XSS_TITLE
     assert "Text <b>not bold</b> & plain" in dialog.inner_text()
-    browser_helpers.wait_for_js(page, "() => { const i = document.querySelector('.vtour-info-image'); return i && i.complete && i.naturalWidth > 0; }",
-                                what="the info image", log=page_log)
+    wait_for_js(page, "() => { const i = document.querySelector('.vtour-info-image');"
+                      " return i && i.complete && i.naturalWidth > 0; }",
+                what="the info image", log=page_log)
     screenshot(page, "info-dialog")
     page.keyboard.press("Escape")
     assert not dialog.is_visible()
@@ -146,36 +130,36 @@ def test_hotspot_text_is_shown_as_text_and_the_info_dialog_opens(tour, serve, pa
     page_log.assert_clean()
 
 
-def test_model_hotspot_opens_the_model_coarse_first_then_refined(tour, serve, page, page_log, browser_helpers,
-                                                                 screenshot):
-    base = serve(tour)
-    open_tour(page, page_log, browser_helpers, base)
+def test_model_hotspot_opens_the_model_coarse_first_then_refined(viewer_site, serve, page, page_log, screenshot):
+    base = serve(viewer_site)
+    open_tour(page, page_log, base)
     page.get_by_role("button", name="Test sphere").click()
-    browser_helpers.wait_for_js(page, "() => window.vtour.modelView.loaded.length === 2", what="both LODs",
-                                timeout_s=30, log=page_log)
+    wait_for_js(page, "() => window.vtour.modelView.loaded.length === 2", what="both LODs",
+                timeout_s=30, log=page_log)
     assert page.evaluate("() => window.vtour.modelView.loaded") == ["models/sphere/lod0.glb", "models/sphere/lod1.glb"]
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    frames(page)
     _, rgb = screenshot(page, "model", as_array=True)
-    assert browser_helpers.region_mean(rgb, 0.5, 0.5, half=10).sum() > 60
+    assert region_mean(rgb, 0.5, 0.5, half=10).sum() > 60
     page_log.assert_clean()
 
 
-def test_language_switch_gallery_and_floorplan(tour, serve, page, page_log, browser_helpers, screenshot):
-    base = serve(tour)
-    open_tour(page, page_log, browser_helpers, base)
+def test_language_switch_gallery_and_floorplan(viewer_site, serve, page, page_log, screenshot):
+    base = serve(viewer_site)
+    open_tour(page, page_log, base)
     page.select_option(".vtour-tool-language", "fr")
     assert page.get_by_role("button", name="Vers la crypte").is_visible()
     assert page.inner_text(".vtour-scene-title") == "Salle"
     page.click(".vtour-tool-gallery")
     items = page.locator(".vtour-gallery-item")
     assert items.count() == 2 and items.nth(1).inner_text() == "Crypte"
-    browser_helpers.wait_for_js(page, "() => [...document.querySelectorAll('.vtour-gallery-item img')].every(i => i.complete && i.naturalWidth)",
-                                what="thumbnails", log=page_log)
+    thumbs_loaded = ("() => [...document.querySelectorAll('.vtour-gallery-item img')]"
+                     ".every(i => i.complete && i.naturalWidth)")
+    wait_for_js(page, thumbs_loaded, what="thumbnails", log=page_log)
     screenshot(page, "gallery")
     items.nth(1).click()
-    browser_helpers.wait_for_js(page, "() => window.vtour.sceneId === 'crypt'", what="crypt from the gallery", log=page_log)
+    wait_for_js(page, "() => window.vtour.sceneId === 'crypt'", what="crypt from the gallery", log=page_log)
     page.click(".vtour-tool-floorplan")
     page.locator('.vtour-floorplan-point[data-scene-id="hall"]').click()
-    browser_helpers.wait_for_js(page, "() => window.vtour.sceneId === 'hall'", what="hall from the plan", log=page_log)
+    wait_for_js(page, "() => window.vtour.sceneId === 'hall'", what="hall from the plan", log=page_log)
     page_log.assert_clean()
     page_log.assert_local_only()

@@ -6,8 +6,7 @@ Tile failures are injected with Playwright's request routing: the loader must re
 """
 
 import pytest
-
-from test_viewer_static import open_tour, tour  # noqa: F401 (fixture)
+from helpers import open_tour
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(640, 480)]
 
@@ -29,8 +28,8 @@ def view(page) -> dict:
     return page.evaluate("() => window.vtour.state")
 
 
-def test_one_finger_turns_and_two_fingers_pinch(tour, serve, page, page_log, browser_helpers):  # noqa: F811
-    open_tour(page, page_log, browser_helpers, serve(tour))
+def test_one_finger_turns_and_two_fingers_pinch(viewer_site, serve, page, page_log):
+    open_tour(page, page_log, serve(viewer_site))
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
     before = view(page)
@@ -54,8 +53,7 @@ def test_one_finger_turns_and_two_fingers_pinch(tour, serve, page, page_log, bro
     page_log.assert_clean()
 
 
-def test_a_tile_that_fails_once_is_retried_and_the_view_gets_sharp(tour, serve, page, page_log,  # noqa: F811
-                                                                   browser_helpers):
+def test_a_tile_that_fails_once_is_retried_and_the_view_gets_sharp(viewer_site, serve, page, page_log):
     """A flaky network: the first request of every level-2 tile answers 503; the loader retries."""
     failed: set[str] = set()
 
@@ -68,7 +66,7 @@ def test_a_tile_that_fails_once_is_retried_and_the_view_gets_sharp(tour, serve, 
             route.continue_()
 
     page.route("**/2/*/*/*.jpg", flaky)
-    open_tour(page, page_log, browser_helpers, serve(tour))  # waits for the sharp view
+    open_tour(page, page_log, serve(viewer_site))  # waits for the sharp view
     stats = page.evaluate("() => window.vtour.stats()")
     assert stats["level"] == 2 and failed, stats
     retried = [u for u in failed if sum(url == u for _, url, _ in page_log.requests) >= 2]

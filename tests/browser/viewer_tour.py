@@ -1,9 +1,10 @@
-"""Test tours for vtour's viewer tests (tests/browser/test_viewer_*.py), written exactly per
-docs/tour-json.md: ``build_pano`` per scene into ``<tour>/scenes/<id>/`` and a hand-written tour.json.
+"""The test tour for vtour's viewer tests (tests/browser/test_viewer_*.py; conftest.py's ``viewer_site``
+adds its static site), written exactly per docs/tour-json.md: ``build_pano`` per scene into
+``<tour>/scenes/<id>/`` and a hand-written tour.json.
 
 ``synthetic_tour(root)`` builds (once per folder) a two-scene tour:
 
-* ``hall``: the synthetic panorama of test_peer_viewers (each cube face one known colour with a darker
+* ``hall``: the synthetic panorama of reference.py (each cube face one known colour with a darker
   mark in its upper-left quadrant), 1024 px faces, 512 px tiles: levels z = 0 (256, fallback), 1 (512),
   2 (1024). Hotspots: a link to ``crypt`` at yaw 20, an info hotspot at yaw -20 titled
   ``<img src=x onerror=alert(1)>``, a model hotspot at yaw 0, pitch -25 (a textured sphere, two LODs).
@@ -19,10 +20,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from reference import equirect_directions, synthetic_colour
 
 from vtour.tour.assemble import panorama_block
-
-from test_peer_viewers import equirect_directions, synthetic_colour
 
 XSS_TITLE = "<img src=x onerror=alert(1)>"
 
@@ -97,16 +97,3 @@ def synthetic_tour(root: Path) -> Path:
     (tour / "tour.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False))
     return tour
 
-
-_SITES: dict = {}
-
-
-def synthetic_site(tmp_path_factory) -> Path:
-    """:func:`synthetic_tour` with its static site written, built once per test session."""
-    from vtour.site import write_site
-
-    if "site" not in _SITES:
-        tour = synthetic_tour(tmp_path_factory.mktemp("viewer"))
-        write_site(tour)
-        _SITES["site"] = tour
-    return _SITES["site"]

@@ -4,10 +4,8 @@ import { PanoView } from "./views/PanoView.js";
 import { ViewControls } from "./views/ViewControls.js";
 import { PanoRenderer } from "./renderers/PanoRenderer.js";
 import { TiledPanorama } from "./renderers/TiledPanorama.js";
-import { fetchImage } from "./sources/ImageLoader.js";
-
-/** How long the first scene's early preview request may take before it is asked for again, ms. */
-const EARLY_PREVIEW_MS = 4000;
+import { DEFAULT_CONCURRENCY, fetchImage } from "./sources/ImageLoader.js";
+import { TileUrlSource } from "./sources/TileUrlSource.js";
 import { HotspotLayer } from "./hotspots/HotspotLayer.js";
 import { InfoDialog } from "./ui/InfoDialog.js";
 import { ModelDialog } from "./ui/ModelDialog.js";
@@ -15,9 +13,12 @@ import { SceneGallery } from "./ui/SceneGallery.js";
 import { FloorPlan } from "./ui/FloorPlan.js";
 import { Toolbar } from "./ui/Toolbar.js";
 import { UrlState } from "./ui/UrlState.js";
-import { IdleTimer } from "./ui/IdleTimer.js";
+import { Idle, idlePlan } from "./ui/Idle.js";
 import { labelsFor } from "./ui/labels.js";
 import css from "./ui/viewer.css";
+
+/** How long the first scene's early preview request may take before it is asked for again, ms. */
+const EARLY_PREVIEW_MS = 4000;
 
 /** Defaults of Viewer's options (mount() and the Panel component take the same names). */
 export const DEFAULT_OPTIONS = Object.freeze({
@@ -29,7 +30,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   autorotate: null,        // null: tour.settings.autorotate; false: off; {idleSeconds, speed (deg/s)}
   idleReturnSeconds: null, // kiosk: back to the start scene after this long idle; null: tour.settings.kiosk
   autotourSeconds: 0,      // > 0: when idle, move to the next scene every this many seconds
-  concurrency: 6,          // tile requests in flight (the browsers' HTTP/1.1 limit per host)
+  concurrency: DEFAULT_CONCURRENCY, // tile requests in flight (the browsers' HTTP/1.1 limit per host)
   documentTitle: false,    // set document.title to the tour's title (the static index.html does)
   modelViewerUrl: null,    // URL of vtour-model.js (three.js, imported when a model opens); null: beside this bundle
   startPreview: null,      // URL of the start scene's preview.jpg (the static page passes the one it preloads):
@@ -51,7 +52,9 @@ function modelBundleUrl(option) {
  *
  * Events: "ready", "scenechange" (id), "viewchange" ({yaw, pitch, fov}), "languagechange" (lang),
  * "hotspot" ({scene, id, type, target}), "firstview" (ms since page start), "sharp" (ms), "error".
- * `stats()` reports what tests and benchmarks measure.
+ * `stats()` reports what tests and benchmarks measure. While it lives, its root element (`.vtour-root`)
+ * holds it as `vtourViewer`, so a page that has only the DOM (the Panel app's, in a shadow root) can
+ * reach it; dispose() removes it, so nothing outside the viewer keeps a disposed viewer alive.
  */
 export class Viewer extends EventEmitter {
   constructor(element, tourUrl, options = {}) {
@@ -66,6 +69,7 @@ export class Viewer extends EventEmitter {
     this.stage = document.createElement("div");
     this.stage.className = "vtour-stage";
     this.root.append(style, this.stage);
+    this.root.vtourViewer = this;
     element.appendChild(this.root);
     this.sceneId = null;
     this.timing = { firstView: null, sharp: null };
@@ -92,7 +96,7 @@ export class Viewer extends EventEmitter {
     const fromUrl = this.urlState ? this.urlState.read() : {};
     this.language = [o.language, fromUrl.lang].find((l) => l && tour.languages.includes(l)) || tour.languages[0];
     const scene = [o.scene, fromUrl.scene].find((id) => id && tour.scene(id)) || tour.start;
-    const url = this._previewUrl(tour.scene(scene).panorama);
+    const url = this._source(tour.scene(scene).panorama).previewUrl;
     let preview = early;
     if (url !== hinted) {
       drop(early);
@@ -114,7 +118,10 @@ export class Viewer extends EventEmitter {
       onFullscreen: () => this.toggleFullscreen(), onLanguage: (l) => this.setLanguage(l),
     });
     this.controls = new ViewControls(this.root, () => this.view, { onInteract: () => this._interact() });
-    this._setupIdle();
+    this.idle = new Idle(idlePlan(o, tour.settings), {
+      renderer: this.renderer, getView: () => this.view,
+      onReturn: () => this._returnToStart(), onNext: () => this._nextScene(),
+    });
     let view = o.view || null;
     if (!view && fromUrl.scene === scene && fromUrl.yaw !== undefined) {
       view = { yaw: fromUrl.yaw, pitch: fromUrl.pitch ?? 0, fov: fromUrl.fov ?? tour.scene(scene).view?.fov ?? 75 };
@@ -138,11 +145,8 @@ export class Viewer extends EventEmitter {
     if (!scene) throw new Error(`Viewer: no scene ${JSON.stringify(id)} in the tour`);
     const token = this._goToken = {};
     const p = scene.panorama;
-    const tiles = p.tiles || `${p.path}/{z}/{f}/{y}/{x}.jpg`;
     const pano = new TiledPanorama(p, {
-      renderer: this.renderer,
-      tileUrl: (z, f, y, x) => this.tour.url(tiles.replace("{z}", z).replace("{f}", f).replace("{y}", y).replace("{x}", x)),
-      previewUrl: this._previewUrl(p),
+      renderer: this.renderer, source: this._source(p),
       maxTextureSize: this.renderer.maxTextureSize, concurrency: this.options.concurrency,
     });
     const first = this.sceneId === null;
@@ -256,7 +260,8 @@ export class Viewer extends EventEmitter {
     if (this.view) this.emit("viewchange", this.view.get());
   }
 
-  _previewUrl(p) { return this.tour.url(p.preview || `${p.path}/preview.jpg`); }
+  /** Tile and preview URLs of a scene's panorama: tour.json's `tiles` template and `preview` (both required). */
+  _source(p) { return TileUrlSource.fromString(p.tiles, { baseUrl: this.tour.baseUrl, previewUrl: p.preview }); }
 
   _writeUrl() {
     if (this.urlState && this.view) this.urlState.write({ scene: this.sceneId, lang: this.language, ...this.view.get() });
@@ -290,7 +295,7 @@ export class Viewer extends EventEmitter {
     this.root.lang = this.language;
     if (this.options.documentTitle) document.title = this.tour.text(this.tour.data.title, this.language) || document.title;
     this.root.setAttribute("aria-label", `${L.viewer}: ${this.tour.text(this.tour.data.title, this.language)}`);
-    for (const d of [this.info, this.modelView, this.gallery, this.floorplan]) d.closeButton.setAttribute("aria-label", L.close);
+    for (const d of this._dialogs()) d.closeButton.setAttribute("aria-label", L.close);
     this.toolbar.setLabels({ gallery: L.gallery, floorplan: L.floorplan, fullscreen: L.fullscreen, language: L.language,
                              lang: this.language, sceneTitle: this.tour.text(this.tour.scene(this.sceneId)?.title, this.language) });
   }
@@ -315,49 +320,22 @@ export class Viewer extends EventEmitter {
                                                      fov: from.fov + (target.fov - from.fov) * t }));
   }
 
-  _setupIdle() {
-    const o = this.options, settings = this.tour.settings;
-    const rotate = o.autorotate === false ? null : (o.autorotate || settings.autorotate || null);
-    this._rotating = false;
-    this._timers = [];
-    if (rotate && rotate.idleSeconds > 0) {
-      this._timers.push(new IdleTimer(rotate.idleSeconds, () => this._startAutorotate(rotate.speed ?? 2)));
-    }
-    const back = o.idleReturnSeconds ?? settings.kiosk?.idleReturnSeconds ?? 0;
-    if (back > 0) {
-      this._timers.push(new IdleTimer(back, () => {
-        for (const d of [this.info, this.modelView, this.gallery, this.floorplan]) d.close();
-        if (this.sceneId !== this.tour.start) this.goTo(this.tour.start).catch(() => {});
-        else this.view.set(this.tour.scene(this.tour.start).view || {});
-      }));
-    }
-    if (o.autotourSeconds > 0) {
-      const t = new IdleTimer(o.autotourSeconds, () => {
-        const i = this.tour.scenes.findIndex((s) => s.id === this.sceneId);
-        this.goTo(this.tour.scenes[(i + 1) % this.tour.scenes.length].id).catch(() => {});
-        t.poke();
-      });
-      this._timers.push(t);
-    }
+  /** Kiosk: after the idle time, close every dialog and show the start scene at its initial view. */
+  _returnToStart() {
+    for (const d of this._dialogs()) d.close();
+    if (this.sceneId !== this.tour.start) this.goTo(this.tour.start).catch(() => {});
+    else this.view.set(this.tour.scene(this.tour.start).view || {});
   }
 
-  _startAutorotate(speed) {
-    if (this._rotating) return;
-    this._rotating = true;
-    let last = performance.now();
-    this._stopRotate = this.renderer.onBeforeRender((now) => {
-      const dt = Math.min(0.1, (now - last) / 1000);
-      last = now;
-      this.view?.set({ yaw: this.view.yaw + speed * dt });
-      return true;
-    });
-    this.renderer.requestRender();
+  /** Autotour: the scene after the current one, in tour.json's order, round to the first. */
+  _nextScene() {
+    const i = this.tour.scenes.findIndex((s) => s.id === this.sceneId);
+    this.goTo(this.tour.scenes[(i + 1) % this.tour.scenes.length].id).catch(() => {});
   }
 
-  _interact() {
-    if (this._rotating) { this._stopRotate(); this._rotating = false; }
-    for (const t of this._timers || []) t.poke();
-  }
+  _interact() { this.idle?.interact(); }
+
+  _dialogs() { return [this.info, this.modelView, this.gallery, this.floorplan]; }
 
   _fail(err) {
     console.error(String(err?.message || err));
@@ -370,14 +348,14 @@ export class Viewer extends EventEmitter {
 
   dispose() {
     this._goToken = {};
-    for (const t of this._timers || []) t.dispose();
-    this._stopRotate?.();
+    this.idle?.dispose();
     this.urlState?.dispose();
     this.controls?.dispose();
     this.pano?.dispose();
     this.view?.dispose();
-    for (const d of [this.info, this.modelView, this.gallery, this.floorplan, this.toolbar, this.hotspots]) d?.dispose();
+    for (const d of [...this._dialogs(), this.toolbar, this.hotspots]) d?.dispose();
     this.renderer?.dispose();
+    delete this.root.vtourViewer;
     this.root.remove();
     this.removeAllListeners();
   }

@@ -50,5 +50,4 @@ export function render({ model, el }) {
   }
   model.on("language", () => { if (model.language) viewer.setLanguage(model.language); });
   model.on("remove", () => { clearTimeout(timer); viewer.dispose(); });
-  if (typeof window !== "undefined") window.vtourViewers = [...(window.vtourViewers || []), viewer];
 }

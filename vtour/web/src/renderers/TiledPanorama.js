@@ -1,7 +1,7 @@
 import { EventEmitter } from "../EventEmitter.js";
 import { FACES, faceQuad } from "../geometry/CubeFaces.js";
 import { Levels } from "../geometry/Levels.js";
-import { ImageLoader } from "../sources/ImageLoader.js";
+import { DEFAULT_CONCURRENCY, ImageLoader } from "../sources/ImageLoader.js";
 import { TileCache } from "../sources/TileCache.js";
 
 const FULL_UV = [0, 0, 1, 1];
@@ -15,18 +15,19 @@ const FULL_UV = [0, 0, 1, 1];
  * Events: "preview" (first image ready), "tile" (key), "sharp" ({z}) when every tile of the selected
  * level in view is drawn, "error" (Error). `stats` holds what tests and benchmarks read.
  *
- * Options: renderer (PanoRenderer, required: makes and deletes the textures), tileUrl(z, f, y, x) -> URL
- * (required), previewUrl (string, required), maxTextureSize (number, default 4096), concurrency
- * (number, default 4), cacheTiles (number, default 256).
+ * Options: renderer (PanoRenderer, required: makes and deletes the textures), source (TileUrlSource,
+ * required: the URLs of the tiles and of the preview), maxTextureSize (number, default 4096),
+ * concurrency (number, default sources/ImageLoader.js DEFAULT_CONCURRENCY), cacheTiles (number,
+ * default 256).
  */
 export class TiledPanorama extends EventEmitter {
-  constructor(panorama, { renderer, tileUrl, previewUrl, maxTextureSize = 4096, concurrency = 4, cacheTiles = 256 }) {
+  constructor(panorama, { renderer, source, maxTextureSize = 4096, concurrency = DEFAULT_CONCURRENCY, cacheTiles = 256 }) {
     super();
     if (!renderer) throw new Error("TiledPanorama: no renderer given");
+    if (!source) throw new Error("TiledPanorama: no source given");
     this.levels = new Levels(panorama.levels, maxTextureSize);
     this.renderer = renderer;
-    this.tileUrl = tileUrl;
-    this.previewUrl = previewUrl;
+    this.source = source;
     this.order = 0;              // layers draw in increasing order (PanoRenderer)
     this.opacity = 1;
     this.preview = [];           // the fallback level: {face, rect, uv} per face, one texture
@@ -50,7 +51,7 @@ export class TiledPanorama extends EventEmitter {
    */
   async loadPreview(fetched = null) {
     // the strip asked for early (a preload) may have failed: ask again, with retries
-    const load = () => this.loader.loadNow(this.previewUrl);
+    const load = () => this.loader.loadNow(this.source.previewUrl);
     const { bitmap, bytes } = await (fetched ? fetched.catch(load) : load());
     if (this.disposed) { bitmap.close?.(); return; }
     this.stats.bytes += bytes;
@@ -88,7 +89,7 @@ export class TiledPanorama extends EventEmitter {
           visible.push(key);
           if (!this.cache.has(key)) {
             const cx = box[0] + box[3], cy = box[1] + box[4], cz = box[2] + box[5];
-            wanted.push({ key, url: this.tileUrl(level.z, face, y, x),
+            wanted.push({ key, url: this.source.tileUrl(level.z, face, y, x),
                           d: -(cx * fx + cy * fy + cz * fz) / Math.hypot(cx, cy, cz) });
           }
         }

@@ -1,15 +1,21 @@
 /**
+ * Requests in flight at once, by default: 6 is the browsers' HTTP/1.1 limit per host (35a2b16), so
+ * more would only queue in the browser, where the loader can no longer reorder them.
+ */
+export const DEFAULT_CONCURRENCY = 6;
+
+/**
  * Fetches and decodes images a few at a time, in the order last asked for, retrying failures.
  *
  * want(list) replaces the queue of requests not yet started with `list` ({key, url}, most wanted
  * first); requests already in flight finish. Decoded images (ImageBitmap, not flipped: row 0 on top)
  * are passed to onLoad(key, bitmap, bytes); a request that fails for good goes to onError(key, error).
  *
- * Options: concurrency (number, default 4), retries (number, default 3), backoffMs (number, default
- * 300; doubled at each retry). HTTP 4xx is not retried: the file is not there.
+ * Options: concurrency (number, default DEFAULT_CONCURRENCY), retries (number, default 3), backoffMs
+ * (number, default 300; doubled at each retry). HTTP 4xx is not retried: the file is not there.
  */
 export class ImageLoader {
-  constructor({ concurrency = 4, retries = 3, backoffMs = 300, onLoad = () => {}, onError = () => {} } = {}) {
+  constructor({ concurrency = DEFAULT_CONCURRENCY, retries = 3, backoffMs = 300, onLoad = () => {}, onError = () => {} } = {}) {
     this.concurrency = concurrency; this.retries = retries; this.backoffMs = backoffMs;
     this.onLoad = onLoad; this.onError = onError;
     this.queue = [];

@@ -1,0 +1,30 @@
+// vtour/web/src/ui/UrlState.js: the view in the page's hash, #scene=<id>&yaw=..&pitch=..&fov=..&lang=..
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { formatHash, parseHash } from "../../vtour/web/src/ui/UrlState.js";
+
+test("a hash parses into the scene, the view in degrees and the language", () => {
+  assert.deepEqual(parseHash("#scene=crypt&yaw=45.5&pitch=-10&fov=60&lang=fr"),
+                   { scene: "crypt", yaw: 45.5, pitch: -10, fov: 60, lang: "fr" });
+  assert.deepEqual(parseHash("scene=hall"), { scene: "hall", yaw: undefined, pitch: undefined, fov: undefined,
+                                              lang: undefined });
+});
+
+test("ids absent or empty and angles absent or not finite numbers parse as undefined", () => {
+  assert.deepEqual(parseHash("#yaw=abc&fov=Infinity&scene=&lang="),
+                   { scene: undefined, yaw: undefined, pitch: undefined, fov: undefined, lang: undefined });
+  assert.deepEqual(parseHash(""), parseHash("#"));
+});
+
+test("a state serialises with angles to a hundredth of a degree", () => {
+  assert.equal(formatHash({ scene: "hall", yaw: 50.5, pitch: -0.004, fov: 70, lang: "en" }),
+               "scene=hall&yaw=50.50&pitch=-0.00&fov=70.00&lang=en");
+});
+
+test("a serialised state parses back, odd scene ids included", () => {
+  const state = { scene: "salle d'été & crypte/2", yaw: -179.25, pitch: 12.5, fov: 33.33, lang: "zh" };
+  const hash = formatHash(state);
+  assert.equal(hash, "scene=salle+d%27%C3%A9t%C3%A9+%26+crypte%2F2&yaw=-179.25&pitch=12.50&fov=33.33&lang=zh");
+  assert.deepEqual(parseHash(`#${hash}`), state);
+});
