@@ -33,6 +33,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image, UnidentifiedImageError
 
 from vtour.errors import VtourError
 from vtour.output import write_bytes_atomic
@@ -82,7 +83,6 @@ def _sniff(path: Path) -> str | None:
 
 def _pil_open(path: Path, max_pixels: int, step: str):
     """Pillow's lazy open with its bomb limit set to ours, its bomb error turned into ours."""
-    from PIL import Image, UnidentifiedImageError
 
     with _PIL_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)

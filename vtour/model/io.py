@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from vtour.errors import VtourError, VtourWarning
 from vtour.model.mesh import Material, Mesh
@@ -320,7 +321,6 @@ def _mtl_maps(kwargs: dict, folder: Path) -> dict:
     length, mostly +Z), else dropped with a warning: height maps are not converted. Its ``-bm``
     option becomes the normal scale. ``map_Ke`` is the emissive map. Paths are relative to the OBJ.
     """
-    from PIL import Image
 
     def load(key):
         args = list(kwargs.get(key) or [])

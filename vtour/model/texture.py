@@ -27,6 +27,7 @@ import io
 import warnings
 
 import numpy as np
+from PIL import Image
 
 from vtour.errors import VtourError, VtourWarning
 from vtour.model.mesh import DATA_ROLES
@@ -41,7 +42,6 @@ DATA_QUALITY = 95
 
 def resize_texture(image: np.ndarray, max_size: int) -> np.ndarray:
     """Shrink ``image`` ((h, w, c) uint8) so its longest side is at most ``max_size`` pixels."""
-    from PIL import Image
 
     if max_size < 1:
         raise VtourError("model", f"texture: size {max_size} px is below 1", field="texture_size", value=max_size)
@@ -59,7 +59,6 @@ def resize_normal_map(image: np.ndarray, max_size: int) -> np.ndarray:
     Returns (h', w', 3) uint8 whose decoded texels ``rgb / 255 * 2 - 1`` are unit vectors (to 8-bit
     rounding). An image that needs no shrinking is renormalized all the same.
     """
-    from PIL import Image
 
     if max_size < 1:
         raise VtourError("model", f"texture: size {max_size} px is below 1", field="texture_size", value=max_size)
@@ -106,7 +105,6 @@ def encode_texture(
     ``subsampling`` is JPEG's chroma subsampling (0 = 4:4:4); by default 4:4:4 from quality 90.
     ``lossless`` applies to WebP.
     """
-    from PIL import Image
 
     if fmt not in ("jpeg", "webp"):
         raise VtourError("model", f"texture format {fmt!r} is not jpeg or webp", field="texture_format", value=fmt)
