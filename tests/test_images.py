@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import struct
+import sys
 from unittest import mock
 
 import cv2
@@ -186,3 +188,63 @@ def test_lzw_tiff_from_opencv_reads_without_imagecodecs(tmp_path):
     img = gradient(dtype=np.uint16)
     write_image(tmp_path / "lzw.tif", img)              # cv2 writes LZW
     np.testing.assert_array_equal(read_image(tmp_path / "lzw.tif"), img)
+
+
+# ---------------------------------------------------------------------------------------------
+# corrupt data inside a complete JPEG (issue 10, D17)
+
+
+def corrupt_jpeg(tmp_path, kind: str):
+    """A complete JPEG (SOI .. EOI) whose entropy-coded data is damaged half way through."""
+    y, x = np.mgrid[0:600, 0:800]
+    img = np.dstack([x % 256, y % 256, (x + y) % 256]).astype(np.uint8)
+    data = bytearray(encode_jpeg(img, 90))
+    mid = (data.index(b"\xff\xda") + len(data)) // 2
+    if kind == "zeroed":
+        data[mid : mid + 4000] = bytes(4000)
+    elif kind == "random":
+        noise = np.random.default_rng(2).integers(0, 255, 400, dtype=np.uint8).tobytes()
+        data[mid : mid + 400] = noise.replace(b"\xff", b"\x00")
+    elif kind == "cut out":
+        del data[mid : mid + 4000]
+    elif kind == "stray marker":
+        data[mid : mid + 2] = b"\xff\xd3"
+    path = tmp_path / f"{kind.replace(' ', '_')}.jpg"
+    path.write_bytes(bytes(data))
+    assert data.endswith(b"\xff\xd9") and images._jpeg_is_complete(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["zeroed", "random", "cut out", "stray marker"])
+def test_a_jpeg_with_corrupt_data_mid_scan_is_an_error_not_a_grey_image(tmp_path, capfd, kind):
+    path = corrupt_jpeg(tmp_path, kind)
+    with pytest.raises(VtourError) as e:
+        read_image(path)
+    assert str(e.value).startswith(f"pano: {path}: JPEG data is corrupt"), str(e.value)
+    assert "Corrupt JPEG data" in e.value.message and e.value.fix
+    assert capfd.readouterr().err == ""  # libjpeg's own line is in the error, not on the terminal
+
+
+def test_reading_a_good_jpeg_keeps_what_others_write_to_stderr(tmp_path, capfd):
+    good = tmp_path / "good.jpg"
+    write_image(good, gradient(600, 800))
+    print("before", file=sys.stderr, flush=True)
+    with mock.patch.object(images.cv2, "imread", side_effect=lambda *a: (os.write(2, b"other\n"), real(*a))[1]):
+        out = read_image(good)
+    print("after", file=sys.stderr, flush=True)
+    assert out.shape == (600, 800, 3)
+    assert capfd.readouterr().err == "before\nother\nafter\n"
+
+
+real = cv2.imread
+
+
+def test_a_corrupt_jpeg_through_the_cli_is_one_line_and_nothing_is_written(tmp_path, capfd):
+    from vtour.cli import main
+
+    path = corrupt_jpeg(tmp_path, "zeroed")
+    assert main(["pano", str(path), "--hfov", "120", "--vfov", "90", "-o", str(tmp_path / "out")]) == 2
+    err = capfd.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert lines == [lines[0]] and f"{path}: JPEG data is corrupt" in lines[0], err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()

@@ -246,3 +246,59 @@ def test_photos_of_a_flat_subject_stitch_through_the_cli(data_file, tmp_path, ca
     assert man["source"]["used"] == [f"newspaper{i}.jpg" for i in range(1, 5)]
     assert man["source"]["unmatched"] == []
     assert (tmp_path / "news" / "stitched.jpg").stat().st_size > 100_000
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 10: a photo is not a cross (D16), corrupt JPEG data (D17), an equirect too wide to remap
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("aspect", ["4:3", "3:4"])
+def test_a_plain_photo_of_a_cross_shape_gives_the_not_2_to_1_error_through_the_cli(data_file, tmp_path, capsys, aspect):
+    from vtour.images import read_image, write_image
+
+    img = read_image(data_file("stitching/boat/boat1.jpg"))
+    s = min(img.shape[1] // 4, img.shape[0] // 3) if aspect == "4:3" else min(img.shape[1] // 3, img.shape[0] // 4)
+    img = img[: 3 * s, : 4 * s] if aspect == "4:3" else img[: 4 * s, : 3 * s]
+    src = tmp_path / "photo.jpg"
+    write_image(src, img, quality=90)
+    assert main(["pano", str(src), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    h, w = img.shape[:2]
+    assert err.startswith(f"error: pano: {src}: image is {w}x{h}, not 2:1, and no coverage was given"), err
+    assert "--hfov" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists() and leftovers(tmp_path) == []
+
+
+@pytest.mark.shared_data
+def test_a_real_cube_cross_builds_the_same_tiles_as_its_six_faces(data_file, tmp_path):
+    from vtour.images import read_image, write_image
+    from vtour.pano.cube_input import HORIZONTAL_CROSS
+
+    folder = data_file("cubemap/SwedishRoyalCastle")
+    six = sorted(folder.glob("*.jpg"))
+    faces = pano_build.read_cube_faces(six)
+    s = faces["f"].shape[0]
+    cross = np.zeros((3 * s, 4 * s, 3), np.uint8)
+    for f, (r, c) in HORIZONTAL_CROSS.items():
+        cross[r * s : (r + 1) * s, c * s : (c + 1) * s] = faces[f]
+    write_image(tmp_path / "cross.png", cross)
+    assert read_image(tmp_path / "cross.png").shape == cross.shape
+    a = build_pano([tmp_path / "cross.png"], tmp_path / "a")
+    b = build_pano(six, tmp_path / "b")
+    assert a.source_kind == "cube" and a.face_size == b.face_size == 512
+    files = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.jpg"))
+    assert len(files) > 6
+    for rel in files:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+def test_a_32768_px_wide_equirect_is_refused_before_decoding_with_a_one_line_message(tmp_path, capsys, monkeypatch):
+    src = tmp_path / "huge.png"
+    cv2.imwrite(str(src), np.zeros((16, 32768, 3), np.uint8))  # a few kB: zeros compress
+    monkeypatch.setattr(pano_build, "read_image", lambda *a, **k: pytest.fail("decoded before the size check"))
+    assert main(["pano", str(src), "--hfov", "360", "--vfov", "0.2", "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: pano: {src}: width=32768: ") and "32766" in err and "resize" in err, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["huge.png"]

@@ -78,3 +78,10 @@ def test_a_bad_value_is_refused_naming_the_field_and_the_value(kwargs, field, va
 
 def test_a_band_touching_a_pole_is_accepted():
     assert Coverage(vfov=90, pitch=45).pitch_range == (0.0, 90.0)
+
+
+@pytest.mark.parametrize("field", ["yaw", "pitch"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_centre_that_is_not_finite_is_refused_naming_the_field(field, value):
+    with pytest.raises(VtourError, match=rf"pano: {field}=.*: .*must be a finite number of degrees"):
+        Coverage(**{field: value})

@@ -184,3 +184,78 @@ def test_a_mapping_of_faces_is_accepted(tmp_path):
     cube = synthetic_cube()
     paths = write_faces(tmp_path, cube, [f"x{i}" for i in range(6)])
     assert_same_cube(read_cube_faces(dict(zip(PANNELLUM_CUBE_ORDER, paths))), cube)
+
+
+# ---------------------------------------------------------------------------------------------
+# a cross must look like one: blank empty cells and faces whose edges meet (issue 10, D16)
+
+
+def horizontal_cross(cube, fill=0):
+    s = cube["f"].shape[0]
+    img = np.full((3 * s, 4 * s, cube["f"].shape[2]), fill, cube["f"].dtype)
+    for f, (r, c) in HORIZONTAL_CROSS.items():
+        img[r * s:(r + 1) * s, c * s:(c + 1) * s] = cube[f]
+    return img
+
+
+def vertical_cross(cube, fill=0):
+    s = cube["f"].shape[0]
+    img = np.full((4 * s, 3 * s, cube["f"].shape[2]), fill, cube["f"].dtype)
+    for f, (r, c, turns) in VERTICAL_CROSS.items():
+        img[r * s:(r + 1) * s, c * s:(c + 1) * s] = np.rot90(cube[f], -turns)
+    return img
+
+
+def castle_faces(data_file):
+    folder = data_file("cubemap/SwedishRoyalCastle")
+    return read_cube_faces(sorted(folder.glob("*.jpg")))
+
+
+def photo_cropped(data_file, aspect):
+    """boat1.jpg (3888 x 2592) cropped to an exact 4:3 or 3:4 whose sides are multiples of the cell."""
+    img = read_image(data_file("stitching/boat/boat1.jpg"))
+    if aspect == "4:3":
+        s = min(img.shape[1] // 4, img.shape[0] // 3)
+        return img[:3 * s, :4 * s]
+    s = min(img.shape[1] // 3, img.shape[0] // 4)
+    return img[:4 * s, :3 * s]
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("layout, fill", [("horizontal", 0), ("horizontal", 255), ("vertical", 0)])
+def test_a_real_cube_cross_saved_as_jpeg_is_accepted_and_gives_back_its_faces(data_file, tmp_path, layout, fill):
+    cube = castle_faces(data_file)
+    img = horizontal_cross(cube, fill) if layout == "horizontal" else vertical_cross(cube, fill)
+    write_image(tmp_path / "cross.jpg", img, quality=85)
+    faces = read_cube_faces([tmp_path / "cross.jpg"])
+    assert sorted(faces) == sorted(FACES)
+    for f in FACES:
+        assert np.abs(faces[f].astype(int) - cube[f]).mean() < 3, f
+    assert edge_mismatch(faces) < 0.03
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("aspect", ["4:3", "3:4"])
+def test_a_plain_photo_of_a_cross_shape_is_not_taken_for_a_cube_cross(data_file, tmp_path, aspect):
+    write_image(tmp_path / "photo.jpg", photo_cropped(data_file, aspect), quality=90)
+    with pytest.raises(VtourError) as e:
+        read_cube_faces([tmp_path / "photo.jpg"])
+    text = str(e.value)
+    assert f"{tmp_path / 'photo.jpg'}: " in text
+    assert "not a cube cross" in text and "not blank" in text, text
+    assert e.value.fix and "six face files" in e.value.fix
+
+
+@pytest.mark.shared_data
+def test_a_cross_whose_faces_do_not_meet_at_their_edges_is_refused_with_the_mismatch(data_file):
+    cube = castle_faces(data_file)
+    scrambled = dict(cube, f=cube["b"], b=cube["f"], u=np.rot90(cube["u"]))
+    with pytest.raises(VtourError, match=r"not a cube cross: its faces' edges do not meet \(mismatch 0\.\d+"):
+        split_cube_image(horizontal_cross(scrambled))
+
+
+def test_a_synthetic_cross_with_a_transparent_background_is_accepted():
+    cube = {f: np.dstack([v, np.full(v.shape[:2], 255, np.uint8)]) for f, v in synthetic_cube().items()}
+    img = horizontal_cross(cube)  # RGBA zeros: transparent black around the faces
+    img[:SIZE, :SIZE, :3] = 77  # colour under alpha 0 is not looked at
+    assert_same_cube(split_cube_image(img), cube)

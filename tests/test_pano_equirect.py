@@ -104,3 +104,18 @@ def test_faces_match_hugin_ground_truth_at_least_as_well_as_py360convert(data_fi
         # the sky face (u) is smooth: both are within JPEG noise of Hugin's, 49.3 vs 49.4 dB
         assert ours_psnr >= peer_psnr - 0.15, (f, ours_psnr, peer_psnr)
         assert ours_psnr > 25, (f, ours_psnr)  # a wrong orientation scores about 10 dB
+
+
+def test_an_equirect_too_wide_for_the_remap_is_a_clear_error_not_an_opencv_assertion():
+    """cv2.remap refuses a source of 32767 px or more on a side (SHRT_MAX); issue 10's silent exit."""
+    from vtour.errors import VtourError
+    from vtour.pano.equirect import MAX_REMAP_SIDE, check_remap_size, iter_faces
+
+    img = np.zeros((2, 32768, 3), np.uint8)
+    with pytest.raises(VtourError) as e:
+        next(iter_faces(img, 64, Coverage(hfov=360, vfov=0.1)))
+    assert "32768 px wide" in e.value.message and str(MAX_REMAP_SIDE) in e.value.message
+    assert e.value.field == "width" and e.value.value == 32768 and "resize" in e.value.fix
+    check_remap_size(MAX_REMAP_SIDE, MAX_REMAP_SIDE // 2, 16384)  # the largest that works passes
+    with pytest.raises(VtourError, match=r"face_size=32768"):
+        check_remap_size(1024, 512, 32768)

@@ -29,8 +29,8 @@ from vtour.errors import VtourError
 from vtour.images import encode_jpeg, probe_image, read_image, to_uint8
 from vtour.output import atomic_dir
 from vtour.pano.coverage import FULL, Coverage
-from vtour.pano.cube_input import read_cube_faces
-from vtour.pano.equirect import iter_faces, natural_face_size
+from vtour.pano.cube_input import cube_layout_problem, read_cube_faces, split_cube_image
+from vtour.pano.equirect import check_remap_size, iter_faces, natural_face_size
 from vtour.pano.gpano import read_gpano
 from vtour.pano.manifest import pano_manifest
 from vtour.pano.options import DEFAULT_PANO_OPTIONS, PanoOptions
@@ -103,7 +103,11 @@ def choose_face_size(natural: float, options: PanoOptions) -> int:
     return int(min(max(n, MIN_FACE_SIZE), MAX_AUTO_FACE_SIZE))
 
 
-def _coverage_of(path: Path, img_shape: tuple[int, int], options: PanoOptions) -> Coverage:
+def _coverage_of(path: Path, img_shape: tuple[int, int], options: PanoOptions, not_cube: str = "") -> Coverage:
+    """The options' coverage, else the file's GPano metadata, else the full sphere for a 2:1 image.
+
+    ``not_cube`` says why an image of a cube layout's shape was not taken as cube faces.
+    """
     if options.coverage is not None:
         return options.coverage
     gpano = read_gpano(path)
@@ -113,7 +117,7 @@ def _coverage_of(path: Path, img_shape: tuple[int, int], options: PanoOptions) -
     if not math.isclose(w / h, 2.0, rel_tol=0.01):
         raise VtourError(
             "pano",
-            f"image is {w}x{h}, not 2:1, and no coverage was given",
+            f"image is {w}x{h}, not 2:1, and no coverage was given" + (f"; {not_cube}" if not_cube else ""),
             path=path,
             fix="pass --hfov and --vfov (degrees) for a partial panorama, or crop or pad it to 2:1",
         )
@@ -195,8 +199,13 @@ class FaceSource:
 
 
 def _faces_from_equirect(path: Path, options: PanoOptions) -> FaceSource:
+    # what the header tells is checked before a byte is decoded: a 32768 px equirect is 1.6 GB
+    info = probe_image(path)
+    cov = _coverage_of(path, (info.height, info.width), options)
+    n = choose_face_size(natural_face_size(info.width, cov.hfov), options)
+    check_remap_size(info.width, info.height, n, path=path)
     img = to_uint8(read_image(path, max_pixels=options.max_pixels))
-    return _remap_all(img, _coverage_of(path, img.shape[:2], options), options, kind="equirect")
+    return _remap_all(img, cov, options, kind="equirect")
 
 
 def _remap_all(
@@ -210,8 +219,22 @@ def _remap_all(
     return FaceSource(n, cov, kind, faces, stitch)
 
 
+def _faces_from_one_image(path: Path, options: PanoOptions) -> FaceSource:
+    """Mode "auto", one image of a strip's or a cross's shape: its cube faces when it is a cube
+    layout, else an equirect (refused unless coverage or GPano metadata says what it spans)."""
+    img = read_image(path, max_pixels=options.max_pixels)
+    why = cube_layout_problem(img)
+    if why is None:
+        return _cube_source(split_cube_image(img, options.cube_order, path=path), options)
+    img = to_uint8(img)
+    return _remap_all(img, _coverage_of(path, img.shape[:2], options, not_cube=why), options, kind="equirect")
+
+
 def _faces_from_cube(paths: list[Path], options: PanoOptions) -> FaceSource:
-    faces = read_cube_faces(paths, max_pixels=options.max_pixels, order=options.cube_order)
+    return _cube_source(read_cube_faces(paths, max_pixels=options.max_pixels, order=options.cube_order), options)
+
+
+def _cube_source(faces: dict[str, np.ndarray], options: PanoOptions) -> FaceSource:
     n = choose_face_size(next(iter(faces.values())).shape[0], options)
 
     def resized() -> Iterator[tuple[str, np.ndarray]]:
@@ -246,6 +269,8 @@ def read_faces(paths: list[Path], mode: str, options: PanoOptions) -> FaceSource
             )
         return _faces_from_equirect(paths[0], options)
     if mode == "cube":
+        if options.mode == "auto" and len(paths) == 1:
+            return _faces_from_one_image(paths[0], options)
         return _faces_from_cube(paths, options)
     return _faces_from_photos(paths, options)
 

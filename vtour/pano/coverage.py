@@ -8,6 +8,7 @@ centred on ``pitch``, sampled uniformly in both (equirectangular). Angles follow
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 from vtour.errors import VtourError
@@ -35,6 +36,11 @@ class Coverage:
     pitch: float = 0.0
 
     def __post_init__(self):
+        for name in ("yaw", "pitch"):
+            if not math.isfinite(getattr(self, name)):
+                raise VtourError(
+                    "pano", "the centre must be a finite number of degrees", field=name, value=getattr(self, name)
+                )
         if not 0 < self.hfov <= 360:
             raise VtourError("pano", "horizontal coverage must be in (0, 360] degrees", field="hfov", value=self.hfov)
         if not 0 < self.vfov <= 180:

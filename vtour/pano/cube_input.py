@@ -13,6 +13,14 @@ Accepted inputs
       (row 1 = l f r b, u above f, d below f) or a 3:4 vertical cross (column 1 = u f d b, with
       b upside down because it hangs below d; l and r beside f).
 
+A cross is taken only when it looks like one
+    A 4:3 or 3:4 photo has a cross's shape too. Its six empty cells must be blank (one colour, or
+    transparent, within ``BLANK_TOLERANCE`` of full scale, a margin of JPEG ringing left out) and
+    its faces' shared edges must meet (:func:`edge_mismatch` below ``CROSS_EDGE_MISMATCH``): the
+    real cubes of the test data score 0.015-0.03 and their JPEG crosses have exactly blank cells,
+    while photos cut to 4:3 or 3:4 have 100-255 levels of range in every empty cell and score
+    0.08-0.18 at the edges.
+
 three.js / OpenGL names
     An OpenGL cube map is defined in a left-handed frame (GL spec, table "cube map face
     selection"): face +Z seen from the centre with +X to the right and every image upright. three.js
@@ -63,6 +71,17 @@ _TOKEN = re.compile(r"(?:^|[_\-. ])([a-z]+)$")
 #: The 4:3 cross: face -> (cell row, cell column); the 3:4 cross: face -> (row, column, turns).
 HORIZONTAL_CROSS = {"u": (0, 1), "l": (1, 0), "f": (1, 1), "r": (1, 2), "b": (1, 3), "d": (2, 1)}
 VERTICAL_CROSS = {"u": (0, 1, 0), "l": (1, 0, 0), "f": (1, 1, 0), "r": (1, 2, 0), "d": (2, 1, 0), "b": (3, 1, 2)}
+
+_CROSS_PLACES = {
+    True: "l f r b across the middle row, u above f and d below f",
+    False: "u f d b down the middle column (b upside down), l and r beside f",
+}
+_LAYOUTS = "6:1 or 1:6 strip, 4:3 or 3:4 cross, sides a multiple of the face size"
+
+#: Largest range of an empty cell of a cross, as a fraction of full scale, per channel.
+BLANK_TOLERANCE = 0.05
+#: Largest :func:`edge_mismatch` of a cross's faces: twice the worst real cube of the test data.
+CROSS_EDGE_MISMATCH = 0.06
 
 
 def face_name(path) -> tuple[str, int] | None:
@@ -186,26 +205,89 @@ def split_cube_image(
         s = min(h, w)
         cells = [img[:, i * s : (i + 1) * s] if w > h else img[i * s : (i + 1) * s] for i in range(6)]
         return dict(zip(order, cells))
+    layout = _cross_layout(img)
+    if layout is None:
+        raise VtourError(
+            step,
+            f"image size {w}x{h} matches no cube layout ({_LAYOUTS})",
+            path=path,
+            fix="give six face files, or an image in one of those layouts",
+        )
+    faces = _cut_cross(img, layout)
+    why = _not_a_cross(img, layout, faces)
+    if why is not None:
+        raise VtourError(
+            step,
+            f"image is {w}x{h}, a cross's shape, but it is not a cube cross: {why}",
+            path=path,
+            fix="give six face files, or a 4:3 or 3:4 cube cross with blank empty cells",
+        )
+    return faces
+
+
+def cube_layout_problem(img: np.ndarray) -> str | None:
+    """Why one ``(H, W, C)`` image holds no six cube faces, as a clause; None when it does.
+
+    A 6:1 or 1:6 strip always does; a 4:3 or 3:4 cross only when it looks like one (see the
+    module docstring): a photo of that shape is not taken for a cross.
+    """
+    h, w = img.shape[:2]
+    if w == 6 * h or h == 6 * w:
+        return None
+    layout = _cross_layout(img)
+    if layout is None:
+        return f"its size matches no cube layout ({_LAYOUTS})"
+    why = _not_a_cross(img, layout, _cut_cross(img, layout))
+    return None if why is None else f"it is not a cube cross: {why}"
+
+
+def _cross_layout(img: np.ndarray) -> dict[str, tuple[int, int, int]] | None:
+    """Face -> (cell row, cell column, turns) of the cross ``img``'s size fits, or None."""
+    h, w = img.shape[:2]
     if 3 * w == 4 * h and w % 4 == 0:
-        s = w // 4
-        return {f: img[r * s : (r + 1) * s, c * s : (c + 1) * s] for f, (r, c) in HORIZONTAL_CROSS.items()}
+        return {f: (r, c, 0) for f, (r, c) in HORIZONTAL_CROSS.items()}
     if 4 * w == 3 * h and w % 3 == 0:
-        s = w // 3
-        return {
-            f: (
-                np.ascontiguousarray(np.rot90(img[r * s : (r + 1) * s, c * s : (c + 1) * s], t))
-                if t
-                else img[r * s : (r + 1) * s, c * s : (c + 1) * s]
-            )
-            for f, (r, c, t) in VERTICAL_CROSS.items()
-        }
-    raise VtourError(
-        step,
-        f"image size {w}x{h} matches no cube layout (6:1 or 1:6 strip, 4:3 or 3:4 "
-        "cross, sides a multiple of the face size)",
-        path=path,
-        fix="give six face files, or an image in one of those layouts",
-    )
+        return VERTICAL_CROSS
+    return None
+
+
+def _cut_cross(img: np.ndarray, layout: Mapping[str, tuple[int, int, int]]) -> dict[str, np.ndarray]:
+    s = img.shape[1] // (4 if img.shape[1] > img.shape[0] else 3)
+    cells = {f: img[r * s : (r + 1) * s, c * s : (c + 1) * s] for f, (r, c, _) in layout.items()}
+    return {f: np.ascontiguousarray(np.rot90(cells[f], t)) if t else cells[f] for f, (_, _, t) in layout.items()}
+
+
+def _not_a_cross(
+    img: np.ndarray, layout: Mapping[str, tuple[int, int, int]], faces: Mapping[str, np.ndarray]
+) -> str | None:
+    """Why ``img`` is no cube cross in ``layout`` (see the module docstring), or None when it is one."""
+    h, w = img.shape[:2]
+    s = faces["f"].shape[0]
+    used = {(r, c) for r, c, _ in layout.values()}
+    full = float(np.iinfo(img.dtype).max) if img.dtype.kind in "ui" else 1.0
+    m = min(s // 4, max(s // 16, 16))  # JPEG ringing and chroma bleed from the faces beside a cell
+    step = max(1, (s - 2 * m) // 256)  # a strided sample of the cell is plenty to see content
+    for r in range(h // s):
+        for c in range(w // s):
+            if (r, c) in used:
+                continue
+            cell = img[r * s + m : (r + 1) * s - m : step, c * s + m : (c + 1) * s - m : step]
+            if cell.size == 0 or (cell.shape[2] == 4 and not cell[..., 3].any()):
+                continue  # transparent: the colour under alpha 0 is not seen
+            flat = cell.reshape(-1, cell.shape[2])
+            spread = float((flat.max(axis=0) - flat.min(axis=0)).max()) / full
+            if spread > BLANK_TOLERANCE:
+                return (
+                    f"its empty cell at row {r + 1}, column {c + 1} is not blank "
+                    f"(its levels span {spread:.0%} of full scale, at most {BLANK_TOLERANCE:.0%} in a cross)"
+                )
+    mismatch = edge_mismatch(faces)
+    if mismatch > CROSS_EDGE_MISMATCH:
+        return (
+            f"its faces' edges do not meet (mismatch {mismatch:.3f}, a cube cross scores below "
+            f"{CROSS_EDGE_MISMATCH}; are its faces placed {_CROSS_PLACES[w > h]}?)"
+        )
+    return None
 
 
 def read_cube_faces(

@@ -23,7 +23,11 @@ import cv2
 import numpy as np
 
 from vtour.conventions import FACES
+from vtour.errors import VtourError
 from vtour.pano.coverage import FULL, Coverage
+
+#: Longest side ``cv2.remap`` takes, source and destination: it asserts sides below SHRT_MAX (32767).
+MAX_REMAP_SIDE = 32766
 
 #: Latitude (degrees) of the side faces' corners; the u and d faces lie beyond +-this.
 SIDE_FACE_MAX_LAT = math.degrees(math.atan(1 / math.sqrt(2)))
@@ -40,6 +44,38 @@ def natural_face_size(width: int, hfov: float = 360.0) -> float:
     ``W / pi``.
     """
     return width * 360.0 / hfov / math.pi
+
+
+def check_remap_size(width: int, height: int, face_size: int, *, path=None, step: str = "pano") -> None:
+    """Refuse an equirect or a face size the remap cannot take, naming it and what to do.
+
+    Raises
+    ------
+    VtourError
+        ``width`` or ``height`` (px) of the equirect, or ``face_size``, above ``MAX_REMAP_SIDE``.
+    """
+    for name, value, what in (("width", width, "wide"), ("height", height, "high")):
+        if value > MAX_REMAP_SIDE:
+            raise VtourError(
+                step,
+                f"equirect is {value} px {what}; its remap to cube faces (OpenCV) takes at most {MAX_REMAP_SIDE} px "
+                "on a side",
+                path=path,
+                field=name,
+                value=value,
+                fix=f"resize it to at most {MAX_REMAP_SIDE} px {what} (a 30000 x 15000 equirect still gives "
+                "8192 px faces)",
+            )
+    if face_size > MAX_REMAP_SIDE:
+        raise VtourError(
+            step,
+            f"faces of {face_size} px are more than the remap to cube faces (OpenCV) makes: at most "
+            f"{MAX_REMAP_SIDE} px",
+            path=path,
+            field="face_size",
+            value=face_size,
+            fix="use a face size of 16384 or less",
+        )
 
 
 def _face_grid(n: int) -> np.ndarray:
@@ -231,6 +267,7 @@ def iter_faces(
         raise ValueError(f"equirect: image must be (H, W) or (H, W, C), got shape {img.shape}")
     h, w = img.shape[:2]
     n = int(face_size)
+    check_remap_size(w, h, n)
     kernel = _KERNELS[interpolation]
     border = cv2.BORDER_WRAP if coverage.wraps else cv2.BORDER_CONSTANT
     r = natural_face_size(w, coverage.hfov) / n  # equirect columns per face pixel at a face centre

@@ -28,21 +28,53 @@ def coverage_from_keys(parts: dict[str, Any]) -> Coverage:
     return Coverage(**{k: float(v) for k, v in parts.items()})
 
 
+#: Each coverage flag's range, as ``(low, high, low is open)``, and what its bounds mean.
+_FLAG_RANGES = {
+    "hfov": (0.0, 360.0, "degrees of longitude the image spans, in (0, 360]; leave it out for a full turn"),
+    "vfov": (0.0, 180.0, "degrees of latitude the image spans, in (0, 180]; leave it out for pole to pole"),
+}
+
+
 def coverage_from_flags(parts: dict[str, float]) -> Coverage | None:
     """``vtour pano``'s ``--hfov``/``--vfov``/``--yaw``/``--pitch`` (degrees) -> a Coverage.
 
     Only ``--hfov`` or ``--vfov`` makes the image partial; ``--yaw``/``--pitch`` alone change
-    nothing (None: GPano metadata or 360 x 180), and a zero span means the full one, as the command
-    has always read them.
+    nothing (None: GPano metadata or 360 x 180). A span not given is the full one; a span given
+    must lie in its range (``--hfov 0`` is refused, never read as a full turn).
+
+    Raises
+    ------
+    VtourError
+        Naming the flag (``--hfov``) and the value, for a span outside its range or a centre
+        that is not finite.
     """
+    for name, (low, high, meaning) in _FLAG_RANGES.items():
+        value = parts.get(name)
+        if value is not None and not low < value <= high:
+            raise VtourError(
+                "pano",
+                f"must be in ({low:g}, {high:g}] degrees",
+                field=f"--{name}",
+                value=value,
+                fix=f"give the {meaning}",
+            )
+    for name in ("yaw", "pitch"):
+        value = parts.get(name)
+        if value is not None and not math.isfinite(value):
+            raise VtourError(
+                "pano", "must be a finite number of degrees", field=f"--{name}", value=value, fix="give degrees"
+            )
     if parts.get("hfov") is None and parts.get("vfov") is None:
         return None
-    return Coverage(
-        hfov=parts.get("hfov") or 360.0,
-        vfov=parts.get("vfov") or 180.0,
-        yaw=parts.get("yaw", 0.0),
-        pitch=parts.get("pitch", 0.0),
-    )
+    try:
+        return Coverage(
+            hfov=parts.get("hfov", 360.0),
+            vfov=parts.get("vfov", 180.0),
+            yaw=parts.get("yaw", 0.0),
+            pitch=parts.get("pitch", 0.0),
+        )
+    except VtourError as e:  # the combination (vfov and pitch past a pole): name the flag
+        raise VtourError(e.step, e.message, field=f"--{e.field}", value=e.value, fix=e.fix) from None
 
 
 def _part(flag: str, help: str, key: str) -> Option:
@@ -57,8 +89,9 @@ class PanoOptions:
     ----------
     mode : {"auto", "equirect", "cube", "stitch"}
         What the inputs are. "auto": one 2:1 image (or any image with coverage or GPano metadata)
-        is an equirect, one 6:1, 1:6, 4:3 or 3:4 image or six images are cube faces, and other
-        counts of images are photos to stitch.
+        is an equirect, one 6:1 or 1:6 image, one 4:3 or 3:4 image that is a cube cross (blank
+        empty cells, faces that meet; else an equirect, refused without coverage) or six images
+        are cube faces, and other counts of images are photos to stitch.
     tile_size : int
         Tile edge in px, a power of two >= 64. Default 512.
     face_size : int or None
