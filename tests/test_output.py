@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
+from tour_helpers import read_only
 
 from vtour import output
-from vtour.errors import VtourError
+from vtour.errors import VtourError, VtourWarning
 from vtour.output import (
     atomic_dir,
     atomic_file,
@@ -189,25 +192,28 @@ def _staged(tmp_path, files):
     return stage
 
 
-def test_merge_staged_refuses_a_different_file_it_does_not_own_before_moving_anything(tmp_path):
+def test_merge_staged_refuses_every_different_file_naming_them_before_moving_anything(tmp_path):
     dest = tmp_path / "out"
     (dest / "images").mkdir(parents=True)
     (dest / "images" / "note.jpg").write_bytes(b"MINE")
+    (dest / "tour.yaml").write_text("hand-written")
     stage = _staged(tmp_path, {"tour.yaml": b"Y", "panoramas/a.jpg": b"A", "images/note.jpg": b"THEIRS"})
     with pytest.raises(VtourError) as caught:
-        merge_staged(stage, dest, step="import", owned=("tour.yaml", "panoramas/"), last="tour.yaml")
-    assert "exists and differs" in caught.value.message and "tour.yaml and panoramas/" in caught.value.fix
-    assert _tree(dest) == {"images/note.jpg": b"MINE"}
+        merge_staged(stage, dest, step="import", last="tour.yaml")
+    assert caught.value.path == dest and "--force" in caught.value.fix
+    assert "2 file(s) in the output folder differ" in caught.value.message
+    assert caught.value.message.endswith(": images/note.jpg, tour.yaml")
+    assert _tree(dest) == {"images/note.jpg": b"MINE", "tour.yaml": b"hand-written"}
 
 
-def test_merge_staged_replaces_what_it_owns_and_skips_identical_files(tmp_path):
+def test_merge_staged_with_force_replaces_different_files_and_skips_identical_ones(tmp_path):
     dest = tmp_path / "out"
     (dest / "panoramas").mkdir(parents=True)
     (dest / "panoramas" / "a.jpg").write_bytes(b"OLD")
     (dest / "images").mkdir()
     (dest / "images" / "note.jpg").write_bytes(b"SAME")
     stage = _staged(tmp_path, {"tour.yaml": b"Y", "panoramas/a.jpg": b"NEW", "images/note.jpg": b"SAME"})
-    merge_staged(stage, dest, step="import", owned=("tour.yaml", "panoramas/"), last="tour.yaml")
+    merge_staged(stage, dest, step="import", force=True, last="tour.yaml")
     assert _tree(dest) == {"images/note.jpg": b"SAME", "panoramas/a.jpg": b"NEW", "tour.yaml": b"Y"}
 
 
@@ -218,5 +224,138 @@ def test_merge_staged_never_follows_a_link_out_of_the_destination(tmp_path):
     (dest / "panoramas").symlink_to(elsewhere)
     stage = _staged(tmp_path, {"panoramas/a.jpg": b"A"})
     with pytest.raises(VtourError, match="outside the output folder"):
-        merge_staged(stage, dest, step="import", owned=("panoramas/",))
+        merge_staged(stage, dest, step="import", force=True)
     assert list(elsewhere.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# leftovers of killed runs, read-only parents, the user's own files, ordinary modes
+
+
+def test_the_next_run_deletes_the_temporary_folders_a_killed_run_left_but_not_those_in_use(tmp_path):
+    dest = tmp_path / "out"
+    stale_dir, stale_old = tmp_path / ".out.tmp-0123abcd", tmp_path / ".out.old-89abcdef"
+    for d in (stale_dir, stale_old):
+        (d / "scenes").mkdir(parents=True)
+        (d / "scenes" / "t.jpg").write_bytes(b"HALF")
+    (tmp_path / ".out.tmp-deadbeef").write_bytes(b"half a zip")  # a file left by atomic_file
+    unrelated = tmp_path / ".other.tmp-01234567"  # another output's: not this run's to judge
+    unrelated.mkdir()
+    with swap_dir(tmp_path / "busy") as live:  # a run still at work beside us
+        with atomic_dir(dest, marker="done.txt", step="t") as tmp:
+            (tmp / "done.txt").write_text("ok")
+        assert live.is_dir()
+        assert output.clean_stale(tmp_path) == [unrelated]  # the live one is locked, so kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["busy", "out"]
+
+
+def test_staging_deletes_the_leftovers_of_a_killed_import(tmp_path):
+    folder = tmp_path / "tour"
+    (folder / ".vtour-import.tmp-0123abcd" / "panoramas").mkdir(parents=True)
+    with staging(folder, step="import") as stage:
+        (stage / "tour.yaml").write_text("id: x")
+        replace_entries(stage, folder, ["tour.yaml"])
+    assert sorted(p.name for p in folder.iterdir()) == ["tour.yaml"]
+
+
+def test_a_writable_output_folder_in_a_read_only_parent_is_replaced_from_inside(tmp_path, monkeypatch):
+    dest = tmp_path / "www" / "tour"
+    with atomic_dir(dest, marker="tour.json", step="build", manifest=True) as tmp:
+        (tmp / "tour.json").write_text("1")
+        (tmp / "scenes" / "a").mkdir(parents=True)
+        (tmp / "scenes" / "a" / "old.jpg").write_bytes(b"OLD")
+        (tmp / "gone.json").write_text("x")
+    (dest / "about.html").write_text("the user's page")
+    read_only(monkeypatch, tmp_path / "www")
+    with pytest.warns(VtourWarning, match="about.html"), atomic_dir(
+        dest, marker="tour.json", step="build", manifest=True
+    ) as tmp:
+        assert tmp.parent == dest
+        (tmp / "tour.json").write_text("2")
+        (tmp / "scenes" / "a").mkdir(parents=True)
+        (tmp / "scenes" / "a" / "new.jpg").write_bytes(b"NEW")
+    assert {k: v for k, v in _tree(dest).items() if k != output.MANIFEST} == {
+        "about.html": b"the user's page",
+        "scenes/a/new.jpg": b"NEW",
+        "tour.json": b"2",
+    }
+    assert sorted(p.name for p in (tmp_path / "www").iterdir()) == ["tour"] and _leftovers(tmp_path) == []
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_vtour_error_naming_its_folder(tmp_path, monkeypatch):
+    read_only(monkeypatch, tmp_path / "www")
+    os.makedirs(tmp_path / "www")
+    with pytest.raises(VtourError) as caught, atomic_dir(tmp_path / "www" / "tour", marker="m", step="build"):
+        pytest.fail("the block must not run")
+    assert caught.value.path == tmp_path / "www" and "Permission denied" in caught.value.message
+
+
+def test_a_rebuild_keeps_the_files_the_user_added_and_names_them(tmp_path):
+    dest = tmp_path / "out"
+    with atomic_dir(dest, marker="tour.json", step="build", manifest=True) as tmp:
+        (tmp / "tour.json").write_text("1")
+        (tmp / "images").mkdir()
+        (tmp / "images" / "a.jpg").write_bytes(b"A")
+    (dest / "about.html").write_text("mine")
+    (dest / "images" / "extra.png").write_bytes(b"MINE")
+    (dest / "notes").mkdir()
+    (dest / "notes" / "n.txt").write_text("n")
+    with pytest.warns(VtourWarning) as caught, atomic_dir(dest, marker="tour.json", step="build", manifest=True) as tmp:
+        (tmp / "tour.json").write_text("2")
+    message = str(caught[0].message)
+    assert "kept 3 file(s)" in message and "about.html, images/extra.png, notes/n.txt" in message
+    assert {k: v for k, v in _tree(dest).items() if k != output.MANIFEST} == {
+        "about.html": b"mine",
+        "images/extra.png": b"MINE",
+        "notes/n.txt": b"n",
+        "tour.json": b"2",
+    }
+    assert json.loads((dest / output.MANIFEST).read_text())["files"] == ["tour.json"]
+
+
+def test_a_user_file_where_the_new_output_writes_is_refused_and_nothing_changes(tmp_path):
+    dest = tmp_path / "out"
+    with atomic_dir(dest, marker="tour.json", step="build", manifest=True) as tmp:
+        (tmp / "tour.json").write_text("1")
+    (dest / "pannellum.json").write_text("the user's own")
+    before = _tree(dest)
+    with pytest.raises(VtourError) as caught, atomic_dir(dest, marker="tour.json", step="build", manifest=True) as tmp:
+        (tmp / "tour.json").write_text("2")
+        (tmp / "pannellum.json").write_text("vtour's")
+    assert "pannellum.json" in caught.value.message and caught.value.path == dest
+    assert "move them out" in caught.value.fix
+    assert _tree(dest) == before and _leftovers(tmp_path) == []
+
+
+def test_an_output_without_a_manifest_keeps_what_lies_outside_the_legacy_names(tmp_path):
+    dest = tmp_path / "out"
+    (dest / "scenes").mkdir(parents=True)
+    (dest / "scenes" / "old.jpg").write_bytes(b"OLD")
+    (dest / "tour.json").write_text("1")
+    (dest / "about.html").write_text("mine")
+    with pytest.warns(VtourWarning, match="about.html"), atomic_dir(
+        dest, marker="tour.json", step="build", manifest=True, legacy=("tour.json", "scenes")
+    ) as tmp:
+        (tmp / "tour.json").write_text("2")
+    assert sorted(_tree(dest)) == sorted(["about.html", "tour.json", output.MANIFEST])
+
+
+def test_files_and_folders_written_get_the_ordinary_modes_whatever_the_source(tmp_path):
+    old = os.umask(0o022)
+    try:
+        src = tmp_path / "capture.jpg"
+        src.write_bytes(b"IMG")
+        src.chmod(0o600)
+        with atomic_dir(tmp_path / "out", marker="m", step="t") as tmp:
+            (tmp / "m").write_text("x")
+            link_file(src, tmp / "images" / "capture.jpg", copy=True)
+        write_bytes_atomic(tmp_path / "out.zip", b"zip")
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "out") == 0o755 and _mode(tmp_path / "out" / "images") == 0o755
+    assert _mode(tmp_path / "out" / "images" / "capture.jpg") == 0o644
+    assert _mode(tmp_path / "out" / "m") == 0o644 and _mode(tmp_path / "out.zip") == 0o644
+
+
+def _mode(path):
+    return path.stat().st_mode & 0o777

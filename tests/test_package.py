@@ -1,13 +1,20 @@
 """vtour.package: zips and kiosk packages of a built tour."""
 
 import json
+import math
+import os
 import re
+import shutil
+import subprocess
+import sys
 import zipfile
 
 import pytest
+from data_paths import require
 
 from vtour.errors import VtourError
 from vtour.package import kiosk_options, package_tour
+from vtour.site import BUNDLE, DIST, MODEL_BUNDLE
 
 
 @pytest.fixture
@@ -62,3 +69,72 @@ def test_bad_inputs_are_refused(tour, tmp_path):
     assert not (tmp_path / "x.zip").exists()
     with pytest.raises(VtourError, match="idle"):
         kiosk_options(-1, False)
+
+
+def _snapshot(folder):
+    return {str(p.relative_to(folder)): (p.is_symlink(), p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("where", ["scenes/a/secret.jpg", "passwd", "scenes/linked-folder"])
+def test_a_link_out_of_the_tour_is_refused_naming_it_and_no_zip_is_written(tour, tmp_path, where):
+    secret = tmp_path / "home" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0")
+    (tour / where).symlink_to(secret.parent if where.endswith("folder") else secret)
+    with pytest.raises(VtourError) as caught:
+        package_tour(tour, tmp_path / "t.zip")
+    err = caught.value
+    assert err.step == "package" and err.path == tour / where
+    assert f"a link to {secret.parent if where.endswith('folder') else secret}, outside the tour" in err.message
+    assert "copy the file into the tour" in err.fix
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "tour"]
+
+
+def test_a_link_to_a_file_inside_the_tour_is_packed_as_that_file(tour, tmp_path):
+    (tour / "scenes" / "b").symlink_to(tour / "scenes" / "a")
+    out = package_tour(tour, tmp_path / "t.zip")
+    zf = zipfile.ZipFile(out)
+    assert zf.read("scenes/b/0/f/0/0.jpg") == zf.read("scenes/a/0/f/0/0.jpg") == b"\xff\xd8jpeg"
+
+
+def test_a_tour_without_its_viewer_is_packed_with_one_and_left_as_it_was(tour, tmp_path):
+    require(DIST / BUNDLE, "the viewer bundle", "npm run build, or make setup")
+    (tour / "index.html").unlink()
+    shutil.rmtree(tour / "viewer")
+    before = _snapshot(tour)
+    for kiosk in (False, True):
+        zf = zipfile.ZipFile(package_tour(tour, tmp_path / f"{kiosk}.zip", kiosk=kiosk))
+        assert zf.read(f"viewer/{BUNDLE}") == (DIST / BUNDLE).read_bytes()
+        assert zf.read(f"viewer/{MODEL_BUNDLE}") == (DIST / MODEL_BUNDLE).read_bytes()
+        assert b'import { mount } from "./viewer/vtour-viewer.js"' in zf.read("index.html")
+    assert _snapshot(tour) == before
+
+
+@pytest.mark.parametrize("idle, autotour, field", [(math.nan, 0, "idle_return_s"), (math.inf, 0, "idle_return_s"),
+                                                   (-1, 0, "idle_return_s"), (10, -1, "autotour"),
+                                                   (10, math.nan, "autotour")])
+def test_kiosk_times_must_be_finite_and_not_negative(tour, tmp_path, idle, autotour, field):
+    with pytest.raises(VtourError) as caught:
+        package_tour(tour, tmp_path / "k.zip", kiosk=True, idle_return_s=idle, autotour=autotour)
+    assert caught.value.field == field and "finite number of seconds >= 0" in caught.value.message
+    assert not (tmp_path / "k.zip").exists()
+
+
+def test_the_cli_refuses_idle_return_nan_in_one_line(tour, tmp_path):
+    run = subprocess.run([sys.executable, "-m", "vtour", "package", str(tour), "-o", str(tmp_path / "k.zip"),
+                          "--kiosk", "--idle-return", "nan"], capture_output=True, text=True)
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert "idle_return_s=nan" in run.stderr and not (tmp_path / "k.zip").exists()
+
+
+def test_the_zip_and_its_entries_get_the_ordinary_modes(tour, tmp_path):
+    (tour / "scenes" / "a" / "0" / "f" / "0" / "0.jpg").chmod(0o600)
+    old = os.umask(0o022)
+    try:
+        out = package_tour(tour, tmp_path / "k.zip", kiosk=True)
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
+    modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in zipfile.ZipFile(out).infolist()}
+    assert modes.pop("launch.sh") == 0o755 and set(modes.values()) == {0o644}

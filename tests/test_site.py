@@ -1,6 +1,7 @@
 """vtour.site: the static index.html and viewer/ of a built tour."""
 
 import json
+import os
 import shutil
 
 import pytest
@@ -56,17 +57,38 @@ def test_a_failing_write_site_leaves_the_previous_viewer_whole(tmp_path, monkeyp
     require(DIST / BUNDLE, "the viewer bundle", "npm run build, or make setup")
     write_site(tmp_path)
     before = {p.name: p.read_bytes() for p in (tmp_path / "viewer").iterdir()}
-    copies, real_copy2 = [], shutil.copy2
+    copies, real_copyfile = [], shutil.copyfile
 
     def second_copy_fails(src, dst):
         copies.append(src)
         if len(copies) == 2:
             raise OSError(28, "No space left on device")
-        return real_copy2(src, dst)
+        return real_copyfile(src, dst)
 
-    monkeypatch.setattr(vtour.site.shutil, "copy2", second_copy_fails)
+    monkeypatch.setattr(vtour.site.shutil, "copyfile", second_copy_fails)
     with pytest.raises(OSError):
         write_site(tmp_path)
     assert len(copies) == 2
     assert {p.name: p.read_bytes() for p in (tmp_path / "viewer").iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "tour.json", "viewer"]
+
+
+def test_the_viewer_files_get_the_ordinary_modes_whatever_the_installed_bundle_has(tmp_path, monkeypatch):
+    import vtour.site
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for name in (BUNDLE, MODEL_BUNDLE):
+        (dist / name).write_text("export {}")
+        (dist / name).chmod(0o600)  # installed by a user with umask 077
+    monkeypatch.setattr(vtour.site, "DIST", dist)
+    tour = tmp_path / "tour"
+    tour.mkdir()
+    (tour / "tour.json").write_text(json.dumps({"format": "vtour-tour", "version": 1}))
+    old = os.umask(0o022)
+    try:
+        write_site(tour)
+    finally:
+        os.umask(old)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in [tour / "viewer", *tour.rglob("*")]}
+    assert modes == {"viewer": 0o755, BUNDLE: 0o644, MODEL_BUNDLE: 0o644, "index.html": 0o644, "tour.json": 0o644}

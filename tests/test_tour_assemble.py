@@ -11,7 +11,7 @@ import yaml
 from tour_helpers import small_tour
 
 from vtour import site
-from vtour.errors import VtourWarning
+from vtour.errors import VtourError, VtourWarning
 from vtour.tour import build_tour, read_tour, schema_problems
 from vtour.tour.assemble import dump_json, panorama_block, tour_document, write_tour_folder
 from vtour.tour.layout import CACHE_ONLY
@@ -104,3 +104,18 @@ def test_the_tour_and_its_delivery_modules_import_in_any_order(first):
     code = f"import {first}; import vtour.tour, vtour.site, vtour.package, vtour.serve"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+def test_an_image_linked_to_a_file_outside_the_tour_is_never_copied_into_it(tmp_path):
+    path = small_tour(tmp_path / "src")
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0")
+    note = tmp_path / "src" / "panoramas" / "note.jpg"
+    note.unlink()
+    note.symlink_to(secret)
+    tour, _ = read_tour(path)
+    (tmp_path / "out").mkdir()
+    with pytest.raises(VtourError) as caught:
+        write_tour_folder(tour, {}, tmp_path / "out")
+    assert caught.value.path == note and f"a link to {secret}, outside the tour's folder" in caught.value.message
+    assert list((tmp_path / "out").rglob("*")) == []

@@ -219,7 +219,7 @@ def test_an_existing_different_file_outside_panoramas_is_not_overwritten(tmp_pat
     out = tmp_path / "out"
     (out / "images").mkdir(parents=True)
     (out / "images" / "note.jpg").write_bytes(b"MINE")
-    with pytest.raises(VtourError, match="exists and differs"):
+    with pytest.raises(VtourError, match="differ from what vtour import would write there: images/note.jpg"):
         import_config(config, out / "tour.yaml")
     assert _files(out) == ["images", "images/note.jpg"] and (out / "images" / "note.jpg").read_bytes() == b"MINE"
 
@@ -285,6 +285,12 @@ MALFORMED = {
     "data.js infoHotspots is a string": ("data.js", 'var APP_DATA = {scenes: [{id: "a", infoHotspots: "x"}]};'),
     "data.js vtour is a list": ("data.js", "var APP_DATA = {vtour: [1], scenes: []};"),
     "data.js no object": ("data.js", "var APP_DATA = [1];"),
+    "data.js nested 100,000 deep": ("data.js", "var APP_DATA = " + '{"a":' * 100_000 + "1" + "}" * 100_000 + ";"),
+    "loose data.js nested 100,000 deep": ("data.js", "var APP_DATA = " + "{a:" * 100_000 + "1" + "}" * 100_000),
+    "data.js title nested 600 deep": ("data.js", 'var APP_DATA = {"vtour": {"title": ' + "[" * 600 + "]" * 600
+                                      + '}, "scenes": []};'),
+    "JSON nested 100,000 deep": ("p.json", "[" * 100_000 + "]" * 100_000),
+    "JSON title nested 600 deep": ("p.json", '{"vtour": {"title": ' + "[" * 600 + "]" * 600 + '}, "scenes": {}}'),
 }
 
 
@@ -326,3 +332,77 @@ def test_a_malformed_config_read_without_writing_a_yaml_leaves_no_files_either(t
         read_peer_config(config, tmp_path / "out" / "tour.yaml")
     assert (caught.value.field, caught.value.value) == ("scenes.b.multiRes.cubeResolution", "x")
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# the user's files in the output folder; scene ids that read the same once made safe
+
+
+def test_a_hand_written_tour_yaml_and_captures_are_refused_by_name_unless_forced(tmp_path, capsys):
+    config = _pannellum_with(tmp_path, {})
+    out = tmp_path / "out"
+    (out / "panoramas").mkdir(parents=True)
+    (out / "tour.yaml").write_text("# years of hand edits\nid: mine\n")
+    (out / "panoramas" / "a.jpg").write_bytes(b"ORIGINAL CAPTURE")
+    before = _snapshot(out)
+    with pytest.raises(VtourError) as caught:
+        import_config(config, out / "tour.yaml")
+    err = caught.value
+    assert err.path == out and "--force" in err.fix
+    assert err.message.endswith("2 file(s) in the output folder differ from what vtour import would write there: "
+                                "panoramas/a.jpg, tour.yaml")
+    assert _snapshot(out) == before and _files(out) == ["panoramas", "panoramas/a.jpg", "tour.yaml"]
+    assert cli("import", config, "-o", out / "tour.yaml", "--force") == 0
+    assert (out / "panoramas" / "a.jpg").read_bytes() == b"IMG"
+    assert yaml.safe_load((out / "tour.yaml").read_text())["id"] == "p"
+
+
+def test_importing_the_same_config_again_needs_no_force(tmp_path):
+    config = _pannellum_with(tmp_path, {})
+    for _ in range(2):
+        import_config(config, tmp_path / "out" / "tour.yaml")
+    assert _files(tmp_path / "out") == ["panoramas", "panoramas/a.jpg", "tour.yaml"]
+
+
+def test_pannellum_scene_ids_that_read_the_same_keep_their_own_panoramas_and_links(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "one.jpg").write_bytes(b"ONE")
+    (src / "two.jpg").write_bytes(b"TWO")
+    link = {"type": "scene", "yaw": 0, "pitch": 0, "sceneId": "a b"}
+    (src / "p.json").write_text(json.dumps({"default": {"firstScene": "a-b"}, "scenes": {
+        "a b": {"type": "equirectangular", "panorama": "one.jpg"},
+        "a-b": {"type": "equirectangular", "panorama": "two.jpg", "hotSpots": [link]}}}))
+    with pytest.warns(VtourWarning, match="'a-b' is imported as 'a-b-2'"):
+        import_config(src / "p.json", tmp_path / "out" / "tour.yaml")
+    data = yaml.safe_load((tmp_path / "out" / "tour.yaml").read_text())
+    assert [s["id"] for s in data["scenes"]] == ["a-b", "a-b-2"] and data["start"] == "a-b-2"
+    assert [s["panorama"] for s in data["scenes"]] == ["panoramas/a-b.jpg", "panoramas/a-b-2.jpg"]
+    assert (tmp_path / "out" / "panoramas" / "a-b.jpg").read_bytes() == b"ONE"
+    assert (tmp_path / "out" / "panoramas" / "a-b-2.jpg").read_bytes() == b"TWO"
+    assert data["scenes"][1]["hotspots"][0]["target"] == "a-b"
+
+
+def test_marzipano_scene_ids_that_read_the_same_get_their_own_faces_and_links(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "data.js").write_text('var APP_DATA = {scenes: [{id: "a b", linkHotspots: [{yaw: 0, pitch: 0, '
+                                 'target: "a-b"}]}, {id: "a-b", linkHotspots: [{yaw: 0, pitch: 0, target: "a b"}]}]};')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        import_config(src / "data.js", tmp_path / "out" / "tour.yaml")
+    assert any("'a-b' is imported as 'a-b-2'" in str(w.message) for w in caught)
+    data = yaml.safe_load((tmp_path / "out" / "tour.yaml").read_text())
+    assert [s["id"] for s in data["scenes"]] == ["a-b", "a-b-2"]
+    assert [s["panorama"]["f"] for s in data["scenes"]] == ["panoramas/a-b/f.jpg", "panoramas/a-b-2/f.jpg"]
+    assert [s["hotspots"][0]["target"] for s in data["scenes"]] == ["a-b-2", "a-b"]
+
+
+def test_a_data_js_nested_100000_deep_is_refused_by_the_cli_in_one_line(tmp_path):
+    config = tmp_path / "data.js"
+    config.write_text("var APP_DATA = " + '{"a":' * 100_000 + "1" + "}" * 100_000 + ";")
+    run = subprocess.run([sys.executable, "-m", "vtour", "import", str(config), "-o", str(tmp_path / "o" / "t.yaml")],
+                         capture_output=True, text=True)
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert "data.js: lists and objects nest more than 64 deep" in run.stderr
+    assert not (tmp_path / "o").exists()

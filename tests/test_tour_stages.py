@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import yaml
@@ -9,7 +10,7 @@ from tour_helpers import equirect, small_tour
 
 from vtour.conventions import PANNELLUM_CUBE_ORDER
 from vtour.tour import read_tour
-from vtour.tour.stages import FileHasher, model_dependencies, plan_stages
+from vtour.tour.stages import FileHasher, model_dependencies, plan_stages, record_stage, stage_intact
 
 OBJ = "mtllib m.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\nvt 1 0\nvt 0 1\nusemtl a\nf 1/1 2/2 3/3\n"
 
@@ -60,7 +61,30 @@ def test_the_plan_has_one_stage_per_scene_and_model_writing_into_the_cache(tmp_p
     assert not any(s.done for s in stages)
     (stages[0].dest).mkdir(parents=True)
     (stages[0].dest / "pano.json").write_text("{}")
+    assert not stages[0].done  # complete, but not recorded: it cannot be verified
+    record_stage(stages[0].dest)
     assert stages[0].done
+
+
+def test_a_cache_entry_is_reused_only_while_every_recorded_file_is_there_unchanged(tmp_path):
+    entry = tmp_path / "entry"
+    (entry / "0" / "f").mkdir(parents=True)
+    (entry / "pano.json").write_text("{}")
+    tile = entry / "0" / "f" / "0.jpg"
+    tile.write_bytes(b"TILE")
+    record_stage(entry)
+    assert stage_intact(entry)
+    os.utime(tile, ns=(1, 1))  # touched, same bytes: the sha256 settles it
+    assert stage_intact(entry)
+    tile.write_bytes(b"EDIT")  # written through a hard link of the built tour
+    assert not stage_intact(entry)
+    tile.write_bytes(b"TILE")
+    assert stage_intact(entry)
+    tile.unlink()
+    assert not stage_intact(entry)
+    tile.write_bytes(b"TILE")
+    (entry / "0" / "f" / "1.jpg").write_bytes(b"NEW")
+    assert not stage_intact(entry)
 
 
 def test_keys_do_not_change_with_the_folder_the_views_texts_or_hotspots(tmp_path):
@@ -96,7 +120,7 @@ def test_changing_an_option_changes_only_the_keys_it_applies_to(tmp_path):
     before = _keys(path, tmp_path / "cache")
     _edit(path, lambda d: d["scenes"][1].update(pano={"quality": 60}))
     assert _changed(before, after := _keys(path, tmp_path / "cache")) == {"s1"}
-    _edit(path, lambda d: d["models"][0].update(lod={"deviation_samples": 999}))
+    _edit(path, lambda d: d["models"][0].update(lod={"deviation_samples": 9999}))
     assert _changed(after, after2 := _keys(path, tmp_path / "cache")) == {"m"}
     _edit(path, lambda d: d.update(pano={**d["pano"], "tile_size": 128}))  # the tour-wide block: every scene
     assert _changed(after2, _keys(path, tmp_path / "cache")) == {"s0", "s1", "cube"}

@@ -60,3 +60,31 @@ def cli(*argv: str) -> int:
 
 def tree_bytes(folder: Path, pattern: str = "**/*") -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.glob(pattern)) if p.is_file()}
+
+
+def read_only(monkeypatch, folder: Path) -> None:
+    """Make ``folder`` act as a folder this user cannot write in, whoever runs the tests (root may
+    write anywhere): creating or renaming an entry in it fails with EACCES."""
+    import os
+
+    from vtour import output
+
+    folder = Path(folder).absolute()
+    real_mkdir, real_replace = os.mkdir, os.replace
+
+    def denied(path):
+        if Path(os.path.abspath(path)).parent == folder:
+            raise PermissionError(13, "Permission denied", str(path))
+
+    def mkdir(path, *args, **kwargs):
+        denied(path)
+        return real_mkdir(path, *args, **kwargs)
+
+    def replace(src, dst, **kwargs):
+        denied(src)
+        denied(dst)
+        return real_replace(src, dst, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(output, "_writable", lambda p: Path(p).absolute() != folder)

@@ -6,18 +6,27 @@ opens Chromium, Chrome, Edge or Firefox in kiosk mode when one is found; ``launc
 ``launch.bat`` start it. The kiosk's index.html returns to the start scene after ``idle_return_s``
 seconds without input and, with ``autotour``, walks through the scenes when idle.
 The zip is written to a temporary name and renamed when complete.
+
+The tour folder is only read: a tour without ``index.html`` or ``viewer/`` gets them in the zip, not
+on disk. A link in the tour is followed only while it stays inside the tour (a link to
+``/etc/passwd`` is refused, naming it). Every entry gets the ordinary modes (0644, launch.sh 0755),
+whatever the files' own.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
+import shutil
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from vtour.errors import VtourError
-from vtour.output import atomic_file
-from vtour.site import index_html, write_site
-from vtour.tour.layout import INDEX_HTML, VIEWER, require_built_tour
+from vtour.output import atomic_file, is_within
+from vtour.site import BUNDLE, MODEL_BUNDLE, bundle_path, index_html
+from vtour.tour.layout import INDEX_HTML, TOUR_JSON, VIEWER, require_built_tour
 
 #: Kiosk defaults (the CLI reads them).
 DEFAULT_IDLE_RETURN_S = 120
@@ -30,18 +39,66 @@ LAUNCH_SH = '#!/bin/sh\ncd "$(dirname "$0")" && exec python3 launch.py "$@"\n'
 LAUNCH_BAT = '@echo off\r\ncd /d "%~dp0"\r\npython launch.py %*\r\nif errorlevel 1 py -3 launch.py %*\r\n'
 
 
+def _seconds(value, field: str, fix: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise VtourError("package", "must be a finite number of seconds >= 0", field=field, value=value, fix=fix)
+    return float(value)
+
+
 def kiosk_options(idle_return_s: float, autotour: bool | float) -> dict:
-    """Viewer options of a kiosk's index.html."""
-    if idle_return_s < 0:
+    """Viewer options of a kiosk's index.html; a VtourError for a time that is not a finite number >= 0."""
+    idle = _seconds(idle_return_s, "idle_return_s", "pass --idle-return 0 to stay where the visitor left")
+    seconds = (
+        float(DEFAULT_AUTOTOUR_S)
+        if autotour is True
+        else _seconds(autotour or 0, "autotour", "pass --autotour SECONDS between scenes (0 or none: off)")
+    )
+    return {"urlState": False, "idleReturnSeconds": idle, "autotourSeconds": seconds}
+
+
+def _tour_files(tour_dir: Path) -> Iterator[tuple[str, Path]]:
+    """(name in the zip, file) for every file of the tour, hidden entries left out; links are followed
+    while they stay inside the tour (their target resolved), and refused when they leave it."""
+    todo: list[tuple[Path, frozenset[Path]]] = [(tour_dir, frozenset())]
+    while todo:
+        folder, above = todo.pop()
+        real_folder = folder.resolve()
+        if real_folder in above:  # a link to a folder above it: a loop
+            continue
+        for path in sorted(folder.iterdir(), reverse=True):
+            if path.name.startswith("."):
+                continue
+            if path.is_symlink():
+                real = path.resolve()
+                if not is_within(real, tour_dir):
+                    raise VtourError(
+                        "package",
+                        f"a link to {real}, outside the tour: a package holds only the tour's own files",
+                        path=path,
+                        fix="copy the file into the tour instead of linking it (or remove the link)",
+                    )
+            if path.is_dir():
+                todo.append((path, above | {real_folder}))
+            elif path.is_file():
+                yield path.relative_to(tour_dir).as_posix(), path
+
+
+def _site_files(tour_dir: Path) -> dict[str, bytes | Path]:
+    """index.html and viewer/ for a tour that lacks them (made for the zip; the tour is not written)."""
+    try:
+        tour = json.loads((tour_dir / TOUR_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
         raise VtourError(
             "package",
-            "idle return time must be >= 0 seconds",
-            field="idle_return_s",
-            value=idle_return_s,
-            fix="pass 0 to stay where the visitor left",
-        )
-    seconds = float(DEFAULT_AUTOTOUR_S if autotour is True else (autotour or 0))
-    return {"urlState": False, "idleReturnSeconds": float(idle_return_s), "autotourSeconds": seconds}
+            f"tour.json does not parse: {exc}",
+            path=tour_dir / TOUR_JSON,
+            fix="rebuild the tour (vtour build TOUR.yaml)",
+        ) from None
+    return {
+        INDEX_HTML: index_html(None, tour if isinstance(tour, dict) else None).encode("utf-8"),
+        f"{VIEWER}/{BUNDLE}": bundle_path(BUNDLE),
+        f"{VIEWER}/{MODEL_BUNDLE}": bundle_path(MODEL_BUNDLE),
+    }
 
 
 def package_tour(
@@ -62,28 +119,42 @@ def package_tour(
             path=out_zip,
             fix="write it elsewhere, e.g. -o ../tour.zip",
         )
+    options = kiosk_options(idle_return_s, autotour)  # checked with or without --kiosk: a typo is a typo
+    extra: dict[str, bytes | Path] = {}
     if not (tour_dir / INDEX_HTML).is_file() or not (tour_dir / VIEWER).is_dir():
-        write_site(tour_dir)
-    extra: dict[str, str] = {}
+        extra.update(_site_files(tour_dir))
     if kiosk:
-        extra = {
-            INDEX_HTML: index_html(kiosk_options(idle_return_s, autotour)),
-            "launch.py": LAUNCH_PY,
-            "launch.sh": LAUNCH_SH,
-            "launch.bat": LAUNCH_BAT,
-        }
+        extra.update(
+            {
+                INDEX_HTML: index_html(options).encode("utf-8"),
+                "launch.py": LAUNCH_PY.encode("utf-8"),
+                "launch.sh": LAUNCH_SH.encode("utf-8"),
+                "launch.bat": LAUNCH_BAT.encode("utf-8"),
+            }
+        )
+    files = [(name, path) for name, path in _tour_files(tour_dir) if name not in extra]  # every link checked first
     with atomic_file(out_zip) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(tour_dir.rglob("*")):
-            rel = path.relative_to(tour_dir)
-            if not path.is_file() or rel.as_posix() in extra or any(part.startswith(".") for part in rel.parts):
-                continue
-            zf.write(path, rel.as_posix(), compress_type=_compression(path))
-        for name, text in extra.items():
-            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-            info.external_attr = (0o755 if name == "launch.sh" else 0o644) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, text)
+        for name, path in files:
+            _add(zf, name, path, _compression(path))
+        for name, data in extra.items():
+            _add(zf, name, data, zipfile.ZIP_DEFLATED)
     return out_zip
+
+
+def _add(zf: zipfile.ZipFile, name: str, data: bytes | Path, compression: int) -> None:
+    """One entry with the ordinary mode (launch.sh executable); a file's own mode is not copied."""
+    info = (
+        zipfile.ZipInfo.from_file(data, name)
+        if isinstance(data, Path)
+        else zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0))
+    )
+    info.external_attr = (0o100755 if name == "launch.sh" else 0o100644) << 16
+    info.compress_type = compression
+    if isinstance(data, Path):
+        with open(data, "rb") as src, zf.open(info, "w") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    else:
+        zf.writestr(info, data)
 
 
 def _compression(path: Path) -> int:

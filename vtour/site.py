@@ -123,8 +123,8 @@ def write_site(tour_dir: str | os.PathLike, options: Mapping[str, Any] | None = 
             fix="rebuild the tour (vtour build TOUR.yaml)",
         ) from None
     with swap_dir(tour_dir / VIEWER) as tmp:
-        for bundle in bundles:
-            shutil.copy2(bundle, tmp / bundle.name)
+        for bundle in bundles:  # copyfile: the ordinary mode, not the installed file's (it may be private)
+            shutil.copyfile(bundle, tmp / bundle.name)
     index = tour_dir / INDEX_HTML
     write_bytes_atomic(index, index_html(options, tour if isinstance(tour, dict) else None).encode("utf-8"))
     return index

@@ -75,10 +75,16 @@ def digest(path: Path, root: Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: vtour's bookkeeping, not content: the cache's source hashes and each entry's record hold mtimes, and
+#: the output's manifest (what vtour wrote, so that a rebuild keeps the user's own files) is newer than
+#: the base commit of compare_outputs.py.
+BOOKKEEPING = frozenset({"hashes.json", ".vtour-stage.json", ".vtour-manifest.json"})
+
+
 def digests(folder: Path, root: Path) -> dict[str, str]:
-    """Every file under ``folder`` but the build cache's bookkeeping (``hashes.json`` holds mtimes)."""
+    """Every file under ``folder`` but vtour's bookkeeping files."""
     return {str(p.relative_to(folder)): digest(p, root) for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != "hashes.json"}
+            if p.is_file() and p.name not in BOOKKEEPING}
 
 
 def build_sample(out: Path, tiny: bool = False) -> dict[str, str]:

@@ -7,6 +7,20 @@ import argparse
 from vtour.tour.build import build_tour
 
 
+def jobs_count(text: str) -> int:
+    """``--jobs``: a whole number of at least 1 (argparse prints the message and exits 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number of at least 1 (1: build in this process; leave --jobs out for one "
+            "process per core)"
+        )
+    return value
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "build",
@@ -21,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--out", metavar="DIR", help="output folder (default: export/<tour-id>/)")
     p.add_argument(
         "--jobs",
-        type=int,
+        type=jobs_count,
         default=None,
         metavar="N",
         help="stages run side by side (default: one per core; 1: in this process)",
@@ -32,7 +46,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="run the stages on this Dask scheduler (tcp://host:8786); needs dask[distributed]",
     )
     p.add_argument("--force", action="store_true", help="rebuild every stage, ignoring the cache")
-    p.add_argument("--cache", metavar="DIR", help="stage cache (default: <DIR>/../.vtour-cache/<tour-id>)")
+    p.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="stage cache, outside the output (default: .vtour-cache/<tour-id> beside TOUR.yaml)",
+    )
     p.set_defaults(func=run)
 
 

@@ -19,10 +19,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("config", metavar="CONFIG", help="data.js or a Pannellum .json")
     p.add_argument("-o", "--out", required=True, metavar="TOUR.yaml", help="tour.yaml to write")
     p.add_argument("--language", default="en", help="language of the peer's texts (default en)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace existing files that differ (a tour.yaml, captures under panoramas/); refused without",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    out = import_config(args.config, args.out, language=args.language)
+    out = import_config(args.config, args.out, language=args.language, force=args.force)
     print(f"{out}: written; check it with vtour validate {out}")
     return 0

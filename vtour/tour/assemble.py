@@ -16,7 +16,7 @@ from PIL import Image
 # the module, not its names: vtour.site imports vtour.tour.layout, so either may be imported first
 from vtour import site
 from vtour.errors import VtourError, VtourWarning
-from vtour.output import link_file
+from vtour.output import is_within, link_file
 from vtour.tour.document import Tour
 from vtour.tour.layout import TOUR_JSON, image_destination, model_dir, scene_dir
 from vtour.tour.peers import write_peers
@@ -141,8 +141,17 @@ def write_tour_folder(tour: Tour, doc: dict, folder: Path) -> None:
     images = {h.image for s in tour.scenes for h in s.hotspots if h.image}
     if tour.floorplan:
         images.add(tour.floorplan)
+    root = tour.root.resolve()
     for rel in sorted(images):
-        link_file(tour.root / rel, folder / image_destination(rel), copy=True)  # sources: never linked
+        src = tour.root / rel
+        if not is_within(src.resolve(), root):  # validate refuses it first; never publish what lies outside
+            raise VtourError(
+                "build",
+                f"{rel} is a link to {src.resolve()}, outside the tour's folder {root}",
+                path=src,
+                fix="copy the image into the tour's folder instead of linking it",
+            )
+        link_file(src, folder / image_destination(rel), copy=True)  # sources: never linked
     check_tour_json(doc)
     (folder / TOUR_JSON).write_text(dump_json(doc), encoding="utf-8")
     write_peers(doc, folder)

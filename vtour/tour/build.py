@@ -9,30 +9,42 @@ The build, as a table of contents (:func:`build_tour` reads the same)::
              tour.json (schema-checked), marzipano/data.js, pannellum.json, images/, the viewer
              (.assemble), swapped in whole (vtour.output)
 
-Cache: ``<out>/../.vtour-cache/<tour-id>/{scenes,models}/<key>/`` by default. It sits next to the
-output so that it is on the same file system (hard links instead of copies, atomic renames), so
-that Dask workers that see the output folder see the cache too (a ``~/.cache`` is per machine),
-and so that deleting ``export/`` clears it; entries the latest build did not use are pruned.
+Cache: ``<tour.yaml's folder>/.vtour-cache/<tour-id>/{scenes,models}/<key>/`` by default. It sits
+beside the sources, never beside the output: an output folder is published, often inside a web
+root, and the cache (``hashes.json`` names the source files) must not be. Dask workers read the
+sources, so they see the cache too (a ``~/.cache`` is per machine); an output on the same file
+system gets hard links instead of copies. Where the sources' folder is read-only the cache moves
+to ``$XDG_CACHE_HOME/vtour/`` (``~/.cache/vtour/``). Entries the latest build did not use are
+pruned; an entry whose files no longer match its record is built again (.stages).
+
+The output folder is checked before any work (an existing folder must be an earlier tour) and
+records what the build wrote (vtour.output's manifest): a rebuild keeps the files a user added
+there, with a warning. Stages in worker processes die with the build (a SIGTERM or Ctrl+C to the
+build ends them, removing their temporary folders); what a killed run left is deleted by the next.
 """
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import time
+import warnings
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vtour.errors import VtourError
-from vtour.output import atomic_dir, link_tree
+from vtour.errors import VtourError, VtourWarning
+from vtour.output import atomic_dir, check_output_dir, clean_stale, is_within, link_tree
 from vtour.tour.assemble import tour_document, write_tour_folder
 from vtour.tour.document import Tour, read_tour
-from vtour.tour.layout import CACHE_ONLY, STAGE_FOLDERS, TOUR_JSON
-from vtour.tour.stages import FileHasher, Stage, plan_stages
+from vtour.tour.layout import CACHE_ONLY, STAGE_FOLDERS, STAGE_RECORD, TOP_LEVEL, TOUR_JSON
+from vtour.tour.stages import FileHasher, Stage, plan_stages, record_stage
 from vtour.tour.validate import validate_tour
 
 log = logging.getLogger(__name__)
@@ -111,20 +123,68 @@ def _run_inline(todo, report):
         report(stage, seconds)
 
 
+#: prctl(2) option: the signal a process gets when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+_in_stage = False
+
+
+class _Terminated(BaseException):
+    """Raised in a worker by SIGTERM while it runs a stage, to unwind the stage's ``with`` blocks
+    (its temporary folders are deleted) before the worker exits."""
+
+
+def _on_sigterm(signum, frame):
+    if _in_stage:
+        raise _Terminated
+    os._exit(128 + signum)
+
+
+def _worker_init(parent: int) -> None:
+    """A pool worker: dies with the build (PR_SET_PDEATHSIG on Linux: SIGTERM when the build process
+    ends, however it ends) and leaves Ctrl+C to the build, which then terminates it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    if sys.platform == "linux":
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            pass
+    if os.getppid() != parent:  # the build died before prctl took effect
+        os._exit(128 + signal.SIGTERM)
+
+
+def _in_worker(func, *args):
+    """``timed(func, *args)`` in a pool worker; a SIGTERM meanwhile ends the worker once the stage
+    has cleaned up."""
+    global _in_stage
+    _in_stage = True
+    try:
+        return timed(func, *args)
+    except _Terminated:
+        os._exit(128 + signal.SIGTERM)
+    finally:
+        _in_stage = False
+
+
 def _run_pool(todo, jobs, report):
     # fork on Linux: spawn and forkserver re-run the caller's __main__, which breaks scripts
     # without an ``if __name__ == "__main__"`` guard; the build holds no threads or locks here.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(timed, s.func, *s.args, str(s.dest)): s for s in todo}
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)
+    ) as pool:
+        futures = {pool.submit(_in_worker, s.func, *s.args, str(s.dest)): s for s in todo}
         pending = set(futures)
         try:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_EXCEPTION)
                 for f in done:
                     report(futures[f], _result(futures[f], f)[1])
-        except BaseException:
-            pool.shutdown(cancel_futures=True)
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # Ctrl+C or SIGTERM: stop the running stages now
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.terminate()  # each removes its temporary folder as it goes
+            pool.shutdown(cancel_futures=True)  # a failed stage: the running ones finish (and are cached)
             raise
 
 
@@ -161,6 +221,7 @@ def run_stages(
     todo: list[Stage], *, jobs: int | None = None, scheduler: str | None = None, report=lambda stage, seconds: None
 ) -> None:
     """Run stages in this process (jobs 1), a process pool or on a Dask scheduler at ``scheduler``."""
+    check_jobs(jobs)
     if not todo:
         return
     if scheduler:
@@ -175,14 +236,67 @@ def run_stages(
 # the build
 
 
+def check_jobs(jobs) -> None:
+    """``jobs`` is None (one per core) or a whole number of at least 1, else a VtourError."""
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise VtourError(
+            "build",
+            "the number of stages run side by side must be a whole number of at least 1",
+            field="jobs",
+            value=jobs,
+            fix="pass --jobs 1 to build in this process, or leave --jobs out for one process per core",
+        )
+
+
 def _prune(cache: Path, keep: set[str]) -> None:
-    """Delete the cache entries whose key is not in ``keep``."""
+    """Delete the cache entries whose key is not in ``keep`` (and what killed runs left there)."""
     for kind in STAGE_FOLDERS.values():
         folder = cache / kind
         if folder.is_dir():
+            clean_stale(folder)
             for entry in folder.iterdir():
-                if entry.name not in keep:
+                if entry.name not in keep and not entry.name.startswith("."):
                     shutil.rmtree(entry, ignore_errors=True)
+
+
+def _can_write(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def cache_folder(tour: Tour, out: Path, cache_dir: str | Path | None = None) -> Path:
+    """The stage cache of ``tour`` (see the module docstring), created; never inside ``out``."""
+    if cache_dir is not None:
+        cache = Path(cache_dir).absolute()
+    else:
+        cache = (tour.root / CACHE_NAME / tour.id).absolute()
+        if not _can_write(cache):
+            home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+            where = hashlib.sha256(str(tour.root.absolute()).encode()).hexdigest()[:12]
+            cache = home / "vtour" / f"{tour.id}-{where}"
+    if is_within(cache.resolve(), out.resolve()):
+        raise VtourError(
+            "build",
+            "the stage cache cannot lie inside the output folder: a rebuild replaces that folder, "
+            "and whatever serves the tour would publish the cache",
+            path=cache,
+            field="cache",
+            fix="give --cache a folder outside the output (or leave it out: beside tour.yaml)",
+        )
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VtourError(
+            "build",
+            f"cannot create the stage cache ({exc.strerror or exc})",
+            path=cache,
+            field="cache",
+            fix="give --cache a folder you can write in",
+        ) from None
+    return cache
 
 
 def build_tour(
@@ -203,18 +317,21 @@ def build_tour(
     jobs : stages run side by side in this many processes (None: one per core; 1: in this process)
     scheduler : address of a running Dask scheduler (``tcp://host:8786``): run the stages there
     force : rebuild every stage even when its cached output matches
-    cache_dir : where stage outputs are kept (default ``<out_dir>/../.vtour-cache/<tour-id>``)
+    cache_dir : where stage outputs are kept (default ``<tour.yaml's folder>/.vtour-cache/<tour-id>``)
 
     Raises
     ------
     VtourError
-        A tour with problems (all listed), a failing stage; the previous tour is left untouched.
+        A tour with problems (all listed), an output folder that is not an earlier tour (both before
+        any work), a failing stage; the previous tour is left untouched.
     """
     t0 = time.perf_counter()
+    check_jobs(jobs)
     tour = load_valid_tour(tour_path)
-    out = Path(out_dir if out_dir is not None else Path("export") / tour.id).absolute()
-    cache = Path(cache_dir).absolute() if cache_dir else out.parent / CACHE_NAME / tour.id
-    cache.mkdir(parents=True, exist_ok=True)
+    out = check_output_dir(out_dir if out_dir is not None else Path("export") / tour.id, marker=TOUR_JSON, step="build")
+    cache = cache_folder(tour, out, cache_dir)
+    for kind in STAGE_FOLDERS.values():
+        clean_stale(cache / kind)
     hasher = FileHasher(cache / "hashes.json")
     stages = plan_stages(tour, cache, hasher)
     runs = _run_missing(tour, stages, jobs=jobs, scheduler=scheduler, force=force)
@@ -237,10 +354,16 @@ def _run_missing(
 ) -> tuple[StageRun, ...]:
     """Run the stages whose output is not in the cache (all with ``force``), once per key."""
     unique = {s.key: s for s in stages}
-    if force:
-        for s in unique.values():
-            shutil.rmtree(s.dest, ignore_errors=True)
-    todo = [s for s in unique.values() if not s.done]
+    todo = [s for s in unique.values() if force or not s.done]
+    for s in todo:  # forced, damaged or unrecorded entries are built afresh
+        if not force and (s.dest / s.marker).is_file() and (s.dest / STAGE_RECORD).is_file():
+            warnings.warn(
+                f"build: the cached {s.name} ({s.dest}) no longer matches its record "
+                "(a file missing or changed): building it again",
+                VtourWarning,
+                stacklevel=3,
+            )
+        shutil.rmtree(s.dest, ignore_errors=True)
     total, times = len(todo), {}
     log.info(
         "build: %s: %d stage(s), %d to build, %d cached",
@@ -251,6 +374,7 @@ def _run_missing(
     )
 
     def report(stage: Stage, seconds: float) -> None:
+        record_stage(stage.dest)
         times[stage.key] = seconds
         log.info("build: [%d/%d] %s built (%.1f s)", len(times), total, stage.name, seconds)
 
@@ -262,7 +386,7 @@ def _run_missing(
 
 def _assemble(tour: Tour, stages: list[Stage], out: Path) -> dict:
     """The tour folder from the cached stage outputs, swapped in whole at ``out``; returns tour.json."""
-    with atomic_dir(out, marker=TOUR_JSON, step="build") as tmp:
+    with atomic_dir(out, marker=TOUR_JSON, step="build", manifest=True, legacy=TOP_LEVEL) as tmp:
         for s in stages:
             link_tree(s.dest, tmp / STAGE_FOLDERS[s.kind] / s.id, skip=CACHE_ONLY)
         doc = tour_document(

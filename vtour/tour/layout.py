@@ -28,11 +28,15 @@ MODELS = "models"
 IMAGES = "images"
 MARZIPANO_DATA = "marzipano/data.js"
 PANNELLUM_CONFIG = "pannellum.json"
+#: The top-level entries a build writes (what counts as vtour's in an output written before manifests).
+TOP_LEVEL = (TOUR_JSON, INDEX_HTML, VIEWER, SCENES, MODELS, IMAGES, MARZIPANO_DATA.split("/")[0], PANNELLUM_CONFIG)
 #: The folder of each stage kind, in the tour and in the stage cache.
 STAGE_FOLDERS = {"scene": SCENES, "model": MODELS}
+#: A cache entry's record of its files (size, mtime, sha256), checked before the entry is reused.
+STAGE_RECORD = ".vtour-stage.json"
 #: Files of a stage's folder that stay in the cache: the stitched equirect (an intermediate, often
-#: larger than all the tiles).
-CACHE_ONLY = frozenset({"stitched.jpg"})
+#: larger than all the tiles) and the entry's record.
+CACHE_ONLY = frozenset({"stitched.jpg", STAGE_RECORD})
 
 #: What a command given a folder without tour.json says (step, path and this message).
 NOT_BUILT = "no tour.json in the folder: not a built tour"

@@ -12,8 +12,9 @@ folder (the exported tour's folder for a ``marzipano/data.js``; links resolved, 
 with a warning), and every file written stays inside the output folder (a hotspot ``image`` that would
 leave it is refused). The output appears complete or not at all: the images and the tour.yaml are
 staged in a temporary folder next to it and moved in once every check has passed; the import
-overwrites only its tour.yaml and ``panoramas/``, and refuses to replace any other existing file that
-differs.
+replaces an existing file that differs (a hand-written tour.yaml, a capture of the same name under
+``panoramas/``) only with ``force``, and otherwise refuses, naming every such file. Scene ids that read
+the same once made safe (``"a b"``, ``"a-b"``) are made unique (``a-b``, ``a-b-2``), links following.
 """
 
 from __future__ import annotations
@@ -42,9 +43,44 @@ from vtour.tour.validate import path_escape
 # reading the peers' configs
 
 
+#: How deep a config's lists and objects may nest: the peers' own configs need 6 levels.
+MAX_DEPTH = 64
+
+
+def nesting_depth(value, limit: int = MAX_DEPTH) -> int:
+    """How deep ``value``'s lists and objects nest (counting stops past ``limit``); no recursion."""
+    deepest, todo = 0, [(value, 1)]
+    while todo and deepest <= limit:
+        item, depth = todo.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            todo += [(v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)]
+    return deepest
+
+
+def _shallow(value, path):
+    """``value`` when it nests at most MAX_DEPTH deep, else a VtourError (the peers' configs never do)."""
+    if nesting_depth(value) > MAX_DEPTH:
+        raise VtourError(
+            "import",
+            f"lists and objects nest more than {MAX_DEPTH} deep",
+            path=path,
+            fix="pass a Marzipano data.js or a Pannellum config as the peer writes it",
+        )
+    return value
+
+
+def _json(text: str):
+    """json.loads that reports nesting too deep for Python's parser as a ValueError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError(f"lists and objects nest more than {MAX_DEPTH} deep") from None
+
+
 def parse_js_object(text: str, path="data.js") -> dict:
     """The object literal of a ``var NAME = {...};`` script (JSON, or JS with bare keys and
-    trailing commas)."""
+    trailing commas), nesting at most :data:`MAX_DEPTH` deep."""
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     text = re.sub(r"^\s*//.*$", "", text, flags=re.M)
     start, end = text.find("{"), text.rfind("}")
@@ -54,15 +90,19 @@ def parse_js_object(text: str, path="data.js") -> dict:
         )
     body = text[start : end + 1]
     try:
-        return json.loads(body)
+        return _shallow(_json(body), path)
     except json.JSONDecodeError:
         pass
+    except ValueError as exc:
+        raise VtourError(
+            "import", str(exc), path=path, fix="pass a Marzipano data.js as the Marzipano Tool writes it"
+        ) from None
     loose = re.sub(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:", r'\1"\2":', body)  # bare keys
     loose = re.sub(r",(\s*[}\]])", r"\1", loose)  # trailing commas
     loose = re.sub(r"'((?:[^'\\]|\\.)*)'", lambda m: json.dumps(m.group(1)), loose)
     try:
-        return json.loads(loose)
-    except json.JSONDecodeError as exc:
+        return _shallow(_json(loose), path)
+    except ValueError as exc:  # JSONDecodeError included
         raise VtourError(
             "import",
             f"cannot read the object literal ({exc})",
@@ -81,6 +121,27 @@ def html_to_text(value: str) -> str:
 def _safe_id(value) -> str:
     out = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(value)).strip("-.") or "scene"
     return out[:64]
+
+
+def _unique_ids(raw_ids: list[str], notes: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Each scene's tour.yaml id (:func:`_safe_id`, made unique with ``-2``, ``-3``... where two
+    read the same: ``"a b"`` and ``"a-b"``), in order, and the first one of each peer id (for links)."""
+    ids: list[str] = []
+    first: dict[str, str] = {}
+    for raw in raw_ids:
+        base = sid = _safe_id(raw)
+        n = 2
+        while sid in ids:
+            sid = f"{base[:60]}-{n}"
+            n += 1
+        if sid != base:
+            notes.append(
+                f"scene {raw!r} is imported as {sid!r}: {base!r}, the id it would read as, "
+                "is another scene's; links to it follow"
+            )
+        ids.append(sid)
+        first.setdefault(raw, sid)
+    return ids, first
 
 
 #: the largest cube face assembled from tiles: its pixels within read_image's limit (1 << 30)
@@ -307,14 +368,19 @@ def _marzipano(imp: _Importer, data) -> dict:
     # a data.js in a vtour tour's marzipano/ names files relative to the tour folder
     exported = imp.src.name == PurePosixPath(MARZIPANO_DATA).parent.name
     imp.tour_root = imp.src.parent if exported else imp.src
-    scenes = []
-    for i, s in enumerate(imp.objs(data.get("scenes"), "scenes")):
-        where = f"scenes[{i}]"
+    configs = imp.objs(data.get("scenes"), "scenes")
+    raw_ids = []
+    for i, s in enumerate(configs):
         raw_id = s.get("id", f"scene{i}")
         if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or str(raw_id) == "":
-            imp.fail(_at(where, "id"), raw_id, "must be a non-empty string", 'give the scene an id, e.g. "hall"')
-        raw_id = str(raw_id)
-        sid = _safe_id(raw_id)
+            imp.fail(
+                _at(f"scenes[{i}]", "id"), raw_id, "must be a non-empty string", 'give the scene an id, e.g. "hall"'
+            )
+        raw_ids.append(str(raw_id))
+    ids, by_raw = _unique_ids(raw_ids, imp.notes)
+    scenes = []
+    for i, (s, raw_id, sid) in enumerate(zip(configs, raw_ids, ids)):
+        where = f"scenes[{i}]"
         levels = imp.objs(s.get("levels"), _at(where, "levels"))
         if levels:
             sizes = [
@@ -346,7 +412,12 @@ def _marzipano(imp: _Importer, data) -> dict:
             hotspots.append(
                 imp.hotspot(
                     h.get("vtour"),
-                    {"type": "link", "yaw": at["yaw"], "pitch": at["pitch"], "target": h.get("target")},
+                    {
+                        "type": "link",
+                        "yaw": at["yaw"],
+                        "pitch": at["pitch"],
+                        "target": _target(h.get("target"), by_raw),
+                    },
                     hw,
                 )
             )
@@ -373,6 +444,13 @@ def _marzipano(imp: _Importer, data) -> dict:
     }
 
 
+def _target(raw, by_raw: dict[str, str]):
+    """A link's target as the tour.yaml id of the scene it names (unknown ones as read: validate names them)."""
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        return raw
+    return by_raw.get(str(raw), _safe_id(raw))
+
+
 def _local_base(imp: _Importer, value: str, field: str, default: Path) -> Path | None:
     """A Pannellum basePath as a folder inside the config's folder; None (with a note) for a URL."""
     if not value:
@@ -386,7 +464,7 @@ def _local_base(imp: _Importer, value: str, field: str, default: Path) -> Path |
     return imp.source(imp.src / value.lstrip("/"), field, value)
 
 
-def _pannellum_scene(imp: _Importer, sid: str, cfg: dict, where: str) -> dict:
+def _pannellum_scene(imp: _Importer, sid: str, cfg: dict, where: str, by_raw: dict[str, str]) -> dict:
     base = _local_base(imp, imp.string(cfg.get("basePath"), _at(where, "basePath")), _at(where, "basePath"), imp.src)
     kind = imp.string(cfg.get("type"), _at(where, "type"), "equirectangular")
     if kind == "cubemap":
@@ -455,7 +533,7 @@ def _pannellum_scene(imp: _Importer, sid: str, cfg: dict, where: str) -> dict:
                 "type": "link",
                 "yaw": at["yaw"],
                 "pitch": at["pitch"],
-                "target": _safe_id(h.get("sceneId", "")),
+                "target": _target(h.get("sceneId", ""), by_raw),
                 "title": imp.text(h.get("text")),
             }
         else:
@@ -494,9 +572,10 @@ def _pannellum(imp: _Importer, data) -> dict:
     first = default.pop("firstScene", None)
     if first is not None and (isinstance(first, bool) or not isinstance(first, (str, int))):
         imp.fail("default.firstScene", first, "must be a scene id (a string)", "name one of the scenes")
+    ids, by_raw = _unique_ids([str(sid) for sid in configs], imp.notes)
     scenes = [
-        _pannellum_scene(imp, _safe_id(sid), {**default, **imp.obj(cfg, places[sid])}, places[sid])
-        for sid, cfg in configs.items()
+        _pannellum_scene(imp, new_id, {**default, **imp.obj(cfg, places[sid])}, places[sid], by_raw)
+        for new_id, (sid, cfg) in zip(ids, configs.items())
     ]
     if scenes:  # Pannellum takes the tour title from the first scene when default has none
         title = meta.get("title") or imp.text(default.get("title")) or scenes[0]["title"]
@@ -506,7 +585,7 @@ def _pannellum(imp: _Importer, data) -> dict:
         "id": meta.get("id") or _safe_id(imp.config.stem),
         "title": title,
         "languages": meta.get("languages") or [imp.language],
-        "start": _safe_id(first) if first else (scenes[0]["id"] if scenes else None),
+        "start": _target(first, by_raw) if first else (scenes[0]["id"] if scenes else None),
         "scenes": scenes,
     }
 
@@ -530,8 +609,8 @@ def _parse(config: Path, imp: _Importer) -> tuple[dict, str]:
     if config.suffix.lower() == ".js" or re.match(r"\s*(/\*|//|var |let |const |window\.)", text):
         return _marzipano(imp, parse_js_object(text, config)), "Marzipano"
     try:
-        raw = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+        raw = _shallow(_json(text), config)
+    except ValueError as exc:  # JSONDecodeError included
         raise VtourError(
             "import",
             f"not a Marzipano data.js nor a Pannellum JSON config ({exc})",
@@ -541,7 +620,7 @@ def _parse(config: Path, imp: _Importer) -> tuple[dict, str]:
     return _pannellum(imp, raw), "Pannellum"
 
 
-def _import(config, out_yaml, language: str, header: str | None) -> dict:
+def _import(config, out_yaml, language: str, header: str | None, force: bool) -> dict:
     """Read ``config`` and write its images (and, with a ``header``, the tour.yaml) next to ``out_yaml``:
     all of it, or nothing (staged in a temporary folder there, moved in once every check passed)."""
     config, out_yaml = Path(config), Path(out_yaml)
@@ -554,8 +633,8 @@ def _import(config, out_yaml, language: str, header: str | None) -> dict:
         if header is not None:
             body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
             (stage / out_yaml.name).write_text(header + body, encoding="utf-8")
-        # an import may overwrite only its tour.yaml and panoramas/; the tour.yaml goes in last
-        merge_staged(stage, dest, step="import", owned=(out_yaml.name, "panoramas/"), last=out_yaml.name)
+        # an existing file that differs (a hand-written tour.yaml, a capture) only with force; tour.yaml last
+        merge_staged(stage, dest, step="import", force=force, last=out_yaml.name)
     if imp.html_texts:
         imp.notes.append(
             f"Marzipano shows titles and texts as HTML; {imp.html_texts} were read as plain "
@@ -567,16 +646,17 @@ def _import(config, out_yaml, language: str, header: str | None) -> dict:
     return data
 
 
-def read_peer_config(config: str | Path, out_yaml: str | Path, language: str = "en") -> dict:
+def read_peer_config(config: str | Path, out_yaml: str | Path, language: str = "en", *, force: bool = False) -> dict:
     """The tour.yaml content of a Marzipano data.js or Pannellum config, its images copied next to
-    ``out_yaml`` (all or, on a VtourError, none of them)."""
-    return _import(config, out_yaml, language, None)
+    ``out_yaml`` (all or, on a VtourError, none of them; existing files that differ only with ``force``)."""
+    return _import(config, out_yaml, language, None, force)
 
 
-def import_config(config: str | Path, out_yaml: str | Path, language: str = "en") -> Path:
+def import_config(config: str | Path, out_yaml: str | Path, language: str = "en", *, force: bool = False) -> Path:
     """Write ``out_yaml`` and its panoramas/ from a Marzipano or Pannellum tour config: all of it, or
-    (on a VtourError) nothing."""
+    (on a VtourError) nothing. An existing file there that differs from what the import writes (a
+    hand-written tour.yaml, a capture of the same name) is refused, naming them all, unless ``force``."""
     out_yaml = Path(out_yaml)
     header = f"# imported by vtour from {Path(config).name}; fields: docs/tour-yaml.md\n"
-    _import(config, out_yaml, language, header)
+    _import(config, out_yaml, language, header, force)
     return out_yaml

@@ -4,7 +4,10 @@ and the plan (:func:`plan_stages`: one stage per scene panorama and per model).
 A stage's key is the sha256 of its kind, :data:`STAGE_VERSION`, vtour's version, its options and
 the sha256 of every input file's bytes (with the name the output records). Hashing a file is the
 truth; a (size, mtime_ns) match against the hash recorded for that path is the fast pre-check that
-skips re-reading unchanged files. Stage functions run in this process, in a process pool or on a
+skips re-reading unchanged files. The same holds for a stage's output: each cache entry records its
+files (:func:`record_stage`), and an entry is reused only when every file is still there unchanged
+(:func:`stage_intact`): a tile deleted or edited through a hard link of the built tour makes the
+stage run again. Stage functions run in this process, in a process pool or on a
 Dask worker: they take and return only plain picklable values.
 """
 
@@ -27,12 +30,20 @@ from vtour.model import build_model
 from vtour.output import write_bytes_atomic
 from vtour.pano import build_pano
 from vtour.tour.document import Tour
-from vtour.tour.layout import STAGE_FOLDERS
+from vtour.tour.layout import STAGE_FOLDERS, STAGE_RECORD
 from vtour.tour.options import model_options, pano_options
 
 #: Bump when a stage's output changes for the same inputs and options.
 STAGE_VERSION = 1
 _CHUNK = 1 << 20
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 class FileHasher:
@@ -55,11 +66,7 @@ class FileHasher:
         if rec and rec[0] == st.st_size and rec[1] == st.st_mtime_ns:
             digest = rec[2]
         else:
-            h = hashlib.sha256()
-            with open(path, "rb") as f:
-                while chunk := f.read(_CHUNK):
-                    h.update(chunk)
-            digest = h.hexdigest()
+            digest = file_sha256(path)
         self.used[str(path)] = [st.st_size, st.st_mtime_ns, digest]
         return digest
 
@@ -123,6 +130,35 @@ def model_dependencies(source: Path) -> list[Path]:
     return unique
 
 
+def _stage_files(dest: Path) -> list[Path]:
+    return sorted(p for p in dest.rglob("*") if p.is_file() and p.name != STAGE_RECORD)
+
+
+def record_stage(dest: Path) -> None:
+    """Write the record of a complete cache entry: each file's size, mtime_ns and sha256."""
+    files = {}
+    for p in _stage_files(dest):
+        st = p.stat()
+        files[p.relative_to(dest).as_posix()] = [st.st_size, st.st_mtime_ns, file_sha256(p)]
+    write_bytes_atomic(dest / STAGE_RECORD, json.dumps({"files": files}, indent=0, sort_keys=True).encode())
+
+
+def stage_intact(dest: Path) -> bool:
+    """True when the entry's record lists exactly its files, each unchanged (a size and mtime that
+    differ from the record's are settled by the sha256). False without a record."""
+    try:
+        files = json.loads((dest / STAGE_RECORD).read_text())["files"]
+        if {p.relative_to(dest).as_posix() for p in _stage_files(dest)} != set(files):
+            return False
+        for rel, (size, mtime_ns, digest) in files.items():
+            st = (dest / rel).stat()
+            if st.st_size != size or (st.st_mtime_ns != mtime_ns and file_sha256(dest / rel) != digest):
+                return False
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return True
+
+
 # ---------------------------------------------------------------------------------------------
 # the stage functions: (inputs, options, dest) -> summary; dest is written atomically
 
@@ -154,7 +190,7 @@ def model_stage(source: str, options, dest: str) -> dict:
 @dataclass(frozen=True)
 class Stage:
     """One unit of work: ``func(*args, dest)`` writes ``dest`` = ``<cache>/<scenes|models>/<key>``,
-    complete when ``dest/marker`` exists."""
+    complete when ``dest/marker`` exists; reusable (:attr:`done`) when its record checks out too."""
 
     kind: str  # "scene" | "model"
     id: str
@@ -170,7 +206,7 @@ class Stage:
 
     @property
     def done(self) -> bool:
-        return (self.dest / self.marker).is_file()
+        return (self.dest / self.marker).is_file() and stage_intact(self.dest)
 
 
 def plan_stages(tour: Tour, cache: Path, hasher: FileHasher) -> list[Stage]:
