@@ -114,11 +114,69 @@ def test_cli_builds_with_the_library_defaults_and_reports_errors(tmp_path, spher
                                  "meshes/LeePerrySmith/LeePerrySmith.glb"])
 def test_real_scans_build_with_the_default_levels(data_file, tmp_path, rel):
     result = build_model(data_file(rel), tmp_path / "out", FAST.replace(uncompressed=True))
-    lods = result.report["lods"]
-    assert len(lods) == 3
-    for lod, level in zip(lods, DEFAULT_MODEL_OPTIONS.lods):
-        assert lod["triangles"] <= level.triangles
+    lods, left_out = result.report["lods"], result.report["levels_left_out"]
+    # every level asked for is written or is the same as one written (a scan below a budget)
+    budgets = sorted([lod["budget"] for lod in lods] + [x["budget"] for x in left_out], key=lambda b: b["triangles"])
+    assert budgets == [{"triangles": lv.triangles, "texture_size": lv.texture_size} for lv in DEFAULT_MODEL_OPTIONS.lods]
+    assert all(x["same_as"] in [lod["file"] for lod in lods] for x in left_out)
+    assert [p.name for p in result.files] == [f"lod{k}.glb" for k in range(len(lods))]
+    for lod in lods:
+        assert 0 < lod["triangles"] <= lod["budget"]["triangles"]
         assert lod["deviation"]["hausdorff_fraction"] < 0.02
     for report in validate([tmp_path / "out" / lod["uncompressed_file"] for lod in lods]):
         assert report["numErrors"] == 0, report["messages"]
     assert np.isfinite([lod["deviation"]["rms"] for lod in lods]).all()
+
+
+@pytest.mark.parametrize("text, says", [
+    ("v 0 0 0\nv 1 0 0\nv 2 0 0\nv 3 0 0\nf 1 2 3\nf 2 3 4\n", "all 2 faces are degenerate"),
+    ("v 0 0 0\nv 1e308 0 0\nv 0 1e308 0\nv 0 0 1e308\nf 1 2 3\nf 1 3 4\nf 1 4 2\nf 2 4 3\n",
+     "vertex 1 has a coordinate of 1e+308"),
+], ids=["degenerate", "1e308"])
+def test_cli_refuses_a_mesh_it_cannot_build_in_one_line_without_output(tmp_path, capsys, text, says):
+    scan = tmp_path / "scan.obj"
+    scan.write_text(text)
+    assert main(["model", str(scan), "-o", str(tmp_path / "out"), "--lods", "4:8"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: model: {scan}: ") and says in err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out*"))
+
+
+def _files(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_levels_the_scan_fits_whole_are_written_once_and_the_report_and_cli_say_so(tmp_path, sphere_obj, capsys):
+    out = tmp_path / "once"
+    assert main(["model", str(sphere_obj), "-o", str(out), "--lods", "1k:256", "20k:512", "50k:1024",
+                 "--deviation-samples", "5000"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert _files(out) == ["lod0.glb", "lod1.glb", "report.json"]
+    assert [lod["file"] for lod in report["lods"]] == ["lod0.glb", "lod1.glb"]
+    assert report["lods"][1]["budget"] == {"triangles": 20000, "texture_size": 512}
+    assert report["levels_left_out"] == [{
+        "budget": {"triangles": 50000, "texture_size": 1024}, "same_as": "lod1.glb",
+        "reason": "the same as lod1.glb: the mesh has 16128 triangles, within both budgets, "
+                  "and its textures are at most 512 px"}]
+    assert "50000:1024 not written: the same as lod1.glb" in capsys.readouterr().out
+
+
+def test_a_level_simplified_to_no_triangles_is_never_written(tmp_path):
+    from vtour.model.mesh import Mesh
+
+    sphere = uv_sphere(32, 64, texture=checker_texture(64))
+    positions = sphere.positions[sphere.faces].reshape(-1, 3)      # every triangle its own UVs: all seams
+    uv = np.random.default_rng(0).random((len(positions), 2))
+    seams = Mesh(positions, np.arange(len(positions)).reshape(-1, 3), uv=uv, materials=sphere.materials)
+    path = write_obj(seams, tmp_path / "seams.obj")
+    with pytest.warns(VtourWarning) as record:   # the sloppy fallback's warning, then the level left out
+        result = build_model(path, tmp_path / "out", FAST.replace(lods=(Level(10, 8), Level(5000, 64))))
+    messages = [str(w.message) for w in record]
+    assert any(f"{path}: level 0 (10 triangles, 8 px) is left out" in m for m in messages), messages
+    assert _files(result.out_dir) == ["lod0.glb", "report.json"]
+    assert [p.name for p in result.files] == ["lod0.glb"]
+    (lod,) = result.report["lods"]
+    assert lod["triangles"] == 3968 and lod["budget"]["triangles"] == 5000
+    (left,) = result.report["levels_left_out"]
+    assert left["budget"] == {"triangles": 10, "texture_size": 8} and left["same_as"] is None

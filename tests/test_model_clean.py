@@ -75,3 +75,16 @@ def test_computed_normals_of_a_sphere_point_outwards_and_agree_across_the_seam()
     assert np.einsum("ij,ij->i", n, radial).min() > 0.99
     cleaned, report = clean_mesh(sphere.replace(normals=None))
     assert report.normals_computed and cleaned.normals.shape == (cleaned.vertex_count, 3)
+
+
+def test_a_mesh_whose_faces_are_all_degenerate_is_refused_naming_the_file_and_the_count():
+    import pytest
+
+    from vtour.errors import VtourError
+
+    line = Mesh(positions=np.array([[0, 0, 0], [1, 0, 0], [2, 0, 0], [3, 0, 0.0]]),
+                faces=np.array([[0, 1, 2], [1, 2, 3], [3, 3, 1]]), source="/scans/line.obj")
+    with pytest.raises(VtourError) as info:
+        clean_mesh(line)
+    assert str(info.value).startswith("model: /scans/line.obj: all 3 faces are degenerate")
+    assert "re-export" in info.value.fix

@@ -135,3 +135,21 @@ def test_mesh_bounds_and_diagonal_ignore_unreferenced_vertices():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert mesh.vertex_material().tolist() == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("value", ["1e308", "-1e300", "3e18"])
+def test_coordinates_too_large_for_32_bit_arithmetic_are_refused_naming_the_value(tmp_path, value):
+    path = tmp_path / "huge.obj"
+    path.write_text(f"v 0 0 0\nv {value} 0 0\nv 0 1 0\nv 0 0 1\nf 1 3 2\nf 1 2 4\nf 1 4 3\nf 2 3 4\n")
+    with pytest.raises(VtourError) as info:
+        read_mesh(path)
+    message = str(info.value)
+    assert message.startswith(f"model: {path}: ")
+    assert f"vertex 1 has a coordinate of {float(value):g}" in message and "1e+18" in message
+    assert "scale" in info.value.fix
+
+
+def test_coordinates_of_a_georeferenced_scan_are_read(tmp_path):
+    path = tmp_path / "utm.obj"
+    path.write_text("v 500000 4649776 100\nv 500001 4649776 100\nv 500000 4649777 100\nf 1 2 3\n")
+    assert read_mesh(path).positions[0, 1] == 4649776

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vtour.errors import VtourError
+from vtour.errors import VtourError, VtourWarning
 from vtour.model.clean import clean_mesh
-from vtour.model.lod import DEFAULT_LEVELS, Level, build_chain, check_levels
+from vtour.model.lod import DEFAULT_LEVELS, Level, build_chain, check_levels, written_levels
 from vtour.model.simplify import MIN_TRIANGLES
 from vtour.model.synthetic import uv_sphere
 
@@ -73,3 +73,53 @@ def test_a_budget_above_the_scan_keeps_the_scan_as_its_finest_level():
     chain = build_chain(sphere, (Level(50, 64), Level(10_000, 128)))
     assert chain[1][0] is sphere and chain[1][1].method == "none"
     assert chain[0][0].triangle_count <= 50
+
+
+def _seamed_sphere():
+    """A sphere whose every triangle has its own UVs: all edges are seams, so meshoptimizer cannot
+    collapse it and the sloppy fallback empties it at a few triangles."""
+    from vtour.model.mesh import Mesh
+
+    sphere = uv_sphere(32, 64)
+    positions = sphere.positions[sphere.faces].reshape(-1, 3)
+    uv = np.random.default_rng(0).random((len(positions), 2))
+    mesh, _ = clean_mesh(Mesh(positions, np.arange(len(positions)).reshape(-1, 3), uv=uv, source="/scans/seams.obj"))
+    return mesh
+
+
+def test_a_level_simplified_to_no_triangles_is_left_out_with_a_warning_naming_the_file_and_budget():
+    mesh = _seamed_sphere()
+    levels = (Level(10, 8), Level(5000, 16))                         # the finest is the mesh whole
+    with pytest.warns(VtourWarning, match="sloppy"):
+        chain = build_chain(mesh, levels)
+    assert chain[0][0].triangle_count == 0 < chain[1][0].triangle_count
+    with pytest.warns(VtourWarning, match=r"/scans/seams.obj: level 0 \(10 triangles, 8 px\) is left out: "
+                                          "simplifying to 10 triangles left none") as caught:
+        written, left_out = written_levels(levels, chain)
+    assert "raise" in str(caught[0].message)
+    assert written == [1]
+    assert [(x.level, x.same_as) for x in left_out] == [(Level(10, 8), None)]
+
+
+def test_no_level_with_triangles_at_all_is_an_error_naming_the_file():
+    mesh = _seamed_sphere()
+    with pytest.warns(VtourWarning):
+        chain = build_chain(mesh, (Level(4, 8),))
+    with pytest.raises(VtourError, match="/scans/seams.obj: no level has triangles left") as info, \
+            pytest.warns(VtourWarning):
+        written_levels((Level(4, 8),), chain)
+    assert "--lods" in info.value.fix
+
+
+def test_levels_that_the_scan_fits_in_whole_are_written_once():
+    sphere, _ = clean_mesh(uv_sphere(8, 16, texture=np.zeros((300, 200, 3), np.uint8)))  # 224 triangles
+    levels = (Level(50, 64), Level(500, 256), Level(1000, 512), Level(2000, 1024))
+    written, left_out = written_levels(levels, build_chain(sphere, levels))
+    # 256 px and 300 px textures differ; 300 px (the image's own) is the same at 512 and 1024 px
+    assert written == [0, 1, 2]
+    assert [(x.level, x.same_as) for x in left_out] == [(Level(2000, 1024), 2)]
+    assert left_out[0].reason == ("the same as lod2.glb: the mesh has 224 triangles, within both budgets, "
+                                  "and its textures are at most 300 px")
+    untextured = sphere.replace(uv=None)
+    written, left_out = written_levels(levels, build_chain(untextured, levels))
+    assert written == [0, 1] and [x.same_as for x in left_out] == [1, 1]

@@ -10,6 +10,7 @@ import pytest
 from vtour.model import DEFAULT_MODEL_OPTIONS, Level, Material
 from vtour.model.clean import CleanReport, clean_mesh
 from vtour.model.deviation import measure_deviation
+from vtour.model.lod import LeftOut
 from vtour.model.glb import Texture
 from vtour.model.report import (FORMAT, VERSION, dumps, level_entry, level_file, mesh_summary, model_report,
                                 to_json, uncompressed_entry)
@@ -86,13 +87,16 @@ def test_a_whole_report_round_trips_through_its_text_in_the_documented_order(tmp
     lods = [level_entry(0, Level(300, 64), mesh, simplified, [None], deviation, 10)]
     metadata = {"title": "Ball", "source": "ball.obj", "units": "cm", "licence": "CC0"}
     options = DEFAULT_MODEL_OPTIONS.replace(lods=(Level(300, 64),), units="cm")
+    same = LeftOut(Level(900, 64), "the same as lod0.glb", 0)
     report = model_report(tmp_path / "ball.obj", metadata, scan, CleanReport(welded_vertices=np.int64(3)), lods,
-                          options, seconds=np.float64(1.5))
+                          options, seconds=np.float64(1.5), left_out=[same])
     text = dumps(report)
     back = json.loads(text)
     assert back == to_json(report) and dumps(back) == text
     assert list(back) == ["format", "version", "source", "title", "units", "licence", "input", "clean", "lods",
-                          "options", "seconds"]
+                          "levels_left_out", "options", "seconds"]
+    assert back["levels_left_out"] == [{"budget": {"triangles": 900, "texture_size": 64}, "same_as": "lod0.glb",
+                                        "reason": "the same as lod0.glb"}]
     assert (back["format"], back["version"]) == (FORMAT, VERSION) == ("vtour-model-report", 1)
     assert back["source"] == str(tmp_path / "ball.obj") and back["units"] == "cm" and back["licence"] == "CC0"
     assert back["clean"]["welded_vertices"] == 3 and back["seconds"] == 1.5

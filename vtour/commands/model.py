@@ -33,4 +33,7 @@ def run(args: argparse.Namespace) -> int:
             f"texture {lod['texture_sizes']}, Hausdorff {100 * dev['hausdorff_fraction']:.3f}% "
             f"RMS {100 * dev['rms_fraction']:.4f}% of the diagonal"
         )
+    for left in r.report["levels_left_out"]:
+        budget = left["budget"]
+        print(f"  {budget['triangles']}:{budget['texture_size']} not written: {left['reason']}")
     return 0

@@ -1,7 +1,8 @@
 """``build_model``: one scan file -> ``lod<k>.glb`` (coarse to fine) and ``report.json``.
 
-The build reads like its table of contents: read -> clean -> chain of levels -> per level: textures,
-quantized .glb, deviation -> report. The output folder is written atomically.
+The build reads like its table of contents: read -> clean -> chain of levels -> the levels worth a
+file (:func:`vtour.model.lod.written_levels`) -> per level: textures, quantized .glb, deviation ->
+report. The output folder is written atomically.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from vtour.model.clean import CleanOptions, clean_mesh
 from vtour.model.deviation import Surface, measure_deviation
 from vtour.model.glb import Texture, encode_glb, quantize_positions
 from vtour.model.io import read_mesh
-from vtour.model.lod import Level, build_chain
+from vtour.model.lod import Level, build_chain, written_levels
 from vtour.model.mesh import DATA_ROLES, Mesh
 from vtour.model.options import DEFAULT_MODEL_OPTIONS, ModelOptions
 from vtour.model.report import dumps, level_entry, level_file, model_report, uncompressed_entry
@@ -53,7 +54,7 @@ def level_textures(mesh: Mesh, level: Level, fmt: str, quality: int, cache: dict
         maps = {}
         for role, image in material.maps.items():
             kind = "normal" if role == "normal" else "data" if role in DATA_ROLES else "color"
-            key = (id(image), kind, min(level.texture_size, max(image.shape[:2])))
+            key = (id(image), kind, level.texture_side(image))
             if key not in cache:
                 small = (resize_normal_map if kind == "normal" else resize_texture)(image, level.texture_size)
                 data, used = encode_map(small, role, fmt, quality)
@@ -75,7 +76,10 @@ def build_model(source: str | Path, out_dir: str | Path, options: ModelOptions =
     Parameters
     ----------
     source : path to an OBJ, PLY, STL, glTF or GLB scan
-    out_dir : folder for ``lod<k>.glb`` (k = 0 coarsest) and ``report.json``; replaced atomically
+    out_dir : folder for ``lod<k>.glb`` (k = 0 coarsest) and ``report.json``; replaced atomically.
+        A level identical to the coarser one before it, or simplified to no triangles, is not
+        written (report.json's ``levels_left_out`` says which and why), so there may be fewer
+        files than ``options.lods``; they are numbered without gaps.
     options : ModelOptions
 
     Raises
@@ -89,7 +93,9 @@ def build_model(source: str | Path, out_dir: str | Path, options: ModelOptions =
     cleaned, cleaning = clean_mesh(scan, CleanOptions(drop_fragments=options.drop_fragments))
     log.info("model: cleaned: %s", cleaning)
     # simplify in the chain, but measure against the scan as read (before fragment removal)
-    chain = build_chain(cleaned, tuple(options.lods), color_weight=options.color_weight)
+    levels = tuple(options.lods)
+    chain = build_chain(cleaned, levels, color_weight=options.color_weight)
+    written, left_out = written_levels(levels, chain)
     metadata = {
         "title": options.title or source.stem,
         "source": source.name,
@@ -100,10 +106,12 @@ def build_model(source: str | Path, out_dir: str | Path, options: ModelOptions =
     cache: dict = {}
     with atomic_dir(out_dir, marker="report.json", step="model") as tmp:
         lods = [
-            write_level(tmp, k, level, mesh, simplified, scan, scan_surface, metadata, options, cache)
-            for k, (level, (mesh, simplified)) in enumerate(zip(options.lods, chain))
+            write_level(tmp, k, levels[i], *chain[i], scan, scan_surface, metadata, options, cache)
+            for k, i in enumerate(written)
         ]
-        report = model_report(source, metadata, scan, cleaning, lods, options, time.perf_counter() - start)
+        report = model_report(
+            source, metadata, scan, cleaning, lods, options, time.perf_counter() - start, left_out=left_out
+        )
         text = dumps(report)
         (tmp / "report.json").write_text(text)
     scan_surface.dispose()

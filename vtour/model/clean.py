@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from vtour.errors import VtourError
 from vtour.model.mesh import Mesh
 
 #: A face whose area is below this fraction of the squared bounding-box diagonal is degenerate.
@@ -51,9 +52,22 @@ class CleanReport:
 
 
 def clean_mesh(mesh: Mesh, options: CleanOptions = CleanOptions()) -> tuple[Mesh, CleanReport]:
-    """Return the cleaned mesh and what was removed (see the module docstring for the rules)."""
+    """Return the cleaned mesh and what was removed (see the module docstring for the rules).
+
+    Raises
+    ------
+    VtourError
+        Every face is degenerate, so nothing would be left.
+    """
     mesh, welded = weld_vertices(mesh)
     mesh, degenerate = drop_degenerate_faces(mesh)
+    if mesh.triangle_count == 0:
+        raise VtourError(
+            "model",
+            f"all {degenerate} faces are degenerate (a repeated vertex or no area): no surface is left to build",
+            path=mesh.source or None,
+            fix="re-export the scan with its triangles; this file holds only lines or points",
+        )
     mesh, duplicate = drop_duplicate_faces(mesh)
     fragments = fragment_faces = 0
     if options.drop_fragments > 0:

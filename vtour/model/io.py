@@ -12,7 +12,9 @@ normal + scale, occlusion + strength, emissive + factor, alphaMode/alphaCutoff, 
 occlusion map in the metallic-roughness image stays one array (see ``Material.occlusion_packed``).
 A map on TEXCOORD_1 is dropped with a warning (only TEXCOORD_0 is read). From an MTL: ``Kd`` and
 ``map_Kd`` (base colour), ``norm`` or a ``map_bump``/``bump`` that is a normal map (normal),
-``Ke``/``map_Ke`` (emissive); see ``_mtl_maps``. OBJ, PLY and STL materials are double-sided.
+``Ke``/``map_Ke`` (emissive); see :mod:`vtour.model.mtl`, which also keeps every file an OBJ names
+inside the OBJ's folder (one outside is refused with a warning). OBJ, PLY and STL materials are
+double-sided.
 
 Units: glTF and GLB are metres by specification; OBJ, PLY and STL carry no units, so they are
 ``"unknown"`` unless the caller says otherwise. Nothing is guessed.
@@ -25,16 +27,16 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import struct
 import warnings
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from vtour.errors import VtourError, VtourWarning
+from vtour.model import mtl, ply
 from vtour.model.mesh import Material, Mesh
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,9 @@ log = logging.getLogger(__name__)
 STEP = "model"
 #: Suffixes this module reads, and the units each implies.
 FORMATS: dict[str, str] = {".obj": "unknown", ".ply": "unknown", ".stl": "unknown", ".gltf": "m", ".glb": "m"}
+#: The largest coordinate accepted, in the scan's units: its square stays within float32 (3.4e38),
+#: as the simplifier's error metric and the viewer's WebGL arithmetic need (1e18 mm is a tenth of a light-year).
+MAX_COORDINATE = 1e18
 UNSUPPORTED: dict[str, str] = {
     ".fbx": "FBX is not supported; export or convert it to glTF/GLB (Blender, FBX2glTF) or OBJ",
     ".3ds": "3DS is not supported; convert it to glTF/GLB or OBJ",
@@ -74,7 +79,9 @@ def read_mesh(path: str | Path, *, units: str | None = None) -> Mesh:
     if path.stat().st_size == 0:
         raise VtourError(STEP, "file is empty", path=path)
     if suffix == ".obj":
-        _warn_missing_textures(path)
+        mtl.check_material_files(path)
+    if suffix == ".gltf":
+        mtl.check_gltf_files(path)
     loaded = _load(path, suffix)
     geometries = _geometries(loaded)
     if not geometries:
@@ -82,6 +89,7 @@ def read_mesh(path: str | Path, *, units: str | None = None) -> Mesh:
     context: dict = {
         "gltf": _gltf_materials(path) if suffix in (".gltf", ".glb") else None,
         "folder": path.parent,
+        "obj": suffix == ".obj",
         "images": {},
     }
     mesh = _merge(geometries, context, units=units or FORMATS[suffix], source=str(path))
@@ -98,13 +106,23 @@ def read_mesh(path: str | Path, *, units: str | None = None) -> Mesh:
 
 
 def _load(path: Path, suffix: str):
-    """trimesh's scene or mesh of ``path``; every way it fails becomes a VtourError naming the file."""
+    """trimesh's scene or mesh of ``path``; every way it fails becomes a VtourError naming the file.
+
+    A PLY file is checked first (:func:`vtour.model.ply.prepared`: rows cut short are an error,
+    triangle strips become faces)."""
     import trimesh  # heavy; imported on first read
 
+    data = ply.prepared(path) if suffix == ".ply" else None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=RuntimeWarning)
-            loaded = trimesh.load(str(path), process=False)
+            if suffix in (".obj", ".gltf"):
+                loaded = trimesh.load(str(path), resolver=mtl.folder_resolver(path), process=False)
+            elif data is None:
+                loaded = trimesh.load(str(path), process=False)
+            else:
+                resolver = trimesh.resolvers.FilePathResolver(str(path))
+                loaded = trimesh.load(BytesIO(data), file_type="ply", resolver=resolver, process=False)
     except IndexError as exc:
         if suffix != ".obj":
             raise VtourError(
@@ -127,7 +145,8 @@ def _load(path: Path, suffix: str):
 
 
 def validate(mesh: Mesh, path: str | Path = "") -> None:
-    """Raise VtourError for an empty mesh, non-finite coordinates or faces out of range."""
+    """Raise VtourError for an empty mesh, non-finite coordinates or beyond ``MAX_COORDINATE``, or
+    faces out of range."""
     if mesh.triangle_count == 0 or mesh.vertex_count == 0:
         raise VtourError(STEP, "the mesh is empty (no triangles)", path=path or None)
     bad = ~np.isfinite(mesh.positions).all(axis=1)
@@ -137,6 +156,17 @@ def validate(mesh: Mesh, path: str | Path = "") -> None:
             f"{int(bad.sum())} vertices have NaN or infinite coordinates, the first is vertex {int(np.argmax(bad))}",
             path=path or None,
             fix="repair the scan in its capture software and export again",
+        )
+    big = np.abs(mesh.positions).max(axis=1) > MAX_COORDINATE
+    if big.any():
+        first = int(np.argmax(big))
+        value = mesh.positions[first][np.argmax(np.abs(mesh.positions[first]))]
+        raise VtourError(
+            STEP,
+            f"vertex {first} has a coordinate of {value:g}, beyond the {MAX_COORDINATE:g} whose square a "
+            "32-bit float holds (the simplifier and the viewer's WebGL compute in 32-bit floats)",
+            path=path or None,
+            fix="scale the scan down, or export it in larger units (metres rather than millimetres)",
         )
     lo, hi = int(mesh.faces.min()), int(mesh.faces.max())
     if lo < 0 or hi >= mesh.vertex_count:
@@ -159,30 +189,6 @@ def srgb_to_linear(rgba: np.ndarray) -> np.ndarray:
     c = rgba[:, :3]
     out[:, :3] = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
     return out
-
-
-def _warn_missing_textures(obj: Path) -> None:
-    """Warn for each texture an OBJ's MTL files name but that is not on disk."""
-    head = obj.read_bytes()
-    for lib in re.findall(rb"(?m)^\s*mtllib\s+(.+?)\s*$", head):
-        mtl = obj.parent / lib.decode("utf-8", "replace")
-        if not mtl.is_file():
-            warnings.warn(
-                f"model: {obj}: material library {mtl.name} is missing; the model "
-                "continues untextured; put it next to the OBJ",
-                VtourWarning,
-                stacklevel=3,
-            )
-            continue
-        text = mtl.read_text("utf-8", "replace")
-        for name in re.findall(r"(?m)^\s*map_Kd\s+(?:-\S+\s+\S+\s+)*(.+?)\s*$", text):
-            if not (mtl.parent / name).is_file():
-                warnings.warn(
-                    f"model: {mtl}: texture {name!r} is missing; the model continues "
-                    f"untextured; put {name} next to {mtl.name}",
-                    VtourWarning,
-                    stacklevel=3,
-                )
 
 
 def _geometries(loaded) -> list:
@@ -215,7 +221,7 @@ def _place(g, transform: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def _material(visual, context: dict) -> Material:
-    """Our Material from a trimesh visual: glTF's PBR material, or an MTL's via ``_mtl_maps``."""
+    """Our Material from a trimesh visual: glTF's PBR material, or an MTL's (with :mod:`vtour.model.mtl`)."""
     material = getattr(visual, "material", None)
     if material is None:
         return Material()
@@ -234,13 +240,14 @@ def _material(visual, context: dict) -> Material:
     fields = dict(
         name=str(getattr(pbr, "name", None) or "material"),
         base_color=tuple(float(c) for c in factor),
-        texture=image(getattr(pbr, "baseColorTexture", None), "color"),
+        texture=image(_base_colour_image(material, pbr, context), "color"),
         metallic=0.0 if metallic is None else float(metallic),
         roughness=1.0 if roughness is None else float(roughness),
     )
     if context["gltf"] is None:  # OBJ: the MTL's extra maps; PLY/STL have no material
         kwargs = getattr(material, "kwargs", None) or {}
-        return Material(**fields, **(_mtl_maps(kwargs, context["folder"]) if textured else {}), **_mtl_emissive(kwargs))
+        maps = mtl.extra_maps(kwargs, context["folder"]) if textured else {}
+        return Material(**fields, **maps, **mtl.emissive_factor(kwargs, "emissive_texture" in maps))
     entry = _gltf_entry(pbr, context["gltf"])
     maps = {}
     for role, attr in [
@@ -271,6 +278,15 @@ def _material(visual, context: dict) -> Material:
         alpha_cutoff=0.5 if cutoff is None else float(cutoff),
         double_sided=bool(getattr(pbr, "doubleSided", False)),
     )
+
+
+def _base_colour_image(material, pbr, context: dict):
+    """The base-colour PIL image, or None for the 2 x 2 placeholder trimesh gives an OBJ whose MTL
+    was not read (its images carry the ``file_path`` they were read from; the placeholder none)."""
+    pil = getattr(pbr, "baseColorTexture", None)
+    if context["obj"] and "file_path" not in getattr(getattr(material, "image", None), "info", {}):
+        return None
+    return pil
 
 
 def _image(pil, kind: str, images: dict) -> np.ndarray | None:
@@ -311,75 +327,6 @@ def _gltf_entry(pbr, entries: list[dict]) -> dict:
         ):
             return entry
     return {}
-
-
-def _mtl_maps(kwargs: dict, folder: Path) -> dict:
-    """Normal and emissive maps of an MTL material (trimesh keeps unknown MTL keys, lower-cased).
-
-    ``norm`` is a tangent-space normal map. ``map_bump``/``bump`` is often a height map; it is
-    taken as a normal map only when the image looks like one (colour, decoded vectors about unit
-    length, mostly +Z), else dropped with a warning: height maps are not converted. Its ``-bm``
-    option becomes the normal scale. ``map_Ke`` is the emissive map. Paths are relative to the OBJ.
-    """
-
-    def load(key):
-        args = list(kwargs.get(key) or [])
-        options = {}
-        while len(args) > 2 and args[0].startswith("-"):
-            options[args[0]] = args[1]
-            args = args[2:]
-        if not args:
-            return None, options
-        name = " ".join(args)
-        try:
-            with Image.open(folder / name) as pil:
-                return np.asarray(pil.convert("RGB")), options
-        except OSError:
-            warnings.warn(
-                f"model: MTL {key} texture {name!r} cannot be read; the map is dropped", VtourWarning, stacklevel=5
-            )
-            return None, options
-
-    out = {}
-    for key in ("norm", "map_bump", "bump"):
-        normal, options = load(key)
-        if normal is None:
-            continue
-        if key != "norm" and not _looks_like_normal_map(normal):
-            warnings.warn(
-                f"model: MTL {key} image looks like a height map, which is not converted "
-                "to a normal map; it is dropped",
-                VtourWarning,
-                stacklevel=4,
-            )
-            continue
-        out["normal_texture"] = normal
-        if "-bm" in options:
-            out["normal_scale"] = float(options["-bm"])
-        break
-    emissive, _ = load("map_ke")
-    if emissive is not None:
-        out["emissive_texture"] = emissive
-    return out
-
-
-def _mtl_emissive(kwargs: dict) -> dict:
-    """``Ke r g b`` as the emissive factor; white when only ``map_Ke`` is given."""
-    try:
-        values = [float(v) for v in kwargs.get("ke") or []]
-    except ValueError:
-        values = []
-    if len(values) >= 3:
-        return {"emissive": tuple(values[:3])}
-    return {"emissive": (1.0, 1.0, 1.0)} if kwargs.get("map_ke") else {}
-
-
-def _looks_like_normal_map(image: np.ndarray) -> bool:
-    """Colour texels that decode to about unit vectors pointing mostly out of the surface."""
-    v = image[::4, ::4].astype(np.float32) / 127.5 - 1.0
-    if np.abs(v[..., 0] - v[..., 2]).mean() < 0.05:  # grey: a height map
-        return False
-    return abs(float(np.linalg.norm(v, axis=-1).mean()) - 1.0) < 0.15 and float(v[..., 2].mean()) > 0.5
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,8 +7,12 @@ docs/tour-yaml.md all come from these fields: each declares its flag and key wit
 
 from __future__ import annotations
 
+import argparse
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import numpy as np
 
 from vtour.conventions import UNITS
 from vtour.errors import VtourError
@@ -17,36 +21,57 @@ from vtour.model.lod import DEFAULT_LEVELS, Level, check_levels
 from vtour.model.texture import QUALITY
 from vtour.option_spec import option
 
+#: The fewest area-uniform samples per direction a deviation report may use.
+MIN_SAMPLES = 1000
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _real(value: Any) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and math.isfinite(value)
+
 
 def _levels_text(levels: tuple[Level, ...]) -> str:
     return " ".join(f"{lv.triangles}:{lv.texture_size}" for lv in levels)
 
 
+def _level_flag(text: str) -> Level:
+    """One ``--lods`` item -> Level. argparse reports a refused item as ``argument --lods:
+    <message>`` with exit code 2 only when it raises ArgumentTypeError (a VtourError would escape
+    argument parsing as a traceback)."""
+    try:
+        return Level.parse(text)
+    except VtourError as exc:
+        raise argparse.ArgumentTypeError(exc.message + (f"; {exc.fix}" if exc.fix else "")) from None
+
+
 def _level_from_yaml(value: Any) -> Level:
-    if isinstance(value, str):
-        return Level.parse(value)
-    if isinstance(value, dict):
-        return Level(int(value["triangles"]), int(value["texture_size"]))
-    raise VtourError(
-        "tour",
-        "a level is 'TRIANGLES:TEXTURE_PX' or {triangles, texture_size}",
-        field="lod.levels",
-        value=value,
-        fix="write e.g. 20k:512",
-    )
+    try:
+        if isinstance(value, str):
+            return Level.parse(value)
+        if isinstance(value, dict) and set(value) == {"triangles", "texture_size"}:
+            return Level(int(value["triangles"]), int(value["texture_size"]))
+        problem = "is not 'TRIANGLES:TEXTURE_PX' or {triangles, texture_size}"
+    except VtourError as exc:  # Level.parse's message names the level already
+        raise ValueError(f"lod.levels: {exc.message}; write e.g. 20k:512") from None
+    except (ValueError, TypeError, OverflowError):
+        problem = "needs whole numbers of triangles and texture pixels"
+    raise ValueError(f"lod.levels: level {value!r} {problem}; write e.g. 20k:512")
 
 
 def levels_from_yaml(levels: Any) -> tuple[Level, ...]:
     """A tour.yaml's ``levels:`` -> Levels: a list of ``"20k:512"`` strings or
-    ``{triangles, texture_size}`` mappings, coarse to fine."""
+    ``{triangles, texture_size}`` mappings, coarse to fine.
+
+    Raises
+    ------
+    ValueError
+        Naming ``lod.levels``, the level and an example; :mod:`vtour.tour.options` adds the model.
+    """
     if not isinstance(levels, list):
-        raise VtourError(
-            "tour",
-            "lod.levels must be a list",
-            field="lod.levels",
-            value=levels,
-            fix="write levels: [20k:512, 150k:2048]",
-        )
+        raise ValueError(f"lod.levels must be a list, not {levels!r}; write levels: [20k:512, 150k:2048]")
     return tuple(_level_from_yaml(v) for v in levels)
 
 
@@ -76,7 +101,7 @@ class ModelOptions:
             tour="levels",
             nargs="+",
             metavar="TRI:PX",
-            parse=Level.parse,
+            parse=_level_flag,
             show=_levels_text,
             from_tour=levels_from_yaml,
         ),
@@ -155,12 +180,17 @@ class ModelOptions:
             )
         if self.units is not None and self.units not in UNITS:
             raise VtourError("model", f"units must be one of {', '.join(UNITS)}", field="units", value=self.units)
-        if not 8 <= self.position_bits <= 16:
-            raise VtourError("model", "position_bits must be 8..16", field="position_bits", value=self.position_bits)
-        if not 0.0 <= self.drop_fragments < 1.0:
-            raise VtourError(
-                "model", "drop_fragments must be in [0, 1)", field="drop_fragments", value=self.drop_fragments
-            )
+        for name, ok, rule in (
+            ("position_bits", lambda v: _whole(v) and 8 <= v <= 16, "must be 8..16"),
+            ("texture_quality", lambda v: _whole(v) and 1 <= v <= 100, "must be 1..100"),
+            ("drop_fragments", lambda v: _real(v) and 0.0 <= v < 1.0, "must be in [0, 1)"),
+            ("color_weight", lambda v: _real(v) and v >= 0.0, "must be a finite number >= 0"),
+            # fewer samples leave the mean and RMS deviation noise (their standard error is ~1/sqrt(n))
+            ("deviation_samples", lambda v: _whole(v) and v >= MIN_SAMPLES, f"must be at least {MIN_SAMPLES}"),
+        ):
+            value = getattr(self, name)
+            if not ok(value):
+                raise VtourError("model", f"{name} {rule}", field=name, value=value)
 
     def replace(self, **changes) -> ModelOptions:
         return replace(self, **changes)

@@ -15,7 +15,12 @@ Shape (all lengths in the scan's units, ``*_fraction`` relative to its bounding-
                "deviation": {"hausdorff", "mean", "rms", "forward_max", "backward_max",
                              "*_fraction", "diagonal"},
                "per_vertex_deviation": {"attribute": "_DEVIATION", "max"}}],
+     "levels_left_out": [{"budget": {"triangles", "texture_size"}, "same_as": "lod<k>.glb" | null,
+                          "reason"}],
      "options": {...}, "seconds": float}
+
+``lods`` lists the files written; a level asked for but identical to the coarser one before it
+(``same_as`` that file) or simplified to no triangles (``same_as`` null) is in ``levels_left_out``.
 
 The keys are written in this order; the functions below build the parts a build fills in.
 """
@@ -23,6 +28,7 @@ The keys are written in this order; the functions below build the parts a build 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 
@@ -31,7 +37,7 @@ import numpy as np
 from vtour.model.clean import CleanReport
 from vtour.model.deviation import Deviation
 from vtour.model.glb import Texture
-from vtour.model.lod import Level
+from vtour.model.lod import LeftOut, Level
 from vtour.model.mesh import Mesh
 from vtour.model.options import ModelOptions
 from vtour.model.simplify import SimplifyResult
@@ -87,6 +93,16 @@ def level_entry(
     }
 
 
+def left_out_entry(item: LeftOut) -> dict:
+    """A ``levels_left_out`` entry: the budget asked for, the file it equals (or None), why."""
+    budget = {"triangles": item.level.triangles, "texture_size": item.level.texture_size}
+    return {
+        "budget": budget,
+        "same_as": None if item.same_as is None else level_file(item.same_as),
+        "reason": item.reason,
+    }
+
+
 def uncompressed_entry(k: int, size: int) -> dict:
     """The keys a level entry gains when its uncompressed variant of ``size`` bytes is written too."""
     return {"uncompressed_file": level_file(k, compressed=False), "uncompressed_bytes": size}
@@ -100,9 +116,12 @@ def model_report(
     lods: list[dict],
     options: ModelOptions,
     seconds: float,
+    *,
+    left_out: Sequence[LeftOut] = (),
 ) -> dict:
     """The whole report: ``metadata`` as the .glb files carry it (title, units, licence), the scan as
-    read, what cleaning removed, the level entries, the options and the build's seconds."""
+    read, what cleaning removed, the level entries, the levels not written, the options and the
+    build's seconds."""
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -113,6 +132,7 @@ def model_report(
         "input": mesh_summary(scan),
         "clean": cleaning.as_dict(),
         "lods": lods,
+        "levels_left_out": [left_out_entry(x) for x in left_out],
         "options": options,
         "seconds": seconds,
     }
