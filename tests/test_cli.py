@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import re
+import signal
+import socket
+import subprocess
+import sys
 from dataclasses import fields
+from pathlib import Path
 
 import pytest
 
@@ -18,8 +24,9 @@ from vtour.pano import PanoOptions
 from vtour.pano.coverage import Coverage
 
 
-class Built(Exception):
-    """Raised by the stand-in builders: carries the options the command would have built with."""
+class Built(BaseException):
+    """Raised by the stand-in builders: carries the options the command would have built with (a
+    BaseException, so that the command line lets it through as it does Ctrl+C's)."""
 
     def __init__(self, options):
         super().__init__("built")
@@ -180,3 +187,142 @@ def test_every_flag_the_command_had_is_still_offered(command):
     sub = _commands(cli.build_parser())[command]
     offered = {s for action in sub._actions for s in action.option_strings}
     assert set(FLAGS_BEFORE[command].split()) <= offered
+
+
+# --- what the command line says when something fails (D9, D23, silent exit) -----------------------
+
+
+def _fail_with(monkeypatch, exc):
+    """``vtour build`` raising ``exc`` from its work."""
+    from vtour.commands import build as build_command
+
+    def run(args):
+        raise exc
+
+    monkeypatch.setattr(build_command, "run", run)
+
+
+def _one_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("boom"), KeyError("scenes"), AssertionError(), ValueError("a\nb")])
+def test_any_unexpected_exception_prints_one_line_naming_it_and_exits_1(monkeypatch, capsys, exc):
+    _fail_with(monkeypatch, exc)
+    assert cli.main(["build", "tour.yaml"]) == 1
+    err = _one_line(capsys)
+    name = type(exc).__name__
+    assert err.startswith(f"error: build: unexpected {name}")
+    assert err.rstrip().endswith("(a bug in vtour; --debug shows the traceback to report)")
+    if str(exc):
+        assert " ".join(str(exc).split()) in err
+
+
+def test_debug_shows_the_traceback_of_an_unexpected_exception(monkeypatch):
+    _fail_with(monkeypatch, RuntimeError("boom"))
+    with pytest.raises(RuntimeError, match="boom"):
+        cli.main(["--debug", "build", "tour.yaml"])
+
+
+TEMP = "/data/out/.mogao.tmp-0a1b2c3d/scenes/a/0.jpg"
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device", TEMP),
+         "error: build: /data/out/mogao/scenes/a/0.jpg: the disk is full (No space left on device); "
+         "free some space, or write the output to another disk"),
+        (PermissionError(errno.EACCES, "Permission denied", "/data/out/.mogao.tmp-0a1b2c3d"),
+         "error: build: /data/out/mogao: permission denied; "
+         "check that you may write there (its folder's permissions), or write elsewhere"),
+        (OSError(errno.EADDRINUSE, "Address already in use"),
+         "error: build: the port is in use (Address already in use); "
+         "pass another --port (0: any free one), or stop the program that holds it"),
+        (socket.gaierror(socket.EAI_NONAME, "Name or service not known"),
+         "error: build: unknown host (Name or service not known); check the host name or address"),
+        (TimeoutError(),
+         "error: build: timed out; check that the server or scheduler it waits for is running and reachable, "
+         "then try again"),
+        (OSError("Timed out trying to connect to tcp://10.9.9.9:8786 after 30 s"),
+         "error: build: timed out (Timed out trying to connect to tcp://10.9.9.9:8786 after 30 s); check that "
+         "the server or scheduler it waits for is running and reachable, then try again"),
+        (FileNotFoundError(errno.ENOENT, "No such file or directory", "/data/x/.vtour-import.tmp-0a1b2c3d/a.jpg"),
+         "error: build: /data/x/a.jpg: No such file or directory; check the path"),
+    ],
+)
+def test_an_os_error_says_what_happened_with_the_users_own_path(monkeypatch, capsys, exc, expected):
+    _fail_with(monkeypatch, exc)
+    assert cli.main(["build", "tour.yaml"]) == 2
+    assert _one_line(capsys) == expected + "\n"
+
+
+def test_hidden_temporary_paths_are_mapped_back_to_the_users_path():
+    from vtour.output import temp_path
+
+    out = Path("/data/export/mogao")
+    beside = temp_path(out)
+    inside = temp_path(out / out.name)  # staging inside a writable output whose parent is not writable
+    assert cli.user_paths(f"{beside}/tour.json") == "/data/export/mogao/tour.json"
+    assert cli.user_paths(f"cannot write {inside}/scenes: x") == "cannot write /data/export/mogao/scenes: x"
+    assert cli.user_paths(f"{temp_path(out / 'vtour-import')}/a.jpg") == "/data/export/mogao/a.jpg"
+    assert cli.user_paths(str(temp_path(out, 'old'))) == "/data/export/mogao"
+    assert cli.user_paths("/data/.config/tour.yaml") == "/data/.config/tour.yaml"
+
+
+def test_a_vtour_error_never_names_a_hidden_temporary_path(monkeypatch, capsys):
+    _fail_with(monkeypatch, VtourError("pano", "cannot write the tile", path="/o/.pano.tmp-0a1b2c3d/0/f/0/0.jpg"))
+    assert cli.main(["build", "tour.yaml"]) == 2
+    assert _one_line(capsys) == "error: pano: /o/pano/0/f/0/0.jpg: cannot write the tile\n"
+
+
+def test_out_of_memory_blames_max_pixels_only_in_a_command_that_has_it(monkeypatch, capsys):
+    _fail_with(monkeypatch, MemoryError())
+    assert cli.main(["build", "tour.yaml"]) == 3
+    err = _one_line(capsys)
+    assert err == ("error: build: out of memory; the input needs more memory than this machine has: "
+                   "use smaller inputs or a machine with more memory\n")
+    monkeypatch.setattr(pano_command, "build_pano", lambda *a: (_ for _ in ()).throw(MemoryError()))
+    assert cli.main(["pano", "x.jpg", "-o", "out"]) == 3
+    assert _one_line(capsys) == ("error: pano: out of memory; lower --max-pixels or --face-size, "
+                                 "or use a machine with more memory\n")
+
+
+SIGTERM_CHILD = """
+import pathlib, sys, time
+from vtour import cli
+from vtour.commands import build
+
+def slow(args):
+    try:
+        print("ready", flush=True)
+        time.sleep(60)
+    finally:
+        pathlib.Path(sys.argv[1]).write_text("cleaned up")
+
+build.run = slow
+sys.exit(cli.main(["build", "tour.yaml"]))
+"""
+
+
+def test_sigterm_is_handled_like_ctrl_c_so_the_cleanup_runs(tmp_path):
+    marker = tmp_path / "cleaned"
+    proc = subprocess.Popen([sys.executable, "-c", SIGTERM_CHILD, str(marker)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline() == "ready\n", proc.stderr.read()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143 and marker.read_text() == "cleaned up"
+    assert err == "build: stopped by SIGTERM; no partial output was left behind\n"
+
+
+def test_the_sigterm_handler_is_restored_when_main_returns(monkeypatch):
+    _fail_with(monkeypatch, RuntimeError("boom"))
+    before = signal.getsignal(signal.SIGTERM)
+    cli.main(["build", "tour.yaml"])
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -38,3 +38,11 @@ def test_demo_serves_the_built_tour_on_the_default_address(tmp_path, monkeypatch
 def test_default_folder_is_the_checkout_root():
     root = default_folder()
     assert (root / "pyproject.toml").is_file() and (root / "vtour" / "cli.py").is_file()
+
+
+def test_a_bad_port_is_refused_before_anything_is_generated_or_built(tmp_path, capsys):
+    assert main(["demo", "--dir", str(tmp_path), "--port", "99999"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: serve: port=99999: a port is a number from 0 to 65535")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == [], "nothing was generated or built"

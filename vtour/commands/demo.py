@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from vtour.sample import DEFAULT_SAMPLE_OPTIONS, SAMPLE_ID, TINY_SAMPLE_OPTIONS, sample_is_complete, write_sample
-from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT, free_port, serve_tour
+from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT, check_port, free_port, serve_tour
 from vtour.tour.build import build_tour
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.serve:
+        check_port(args.port)  # before minutes of building
     t0 = time.perf_counter()
     folder = (args.dir or default_folder()).absolute()
     if sample_is_complete(folder):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT, serve_tour
+from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT, check_port, serve_tour
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,12 +19,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--address",
         default=DEFAULT_ADDRESS,
-        help=f"address to listen on (default {DEFAULT_ADDRESS}: this machine only)",
+        help=f"address to listen on (default {DEFAULT_ADDRESS}: this machine only; 0.0.0.0: every "
+        "interface, with a warning)",
+    )
+    p.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="also accept pages opened as HOST (e.g. a reverse proxy's name; repeatable). The "
+        "server's own names and addresses are always accepted",
     )
     p.add_argument("--show", action=argparse.BooleanOptionalAction, default=False, help="open a browser (default: no)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    serve_tour(args.tour, port=args.port, address=args.address, show=args.show)
+    check_port(args.port)
+    serve_tour(args.tour, port=args.port, address=args.address, allow_origin=args.allow_origin, show=args.show)
     return 0
