@@ -59,3 +59,19 @@ def test_the_docs_table_lists_each_key_with_its_flag_and_default(heading, cls, d
         value = values_from_tour(cls, {_code(key): yaml.safe_load(written)})[name]
         default = opt.from_tour({}) if opt.parts else getattr(defaults, name)
         assert value == default, f"{key}: the doc says {written}, the default is {default!r}"
+
+
+def test_the_limits_the_docs_state_are_the_ones_the_code_and_schema_enforce():
+    from vtour.tour.document import MAX_ALIAS_VALUES, MAX_DEPTH
+    from vtour.tour.schema import tour_schema
+    from vtour.tour.validate import MAX_MISSING
+
+    yaml_doc = DOC.read_text(encoding="utf-8")
+    json_doc = (DOC.parent / "tour-json.md").read_text(encoding="utf-8")
+    defs = tour_schema()["$defs"]
+    levels = defs["panorama"]["properties"]["levels"]
+    assert f"nest at most {MAX_DEPTH}" in yaml_doc and f"up to {MAX_ALIAS_VALUES:,}" in yaml_doc
+    assert (f"`faceSize` and a level's `size` are at most {defs['faceSize']['maximum']} px, a\n`tileSize` is "
+            f"{defs['tileSize']['minimum']}") in json_doc
+    assert f"to {defs['tileSize']['maximum']} px, a panorama has at most {levels['maxItems']} levels" in json_doc
+    assert f"deeper than {MAX_DEPTH} levels" in json_doc and f"after {MAX_MISSING:,} missing" in json_doc

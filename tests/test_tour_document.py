@@ -100,3 +100,154 @@ def test_a_unit_outside_the_list_is_a_problem_where_it_is_written_and_reads_as_n
     assert [str(p) for p in problems] == ["tour.yaml: models[0].units: units 'inches' unknown; use one of m, cm, mm, unknown"]
     assert [m.units for m in tour.models] == [None, "cm"]
     assert model_options(tour, tour.models[0]).units is None
+
+
+# --- hostile and broken input (issue 10) ----------------------------------------------------------
+
+import math  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+
+import pytest  # noqa: E402
+
+from vtour import cli  # noqa: E402
+from vtour.errors import VtourError  # noqa: E402
+
+#: The 566-byte kind of YAML "billion laughs": nine aliases of nine aliases of ... of one string.
+BOMB = "id: t\ntitle: T\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi")
+) + "settings: {x: *i}\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_expands_naming_the_aliases(tmp_path):
+    path = _write(tmp_path, BOMB)
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    try:
+        with pytest.raises(VtourError) as info:
+            read_tour(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - t0 < 2 and peak < 20e6
+    assert str(info.value) == (
+        f"tour: {path}: YAML aliases (*name) repeat what their anchors (&name) hold into more than 100,000 "
+        "values; write the repeated parts out or repeat less"
+    )
+
+
+def test_the_cli_refuses_an_alias_bomb_in_one_line_without_blaming_max_pixels(tmp_path, capsys):
+    path = _write(tmp_path, BOMB)
+    assert cli.main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "YAML aliases" in err and "max-pixels" not in err and "Traceback" not in err
+
+
+def test_an_alias_inside_what_its_anchor_holds_is_refused_with_its_line(tmp_path):
+    path = _write(tmp_path, "id: t\ntitle: T\nsettings:\n  loop: &a {x: [1, *a]}\n")
+    with pytest.raises(VtourError, match=r"line 4: the YAML anchor &a holds an alias to itself"):
+        read_tour(path)
+
+
+def test_a_few_aliases_that_repeat_a_text_still_read(tmp_path):
+    tour, problems = read_tour(_write(tmp_path, """
+id: t
+title: &t {en: Grotto}
+scenes:
+  - {id: a, panorama: a.jpg, title: *t}
+  - {id: b, panorama: b.jpg, title: *t}
+"""))
+    assert problems == [] and [s.title for s in tour.scenes] == [{"en": "Grotto"}] * 2
+
+
+@pytest.mark.parametrize("name, text", [
+    ("tour.yaml", "id: t\ntitle: T\nsettings: " + "[" * 100_000 + "]" * 100_000 + "\n"),
+    ("tour.yaml", "id: t\ntitle: T\nsettings:\n" + "".join("  " * i + f"  k{i}:\n" for i in range(2000))),
+    ("tour.json", '{"id": "t", "title": "T", "settings": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+    ("tour.json", '{"id": "t",\t"title": "T", "settings": ' + "[" * 500 + "]" * 500 + "}"),
+])
+def test_nesting_far_deeper_than_a_tour_needs_is_one_clear_error(tmp_path, name, text):
+    path = _write(tmp_path, text, name)
+    with pytest.raises(VtourError) as info:
+        read_tour(path)
+    assert str(info.value).startswith(f"tour: {path}: ") and "nested more than 64 levels deep" in str(info.value)
+    assert str(info.value).endswith("; a tour needs a few levels: check the brackets and indentation")
+
+
+def test_a_duplicate_key_is_a_problem_naming_both_lines(tmp_path):
+    _, problems = read_tour(_write(tmp_path, """id: t
+title: T
+scenes:
+  - id: a
+    panorama: a.jpg
+    hotspots:
+      - {yaw: 1, target: a}
+    northOffset: 3
+    hotspots:
+      - {yaw: 2, target: a}
+    north_offset: 4
+"""))
+    assert [str(p) for p in problems] == [
+        "tour.yaml:9: scenes[0].hotspots: key 'hotspots' is given twice (lines 6 and 9) and YAML keeps only the "
+        "last; merge them into one",
+        "tour.yaml:11: scenes[0].north_offset: key 'north_offset' is given twice (lines 8 and 11) and YAML keeps "
+        "only the last; merge them into one",
+    ]
+
+
+@pytest.mark.parametrize("yaml_text, where", [
+    ("languages: {en: English}", "languages"),
+    ("scenes: {id: a, panorama: a.jpg}", "scenes"),
+])
+def test_a_mapping_where_a_list_belongs_is_a_problem_not_ignored(tmp_path, yaml_text, where):
+    _, problems = read_tour(_write(tmp_path, f"id: t\ntitle: T\n{yaml_text}\n"))
+    assert f"tour.yaml:3: {where}: expected a list, got a mapping; write a '- ' list" in [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("yaw, expected", [(180, -180), (200, -160), (540, -180), (-190, 170), (179.5, 179.5)])
+def test_any_finite_yaw_is_accepted_and_normalised_into_minus_180_to_180(tmp_path, yaw, expected):
+    tour, problems = read_tour(_write(tmp_path, f"""
+id: t
+title: T
+scenes:
+  - id: a
+    panorama: a.jpg
+    view: {{yaw: {yaw}}}
+    north_offset: {yaw}
+    hotspots: [{{yaw: {yaw}, target: a}}]
+"""))
+    s = tour.scenes[0]
+    assert problems == [] and s.view.yaw == s.north_offset == s.hotspots[0].yaw == expected
+
+
+def test_every_number_must_be_finite_nan_and_infinity_are_problems_where_written(tmp_path):
+    tour, problems = read_tour(_write(tmp_path, """id: t
+title: T
+settings: {autorotate: {speed: .nan}, list: [1, -.inf]}
+scenes:
+  - id: a
+    panorama: a.jpg
+    view: {yaw: .inf, fov: .nan}
+    limits: {min_fov: .nan, max_fov: .inf}
+    floorplan_position: {x: .nan, y: 0}
+    hotspots: [{yaw: 1, pitch: .nan, target: a}]
+"""))
+    fix = "write a number (.nan and .inf are not numbers here)"
+    assert [str(p) for p in problems] == [
+        f"tour.yaml:7: scenes[0].view.yaw: inf is not a finite number; {fix}",
+        f"tour.yaml:7: scenes[0].view.fov: nan is not a finite number; {fix}",
+        f"tour.yaml:9: scenes[0].floorplan_position.x: nan is not a finite number; {fix}",
+        f"tour.yaml:8: scenes[0].limits.min_fov: nan is not a finite number; {fix}",
+        f"tour.yaml:8: scenes[0].limits.max_fov: inf is not a finite number; {fix}",
+        f"tour.yaml:10: scenes[0].hotspots[0].pitch: nan is not a finite number; {fix}",
+        f"tour.yaml:3: settings.autorotate.speed: nan is not a finite number; {fix}",
+        f"tour.yaml:3: settings.list[1]: -inf is not a finite number; {fix}",
+    ]
+    assert all(math.isfinite(v) for v in (tour.scenes[0].view.yaw, tour.scenes[0].view.fov))
+
+
+def test_a_quoted_number_says_so_and_how_to_write_it(tmp_path):
+    _, problems = read_tour(_write(tmp_path, "id: t\ntitle: T\nscenes:\n  - {id: a, panorama: a.jpg, view: {fov: '75'}}\n"))
+    assert [str(p) for p in problems] == [
+        "tour.yaml:4: scenes[0].view.fov: expected a number, got the text '75'; write 75 without quotes"
+    ]

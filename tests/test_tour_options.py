@@ -122,3 +122,30 @@ def test_a_bad_unit_is_reported_once_where_it_is_written(tmp_path):
     )
     problems = [str(p) for p in validate_path(tmp_path / "tour.yaml")]
     assert problems == ["tour.yaml:5: models[0].units: units 'inches' unknown; use one of m, cm, mm, unknown"]
+
+
+@pytest.mark.parametrize(("block", "key", "value", "message", "fix"), [
+    ("pano", "quality", "'90'", "scene a: bad pano option quality: expected a number, got the text '90'",
+     "write 90 without quotes"),
+    ("pano", "hfov", "'120.5'", "scene a: bad pano option hfov: expected a number, got the text '120.5'",
+     "write 120.5 without quotes"),
+    ("pano", "tile_size", "true", "scene a: bad pano option tile_size: expected a number, got True",
+     "write a number"),
+    ("pano", "vfov", ".nan", "scene a: bad pano option vfov: nan is not a finite number",
+     "write a number (.nan and .inf are not numbers here)"),
+    ("lod", "position_bits", "'12'", "model m: bad lod option position_bits: expected a number, got the text '12'",
+     "write 12 without quotes"),
+    ("lod", "color_weight", "-.inf", "model m: bad lod option color_weight: -inf is not a finite number",
+     "write a number (.nan and .inf are not numbers here)"),
+])
+def test_a_quoted_or_non_finite_number_is_one_clear_problem_not_a_python_message(tmp_path, block, key, value,
+                                                                                 message, fix):
+    (tmp_path / "a.png").write_bytes(b"x")
+    (tmp_path / "m.obj").write_text("v 0 0 0\n")
+    (tmp_path / "tour.yaml").write_text(
+        f"id: t\ntitle: T\n{block}: {{{key}: {value}}}\nscenes: [{{id: a, panorama: a.png}}]\n"
+        "models: [{id: m, source: m.obj}]\n"
+    )
+    problems = [str(p) for p in validate_path(tmp_path / "tour.yaml")]
+    where = "scenes[0].pano" if block == "pano" else "models[0].lod"
+    assert problems == [f"tour.yaml:{4 if block == 'pano' else 5}: {where}: {message}; {fix}"]

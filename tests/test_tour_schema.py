@@ -63,3 +63,28 @@ def test_loading_an_invalid_tour_json_fails_with_every_problem(tmp_path, built):
     with pytest.raises(VtourError) as info:
         load_tour_json(tmp_path)
     assert "2 schema problem(s)" in str(info.value)
+
+
+@pytest.mark.parametrize("edit, where, words", [
+    (lambda d: d["scenes"][0]["panorama"]["levels"][-1].update(size=2**31), "scenes[0].panorama.levels[2].size",
+     "is greater than the maximum of 65536"),
+    (lambda d: d["scenes"][0]["panorama"]["levels"][-1].update(tileSize=1), "scenes[0].panorama.levels[2].tileSize",
+     "is less than the minimum of 32"),
+    (lambda d: d["scenes"][0]["panorama"].update(faceSize=2**20), "scenes[0].panorama.faceSize",
+     "is greater than the maximum of 65536"),
+    (lambda d: d["scenes"][0]["panorama"].update(levels=[{"tileSize": 64, "size": 64}] * 17),
+     "scenes[0].panorama.levels", "is too long"),
+])
+def test_sizes_and_counts_are_bounded_so_no_reader_enumerates_without_end(built, edit, where, words):
+    doc = copy.deepcopy(built.document)
+    edit(doc)
+    assert any(p.location == f"tour.json: {where}" and words in p.message for p in schema_problems(doc)), \
+        schema_problems(doc)
+
+
+@pytest.mark.parametrize("depth", [100_000, 500])
+def test_loading_a_tour_json_nested_far_too_deep_is_one_clear_error(tmp_path, depth):
+    (tmp_path / "tour.json").write_text('{"settings": ' + "[" * depth + "]" * depth + "}")
+    with pytest.raises(VtourError) as info:
+        load_tour_json(tmp_path)
+    assert str(info.value) == f"tour: {tmp_path / 'tour.json'}: nested more than 64 levels deep; rebuild the tour"

@@ -16,7 +16,7 @@ scenes:
   - id: a
     title: {en: A}
     panorama: a.png
-    view: {yaw: 200, pitch: 95, fov: 75}
+    view: {yaw: .nan, pitch: 95, fov: 75}
     hotspots:
       - {type: link, yaw: 10, pitch: 0, target: missing-scene}
       - {type: model, yaw: 0, pitch: -91, target: no-model}
@@ -45,7 +45,7 @@ def test_every_listed_problem_is_reported_at_once(tmp_path):
         "tour.yaml:14: scenes[1].id: duplicate scene id 'a'",                                 # duplicate
         "models[1].id: duplicate model id 'm'",                                               # duplicate
         "scenes[2].panorama: panorama 'not-there.jpg' not found",                             # missing
-        "scenes[0].view.yaw: yaw 200 is outside [-180, 180); use -160",                       # angle
+        "tour.yaml:9: scenes[0].view.yaw: nan is not a finite number",                       # number
         "scenes[0].view.pitch: pitch 95 is outside [-90, 90]",                                # angle
         "scenes[0].hotspots[1].pitch: pitch -91 is outside",                                  # angle
         "tour.yaml:7: scenes[0].title: text has no fr version",                               # language
@@ -116,3 +116,139 @@ def test_two_images_that_would_land_on_one_built_file_are_a_problem(tmp_path):
     problems = [str(p) for p in validate_path(path)]
     assert any("would both become images/a.png" in p for p in problems), problems
 
+
+
+# --- hostile and broken input (issue 10) ----------------------------------------------------------
+
+import os  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from vtour import cli as vtour_cli  # noqa: E402
+from vtour.errors import VtourError  # noqa: E402
+from vtour.tour.build import load_valid_tour  # noqa: E402
+
+OUTSIDE = "move the file into the tour's folder (a copy, not a link) and give its path relative to tour.yaml"
+
+
+def _linked(tmp_path, rel: str, target) -> None:
+    link = tmp_path / rel
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.unlink(missing_ok=True)
+    os.symlink(target, link)
+
+
+@pytest.mark.parametrize("rel, where, what", [
+    ("panoramas/note.jpg", "scenes[0].hotspots[1].image", "image"),
+    ("plan.png", "floorplan", "floor plan image"),
+    ("panoramas/s1.png", "scenes[1].panorama", "panorama"),
+    ("models/m.obj", "models[0].source", "model source"),
+])
+def test_a_link_that_leads_out_of_the_tour_folder_is_refused_by_validate_and_build(tmp_path, rel, where, what):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0\n")
+    path = small_tour(tmp_path / "t", floorplan="plan.png", models=[{"id": "m", "source": "models/m.obj"}])
+    _linked(tmp_path / "t", rel, secret)
+    if rel != "plan.png":
+        Image.new("RGB", (8, 8)).save(tmp_path / "t" / "plan.png")
+    if rel != "models/m.obj":
+        _linked(tmp_path / "t", "models/m.obj", "../panoramas/s0.png")  # a link inside the folder is fine
+    problems = [str(p) for p in validate_path(path)]
+    expected = f"{where}: {what} path {rel!r} is a link to {secret}, outside the tour folder; {OUTSIDE}"
+    links = [p for p in problems if "is a link to" in p]
+    assert any(p.endswith(expected) for p in links), problems
+    assert len(links) == (2 if rel.endswith("note.jpg") else 1), problems  # both scenes show note.jpg
+    assert all(f"{rel!r} is a link to {secret}, outside the tour folder" in p for p in links)
+    with pytest.raises(VtourError, match="outside the tour folder"):
+        load_valid_tour(path)
+
+
+def test_a_link_inside_the_tour_folder_to_a_file_inside_it_is_fine(tmp_path):
+    path = small_tour(tmp_path, floorplan="plan.png")
+    Image.new("RGB", (8, 8)).save(tmp_path / "real-plan.png")
+    _linked(tmp_path, "plan.png", "real-plan.png")
+    assert validate_path(path) == []
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"root:x:0:0:root:/root:/bin/bash\n", "is not an image (not an image file (no JPEG, PNG, TIFF or other known "
+                                           "header))"),
+    (None, "is a TIFF image, which browsers do not show"),
+])
+@pytest.mark.parametrize("rel, where, what", [
+    ("panoramas/note.jpg", "scenes[0].hotspots[1].image", "image"),
+    ("plan.png", "floorplan", "floor plan image"),
+])
+def test_hotspot_images_and_the_floor_plan_must_be_images_a_browser_shows(tmp_path, rel, where, what, content, message):
+    path = small_tour(tmp_path, floorplan="plan.png")
+    Image.new("RGB", (8, 8)).save(tmp_path / "plan.png")
+    if content is None:
+        Image.new("RGB", (8, 8)).save(tmp_path / rel, format="TIFF")
+    else:
+        (tmp_path / rel).write_bytes(content)
+    problems = [str(p) for p in validate_path(path)]
+    assert f"tour.yaml:{_line(path, where)}: {where}: {what} {rel!r} {message}" in "\n".join(problems), problems
+    assert len(problems) == (2 if rel.endswith("note.jpg") else 1), problems  # note.jpg: both scenes name it
+    assert all("convert it to JPEG or PNG" in p for p in problems)
+
+
+def _line(path, where):
+    from vtour.tour.document import read_tour
+
+    tour, _ = read_tour(path)
+    return tour.lines[where]
+
+
+def test_zoom_limits_must_lie_in_0_180_and_min_below_max(tmp_path):
+    path = small_tour(tmp_path)
+    text = path.read_text().replace("  north_offset: 0.0\n", "  north_offset: 0.0\n  limits: {min_fov: -50, max_fov: 100000}\n", 1)
+    path.write_text(text)
+    problems = [str(p) for p in validate_path(path)]
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "scenes[0].limits.min_fov: min_fov -50 is outside (0, 180); use e.g. 30 (vertical degrees)",
+        "scenes[0].limits.max_fov: max_fov 100000 is outside (0, 180); use e.g. 120 (vertical degrees)",
+    ]
+
+
+def test_a_built_tour_whose_scenes_are_not_objects_is_listed_not_a_crash(tmp_path, capsys):
+    built = build_tour(small_tour(tmp_path), tmp_path / "out", jobs=1).out_dir
+    doc = json.loads((built / "tour.json").read_text())
+    doc["scenes"] = ["s0", 3, None, doc["scenes"][1]]
+    doc["scenes"][3]["hotspots"] = ["x"]
+    doc["models"] = [[]]
+    (built / "tour.json").write_text(json.dumps(doc))
+    problems = [str(p) for p in validate_path(built)]
+    assert "tour.json: scenes[0]: 's0' is not of type 'object'; rebuild the tour with vtour build" in problems
+    assert "tour.json: scenes[3].hotspots[0]: 'x' is not of type 'object'; rebuild the tour with vtour build" in problems
+    assert "tour.json: models[0]: [] is not of type 'object'; rebuild the tour with vtour build" in problems
+    assert vtour_cli.main(["validate", str(built)]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("depth", [100_000, 500])
+def test_a_built_tour_json_nested_deeper_than_a_tour_needs_is_one_problem(tmp_path, depth):
+    (tmp_path / "tour.json").write_text('{"settings": ' + "[" * depth + "]" * depth + "}")
+    assert [str(p) for p in validate_path(tmp_path)] == [
+        f"{tmp_path / 'tour.json'}: nested more than 64 levels deep; rebuild the tour"
+    ]
+
+
+def test_a_tampered_level_size_is_a_schema_problem_and_no_tile_list_is_made(tmp_path):
+    built = build_tour(small_tour(tmp_path), tmp_path / "out", jobs=1).out_dir
+    doc = json.loads((built / "tour.json").read_text())
+    doc["scenes"][0]["panorama"]["levels"][-1] = {"tileSize": 1, "size": 2**31}
+    (built / "tour.json").write_text(json.dumps(doc))
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    try:
+        problems = [str(p) for p in validate_path(built)]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - t0 < 5 and peak < 50e6
+    assert "tour.json: scenes[0].panorama.levels[2].size: 2147483648 is greater than the maximum of 65536" in "\n".join(problems)
+    assert "tour.json: scenes[0].panorama.levels[2].tileSize: 1 is less than the minimum of 32" in "\n".join(problems)
+    assert problems[-1].endswith("more files may be missing: stopped looking after 1,000; rebuild the tour")

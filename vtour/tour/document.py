@@ -8,13 +8,20 @@ reference is ``docs/tour-yaml.md``.
 Texts are normalised to ``{lang: str}``; a plain string means the tour's default language (the
 first of ``languages``). Keys may be written snake_case or camelCase (``north_offset`` or
 ``northOffset``). Paths stay as written (relative to the tour.yaml's folder); :mod:`validate`
-checks that they exist and stay inside that folder.
+checks that they exist and stay inside that folder. Numbers must be finite; a yaw (and a
+``north_offset``) may be any finite number and is folded into [-180, 180).
+
+The file itself is read defensively: nesting deeper than :data:`MAX_DEPTH`, YAML aliases that
+would add more than :data:`MAX_ALIAS_VALUES` values (an "alias bomb") or that contain themselves
+are a :class:`VtourError` before anything is expanded; a key given twice in one mapping (YAML
+silently keeps the last) is a Problem naming both lines.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +29,7 @@ from typing import Any, overload
 
 import yaml
 
-from vtour.conventions import PANNELLUM_CUBE_ORDER, UNITS
+from vtour.conventions import PANNELLUM_CUBE_ORDER, UNITS, wrap_yaw
 from vtour.errors import Problem, VtourError
 from vtour.model.options import ModelOptions
 from vtour.option_spec import tour_keys
@@ -183,24 +190,149 @@ def snake(key: str) -> str:
 # reading
 
 
-def _yaml_lines(node, where: str = "", out: dict | None = None) -> dict:
-    """Location -> 1-based line of every mapping key and sequence item in a composed YAML tree."""
+#: Deepest nesting of mappings and lists a tour file may have. A tour needs about six
+#: (``scenes[0].hotspots[1].title.en``); more is a mistake or an attack, and PyYAML's composer and
+#: Python's json recurse once per level (100,000 levels would end in a RecursionError).
+MAX_DEPTH = 64
+#: Most values YAML aliases (``*name``) may add by repeating what their anchors (``&name``) hold: a
+#: 566-byte "billion laughs" of nine aliases of nine aliases... expands to 387 million values.
+MAX_ALIAS_VALUES = 100_000
+_DEEP = "a tour needs a few levels: check the brackets and indentation"
+_NOT_FINITE_FIX = "write a number (.nan and .inf are not numbers here)"
+
+
+class _TourLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nesting deeper than MAX_DEPTH while it composes (it recurses
+    once per level), so a deep file stops at level 65 instead of in a RecursionError."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth = 0
+        self.anchor_names: dict[int, str] = {}  # id(node) -> its anchor (PyYAML forgets them after a document)
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(event.start_mark.line + 1)
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        if getattr(event, "anchor", None) and not isinstance(event, yaml.AliasEvent):
+            self.anchor_names[id(node)] = event.anchor
+        return node
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int | None = None):
+        self.line = line
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _check_aliases(root, path: Path, anchor_names: dict[int, str]) -> None:
+    """Refuse a node graph that aliases make cyclic, deeper than MAX_DEPTH or more than
+    MAX_ALIAS_VALUES values larger than written. Iterative and memoised: linear in the nodes written."""
+    size: dict[int, int] = {}  # id(node) -> values once expanded (capped), and the nesting below it
+    depth: dict[int, int] = {}
+    open_: set[int] = set()  # nodes on the current path (an alias to one of them is a cycle)
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        kids = _children(node)
+        if done:
+            open_.discard(id(node))
+            size[id(node)] = min(1 + sum(size[id(k)] for k in kids), 1 << 62)
+            depth[id(node)] = 1 + max((depth[id(k)] for k in kids), default=0)
+            continue
+        if id(node) in size:
+            continue
+        open_.add(id(node))
+        stack.append((node, True))
+        for kid in kids:
+            if id(kid) in open_:
+                anchor = anchor_names.get(id(kid), "...")
+                raise VtourError(
+                    "tour",
+                    f"line {kid.start_mark.line + 1}: the YAML anchor &{anchor} holds an alias to itself (*{anchor})",
+                    path=path,
+                    fix="write the value out instead of the alias",
+                )
+            if id(kid) not in size:
+                stack.append((kid, False))
+    if depth[id(root)] > MAX_DEPTH:
+        raise VtourError(
+            "tour", f"nested more than {MAX_DEPTH} levels deep (through YAML aliases)", path=path, fix=_DEEP
+        )
+    if size[id(root)] - len(size) > MAX_ALIAS_VALUES:
+        raise VtourError(
+            "tour",
+            f"YAML aliases (*name) repeat what their anchors (&name) hold into more than {MAX_ALIAS_VALUES:,} values",
+            path=path,
+            fix="write the repeated parts out or repeat less",
+        )
+
+
+def _yaml_lines(node, where: str = "", out: dict | None = None, twice: list | None = None) -> dict:
+    """Location -> 1-based line of every mapping key and sequence item in a composed YAML tree; a
+    key given twice in one mapping (YAML keeps the last silently) is added to ``twice`` as
+    ``(location, first line, line)``."""
     out = {} if out is None else out
     if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
         for key, value in node.value:
-            here = f"{where}.{snake(key.value)}" if where else snake(key.value)
-            out[here] = key.start_mark.line + 1
-            _yaml_lines(value, here, out)
+            name = snake(key.value) if isinstance(key, yaml.ScalarNode) else str(key.start_mark)
+            here = f"{where}.{name}" if where else name
+            line = key.start_mark.line + 1
+            if name in first and twice is not None:
+                twice.append((here, first[name], line))
+            first.setdefault(name, line)
+            out[here] = line
+            _yaml_lines(value, here, out, twice)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             here = f"{where}[{i}]"
             out[here] = item.start_mark.line + 1
-            _yaml_lines(item, here, out)
+            _yaml_lines(item, here, out, twice)
     return out
 
 
-def read_data(path: str | Path) -> tuple[Any, dict]:
-    """The parsed content of a tour.yaml or tour.json, and its location -> line map."""
+def nesting_depth(data: Any, limit: int = MAX_DEPTH) -> int:
+    """How deeply lists and dicts nest in ``data`` (a scalar: 0), counted without recursion and
+    only up to ``limit + 1``."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, level)
+            if level <= limit:
+                stack.extend((v, level + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
+def read_json(text: str, path: Path, fix: str) -> Any:
+    """``json.loads(text)``, refusing nesting deeper than MAX_DEPTH in a VtourError with ``fix``."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        data = None
+        deep = True
+    else:
+        deep = nesting_depth(data) > MAX_DEPTH
+    if deep:
+        raise VtourError("tour", f"nested more than {MAX_DEPTH} levels deep", path=path, fix=fix) from None
+    return data
+
+
+def read_data(path: str | Path) -> tuple[Any, dict, list[Problem]]:
+    """The parsed content of a tour.yaml or tour.json, its location -> line map and the problems
+    only its text shows (a key given twice). Raises VtourError for a file that cannot be read:
+    not UTF-8, not YAML (or JSON), nested deeper than MAX_DEPTH, or an alias bomb."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -208,13 +340,32 @@ def read_data(path: str | Path) -> tuple[Any, dict]:
         raise VtourError("tour", "file not found", path=path, fix="check the path") from None
     except UnicodeDecodeError as exc:
         raise VtourError("tour", f"not UTF-8 text ({exc.reason})", path=path, fix="save the file as UTF-8") from None
+    loader = _TourLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        return yaml.safe_load(text), _yaml_lines(node)
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}, []
+        _check_aliases(node, path, loader.anchor_names)
+        twice: list[tuple[str, int, int]] = []
+        lines = _yaml_lines(node, twice=twice)
+        problems = [
+            Problem(
+                f"{path.name}:{line}: {where}",
+                f"key {key!r} is given twice (lines {first} and {line}) and YAML keeps only the last",
+                "merge them into one",
+            )
+            for where, first, line in twice
+            for key in [where.rsplit(".", 1)[-1]]
+        ]
+        return loader.construct_document(node), lines, problems
+    except _TooDeep as exc:
+        raise VtourError(
+            "tour", f"line {exc.line}: nested more than {MAX_DEPTH} levels deep", path=path, fix=_DEEP
+        ) from None
     except yaml.YAMLError as exc:
         if path.suffix.lower() == ".json":
             try:
-                return json.loads(text), {}
+                return read_json(text, path, _DEEP), {}, []
             except json.JSONDecodeError as jexc:
                 raise VtourError("tour", f"not valid JSON: {jexc}", path=path) from None
         mark = getattr(exc, "problem_mark", None)
@@ -225,6 +376,27 @@ def read_data(path: str | Path) -> tuple[Any, dict]:
             path=path,
             fix="check the indentation and quoting there",
         ) from None
+    finally:
+        loader.dispose()
+
+
+def _is_number_text(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def number_problem(value) -> tuple[str, str] | None:
+    """Why ``value`` is not a finite number, as ``(message, fix)``; None when it is one. A number
+    written in quotes (``'75'``) is named as such: YAML reads it as text."""
+    if isinstance(value, str) and _is_number_text(value):
+        return f"expected a number, got the text {value!r}", f"write {value.strip()} without quotes"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"expected a number, got {value!r:.60}", "write a number"
+    if not math.isfinite(value):
+        return f"{value} is not a finite number", _NOT_FINITE_FIX
+    return None
 
 
 class _Reader:
@@ -283,10 +455,28 @@ class _Reader:
     def number(self, value, where: str, default: float | None) -> float | None:
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(where, f"expected a number, got {value!r:.60}", "write a number in degrees")
+        why = number_problem(value)
+        if why:
+            self.problem(where, *why)
             return default
         return float(value)
+
+    def yaw(self, value, where: str, default: float = 0.0) -> float:
+        """A yaw: any finite number of degrees, folded into [-180, 180) (DESIGN.md: authoring files
+        may give any finite yaw; 180 and -180 are one direction)."""
+        return wrap_yaw(self.number(value, where, default))
+
+    def finite(self, value, where: str) -> None:
+        """Report every number in ``value`` (nested lists and mappings) that is not finite: tour.json
+        is strict JSON, which has no NaN or Infinity. Depth is bounded by MAX_DEPTH."""
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(where, f"{value} is not a finite number", _NOT_FINITE_FIX)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                self.finite(v, f"{where}.{k}")
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                self.finite(v, f"{where}[{i}]")
 
     @overload
     def string(self, value, where: str, default: str) -> str: ...
@@ -304,9 +494,15 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(where, f"expected a list, got {type(value).__name__}", "write a '- ' list")
+            self.problem(where, f"expected a list, got {_kind(value)}", "write a '- ' list")
             return []
         return value
+
+
+def _kind(value) -> str:
+    """``a mapping``, ``a string``...: a YAML value's kind in a message."""
+    names = {dict: "a mapping", list: "a list", str: "a string", bool: "true or false"}
+    return names.get(type(value), f"a {type(value).__name__}")
 
 
 def _panorama(r: _Reader, value, where: str) -> tuple[tuple[str, ...], bool]:
@@ -354,7 +550,7 @@ def _hotspot(r: _Reader, raw, where: str, scene_id: str, index: int) -> Hotspot 
     return Hotspot(
         id=r.string(d.get("id"), f"{where}.id", f"{scene_id}-{index}"),
         type=kind,
-        yaw=r.number(d.get("yaw"), f"{where}.yaw", 0.0),
+        yaw=r.yaw(d.get("yaw"), f"{where}.yaw"),
         pitch=r.number(d.get("pitch"), f"{where}.pitch", 0.0),
         target=target,
         title=r.text(d.get("title"), f"{where}.title"),
@@ -373,7 +569,11 @@ def _scene(r: _Reader, raw, where: str, index: int) -> Scene:
         sid = f"scene{index}"
     files, faces = _panorama(r, d.get("panorama"), f"{where}.panorama")
     v = r.mapping(d.get("view"), f"{where}.view", ("yaw", "pitch", "fov"))
-    view = View(*(r.number(v.get(k), f"{where}.view.{k}", getattr(View, k)) for k in ("yaw", "pitch", "fov")))
+    view = View(
+        yaw=r.yaw(v.get("yaw"), f"{where}.view.yaw"),
+        pitch=r.number(v.get("pitch"), f"{where}.view.pitch", View.pitch),
+        fov=r.number(v.get("fov"), f"{where}.view.fov", View.fov),
+    )
     pos = d.get("floorplan_position")
     position = None
     if pos is not None:
@@ -402,7 +602,7 @@ def _scene(r: _Reader, raw, where: str, index: int) -> Scene:
         description=r.text(d.get("description"), f"{where}.description"),
         view=view,
         limits=limits,
-        north_offset=r.number(d.get("north_offset"), f"{where}.north_offset", 0.0),
+        north_offset=r.yaw(d.get("north_offset"), f"{where}.north_offset"),
         floorplan_position=position,
         hotspots=hotspots,
         pano=r.mapping(d.get("pano"), f"{where}.pano", PANO_KEYS),
@@ -460,6 +660,8 @@ def parse_tour(
         langs = [langs]
     first = str(langs[0]) if isinstance(langs, list) and langs else "en"
     r = _Reader(file, lines, first)
+    if langs is not None and not isinstance(langs, list):
+        r.problem("languages", f"expected a list, got {_kind(langs)}", "write a '- ' list")
     if not isinstance(data, dict):
         r.problems.append(Problem(file, "the file is not a mapping of tour fields", "start with id:, title:, scenes:"))
         data = {}
@@ -477,8 +679,9 @@ def parse_tour(
     models = tuple(_model(r, m, f"models[{i}]", i) for i, m in enumerate(r.items(d.get("models"), "models")))
     settings = d.get("settings") or {}
     if not isinstance(settings, dict):
-        r.problem("settings", "expected a mapping")
+        r.problem("settings", f"expected a mapping, got {_kind(settings)}", "write key: value pairs here")
         settings = {}
+    r.finite(settings, "settings")
     tour = Tour(
         id=tid,
         title=title,
@@ -501,5 +704,6 @@ def parse_tour(
 def read_tour(path: str | Path) -> tuple[Tour, list[Problem]]:
     """Read a tour.yaml (or .json) file: the tour and its shape problems (empty when clean)."""
     path = Path(path)
-    data, lines = read_data(path)
-    return parse_tour(data, root=path.parent, file=path.name, lines=lines)
+    data, lines, problems = read_data(path)
+    tour, shape = parse_tour(data, root=path.parent, file=path.name, lines=lines)
+    return tour, problems + shape

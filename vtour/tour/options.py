@@ -14,14 +14,33 @@ from typing import Any
 
 from vtour.errors import VtourError
 from vtour.model import DEFAULT_MODEL_OPTIONS, ModelOptions
-from vtour.option_spec import values_from_tour
+from vtour.option_spec import declared, values_from_tour
 from vtour.pano import DEFAULT_PANO_OPTIONS, PanoOptions
-from vtour.tour.document import Model, Scene, Tour
+from vtour.tour.document import Model, Scene, Tour, number_problem
+
+
+def _check_numbers(cls: type, fields: dict, what: str, field: str) -> None:
+    """A VtourError for the first key that declares a number (its flag parses with int or float)
+    and is given anything but a finite one: a quoted ``'90'`` would otherwise end in a Python
+    message (``'>' not supported between instances of 'str' and 'int'``)."""
+    for _, opt in declared(cls):
+        for _, part in opt.parts or (("", opt),):
+            if part.tour in fields and part.parse in (int, float):
+                why = number_problem(fields[part.tour])
+                if why:
+                    raise VtourError(
+                        "tour",
+                        f"{what}: bad {field} option {part.tour}: {why[0]}",
+                        field=f"{field}.{part.tour}",
+                        value=fields[part.tour],
+                        fix=why[1],
+                    )
 
 
 def pano_options(tour: Tour, scene: Scene) -> PanoOptions:
     """PanoOptions of one scene. Tile encoding uses one thread: stages run side by side."""
     fields = {**tour.pano, **scene.pano}
+    _check_numbers(PanoOptions, fields, f"scene {scene.id}", "pano")
     try:
         options = {"jobs": 1, **values_from_tour(PanoOptions, fields)}
         if scene.faces:  # named faces: their files are linked as f.jpg, r.jpg... so the order is moot
@@ -50,6 +69,7 @@ def model_options(tour: Tour, model: Model) -> ModelOptions:
     reports any other value where it is written (``models[i].units``) and reads it as None.
     """
     fields = {**tour.lod, **model.lod}
+    _check_numbers(ModelOptions, fields, f"model {model.id}", "lod")
     licence = model.metadata.get("licence")
     own: dict[str, Any] = {
         "title": _text(model.title, tour.language, model.id),

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from vtour.errors import Problem, VtourError
+from vtour.tour.document import read_json
 from vtour.tour.layout import TOUR_JSON, built_tour_folder, require_built_tour
 
 TOUR_FORMAT, TOUR_VERSION = "vtour-tour", 1
@@ -70,7 +71,7 @@ def load_tour_json(path: str | Path) -> dict:
     """Read a built tour's tour.json (a folder or the file), validated against its schema."""
     path = require_built_tour(built_tour_folder(path), "tour") / TOUR_JSON
     try:
-        doc = json.loads(path.read_text("utf-8"))
+        doc = read_json(path.read_text("utf-8"), path, "rebuild the tour")
     except json.JSONDecodeError as exc:
         raise VtourError("tour", f"tour.json is not valid JSON ({exc})", path=path, fix="rebuild the tour") from None
     check_tour_json(doc, str(path))

@@ -5,10 +5,14 @@ returns a list of :class:`vtour.errors.Problem`; an empty list means the tour is
 raises for a problem in the tour: only for a file that cannot be read at all.
 
 Checked for tour.yaml: shape (types, unknown fields with a "did you mean"), ids (present, unique,
-safe as folder names), references (start, link and model hotspot targets), angles (yaw in
-[-180, 180), pitch in [-90, 90], fov in (0, 180)), texts (every declared language present, no
-undeclared ones), paths (inside the tour folder, files present) and the pano/lod options. For a
-built tour: the JSON Schema, references, texts and that every file tour.json names exists.
+safe as folder names), references (start, link and model hotspot targets), angles (pitch in
+[-90, 90], fov and zoom limits in (0, 180); yaws are read as any finite number and normalised),
+texts (every declared language present, no undeclared ones), paths (inside the tour folder with
+links followed, files present, hotspot images and the floor plan decodable as web images) and the
+pano/lod options. For a built tour: the JSON Schema, references, texts and that every file
+tour.json names exists, read from a bounded stream of paths (a tampered level size cannot make
+it enumerate without end). Malformed structure (a scene that is not an object) is the schema's
+problem to report; the checks here skip it instead of failing.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from vtour.conventions import FACES, wrap_yaw
+from vtour.conventions import FACES
 from vtour.errors import Problem, VtourError
-from vtour.tour.document import HOTSPOT_TYPES, ID_PATTERN, Tour, locate, read_tour
+from vtour.images import probe_image
+from vtour.output import is_within
+from vtour.tour.document import HOTSPOT_TYPES, ID_PATTERN, Tour, locate, read_json, read_tour
 from vtour.tour.layout import TOUR_JSON, built_tour_folder, image_destination, require_built_tour
 from vtour.tour.options import model_options, pano_options
 from vtour.tour.schema import schema_problems
@@ -67,31 +74,58 @@ def check_texts(report, texts, languages, where: str) -> None:
             )
 
 
-def check_angles(report, where: str, yaw=None, pitch=None, fov=None) -> None:
-    if yaw is not None and not -180 <= yaw < 180:
-        report(
-            f"{where}.yaw" if where else "yaw",
-            f"yaw {yaw:g} is outside [-180, 180)",
-            f"use {wrap_yaw(yaw):g} (the same direction)",
-        )
+def check_angles(report, where: str, pitch=None, fov=None) -> None:
+    """Pitch in [-90, 90] and fov in (0, 180). A yaw needs no check: tour.yaml's are read as any
+    finite number and folded into [-180, 180) (:mod:`vtour.tour.document`)."""
     if pitch is not None and not -90 <= pitch <= 90:
         report(f"{where}.pitch", f"pitch {pitch:g} is outside [-90, 90]", "use a pitch between -90 and 90")
     if fov is not None and not 0 < fov < 180:
         report(f"{where}.fov", f"field of view {fov:g} is outside (0, 180)", "use e.g. 75 (vertical degrees)")
 
 
-def _check_file(report, root: Path, rel: str | None, where: str, what: str) -> None:
+def _check_limits(report, limits: dict, where: str) -> None:
+    """Zoom limits: each a vertical fov in (0, 180), min below max (read as finite numbers)."""
+    for key, example in (("min_fov", 30), ("max_fov", 120)):
+        v = limits.get(key)
+        if v is not None and not 0 < v < 180:
+            report(f"{where}.{key}", f"{key} {v:g} is outside (0, 180)", f"use e.g. {example} (vertical degrees)")
+    low, high = limits.get("min_fov"), limits.get("max_fov")
+    if low is not None and high is not None and 0 < low < 180 and 0 < high < 180 and low >= high:
+        report(where, f"min_fov {low:g} is not below max_fov {high:g}", "swap them")
+
+
+_OUTSIDE_FIX = "move the file into the tour's folder (a copy, not a link) and give its path relative to tour.yaml"
+#: Image formats every browser shows (Pillow's names): a hotspot image or floor plan is copied as is.
+WEB_IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
+
+
+def _check_file(report, root: Path, rel: str | None, where: str, what: str, image: bool = False) -> None:
+    """The file ``rel`` names exists inside ``root``, links followed (a link out of the tour folder
+    would publish whatever it points at); with ``image``, it is an image a browser shows."""
     if not rel:
         return
     why = path_escape(rel)
     if why:
-        report(
-            where,
-            f"{what} path {rel!r} {why}",
-            "move the file into the tour's folder and give its path relative to tour.yaml",
-        )
-    elif not (root / rel).is_file():
+        report(where, f"{what} path {rel!r} {why}", _OUTSIDE_FIX)
+        return
+    try:
+        real = (root / rel).resolve()
+        inside = is_within(real, root.resolve())
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        report(where, f"{what} path {rel!r} cannot be resolved ({exc})", "fix or remove the link")
+        return
+    if not inside:
+        report(where, f"{what} path {rel!r} is a link to {real}, outside the tour folder", _OUTSIDE_FIX)
+    elif not real.is_file():
         report(where, f"{what} {rel!r} not found", f"put the file at {root / rel} or fix the path")
+    elif image:
+        try:
+            kind = probe_image(real, step="tour").format
+        except VtourError as exc:
+            report(where, f"{what} {rel!r} is not an image ({exc.message})", "convert it to JPEG or PNG")
+            return
+        if kind not in WEB_IMAGE_FORMATS:
+            report(where, f"{what} {rel!r} is a {kind} image, which browsers do not show", "convert it to JPEG or PNG")
 
 
 def _check_ids(report, items, kind: str, seen: dict) -> None:
@@ -130,25 +164,14 @@ def validate_tour(tour: Tour) -> list[Problem]:
             f"start scene {tour.start!r} does not exist",
             f"use one of {sorted(scene_ids)}" if scene_ids else "add the scene",
         )
-    _check_file(report, tour.root, tour.floorplan, "floorplan", "floor plan image")
+    _check_file(report, tour.root, tour.floorplan, "floorplan", "floor plan image", image=True)
     hotspot_ids: dict = {}
     for scene in tour.scenes:
         w = scene.where
         check_texts(report, scene.title, langs, f"{w}.title")
         check_texts(report, scene.description, langs, f"{w}.description")
-        check_angles(report, f"{w}.view", scene.view.yaw, scene.view.pitch, scene.view.fov)
-        if not -180 <= scene.north_offset < 180:
-            report(
-                f"{w}.north_offset",
-                f"north offset {scene.north_offset:g} is outside [-180, 180)",
-                "give the yaw of north in degrees",
-            )
-        if (
-            scene.limits
-            and None not in (scene.limits.get("min_fov"), scene.limits.get("max_fov"))
-            and scene.limits["min_fov"] >= scene.limits["max_fov"]
-        ):
-            report(f"{w}.limits", "min_fov is not below max_fov", "swap them")
+        check_angles(report, f"{w}.view", scene.view.pitch, scene.view.fov)
+        _check_limits(report, scene.limits or {}, f"{w}.limits")
         if scene.floorplan_position is not None:
             if tour.floorplan is None:
                 report(
@@ -214,7 +237,7 @@ def _check_hotspot(report, tour, h, scene_ids, model_ids, seen) -> None:
     if h.id in seen:
         report(f"{w}.id", f"duplicate hotspot id {h.id!r} (also at {seen[h.id]})", "give each a unique id")
     seen.setdefault(h.id, w)
-    check_angles(report, w, h.yaw, h.pitch)
+    check_angles(report, w, h.pitch)
     check_texts(report, h.title, tour.languages, f"{w}.title")
     check_texts(report, h.text, tour.languages, f"{w}.text")
     if h.type == "link" and h.target not in scene_ids:
@@ -232,7 +255,7 @@ def _check_hotspot(report, tour, h, scene_ids, model_ids, seen) -> None:
     if h.type == "info":
         if h.title is None and h.text is None:
             report(w, "info hotspot has neither title nor text", "add title: or text:")
-        _check_file(report, tour.root, h.image, f"{w}.image", "image")
+        _check_file(report, tour.root, h.image, f"{w}.image", "image", image=True)
         if h.url is not None and not re.match(r"^https?://", h.url):
             report(f"{w}.url", f"url {h.url!r} is not http(s)", "use a full https:// address")
 
@@ -241,86 +264,130 @@ def _check_hotspot(report, tour, h, scene_ids, model_ids, seen) -> None:
 # a built tour
 
 
-def tour_json_paths(doc: dict) -> list[tuple[str, str]]:
-    """(location, path) of every file a tour.json names, tiles included."""
-    out = []
+def _objects(items) -> Iterator[tuple[int, dict]]:
+    """``(index, item)`` for the items of a list that are objects (the schema reports the others)."""
+    for i, item in enumerate(items if isinstance(items, list) else ()):
+        if isinstance(item, dict):
+            yield i, item
+
+
+def tour_json_paths(doc: dict) -> Iterator[tuple[str, str]]:
+    """(location, path) of every file a tour.json names, tiles included, one at a time: a level's
+    tiles are counted from its size, which a tampered file may make astronomical."""
     if isinstance(doc.get("floorplan"), dict):
-        out.append(("floorplan.image", doc["floorplan"].get("image", "")))
-    for i, s in enumerate(doc.get("scenes") or []):
-        p = s.get("panorama") or {}
+        yield "floorplan.image", doc["floorplan"].get("image", "")
+    for i, s in _objects(doc.get("scenes")):
+        p: dict = s["panorama"] if isinstance(s.get("panorama"), dict) else {}
+        tiles = str(p.get("tiles", ""))
         for key in ("preview", "thumb"):
-            out.append((f"scenes[{i}].panorama.{key}", p.get(key, "")))
-        for z, level in enumerate(p.get("levels") or []):
-            n = max(1, level.get("size", 1) // max(1, level.get("tileSize", 1)))
+            yield f"scenes[{i}].panorama.{key}", p.get(key, "")
+        for z, level in _objects(p.get("levels")):
+            size, tile = level.get("size"), level.get("tileSize")
+            if not (isinstance(size, int) and isinstance(tile, int) and size > 0 and tile > 0):
+                continue  # the schema reported it
+            n = -(-size // tile)
             for f in FACES:
                 for y in range(n):
                     for x in range(n):
-                        out.append(
-                            (f"scenes[{i}].panorama.levels[{z}]", str(p.get("tiles", "")).format(z=z, f=f, y=y, x=x))
-                        )
-        for j, h in enumerate(s.get("hotspots") or []):
+                        yield f"scenes[{i}].panorama.levels[{z}]", _tile(tiles, z, f, y, x)
+        for j, h in _objects(s.get("hotspots")):
             if h.get("image"):
-                out.append((f"scenes[{i}].hotspots[{j}].image", h["image"]))
-    for i, m in enumerate(doc.get("models") or []):
-        out.append((f"models[{i}].report", m.get("report", "")))
-        for k, lod in enumerate(m.get("lods") or []):
-            out.append((f"models[{i}].lods[{k}].path", lod.get("path", "")))
-    return out
+                yield f"scenes[{i}].hotspots[{j}].image", h["image"]
+    for i, m in _objects(doc.get("models")):
+        yield f"models[{i}].report", m.get("report", "")
+        for k, lod in _objects(m.get("lods")):
+            yield f"models[{i}].lods[{k}].path", lod.get("path", "")
+
+
+def _tile(template: str, z: int, f: str, y: int, x: int) -> str:
+    """The tile path ``template`` gives; by replacement, not ``str.format``, which would run a
+    tampered template's format specs (``{x:>999999999}`` asks for a gigabyte)."""
+    return template.replace("{z}", str(z)).replace("{f}", f).replace("{y}", str(y)).replace("{x}", str(x))
+
+
+#: Missing files of a built tour listed one by one; looking stops after MAX_MISSING.
+LIST_MISSING, MAX_MISSING = 20, 1000
+
+
+def _check_files(report, folder: Path, doc: dict) -> None:
+    """Every file tour.json names exists: the first LIST_MISSING missing ones listed, then a count;
+    looking stops after MAX_MISSING missing, so a tampered level size costs at most that many stats."""
+    missing = 0
+    for where, rel in tour_json_paths(doc):
+        if not isinstance(rel, str) or not rel or path_escape(rel):
+            continue  # the schema reported it
+        if not (folder / PurePosixPath(rel)).is_file():
+            missing += 1
+            if missing <= LIST_MISSING:
+                report(where, f"file {rel!r} not found", "rebuild the tour")
+            elif missing == MAX_MISSING:
+                report(
+                    "",
+                    f"... and more files may be missing: stopped looking after {MAX_MISSING:,}",
+                    "rebuild the tour",
+                )
+                return
+    if missing > LIST_MISSING:
+        report("", f"... and {missing - LIST_MISSING} more missing files", "rebuild the tour")
 
 
 def validate_built(folder: str | Path) -> list[Problem]:
     """Problems of a built tour folder: schema, references, texts and every named file."""
     try:
         folder = require_built_tour(folder, "validate")
+        path = folder / TOUR_JSON
+        doc = read_json(path.read_text("utf-8"), path, "rebuild the tour")
     except VtourError as exc:
         return [Problem(str(exc.path), exc.message, exc.fix or "")]
-    path = folder / TOUR_JSON
-    try:
-        doc = json.loads(path.read_text("utf-8"))
     except json.JSONDecodeError as exc:
         return [Problem(str(path), f"not valid JSON ({exc})", "rebuild the tour")]
+    except UnicodeDecodeError as exc:
+        return [Problem(str(path), f"not UTF-8 text ({exc.reason})", "rebuild the tour")]
     file = TOUR_JSON
     problems = schema_problems(doc, file)
     if not isinstance(doc, dict) or (problems and any(p.location == f"{file}: (document)" for p in problems)):
         return problems
     report = _Report(file, {})
-    langs = tuple(doc.get("languages") or ())
-    scenes, models = doc.get("scenes") or [], doc.get("models") or []
-    scene_ids = [s.get("id") for s in scenes]
-    model_ids = [m.get("id") for m in models]
-    for kind, ids, key in (("scene", scene_ids, "scenes"), ("model", model_ids, "models")):
-        for i, x in enumerate(ids):
-            if x in ids[:i]:
+    raw_langs = doc.get("languages")
+    langs = tuple(x for x in raw_langs if isinstance(x, str)) if isinstance(raw_langs, list) else ()
+    scenes, models = list(_objects(doc.get("scenes"))), list(_objects(doc.get("models")))
+    scene_ids = [s.get("id") for _, s in scenes]
+    model_ids = [m.get("id") for _, m in models]
+    for kind, items, key in (("scene", scenes, "scenes"), ("model", models, "models")):
+        seen_ids: set = set()
+        for i, item in items:
+            x = item.get("id")
+            if isinstance(x, str) and x in seen_ids:
                 report(f"{key}[{i}].id", f"duplicate {kind} id {x!r}", "give each a unique id")
+            if isinstance(x, str):
+                seen_ids.add(x)
     if doc.get("start") not in scene_ids:
         report("start", f"start scene {doc.get('start')!r} does not exist", f"use one of {scene_ids}")
-    check_texts(report, doc.get("title"), langs, "title")
+    check_texts(report, _text(doc.get("title")), langs, "title")
     seen = set()
-    for i, s in enumerate(scenes):
-        check_texts(report, s.get("title"), langs, f"scenes[{i}].title")
-        for j, h in enumerate(s.get("hotspots") or []):
+    for i, s in scenes:
+        check_texts(report, _text(s.get("title")), langs, f"scenes[{i}].title")
+        for j, h in _objects(s.get("hotspots")):
             w = f"scenes[{i}].hotspots[{j}]"
-            if h.get("id") in seen:
-                report(f"{w}.id", f"duplicate hotspot id {h.get('id')!r}", "give each a unique id")
-            seen.add(h.get("id"))
+            hid = h.get("id") if isinstance(h.get("id"), str) else None
+            if hid is not None and hid in seen:
+                report(f"{w}.id", f"duplicate hotspot id {hid!r}", "give each a unique id")
+            seen.add(hid)
             for key in ("title", "text"):
-                check_texts(report, h.get(key), langs, f"{w}.{key}")
-            targets = {"link": scene_ids, "model": model_ids}.get(h.get("type"))
+                check_texts(report, _text(h.get(key)), langs, f"{w}.{key}")
+            htype = h.get("type")
+            targets = {"link": scene_ids, "model": model_ids}.get(htype) if isinstance(htype, str) else None
             if targets is not None and h.get("target") not in targets:
                 report(f"{w}.target", f"unknown {h.get('type')} target {h.get('target')!r}", f"use one of {targets}")
-    for i, m in enumerate(models):
-        check_texts(report, m.get("title"), langs, f"models[{i}].title")
-    missing = 0
-    for where, rel in tour_json_paths(doc):
-        if not rel or path_escape(rel):
-            continue  # the schema reported it
-        if not (folder / PurePosixPath(rel)).is_file():
-            missing += 1
-            if missing <= 20:
-                report(where, f"file {rel!r} not found", "rebuild the tour")
-    if missing > 20:
-        report("", f"... and {missing - 20} more missing files", "rebuild the tour")
+    for i, m in models:
+        check_texts(report, _text(m.get("title")), langs, f"models[{i}].title")
+    _check_files(report, folder, doc)
     return problems + report.problems
+
+
+def _text(value) -> dict | None:
+    """A text of tour.json when it is a mapping (the schema reports any other value)."""
+    return value if isinstance(value, dict) else None
 
 
 def validate_path(path: str | Path) -> list[Problem]:
