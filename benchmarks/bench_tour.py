@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -24,6 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("VTOUR_SHARED_DATA", ROOT.parent / "shared" / "data"))
 JORDAN = "cubemap/pannellum_jordan_pond/examplepanocube{}.jpg"
 CASTLE = "cubemap/SwedishRoyalCastle/{}.jpg"
+
+
+FILES = ["equirect/examplepano.jpg", "equirect/fireplace.png", "meshes/fuze", "meshes/Avocado",
+         *(JORDAN.format(i) for i in range(6)), *(CASTLE.format(n) for n in ("px", "nx", "py", "ny", "pz", "nz"))]
 
 
 def tour_data(quick: bool) -> dict:
@@ -65,7 +70,10 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="vtour-bench-") as tmp:
         root = Path(tmp)
-        os.symlink(DATA, root / "data")
+        for rel in FILES:  # a tour's paths must stay inside its folder: copy, never link, the captures
+            (root / "data" / rel).parent.mkdir(parents=True, exist_ok=True)
+            copy = shutil.copytree if (DATA / rel).is_dir() else shutil.copyfile
+            copy(DATA / rel, root / "data" / rel)
         data = tour_data(args.quick)
         path = root / "tour.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,19 @@ def require_module(name: str, why: str):
         return importlib.import_module(name)
     except ImportError as exc:
         missing(f"{name} is not importable ({why}): {exc}; `make test` installs it")
+
+
+def copy_data(rels: list[str], dest: Path, data: Path = SHARED_DATA) -> Path:
+    """Copy files or folders of the shared data to ``dest/<rel>`` and return ``dest``.
+
+    A tour's paths must stay inside its folder once links are resolved, so a test tour copies the
+    captures it uses instead of linking ``../shared/data`` into it.
+    """
+    for rel in rels:
+        src = require(data / rel, f"real test file {rel}")
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dest / rel)
+        else:
+            shutil.copyfile(src, dest / rel)
+    return dest

@@ -18,6 +18,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -28,6 +29,11 @@ DEFAULT_DATA = Path(os.environ.get("VTOUR_SHARED_DATA", ROOT.parent / "shared" /
 
 JORDAN = "cubemap/pannellum_jordan_pond/examplepanocube{}.jpg"
 CASTLE = "cubemap/SwedishRoyalCastle/{}.jpg"
+
+
+#: What the shared tour reads from ../shared/data.
+SHARED_FILES = ["equirect/examplepano.jpg", "equirect/fireplace.png", "meshes/fuze", "meshes/Avocado",
+                *(JORDAN.format(i) for i in range(6)), *(CASTLE.format(n) for n in ("px", "nx", "py", "ny", "pz", "nz"))]
 
 
 def shared_tour() -> dict:
@@ -102,7 +108,13 @@ def build_shared(out: Path, data: Path) -> dict[str, str]:
 
     src = out / "shared"
     src.mkdir(parents=True)
-    os.symlink(data.resolve(), src / "data")  # tour paths must stay inside the tour.yaml's folder
+    # a tour's paths must stay inside its folder once links are resolved: copy the captures in
+    for rel in SHARED_FILES:
+        (src / "data" / rel).parent.mkdir(parents=True, exist_ok=True)
+        if (data / rel).is_dir():
+            shutil.copytree(data / rel, src / "data" / rel)
+        else:
+            shutil.copyfile(data / rel, src / "data" / rel)
     (src / "tour.yaml").write_text(yaml.safe_dump(shared_tour(), allow_unicode=True, sort_keys=False),
                                    encoding="utf-8")
     build_tour(src / "tour.yaml", src / "export", jobs=2)
