@@ -204,7 +204,7 @@ def test_a_mapping_where_a_list_belongs_is_a_problem_not_ignored(tmp_path, yaml_
     assert f"tour.yaml:3: {where}: expected a list, got a mapping; write a '- ' list" in [str(p) for p in problems]
 
 
-@pytest.mark.parametrize("yaw, expected", [(180, -180), (200, -160), (540, -180), (-190, 170), (179.5, 179.5)])
+@pytest.mark.parametrize("yaw, expected", [(180, -180), (200, -160), (540, -180), (-190, 170), (179.5, 179.5), (16.7, 16.7)])
 def test_any_finite_yaw_is_accepted_and_normalised_into_minus_180_to_180(tmp_path, yaw, expected):
     tour, problems = read_tour(_write(tmp_path, f"""
 id: t

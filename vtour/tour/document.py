@@ -463,8 +463,10 @@ class _Reader:
 
     def yaw(self, value, where: str, default: float = 0.0) -> float:
         """A yaw: any finite number of degrees, folded into [-180, 180) (DESIGN.md: authoring files
-        may give any finite yaw; 180 and -180 are one direction)."""
-        return wrap_yaw(self.number(value, where, default))
+        may give any finite yaw; 180 and -180 are one direction). A yaw already in range is kept as
+        written: folding it would add rounding noise (16.7 -> 16.69999999999999) to tour.json."""
+        yaw = self.number(value, where, default)
+        return yaw if yaw is None or -180.0 <= yaw < 180.0 else wrap_yaw(yaw)
 
     def finite(self, value, where: str) -> None:
         """Report every number in ``value`` (nested lists and mappings) that is not finite: tour.json
