@@ -68,7 +68,11 @@ def tour_app(**viewer_params):
 
     from vtour.panel_viewer import TourViewer  # imports Panel
 
-    viewer_params["options"] = {"modelViewerUrl": MODEL_VIEWER_URL, **viewer_params.get("options", {})}
+    viewer_params["options"] = {
+        "modelViewerUrl": MODEL_VIEWER_URL,
+        "landmark": True,
+        **viewer_params.get("options", {}),
+    }
     viewer = TourViewer(sizing_mode="stretch_both", min_height=400, **viewer_params)
     return pn.Column(viewer, sizing_mode="stretch_both", margin=0, styles={"height": "100vh"})
 

@@ -35,7 +35,8 @@ BUNDLE = "vtour-viewer.js"
 #: The model dialog's bundle (three.js), imported by the viewer on first use; beside BUNDLE.
 MODEL_BUNDLE = "vtour-model.js"
 #: Viewer options the static page passes to ``mount`` (see ``DEFAULT_OPTIONS`` in vtour/web/src/Viewer.js).
-DEFAULT_SITE_OPTIONS: Mapping[str, Any] = {"urlState": True, "documentTitle": True}
+#: landmark: the viewer is the page, so it is its <main> with the tour title as a (visually hidden) <h1>.
+DEFAULT_SITE_OPTIONS: Mapping[str, Any] = {"urlState": True, "documentTitle": True, "landmark": True}
 
 _PAGE = """<!doctype html>
 <html lang="en">

@@ -10,7 +10,8 @@ page's errors in the timeout message); :class:`PageLog` records what a page aske
 ``start_server(mounts) -> (server, url)`` serves folders (call ``server.shutdown()``; the ``serve`` fixture
 does it for a test); ``png_to_rgb(png_bytes)`` decodes a screenshot; ``region_mean(rgb, 0.5, 0.5)``
 averages a patch; ``open_tour`` opens vtour's static page and waits for its view; ``PAGE_VIEWER`` finds the
-viewer of a page that has no ``window.vtour`` (the Panel app's).
+viewer of a page that has no ``window.vtour`` (the Panel app's); ``axe_violations(page)`` runs axe-core
+(``node_modules/axe-core``) on the page as it is and lists what it reports.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ from typing import Any, ClassVar
 
 import cv2
 import numpy as np
-from data_paths import ROOT
+from data_paths import ROOT, missing
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 NODE_MODULES = ROOT / "node_modules"
+#: axe-core's browser build (package.json's devDependencies): a plain script that defines ``window.axe``.
+AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
 CHROMIUM = Path(os.environ.get("VTOUR_CHROMIUM", "/usr/bin/chromium"))
 
 #: Flags for a quiet, offline, deterministic headless Chromium with WebGL through SwiftShader.
@@ -326,3 +329,26 @@ def open_tour(page, log: PageLog, base: str, hash_: str = "", sharp: bool = True
         log=log,
     )
     frames(page)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Accessibility
+
+#: Runs axe-core on the whole document (open shadow roots included: the Panel app's) with its default
+#: rules, and returns one line per violation and element.
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  return result.violations.flatMap((v) => v.nodes.map((n) =>
+    `${v.id} (${v.impact}): ${n.target.join(" > ")}: ${n.failureSummary.replace(/\\s+/g, " ")}`
+    + ` [${n.html.slice(0, 160)}]`));
+}"""
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on ``page`` as it is now (injected on first use), one line each: rule, impact,
+    element, what to fix. Skips (fails under CI) when ``npm install`` did not install axe-core."""
+    if not AXE_SCRIPT.is_file():
+        missing(f"{AXE_SCRIPT} not found (run `npm install` at the repository root)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    return page.evaluate(_AXE_RUN)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import cv2
@@ -81,7 +82,7 @@ def tour(tmp_path_factory, data_file) -> tuple[Path, Path]:
         root = tmp_path_factory.mktemp("peer-tour")
         rgb = synthetic_colour(*equirect_directions(4096, 2048))
         cv2.imwrite(str(root / "colours.png"), np.clip(rgb, 0, 255).astype(np.uint8)[:, :, ::-1])
-        (root / "examplepano.jpg").symlink_to(src)
+        shutil.copyfile(src, root / "examplepano.jpg")  # a copy: a tour's files must be inside its folder (D3)
         (root / "tour.yaml").write_text(yaml.safe_dump(TOUR, sort_keys=False))
         _BUILT[src] = build_tour(root / "tour.yaml", root / "out", jobs=1).out_dir
     return src, _BUILT[src]

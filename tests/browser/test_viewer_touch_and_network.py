@@ -2,11 +2,16 @@
 
 Touch goes through Chromium's real input path (CDP Input.dispatchTouchEvent -> touch and pointer
 events), not synthetic events: one finger turns the view, two fingers pinch the field of view.
-Tile failures are injected with Playwright's request routing: the loader must retry them.
+Tile failures are injected with Playwright's request routing: the loader must retry them, and keep
+asking, with growing delays, for a tile that is missing or whose server is down until it comes (D15).
 """
 
+import re
+import time
+
+import numpy as np
 import pytest
-from helpers import open_tour
+from helpers import open_tour, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(640, 480)]
 
@@ -72,3 +77,89 @@ def test_a_tile_that_fails_once_is_retried_and_the_view_gets_sharp(viewer_site, 
     retried = [u for u in failed if sum(url == u for _, url, _ in page_log.requests) >= 2]
     assert sorted(retried) == sorted(failed)
     assert {s for s, _ in page_log.bad_responses} == {503}
+
+
+#: The tile the outage tests break: level 2 (the level of the first view), front face, top left.
+TILE_KEY = "2/f/0/0"
+TILE_URL = re.compile(rf"/scenes/hall/{TILE_KEY}\.jpg$")
+
+
+def tile_requests(page_log) -> int:
+    return len(page_log.urls(TILE_URL.pattern))
+
+
+def wait_for_requests(page, page_log, count: int, timeout_s: float = 20) -> None:
+    deadline = time.monotonic() + timeout_s
+    while tile_requests(page_log) < count:
+        assert time.monotonic() < deadline, f"{TILE_KEY} asked for {tile_requests(page_log)} times, not {count}"
+        page.wait_for_timeout(50)
+
+
+def mark_scene(page) -> None:
+    """Tags the shown panorama object: a test can then tell that the scene was not reopened."""
+    page.evaluate("() => { window.vtour.pano.testMark = 'first'; }")
+
+
+def assert_same_scene_sharp(page) -> None:
+    state = page.evaluate("() => ({scene: window.vtour.sceneId, mark: window.vtour.pano.testMark,"
+                          " stats: window.vtour.stats()})")
+    assert state["scene"] == "hall" and state["mark"] == "first", "the scene was reopened"
+    assert TILE_KEY in state["stats"]["requested"] and state["stats"]["sharpNow"], state["stats"]
+
+
+def test_a_tile_missing_until_it_is_uploaded_is_asked_for_again_and_shown_without_reopening_the_scene(
+        viewer_site, serve, page, page_log):
+    """A 404 fixed later: the tile is asked for again with growing delays, and drawn once it is there."""
+    state = {"missing": True, "times": []}
+
+    def tile(route):
+        state["times"].append(time.monotonic())
+        if state["missing"]:
+            route.fulfill(status=404, body="not yet")
+        else:
+            route.continue_()
+
+    page.route(TILE_URL, tile)
+    open_tour(page, page_log, serve(viewer_site), sharp=False)
+    mark_scene(page)
+    wait_for_requests(page, page_log, 4)
+    assert not page.evaluate("() => window.vtour.stats().sharpNow")
+    state["missing"] = False  # the file is uploaded
+    wait_for_js(page, "() => window.vtour.stats().sharpNow", timeout_s=20, what=f"{TILE_KEY} asked for again",
+                log=page_log)
+    assert_same_scene_sharp(page)
+    gaps = np.diff(state["times"])
+    # 300 ms, then twice as long each time (less up to 20 % jitter): never at once, never at a fixed rate
+    assert gaps[0] > 0.2 and all(gaps[1:] > 1.3 * gaps[:-1]), gaps.round(2)
+    assert {(s, TILE_URL.search(u) is not None) for s, u in page_log.bad_responses} == {(404, True)}
+    warnings = [text for kind, text, _ in page_log.console if kind == "warning"]
+    assert len(warnings) == 1, f"one warning per missing tile, not one per request: {warnings}"
+    assert warnings[0].startswith("ImageLoader: HTTP 404 for ") and warnings[0].endswith(f"/{TILE_KEY}.jpg")
+
+
+def test_after_an_outage_the_tiles_are_asked_for_as_soon_as_the_browser_is_back_online(
+        viewer_site, serve, page, page_log):
+    """No request while offline (the retries that fall due wait), all at once on the `online` event."""
+    state = {"down": True}
+
+    def tile(route):
+        if state["down"]:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route(TILE_URL, tile)
+    open_tour(page, page_log, serve(viewer_site), sharp=False)
+    mark_scene(page)
+    wait_for_requests(page, page_log, 3)
+    page.context.set_offline(True)
+    assert page.evaluate("() => navigator.onLine") is False
+    state["down"] = False
+    asked = tile_requests(page_log)
+    page.wait_for_timeout(3000)  # every retry of the tile falls due meanwhile (1.2 s after the third failure)
+    assert tile_requests(page_log) == asked, "asked for a tile while offline"
+    page.context.set_offline(False)
+    wait_for_js(page, "() => window.vtour.stats().sharpNow", timeout_s=5, what="the tile when back online",
+                log=page_log)
+    assert_same_scene_sharp(page)
+    assert tile_requests(page_log) == asked + 1

@@ -10,7 +10,8 @@ adds its static site), written exactly per docs/tour-json.md: ``build_pano`` per
   ``<img src=x onerror=alert(1)>``, a model hotspot at yaw 0, pitch -25 (a textured sphere, two LODs).
 * ``crypt``: a second panorama, grey faces, 512 px, a link back at yaw 180.
 
-Languages en and fr; a floor plan; kiosk and autorotate settings.
+Languages en, fr and zh (Chinese: the screenshots show CJK text); a floor plan; kiosk and autorotate
+settings.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ def _model(root: Path, tour: Path) -> dict:
     result = build_model(scan, tour / "models" / "sphere", options)
     lods = [{"path": f"models/sphere/{lod['file']}", "triangles": lod["triangles"], "bytes": lod["bytes"],
              "textureSize": max(max(s) for s in lod["texture_sizes"] if s)} for lod in result.report["lods"]]
-    return {"id": "sphere", "title": {"en": "Test sphere", "fr": "Sphère de test"}, "units": "m",
-            "description": {"en": "A checkered sphere"}, "lods": lods, "report": "models/sphere/report.json"}
+    return {"id": "sphere", "title": {"en": "Test sphere", "fr": "Sphère de test", "zh": "测试球体"}, "units": "m",
+            "description": {"en": "A checkered sphere", "zh": "棋盘格球体"}, "lods": lods,
+            "report": "models/sphere/report.json"}
 
 
 def synthetic_tour(root: Path) -> Path:
@@ -70,23 +72,24 @@ def synthetic_tour(root: Path) -> Path:
     cv2.imwrite(str(tour / "images" / "mural.jpg"), np.full((60, 120, 3), (40, 120, 200), np.uint8))
     doc = {
         "format": "vtour-tour", "version": 1, "id": "test-tour",
-        "title": {"en": "Test tour", "fr": "Visite de test"},
-        "languages": ["en", "fr"], "start": "hall",
+        "title": {"en": "Test tour", "fr": "Visite de test", "zh": "测试导览"},
+        "languages": ["en", "fr", "zh"], "start": "hall",
         "settings": {"autorotate": {"idleSeconds": 0, "speed": 2}, "kiosk": {"idleReturnSeconds": 0}},
         "floorplan": {"image": "floorplan/plan.png", "width": 400, "height": 300},
         "scenes": [
-            {"id": "hall", "title": {"en": "Hall", "fr": "Salle"},
+            {"id": "hall", "title": {"en": "Hall", "fr": "Salle", "zh": "大厅"},
              "panorama": panorama_block("hall", hall.manifest),
              "view": {"yaw": 0, "pitch": 0, "fov": 70}, "limits": {"minFov": 20, "maxFov": 110},
              "northOffset": 0, "floorplanPosition": {"x": 0.3, "y": 0.5},
              "hotspots": [
                  {"id": "hall-0", "type": "link", "yaw": 20, "pitch": 0, "target": "crypt",
-                  "title": {"en": "To the crypt", "fr": "Vers la crypte"}},
-                 {"id": "hall-1", "type": "info", "yaw": -20, "pitch": 0, "title": {"en": XSS_TITLE},
-                  "text": {"en": "Text <b>not bold</b> & plain", "fr": "Texte"}, "image": "images/mural.jpg"},
+                  "title": {"en": "To the crypt", "fr": "Vers la crypte", "zh": "前往地下墓室"}},
+                 {"id": "hall-1", "type": "info", "yaw": -20, "pitch": 0, "title": {"en": XSS_TITLE, "zh": "壁画"},
+                  "text": {"en": "Text <b>not bold</b> & plain", "fr": "Texte", "zh": "文字 <b>不加粗</b> 与纯文本"},
+                  "image": "images/mural.jpg"},
                  {"id": "hall-2", "type": "model", "yaw": 0, "pitch": -25, "target": "sphere"},
              ]},
-            {"id": "crypt", "title": {"en": "Crypt", "fr": "Crypte"},
+            {"id": "crypt", "title": {"en": "Crypt", "fr": "Crypte", "zh": "地下墓室"},
              "panorama": panorama_block("crypt", crypt.manifest),
              "view": {"yaw": 0, "pitch": 0, "fov": 80}, "northOffset": 0,
              "floorplanPosition": {"x": 0.7, "y": 0.5},

@@ -35,6 +35,9 @@ export const DEFAULT_OPTIONS = Object.freeze({
   modelViewerUrl: null,    // URL of vtour-model.js (three.js, imported when a model opens); null: beside this bundle
   startPreview: null,      // URL of the start scene's preview.jpg (the static page passes the one it preloads):
                            // fetched and decoded while tour.json loads; unused if another scene is shown first
+  landmark: false,         // true: the viewer is the page's main content: a <main> landmark headed by the tour's
+                           // title as a (visually hidden) <h1>, which a page needs (axe-core: landmark-one-main,
+                           // page-has-heading-one); the static index.html and `vtour serve` set it
 });
 
 /** Where the model bundle is: the option (relative to the page), else beside the viewer bundle. */
@@ -70,7 +73,15 @@ export class Viewer extends EventEmitter {
     this.stage.className = "vtour-stage";
     this.root.append(style, this.stage);
     this.root.vtourViewer = this;
-    element.appendChild(this.root);
+    if (this.options.landmark) {
+      this.main = document.createElement("main");
+      this.main.className = "vtour-main";
+      this.pageHeading = document.createElement("h1");
+      this.pageHeading.className = "vtour-visually-hidden";
+      this.pageHeading.textContent = labelsFor(this.options.language).viewer;  // the tour's title once loaded
+      this.main.append(this.pageHeading, this.root);
+    }
+    element.appendChild(this.main || this.root);
     this.sceneId = null;
     this.timing = { firstView: null, sharp: null };
     this._layer = 0;
@@ -294,7 +305,9 @@ export class Viewer extends EventEmitter {
     const L = labelsFor(this.language);
     this.root.lang = this.language;
     if (this.options.documentTitle) document.title = this.tour.text(this.tour.data.title, this.language) || document.title;
-    this.root.setAttribute("aria-label", `${L.viewer}: ${this.tour.text(this.tour.data.title, this.language)}`);
+    const title = this.tour.text(this.tour.data.title, this.language);
+    this.root.setAttribute("aria-label", `${L.viewer}: ${title}`);
+    if (this.main) { this.main.lang = this.language; this.pageHeading.textContent = title || L.viewer; }
     for (const d of this._dialogs()) d.closeButton.setAttribute("aria-label", L.close);
     this.toolbar.setLabels({ gallery: L.gallery, floorplan: L.floorplan, fullscreen: L.fullscreen, language: L.language,
                              lang: this.language, sceneTitle: this.tour.text(this.tour.scene(this.sceneId)?.title, this.language) });
@@ -356,7 +369,7 @@ export class Viewer extends EventEmitter {
     for (const d of [...this._dialogs(), this.toolbar, this.hotspots]) d?.dispose();
     this.renderer?.dispose();
     delete this.root.vtourViewer;
-    this.root.remove();
+    (this.main || this.root).remove();
     this.removeAllListeners();
   }
 }

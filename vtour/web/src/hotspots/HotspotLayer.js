@@ -1,6 +1,28 @@
 import { yawPitchToDirection } from "../geometry/CubeFaces.js";
 
-const ICONS = { link: "\u2794", info: "i", model: "\u25C6" };
+const SVG = "http://www.w3.org/2000/svg";
+/**
+ * Icon of each hotspot type: one stroked path in a 24 x 24 box. Drawn, not written: a letter such as
+ * the info "i" is text inside the button that its accessible name (the title) does not contain, which
+ * axe-core reports as a serious label-content-name-mismatch (WCAG 2.5.3).
+ */
+const ICONS = {
+  link: "M5 12h13M13 6l6 6-6 6",                                // an arrow: go there
+  info: "M12 11v7M12 6.5v.01",                                  // an "i"
+  model: "M12 3l8 4.5v9L12 21l-8-4.5v-9zM12 12l8-4.5M12 12v9M12 12L4 7.5", // a cube: a 3D object
+};
+
+/** The icon of hotspot type `type` (info for an unknown type), hidden from assistive technology. */
+function iconOf(type) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", ICONS[type] || ICONS.info);
+  svg.appendChild(path);
+  return svg;
+}
 
 /** Icon centre from the button's left edge, px: border 2 + padding 3 + half the 24 px icon. */
 const ICON_CENTRE = 17;
@@ -37,8 +59,7 @@ export class HotspotLayer {
       button.dataset.hotspotId = h.id ?? "";
       const icon = document.createElement("span");
       icon.className = "vtour-hotspot-icon";
-      icon.setAttribute("aria-hidden", "true");
-      icon.textContent = ICONS[h.type] || "?";
+      icon.appendChild(iconOf(h.type));
       const label = document.createElement("span");
       label.className = "vtour-hotspot-label";
       button.append(icon, label);

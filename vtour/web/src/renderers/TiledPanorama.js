@@ -13,7 +13,9 @@ const FULL_UV = [0, 0, 1, 1];
  * without seams). Tiles of coarser levels stay under finer ones while those load.
  *
  * Events: "preview" (first image ready), "tile" (key), "sharp" ({z}) when every tile of the selected
- * level in view is drawn, "error" (Error). `stats` holds what tests and benchmarks read.
+ * level in view is drawn, "error" (Error) once per tile that keeps failing (it is still asked for again,
+ * with growing delays and when the browser is back online: sources/ImageLoader.js, so the view gets
+ * sharp without reopening the scene). `stats` holds what tests and benchmarks read.
  *
  * Options: renderer (PanoRenderer, required: makes and deletes the textures), source (TileUrlSource,
  * required: the URLs of the tiles and of the preview), maxTextureSize (number, default 4096),

@@ -5,41 +5,101 @@
 export const DEFAULT_CONCURRENCY = 6;
 
 /**
- * Fetches and decodes images a few at a time, in the order last asked for, retrying failures.
+ * How a failed image is asked for again (the defaults of ImageLoader's options of the same names):
+ * after backoffMs, then twice as long after each further failure, up to maxBackoffMs. A tile that
+ * failed for good is still asked for about once a minute: a short outage or a 404 fixed later
+ * (files uploaded late) must not leave part of the view blurry until the scene is reopened. Each
+ * delay is shortened by up to `jitter` (a fraction) at random, so that many viewers coming back
+ * after one outage do not all ask at the same moment.
+ */
+export const DEFAULT_RETRY = Object.freeze({ backoffMs: 300, maxBackoffMs: 60_000, jitter: 0.2 });
+
+/**
+ * Milliseconds to wait after the `failures`-th consecutive failure of one image.
+ * @param {number} failures 1 after the first failure
+ * @param {{backoffMs: number, maxBackoffMs: number, jitter: number}} retry see DEFAULT_RETRY
+ * @param {() => number} random in [0, 1)
+ */
+export function retryDelay(failures, { backoffMs, maxBackoffMs, jitter } = DEFAULT_RETRY, random = Math.random) {
+  const doubled = backoffMs * 2 ** Math.min(Math.max(failures, 1) - 1, 40);  // 2 ** 40: far past any cap, no Infinity
+  return Math.min(maxBackoffMs, doubled) * (1 - jitter * random());
+}
+
+/** Whether asking now can help: the browser is online and the page is visible (true outside a browser). */
+function canAsk() {
+  return globalThis.navigator?.onLine !== false && globalThis.document?.visibilityState !== "hidden";
+}
+
+/**
+ * Fetches and decodes images a few at a time, in the order last asked for, asking again for the
+ * ones that failed.
  *
  * want(list) replaces the queue of requests not yet started with `list` ({key, url}, most wanted
  * first); requests already in flight finish. Decoded images (ImageBitmap, not flipped: row 0 on top)
- * are passed to onLoad(key, bitmap, bytes); a request that fails for good goes to onError(key, error).
+ * are passed to onLoad(key, bitmap, bytes).
  *
- * Options: concurrency (number, default DEFAULT_CONCURRENCY), retries (number, default 3), backoffMs
- * (number, default 300; doubled at each retry). HTTP 4xx is not retried: the file is not there.
+ * A request that fails (any HTTP status, a network error, a time-out) waits (retryDelay: capped
+ * exponential) and is asked for again if it is still wanted, for as long as the loader lives.
+ * Waiting requests are asked for at once when the browser comes back online (`online`) or the page
+ * is shown again (`visibilitychange`); while offline or hidden nothing is asked for. onError(key,
+ * error) reports a failing image once per run of failures: at the first HTTP 4xx (the file is not
+ * there: the tour is incomplete) or at the `retries`-th failure otherwise (a server or network
+ * hiccup is not worth a warning).
+ *
+ * Options: concurrency (number, default DEFAULT_CONCURRENCY); retries (number, default 3: failures
+ * before onError, and loadNow's attempts after the first); backoffMs, maxBackoffMs, jitter (numbers,
+ * defaults DEFAULT_RETRY); random (function, default Math.random); onLoad, onError (functions).
  */
 export class ImageLoader {
-  constructor({ concurrency = DEFAULT_CONCURRENCY, retries = 3, backoffMs = 300, onLoad = () => {}, onError = () => {} } = {}) {
-    this.concurrency = concurrency; this.retries = retries; this.backoffMs = backoffMs;
+  constructor({ concurrency = DEFAULT_CONCURRENCY, retries = 3, backoffMs = DEFAULT_RETRY.backoffMs,
+                maxBackoffMs = DEFAULT_RETRY.maxBackoffMs, jitter = DEFAULT_RETRY.jitter, random = Math.random,
+                onLoad = () => {}, onError = () => {} } = {}) {
+    if (!(backoffMs > 0) || !Number.isFinite(backoffMs)) throw new Error(`ImageLoader: backoffMs ${backoffMs} is not a positive number`);
+    if (!(maxBackoffMs >= backoffMs)) throw new Error(`ImageLoader: maxBackoffMs ${maxBackoffMs} is below backoffMs ${backoffMs}`);
+    if (!(jitter >= 0 && jitter < 1)) throw new Error(`ImageLoader: jitter ${jitter} is outside [0, 1)`);
+    this.concurrency = concurrency; this.retries = retries;
+    this.retry = { backoffMs, maxBackoffMs, jitter }; this.random = random;
     this.onLoad = onLoad; this.onError = onError;
     this.queue = [];
+    this.wanted = new Set();   // keys of the last want() list
     this.active = new Map();   // key -> AbortController
-    this.failed = new Set();   // keys given up on
-    this.attempts = new Map(); // key -> failures so far
-    this.timers = new Set();
+    this.waiting = new Map();  // key -> {req, timer}: failed, asked for again when the timer fires or on wake()
+    this.attempts = new Map(); // key -> consecutive failures
+    this.reported = new Set(); // keys passed to onError in their current run of failures
     this.disposed = false;
+    this._wake = () => this.wake();
+    globalThis.addEventListener?.("online", this._wake);
+    globalThis.document?.addEventListener?.("visibilitychange", this._wake);
   }
 
-  /** Replaces the waiting queue; keys in flight, failed for good, or waiting for a retry are skipped. */
+  /** Replaces the waiting queue; keys in flight or waiting to be asked for again are skipped. */
   want(list) {
-    this.queue = list.filter((r) => !this.active.has(r.key) && !this.failed.has(r.key));
+    this.wanted = new Set(list.map((r) => r.key));
+    this.queue = list.filter((r) => !this.active.has(r.key) && !this.waiting.has(r.key));
     this._pump();
   }
 
-  /** Loads one image now, ahead of the queue (the preview), retrying like queued requests. */
+  /** Asks at once for every failed image still wanted (the browser is back online, the page shown again). */
+  wake() {
+    if (this.disposed || !canAsk()) return;
+    const again = [];
+    for (const [key, { req, timer }] of this.waiting) {
+      clearTimeout(timer);
+      if (this.wanted.has(key)) again.push(req);
+    }
+    this.waiting.clear();
+    this.queue = [...again, ...this.queue];
+    this._pump();
+  }
+
+  /** Loads one image now, ahead of the queue (the preview), with up to `retries` more attempts. */
   async loadNow(url) {
     for (let n = 1; ; n++) {
       try {
         return await this._fetch(url, null);
       } catch (err) {
         if (this.disposed || err.status >= 400 && err.status < 500 || n > this.retries) throw err;
-        await new Promise((r) => setTimeout(r, this.backoffMs * 2 ** (n - 1)));
+        await new Promise((r) => setTimeout(r, retryDelay(n, this.retry, this.random)));
       }
     }
   }
@@ -52,7 +112,7 @@ export class ImageLoader {
       this.active.set(req.key, ctrl);
       this._fetch(req.url, ctrl.signal).then(
         ({ bitmap, bytes }) => {
-          this.active.delete(req.key); this.attempts.delete(req.key);
+          this.active.delete(req.key); this.attempts.delete(req.key); this.reported.delete(req.key);
           if (this.disposed) { bitmap.close?.(); return; }
           this.onLoad(req.key, bitmap, bytes);
           this._pump();
@@ -62,30 +122,37 @@ export class ImageLoader {
           if (this.disposed || err.name === "AbortError") return;
           const n = (this.attempts.get(req.key) || 0) + 1;
           this.attempts.set(req.key, n);
-          if (err.status >= 400 && err.status < 500 || n > this.retries) {
-            this.failed.add(req.key);
+          if (!this.reported.has(req.key) && (err.status >= 400 && err.status < 500 || n >= this.retries)) {
+            this.reported.add(req.key);
             this.onError(req.key, err);
-          } else {
-            // back off, then put it back at the head of the queue (it was wanted)
-            this.failed.add(req.key);
-            const t = setTimeout(() => {
-              this.timers.delete(t); this.failed.delete(req.key);
-              if (!this.disposed) { this.queue.unshift(req); this._pump(); }
-            }, this.backoffMs * 2 ** (n - 1));
-            this.timers.add(t);
           }
+          this._askAgainLater(req, n);
           this._pump();
         });
     }
+  }
+
+  /** After the n-th failure of `req`: wait, then ask again if it is still wanted (and asking can help). */
+  _askAgainLater(req, n) {
+    const entry = { req, timer: null };
+    entry.timer = setTimeout(() => {
+      if (this.waiting.get(req.key) !== entry) return;
+      if (!canAsk()) { entry.timer = null; return; }  // wake() asks when online and visible again
+      this.waiting.delete(req.key);
+      if (this.wanted.has(req.key)) { this.queue.unshift(req); this._pump(); }
+    }, retryDelay(n, this.retry, this.random));
+    this.waiting.set(req.key, entry);
   }
 
   async _fetch(url, signal) { return fetchImage(url, signal); }
 
   dispose() {
     this.disposed = true;
+    globalThis.removeEventListener?.("online", this._wake);
+    globalThis.document?.removeEventListener?.("visibilitychange", this._wake);
     for (const ctrl of this.active.values()) ctrl.abort();
-    for (const t of this.timers) clearTimeout(t);
-    this.active.clear(); this.queue = []; this.timers.clear();
+    for (const { timer } of this.waiting.values()) clearTimeout(timer);
+    this.active.clear(); this.queue = []; this.waiting.clear();
   }
 }
 

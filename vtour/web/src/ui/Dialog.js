@@ -1,7 +1,13 @@
+/** What Tab can reach inside a dialog (those not hidden, disabled or inert are left out when found). */
+const TABBABLE = "button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])";
+
 /**
  * An accessible modal panel over the viewer: role="dialog", aria-modal, labelled by its heading,
  * closed by its close button, Escape or a click on the backdrop; focus moves in on open and back to
- * what had it on close. Subclasses fill `this.body`. onClose() runs after every close.
+ * what had it on close. Modal in fact, not only in name: while open, everything else in the viewer
+ * (hotspots, toolbar, the other dialogs) is `inert` (out of the Tab order, not clickable, hidden from
+ * assistive technology), the backdrop is drawn above all of it (viewer.css), and Tab cycles through
+ * the dialog's own controls. Subclasses fill `this.body`. onClose() runs after every close.
  */
 export class Dialog {
   constructor(container, { className = "", closeLabel = "Close", onClose = () => {} } = {}) {
@@ -31,10 +37,12 @@ export class Dialog {
     this.backdrop.addEventListener("pointerdown", (e) => { e.stopPropagation(); if (e.target === this.backdrop) this.close(); });
     this.backdrop.addEventListener("wheel", (e) => e.stopPropagation());
     this.backdrop.addEventListener("keydown", (e) => {
-      if (e.key === "Escape") { e.stopPropagation(); this.close(); }
+      if (e.key === "Escape") this.close();
+      else if (e.key === "Tab") this._cycleFocus(e);
       e.stopPropagation(); // arrows inside a dialog do not turn the panorama
     });
     container.appendChild(this.backdrop);
+    this._inert = [];  // the siblings this dialog made inert, given back on close
   }
 
   get isOpen() { return !this.backdrop.hidden; }
@@ -42,7 +50,12 @@ export class Dialog {
   /** Shows the dialog titled `title` (set as text). */
   open(title) {
     this.heading.textContent = title;
-    this._returnFocus = this.element.getRootNode().activeElement;
+    if (!this.isOpen) {
+      this._returnFocus = this.element.getRootNode().activeElement;
+      // siblings already inert (under another open dialog) stay as they are when this one closes
+      this._inert = [...this.backdrop.parentNode.children].filter((el) => el !== this.backdrop && !el.inert);
+      for (const el of this._inert) el.inert = true;
+    }
     this.backdrop.hidden = false;
     this.closeButton.focus();
   }
@@ -50,9 +63,26 @@ export class Dialog {
   close() {
     if (!this.isOpen) return;
     this.backdrop.hidden = true;
+    this._release();
     this.onClose();
     if (this._returnFocus?.isConnected && !this._returnFocus.hidden) this._returnFocus.focus?.();
   }
 
-  dispose() { this.backdrop.remove(); }
+  /** Tab from the last control goes to the first, Shift+Tab from the first to the last. */
+  _cycleFocus(e) {
+    const controls = [...this.element.querySelectorAll(TABBABLE)].filter((el) => !el.disabled && el.getClientRects().length);
+    if (!controls.length) return;
+    const i = controls.indexOf(this.element.getRootNode().activeElement);
+    if (e.shiftKey ? i <= 0 : i < 0 || i === controls.length - 1) {
+      e.preventDefault();
+      controls[e.shiftKey ? controls.length - 1 : 0].focus();
+    }
+  }
+
+  _release() {
+    for (const el of this._inert) el.inert = false;
+    this._inert = [];
+  }
+
+  dispose() { this._release(); this.backdrop.remove(); }
 }
