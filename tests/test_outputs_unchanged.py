@@ -1,5 +1,5 @@
-"""A refactor is invisible to users: the same tours built by the commit before it and by this checkout
-have the same bytes, file for file (tests/tools/compare_outputs.py; the full sample is checked by hand
+"""A refactor is invisible to users: the same tours built by the base commit (the last that changed
+outputs on purpose) and by this checkout have the same bytes, file for file (tests/tools/compare_outputs.py; the full sample is checked by hand
 with the same script, see its docstring)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import compare_outputs  # noqa: E402
 
 
 @pytest.mark.shared_data
-def test_the_tiny_sample_and_the_shared_data_tour_build_to_the_same_bytes_as_before_the_refactor(tmp_path):
+def test_the_tiny_sample_and_the_shared_data_tour_build_to_the_same_bytes_as_the_base_commit(tmp_path):
     data = require(SHARED_DATA, "real test data folder ../shared/data")
     if not compare_outputs.has_commit(compare_outputs.DEFAULT_BASE):
         pytest.skip(f"commit {compare_outputs.DEFAULT_BASE} is not in this clone (a shallow clone?)")
