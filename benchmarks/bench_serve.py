@@ -2,7 +2,12 @@
 static tiles under /tour/) and the kiosk launcher's server (``vtour.kiosk_launch.make_server``).
 
     python benchmarks/bench_serve.py [--requests 3000] [--concurrency 20] [--time-limit 60]
-                                     [--server-pythonpath DIR] [--tour DIR]
+                                     [--server-pythonpath DIR] [--tour DIR] [--against DIR]
+
+The peer is Python's own static server (``python -m http.server``), which any kiosk could run
+instead of the launcher; ``--against DIR`` also measures another copy of vtour in the same run (the
+code before a change: ``git archive <commit> vtour | tar -x -C DIR`` plus ``vtour/web/dist``) and
+prints the ratios.
 
 Each server runs in its own process (``--server-pythonpath`` is its PYTHONPATH: point it at another
 copy of vtour to measure that one) and gets a fixed number of GETs of the tour's tiles, from
@@ -143,6 +148,11 @@ def run_server(kind: str, tour: Path, env: dict, cwd: str) -> tuple[subprocess.P
         cmd = [sys.executable, "-m", "vtour.cli", "-q", "serve", str(tour), "--port", str(port)]
         proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         prefix = "/tour/"
+    elif kind == "http.server":  # the peer: Python's own static server, what `python -m http.server` runs
+        port = _free_port()
+        cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(tour)]
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        prefix = "/"
     else:
         proc = subprocess.Popen(
             [sys.executable, "-c", KIOSK, str(tour)], env=env, cwd=cwd, stdout=subprocess.PIPE, text=True
@@ -162,9 +172,14 @@ def main(argv: list[str] | None = None) -> int:
         "--server-pythonpath", default=str(ROOT), help="PYTHONPATH of the servers (default: this checkout)"
     )
     parser.add_argument("--tour", type=Path, help="a built tour to serve (default: a small one built now)")
+    parser.add_argument(
+        "--against",
+        help="PYTHONPATH of another copy of vtour, measured in the same run (e.g. the code before a change)",
+    )
     args = parser.parse_args(argv)
 
     env = {**os.environ, "PYTHONPATH": args.server_pythonpath}
+    other = {**os.environ, "PYTHONPATH": args.against} if args.against else None
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
         tour = args.tour.resolve() if args.tour else small_built_tour(Path(tmp))
         tiles = sorted(p.relative_to(tour).as_posix() for p in (tour / "scenes").rglob("*.jpg"))
@@ -180,21 +195,34 @@ def main(argv: list[str] | None = None) -> int:
             f"tour {tour}: {len(tiles)} tile and preview files; {args.requests} GETs per server, "
             f"{args.concurrency} connections, at most {args.time_limit:g} s; the servers run {where}"
         )
-        for kind in ("vtour serve", "kiosk launcher"):
-            proc, port, prefix = run_server(kind, tour, env, tmp)
+        runs = [("vtour serve", env, ""), ("kiosk launcher", env, ""), ("http.server", env, " (peer)")]
+        if other is not None:
+            runs += [("vtour serve", other, " (--against)"), ("kiosk launcher", other, " (--against)")]
+        results = {}
+        for kind, server_env, label in runs:
+            proc, port, prefix = run_server(kind, tour, server_env, tmp)
             try:
                 r = load(port, [prefix + t for t in tiles], args.requests, args.concurrency, args.time_limit)
-                rss = _peak_rss_mb(proc.pid)
+                r["rss"] = _peak_rss_mb(proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(timeout=30)
+            results[kind + label] = r
             print(
-                f"{kind:15s} {r['done']:6d} done {r['failed']:4d} failed {r['rps']:8.0f} req/s  "
+                f"{kind + label:28s} {r['done']:6d} done {r['failed']:4d} failed {r['rps']:8.0f} req/s  "
                 f"p50 {r['p50']:7.1f} ms  p99 {r['p99']:7.1f} ms  max {r['max']:7.1f} ms  "
-                f"peak RSS {rss:6.1f} MB" + ("  (time limit reached)" if r["timed_out"] else "")
+                f"peak RSS {r['rss']:6.1f} MB" + ("  (time limit reached)" if r["timed_out"] else "")
             )
             if r["examples"]:
                 print("   failures, e.g.:", "; ".join(r["examples"]))
+        pairs = [("kiosk launcher", "http.server (peer)")]
+        pairs += [(k, f"{k} (--against)") for k in ("vtour serve", "kiosk launcher") if other is not None]
+        for a, b in pairs:
+            ra, rb = results[a], results[b]
+            print(
+                f"{a} / {b}: req/s x{ra['rps'] / rb['rps']:.2f}, p99 x{ra['p99'] / rb['p99']:.2f}, "
+                f"peak RSS x{ra['rss'] / rb['rss']:.2f}"
+            )
     return 0
 
 
