@@ -178,7 +178,9 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt as exc:
         how, code = ("stopped by SIGTERM", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
-        print(f"{args.command}: {how}; no partial output was left behind", file=sys.stderr)
+        # only the commands that write output promise anything about it (serve and demo just stop)
+        writes = args.command not in ("serve", "demo")
+        print(f"{args.command}: {how}" + ("; no partial output was left behind" if writes else ""), file=sys.stderr)
         return code
     except Exception as exc:
         if args.debug:
