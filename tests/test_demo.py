@@ -46,3 +46,22 @@ def test_a_bad_port_is_refused_before_anything_is_generated_or_built(tmp_path, c
     assert err.startswith("error: serve: port=99999: a port is a number from 0 to 65535")
     assert err.count("\n") == 1 and "Traceback" not in err
     assert list(tmp_path.iterdir()) == [], "nothing was generated or built"
+
+
+def test_demo_never_replaces_a_tour_of_the_users_own(tmp_path, capsys):
+    (tmp_path / "tour.yaml").write_text("id: my-tour\ntitle: Mine\n")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "scan.obj").write_text("v 0 0 0\n")
+    assert main(["demo", "--no-serve", "--tiny", "--dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'tour.yaml'} would be replaced by the sample grotto's" in err and "--dir" in err
+    assert (tmp_path / "tour.yaml").read_text() == "id: my-tour\ntitle: Mine\n"
+    assert (tmp_path / "models" / "scan.obj").is_file() and not (tmp_path / "export").exists()
+
+
+def test_demo_never_replaces_captures_without_a_tour_yaml(tmp_path, capsys):
+    (tmp_path / "panoramas").mkdir()
+    (tmp_path / "panoramas" / "cave.jpg").write_bytes(b"mine")
+    assert main(["demo", "--no-serve", "--tiny", "--dir", str(tmp_path)]) == 2
+    assert f"{tmp_path / 'panoramas'} would be replaced" in capsys.readouterr().err
+    assert (tmp_path / "panoramas" / "cave.jpg").read_bytes() == b"mine"

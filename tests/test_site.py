@@ -8,7 +8,7 @@ import pytest
 from data_paths import require
 
 from vtour.errors import VtourError
-from vtour.site import BUNDLE, DIST, MODEL_BUNDLE, index_html, write_site
+from vtour.site import BUNDLE, DIST, MODEL_BUNDLE, index_html, start_preview, write_site
 
 
 def test_index_html_holds_no_tour_text_and_escapes_options():
@@ -92,3 +92,9 @@ def test_the_viewer_files_get_the_ordinary_modes_whatever_the_installed_bundle_h
         os.umask(old)
     modes = {p.name: p.stat().st_mode & 0o777 for p in [tour / "viewer", *tour.rglob("*")]}
     assert modes == {"viewer": 0o755, BUNDLE: 0o644, MODEL_BUNDLE: 0o644, "index.html": 0o644, "tour.json": 0o644}
+
+
+@pytest.mark.parametrize("scenes", [5, {"a": 1}, "abc", None, [], [7], [{"panorama": 3}]])
+def test_a_tampered_tour_json_gives_no_preload_instead_of_a_crash(scenes):
+    assert start_preview({"scenes": scenes, "start": "a"}) is None
+    assert "<link rel=\"preload\" href=\"tour.json\"" in index_html(tour={"scenes": scenes})

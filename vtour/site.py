@@ -76,7 +76,9 @@ def bundle_path(name: str = BUNDLE) -> Path:
 
 def start_preview(tour: Mapping[str, Any]) -> str | None:
     """The tour-relative URL of the start scene's preview strip (what the viewer fetches first), or None."""
-    scenes = tour.get("scenes") or []
+    scenes = tour.get("scenes")
+    if not isinstance(scenes, list):  # a tampered tour.json (vtour package reads one unchecked)
+        return None
     start = next(
         (s for s in scenes if isinstance(s, dict) and s.get("id") == tour.get("start")), scenes[0] if scenes else None
     )

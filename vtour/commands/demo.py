@@ -12,6 +12,9 @@ import logging
 import time
 from pathlib import Path
 
+import yaml
+
+from vtour.errors import VtourError
 from vtour.sample import DEFAULT_SAMPLE_OPTIONS, SAMPLE_ID, TINY_SAMPLE_OPTIONS, sample_is_complete, write_sample
 from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT, check_port, free_port, serve_tour
 from vtour.tour.build import build_tour
@@ -26,6 +29,19 @@ def default_folder() -> Path:
     if project.is_file() and 'name = "vtour"' in project.read_text("utf-8", "replace"):
         return root
     return Path.cwd()
+
+
+def _not_the_sample(folder: Path) -> list[Path]:
+    """What in ``folder`` the sample would replace but did not write: a tour.yaml of another tour, or
+    panoramas/ and models/ with files but no tour.yaml (the sample writes its tour.yaml last)."""
+    tour = folder / "tour.yaml"
+    if tour.exists():
+        try:
+            doc = yaml.safe_load(tour.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return [tour]
+        return [] if isinstance(doc, dict) and doc.get("id") == SAMPLE_ID else [tour]
+    return [d for d in (folder / "panoramas", folder / "models") if d.is_dir() and any(d.iterdir())]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,6 +73,14 @@ def run(args: argparse.Namespace) -> int:
     if sample_is_complete(folder):
         log.info("demo: reusing the sample in %s", folder)
     else:
+        foreign = _not_the_sample(folder)
+        if foreign:  # the sample replaces tour.yaml, panoramas/ and models/ whole: never someone's own
+            raise VtourError(
+                "demo",
+                f"{', '.join(map(str, foreign))} would be replaced by the sample grotto's and are not the sample's",
+                path=folder,
+                fix="pass --dir with an empty folder (or one holding the sample) for the demo",
+            )
         options = TINY_SAMPLE_OPTIONS if args.tiny else DEFAULT_SAMPLE_OPTIONS
         log.info("demo: generating the sample grotto into %s (once; later runs reuse it)", folder)
         write_sample(folder, options, overwrite=True)
