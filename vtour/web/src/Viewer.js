@@ -192,7 +192,8 @@ export class Viewer extends EventEmitter {
       if (transitionMs > 0) {
         pano.setOpacity(0);
         await this._animate(transitionMs * 0.6, (t) => pano.setOpacity(t));
-        if (token !== this._goToken) return;
+        // superseded by a later goTo, which removes only this scene: the one it replaced goes now
+        if (token !== this._goToken) { this.renderer.remove(old); old.dispose(); return; }
       }
       this.renderer.remove(old);
       old.dispose();

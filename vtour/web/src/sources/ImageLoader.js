@@ -25,9 +25,13 @@ export function retryDelay(failures, { backoffMs, maxBackoffMs, jitter } = DEFAU
   return Math.min(maxBackoffMs, doubled) * (1 - jitter * random());
 }
 
-/** Whether asking now can help: the browser is online and the page is visible (true outside a browser). */
+/**
+ * Whether to ask now: the page is visible (true outside a browser). `navigator.onLine` is not
+ * consulted: a kiosk served from 127.0.0.1 with no network reports offline while its tiles load
+ * fine, so retries keep their backoff whatever it says; the `online` event only asks sooner.
+ */
 function canAsk() {
-  return globalThis.navigator?.onLine !== false && globalThis.document?.visibilityState !== "hidden";
+  return globalThis.document?.visibilityState !== "hidden";
 }
 
 /**
@@ -137,7 +141,7 @@ export class ImageLoader {
     const entry = { req, timer: null };
     entry.timer = setTimeout(() => {
       if (this.waiting.get(req.key) !== entry) return;
-      if (!canAsk()) { entry.timer = null; return; }  // wake() asks when online and visible again
+      if (!canAsk()) { entry.timer = null; return; }  // wake() asks when the page is shown again
       this.waiting.delete(req.key);
       if (this.wanted.has(req.key)) { this.queue.unshift(req); this._pump(); }
     }, retryDelay(n, this.retry, this.random));
