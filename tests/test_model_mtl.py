@@ -132,3 +132,53 @@ def test_a_gltf_image_outside_the_model_folder_is_refused_with_a_warning(tmp_pat
     assert messages == [f"model: {path}: images[{k}].uri '../elsewhere/normal.png' is outside the model's folder "
                         f"{folder}, so it is not used; copy normal.png beside Avocado.gltf (it is then found by its name)"]
     assert mesh.materials[0].normal_texture is None and mesh.materials[0].texture is not None
+
+
+def _library_copied_beside(tmp_path, keep_outside: bool):
+    """s.obj names ``mtllib ../elsewhere/s.mtl``; s.mtl is copied beside the OBJ (the D19 advice),
+    naming s_0.png and a normal map found there. With ``keep_outside`` the outside library stays,
+    naming maps the copy does not (red.png, which is there too, and a missing norm)."""
+    path = _scan(tmp_path)
+    folder, outside = tmp_path / "model", tmp_path / "elsewhere"
+    Image.fromarray(bumpy_normal_map(32)).save(folder / "normal.png")
+    Image.fromarray(np.full((32, 32, 3), (255, 0, 0), np.uint8)).save(folder / "red.png")
+    mtl = folder / "s.mtl"
+    mtl.write_text(mtl.read_text() + "norm normal.png\n")
+    if keep_outside:
+        (outside / "s.mtl").write_text("newmtl material_0\nmap_Kd red.png\nnorm missing.png\n")
+    path.write_text(path.read_text().replace("mtllib s.mtl", "mtllib ../elsewhere/s.mtl"))
+    return path
+
+
+@pytest.mark.parametrize("keep_outside", [False, True], ids=["moved", "still-outside"])
+def test_a_material_library_found_by_its_base_name_beside_the_obj_is_the_one_read(tmp_path, keep_outside):
+    path = _library_copied_beside(tmp_path, keep_outside)
+    mesh, messages = _read(path)
+    assert messages == []  # the copy's maps are all there; the outside library's are not looked at
+    material = mesh.materials[0]
+    assert material.texture is not None and material.normal_texture is not None
+    assert not (material.texture[..., 1] == 0).all()  # the checker of the copy, not the outside red.png
+    result = build_model(path, tmp_path / "out", FAST)
+    assert result.report["lods"][0]["maps"][0].keys() == {"baseColor", "normal"}
+
+
+@pytest.mark.parametrize(
+    ("doc", "what"),
+    [
+        ([1, 2], "the glTF is an array, not an object"),
+        ({"asset": {"version": "2.0"}, "buffers": {"uri": "a.bin"}}, "buffers is an object, not an array"),
+        ({"asset": {"version": "2.0"}, "images": 5}, "images is a number, not an array"),
+        ({"asset": {"version": "2.0"}, "images": [5]}, "images[0] is a number, not an object"),
+        ({"asset": {"version": "2.0"}, "buffers": [{"uri": 7}]}, "buffers[0].uri is a number, not a string"),
+    ],
+)
+def test_a_gltf_not_shaped_like_gltf_is_a_vtour_error_naming_the_file_and_what_is_wrong(tmp_path, doc, what):
+    import json
+
+    from vtour.errors import VtourError
+
+    path = tmp_path / "m.gltf"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(VtourError) as info:
+        read_mesh(path)
+    assert str(path) in str(info.value) and what in str(info.value)

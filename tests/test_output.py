@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from tour_helpers import read_only
+from tour_helpers import age, read_only
 
 from vtour import output
 from vtour.errors import VtourError, VtourWarning
@@ -241,6 +241,7 @@ def test_the_next_run_deletes_the_temporary_folders_a_killed_run_left_but_not_th
     (tmp_path / ".out.tmp-deadbeef").write_bytes(b"half a zip")  # a file left by atomic_file
     unrelated = tmp_path / ".other.tmp-01234567"  # another output's: not this run's to judge
     unrelated.mkdir()
+    age(stale_dir, stale_old, tmp_path / ".out.tmp-deadbeef", unrelated)
     with swap_dir(tmp_path / "busy") as live:  # a run still at work beside us
         with atomic_dir(dest, marker="done.txt", step="t") as tmp:
             (tmp / "done.txt").write_text("ok")
@@ -249,9 +250,19 @@ def test_the_next_run_deletes_the_temporary_folders_a_killed_run_left_but_not_th
     assert sorted(p.name for p in tmp_path.iterdir()) == ["busy", "out"]
 
 
+def test_a_temporary_entry_just_made_and_not_yet_locked_is_never_taken_for_a_leftover(tmp_path):
+    """Another run creates its temporary folder, then locks it: between the two it is unlocked."""
+    fresh = tmp_path / ".out.tmp-0123abcd"
+    fresh.mkdir()
+    assert output.clean_stale(tmp_path) == [] and fresh.is_dir()
+    age(fresh)
+    assert output.clean_stale(tmp_path) == [fresh] and not fresh.exists()
+
+
 def test_staging_deletes_the_leftovers_of_a_killed_import(tmp_path):
     folder = tmp_path / "tour"
     (folder / ".vtour-import.tmp-0123abcd" / "panoramas").mkdir(parents=True)
+    age(folder / ".vtour-import.tmp-0123abcd")
     with staging(folder, step="import") as stage:
         (stage / "tour.yaml").write_text("id: x")
         replace_entries(stage, folder, ["tour.yaml"])

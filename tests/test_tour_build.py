@@ -14,7 +14,7 @@ import time
 import pytest
 import yaml
 from data_paths import copy_data, require_module
-from tour_helpers import cli, read_only, small_tour, tree_bytes
+from tour_helpers import age, cli, read_only, small_tour, tree_bytes
 
 from vtour.errors import VtourError, VtourWarning
 from vtour.tour import build_tour, validate_path
@@ -302,6 +302,7 @@ def test_the_next_build_deletes_the_temporary_folders_a_killed_build_left(tmp_pa
                  scenes / ".0123.tmp-aaaaaaaa"):
         (left / "0").mkdir(parents=True)
         (left / "0" / "t.jpg").write_bytes(b"HALF")
+        age(left)
     build_tour(path, out, jobs=1)
     assert sorted(os.listdir(tmp_path)) == ["out", "src"]
     assert not [p for p in scenes.iterdir() if p.name.startswith(".")]

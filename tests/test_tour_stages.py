@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
 import yaml
 from tour_helpers import equirect, small_tour
 
@@ -139,3 +140,69 @@ def test_two_scenes_of_one_file_with_the_same_options_share_one_key(tmp_path):
 def test_a_models_dependencies_are_the_scan_its_mtl_and_the_maps_it_names(tmp_path):
     _tour(tmp_path)
     assert model_dependencies(tmp_path / "m.obj") == [tmp_path / "m.obj", tmp_path / "m.mtl", tmp_path / "tex.png"]
+
+
+def test_a_texture_found_by_its_base_name_is_a_dependency_and_editing_it_changes_the_key(tmp_path):
+    path = _tour(tmp_path)
+    (tmp_path / "m.mtl").write_text("newmtl a\nmap_Kd ../textures/tex.png\n")  # tex.png is beside the OBJ
+    assert model_dependencies(tmp_path / "m.obj") == [tmp_path / "m.obj", tmp_path / "m.mtl", tmp_path / "tex.png"]
+    before = _keys(path, tmp_path / "cache")
+    equirect(tmp_path / "tex.png", 98, size=(16, 8))
+    assert _changed(before, _keys(path, tmp_path / "cache")) == {"m"}
+
+
+def test_a_material_library_found_by_its_base_name_is_a_dependency(tmp_path):
+    _tour(tmp_path)
+    (tmp_path / "m.obj").write_text(OBJ.replace("mtllib m.mtl", "mtllib ../tex/m.mtl"))
+    assert model_dependencies(tmp_path / "m.obj") == [tmp_path / "m.obj", tmp_path / "m.mtl", tmp_path / "tex.png"]
+
+
+def test_a_map_outside_the_models_folder_is_not_a_dependency_and_does_not_stop_planning(tmp_path, monkeypatch):
+    from vtour.tour import stages
+
+    root = tmp_path / "tour"
+    root.mkdir()
+    path = _tour(root)
+    secret = tmp_path / "secret.png"  # stands for /etc/shadow: not readable by the build
+    equirect(secret, 5, size=(16, 8))
+    (root / "m.mtl").write_text(f"newmtl a\nmap_Kd tex.png\nnorm {secret}\nmap_Ke ../secret.png\n")
+    os.symlink(secret, root / "link.png")
+    (root / "m.mtl").write_text((root / "m.mtl").read_text() + "map_bump link.png\n")
+    assert model_dependencies(root / "m.obj") == [root / "m.obj", root / "m.mtl", root / "tex.png"]
+
+    real = stages.file_sha256
+
+    def sha256(p):
+        if os.path.realpath(p) == str(secret):
+            raise PermissionError(13, "Permission denied", str(p))
+        return real(p)
+
+    monkeypatch.setattr(stages, "file_sha256", sha256)
+    before = _keys(path, tmp_path / "cache")
+    equirect(secret, 6, size=(16, 8))
+    assert _keys(path, tmp_path / "cache") == before
+
+
+@pytest.mark.parametrize(
+    "doc", [[1, 2], {"buffers": {"uri": "a.bin"}}, {"images": 5}, {"images": [5]}, {"buffers": [{"uri": 7}]}]
+)
+def test_a_gltf_not_shaped_like_gltf_does_not_stop_planning(tmp_path, doc):
+    import json
+
+    path = _tour(tmp_path)
+    (tmp_path / "m.gltf").write_text(json.dumps(doc))
+    _edit(path, lambda d: d["models"][0].update(source="m.gltf"))
+    assert model_dependencies(tmp_path / "m.gltf") == [tmp_path / "m.gltf"]
+    assert "m" in _keys(path, tmp_path / "cache")
+
+
+def test_a_gltfs_dependencies_are_the_files_its_uris_name_inside_its_folder(tmp_path):
+    import json
+
+    (tmp_path / "a.bin").write_bytes(b"\0" * 4)
+    (tmp_path / "b.png").write_bytes(b"png")
+    (tmp_path / "c.png").write_bytes(b"png")
+    doc = {"buffers": [{"uri": "a.bin"}, {"uri": "data:application/octet-stream;base64,AAAA"}],
+           "images": [{"uri": "../elsewhere/b.png"}, {"uri": str(tmp_path.parent / "x.png")}, {"bufferView": 0}]}
+    (tmp_path / "m.gltf").write_text(json.dumps(doc))
+    assert model_dependencies(tmp_path / "m.gltf") == [tmp_path / "m.gltf", tmp_path / "a.bin", tmp_path / "b.png"]

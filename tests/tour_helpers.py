@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import importlib
+import time
 from pathlib import Path
 
 import numpy as np
@@ -88,3 +90,11 @@ def read_only(monkeypatch, folder: Path) -> None:
     monkeypatch.setattr(os, "mkdir", mkdir)
     monkeypatch.setattr(os, "replace", replace)
     monkeypatch.setattr(output, "_writable", lambda p: Path(p).absolute() != folder)
+
+
+def age(*paths: Path, seconds: float = 3600) -> None:
+    """Date ``paths`` (the entries themselves, not their contents) ``seconds`` back: a killed run's
+    leftovers are only deleted once they are older than ``vtour.output.STALE_AFTER_S``."""
+    when = time.time() - seconds
+    for p in paths:
+        os.utime(p, (when, when), follow_symlinks=False)

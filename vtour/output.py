@@ -37,6 +37,7 @@ import json
 import os
 import re
 import shutil
+import time
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
@@ -94,8 +95,18 @@ def _unlock(fd: int | None) -> None:
         os.close(fd)
 
 
+#: An unlocked temporary entry younger than this may be one a live run has just created and not yet
+#: locked (create, then lock: two steps); only older ones are a killed run's leftovers.
+STALE_AFTER_S = 60.0
+
+
 def _is_stale(path: Path) -> bool:
-    """True when no live run holds ``path`` (a temporary entry) locked."""
+    """True when no live run holds ``path`` (a temporary entry) locked and it is not brand new."""
+    try:
+        if time.time() - path.lstat().st_mtime < STALE_AFTER_S:
+            return False
+    except OSError:
+        return False
     fd = _lock(path)
     _unlock(fd)
     return fd is not None

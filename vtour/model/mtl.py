@@ -9,8 +9,11 @@ trimesh's resolver does: as written, then by its base name in the folder, so ``m
 ../textures/wood.jpg`` is found once ``wood.jpg`` is copied beside the OBJ. Links are followed
 before the check.
 
-:func:`check_material_files` (:func:`check_gltf_files`) warns once, before trimesh reads the scan,
-for each name refused or missing; :func:`folder_resolver` is what trimesh reads an OBJ's
+:func:`material_files` (:func:`gltf_files`) is the one parser of those names, with where each is
+found: the warnings and the build's cache keys (``vtour.tour.stages.model_dependencies``) both read
+it, so the files hashed are the files read. :func:`check_material_files` (:func:`check_gltf_files`)
+warns once, before trimesh reads the scan, for each name refused or missing (a .gltf whose JSON is
+not shaped as glTF is a VtourError); :func:`folder_resolver` is what trimesh reads an OBJ's
 ``mtllib`` and ``map_Kd`` (a glTF's ``uri``) through; :func:`extra_maps` reads the maps trimesh
 keeps only as text (``norm``, ``map_bump``/``bump``, ``map_Ke``). What is warned about and what is
 read follow one rule, :func:`locate`.
@@ -23,12 +26,15 @@ import os
 import re
 import urllib.parse
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from vtour.errors import VtourWarning
+from vtour.errors import VtourError, VtourWarning
+
+STEP = "model"
 
 #: The MTL statements whose images vtour reads (base colour, normal, emissive), as MTL writes them.
 MAP_KEYS = ("map_Kd", "norm", "map_bump", "bump", "map_Ke")
@@ -84,60 +90,151 @@ def _warn(message: str) -> None:
     warnings.warn(message, VtourWarning, stacklevel=4)
 
 
+@dataclass(frozen=True)
+class Named:
+    """One file a scan names: ``key`` says where (``mtllib``, ``map_Kd``, ``images[0].uri``...),
+    ``name`` is as written, ``source`` is the file that names it; ``path`` is the file the reader
+    reads for it (:func:`locate`, spelled under the scan's folder as given), None when the name is
+    refused or missing."""
+
+    key: str
+    name: str
+    source: Path
+    path: Path | None
+
+
+def _found(folder: Path, name: str) -> Path | None:
+    """:func:`locate`'s file, spelled under ``folder`` as given (not resolved)."""
+    path = locate(folder, name)
+    return None if path is None else folder / path.relative_to(folder.resolve())
+
+
+def material_files(obj: Path) -> list[Named]:
+    """Each material library an OBJ names and, for each one found, each map it names
+    (:data:`MAP_KEYS`, options dropped), each looked up with :func:`locate` as the reader does.
+    The one parser of these names: the warnings and the build's dependencies both read it.
+    OSError when the OBJ cannot be read; an MTL that cannot be read names no maps."""
+    folder = obj.parent
+    out = []
+    for lib in _MTLLIB_LINE.findall(obj.read_text("utf-8", "replace")):
+        mtl = _found(folder, lib)
+        out.append(Named("mtllib", lib, obj, mtl))
+        if mtl is None:
+            continue
+        try:
+            text = mtl.read_text("utf-8", "replace")
+        except OSError:
+            continue
+        for key, rest in _MAP_LINE.findall(text):
+            name, _ = map_name(rest.split())
+            if name:
+                out.append(Named(key, name, mtl, _found(folder, name)))
+    return out
+
+
+def _json_kind(value) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "null" if value is None else type(value).__name__
+
+
+def gltf_files(gltf: Path) -> list[Named]:
+    """Each buffer and image ``uri`` of a .gltf that names a file (not a ``data:`` URI), looked up
+    with :func:`locate` as the reader does (the ``uri`` as written).
+
+    OSError or ValueError when the file cannot be read as JSON (the reader reports it);
+    :class:`~vtour.errors.VtourError` naming the file and the entry when the JSON is not shaped as
+    glTF (not an object, ``buffers``/``images`` not an array, an entry not an object, a ``uri``
+    not a string)."""
+
+    def wrong(where: str, value, expected: str) -> VtourError:
+        return VtourError(
+            STEP,
+            f"{where} is {_json_kind(value)}, not {expected}",
+            path=gltf,
+            fix="the file is not valid glTF; re-export it",
+        )
+
+    doc = json.loads(gltf.read_text("utf-8"))
+    if not isinstance(doc, dict):
+        raise wrong("the glTF", doc, "an object")
+    folder = gltf.parent
+    out = []
+    for kind in ("buffers", "images"):
+        items = doc.get(kind)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise wrong(kind, items, "an array")
+        for k, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise wrong(f"{kind}[{k}]", item, "an object")
+            uri = item.get("uri")
+            if uri is None:
+                continue
+            if not isinstance(uri, str):
+                raise wrong(f"{kind}[{k}].uri", uri, "a string")
+            if not uri.startswith("data:"):
+                out.append(Named(f"{kind}[{k}].uri", uri, gltf, _found(folder, uri)))
+    return out
+
+
 def check_material_files(obj: Path) -> None:
     """Warn for each material library and map an OBJ names that is outside its folder or missing,
     saying what becomes of it and what to do."""
     folder = obj.parent
-    for lib in _MTLLIB_LINE.findall(obj.read_text("utf-8", "replace")):
-        if locate(folder, lib) is None:
-            if outside(folder, lib):
-                _warn(
-                    f"model: {obj}: mtllib {lib!r} is outside the model's folder {folder}, so the model continues "
-                    f"untextured; copy {Path(lib).name} and the textures it names beside {obj.name}"
-                )
-            else:
-                _warn(
-                    f"model: {obj}: material library {Path(lib).name} is missing; the model continues "
-                    "untextured; put it next to the OBJ"
-                )
+    for named in material_files(obj):
+        if named.path is not None:
             continue
-        mtl = folder / lib
-        for key, rest in _MAP_LINE.findall(mtl.read_text("utf-8", "replace")):
-            name, _ = map_name(rest.split())
-            if not name or locate(folder, name) is not None:
-                continue
+        key, name, source = named.key, named.name, named.source
+        if key == "mtllib":
             if outside(folder, name):
                 _warn(
-                    f"model: {mtl}: {key} {name!r} is outside the model's folder {folder}, so it is not used; "
-                    f"copy {Path(name).name} beside {obj.name} (it is then found by its name)"
-                )
-            elif key.lower() == "map_kd":
-                _warn(
-                    f"model: {mtl}: texture {name!r} is missing; the model continues untextured; "
-                    f"put {name} next to {mtl.name}"
+                    f"model: {obj}: mtllib {name!r} is outside the model's folder {folder}, so the model continues "
+                    f"untextured; copy {Path(name).name} and the textures it names beside {obj.name}"
                 )
             else:
-                _warn(f"model: {mtl}: {key} texture {name!r} is missing; the map is dropped; put it next to {obj.name}")
+                _warn(
+                    f"model: {obj}: material library {Path(name).name} is missing; the model continues "
+                    "untextured; put it next to the OBJ"
+                )
+        elif outside(folder, name):
+            _warn(
+                f"model: {source}: {key} {name!r} is outside the model's folder {folder}, so it is not used; "
+                f"copy {Path(name).name} beside {obj.name} (it is then found by its name)"
+            )
+        elif key.lower() == "map_kd":
+            _warn(
+                f"model: {source}: texture {name!r} is missing; the model continues untextured; "
+                f"put {name} next to {source.name}"
+            )
+        else:
+            _warn(f"model: {source}: {key} texture {name!r} is missing; the map is dropped; put it next to {obj.name}")
 
 
 def check_gltf_files(gltf: Path) -> None:
-    """Warn for each image or buffer ``uri`` of a .gltf that is outside its folder."""
+    """Warn for each image or buffer ``uri`` of a .gltf that is outside its folder; a VtourError
+    when the JSON is not shaped as glTF (:func:`gltf_files`)."""
     try:
-        doc = json.loads(gltf.read_text("utf-8"))
+        files = gltf_files(gltf)
     except (OSError, ValueError):
         return  # the reader reports an unreadable file
     folder = gltf.parent
-    for kind in ("images", "buffers"):
-        for k, item in enumerate(doc.get(kind) or []):
-            uri = item.get("uri") if isinstance(item, dict) else None
-            if not isinstance(uri, str) or uri.startswith("data:"):
-                continue
-            name = urllib.parse.unquote(uri)
-            if locate(folder, name) is None and outside(folder, name):
-                _warn(
-                    f"model: {gltf}: {kind}[{k}].uri {uri!r} is outside the model's folder {folder}, so it is not "
-                    f"used; copy {Path(name).name} beside {gltf.name} (it is then found by its name)"
-                )
+    for named in files:
+        name = urllib.parse.unquote(named.name)
+        if locate(folder, name) is None and outside(folder, name):
+            _warn(
+                f"model: {gltf}: {named.key} {named.name!r} is outside the model's folder {folder}, so it is not "
+                f"used; copy {Path(name).name} beside {gltf.name} (it is then found by its name)"
+            )
 
 
 def extra_maps(kwargs: dict, folder: Path) -> dict:

@@ -16,9 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tempfile
-import urllib.parse
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
@@ -26,7 +24,8 @@ from typing import Any
 
 from vtour import __version__
 from vtour.conventions import PANNELLUM_CUBE_ORDER
-from vtour.model import build_model
+from vtour.errors import VtourError
+from vtour.model import build_model, mtl
 from vtour.output import write_bytes_atomic
 from vtour.pano import build_pano
 from vtour.tour.document import Tour
@@ -99,29 +98,20 @@ def stage_key(kind: str, options, inputs: list[list[Any]]) -> str:
 
 
 def model_dependencies(source: Path) -> list[Path]:
-    """The scan and the files it names: an OBJ's .mtl and its maps, a glTF's buffers and images."""
+    """The scan and the files its reader reads: an OBJ's .mtl and its maps, a glTF's buffers and
+    images, found as :mod:`vtour.model.mtl` finds them (its parser and :func:`~vtour.model.mtl.locate`:
+    inside the scan's folder, as written or by base name; nothing outside it)."""
     out = [source]
     try:
         if source.suffix.lower() == ".obj":
-            text = source.read_text(errors="replace")
-            for lib in re.findall(r"^\s*mtllib\s+(.+?)\s*$", text, re.M):
-                mtl = source.parent / lib
-                if mtl.is_file():
-                    out.append(mtl)
-                    maps = re.findall(
-                        r"^\s*(?:map_\w+|bump|disp|norm|refl)\s+(?:.*\s)?(\S+)\s*$",
-                        mtl.read_text(errors="replace"),
-                        re.M,
-                    )
-                    out += [mtl.parent / m for m in maps]
+            named = mtl.material_files(source)
         elif source.suffix.lower() == ".gltf":
-            doc = json.loads(source.read_text("utf-8"))
-            for item in doc.get("buffers", []) + doc.get("images", []):
-                uri = item.get("uri")
-                if uri and not uri.startswith("data:"):
-                    out.append(source.parent / urllib.parse.unquote(uri))
-    except (OSError, ValueError):
-        pass  # the model stage reports unreadable sources with its own message
+            named = mtl.gltf_files(source)
+        else:
+            named = []
+        out += [n.path for n in named if n.path is not None]
+    except (OSError, ValueError, VtourError):
+        pass  # the model stage reports unreadable or malformed sources with its own message
     seen, unique = set(), []
     for p in out:
         if p.is_file() and p not in seen:
