@@ -105,7 +105,6 @@ def test_a_unit_outside_the_list_is_a_problem_where_it_is_written_and_reads_as_n
 # --- hostile and broken input (issue 10) ----------------------------------------------------------
 
 import math  # noqa: E402
-import time  # noqa: E402
 import tracemalloc  # noqa: E402
 
 import pytest  # noqa: E402
@@ -122,14 +121,13 @@ BOMB = "id: t\ntitle: T\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" 
 def test_a_yaml_alias_bomb_is_refused_before_it_expands_naming_the_aliases(tmp_path):
     path = _write(tmp_path, BOMB)
     tracemalloc.start()
-    t0 = time.perf_counter()
     try:
         with pytest.raises(VtourError) as info:
             read_tour(path)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert time.perf_counter() - t0 < 2 and peak < 20e6
+    assert peak < 20e6
     assert str(info.value) == (
         f"tour: {path}: YAML aliases (*name) repeat what their anchors (&name) hold into more than 100,000 "
         "values; write the repeated parts out or repeat less"
@@ -251,3 +249,102 @@ def test_a_quoted_number_says_so_and_how_to_write_it(tmp_path):
     assert [str(p) for p in problems] == [
         "tour.yaml:4: scenes[0].view.fov: expected a number, got the text '75'; write 75 without quotes"
     ]
+
+
+# --- values tour.json cannot hold (dates, !!binary, sets...) -----------------------------------------
+
+import datetime  # noqa: E402
+
+from vtour.tour import validate_tour  # noqa: E402
+
+
+def test_an_impossible_date_is_a_problem_on_its_line_saying_to_quote_it_not_a_crash(tmp_path):
+    tour, problems = read_tour(_write(tmp_path, """id: t
+title: T
+models:
+  - id: m
+    source: m.obj
+    metadata:
+      licence: CC0
+      date: 2024-02-30
+settings: {until: 2024-13-01}
+"""))
+    assert [str(p) for p in problems] == [
+        "tour.yaml:8: models[0].metadata.date: 2024-02-30 is not a date (day is out of range for month); "
+        "write a real date, or quote it to keep it as text: '2024-02-30'",
+        "tour.yaml:9: settings.until: 2024-13-01 is not a date (month must be in 1..12); "
+        "write a real date, or quote it to keep it as text: '2024-13-01'",
+    ]
+    assert tour.models[0].metadata == {"licence": "CC0", "date": "2024-02-30"}
+
+
+def test_a_date_in_a_models_metadata_is_read_as_the_text_written(tmp_path):
+    tour, problems = read_tour(_write(tmp_path, """id: t
+title: T
+models:
+  - id: m
+    source: m.obj
+    metadata:
+      date: 2024-02-03
+      scanned: 2024-02-03T10:15:00Z
+      credit: {en: 2023-1-5}
+"""))
+    assert problems == []
+    assert tour.models[0].metadata == {"date": "2024-02-03", "scanned": "2024-02-03T10:15:00Z",
+                                       "credit": {"en": "2023-1-5"}}
+
+
+def test_values_tour_json_cannot_hold_are_problems_where_written_each_with_a_fix(tmp_path):
+    tour, problems = read_tour(_write(tmp_path, """id: t
+title: {en: T, no: Inngang}
+languages: [en]
+settings:
+  since: 2024-02-03
+  at: 2024-02-03 10:15:00
+  blob: !!binary aGVsbG8=
+  tags: !!set {a, b}
+  order: !!omap [{a: 1}, {b: 2}]
+  1: one
+scenes:
+  - {id: a, panorama: a.jpg, title: 2024-02-03}
+"""))
+    assert [str(p) for p in problems] == [
+        "tour.yaml:2: title.no: the key no is read as false, not as text; quote it: 'no'",
+        "tour.yaml:5: settings.since: 2024-02-03 is read as a date, which tour.json cannot hold; "
+        "quote it: '2024-02-03'",
+        "tour.yaml:6: settings.at: 2024-02-03 10:15:00 is read as a date, which tour.json cannot hold; "
+        "quote it: '2024-02-03 10:15:00'",
+        "tour.yaml:7: settings.blob: !!binary is read as bytes, which tour.json cannot hold; "
+        "write text without the !!binary tag",
+        "tour.yaml:8: settings.tags: !!set is read as a set, which tour.json cannot hold; "
+        "write a '- ' list without the !!set tag",
+        "tour.yaml:9: settings.order: !!omap is read as pairs, which tour.json cannot hold; "
+        "write a list of mappings without the !!omap tag",
+        "tour.yaml:10: settings.1: the key 1 is read as a number, not as text; quote it: '1'",
+        "tour.yaml:12: scenes[0].title: 2024-02-03 is read as a date, which tour.json cannot hold; "
+        "quote it: '2024-02-03'",
+    ]
+    json.dumps(tour.settings, allow_nan=False)  # what is read is JSON, whatever the problems
+    assert tour.settings["since"] == "2024-02-03"
+
+
+def test_a_number_yaml_cannot_construct_is_a_problem_not_a_crash(tmp_path):
+    digits = "1" * 5000
+    _, problems = read_tour(_write(tmp_path, f"id: t\ntitle: T\nsettings:\n  big: {digits}\n  f: !!float abc\n"))
+    assert [p.location for p in problems] == ["tour.yaml:4: settings.big", "tour.yaml:5: settings.f"]
+    assert problems[0].message.startswith("1111111111") and "cannot be read as a number" in problems[0].message
+    assert problems[0].fix == "write a number, or quote it to keep it as text ('...')" and len(str(problems[0])) < 200
+    assert problems[1].fix == "write a number, or quote it to keep it as text: 'abc'"
+    assert problems[1].message.startswith("abc cannot be read as a number")
+
+
+def test_a_value_json_cannot_hold_given_in_python_is_a_problem_too():
+    tour, problems = parse_tour({"id": "t", "title": "T", "settings": {"since": datetime.date(2024, 2, 3),
+                                                                        "tags": {"a"}, "map": {1: "x"}}})
+    assert [str(p) for p in problems] == [
+        "tour.yaml: settings.since: datetime.date(2024, 2, 3) is a date, which tour.json cannot hold; "
+        "write it as text: '2024-02-03'",
+        "tour.yaml: settings.tags: {'a'} is a set, which tour.json cannot hold; write a list",
+        "tour.yaml: settings.map.1: the key 1 is not text; write it as text: '1'",
+    ]
+    assert [p.location for p in validate_tour(tour)] == ["tour.yaml: scenes"]  # no scenes; settings not again

@@ -406,3 +406,20 @@ def test_a_data_js_nested_100000_deep_is_refused_by_the_cli_in_one_line(tmp_path
     assert run.returncode != 0 and "Traceback" not in run.stderr
     assert "data.js: lists and objects nest more than 64 deep" in run.stderr
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("name, text", [
+    ("p.json", '{"vtour": {"title": [[[[1]]]]}, "scenes": {}}'),
+    ("data.js", 'var APP_DATA = {"vtour": {"title": [[[[1]]]]}, "scenes": []};'),
+    ("data.js", "var APP_DATA = {vtour: {title: [[[[1]]]]}, scenes: [],};"),
+])
+def test_the_import_guards_depth_with_the_tour_readers_one_limit(tmp_path, monkeypatch, name, text):
+    from vtour.tour import document
+
+    monkeypatch.setattr(document, "MAX_DEPTH", 3)  # one limit, in vtour.tour.document
+    config = tmp_path / name
+    config.write_text(text)
+    with pytest.raises(VtourError) as info:
+        import_config(config, tmp_path / "o" / "tour.yaml")
+    assert info.value.step == "import" and info.value.path == config
+    assert info.value.message == "lists and objects nest more than 3 deep" and info.value.fix

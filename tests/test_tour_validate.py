@@ -121,7 +121,6 @@ def test_two_images_that_would_land_on_one_built_file_are_a_problem(tmp_path):
 # --- hostile and broken input (issue 10) ----------------------------------------------------------
 
 import os  # noqa: E402
-import time  # noqa: E402
 import tracemalloc  # noqa: E402
 
 import pytest  # noqa: E402
@@ -242,13 +241,39 @@ def test_a_tampered_level_size_is_a_schema_problem_and_no_tile_list_is_made(tmp_
     doc["scenes"][0]["panorama"]["levels"][-1] = {"tileSize": 1, "size": 2**31}
     (built / "tour.json").write_text(json.dumps(doc))
     tracemalloc.start()
-    t0 = time.perf_counter()
     try:
         problems = [str(p) for p in validate_path(built)]
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert time.perf_counter() - t0 < 5 and peak < 50e6
+    assert peak < 50e6
     assert "tour.json: scenes[0].panorama.levels[2].size: 2147483648 is greater than the maximum of 65536" in "\n".join(problems)
     assert "tour.json: scenes[0].panorama.levels[2].tileSize: 1 is less than the minimum of 32" in "\n".join(problems)
     assert problems[-1].endswith("more files may be missing: stopped looking after 1,000; rebuild the tour")
+
+
+def test_dates_and_other_values_tour_json_cannot_hold_are_listed_by_validate_and_stop_build(tmp_path, capsys):
+    import datetime
+
+    from vtour import cli as vtour_cli
+
+    path = small_tour(tmp_path, settings={"since": datetime.date(2024, 2, 3)})  # yaml.safe_dump: since: 2024-02-03
+    text = path.read_text()
+    path.write_text(text + "models:\n  - id: m\n    source: m.obj\n    metadata: {licence: CC0, date: 2024-02-30}\n")
+    (tmp_path / "m.obj").write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    lines = path.read_text().splitlines()
+    since, date = lines.index("  since: 2024-02-03") + 1, len(lines)
+    problems = [str(p) for p in validate_path(path)]
+    assert problems == [
+        f"tour.yaml:{since}: settings.since: 2024-02-03 is read as a date, which tour.json cannot hold; "
+        "quote it: '2024-02-03'",
+        f"tour.yaml:{date}: models[0].metadata.date: 2024-02-30 is not a date (day is out of range for month); "
+        "write a real date, or quote it to keep it as text: '2024-02-30'",
+    ]
+    assert vtour_cli.main(["validate", str(path)]) == 1  # problems: exit 1, one line each
+    out, err = capsys.readouterr()
+    assert out.splitlines() == problems and err == "2 problem(s)\n"
+    assert vtour_cli.main(["build", str(path), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "unexpected" not in err and "2 problem(s) in the tour" in err and "settings.since" in err
+    assert not (tmp_path / "out").exists()

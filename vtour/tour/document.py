@@ -15,10 +15,17 @@ The file itself is read defensively: nesting deeper than :data:`MAX_DEPTH`, YAML
 would add more than :data:`MAX_ALIAS_VALUES` values (an "alias bomb") or that contain themselves
 are a :class:`VtourError` before anything is expanded; a key given twice in one mapping (YAML
 silently keeps the last) is a Problem naming both lines.
+
+What is read is JSON's kind of data (tour.json is built from it): a value YAML makes something else
+(a date such as ``2024-02-03``, ``!!binary``, ``!!set``, ``!!omap``), a key that is not text
+(``1:``, ``no:``) or a value YAML cannot construct (``2024-02-30``) is a Problem on its line saying
+how to write it, and reads as the text written. A date in a model's ``metadata`` is simply that
+text: ``date: 2024-02-03`` means what it says there.
 """
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 import math
@@ -198,17 +205,40 @@ MAX_DEPTH = 64
 #: 566-byte "billion laughs" of nine aliases of nine aliases... expands to 387 million values.
 MAX_ALIAS_VALUES = 100_000
 _DEEP = "a tour needs a few levels: check the brackets and indentation"
+_TOO_DEEP = "nested more than {max_depth} levels deep"
 _NOT_FINITE_FIX = "write a number (.nan and .inf are not numbers here)"
+_TAG = "tag:yaml.org,2002:"
+#: Where a date is read as the text written, without a problem: a model's metadata (``date: 1890-05-01``).
+_DATES_AS_TEXT = re.compile(r"models\[\d+\]\.metadata\.")
+#: What a key YAML reads as something other than text is read as, in a message.
+_KEY_KINDS = {"int": "a number", "float": "a number", "null": "null", "timestamp": "a date"}
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a single-quoted YAML scalar: ``'it''s'``."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _as_text_fix(text: str, lead: str = "quote it") -> str:
+    """``quote it: '2024-02-03'`` (a long value is not repeated)."""
+    return f"{lead}: {_quoted(text)}" if len(text) <= 60 else f"{lead} ('...')"
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class _TourLoader(yaml.SafeLoader):
     """PyYAML's safe loader, refusing nesting deeper than MAX_DEPTH while it composes (it recurses
     once per level), so a deep file stops at level 65 instead of in a RecursionError."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, file: str = "tour.yaml"):
         super().__init__(stream)
         self.depth = 0
         self.anchor_names: dict[int, str] = {}  # id(node) -> its anchor (PyYAML forgets them after a document)
+        self.file = file
+        self.paths: dict[int, str] = {}  # id(node) -> its location (scenes[0].title), from _yaml_lines
+        self.problems: list[tuple[int, Problem]] = []  # (line, problem): values that are not JSON's
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -222,6 +252,81 @@ class _TourLoader(yaml.SafeLoader):
         if getattr(event, "anchor", None) and not isinstance(event, yaml.AliasEvent):
             self.anchor_names[id(node)] = event.anchor
         return node
+
+    # -- constructing: JSON's kinds of values only ----------------------------------------------
+
+    def problem(self, node, message: str, fix: str) -> None:
+        line, where = node.start_mark.line + 1, self.paths.get(id(node), "")
+        self.problems.append((line, Problem(f"{self.file}:{line}" + (f": {where}" if where else ""), message, fix)))
+
+    def construct_object(self, node, deep=False):
+        """PyYAML's, with a value it cannot construct (``2024-02-30``, a 5000-digit number, ``!!float
+        abc``: a ValueError, not a YAMLError) a problem on its line, read as the text written."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            self.recursive_objects.pop(node, None)
+            scalar = isinstance(node, yaml.ScalarNode)
+            text = node.value if scalar else ""
+            kind = node.tag.removeprefix(_TAG)
+            if kind == "timestamp":
+                why = f" ({exc})" if isinstance(exc, ValueError) else ""
+                message, fix = f"{_shown(text)} is not a date{why}", "write a real date, or "
+            elif kind in ("int", "float"):
+                message, fix = f"{_shown(text)} cannot be read as a number", "write a number, or "
+            else:
+                message, fix = f"{_shown(text) or 'this value'} cannot be read as !!{kind} ({exc})", ""
+            self.problem(
+                node,
+                message,
+                _as_text_fix(text, fix + "quote it to keep it as text") if scalar else f"remove the !!{kind} tag",
+            )
+            value = self.constructed_objects[node] = text if scalar else None
+            return value
+
+    def construct_yaml_timestamp(self, node, values=None):
+        """The text written (``2024-02-03``): tour.json has no dates. Outside a model's metadata a
+        date is a problem: the viewer gets text where it may expect something else."""
+        super().construct_yaml_timestamp(node)  # a ValueError for an impossible date (2024-02-30)
+        if not _DATES_AS_TEXT.match(self.paths.get(id(node), "")):
+            self.problem(
+                node, f"{_shown(node.value)} is read as a date, which tour.json cannot hold", _as_text_fix(node.value)
+            )
+        return node.value
+
+    def construct_yaml_binary(self, node):
+        self.problem(
+            node, "!!binary is read as bytes, which tour.json cannot hold", "write text without the !!binary tag"
+        )
+        return self.construct_scalar(node)
+
+    def construct_yaml_set(self, node):
+        self.problem(
+            node, "!!set is read as a set, which tour.json cannot hold", "write a '- ' list without the !!set tag"
+        )
+        data: list = []
+        yield data
+        data.extend(self.construct_mapping(node))
+
+    def construct_yaml_pairs(self, node):
+        """``!!omap`` and ``!!pairs``: a problem, read as the list of mappings written."""
+        tag = "!!" + node.tag.removeprefix(_TAG)
+        self.problem(
+            node,
+            f"{tag} is read as pairs, which tour.json cannot hold",
+            f"write a list of mappings without the {tag} tag",
+        )
+        yield from self.construct_yaml_seq(node)
+
+
+for _kind_name, _constructor in (
+    ("timestamp", _TourLoader.construct_yaml_timestamp),
+    ("binary", _TourLoader.construct_yaml_binary),
+    ("set", _TourLoader.construct_yaml_set),
+    ("omap", _TourLoader.construct_yaml_pairs),
+    ("pairs", _TourLoader.construct_yaml_pairs),
+):
+    _TourLoader.add_constructor(_TAG + _kind_name, _constructor)
 
 
 class _TooDeep(Exception):
@@ -278,11 +383,17 @@ def _check_aliases(root, path: Path, anchor_names: dict[int, str]) -> None:
         )
 
 
-def _yaml_lines(node, where: str = "", out: dict | None = None, twice: list | None = None) -> dict:
+def _yaml_lines(
+    node, where: str = "", out: dict | None = None, twice: list | None = None, loader: _TourLoader | None = None
+) -> dict:
     """Location -> 1-based line of every mapping key and sequence item in a composed YAML tree; a
     key given twice in one mapping (YAML keeps the last silently) is added to ``twice`` as
-    ``(location, first line, line)``."""
+    ``(location, first line, line)``. With a ``loader``, each node's location goes into its
+    ``paths`` and a key YAML would read as something other than text (``1:``, ``no:``) is a problem
+    there, and is read as the text written."""
     out = {} if out is None else out
+    if loader is not None:
+        loader.paths.setdefault(id(node), where)
     if isinstance(node, yaml.MappingNode):
         first: dict[str, int] = {}
         for key, value in node.value:
@@ -293,39 +404,58 @@ def _yaml_lines(node, where: str = "", out: dict | None = None, twice: list | No
                 twice.append((here, first[name], line))
             first.setdefault(name, line)
             out[here] = line
-            _yaml_lines(value, here, out, twice)
+            if loader is not None and isinstance(key, yaml.ScalarNode):
+                _text_key(loader, key, here)
+            _yaml_lines(value, here, out, twice, loader)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             here = f"{where}[{i}]"
             out[here] = item.start_mark.line + 1
-            _yaml_lines(item, here, out, twice)
+            _yaml_lines(item, here, out, twice, loader)
     return out
+
+
+def _text_key(loader: _TourLoader, key, where: str) -> None:
+    """A mapping key YAML would read as a number, true/false, null or a date: a problem, and the
+    key is read as the text written (tour.json's keys are text)."""
+    kind = key.tag.removeprefix(_TAG)
+    if kind in ("str", "merge", "value"):
+        return
+    if kind == "bool":
+        as_what = "true" if loader.bool_values.get(key.value.lower()) else "false"
+    else:
+        as_what = _KEY_KINDS.get(kind, f"!!{kind}")
+    loader.paths[id(key)] = where
+    loader.problem(key, f"the key {_shown(key.value)} is read as {as_what}, not as text", _as_text_fix(key.value))
+    key.tag = _TAG + "str"
 
 
 def nesting_depth(data: Any, limit: int = MAX_DEPTH) -> int:
     """How deeply lists and dicts nest in ``data`` (a scalar: 0), counted without recursion and
     only up to ``limit + 1``."""
     deepest, stack = 0, [(data, 1)]
-    while stack:
+    while stack and deepest <= limit:
         value, level = stack.pop()
         if isinstance(value, (dict, list)):
             deepest = max(deepest, level)
-            if level <= limit:
-                stack.extend((v, level + 1) for v in (value.values() if isinstance(value, dict) else value))
+            stack.extend((v, level + 1) for v in (value.values() if isinstance(value, dict) else value))
     return deepest
 
 
-def read_json(text: str, path: Path, fix: str) -> Any:
-    """``json.loads(text)``, refusing nesting deeper than MAX_DEPTH in a VtourError with ``fix``."""
+def read_json(text: str, path: Path, fix: str, *, step: str = "tour", too_deep: str = _TOO_DEEP) -> Any:
+    """``json.loads(text)``, refusing nesting deeper than MAX_DEPTH (which Python's parser may meet as
+    a RecursionError) in a VtourError of ``step`` saying ``too_deep`` (``{max_depth}`` filled in),
+    with ``fix``. Text that is not JSON raises json.JSONDecodeError (a ValueError), as json.loads does.
+    The one JSON reader of tour files and of the peers' configs (:mod:`vtour.tour.peer_import`)."""
     try:
         data = json.loads(text)
     except RecursionError:
         data = None
         deep = True
     else:
-        deep = nesting_depth(data) > MAX_DEPTH
+        deep = nesting_depth(data, MAX_DEPTH) > MAX_DEPTH
     if deep:
-        raise VtourError("tour", f"nested more than {MAX_DEPTH} levels deep", path=path, fix=fix) from None
+        raise VtourError(step, too_deep.format(max_depth=MAX_DEPTH), path=path, fix=fix) from None
     return data
 
 
@@ -340,24 +470,29 @@ def read_data(path: str | Path) -> tuple[Any, dict, list[Problem]]:
         raise VtourError("tour", "file not found", path=path, fix="check the path") from None
     except UnicodeDecodeError as exc:
         raise VtourError("tour", f"not UTF-8 text ({exc.reason})", path=path, fix="save the file as UTF-8") from None
-    loader = _TourLoader(text)
+    loader = _TourLoader(text, path.name)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}, []
         _check_aliases(node, path, loader.anchor_names)
         twice: list[tuple[str, int, int]] = []
-        lines = _yaml_lines(node, twice=twice)
-        problems = [
-            Problem(
-                f"{path.name}:{line}: {where}",
-                f"key {key!r} is given twice (lines {first} and {line}) and YAML keeps only the last",
-                "merge them into one",
+        lines = _yaml_lines(node, twice=twice, loader=loader)
+        found = [
+            (
+                line,
+                Problem(
+                    f"{path.name}:{line}: {where}",
+                    f"key {key!r} is given twice (lines {first} and {line}) and YAML keeps only the last",
+                    "merge them into one",
+                ),
             )
             for where, first, line in twice
             for key in [where.rsplit(".", 1)[-1]]
         ]
-        return loader.construct_document(node), lines, problems
+        data = loader.construct_document(node)
+        problems = [p for _, p in sorted(found + loader.problems, key=lambda lp: lp[0])]
+        return data, lines, problems
     except _TooDeep as exc:
         raise VtourError(
             "tour", f"line {exc.line}: nested more than {MAX_DEPTH} levels deep", path=path, fix=_DEEP
@@ -468,17 +603,39 @@ class _Reader:
         yaw = self.number(value, where, default)
         return yaw if yaw is None or -180.0 <= yaw < 180.0 else wrap_yaw(yaw)
 
-    def finite(self, value, where: str) -> None:
-        """Report every number in ``value`` (nested lists and mappings) that is not finite: tour.json
-        is strict JSON, which has no NaN or Infinity. Depth is bounded by MAX_DEPTH."""
+    def json_value(self, value, where: str) -> None:
+        """Report every value in ``value`` (nested lists and mappings) that tour.json, strict JSON,
+        cannot hold: a number that is not finite, a key that is not text, anything but text, a
+        number, true/false, null, a list or a mapping (a date, bytes, a set given in Python; read
+        from YAML, those are problems already and read as text). Depth is bounded by MAX_DEPTH."""
         if isinstance(value, float) and not math.isfinite(value):
             self.problem(where, f"{value} is not a finite number", _NOT_FINITE_FIX)
         elif isinstance(value, dict):
             for k, v in value.items():
-                self.finite(v, f"{where}.{k}")
+                if not isinstance(k, str):
+                    self.problem(
+                        f"{where}.{k}", f"the key {k!r:.60} is not text", _as_text_fix(str(k), "write it as text")
+                    )
+                self.json_value(v, f"{where}.{k}")
         elif isinstance(value, list):
             for i, v in enumerate(value):
-                self.finite(v, f"{where}[{i}]")
+                self.json_value(v, f"{where}[{i}]")
+        elif isinstance(value, (datetime.date, datetime.time)):
+            self.problem(
+                where,
+                f"{value!r:.60} is a {type(value).__name__}, which tour.json cannot hold",
+                _as_text_fix(value.isoformat(), "write it as text"),
+            )
+        elif isinstance(value, (set, frozenset, tuple)):
+            self.problem(
+                where, f"{value!r:.60} is a {type(value).__name__}, which tour.json cannot hold", "write a list"
+            )
+        elif value is not None and not isinstance(value, (str, int, float)):
+            self.problem(
+                where,
+                f"{value!r:.60} is a {type(value).__name__}, which tour.json cannot hold",
+                "write text, a number, true/false, null, a list or a mapping",
+            )
 
     @overload
     def string(self, value, where: str, default: str) -> str: ...
@@ -683,7 +840,7 @@ def parse_tour(
     if not isinstance(settings, dict):
         r.problem("settings", f"expected a mapping, got {_kind(settings)}", "write key: value pairs here")
         settings = {}
-    r.finite(settings, "settings")
+    r.json_value(settings, "settings")
     tour = Tour(
         id=tid,
         title=title,

@@ -36,6 +36,7 @@ from vtour.conventions import PANNELLUM_CUBE_ORDER, from_marzipano_view, from_pa
 from vtour.errors import VtourError, VtourWarning
 from vtour.images import read_image, to_uint8, write_image
 from vtour.output import is_within, merge_staged, staging
+from vtour.tour.document import read_json
 from vtour.tour.layout import MARZIPANO_DATA, scene_dir
 from vtour.tour.validate import path_escape
 
@@ -43,44 +44,19 @@ from vtour.tour.validate import path_escape
 # reading the peers' configs
 
 
-#: How deep a config's lists and objects may nest: the peers' own configs need 6 levels.
-MAX_DEPTH = 64
+_FIX_DEEP = "pass a Marzipano data.js or a Pannellum config as the peer writes it"
 
 
-def nesting_depth(value, limit: int = MAX_DEPTH) -> int:
-    """How deep ``value``'s lists and objects nest (counting stops past ``limit``); no recursion."""
-    deepest, todo = 0, [(value, 1)]
-    while todo and deepest <= limit:
-        item, depth = todo.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, depth)
-            todo += [(v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)]
-    return deepest
-
-
-def _shallow(value, path):
-    """``value`` when it nests at most MAX_DEPTH deep, else a VtourError (the peers' configs never do)."""
-    if nesting_depth(value) > MAX_DEPTH:
-        raise VtourError(
-            "import",
-            f"lists and objects nest more than {MAX_DEPTH} deep",
-            path=path,
-            fix="pass a Marzipano data.js or a Pannellum config as the peer writes it",
-        )
-    return value
-
-
-def _json(text: str):
-    """json.loads that reports nesting too deep for Python's parser as a ValueError."""
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise ValueError(f"lists and objects nest more than {MAX_DEPTH} deep") from None
+def _read_json(text: str, path, fix: str = _FIX_DEEP):
+    """``json.loads(text)`` refusing lists and objects nested more than
+    :data:`vtour.tour.document.MAX_DEPTH` deep (the peers' own configs need 6) in a VtourError;
+    text that is not JSON raises a ValueError (json.JSONDecodeError, or a number too long to read)."""
+    return read_json(text, path, fix, step="import", too_deep="lists and objects nest more than {max_depth} deep")
 
 
 def parse_js_object(text: str, path="data.js") -> dict:
     """The object literal of a ``var NAME = {...};`` script (JSON, or JS with bare keys and
-    trailing commas), nesting at most :data:`MAX_DEPTH` deep."""
+    trailing commas), nesting at most :data:`vtour.tour.document.MAX_DEPTH` deep."""
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     text = re.sub(r"^\s*//.*$", "", text, flags=re.M)
     start, end = text.find("{"), text.rfind("}")
@@ -89,19 +65,18 @@ def parse_js_object(text: str, path="data.js") -> dict:
             "import", "no object literal found", path=path, fix="pass a Marzipano data.js (var APP_DATA = {...};)"
         )
     body = text[start : end + 1]
+    as_written = "pass a Marzipano data.js as the Marzipano Tool writes it"
     try:
-        return _shallow(_json(body), path)
+        return _read_json(body, path, as_written)
     except json.JSONDecodeError:
         pass
     except ValueError as exc:
-        raise VtourError(
-            "import", str(exc), path=path, fix="pass a Marzipano data.js as the Marzipano Tool writes it"
-        ) from None
+        raise VtourError("import", str(exc), path=path, fix=as_written) from None
     loose = re.sub(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:", r'\1"\2":', body)  # bare keys
     loose = re.sub(r",(\s*[}\]])", r"\1", loose)  # trailing commas
     loose = re.sub(r"'((?:[^'\\]|\\.)*)'", lambda m: json.dumps(m.group(1)), loose)
     try:
-        return _shallow(_json(loose), path)
+        return _read_json(loose, path, as_written)
     except ValueError as exc:  # JSONDecodeError included
         raise VtourError(
             "import",
@@ -609,7 +584,7 @@ def _parse(config: Path, imp: _Importer) -> tuple[dict, str]:
     if config.suffix.lower() == ".js" or re.match(r"\s*(/\*|//|var |let |const |window\.)", text):
         return _marzipano(imp, parse_js_object(text, config)), "Marzipano"
     try:
-        raw = _shallow(_json(text), config)
+        raw = _read_json(text, config)
     except ValueError as exc:  # JSONDecodeError included
         raise VtourError(
             "import",
