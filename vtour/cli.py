@@ -32,6 +32,7 @@ from vtour.errors import VtourError, VtourWarning
 #: Subcommand modules, in the order ``vtour --help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "pano",
+    "image",
     "model",
     "render",
     "sample",
