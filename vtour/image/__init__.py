@@ -4,7 +4,8 @@
 
     options.py      ImageOptions, the one declaration of a build's settings
     iiif.py         the level-0 layout: tile paths, scale factors, info.json (written once)
-    build.py        headers -> libvips (streaming) or stitched photos -> dzsave -> info.json
+    manifest.py     manifest.json: the IIIF Presentation 3.0 manifest of the image (Mirador opens it)
+    build.py        headers -> libvips (streaming) or stitched photos -> dzsave -> info.json -> manifest
 
 ``from vtour.image import build_image, ImageOptions`` is the public API.
 """

@@ -4,12 +4,13 @@ The build is a short list of named steps::
 
     check headers (size limit)  ->  open (libvips, streaming) | stitch photos (OpenCV, "scans")
         ->  8-bit sRGB, alpha flattened  ->  dzsave, IIIF 3 layout  ->  info.json's id and sizes
-        ->  full/max when the image fits one tile  ->  image.json
+        ->  full/max when the image fits one tile  ->  manifest.json  ->  image.json
 
 One image is never decoded into one array: libvips reads it sequentially (``access="sequential"``)
 and writes the pyramid as it goes, so peak memory stays about the same whatever the image's size
 (measured by benchmarks/bench_image.py). Photos to stitch are read whole (OpenCV stitches arrays).
-The layout, tile paths and info.json are described once in :mod:`vtour.image.iiif`. Output is
+The layout, tile paths and info.json are described once in :mod:`vtour.image.iiif`, the IIIF
+Presentation 3.0 manifest in :mod:`vtour.image.manifest`. Output is
 written to a temporary folder and moved into place when complete (:mod:`vtour.output`).
 """
 
@@ -27,6 +28,7 @@ from typing import Any
 
 from vtour.errors import VtourError
 from vtour.image.iiif import TILE_NAME, all_tile_paths, finish_info, service_id
+from vtour.image.manifest import MANIFEST_JSON, image_manifest, manifest_files
 from vtour.image.options import DEFAULT_IMAGE_OPTIONS, ImageOptions
 from vtour.images import probe_image
 from vtour.output import atomic_dir
@@ -172,6 +174,20 @@ def finish(folder: Path, name: str, options: ImageOptions) -> dict:
     return info
 
 
+def write_manifest(folder: Path, info: dict, label: str, options: ImageOptions) -> dict:
+    """manifest.json for ``info`` into ``folder``, after checking that every file it names is there."""
+    manifest = image_manifest(
+        info, label=options.label or label, summary=options.summary or None, rights=options.rights or None
+    )
+    (folder / MANIFEST_JSON).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    missing = [p for p in manifest_files(manifest) if "://" in p or not (folder / p).is_file()]
+    if missing:  # a URL outside the folder, or a size info.json lists that was not written
+        raise VtourError(
+            "image", f"manifest.json names files that are not in the output, e.g. {missing[0]}", path=folder
+        )
+    return manifest
+
+
 def _first_line(e: Exception) -> str:
     """libvips' message and detail in one line, without its generic "unable to call" lead."""
     text = f"{getattr(e, 'message', '')}\n{getattr(e, 'detail', '') or ''}" if hasattr(e, "message") else str(e)
@@ -200,7 +216,8 @@ def build_image(
         One image (JPEG, PNG 8/16-bit, TIFF or BigTIFF...), or two or more overlapping photos of a
         flat subject, stitched with an affine model.
     out_dir : path
-        Output folder: ``info.json``, the tiles, ``image.json``. Replaced atomically when complete;
+        Output folder: ``info.json``, the tiles, ``manifest.json`` (IIIF Presentation 3.0),
+        ``image.json``. Replaced atomically when complete;
         an existing non-empty folder without an image.json is refused.
     options : ImageOptions
 
@@ -224,6 +241,7 @@ def build_image(
         log.info("image: %d x %d px, tiles %d px", image.width, image.height, options.tile_size)
         write_tiles(image, tmp, options, paths[0] if len(paths) == 1 else None)
         info = finish(tmp, name, options)
+        write_manifest(tmp, info, paths[0].stem if len(paths) == 1 else name, options)
         record = {
             "format": "vtour-image",
             "version": IMAGE_FORMAT_VERSION,
@@ -232,6 +250,7 @@ def build_image(
             "tile_size": options.tile_size,
             "max_zoom": options.max_zoom,
             "info": "info.json",
+            "manifest": MANIFEST_JSON,
             "sources": [p.name for p in (stitched.used if stitched else paths)],
         }
         (tmp / IMAGE_JSON).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

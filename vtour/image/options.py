@@ -10,6 +10,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 from vtour.errors import VtourError
+from vtour.image.manifest import rights_url
 from vtour.option_spec import option
 from vtour.pano.stitch import STITCH_DEFAULTS
 from vtour.pano.tiles import is_power_of_two
@@ -42,6 +43,11 @@ class ImageOptions:
     max_zoom : float
         Screen pixels per image pixel a viewer may zoom to, 1..2 (written to image.json for viewers;
         OpenSeadragon's ``maxZoomPixelRatio``). Default 2.
+    label, summary : str
+        The manifest's label and summary (language "none"); an empty label is the input file's name
+        without its extension (the output folder's name for stitched photos), no summary by default.
+    rights : str
+        The manifest's ``rights``: a Creative Commons or RightsStatements.org URL; default none.
     work_megapix, compose_megapix : float
         Stitching several photos: megapixels per photo for matching, and in the result (<= 0: full
         resolution, the default, since deep zoom is for detail).
@@ -65,6 +71,13 @@ class ImageOptions:
         metadata=option(
             "--max-zoom", "screen px per image px a viewer may zoom to, 1..2 (default {default})", parse=float
         ),
+    )
+    label: str = field(
+        default="", metadata=option("--label", "manifest.json's label (default: the input's name without extension)")
+    )
+    summary: str = field(default="", metadata=option("--summary", "manifest.json's summary (default: none)"))
+    rights: str = field(
+        default="", metadata=option("--rights", "manifest.json's rights, a licence URL (default: none)", metavar="URL")
     )
     work_megapix: float = field(
         default=STITCH_DEFAULTS["work_megapix"],
@@ -115,6 +128,8 @@ class ImageOptions:
                 value=self.base_url,
                 fix=f"give the URL the output's parent folder is served at, e.g. {DEFAULT_BASE_URL}",
             )
+        if self.rights:
+            rights_url(self.rights)
 
 
 DEFAULT_IMAGE_OPTIONS = ImageOptions()
