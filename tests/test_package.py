@@ -111,6 +111,21 @@ def test_a_tour_without_its_viewer_is_packed_with_one_and_left_as_it_was(tour, t
     assert _snapshot(tour) == before
 
 
+@pytest.mark.parametrize("text", ["[1, 2]", '{"scenes": 5}', "{not json"])
+def test_a_tampered_tour_json_without_a_viewer_is_one_clear_error_and_no_zip(tour, tmp_path, text):
+    (tour / "index.html").unlink()
+    shutil.rmtree(tour / "viewer")
+    (tour / "tour.json").write_text(text)
+    if text.startswith("{\"scenes"):  # an object: packed, without a preload of a start preview
+        zf = zipfile.ZipFile(package_tour(tour, tmp_path / "t.zip"))
+        assert b'rel="preload" href="tour.json"' in zf.read("index.html")
+        return
+    with pytest.raises(VtourError) as caught:
+        package_tour(tour, tmp_path / "t.zip")
+    assert caught.value.step == "package" and "tour.json" in caught.value.message
+    assert not (tmp_path / "t.zip").exists()
+
+
 @pytest.mark.parametrize("idle, autotour, field", [(math.nan, 0, "idle_return_s"), (math.inf, 0, "idle_return_s"),
                                                    (-1, 0, "idle_return_s"), (10, -1, "autotour"),
                                                    (10, math.nan, "autotour")])

@@ -15,7 +15,6 @@ whatever the files' own.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import shutil
@@ -26,7 +25,8 @@ from pathlib import Path
 from vtour.errors import VtourError
 from vtour.output import atomic_file, is_within
 from vtour.site import BUNDLE, MODEL_BUNDLE, bundle_path, index_html
-from vtour.tour.layout import INDEX_HTML, TOUR_JSON, VIEWER, require_built_tour
+from vtour.tour.layout import INDEX_HTML, VIEWER, require_built_tour
+from vtour.tour.schema import read_tour_json
 
 #: Kiosk defaults (the CLI reads them).
 DEFAULT_IDLE_RETURN_S = 120
@@ -85,17 +85,9 @@ def _tour_files(tour_dir: Path) -> Iterator[tuple[str, Path]]:
 
 def _site_files(tour_dir: Path) -> dict[str, bytes | Path]:
     """index.html and viewer/ for a tour that lacks them (made for the zip; the tour is not written)."""
-    try:
-        tour = json.loads((tour_dir / TOUR_JSON).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise VtourError(
-            "package",
-            f"tour.json does not parse: {exc}",
-            path=tour_dir / TOUR_JSON,
-            fix="rebuild the tour (vtour build TOUR.yaml)",
-        ) from None
+    tour = read_tour_json(tour_dir, "package")
     return {
-        INDEX_HTML: index_html(None, tour if isinstance(tour, dict) else None).encode("utf-8"),
+        INDEX_HTML: index_html(None, tour).encode("utf-8"),
         f"{VIEWER}/{BUNDLE}": bundle_path(BUNDLE),
         f"{VIEWER}/{MODEL_BUNDLE}": bundle_path(MODEL_BUNDLE),
     }

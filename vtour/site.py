@@ -26,7 +26,8 @@ from typing import Any
 
 from vtour.errors import VtourError
 from vtour.output import swap_dir, write_bytes_atomic
-from vtour.tour.layout import INDEX_HTML, TOUR_JSON, VIEWER, require_built_tour
+from vtour.tour.layout import INDEX_HTML, VIEWER, require_built_tour
+from vtour.tour.schema import read_tour_json
 
 #: Where the built bundle lives inside the package.
 DIST = Path(__file__).parent / "web" / "dist"
@@ -116,15 +117,7 @@ def write_site(tour_dir: str | os.PathLike, options: Mapping[str, Any] | None = 
     """
     tour_dir = require_built_tour(tour_dir, "site")
     bundles = [bundle_path(BUNDLE), bundle_path(MODEL_BUNDLE)]
-    try:
-        tour = json.loads((tour_dir / TOUR_JSON).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise VtourError(
-            "site",
-            f"tour.json does not parse: {exc}",
-            path=tour_dir / TOUR_JSON,
-            fix="rebuild the tour (vtour build TOUR.yaml)",
-        ) from None
+    tour = read_tour_json(tour_dir, "site")
     with swap_dir(tour_dir / VIEWER) as tmp:
         for bundle in bundles:  # copyfile: the ordinary mode, not the installed file's (it may be private)
             shutil.copyfile(bundle, tmp / bundle.name)

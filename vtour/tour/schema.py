@@ -67,12 +67,25 @@ def check_tour_json(doc: dict, file: str = "tour.json") -> None:
         raise VtourError("tour", f"{len(problems)} schema problem(s):\n  " + "\n  ".join(map(str, problems)), path=file)
 
 
-def load_tour_json(path: str | Path) -> dict:
-    """Read a built tour's tour.json (a folder or the file), validated against its schema."""
-    path = require_built_tour(built_tour_folder(path), "tour") / TOUR_JSON
+def read_tour_json(path: str | Path, step: str = "tour") -> dict:
+    """A built tour's tour.json (a folder or the file) as a JSON object, not checked against the
+    schema (the static page and the package only read the start scene from it); errors are
+    ``step``'s."""
+    path = require_built_tour(built_tour_folder(path), step) / TOUR_JSON
     try:
         doc = read_json(path.read_text("utf-8"), path, "rebuild the tour")
     except json.JSONDecodeError as exc:
-        raise VtourError("tour", f"tour.json is not valid JSON ({exc})", path=path, fix="rebuild the tour") from None
+        raise VtourError(step, f"tour.json is not valid JSON ({exc})", path=path, fix="rebuild the tour") from None
+    except OSError as exc:
+        raise VtourError(step, f"cannot read tour.json ({exc.strerror or exc})", path=path) from None
+    if not isinstance(doc, dict):
+        raise VtourError(step, "tour.json is not a JSON object", path=path, fix="rebuild the tour")
+    return doc
+
+
+def load_tour_json(path: str | Path) -> dict:
+    """Read a built tour's tour.json (a folder or the file), validated against its schema."""
+    path = require_built_tour(built_tour_folder(path), "tour") / TOUR_JSON
+    doc = read_tour_json(path)
     check_tour_json(doc, str(path))
     return doc
