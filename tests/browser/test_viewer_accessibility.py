@@ -138,3 +138,35 @@ def test_axe_finds_no_violation_in_the_panel_app(lang, viewer_site, page, page_l
         assert not page_log.page_errors and not page_log.bad_responses
     finally:
         server.stop()
+
+
+def _inside(box: dict, width: int, height: int) -> bool:
+    return box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= width and box["y"] + box["height"] <= height
+
+
+@pytest.mark.viewport(390, 700)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_on_a_phone_the_controls_and_the_dialogs_fit_the_screen_and_axe_finds_nothing(
+        lang, viewer_site, serve, page, page_log, screenshot):
+    """A 390 x 700 px phone screen: the title, the toolbar and each open dialog with its close button lie
+    wholly on screen, and axe-core finds no violation."""
+    open_tour(page, page_log, serve(viewer_site), f"#lang={lang}")
+    screenshot(page, f"phone-tour-{lang}")
+    controls = page.locator(".vtour-scene-title, .vtour-toolbar button, .vtour-toolbar select")
+    assert controls.count() >= 3
+    off = [controls.nth(i).get_attribute("class") for i in range(controls.count())
+           if not _inside(controls.nth(i).bounding_box(), 390, 700)]
+    assert not off, f"controls off a phone's screen ({lang}): {off}"
+    found = {"tour page": axe_violations(page)}
+    for kind in ("info", "model"):
+        open_dialog(page, page_log, kind, lang)
+        screenshot(page, f"phone-{kind}-dialog-{lang}")
+        dialog = page.get_by_role("dialog")
+        assert _inside(dialog.bounding_box(), 390, 700), f"the {kind} dialog does not fit a phone's screen"
+        close = dialog.get_by_role("button").first
+        assert _inside(close.bounding_box(), 390, 700)
+        found[f"{kind} dialog"] = axe_violations(page)
+        page.keyboard.press("Escape")
+    problems = [f"{where}: {v}" for where, vs in found.items() for v in vs]
+    assert not problems, f"axe-core on a phone ({lang}):\n  " + "\n  ".join(problems)
+    page_log.assert_clean()
