@@ -31,7 +31,8 @@ def test_demo_serves_the_built_tour_on_the_default_address(tmp_path, monkeypatch
     monkeypatch.setattr(demo, "serve_tour", lambda folder, **kw: served.update(folder=folder, **kw))
     assert main(["demo", "--dir", str(tmp_path), "--port", "8123"]) == 0
     out = tmp_path / "export" / SAMPLE_ID
-    assert served == {"folder": out, "port": 8123, "address": DEFAULT_ADDRESS, "show": False}
+    assert served == {"folder": out, "port": 8123, "address": DEFAULT_ADDRESS, "show": False,
+                      "sources": tmp_path / "tour.yaml"}
     assert f"serving http://{DEFAULT_ADDRESS}:8123/" in capsys.readouterr().out
 
 

@@ -231,3 +231,52 @@ def test_the_websocket_accepts_the_allowed_origins_and_refuses_others(served):
     assert _upgrade(served, "http://evil.example") == 403
     assert _upgrade(served, f"http://localhost:{served}") == 101
     assert _upgrade(served, "https://tours.example.org") == 101
+
+
+# --- notes: --sources and --token (issue 11) -------------------------------------------------------
+
+
+def test_serve_offers_sources_and_token_and_defaults_to_neither():
+    parser = build_parser()
+    plain = parser.parse_args(["serve", "DIR"])
+    assert (plain.sources, plain.token) == (None, None)
+    args = parser.parse_args(["serve", "DIR", "--sources", "tour.yaml", "--token", "t" * 20])
+    assert (args.sources, args.token) == ("tour.yaml", "t" * 20)
+
+
+def test_a_token_without_sources_exits_2_in_one_line(built, capsys):
+    assert cli_main(["serve", str(built), "--port", "0", "--token", "t" * 20]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: serve: token: a token protects note edits, which need the sources; pass --sources")
+    assert err.count("\n") == 1
+
+
+def test_sources_that_are_missing_or_another_tours_are_refused_naming_them(built, tmp_path, capsys):
+    assert cli_main(["serve", str(built), "--port", "0", "--sources", str(tmp_path / "nope.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "sources=" in err and "nope.yaml" in err and "the tour's sources are not found" in err
+    other = small_tour(tmp_path, id="another")
+    assert cli_main(["serve", str(built), "--port", "0", "--sources", str(other)]) == 2
+    err = capsys.readouterr().err
+    assert "the sources are tour 'another' and the served tour is 'small'" in err and err.count("\n") == 1
+
+
+def test_a_weak_token_is_refused_before_serving(built, capsys):
+    root = built.parent
+    assert cli_main(["serve", str(built), "--port", "0", "--sources", str(root / "tour.yaml"), "--token", "abc"]) == 2
+    err = capsys.readouterr().err
+    assert "token='<hidden>': an edit token is at least 16 letters" in err and "abc" not in err
+
+
+def test_demo_serves_the_samples_tour_yaml_as_the_sources(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from vtour.commands import demo
+
+    seen = {}
+    monkeypatch.setattr(demo, "sample_is_complete", lambda folder: True)
+    monkeypatch.setattr(demo, "build_tour", lambda *a, **k: SimpleNamespace(out_dir=tmp_path / "export"))
+    monkeypatch.setattr(demo, "serve_tour", lambda out, **kw: seen.update(kw))
+    args = build_parser().parse_args(["demo", "--dir", str(tmp_path), "--port", "0"])
+    assert demo.run(args) == 0
+    assert seen["sources"] == tmp_path.absolute() / "tour.yaml" and seen["address"] == DEFAULT_ADDRESS

@@ -2,7 +2,8 @@
 
 The sample's sources go to DIR/tour.yaml, DIR/panoramas/ and DIR/models/ (DIR: the checkout's
 root when run from one, else the current folder; those paths are git-ignored there) and are
-reused on later runs; the build goes to DIR/export/vtour-sample/ and is incremental.
+reused on later runs; the build goes to DIR/export/vtour-sample/ and is incremental. Notes added
+in the served app are saved in DIR/notes/ (and go into the next build).
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     port = args.port or free_port(DEFAULT_ADDRESS)
     print(f"vtour demo: serving http://{DEFAULT_ADDRESS}:{port}/ (Ctrl+C stops)", flush=True)
-    serve_tour(result.out_dir, port=port, address=DEFAULT_ADDRESS, show=False)
+    # the sample's tour.yaml as the sources: notes made in the demo are saved in DIR/notes/
+    serve_tour(result.out_dir, port=port, address=DEFAULT_ADDRESS, show=False, sources=folder / "tour.yaml")
     return 0
 
 

@@ -30,11 +30,32 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="also accept pages opened as HOST (e.g. a reverse proxy's name; repeatable). The "
         "server's own names and addresses are always accepted",
     )
+    p.add_argument(
+        "--sources",
+        metavar="TOUR.yaml",
+        default=None,
+        help="the tour.yaml the tour was built from: notes on models can then be added and edited in "
+        "the browser, and are saved beside it in notes/<model-id>.json (default: notes are read-only)",
+    )
+    p.add_argument(
+        "--token",
+        default=None,
+        help="the token note edits need, as ?token=... in the page's address (default: none on "
+        "127.0.0.1; a generated one, printed with the address, on any other address)",
+    )
     p.add_argument("--show", action=argparse.BooleanOptionalAction, default=False, help="open a browser (default: no)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     check_port(args.port)
-    serve_tour(args.tour, port=args.port, address=args.address, allow_origin=args.allow_origin, show=args.show)
+    serve_tour(
+        args.tour,
+        port=args.port,
+        address=args.address,
+        allow_origin=args.allow_origin,
+        show=args.show,
+        sources=args.sources,
+        token=args.token,
+    )
     return 0

@@ -5,8 +5,9 @@ The build, as a table of contents (:func:`build_tour` reads the same)::
     load     read + validate tour.yaml (every problem listed, before any work)
     plan     one stage per scene panorama and per model, each keyed by a content hash (.stages)
     run      the missing ones side by side: in this process, a process pool or a Dask cluster
-    assemble the tour in a temporary folder from the cached stage outputs (hard links), then
-             tour.json (schema-checked), marzipano/data.js, pannellum.json, images/, the viewer
+    assemble the tour in a temporary folder from the cached stage outputs (hard links), the
+             models' notes (notes/<id>.json beside tour.yaml -> models/<id>/notes.json, vtour.notes),
+             then tour.json (schema-checked), marzipano/data.js, pannellum.json, images/, the viewer
              (.assemble), swapped in whole (vtour.output)
 
 Cache: ``<tour.yaml's folder>/.vtour-cache/<tour-id>/{scenes,models}/<key>/`` by default. It sits
@@ -40,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vtour.errors import VtourError, VtourWarning
+from vtour.notes import copy_notes, notes_problems
 from vtour.output import atomic_dir, check_output_dir, clean_stale, is_within, link_tree
 from vtour.tour.assemble import tour_document, write_tour_folder
 from vtour.tour.document import Tour, read_tour
@@ -83,7 +85,7 @@ class BuildResult:
 def load_valid_tour(path: str | Path) -> Tour:
     """Read a tour.yaml and raise one VtourError listing every problem, if there are any."""
     tour, problems = read_tour(path)
-    problems += validate_tour(tour)
+    problems += validate_tour(tour) + notes_problems(tour)
     if problems:
         raise VtourError(
             "build",
@@ -394,5 +396,6 @@ def _assemble(tour: Tour, stages: list[Stage], out: Path) -> dict:
             {s.id: s.dest for s in stages if s.kind == "scene"},
             {s.id: s.dest for s in stages if s.kind == "model"},
         )
+        copy_notes(tour, doc, tmp)  # read anew at every build: notes are not a stage's input
         write_tour_folder(tour, doc, tmp)
     return doc
