@@ -431,3 +431,15 @@ def test_dates_stay_comparable_after_a_round_trip():
     t = datetime(2026, 11, 30, 17, 20, 0, 999999, tzinfo=UTC)
     assert stamp(t) == "2026-11-30T17:20:00.999Z"
     assert stamp(t + timedelta(milliseconds=1)) > stamp(t)
+
+
+def test_the_authors_date_is_kept_and_the_server_stamps_the_version(store):
+    """A conservator dates a note by the observation (``created``); ``modified`` is the server's."""
+    a = store.add("buddha", note(created="2019-05-14T09:00:00Z"))
+    assert a["created"] == "2019-05-14T09:00:00Z" and a["modified"] == "2026-11-30T17:20:00.000Z"
+    b = store.update("buddha", a["id"], note("loss", "Flaking"), if_match=a["modified"])
+    assert b["created"] == "2019-05-14T09:00:00Z" and b["modified"] > a["modified"]
+    c = store.update("buddha", a["id"], note(created="2020-01-02T00:00:00Z"), if_match=b["modified"])
+    assert c["created"] == "2020-01-02T00:00:00Z"
+    with pytest.raises(VtourError, match="ISO 8601"):
+        store.add("buddha", note(created="14 May 2019"))

@@ -1,9 +1,11 @@
 """vtour.panel_viewer: the Panel component's parameters and its messages from the browser."""
 
-import pytest
-from data_paths import require
+import re
 
-from vtour.panel_viewer import DEFAULT_TOUR_URL, TourViewer
+import pytest
+from data_paths import ROOT, require
+
+from vtour.panel_viewer import DEFAULT_LIGHT, DEFAULT_TOUR_URL, MODES, TourViewer
 from vtour.serve import STATIC_PREFIX
 
 
@@ -20,3 +22,43 @@ def test_tour_viewer_params_are_bounded_and_hotspot_messages_reach_python():
     assert seen == [{"scene": "a", "id": "a-0", "type": "link", "target": "b"}] and v.hotspot == seen[0] and v.ready
     v._handle_msg({"event": "error", "message": "no WebGL"})
     assert v.error == "no WebGL"
+
+
+def test_inspector_params_are_the_inspectors_modes_and_light_with_its_bounds_and_defaults():
+    """MODES and DEFAULT_LIGHT are the inspector's own (vtour/web/src/inspector/state.js): a model opened from
+    Python starts as one opened in the page."""
+    require(TourViewer._bundle, "the viewer bundle", "npm run build, or make setup")
+    state_js = (ROOT / "vtour" / "web" / "src" / "inspector" / "state.js").read_text()
+    modes = re.search(r"MODES = Object\.freeze\(\[([^\]]*)\]\)", state_js).group(1)
+    assert tuple(re.findall(r'"(\w+)"', modes)) == MODES
+    light = re.search(r"DEFAULT_LIGHT = Object\.freeze\(\{([^}]*)\}\)", state_js).group(1)
+    js_light = {
+        k: (v == "true") if v in ("true", "false") else float(v) for k, v in re.findall(r"(\w+): ([\w.]+)", light)
+    }
+    assert js_light == DEFAULT_LIGHT
+    bounds = re.search(r"LIGHT_BOUNDS = Object\.freeze\(\{([^}]*)\}\)", state_js).group(1)
+    js_bounds = {k: (float(a), float(b)) for k, a, b in re.findall(r"(\w+): \[([-\d.]+), ([-\d.]+)\]", bounds)}
+    v = TourViewer()
+    names = {"azimuth": "light_azimuth", "elevation": "light_elevation", "ambient": "ambient", "exposure": "exposure"}
+    for key, name in names.items():
+        assert v.param[name].bounds == js_bounds[key] and getattr(v, name) == DEFAULT_LIGHT[key], name
+        lo, hi = js_bounds[key]
+        with pytest.raises(ValueError):
+            setattr(v, name, hi + 1)
+        with pytest.raises(ValueError):
+            setattr(v, name, lo - 1)
+    assert (v.model, v.mode, v.shadows, v.section, v.finest, v.compare) == (None, "textured", False, None, False, False)
+    v.param.update(model="statue", mode="xray", section={"normal": [1, 0, 0], "offset": 0.25})
+    with pytest.raises(ValueError):
+        v.mode = "sepia"
+    with pytest.raises(TypeError):  # what is on screen is the browser's to say
+        v.level = "models/statue/lod0.glb"
+    with pytest.raises(TypeError):
+        v.triangles = 3
+
+
+def test_a_model_the_viewer_could_not_open_is_logged_with_its_reason(caplog):
+    require(TourViewer._bundle, "the viewer bundle", "npm run build, or make setup")
+    v = TourViewer()
+    v._handle_msg({"event": "modelerror", "model": "nope", "message": 'Viewer: no model "nope" in the tour'})
+    assert "model 'nope': Viewer: no model" in caplog.text and v.error is None

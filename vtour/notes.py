@@ -189,8 +189,9 @@ def check_note(
     if motivation not in MOTIVATIONS:
         c.fail(f"{where}motivation", "not a W3C motivation", motivation, "use commenting")
     out["motivation"] = motivation
-    if stored:
+    if stored or "created" in a:  # the note's date: its author's (an observation may predate the note)
         out["created"] = c.date(a, "created", where)
+    if stored:
         out["modified"] = c.date(a, "modified", where)
     out["creator"] = _creator(c, a.get("creator"), f"{where}creator")
     out["body"] = _bodies(c, a.get("body"), f"{where}body")
@@ -434,7 +435,8 @@ class NotesStore:
         raise NoteMissing("notes", "no such note", field="id", value=key, fix="it may have been deleted")
 
     def add(self, model: str, note: Any) -> dict:
-        """Store a new note (its id kept when given, else made); the server sets its dates."""
+        """Store a new note (its id and date ``created`` kept when given, else made); the server sets
+        ``modified``, which names the version."""
         self.path(model)  # an unknown model before the note: 404, not 400
         new = check_note(note, model=model, stored=False)
         new.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
@@ -451,7 +453,7 @@ class NotesStore:
                         current=item,
                     )
             when = stamp(self.clock())
-            stored = _ordered(new | {"created": when, "modified": when})
+            stored = _ordered({"created": when} | new | {"modified": when})
             items.append(stored)
             return stored
 
@@ -475,7 +477,7 @@ class NotesStore:
         def apply(items: list[dict]) -> dict:
             i = self._find(items, key)
             self._check_version(items[i], if_match)
-            stored = _ordered(new | {"created": items[i]["created"], "modified": self._next(items[i])})
+            stored = _ordered({"created": items[i]["created"]} | new | {"modified": self._next(items[i])})
             items[i] = stored
             return stored
 

@@ -7,6 +7,15 @@ visitor's view and move it when set from Python; every hotspot the visitor activ
 your own can place it like any Panel component (serve the tour folder and ``vtour.site.DIST`` as
 :func:`vtour.serve.serve_tour` does).
 
+The conservator's inspector is driven by parameters too: ``model`` opens a model (tour.json's
+``models[].id``; None closes it), and ``mode``, the light (``light_azimuth``, ``light_elevation``,
+``ambient``, ``exposure``, ``shadows``), ``section``, ``finest``, ``compare`` and ``previous`` follow the
+open inspector and change it when set (the browser pushes its state at most every 150 ms). ``level``,
+``triangles`` and ``deviation`` say what is on screen (read-only). Opened from Python, the inspector
+starts at these parameters; opened by the visitor (a model hotspot), the parameters follow it. The
+defaults are the inspector's own (vtour/web/src/inspector/state.js). :class:`vtour.panel_inspector.ModelInspector`
+is a side panel of widgets on these parameters, with the model's levels and its deviation histogram.
+
 This module imports Panel (about 1.5 s), so the command line imports it only when it serves.
 """
 
@@ -25,6 +34,10 @@ from vtour.site import BUNDLE, DIST
 from vtour.tour.layout import TOUR_JSON
 
 log = logging.getLogger(__name__)
+#: The inspector's display modes (vtour/web/src/inspector/state.js MODES), in the order its controls show them.
+MODES = ("textured", "clay", "normals", "wireframe", "xray", "deviation", "change")
+#: The inspector's default light (state.js DEFAULT_LIGHT): a raking-enough key light from the front left.
+DEFAULT_LIGHT: dict[str, Any] = {"azimuth": 35.0, "elevation": 30.0, "ambient": 0.35, "exposure": 1.0, "shadows": False}
 #: URL of the tour.json the viewer loads by default, as :func:`vtour.serve.serve_tour` serves it.
 DEFAULT_TOUR_URL = f"/{STATIC_PREFIX}/{TOUR_JSON}"
 
@@ -43,6 +56,38 @@ class TourViewer(pn.custom.JSComponent):
         default=None, allow_None=True, constant=True, doc="the last hotspot activated: {scene, id, type, target}"
     )
     ready = param.Boolean(default=False, constant=True, doc="the first scene is shown")
+    # -- the conservator's inspector (see the module docstring) ----------------------------------------
+    model = param.String(
+        default=None, allow_None=True, doc="id of the model open in the inspector (tour.json models[].id); None: closed"
+    )
+    mode = param.Selector(default=MODES[0], objects=list(MODES), doc="how the model is drawn")  # type: ignore[var-annotated]
+    light_azimuth = param.Number(
+        default=DEFAULT_LIGHT["azimuth"],
+        bounds=(0, 360),
+        doc="degrees about the vertical: 0 lights from +Z, 90 from +X",
+    )
+    light_elevation = param.Number(
+        default=DEFAULT_LIGHT["elevation"], bounds=(-90, 90), doc="degrees above the horizon; 90 from straight above"
+    )
+    ambient = param.Number(default=DEFAULT_LIGHT["ambient"], bounds=(0, 2), doc="ambient light's intensity")
+    exposure = param.Number(default=DEFAULT_LIGHT["exposure"], bounds=(0.1, 4), doc="tone mapping exposure")
+    shadows = param.Boolean(default=DEFAULT_LIGHT["shadows"], doc="the key light casts shadows")
+    section = param.Dict(
+        default=None,
+        allow_None=True,
+        doc="clipping plane {normal: [x, y, z], offset} in world (glTF) units, or None (the normal is made unit)",
+    )
+    finest = param.Boolean(default=False, doc="load the finest level whatever the screen needs")
+    compare = param.Boolean(default=False, doc="the previous scan side by side, cameras synced")
+    previous = param.Integer(default=0, bounds=(0, None), doc="index of the previous scan the change map shows")
+    level = param.String(default=None, allow_None=True, constant=True, doc="path of the level on screen (read-only)")
+    triangles = param.Integer(default=None, allow_None=True, constant=True, doc="its triangles (read-only)")
+    deviation = param.Dict(
+        default=None,
+        allow_None=True,
+        constant=True,
+        doc="its deviation from the scan as tour.json gives it: {hausdorff, mean, rms, relativeHausdorff, relativeRms}",
+    )
     error = param.String(default=None, allow_None=True, constant=True, doc="why the viewer failed")
 
     _bundle = DIST / BUNDLE
@@ -78,6 +123,8 @@ class TourViewer(pn.custom.JSComponent):
             elif kind == "error":
                 self.error = str(msg.get("message"))
                 log.error("viewer: %s", self.error)
+            elif kind == "modelerror":  # the viewer did not open the model asked for: it says why
+                log.error("viewer: model %r: %s", msg.get("model"), msg.get("message"))
 
 
-__all__ = ["DEFAULT_TOUR_URL", "TourViewer"]
+__all__ = ["DEFAULT_LIGHT", "DEFAULT_TOUR_URL", "MODES", "TourViewer"]

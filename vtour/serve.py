@@ -18,6 +18,23 @@ What the server answers is vtour's and nobody else's:
   the host's name and addresses when it listens on all interfaces (``0.0.0.0``), with a warning
   that the network can reach it; and the origins passed as ``allow_origin`` (a reverse proxy's).
 
+With ``sources`` (the tour.yaml the tour was built from), the app also answers the notes API under
+:data:`NOTES_API` (the viewer's ``notesApi`` option), saving notes beside that tour.yaml in
+``notes/<model-id>.json`` (:class:`vtour.notes.NotesStore`); writes follow :class:`vtour.access.EditAccess`
+(a token off loopback, the server's origins only, JSON only)::
+
+    GET    api/notes                    {"models": [ids], "tokenRequired": bool, "edit": bool (this request's token)}
+    GET    api/notes/<model>            200 AnnotationPage (empty when the model has no notes yet)
+    POST   api/notes/<model>            one Annotation -> 201 the stored one (id made when absent; dates set)
+    GET    api/notes/<model>/<uuid>     200 the Annotation
+    PUT    api/notes/<model>/<uuid>     Annotation + If-Match: <its modified> -> 200 stored; 409 {"error",
+                                        "current"} when it changed meanwhile; 404 when gone; 428 without If-Match
+    DELETE api/notes/<model>/<uuid>     (If-Match optional) -> 204
+
+Errors are ``{"error": "<one line>"}``: 400 a bad note or body, 403 (origin, token), 404 an unknown
+model or note, 413 a body over :data:`MAX_NOTE_BYTES`, 415 not JSON, 500 a stored file that cannot
+be read (the line names it).
+
 This module holds the serving defaults (:data:`DEFAULT_ADDRESS`, :data:`DEFAULT_PORT`) that
 ``vtour serve`` and ``vtour demo`` use, and imports Panel only when it serves (Panel takes about
 1.5 s to import, and every ``vtour`` command imports this module to show its defaults).
@@ -25,7 +42,8 @@ This module holds the serving defaults (:data:`DEFAULT_ADDRESS`, :data:`DEFAULT_
 
 from __future__ import annotations
 
-import ipaddress
+import functools
+import json
 import logging
 import socket
 import sys
@@ -35,7 +53,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from vtour.access import EditAccess, is_loopback
 from vtour.errors import VtourError, VtourWarning
+from vtour.notes import NoteConflict, NoteMissing, NotesFileError, NotesStore, parse_json
 from vtour.site import DIST, MODEL_BUNDLE
 from vtour.tour.layout import require_built_tour
 
@@ -50,6 +70,10 @@ STATIC_PREFIX = "tour"
 VIEWER_PREFIX = "vtour-viewer"
 #: The viewer option that points it at the model bundle (relative to the page, so subpaths work).
 MODEL_VIEWER_URL = f"{VIEWER_PREFIX}/{MODEL_BUNDLE}"
+#: The notes API's URL, relative to the page (the viewer option ``notesApi``).
+NOTES_API = "api/notes"
+#: The largest request body the notes API reads (one note: a few texts).
+MAX_NOTE_BYTES = 1 << 20
 #: Top-level packages whose (already imported) components Panel's ``/components/`` URLs may name.
 COMPONENT_PACKAGES = ("vtour", "panel", "bokeh")
 #: Addresses that mean "every interface of this machine".
@@ -59,7 +83,9 @@ _LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 
 
 def tour_app(**viewer_params):
-    """The app's page: the viewer filling the window (no template: no web fonts, no CDN).
+    """The app's page: the viewer filling the window (no template: no web fonts, no CDN), and with
+    ``tour_dir=`` (the built tour's folder) of a tour with models, the inspector's side panel beside it
+    (:class:`vtour.panel_inspector.ModelInspector`). The page's first item is the viewer.
 
     The viewer finds the model bundle at ``MODEL_VIEWER_URL``, which :func:`serve_tour` serves; an app
     served otherwise mounts ``vtour.site.DIST`` there too (or passes its own ``modelViewerUrl``).
@@ -68,13 +94,21 @@ def tour_app(**viewer_params):
 
     from vtour.panel_viewer import TourViewer  # imports Panel
 
+    tour_dir = viewer_params.pop("tour_dir", None)
     viewer_params["options"] = {
         "modelViewerUrl": MODEL_VIEWER_URL,
         "landmark": True,
         **viewer_params.get("options", {}),
     }
     viewer = TourViewer(sizing_mode="stretch_both", min_height=400, **viewer_params)
-    return pn.Column(viewer, sizing_mode="stretch_both", margin=0, styles={"height": "100vh"})
+    if tour_dir is None:
+        return pn.Column(viewer, sizing_mode="stretch_both", margin=0, styles={"height": "100vh"})
+    from vtour.panel_inspector import ModelInspector
+
+    side = ModelInspector(viewer, tour_dir)
+    if not side.models:  # a tour of panoramas only: nothing to inspect
+        return pn.Column(viewer, sizing_mode="stretch_both", margin=0, styles={"height": "100vh"})
+    return pn.Row(viewer, side, sizing_mode="stretch_both", margin=0, styles={"height": "100vh"})
 
 
 def free_port(address: str = DEFAULT_ADDRESS) -> int:
@@ -95,16 +129,6 @@ def check_port(port: int) -> int:
             fix="pass one from 1024 to 65535, or 0 for any free port",
         )
     return port
-
-
-def is_loopback(address: str) -> bool:
-    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
-    if address == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _host_names() -> set[str]:
@@ -191,6 +215,140 @@ def _refuse_nul_in_static_files() -> None:
     setattr(StaticFileHandler, "validate_absolute_path", validate_absolute_path)  # noqa: B010
 
 
+def notes_routes(store: NotesStore, access: EditAccess) -> list[tuple]:
+    """Tornado routes of the notes API under ``/`` + :data:`NOTES_API` (see the module docstring)."""
+    from tornado.web import RequestHandler
+
+    class Reply(Exception):
+        def __init__(self, status: int, payload: dict | None = None):
+            self.status, self.payload = status, payload
+
+    class NotesHandler(RequestHandler):
+        def set_default_headers(self) -> None:
+            self.set_header("Cache-Control", "no-store")  # another tab's note must show on a reload
+            self.set_header("X-Content-Type-Options", "nosniff")
+
+        def prepare(self) -> None:
+            refusal = access.check(self.request.method or "", self.request.headers)
+            if refusal is not None:
+                self.reply(refusal.status, {"error": refusal.reason})
+
+        def reply(self, status: int, payload: dict | None = None) -> None:
+            self.set_status(status)
+            if payload is not None:
+                self.set_header("Content-Type", "application/json; charset=utf-8")
+                self.write(json.dumps(payload, ensure_ascii=False, allow_nan=False))
+            self.finish()
+
+        def write_error(self, status_code: int, **kwargs) -> None:  # tornado's own: 405, 500...
+            self.set_header("Content-Type", "application/json; charset=utf-8")
+            self.finish(json.dumps({"error": self._reason}))
+
+        def body(self):
+            if len(self.request.body) > MAX_NOTE_BYTES:
+                raise Reply(413, {"error": f"the body is over {MAX_NOTE_BYTES} bytes: send one note at a time"})
+            try:
+                text = self.request.body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise Reply(400, {"error": "the body is not UTF-8 text"}) from None
+            return parse_json(text, None, "send one note as a JSON object")
+
+        def answer(self, status: int, action) -> None:
+            """Reply ``status`` with what ``action()`` returns, or the error it raises."""
+            try:
+                result = action()
+            except Reply as r:
+                return self.reply(r.status, r.payload)
+            except NoteConflict as exc:
+                return self.reply(409, {"error": str(exc), "current": exc.current})
+            except NoteMissing as exc:
+                return self.reply(404, {"error": str(exc)})
+            except NotesFileError as exc:
+                log.error("%s", exc)
+                return self.reply(500, {"error": str(exc)})
+            except VtourError as exc:
+                return self.reply(400, {"error": str(exc)})
+            self.reply(status, result)
+
+    class NotesIndex(NotesHandler):
+        def get(self) -> None:
+            self.reply(
+                200,
+                {
+                    "models": list(store.models),
+                    "tokenRequired": access.needs_token,
+                    "edit": access.token_ok(self.request.headers),
+                },
+            )
+
+    class NotesPage(NotesHandler):
+        def get(self, model: str) -> None:
+            self.answer(200, lambda: store.page(model))
+
+        def post(self, model: str) -> None:
+            def add():
+                note = store.add(model, self.body())
+                self.set_header("Location", f"{self.request.path.rstrip('/')}/{note['id'].rsplit(':', 1)[1]}")
+                return note
+
+            self.answer(201, add)
+
+    class NoteItem(NotesHandler):
+        def get(self, model: str, note: str) -> None:
+            self.answer(200, lambda: store.get(model, note))
+
+        def put(self, model: str, note: str) -> None:
+            version = self.request.headers.get("If-Match")
+            if version is None:
+                return self.reply(
+                    428,
+                    {
+                        "error": "an update needs the If-Match header: the modified date of the "
+                        "note as it was read (so that no one's later change is lost)"
+                    },
+                )
+            self.answer(200, lambda: store.update(model, note, self.body(), version))
+
+        def delete(self, model: str, note: str) -> None:
+            version = self.request.headers.get("If-Match")
+
+            def remove():
+                store.delete(model, note, version)
+
+            self.answer(204, remove)
+
+    base = f"/{NOTES_API}"
+    return [(rf"{base}/?", NotesIndex), (rf"{base}/([^/]+)/?", NotesPage), (rf"{base}/([^/]+)/([^/]+)/?", NoteItem)]
+
+
+def notes_store(sources: str | Path, tour_dir: Path) -> NotesStore:
+    """The notes store beside the tour.yaml ``sources`` that the tour in ``tour_dir`` was built from."""
+    from vtour.tour.document import read_tour
+    from vtour.tour.schema import read_tour_json
+
+    path = Path(sources).resolve()
+    if not path.is_file():
+        raise VtourError(
+            "serve",
+            "the tour's sources are not found",
+            field="sources",
+            value=str(sources),
+            fix="pass the tour.yaml the tour was built from (notes are saved beside it)",
+        )
+    doc = read_tour_json(tour_dir, "serve")
+    tour, _ = read_tour(path)  # only its id: `vtour validate` reports the rest
+    if tour.id != doc.get("id"):
+        raise VtourError(
+            "serve",
+            f"the sources are tour {tour.id!r} and the served tour is {doc.get('id')!r}",
+            field="sources",
+            value=str(sources),
+            fix="pass the tour.yaml this tour was built from",
+        )
+    models = [m["id"] for m in doc.get("models") or [] if isinstance(m, dict) and isinstance(m.get("id"), str)]
+    return NotesStore(path.parent, models)
+
+
 def serve_tour(
     tour_dir: str | Path,
     *,
@@ -200,6 +358,8 @@ def serve_tour(
     show: bool = False,
     threaded: bool = False,
     app: Callable[[], Any] | None = None,
+    sources: str | Path | None = None,
+    token: str | None = None,
     **kwargs,
 ):
     """Serve the tour in ``tour_dir`` with Panel on ``address:port`` (0: a free port).
@@ -207,6 +367,10 @@ def serve_tour(
     ``allow_origin`` adds origins (``host[:port]``) whose pages may open the app, e.g. a reverse
     proxy's name. ``app`` builds each session's page (default :func:`tour_app`). ``threaded=True``
     returns the running server thread (call ``.stop()``); otherwise blocks until interrupted.
+
+    ``sources``: the tour.yaml the tour was built from; notes are then editable and saved beside it
+    (the notes API, :func:`notes_routes`). ``token``: the edit token (:class:`vtour.access.EditAccess`:
+    default none on loopback, a generated one, logged with the address, otherwise).
     """
     check_port(port)
     tour_dir = require_built_tour(Path(tour_dir).resolve(), "serve")
@@ -215,6 +379,19 @@ def serve_tour(
     if port == 0:
         port = free_port(address)
     origins = websocket_origins(address, port, allow_origin)
+    routes = _routes()
+    access = None
+    if sources is not None:
+        access = EditAccess(address, token, tuple(origins))
+        routes += notes_routes(notes_store(sources, tour_dir), access)
+        app = app or functools.partial(tour_app, tour_dir=tour_dir, options={"notesApi": NOTES_API})
+    elif token is not None:
+        raise VtourError(
+            "serve",
+            "a token protects note edits, which need the sources",
+            field="token",
+            fix="pass --sources TOUR.yaml too, or leave --token out",
+        )
     if not is_loopback(address):
         warnings.warn(
             f"serve: address={address}: every machine that can reach this one on port {port} can open "
@@ -224,14 +401,16 @@ def serve_tour(
         )
     shown = socket.gethostname() if address in ALL_INTERFACES else address  # an address a browser can open
     log.info("serve: %s on http://%s:%d/", tour_dir, shown, port)
+    if access is not None and access.generated:  # once: the only way to learn it
+        log.warning("serve: notes can be edited from http://%s:%d/?token=%s", shown, port, access.token)
     return pn.serve(
-        app or tour_app,
+        app or functools.partial(tour_app, tour_dir=tour_dir),
         port=port,
         address=address,
         show=show,
         threaded=threaded,
         static_dirs={STATIC_PREFIX: str(tour_dir), VIEWER_PREFIX: str(DIST)},
-        extra_patterns=_routes() + list(kwargs.pop("extra_patterns", [])),
+        extra_patterns=routes + list(kwargs.pop("extra_patterns", [])),
         websocket_origin=origins,
         title="vtour",
         **kwargs,
@@ -243,13 +422,17 @@ __all__ = [
     "COMPONENT_PACKAGES",
     "DEFAULT_ADDRESS",
     "DEFAULT_PORT",
+    "MAX_NOTE_BYTES",
     "MODEL_VIEWER_URL",
+    "NOTES_API",
     "STATIC_PREFIX",
     "VIEWER_PREFIX",
     "allowed_origin",
     "check_port",
     "free_port",
     "is_loopback",
+    "notes_routes",
+    "notes_store",
     "serve_tour",
     "tour_app",
     "websocket_origins",

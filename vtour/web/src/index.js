@@ -3,7 +3,8 @@
  *
  *  - mount(element, tourUrl, options) -> Viewer: for the static index.html (and anything else);
  *  - render({model, el}): Panel's pn.custom.JSComponent entry (vtour/serve.py, TourViewer), which
- *    syncs scene, yaw, pitch, fov and language both ways and sends hotspot events to Python.
+ *    syncs scene, yaw, pitch, fov and language both ways, sends hotspot events to Python, and bridges the
+ *    conservator's inspector (inspectorBridge below).
  */
 import { Viewer, DEFAULT_OPTIONS } from "./Viewer.js";
 
@@ -49,5 +50,108 @@ export function render({ model, el }) {
     });
   }
   model.on("language", () => { if (model.language) viewer.setLanguage(model.language); });
-  model.on("remove", () => { clearTimeout(timer); viewer.dispose(); });
+  const bridge = inspectorBridge(model, viewer);
+  model.on("remove", () => { clearTimeout(timer); bridge.dispose(); viewer.dispose(); });
+}
+
+/** TourViewer's light parameters and the keys of the inspector state's `light` they stand for. */
+const LIGHT_PARAMS = [["light_azimuth", "azimuth"], ["light_elevation", "elevation"], ["ambient", "ambient"],
+                      ["exposure", "exposure"], ["shadows", "shadows"]];
+/** TourViewer's parameters that are inspector state keys of the same name. */
+const STATE_PARAMS = ["mode", "section", "finest", "compare", "previous"];
+/** What the inspector shows, read-only in Python. */
+const SHOWN_PARAMS = ["level", "triangles", "deviation"];
+
+/** Equal as the inspector's state goes: numbers within a millionth, objects by their JSON. */
+function same(a, b) {
+  if (typeof a === "number" && typeof b === "number") return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a));
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** The inspector state (inspector/state.js) that the Panel model's parameters describe. */
+function stateOf(model) {
+  const light = {};
+  for (const [p, k] of LIGHT_PARAMS) light[k] = model[p];
+  const out = { light };
+  for (const k of STATE_PARAMS) out[k] = model[k] ?? null;
+  return out;
+}
+
+/** The parts of `wanted` (stateOf) that differ from the inspector's `current` state, or null. */
+function difference(wanted, current) {
+  const out = {};
+  const light = {};
+  for (const [, k] of LIGHT_PARAMS) if (!same(wanted.light[k], current.light?.[k])) light[k] = wanted.light[k];
+  if (Object.keys(light).length) out.light = light;
+  for (const k of STATE_PARAMS) if (!same(wanted[k], current[k])) out[k] = wanted[k];
+  return Object.keys(out).length ? out : null;
+}
+
+/**
+ * Python <-> the conservator's inspector, through the Viewer's API (openModel, closeModel, inspector.set /
+ * state, events "modelopen", "modelclose", "inspectorchange"). TourViewer's `model` opens and closes it; its
+ * mode, light, section, finest, compare and previous are applied with inspector.set when Python changes them,
+ * and the inspector's state (already throttled by the viewer) is written back, with the level shown, its
+ * triangles and deviation. Opened from Python, the inspector starts at the parameters, and changes Python makes
+ * while it loads are applied once it is ready; opened by the visitor, the parameters follow it.
+ * Returns {dispose()}.
+ */
+function inspectorBridge(model, viewer) {
+  let openId = null;        // the model the viewer has open (its events say)
+  let opening = null;       // the id being opened from Python, until its inspector is ready
+  const pull = (s) => {     // inspector -> Python
+    if (!s || opening) return;
+    for (const [p, k] of LIGHT_PARAMS) if (s.light && !same(model[p], s.light[k])) model[p] = s.light[k];
+    for (const k of [...STATE_PARAMS, ...SHOWN_PARAMS]) if (k in s && !same(model[k], s[k])) model[k] = s[k] ?? null;
+  };
+  const apply = () => {     // Python -> inspector
+    const inspector = viewer.inspector;
+    if (!inspector || opening) return;
+    const change = difference(stateOf(model), inspector.state());
+    if (!change) return;
+    try {
+      inspector.set(change);
+    } catch (err) {  // a value the inspector refuses (state.js names it): Python hears why
+      model.send_msg({ event: "modelerror", model: openId, message: String(err.message || err) });
+    }
+  };
+  const open = () => {
+    if (!viewer.tour) return;  // after ready
+    const id = model.model || null;
+    if (!id) {
+      opening = null;
+      if (openId) viewer.closeModel();
+      return;
+    }
+    if (id === openId || id === opening) return;
+    opening = id;
+    viewer.openModel(id, stateOf(model)).then(() => {
+      if (opening !== id) return;
+      opening = null;
+      apply();
+      pull(viewer.inspector?.state());
+    }, (err) => {
+      if (opening === id) opening = null;
+      model.send_msg({ event: "modelerror", model: id, message: String(err?.message || err) });
+      if (model.model === id) model.model = openId;  // back to what is open
+    });
+  };
+  const offs = [
+    viewer.on("modelopen", (id) => {
+      openId = id;
+      if (opening && opening !== id) opening = null;  // the visitor opened another one meanwhile
+      if (model.model !== id) model.model = id;
+    }),
+    viewer.on("modelclose", () => {  // also when openModel replaces the open model: then Python keeps the new id
+      openId = null;
+      if (opening) return;
+      if (model.model !== null) model.model = null;
+      for (const k of SHOWN_PARAMS) if (model[k] !== null) model[k] = null;
+    }),
+    viewer.on("inspectorchange", pull),
+  ];
+  viewer.ready.then(open, () => {});
+  model.on("model", open);
+  for (const p of [...LIGHT_PARAMS.map(([q]) => q), ...STATE_PARAMS]) model.on(p, apply);
+  return { dispose() { for (const off of offs) off(); } };
 }
