@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 import pytest
-
 from gltf_validator import validate
+
 from vtour.cli import main
 from vtour.errors import VtourError, VtourWarning
 from vtour.model import DEFAULT_MODEL_OPTIONS, Level, build_model
@@ -180,3 +180,29 @@ def test_a_level_simplified_to_no_triangles_is_never_written(tmp_path):
     assert lod["triangles"] == 3968 and lod["budget"]["triangles"] == 5000
     (left,) = result.report["levels_left_out"]
     assert left["budget"] == {"triangles": 10, "texture_size": 8} and left["same_as"] is None
+
+
+def test_downloads_zip_the_scan_with_its_files_and_write_only_the_finest_level_uncompressed(sphere_obj, tmp_path):
+    import zipfile
+
+    files = sorted(sphere_obj.parent.iterdir())  # the .obj, its .mtl and its texture
+    result = build_model(sphere_obj, tmp_path / "out", FAST.replace(lods=LEVELS), downloads=files)
+    report = result.report
+    assert report["downloads"] == {"scan": "scan/sphere.zip", "files": sorted(p.name for p in files),
+                                   "glb": "lod2.uncompressed.glb"}
+    assert [lod.get("uncompressed_file") for lod in report["lods"]] == [None, None, "lod2.uncompressed.glb"]
+    assert report["change"] == []
+    with zipfile.ZipFile(tmp_path / "out" / "scan" / "sphere.zip") as archive:
+        assert {n: archive.read(n) for n in archive.namelist()} == {p.name: p.read_bytes() for p in files}
+    again = build_model(sphere_obj, tmp_path / "again", FAST.replace(lods=LEVELS), downloads=files[::-1])
+    zipped = [(tmp_path / out / "scan" / "sphere.zip").read_bytes() for out in ("out", "again")]
+    assert zipped[0] == zipped[1]  # the same bytes whatever the order given
+    assert again.report["downloads"] == report["downloads"]
+
+
+def test_a_file_to_offer_outside_the_scans_folder_is_refused(sphere_obj, tmp_path):
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("not the scan's")
+    with pytest.raises(VtourError, match="outside the scan's folder"):
+        build_model(sphere_obj, tmp_path / "out", FAST.replace(lods=LEVELS), downloads=[sphere_obj, outside])
+    assert not (tmp_path / "out").exists()

@@ -10,10 +10,21 @@ import pytest
 from vtour.model import DEFAULT_MODEL_OPTIONS, Level, Material
 from vtour.model.clean import CleanReport, clean_mesh
 from vtour.model.deviation import measure_deviation
-from vtour.model.lod import LeftOut
 from vtour.model.glb import Texture
-from vtour.model.report import (FORMAT, VERSION, dumps, level_entry, level_file, mesh_summary, model_report,
-                                to_json, uncompressed_entry)
+from vtour.model.lod import LeftOut
+from vtour.model.report import (
+    BINS,
+    FORMAT,
+    VERSION,
+    dumps,
+    histogram,
+    level_entry,
+    level_file,
+    mesh_summary,
+    model_report,
+    to_json,
+    uncompressed_entry,
+)
 from vtour.model.simplify import simplify_mesh
 from vtour.model.synthetic import checker_texture, uv_sphere
 
@@ -40,7 +51,9 @@ def test_a_level_entry_reports_the_written_file_the_mesh_its_budget_and_its_maps
                              None, {"normal": [64, 64]}]
     assert entry["texture_format"] == "webp" and entry["simplifier"] == simplified.method == "meshopt"
     assert entry["deviation"] == deviation.as_dict()
-    assert entry["per_vertex_deviation"] == {"attribute": "_DEVIATION", "max": float(deviation.per_vertex.max())}
+    per_vertex = deviation.per_vertex
+    assert entry["per_vertex_deviation"] == {"attribute": "_DEVIATION", "max": float(per_vertex.max()),
+                                             "histogram": histogram(per_vertex, 0.0, float(per_vertex.max()))}
 
 
 def test_an_untextured_level_has_no_texture_format():
@@ -94,7 +107,12 @@ def test_a_whole_report_round_trips_through_its_text_in_the_documented_order(tmp
     back = json.loads(text)
     assert back == to_json(report) and dumps(back) == text
     assert list(back) == ["format", "version", "source", "title", "units", "licence", "input", "clean", "lods",
-                          "levels_left_out", "options", "seconds"]
+                          "levels_left_out", "change", "options", "seconds"]
+    assert back["change"] == []
+    offered = {"scan": "scan/ball.zip", "files": ["ball.obj"], "glb": "lod0.uncompressed.glb"}
+    with_downloads = model_report(tmp_path / "ball.obj", metadata, scan, CleanReport(), lods, options, 1.0,
+                                  downloads=offered)
+    assert list(with_downloads)[-3:] == ["downloads", "options", "seconds"] and with_downloads["downloads"] == offered
     assert back["levels_left_out"] == [{"budget": {"triangles": 900, "texture_size": 64}, "same_as": "lod0.glb",
                                         "reason": "the same as lod0.glb"}]
     assert (back["format"], back["version"]) == (FORMAT, VERSION) == ("vtour-model-report", 1)
@@ -102,6 +120,16 @@ def test_a_whole_report_round_trips_through_its_text_in_the_documented_order(tmp
     assert back["clean"]["welded_vertices"] == 3 and back["seconds"] == 1.5
     assert back["options"]["lods"] == [{"triangles": 300, "texture_size": 64}]
     assert text.endswith("}\n") and text.startswith('{\n  "format"')
+
+
+def test_a_histogram_has_its_bins_edges_and_every_value_counted():
+    values = np.array([0.0, 0.1, 0.5, 0.99, 1.0, 1.0])
+    hist = histogram(values, 0.0, 1.0, bins=4)
+    assert hist["edges"] == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert hist["counts"] == [2, 0, 1, 3]  # the last bin holds its upper edge
+    empty_range = histogram(np.zeros(5), 0.0, 0.0)
+    assert sum(empty_range["counts"]) == 5 and len(empty_range["edges"]) == BINS + 1
+    assert empty_range["edges"][-1] > empty_range["edges"][0]
 
 
 def test_a_nan_in_a_report_is_refused_not_written():

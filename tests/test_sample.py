@@ -17,10 +17,12 @@ from vtour.sample import (
     sample_is_complete,
     write_sample,
 )
-from vtour.sample.write import STATUE_AT, VIEWPOINTS, sample_world
+from vtour.sample.statue import CHIP, NOISE
+from vtour.sample.write import PREVIOUS_DATE, PREVIOUS_SOURCE, STATUE_AT, VIEWPOINTS, previous_statue, sample_world
 
 EXPECTED = {"tour.yaml", "panoramas/entrance.jpg", "panoramas/chamber.jpg", "panoramas/niche.jpg",
-            "models/statue.obj", "models/statue.mtl", "models/statue_0.png", "models/grotto.obj",
+            "models/statue.obj", "models/statue.mtl", "models/statue_0.png", "models/statue-2019.obj",
+            "models/statue-2019.mtl", "models/statue-2019_0.png", "models/grotto.obj",
             "models/grotto.mtl"} | {f"models/grotto_{k}.png" for k in range(len(cave.MATERIALS))}
 
 
@@ -135,6 +137,37 @@ def test_statue_is_a_dense_scan_with_holes():
     assert mesh.textured and mesh.units == "m"
     lo, hi = mesh.bounds
     assert hi[1] == pytest.approx(1.715, abs=0.01) and lo[1] == pytest.approx(0.0, abs=0.01)
+
+
+def test_the_statue_lost_a_chip_since_its_previous_scan_and_the_change_map_finds_it(sample, tmp_path):
+    from vtour.model import DEFAULT_MODEL_OPTIONS, Level, PreviousScan, build_model
+    from vtour.model.glb import read_accessor, unpack_glb
+
+    doc = yaml.safe_load((sample / "tour.yaml").read_text("utf-8"))
+    model = doc["models"][0]
+    assert model["downloads"] is True and model["previous"] == [{"source": PREVIOUS_SOURCE, "date": PREVIOUS_DATE}]
+    options = DEFAULT_MODEL_OPTIONS.replace(units="m", lods=(Level(30_000, 64),), deviation_samples=20_000)
+    previous = [PreviousScan(sample / PREVIOUS_SOURCE, PREVIOUS_DATE)]
+    result = build_model(sample / "models" / "statue.obj", tmp_path / "statue", options, previous=previous)
+    change = result.report["change"][0]
+    # the earlier scan's own frame is undone
+    error = np.asarray(change["alignment"]["transform"]) @ previous_statue(TINY_SAMPLE_OPTIONS)[1]
+    assert np.degrees(np.arccos(min(1.0, (np.trace(error[:3, :3]) - 1) / 2))) < 0.1
+    assert np.linalg.norm(error[:3, 3]) < 2 * NOISE
+    assert change["alignment"]["rms"] < 2 * NOISE and change["noise"] < 2 * NOISE
+    # the chip: its depth, within the noise, and its place on the right knee
+    height, angle, radius, depth = CHIP
+    level = change["levels"][0]
+    assert level["min"] == pytest.approx(-depth, abs=3 * change["noise"])
+    assert 0 < level["area_fraction"]["major"] < 0.01
+    gl, data = unpack_glb((tmp_path / "statue" / "lod0.glb").read_bytes())
+    node, prim = gl["nodes"][0], gl["meshes"][0]["primitives"][0]
+    q = read_accessor(gl, data, prim["attributes"]["POSITION"])[:, :3].astype(np.float64)
+    p = np.asarray(node["translation"]) + node["scale"][0] * q - STATUE_AT
+    lost = read_accessor(gl, data, prim["attributes"]["_CHANGE_0"]) < -change["limits"]["major"]
+    assert lost.sum() > 10
+    assert np.all(np.abs(p[lost, 1] - height) < 1.2 * radius)
+    assert np.all(np.abs(np.arctan2(p[lost, 0], p[lost, 2]) - angle) < 0.5)
 
 
 def test_cli_sample_tiny(tmp_path, capsys):

@@ -13,7 +13,7 @@ from tour_helpers import small_tour
 from vtour import site
 from vtour.errors import VtourError, VtourWarning
 from vtour.tour import build_tour, read_tour, schema_problems
-from vtour.tour.assemble import dump_json, panorama_block, tour_document, write_tour_folder
+from vtour.tour.assemble import dump_json, model_block, panorama_block, tour_document, write_tour_folder
 from vtour.tour.layout import CACHE_ONLY
 
 MANIFEST = {
@@ -119,3 +119,43 @@ def test_an_image_linked_to_a_file_outside_the_tour_is_never_copied_into_it(tmp_
         write_tour_folder(tour, {}, tmp_path / "out")
     assert caught.value.path == note and f"a link to {secret}, outside the tour's folder" in caught.value.message
     assert list((tmp_path / "out").rglob("*")) == []
+
+
+def _model_report(**extra):
+    lod = {"file": "lod0.glb", "triangles": 10, "bytes": 100, "texture_sizes": [[64, 32]],
+           "deviation": {"hausdorff": 0.2, "mean": 0.1, "rms": 0.12, "hausdorff_fraction": 0.002,
+                         "rms_fraction": 0.0012}}
+    return {"units": "mm", "input": {"diagonal": 100.0}, "lods": [lod, {**lod, "file": "lod1.glb"}], **extra}
+
+
+def test_a_model_entry_has_its_diagonal_and_an_empty_previous_list_without_earlier_scans(tmp_path):
+    tour, _ = read_tour(small_tour(tmp_path, models=[{"id": "m", "source": "m.obj"}]))
+    entry = model_block(tour, tour.models[0], _model_report())
+    assert entry["diagonal"] == 100.0 and entry["previous"] == []
+    assert "downloads" not in entry and all("uncompressedPath" not in lod for lod in entry["lods"])
+
+
+def test_a_model_entry_names_its_previous_scans_and_downloads_and_follows_the_schema(tmp_path):
+    tour, _ = read_tour(small_tour(tmp_path, models=[{"id": "m", "source": "m.obj"}]))
+    report = _model_report(
+        change=[{"index": 0, "date": "2019-05-14", "file": "previous0.glb", "attribute": "_CHANGE_0",
+                 "alignment": {"rms": 0.05}, "noise": 0.04, "limits": {"minor": 0.12, "major": 0.4}}],
+        downloads={"scan": "scan/m.zip", "files": ["m.obj"], "glb": "lod1.uncompressed.glb"})
+    report["lods"][1]["uncompressed_file"] = "lod1.uncompressed.glb"
+    entry = model_block(tour, tour.models[0], report)
+    assert entry["previous"] == [{"date": "2019-05-14", "path": "models/m/previous0.glb", "attribute": "_change_0",
+                                  "rms": 0.05, "noise": 0.04, "limits": {"minor": 0.12, "major": 0.4}}]
+    assert entry["downloads"] == {"scan": "models/m/scan/m.zip", "glb": "models/m/lod1.uncompressed.glb"}
+    assert entry["lods"][1]["uncompressedPath"] == "models/m/lod1.uncompressed.glb"
+    assert "uncompressedPath" not in entry["lods"][0]
+    tour_json = {"format": "vtour-tour", "version": 1, "id": "t", "title": {"en": "T"}, "languages": ["en"],
+                 "start": "s", "scenes": [{"id": "s", "title": {"en": "S"}, "panorama": {
+                     "path": "scenes/s", "tiles": "scenes/s/{z}/{f}/{y}/{x}.jpg", "faceSize": 128, "tileSize": 64,
+                     "levels": [{"tileSize": 64, "size": 128}], "preview": "scenes/s/preview.jpg",
+                     "previewFaceOrder": "bdflru", "thumb": "scenes/s/thumb.jpg",
+                     "coverage": {"hfov": 360, "vfov": 180, "yaw": 0, "pitch": 0}},
+                     "view": {"yaw": 0, "pitch": 0, "fov": 75}, "northOffset": 0, "hotspots": []}],
+                 "models": [entry]}
+    assert schema_problems(tour_json) == []
+    entry["previous"][0]["date"] = "14/05/2019"
+    assert [p.location for p in schema_problems(tour_json)] == ["tour.json: models[0].previous[0].date"]

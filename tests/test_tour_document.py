@@ -348,3 +348,33 @@ def test_a_value_json_cannot_hold_given_in_python_is_a_problem_too():
         "tour.yaml: settings.map.1: the key 1 is not text; write it as text: '1'",
     ]
     assert [p.location for p in validate_tour(tour)] == ["tour.yaml: scenes"]  # no scenes; settings not again
+
+
+def test_a_previous_scans_date_is_read_as_the_text_written_and_a_date_elsewhere_in_the_model_is_not(tmp_path):
+    tour, problems = read_tour(_write(tmp_path, """id: t
+title: T
+models:
+  - id: m
+    source: m.obj
+    downloads: true
+    previous:
+      - {source: m-2019.obj, date: 2019-05-14, units: mm}
+      - source: m-2019.obj
+        date: '2019-05-14'
+    description: 2019-05-14
+"""))
+    assert [str(p) for p in problems] == [
+        "tour.yaml:11: models[0].description: 2019-05-14 is read as a date, which tour.json cannot hold; "
+        "quote it: '2019-05-14'"
+    ]
+    model = tour.models[0]
+    assert model.downloads is True
+    assert [(p.source, p.date, p.units, p.where) for p in model.previous] == [
+        ("m-2019.obj", "2019-05-14", "mm", "models[0].previous[0]"),
+        ("m-2019.obj", "2019-05-14", None, "models[0].previous[1]"),
+    ]
+
+
+def test_a_model_without_previous_scans_or_downloads_has_none(tmp_path):
+    tour, problems = read_tour(_write(tmp_path, "id: t\ntitle: T\nmodels: [{id: m, source: m.obj}]\n"))
+    assert problems == [] and tour.models[0].previous == () and tour.models[0].downloads is False

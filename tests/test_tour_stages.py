@@ -206,3 +206,31 @@ def test_a_gltfs_dependencies_are_the_files_its_uris_name_inside_its_folder(tmp_
            "images": [{"uri": "../elsewhere/b.png"}, {"uri": str(tmp_path.parent / "x.png")}, {"bufferView": 0}]}
     (tmp_path / "m.gltf").write_text(json.dumps(doc))
     assert model_dependencies(tmp_path / "m.gltf") == [tmp_path / "m.gltf", tmp_path / "a.bin", tmp_path / "b.png"]
+
+
+def test_downloads_and_each_previous_scans_file_date_and_units_change_only_the_models_key(tmp_path):
+    path = _tour(tmp_path)
+    (tmp_path / "old.obj").write_text(OBJ.replace("mtllib m.mtl\n", ""))
+    before = _keys(path, tmp_path / "cache")
+    _edit(path, lambda d: d["models"][0].update(downloads=True))
+    assert _changed(before, downloads := _keys(path, tmp_path / "cache")) == {"m"}
+    _edit(path, lambda d: d["models"][0].update(previous=[{"source": "old.obj", "date": "2019-05-14"}]))
+    assert _changed(downloads, previous := _keys(path, tmp_path / "cache")) == {"m"}
+    (tmp_path / "old.obj").write_text(OBJ.replace("mtllib m.mtl\n", "").replace("v 1 0 0", "v 2 0 0"))
+    assert _changed(previous, edited := _keys(path, tmp_path / "cache")) == {"m"}
+    _edit(path, lambda d: d["models"][0]["previous"][0].update(date="2019-05-15"))
+    assert _changed(edited, redated := _keys(path, tmp_path / "cache")) == {"m"}
+    _edit(path, lambda d: d["models"][0]["previous"][0].update(units="mm"))
+    assert _changed(redated, _keys(path, tmp_path / "cache")) == {"m"}
+
+
+def test_the_model_stage_is_given_the_previous_scans_and_the_files_to_offer(tmp_path):
+    path = _tour(tmp_path)
+    (tmp_path / "old.obj").write_text(OBJ.replace("mtllib m.mtl\n", ""))
+    _edit(path, lambda d: d["models"][0].update(downloads=True, previous=[{"source": "old.obj", "date": "2019-05-14"}]))
+    tour, _ = read_tour(path)
+    stage = next(s for s in plan_stages(tour, tmp_path / "cache", FileHasher()) if s.kind == "model")
+    source, _, previous, downloads = stage.args
+    assert [(os.path.basename(p.source), p.date, p.units) for p in previous] == [("old.obj", "2019-05-14", "m")]
+    assert sorted(os.path.basename(f) for f in downloads) == ["m.mtl", "m.obj", "tex.png"]
+    assert source == downloads[0]

@@ -1,10 +1,12 @@
 """Photogrammetry scans to faithful, compact glTF levels of detail, with a deviation report.
 
-``build_model(source, out_dir, options)`` is the whole step; the modules are its parts:
-io (read) -> clean -> lod (chain, via simplify) -> texture, glb, deviation -> report.
+``build_model(source, out_dir, options, previous=..., downloads=...)`` is the whole step; the
+modules are its parts: io (read) -> clean -> lod (chain, via simplify) -> change (earlier scans
+aligned) -> texture, glb, deviation -> archive (downloads) -> report.
 """
 
 from vtour.model.build import ModelResult, build_model
+from vtour.model.change import PreviousScan
 from vtour.model.io import read_mesh
 from vtour.model.lod import DEFAULT_LEVELS, Level
 from vtour.model.mesh import Material, Mesh
@@ -18,6 +20,7 @@ __all__ = [
     "Mesh",
     "ModelOptions",
     "ModelResult",
+    "PreviousScan",
     "build_model",
     "read_mesh",
 ]

@@ -1,8 +1,10 @@
 """``build_model``: one scan file -> ``lod<k>.glb`` (coarse to fine) and ``report.json``.
 
 The build reads like its table of contents: read -> clean -> chain of levels -> the levels worth a
-file (:func:`vtour.model.lod.written_levels`) -> per level: textures, quantized .glb, deviation ->
-report. The output folder is written atomically.
+file (:func:`vtour.model.lod.written_levels`) -> each previous scan read, aligned and written as
+``previous<j>.glb`` (:mod:`vtour.model.change`) -> per level: textures, deviation, change against
+each previous scan, quantized .glb -> the downloads (``scan/<stem>.zip`` and the finest level
+uncompressed) -> report. The output folder is written atomically.
 """
 
 from __future__ import annotations
@@ -10,12 +12,26 @@ from __future__ import annotations
 import json
 import logging
 import time
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 
+from vtour.errors import VtourWarning
+from vtour.model.archive import write_zip
+from vtour.model.change import (
+    PreviousScan,
+    PreviousSurface,
+    align_scans,
+    default_limits,
+    estimate_noise,
+    in_units,
+    level_change,
+    transformed,
+)
 from vtour.model.clean import CleanOptions, clean_mesh
 from vtour.model.deviation import Surface, measure_deviation
 from vtour.model.glb import Texture, encode_glb, quantize_positions
@@ -24,11 +40,16 @@ from vtour.model.lod import Level, build_chain, written_levels
 from vtour.model.mesh import DATA_ROLES, Mesh
 from vtour.model.options import DEFAULT_MODEL_OPTIONS, ModelOptions
 from vtour.model.report import dumps, level_entry, level_file, model_report, uncompressed_entry
-from vtour.model.simplify import SimplifyResult
+from vtour.model.simplify import SimplifyResult, simplify_mesh
 from vtour.model.texture import encode_map, resize_normal_map, resize_texture
 from vtour.output import atomic_dir
 
 log = logging.getLogger(__name__)
+#: Below this fitness (the fraction of the current scan near the aligned previous one,
+#: :mod:`vtour.model.change`) an alignment is warned about: the two scans hardly overlap.
+MIN_FITNESS = 0.5
+#: The most triangles and texture pixels of a previous scan's .glb (at most the finest level's).
+PREVIOUS_BUDGET = Level(1_500_000, 2048)
 
 
 @dataclass(frozen=True)
@@ -70,7 +91,14 @@ def dequantized(mesh: Mesh, bits: int) -> Mesh:
     return mesh.replace(positions=origin + step * q.astype(np.float64))
 
 
-def build_model(source: str | Path, out_dir: str | Path, options: ModelOptions = DEFAULT_MODEL_OPTIONS) -> ModelResult:
+def build_model(
+    source: str | Path,
+    out_dir: str | Path,
+    options: ModelOptions = DEFAULT_MODEL_OPTIONS,
+    *,
+    previous: Sequence[PreviousScan] = (),
+    downloads: Sequence[str | Path] | None = None,
+) -> ModelResult:
     """Turn one scan into a chain of .glb levels of detail and a deviation report.
 
     Parameters
@@ -81,6 +109,12 @@ def build_model(source: str | Path, out_dir: str | Path, options: ModelOptions =
         written (report.json's ``levels_left_out`` says which and why), so there may be fewer
         files than ``options.lods``; they are numbered without gaps.
     options : ModelOptions
+    previous : earlier scans of the same object: each is aligned to this one and written as
+        ``previous<j>.glb`` in this scan's frame, and every level gets its signed distance to it
+        as the vertex attribute ``_CHANGE_<j>`` (report.json's ``change``).
+    downloads : the scan and the files it depends on (inside the scan's folder), or None. When
+        given, they are zipped as ``scan/<stem>.zip`` and the finest level is also written
+        uncompressed (report.json's ``downloads``).
 
     Raises
     ------
@@ -104,19 +138,134 @@ def build_model(source: str | Path, out_dir: str | Path, options: ModelOptions =
     }
     scan_surface = Surface(scan.positions, scan.faces)
     cache: dict = {}
+    finest = levels[written[-1]]
     with atomic_dir(out_dir, marker="report.json", step="model") as tmp:
-        lods = [
-            write_level(tmp, k, levels[i], *chain[i], scan, scan_surface, metadata, options, cache)
-            for k, i in enumerate(written)
-        ]
+        earlier = [write_previous(tmp, j, p, cleaned, finest, metadata, options) for j, p in enumerate(previous)]
+        lods, changes = [], []
+        for k, i in enumerate(written):
+            entry, change = write_level(
+                tmp,
+                k,
+                levels[i],
+                *chain[i],
+                scan,
+                scan_surface,
+                metadata,
+                options,
+                cache,
+                previous=[surface for surface, _ in earlier],
+                limits=[e["limits"] for _, e in earlier],
+                uncompressed=options.uncompressed or (downloads is not None and k == len(written) - 1),
+            )
+            lods.append(entry)
+            changes.append(change)
+        for j, (surface, _) in enumerate(earlier):
+            surface.dispose()
+            earlier[j][1]["levels"] = [{"level": k, **c[j]} for k, c in enumerate(changes)]
+        offered = None
+        if downloads is not None:
+            offered = write_downloads(tmp, source, downloads, lods[-1])
         report = model_report(
-            source, metadata, scan, cleaning, lods, options, time.perf_counter() - start, left_out=left_out
+            source,
+            metadata,
+            scan,
+            cleaning,
+            lods,
+            options,
+            time.perf_counter() - start,
+            left_out=left_out,
+            change=[e for _, e in earlier],
+            downloads=offered,
         )
         text = dumps(report)
         (tmp / "report.json").write_text(text)
     scan_surface.dispose()
     files = tuple(Path(out_dir) / lod["file"] for lod in lods)
     return ModelResult(Path(out_dir), files, json.loads(text))
+
+
+def write_previous(
+    folder: Path,
+    j: int,
+    scan: PreviousScan,
+    current: Mesh,
+    finest: Level,
+    metadata: dict,
+    options: ModelOptions,
+) -> tuple[PreviousSurface, dict]:
+    """Previous scan ``j``: read, cleaned, put in the current scan's units and aligned to it
+    (``current``, cleaned), then written as ``previous<j>.glb`` in the current frame, simplified to
+    the finest level's budget within :data:`PREVIOUS_BUDGET`. Returns its aligned surface (for the
+    levels' change) and its ``change`` entry of report.json (without ``levels``)."""
+    path = Path(scan.source)
+    mesh = read_mesh(path, units=scan.units or current.units)
+    mesh, _ = clean_mesh(in_units(mesh, current.units))
+    alignment, distances = align_scans(mesh, current, seed=j)
+    noise = estimate_noise(distances)
+    mesh = transformed(mesh, alignment.transform)
+    log.info(
+        "model: previous scan %s (%s) aligned: rms %.3g %s, fitness %.3f, noise %.3g",
+        path.name,
+        scan.date,
+        alignment.rms,
+        current.units,
+        alignment.fitness,
+        noise,
+    )
+    if alignment.fitness < MIN_FITNESS:
+        warnings.warn(
+            f"model: previous scan {path}: only {100 * alignment.fitness:.0f} % of the current scan lies near "
+            f"it once aligned: its change map ({name_of(j)}) is unreliable; check that it is the same object "
+            "and that its units are right (previous: units:)",
+            VtourWarning,
+            stacklevel=2,
+        )
+    surface = PreviousSurface(mesh.positions, mesh.faces)
+    budget = Level(
+        min(finest.triangles, PREVIOUS_BUDGET.triangles), min(finest.texture_size, PREVIOUS_BUDGET.texture_size)
+    )
+    small, _ = simplify_mesh(mesh, budget.triangles, color_weight=options.color_weight)
+    if small.triangle_count == 0:
+        small = mesh
+    # a cache of its own: the previous scan's images go when it is written
+    textures = level_textures(small, budget, options.texture_format, options.texture_quality, {})
+    name = name_of(j)
+    title = f"{metadata['title']} ({scan.date})"
+    data = encode_glb(
+        small,
+        textures,
+        position_bits=options.position_bits,
+        metadata={**metadata, "title": title, "source": path.name, "date": scan.date},
+    )
+    (folder / name).write_bytes(data)
+    entry = {
+        "index": j,
+        "source": path.name,
+        "date": scan.date,
+        "file": name,
+        "attribute": f"_CHANGE_{j}",
+        "triangles": small.triangle_count,
+        "bytes": len(data),
+        "alignment": alignment.as_dict(),
+        "noise": noise,
+        "limits": default_limits(noise),
+    }
+    return surface, entry
+
+
+def name_of(j: int) -> str:
+    """The file of previous scan ``j``: ``previous<j>.glb``."""
+    return f"previous{j}.glb"
+
+
+def write_downloads(folder: Path, source: Path, files: Sequence[str | Path], finest: dict) -> dict:
+    """``scan/<stem>.zip`` of ``files`` (relative to the scan's folder) in ``folder``; the
+    ``downloads`` entry of report.json, naming it and the finest level's uncompressed file."""
+    (folder / "scan").mkdir()
+    rel = f"scan/{source.stem}.zip"
+    members = write_zip(files or [source], source.parent, folder / rel)
+    log.info("model: downloads: %s (%s)", rel, ", ".join(members))
+    return {"scan": rel, "files": members, "glb": finest["uncompressed_file"]}
 
 
 def write_level(
@@ -130,33 +279,45 @@ def write_level(
     metadata: dict,
     options: ModelOptions,
     cache: dict,
-) -> dict:
-    """Level ``k``: its textures, its deviation from the scan, its .glb file(s) in ``folder``; its
-    report entry.
+    *,
+    previous: Sequence[PreviousSurface] = (),
+    limits: Sequence[dict] = (),
+    uncompressed: bool = False,
+) -> tuple[dict, list[dict]]:
+    """Level ``k``: its textures, its deviation from the scan, its change against each
+    ``previous`` surface (with its ``limits``), its .glb file(s) in ``folder`` (the uncompressed
+    one too with ``uncompressed``); its report entry and its change statistics per previous scan.
 
-    Deviation is measured on the positions a viewer decodes (:func:`dequantized`), and the same
-    per-vertex distances go into the file as its heat map.
+    Deviation and change are measured on the positions a viewer decodes (:func:`dequantized`), and
+    the same per-vertex distances go into the file as its heat maps.
     """
     textures = level_textures(mesh, level, options.texture_format, options.texture_quality, cache)
+    decoded = dequantized(mesh, options.position_bits)
     deviation = measure_deviation(
         scan,
-        dequantized(mesh, options.position_bits),
+        decoded,
         scan_surface=scan_surface,
         samples=options.deviation_samples,
         seed=k,
     )
+    change, stats = {}, []
+    for j, (surface, lim) in enumerate(zip(previous, limits)):
+        values, covered = surface.signed_distance(decoded.positions)
+        stats.append(level_change(values, decoded.positions, decoded.faces, lim, covered))
+        change[f"_CHANGE_{j}"] = np.where(covered, values, 0.0)  # uncovered: nothing measured
     encode = partial(
         encode_glb,
         mesh,
         textures,
         position_bits=options.position_bits,
         deviation=deviation.per_vertex,
+        attributes=change,
         metadata=metadata,
     )
     data = encode(compress=True)
     (folder / level_file(k)).write_bytes(data)
     entry = level_entry(k, level, mesh, simplified, textures, deviation, len(data))
-    if options.uncompressed:
+    if uncompressed:
         plain = encode(compress=False)
         (folder / level_file(k, compressed=False)).write_bytes(plain)
         entry.update(uncompressed_entry(k, len(plain)))
@@ -167,4 +328,4 @@ def write_level(
         len(data),
         100 * deviation.as_dict()["hausdorff_fraction"],
     )
-    return entry
+    return entry, stats

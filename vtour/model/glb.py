@@ -11,6 +11,8 @@ Layout (one scene, one node, one mesh, one primitive per material):
   and a KHR_texture_transform (offset = min, scale = range) on every texture restores them.
 * COLOR_0: VEC4 normalized unsigned short (linear RGBA; 8 bits would band dark colours).
 * _DEVIATION: SCALAR float, the per-vertex distance to the scan in model units (a heat map).
+* further application-specific SCALAR float attributes (``_CHANGE_<j>``: the signed distance to
+  the j-th previous scan, model units), in the order given.
 * indices: unsigned short below 65,536 vertices, else unsigned int.
 
 Every vertex stream is its own bufferView. Compressed, each is encoded with meshoptimizer's
@@ -34,7 +36,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -262,6 +264,7 @@ def encode_glb(
     compress: bool = True,
     position_bits: int = 14,
     deviation: np.ndarray | None = None,
+    attributes: Mapping[str, np.ndarray] | None = None,
     metadata: dict | None = None,
 ) -> bytes:
     """The .glb bytes of ``mesh``.
@@ -276,13 +279,26 @@ def encode_glb(
         EXT_meshopt_compression (required extension) when True; plain quantized buffers otherwise.
     position_bits : int in 8..16, the POSITION grid (see :func:`quantize_positions`)
     deviation : (n,) float, optional, the per-vertex heat map in model units
+    attributes : {name: (n,) float}, optional, more per-vertex scalars written as float
+        attributes; names start with "_" (glTF's application-specific attributes), e.g. _CHANGE_0
     metadata : dict, optional: title, source, units, licence (into ``asset.extras``)
     """
     metadata = dict(metadata or {})
     q, origin, step = quantize_positions(mesh.positions, position_bits)
     uv_transform = _uv_transform(mesh.uv)
     writer = GlbWriter(compress, uv_transform)
-    streams = _vertex_streams(mesh, q, uv_transform, deviation)
+    scalars = {"_DEVIATION": deviation} if deviation is not None else {}
+    for name, values in (attributes or {}).items():
+        if not name.startswith("_") or name in scalars or len(values) != mesh.vertex_count:
+            raise VtourError(
+                "model",
+                f"glb: attribute {name!r} needs a name starting with '_', given once, and "
+                f"{mesh.vertex_count} values (has {len(values)})",
+                field="attributes",
+                value=name,
+            )
+        scalars[name] = values
+    streams = _vertex_streams(mesh, q, uv_transform, scalars)
     primitives = [_primitive(writer, mesh, streams, int(k)) for k in np.unique(mesh.face_material)]
     _materials(writer, mesh, textures)
     unit = UNIT_METRES.get(mesh.units, 1.0)
@@ -306,7 +322,7 @@ def _uv_transform(uv: np.ndarray | None) -> UvTransform | None:
 
 
 def _vertex_streams(
-    mesh: Mesh, q: np.ndarray, uv_transform: UvTransform | None, deviation: np.ndarray | None
+    mesh: Mesh, q: np.ndarray, uv_transform: UvTransform | None, scalars: Mapping[str, np.ndarray]
 ) -> dict[str, Stream]:
     """Each attribute the mesh has, quantized as the module docstring lays out, in glTF order."""
     streams = {"POSITION": Stream(_pad(q, 4), USHORT, "VEC3", False, True)}
@@ -317,8 +333,8 @@ def _vertex_streams(
         streams["TEXCOORD_0"] = Stream(_unorm16(uv), USHORT, "VEC2", True, False)
     if mesh.colors is not None:
         streams["COLOR_0"] = Stream(_unorm16(mesh.colors), USHORT, "VEC4", True, False)
-    if deviation is not None:
-        streams["_DEVIATION"] = Stream(np.asarray(deviation, np.float32)[:, None], FLOAT, "SCALAR", False, True)
+    for name, values in scalars.items():
+        streams[name] = Stream(np.asarray(values, np.float32)[:, None], FLOAT, "SCALAR", False, True)
     return streams
 
 

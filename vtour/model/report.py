@@ -14,10 +14,20 @@ Shape (all lengths in the scan's units, ``*_fraction`` relative to its bounding-
                "texture_format", "simplifier", "uncompressed_file"?, "uncompressed_bytes"?,
                "deviation": {"hausdorff", "mean", "rms", "forward_max", "backward_max",
                              "*_fraction", "diagonal"},
-               "per_vertex_deviation": {"attribute": "_DEVIATION", "max"}}],
+               "per_vertex_deviation": {"attribute": "_DEVIATION", "max",
+                                        "histogram": {"edges": [33 floats], "counts": [32 ints]}}}],
      "levels_left_out": [{"budget": {"triangles", "texture_size"}, "same_as": "lod<k>.glb" | null,
                           "reason"}],
+     "change": [{"index": j, "source", "date", "file": "previous<j>.glb", "attribute": "_CHANGE_<j>",
+                 "alignment": {"method", "rms", "fitness", "transform": 4x4 row-major, previous -> current},
+                 "noise", "limits": {"minor", "major"},
+                 "levels": [{"level": k, "min", "max", "mean", "p05", "p95", "histogram",
+                             "area_fraction": {"none", "minor", "major"}}]}],
+     "downloads"?: {"scan": "scan/<stem>.zip", "glb": "lod<k>.uncompressed.glb"},
      "options": {...}, "seconds": float}
+
+``change`` (one entry per previous scan, :mod:`vtour.model.change`) is empty without previous
+scans; ``downloads`` is there only when they were asked for.
 
 ``lods`` lists the files written; a level asked for but identical to the coarser one before it
 (``same_as`` that file) or simplified to no triangles (``same_as`` null) is in ``levels_left_out``.
@@ -89,8 +99,25 @@ def level_entry(
         "texture_format": next((t.fmt for m in textures if m for t in m.values()), None),
         "simplifier": simplified.method,
         "deviation": deviation.as_dict(),
-        "per_vertex_deviation": {"attribute": "_DEVIATION", "max": float(deviation.per_vertex.max())},
+        "per_vertex_deviation": {
+            "attribute": "_DEVIATION",
+            "max": float(deviation.per_vertex.max()),
+            "histogram": histogram(deviation.per_vertex, 0.0, float(deviation.per_vertex.max())),
+        },
     }
+
+
+#: Bins of the histograms in report.json.
+BINS = 32
+
+
+def histogram(values: np.ndarray, lo: float, hi: float, bins: int = BINS) -> dict:
+    """``{"edges": [bins + 1 floats], "counts": [bins ints]}`` of ``values`` over [lo, hi] (an
+    empty range is widened by a hair, so that every value falls in a bin)."""
+    if not hi > lo:
+        hi = lo + max(abs(lo), 1.0) * 1e-9
+    counts, edges = np.histogram(np.asarray(values, np.float64), bins=bins, range=(lo, hi))
+    return {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
 
 
 def left_out_entry(item: LeftOut) -> dict:
@@ -118,11 +145,13 @@ def model_report(
     seconds: float,
     *,
     left_out: Sequence[LeftOut] = (),
+    change: Sequence[dict] = (),
+    downloads: dict | None = None,
 ) -> dict:
     """The whole report: ``metadata`` as the .glb files carry it (title, units, licence), the scan as
-    read, what cleaning removed, the level entries, the levels not written, the options and the
-    build's seconds."""
-    return {
+    read, what cleaning removed, the level entries, the levels not written, the change against each
+    previous scan, the downloads written, the options and the build's seconds."""
+    report = {
         "format": FORMAT,
         "version": VERSION,
         "source": str(source),
@@ -133,9 +162,12 @@ def model_report(
         "clean": cleaning.as_dict(),
         "lods": lods,
         "levels_left_out": [left_out_entry(x) for x in left_out],
-        "options": options,
-        "seconds": seconds,
+        "change": list(change),
     }
+    if downloads is not None:
+        report["downloads"] = downloads
+    report.update(options=options, seconds=seconds)
+    return report
 
 
 def to_json(value):

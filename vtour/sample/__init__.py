@@ -7,7 +7,10 @@ and serves it on any machine, with nothing to download.
     folder/tour.yaml                 id vtour-sample, texts in en and zh (written last: its
                                      presence means the sample is complete)
     folder/panoramas/<scene>.jpg     equirect panoramas rendered from the cave and the statue
-    folder/models/statue.obj (+.mtl, statue_0.png)      the statue, about 1 M triangles, metres
+    folder/models/statue.obj (+.mtl, statue_0.png)      the statue, about 1 M triangles, metres,
+                                     with a chip lost since the earlier scan
+    folder/models/statue-2019.obj (+.mtl, statue-2019_0.png)   the earlier scan of the intact
+                                     statue, in a frame of its own (tour.yaml: previous:)
     folder/models/grotto.obj (+.mtl, grotto_<k>.png)    the empty cave, for ``vtour render``
 
 The same seed and options give the same bytes (tests/test_sample.py checks it on a small size).

@@ -8,6 +8,9 @@ profile of the figure (throne, crossed legs, torso, shoulders, neck, head, ushni
 displacements for the lotus petals, robe folds, arms, hands, nose, brows, ears and hair curls.
 Rows are spaced evenly along the profile's arc length, so the throne's ledges get as many rows as
 the slopes. Metres, +Y up, facing +Z, the base centred on the origin.
+
+:func:`chip` carves a known loss into a scan (the sample's current scan has one on its right knee,
+which an earlier scan of the intact statue, ``previous:`` in tour.yaml, shows as change).
 """
 
 from __future__ import annotations
@@ -57,6 +60,9 @@ HEIGHT = float(PROFILE[-1, 0])
 CHEST = 1.05
 #: Scanning noise: standard deviation along the surface normal, metres.
 NOISE = 0.0008
+#: The chip lost since the earlier scan: (height, angle from the front (rad, + towards +X), radius,
+#: depth), metres; 2 % of the statue's height deep, on the front of its right knee.
+CHIP = (0.62, -0.45, 0.06, 0.02 * 1.715)
 
 
 def _gauss(x):
@@ -190,3 +196,23 @@ def statue(rng: np.random.Generator, triangles: int = 1_000_000, texture_size: i
     )
     used = np.unique(faces)
     return mesh.with_vertices(used, faces)
+
+
+def chip(mesh: Mesh, chip: tuple[float, float, float, float] = CHIP) -> Mesh:
+    """``mesh`` with a roughly round loss carved in: vertices within ``radius`` (3D distance, the
+    rim wavy by +-12 %) of the surface point at (height, angle) are pushed inwards along their
+    normals by ``depth``, flat at the bottom and tapering over the outer 30 % of the radius."""
+    from vtour.model.clean import vertex_normals
+
+    height, angle, radius, depth = chip
+    p = mesh.positions
+    direction = np.array([math.sin(angle), 0.0, math.cos(angle)])
+    near = np.abs(p[:, 1] - height) < 0.02
+    centre = p[near][np.argmax(p[near] @ direction)]  # the outermost point at that height and angle
+    offset = p - centre
+    r = np.linalg.norm(offset, axis=1)
+    theta = np.arctan2(offset[:, 1], offset @ np.array([math.cos(angle), 0.0, -math.sin(angle)]))
+    rim = radius * (1.0 + 0.12 * np.sin(3 * theta + 0.7))
+    profile = depth * np.clip((rim - r) / (0.3 * rim), 0.0, 1.0)
+    normals = vertex_normals(mesh).astype(np.float64)
+    return mesh.replace(positions=p - profile[:, None] * normals)

@@ -14,12 +14,13 @@ import yaml
 from vtour.conventions import yaw_pitch_to_direction
 from vtour.errors import VtourError
 from vtour.images import write_image
+from vtour.model.change import transformed
 from vtour.model.mesh import Mesh
 from vtour.model.obj import write_obj
 from vtour.output import replace_entries, staging
 from vtour.render import links_between, look_at, prepare_scene, render_equirect
 from vtour.sample import cave
-from vtour.sample.statue import CHEST, statue
+from vtour.sample.statue import CHEST, chip, statue
 
 log = logging.getLogger(__name__)
 STEP = "sample"
@@ -68,11 +69,14 @@ MURALS = {
         },
     ),
 }
+#: The earlier scan of the statue (before the chip, :data:`vtour.sample.statue.CHIP`): its file and day.
+PREVIOUS_SOURCE, PREVIOUS_DATE = "models/statue-2019.obj", "2019-05-14"
 STATUE_TEXT = (
     {"en": "Seated Buddha (sample scan)", "zh": "坐佛（示例扫描）"},
     {
-        "en": "A procedural statue with the noise and holes of a real scan, about a million triangles.",
-        "zh": "程序生成的塑像，带有真实扫描的噪声和孔洞，约一百万个三角形。",
+        "en": "A procedural statue with the noise and holes of a real scan, about a million triangles. "
+        "Compared with a scan from 2019, it has lost a chip from its right knee.",
+        "zh": "程序生成的塑像，带有真实扫描的噪声和孔洞，约一百万个三角形。与 2019 年的扫描相比，其右膝缺失了一块。",
     },
 )
 
@@ -130,7 +134,9 @@ def sample_is_complete(folder: str | Path) -> bool:
         return False
     if not isinstance(doc, dict) or doc.get("id") != SAMPLE_ID:
         return False
-    files = [s.get("panorama") for s in doc.get("scenes", [])] + [m.get("source") for m in doc.get("models", [])]
+    models = doc.get("models", [])
+    files = [s.get("panorama") for s in doc.get("scenes", [])] + [m.get("source") for m in models]
+    files += [p.get("source") for m in models for p in m.get("previous", []) if isinstance(p, dict)]
     return all(isinstance(f, str) and (tour.parent / f).is_file() for f in files)
 
 
@@ -206,18 +212,34 @@ def tour_yaml_data(scene, statue_material: int, mural_points: dict, material_ind
                 "description": STATUE_TEXT[1],
                 "source": "models/statue.obj",
                 "units": "m",
+                "downloads": True,
+                "previous": [{"source": PREVIOUS_SOURCE, "date": PREVIOUS_DATE}],
             }
         ],
     }
 
 
 def sample_world(options: SampleOptions = DEFAULT_SAMPLE_OPTIONS) -> tuple[Mesh, Mesh, dict]:
-    """The cave (materials :data:`vtour.sample.cave.MATERIALS`), the statue (at the origin; it
-    stands at :data:`STATUE_AT`) and the 3D centres of the murals' main figures."""
-    rng_cave, rng_statue = np.random.default_rng(options.seed).spawn(2)
+    """The cave (materials :data:`vtour.sample.cave.MATERIALS`), the statue with its chip (at the
+    origin; it stands at :data:`STATUE_AT`) and the 3D centres of the murals' main figures."""
+    rng_cave, rng_statue, _ = np.random.default_rng(options.seed).spawn(3)
     room, mural_points = cave.chamber(rng_cave, options.density)
-    figure = statue(rng_statue, options.statue_triangles, options.statue_texture)
+    figure = chip(statue(rng_statue, options.statue_triangles, options.statue_texture))
     return room, figure, mural_points
+
+
+def previous_statue(options: SampleOptions = DEFAULT_SAMPLE_OPTIONS) -> tuple[Mesh, np.ndarray]:
+    """The earlier scan: the intact statue (its own noise and holes, as another scanning session
+    would have them), in a scanner frame of its own; and that frame's (4, 4) rigid motion from the
+    statue standing at :data:`STATUE_AT`."""
+    from scipy.spatial.transform import Rotation
+
+    rng = np.random.default_rng(options.seed).spawn(3)[2]
+    figure = statue(rng, options.statue_triangles, options.statue_texture)
+    motion = np.eye(4)
+    motion[:3, :3] = Rotation.random(random_state=int(rng.integers(2**31))).as_matrix()
+    motion[:3, 3] = rng.uniform(-1.0, 1.0, 3)
+    return transformed(figure.replace(positions=figure.positions + STATUE_AT), motion), motion
 
 
 def _render(scene, sid: str, position, options: SampleOptions) -> tuple[np.ndarray, dict]:
@@ -295,6 +317,9 @@ def write_sample(
         timings["render"] = time.perf_counter() - t1
         t1 = time.perf_counter()
         write_obj(figure.replace(positions=placed.positions), tmp / "models" / "statue.obj", **_obj_format(figure))
+        earlier, _ = previous_statue(options)
+        write_obj(earlier, tmp / PREVIOUS_SOURCE, **_obj_format(earlier))
+        del earlier
         write_obj(room, tmp / "models" / "grotto.obj", **_obj_format(room))
         timings["models"] = time.perf_counter() - t1
         index = {name: k for k, name in enumerate(cave.MATERIALS)}

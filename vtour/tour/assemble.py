@@ -44,33 +44,55 @@ def panorama_block(scene_id: str, manifest: dict) -> dict:
 
 
 def model_block(tour: Tour, model, report: dict) -> dict:
-    """A model's entry: its levels coarse to fine with sizes and deviation from the scan."""
+    """A model's entry: its levels coarse to fine with sizes and deviation from the scan, its
+    diagonal (model units), its previous scans aligned to it (change over time) and, when the
+    tour offers them, its downloads (the original scan zipped, the finest level uncompressed)."""
     base = model_dir(model.id)
     lods = []
     for lod in report["lods"]:
         sizes = [max(s) for s in lod.get("texture_sizes") or [] if s]
         dev = lod["deviation"]
-        lods.append(
-            {
-                "path": f"{base}/{lod['file']}",
-                "triangles": lod["triangles"],
-                "bytes": lod["bytes"],
-                "textureSize": max(sizes) if sizes else None,
-                "deviation": {
-                    "hausdorff": dev["hausdorff"],
-                    "mean": dev["mean"],
-                    "rms": dev["rms"],
-                    "relativeHausdorff": dev["hausdorff_fraction"],
-                    "relativeRms": dev["rms_fraction"],
-                },
-            }
-        )
+        entry = {
+            "path": f"{base}/{lod['file']}",
+            "triangles": lod["triangles"],
+            "bytes": lod["bytes"],
+            "textureSize": max(sizes) if sizes else None,
+            "deviation": {
+                "hausdorff": dev["hausdorff"],
+                "mean": dev["mean"],
+                "rms": dev["rms"],
+                "relativeHausdorff": dev["hausdorff_fraction"],
+                "relativeRms": dev["rms_fraction"],
+            },
+        }
+        if lod.get("uncompressed_file"):
+            entry["uncompressedPath"] = f"{base}/{lod['uncompressed_file']}"
+        lods.append(entry)
     out = {"id": model.id, "title": _text(model.title, model.id, tour.languages)}
     if model.description:
         out["description"] = model.description
     out.update(
-        {"units": report["units"], "metadata": dict(model.metadata), "lods": lods, "report": f"{base}/report.json"}
+        {
+            "units": report["units"],
+            "diagonal": report["input"]["diagonal"],
+            "metadata": dict(model.metadata),
+            "lods": lods,
+            "report": f"{base}/report.json",
+            "previous": [
+                {
+                    "date": c["date"],
+                    "path": f"{base}/{c['file']}",
+                    "attribute": c["attribute"].lower(),  # the name three.js's GLTFLoader gives it
+                    "rms": c["alignment"]["rms"],
+                    "noise": c["noise"],
+                    "limits": dict(c["limits"]),
+                }
+                for c in report.get("change", [])
+            ],
+        }
     )
+    if report.get("downloads"):
+        out["downloads"] = {key: f"{base}/{report['downloads'][key]}" for key in ("scan", "glb")}
     return out
 
 

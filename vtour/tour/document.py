@@ -20,7 +20,8 @@ What is read is JSON's kind of data (tour.json is built from it): a value YAML m
 (a date such as ``2024-02-03``, ``!!binary``, ``!!set``, ``!!omap``), a key that is not text
 (``1:``, ``no:``) or a value YAML cannot construct (``2024-02-30``) is a Problem on its line saying
 how to write it, and reads as the text written. A date in a model's ``metadata`` is simply that
-text: ``date: 2024-02-03`` means what it says there.
+text: ``date: 2024-02-03`` means what it says there; a previous scan's ``date`` is read the same
+way and must be a real day written YYYY-MM-DD.
 """
 
 from __future__ import annotations
@@ -79,7 +80,10 @@ _SCENE_KEYS = (
     "pano",
 )
 _HOTSPOT_KEYS = ("id", "type", "yaw", "pitch", "target", "title", "text", "image", "url")
-_MODEL_KEYS = ("id", "title", "description", "source", "units", "metadata", "lod")
+_MODEL_KEYS = ("id", "title", "description", "source", "units", "metadata", "lod", "downloads", "previous")
+_PREVIOUS_KEYS = ("source", "date", "units")
+#: A previous scan's date: a day, YYYY-MM-DD.
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,21 @@ class Scene:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """An earlier scan of a model's object: its file (relative to tour.yaml), the day it was taken
+    (YYYY-MM-DD) and its units (None: the model's)."""
+
+    source: str
+    date: str
+    units: str | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True)
 class Model:
-    """One scan shown in the 3D viewer; ``lod`` holds ModelOptions fields (see LOD_KEYS)."""
+    """One scan shown in the 3D viewer; ``lod`` holds ModelOptions fields (see LOD_KEYS).
+    ``downloads`` offers the original scan and the uncompressed finest level; ``previous`` lists
+    earlier scans of the same object, compared with this one (change over time)."""
 
     id: str
     source: str = ""
@@ -137,6 +154,8 @@ class Model:
     units: str | None = None
     metadata: dict = field(default_factory=dict)
     lod: dict = field(default_factory=dict)
+    downloads: bool = False
+    previous: tuple[Previous, ...] = ()
     where: str = ""
 
 
@@ -209,7 +228,7 @@ _TOO_DEEP = "nested more than {max_depth} levels deep"
 _NOT_FINITE_FIX = "write a number (.nan and .inf are not numbers here)"
 _TAG = "tag:yaml.org,2002:"
 #: Where a date is read as the text written, without a problem: a model's metadata (``date: 1890-05-01``).
-_DATES_AS_TEXT = re.compile(r"models\[\d+\]\.metadata\.")
+_DATES_AS_TEXT = re.compile(r"models\[\d+\]\.(metadata\.|previous\[\d+\]\.date$)")
 #: What a key YAML reads as something other than text is read as, in a message.
 _KEY_KINDS = {"int": "a number", "float": "a number", "null": "null", "timestamp": "a date"}
 
@@ -779,6 +798,38 @@ def _units(r: _Reader, value, where: str) -> str | None:
     return units
 
 
+def _is_day(text: str) -> bool:
+    """True for a real day written YYYY-MM-DD (not 2019-02-30, not 20190514)."""
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return bool(DATE_PATTERN.match(text))
+
+
+def _previous(r: _Reader, raw, where: str) -> Previous | None:
+    """One ``previous:`` item: ``{source, date, units}``, date required (YYYY-MM-DD)."""
+    if not isinstance(raw, dict):
+        r.problem(
+            where,
+            f"a previous scan is a mapping, got {_kind(raw)}",
+            "write - {source: models/NAME-2019.ply, date: 2019-05-14}",
+        )
+        return None
+    d = r.mapping(raw, where, _PREVIOUS_KEYS)
+    source = r.string(d.get("source"), f"{where}.source")
+    if not source:
+        r.problem(f"{where}.source", "previous scan has no source", "write source: models/NAME-2019.ply")
+    date = r.string(d.get("date"), f"{where}.date")
+    if date is None:
+        r.problem(f"{where}.date", "previous scan has no date", "add date: YYYY-MM-DD, the day it was scanned")
+    elif not _is_day(date):
+        r.problem(f"{where}.date", f"date {date!r} is not a day written YYYY-MM-DD", "write e.g. 2019-05-14")
+    return Previous(
+        source=source or "", date=date or "", units=_units(r, d.get("units"), f"{where}.units"), where=where
+    )
+
+
 def _model(r: _Reader, raw, where: str, index: int) -> Model:
     d = r.mapping(raw, where, _MODEL_KEYS)
     mid = r.string(d.get("id"), f"{where}.id")
@@ -797,6 +848,15 @@ def _model(r: _Reader, raw, where: str, index: int) -> Model:
         for k, v in meta.items()
         if v is not None
     }
+    downloads = d.get("downloads", False)
+    if not isinstance(downloads, bool):
+        r.problem(f"{where}.downloads", f"expected true or false, got {downloads!r:.60}", "write downloads: true")
+        downloads = False
+    previous = tuple(
+        p
+        for i, raw_p in enumerate(r.items(d.get("previous"), f"{where}.previous"))
+        if (p := _previous(r, raw_p, f"{where}.previous[{i}]")) is not None
+    )
     return Model(
         id=mid,
         source=source or "",
@@ -805,6 +865,8 @@ def _model(r: _Reader, raw, where: str, index: int) -> Model:
         units=_units(r, d.get("units"), f"{where}.units"),
         metadata=metadata,
         lod=r.mapping(d.get("lod"), f"{where}.lod", LOD_KEYS),
+        downloads=downloads,
+        previous=previous,
         where=where,
     )
 

@@ -1,9 +1,9 @@
 """The build's stages: pure functions of (inputs, options) -> one folder, the keys that cache them,
 and the plan (:func:`plan_stages`: one stage per scene panorama and per model).
 
-A stage's key is the sha256 of its kind, :data:`STAGE_VERSION`, vtour's version, its options and
-the sha256 of every input file's bytes (with the name the output records). Hashing a file is the
-truth; a (size, mtime_ns) match against the hash recorded for that path is the fast pre-check that
+A stage's key is the sha256 of its kind, its :data:`STAGE_VERSIONS` entry, vtour's version, its
+options and the sha256 of every input file's bytes (with the name the output records). Hashing a
+file is the truth; a (size, mtime_ns) match against the hash recorded for that path is the fast pre-check that
 skips re-reading unchanged files. The same holds for a stage's output: each cache entry records its
 files (:func:`record_stage`), and an entry is reused only when every file is still there unchanged
 (:func:`stage_intact`): a tile deleted or edited through a hard link of the built tour makes the
@@ -25,15 +25,17 @@ from typing import Any
 from vtour import __version__
 from vtour.conventions import PANNELLUM_CUBE_ORDER
 from vtour.errors import VtourError
-from vtour.model import build_model, mtl
+from vtour.model import PreviousScan, build_model, mtl
 from vtour.output import write_bytes_atomic
 from vtour.pano import build_pano
 from vtour.tour.document import Tour
 from vtour.tour.layout import STAGE_FOLDERS, STAGE_RECORD
 from vtour.tour.options import model_options, pano_options
 
-#: Bump when a stage's output changes for the same inputs and options.
-STAGE_VERSION = 1
+#: Per kind of stage ("pano", "model"): bump when its output changes for the same inputs and
+#: options, so that only that kind's cached outputs are built again. model 2: report.json's
+#: deviation histograms and ``change``.
+STAGE_VERSIONS = {"pano": 1, "model": 2}
 _CHUNK = 1 << 20
 
 
@@ -87,7 +89,7 @@ def stage_key(kind: str, options, inputs: list[list[Any]]) -> str:
     blob = json.dumps(
         {
             "stage": kind,
-            "stage_version": STAGE_VERSION,
+            "stage_version": STAGE_VERSIONS[kind],
             "vtour": __version__,
             "options": options_json(options),
             "inputs": inputs,
@@ -168,9 +170,12 @@ def pano_stage(inputs: list[str], faces: bool, options, dest: str) -> dict:
         return build_pano(links, dest, options).manifest
 
 
-def model_stage(source: str, options, dest: str) -> dict:
-    """Build one model's LOD chain and report into ``dest``; returns report.json's content."""
-    return build_model(source, dest, options).report
+def model_stage(
+    source: str, options, previous: tuple[PreviousScan, ...], downloads: list[str] | None, dest: str
+) -> dict:
+    """Build one model's LOD chain, its change against each ``previous`` scan, the ``downloads``
+    (the scan's files to zip, or None) and its report into ``dest``; returns report.json's content."""
+    return build_model(source, dest, options, previous=previous, downloads=downloads).report
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,8 +220,18 @@ def plan_stages(tour: Tour, cache: Path, hasher: FileHasher) -> list[Stage]:
         lod = model_options(tour, model)
         source = tour.root / model.source
         deps = model_dependencies(source)
-        key = stage_key("model", lod, [[os.path.relpath(p, source.parent), hasher(p)] for p in deps])
-        model_args = (str(source), lod)
+        inputs: list[list[Any]] = [[os.path.relpath(p, source.parent), hasher(p)] for p in deps]
+        previous = tuple(
+            PreviousScan(str(tour.root / p.source), p.date, p.units or model.units) for p in model.previous
+        )
+        for j, p in enumerate(previous):  # a previous scan's files, date and units change its change map
+            files = model_dependencies(Path(p.source))
+            named = [[os.path.relpath(f, Path(p.source).parent), hasher(f)] for f in files]
+            inputs.append([f"previous{j}", p.date, p.units, named])
+        if model.downloads:
+            inputs.append(["downloads", True])
+        key = stage_key("model", lod, inputs)
+        model_args = (str(source), lod, previous, [str(p) for p in deps] if model.downloads else None)
         dest = stage_dest(cache, "model", key)
         stages.append(Stage("model", model.id, key, model_stage, model_args, dest, "report.json"))
     return stages

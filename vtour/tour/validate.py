@@ -8,11 +8,12 @@ Checked for tour.yaml: shape (types, unknown fields with a "did you mean"), ids 
 safe as folder names), references (start, link and model hotspot targets), angles (pitch in
 [-90, 90], fov and zoom limits in (0, 180); yaws are read as any finite number and normalised),
 texts (every declared language present, no undeclared ones), paths (inside the tour folder with
-links followed, files present, hotspot images and the floor plan decodable as web images) and the
-pano/lod options. For a built tour: the JSON Schema, references, texts and that every file
-tour.json names exists, read from a bounded stream of paths (a tampered level size cannot make
-it enumerate without end). Malformed structure (a scene that is not an object) is the schema's
-problem to report; the checks here skip it instead of failing.
+links followed, files present, hotspot images and the floor plan decodable as web images; a
+model's previous scans too) and the pano/lod options. For a built tour: the JSON Schema,
+references, texts and that every file tour.json names exists, read from a bounded stream of
+paths (a tampered level size cannot make it enumerate without end). Malformed structure (a scene
+that is not an object) is the schema's problem to report; the checks here skip it instead of
+failing.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from vtour.conventions import FACES
 from vtour.errors import Problem, VtourError
 from vtour.images import probe_image
+from vtour.notes import built_notes_problems, notes_problems
 from vtour.output import is_within
 from vtour.tour.document import HOTSPOT_TYPES, ID_PATTERN, Tour, locate, read_json, read_tour
 from vtour.tour.layout import TOUR_JSON, built_tour_folder, image_destination, require_built_tour
@@ -206,6 +208,9 @@ def validate_tour(tour: Tour) -> list[Problem]:
                 check_texts(report, value, langs, f"{w}.metadata.{key}")
         if model.source:
             _check_file(report, tour.root, model.source, f"{w}.source", "model source")
+        for p in model.previous:
+            if p.source:
+                _check_file(report, tour.root, p.source, f"{p.where}.source", "previous scan")
         try:
             model_options(tour, model)
         except VtourError as exc:
@@ -297,6 +302,15 @@ def tour_json_paths(doc: dict) -> Iterator[tuple[str, str]]:
         yield f"models[{i}].report", m.get("report", "")
         for k, lod in _objects(m.get("lods")):
             yield f"models[{i}].lods[{k}].path", lod.get("path", "")
+            if "uncompressedPath" in lod:
+                yield f"models[{i}].lods[{k}].uncompressedPath", lod["uncompressedPath"]
+        downloads = m["downloads"] if isinstance(m.get("downloads"), dict) else {}
+        for key in ("scan", "glb") if downloads else ():
+            yield f"models[{i}].downloads.{key}", downloads.get(key, "")
+        for j, p in _objects(m.get("previous")):
+            yield f"models[{i}].previous[{j}].path", p.get("path", "")
+        if isinstance(m.get("notes"), str):
+            yield f"models[{i}].notes", m["notes"]
 
 
 def _tile(template: str, z: int, f: str, y: int, x: int) -> str:
@@ -382,7 +396,7 @@ def validate_built(folder: str | Path) -> list[Problem]:
     for i, m in models:
         check_texts(report, _text(m.get("title")), langs, f"models[{i}].title")
     _check_files(report, folder, doc)
-    return problems + report.problems
+    return problems + report.problems + built_notes_problems(folder, doc)
 
 
 def _text(value) -> dict | None:
@@ -396,4 +410,4 @@ def validate_path(path: str | Path) -> list[Problem]:
     if path.is_dir() or path.name == TOUR_JSON:
         return validate_built(built_tour_folder(path))
     tour, problems = read_tour(path)
-    return problems + validate_tour(tour)
+    return problems + validate_tour(tour) + notes_problems(tour)  # the build adds the notes' own

@@ -1,0 +1,46 @@
+"""A deterministic zip of a scan and the files it depends on (its .mtl, its textures): the
+original offered for download beside the web levels (tour.yaml ``downloads: true``).
+
+The same files give the same bytes: members sorted by name, every timestamp 1980-01-01 00:00
+(zip's epoch), permissions rw-r--r--, deflate at zlib's default level.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+from vtour.errors import VtourError
+
+#: zip's earliest representable time: the same for every member, so a file's mtime changes nothing.
+EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def write_zip(files: Sequence[str | Path], root: str | Path, dest: str | Path) -> list[str]:
+    """Write ``files`` (each inside ``root``) into the zip ``dest`` as their paths relative to
+    ``root``; returns the member names in the order written.
+
+    Raises
+    ------
+    VtourError
+        A file outside ``root`` (its name in the zip would climb out of the folder it unpacks to).
+    """
+    root = Path(root)
+    members = {}
+    for f in files:
+        rel = os.path.relpath(f, root)
+        if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+            raise VtourError("model", f"downloads: {f} lies outside the scan's folder {root}", path=f)
+        members[PurePosixPath(*Path(rel).parts).as_posix()] = Path(f)
+    names = sorted(members)
+    with zipfile.ZipFile(dest, "w") as archive:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o100644 << 16
+            with members[name].open("rb") as src, archive.open(info, "w") as out:
+                while chunk := src.read(1 << 20):
+                    out.write(chunk)
+    return names
