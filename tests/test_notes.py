@@ -419,7 +419,7 @@ def test_validate_lists_the_notes_problems_too(tmp_path, capsys):
     write_page(tmp_path / "notes" / "ghost.json", empty_page())
     code = cli("validate", path)
     out = capsys.readouterr().out
-    assert code == 1 and out.count("ghost") == 1
+    assert code == 1 and out.count("notes/ghost.json") == 1
 
 
 def test_dates_stay_comparable_after_a_round_trip():
