@@ -1,4 +1,5 @@
-// vtour/web/src/ui/UrlState.js: the view in the page's hash, #scene=<id>&yaw=..&pitch=..&fov=..&lang=..
+// vtour/web/src/ui/UrlState.js: the view in the page's hash, #scene=<id>&yaw=..&pitch=..&fov=..&lang=.. and the
+// inspector's state (#model=<id>&mode=..&light=..&cam=..&section=..)
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
@@ -6,14 +7,15 @@ import { formatHash, parseHash } from "../../vtour/web/src/ui/UrlState.js";
 
 test("a hash parses into the scene, the view in degrees and the language", () => {
   assert.deepEqual(parseHash("#scene=crypt&yaw=45.5&pitch=-10&fov=60&lang=fr"),
-                   { scene: "crypt", yaw: 45.5, pitch: -10, fov: 60, lang: "fr" });
+                   { scene: "crypt", yaw: 45.5, pitch: -10, fov: 60, lang: "fr", inspector: undefined });
   assert.deepEqual(parseHash("scene=hall"), { scene: "hall", yaw: undefined, pitch: undefined, fov: undefined,
-                                              lang: undefined });
+                                              lang: undefined, inspector: undefined });
 });
 
 test("ids absent or empty and angles absent or not finite numbers parse as undefined", () => {
   assert.deepEqual(parseHash("#yaw=abc&fov=Infinity&scene=&lang="),
-                   { scene: undefined, yaw: undefined, pitch: undefined, fov: undefined, lang: undefined });
+                   { scene: undefined, yaw: undefined, pitch: undefined, fov: undefined, lang: undefined,
+                   inspector: undefined });
   assert.deepEqual(parseHash(""), parseHash("#"));
 });
 
@@ -26,5 +28,19 @@ test("a serialised state parses back, odd scene ids included", () => {
   const state = { scene: "salle d'été & crypte/2", yaw: -179.25, pitch: 12.5, fov: 33.33, lang: "zh" };
   const hash = formatHash(state);
   assert.equal(hash, "scene=salle+d%27%C3%A9t%C3%A9+%26+crypte%2F2&yaw=-179.25&pitch=12.50&fov=33.33&lang=zh");
-  assert.deepEqual(parseHash(`#${hash}`), state);
+  assert.deepEqual(parseHash(`#${hash}`), { ...state, inspector: undefined });
+});
+
+test("an open inspector's state follows the scene's keys and parses back", () => {
+  const state = { scene: "hall", yaw: 0, pitch: 0, fov: 70, lang: "en",
+                  inspector: { model: "box", mode: "clay", light: { azimuth: 270, elevation: 10, ambient: 0.35, exposure: 1,
+                                                                     shadows: false },
+                               camera: { position: [0, 0.1, 0.5], target: [0, 0, 0], fov: 40 }, section: null } };
+  const hash = formatHash(state);
+  assert.equal(hash, "scene=hall&yaw=0.00&pitch=0.00&fov=70.00&lang=en&model=box&mode=clay&light=270%2C10%2C0.35%2C1%2C0"
+                     + "&cam=0%2C0.1%2C0.5%2C0%2C0%2C0%2C40");
+  const back = parseHash(hash);
+  assert.deepEqual(back.inspector, { model: "box", mode: "clay", light: state.inspector.light,
+                                     camera: state.inspector.camera });
+  assert.equal(back.scene, "hall");
 });

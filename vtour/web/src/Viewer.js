@@ -38,7 +38,13 @@ export const DEFAULT_OPTIONS = Object.freeze({
   landmark: false,         // true: the viewer is the page's main content: a <main> landmark headed by the tour's
                            // title as a (visually hidden) <h1>, which a page needs (axe-core: landmark-one-main,
                            // page-has-heading-one); the static index.html and `vtour serve` set it
+  notesApi: null,          // URL of the notes API (`vtour serve --sources`, e.g. "api/notes"); null: the tour's notes,
+                           // read-only (inspector/NotesStore.js)
+  token: null,             // the notes API's write token; null: the page URL's ?token= (if any)
 });
+
+/** Throttle of the "inspectorchange" event, ms (at most one per this, and one after the last change). */
+const INSPECTOR_EVENT_MS = 150;
 
 /** Where the model bundle is: the option (relative to the page), else beside the viewer bundle. */
 function modelBundleUrl(option) {
@@ -54,7 +60,10 @@ function modelBundleUrl(option) {
  * hotspots, gallery, floor plan, info and 3D model dialogs.
  *
  * Events: "ready", "scenechange" (id), "viewchange" ({yaw, pitch, fov}), "languagechange" (lang),
- * "hotspot" ({scene, id, type, target}), "firstview" (ms since page start), "sharp" (ms), "error".
+ * "hotspot" ({scene, id, type, target}), "firstview" (ms since page start), "sharp" (ms), "error",
+ * "modelopen" (model id), "modelclose", "inspectorchange" (the inspector's state, at most every 150 ms).
+ * A model opens in the conservator's inspector (openModel; `inspector` is the open one, or null), also from the
+ * page URL (#model=<id>, with its mode, light, camera and section: ui/UrlState.js).
  * `stats()` reports what tests and benchmarks measure. While it lives, its root element (`.vtour-root`)
  * holds it as `vtourViewer`, so a page that has only the DOM (the Panel app's, in a shadow root) can
  * reach it; dispose() removes it, so nothing outside the viewer keeps a disposed viewer alive.
@@ -120,7 +129,10 @@ export class Viewer extends EventEmitter {
     this.hotspots = new HotspotLayer(this.root, { onActivate: (h) => this.activate(h) });
     const onClose = () => this.root.focus({ preventScroll: true });
     this.info = new InfoDialog(this.root, { onClose: () => {} });
-    this.modelView = new ModelDialog(this.root, { moduleUrl: modelBundleUrl(o.modelViewerUrl) });
+    this.modelView = new ModelDialog(this.root, {
+      moduleUrl: modelBundleUrl(o.modelViewerUrl), onClose: () => this._modelClosed(),
+      onInspector: (inspector) => inspector.on("change", () => this._inspectorChanged()),
+    });
     this.gallery = new SceneGallery(this.root, { onSelect: (id) => this.goTo(id), onClose });
     this.floorplan = new FloorPlan(this.root, { onSelect: (id) => this.goTo(id), onClose });
     this.toolbar = new Toolbar(this.root, {
@@ -139,6 +151,8 @@ export class Viewer extends EventEmitter {
     }
     this._applyLabels();
     await this.goTo(scene, view, { transitionMs: 0, preview });
+    const deep = fromUrl.inspector;
+    if (deep && tour.model(deep.model)) this.openModel(deep.model, deep).catch(() => {});
   }
 
   /** The current scene id, view and language. */
@@ -211,6 +225,11 @@ export class Viewer extends EventEmitter {
     this.language = lang;
     this.hotspots.relabel((h) => this.tour.hotspotTitle(h, lang));
     this._applyLabels();
+    if (this.modelView.isOpen && this._modelId) {
+      const m = this.tour.model(this._modelId);
+      this.modelView.heading.textContent = this.tour.text(m.title, lang) || this.modelView.heading.textContent;
+      this.modelView.setLanguage(lang);
+    }
     this._writeUrl();
     this.emit("languagechange", lang);
   }
@@ -223,17 +242,44 @@ export class Viewer extends EventEmitter {
     if (h.type === "link") {
       if (tour.scene(h.target)) this.goTo(h.target, null, { towards: h }).catch(() => {});
     } else if (h.type === "model") {
-      const m = tour.model(h.target);
-      if (!m) return;
-      this.modelView.show({
-        title: tour.text(m.title, lang) || tour.hotspotTitle(h, lang), description: tour.text(m.description, lang),
-        lods: (m.lods || []).map((l) => ({ ...l, url: tour.url(l.path) })),
-      });
+      if (tour.model(h.target)) this._openModel(h.target, {}, tour.hotspotTitle(h, lang)).catch(() => {});
     } else {
       this.info.show({ title: tour.hotspotTitle(h, lang), text: tour.text(h.text, lang),
                        imageUrl: h.image ? tour.url(h.image) : null });
     }
   }
+
+  /**
+   * Opens model `id` (tour.json's models[].id) in the inspector, at `state` (inspector/state.js: mode, light,
+   * camera, section, finest, compare, ...). Resolves to the Inspector when its first level is shown (null if it
+   * could not be loaded; the dialog says why).
+   */
+  openModel(id, state = {}) { return this._openModel(id, state, null); }
+
+  async _openModel(id, state, fallbackTitle) {
+    const m = this.tour.model(id);
+    if (!m) throw new Error(`Viewer: no model ${JSON.stringify(id)} in the tour`);
+    const tour = this.tour, lang = this.language, o = this.options;
+    if (this.modelView.isOpen) this.modelView.close();
+    this._interact();
+    this._modelId = id;
+    this._modelState = state;  // what the URL says until the inspector can say it
+    const token = o.token ?? (new URLSearchParams(location.search).get("token") || null);
+    const opening = this.modelView.show({
+      model: m, url: (p) => tour.url(p), title: tour.text(m.title, lang) || fallbackTitle || id,
+      description: tour.text(m.description, lang), language: lang, languages: tour.languages, state,
+      tourBase: tour.baseUrl, notesApi: o.notesApi, token,
+    });
+    this.emit("modelopen", id);
+    this._writeUrl();
+    return opening;
+  }
+
+  /** Closes the inspector (the model dialog) and goes back to the scene. */
+  closeModel() { this.modelView.close(); }
+
+  /** The open inspector (inspector/Inspector.js: set(partial), state(), timing), or null. */
+  get inspector() { return this.modelView?.inspector ?? null; }
 
   openGallery() {
     const lang = this.language;
@@ -276,7 +322,28 @@ export class Viewer extends EventEmitter {
   _source(p) { return TileUrlSource.fromString(p.tiles, { baseUrl: this.tour.baseUrl, previewUrl: p.preview }); }
 
   _writeUrl() {
-    if (this.urlState && this.view) this.urlState.write({ scene: this.sceneId, lang: this.language, ...this.view.get() });
+    if (!this.urlState || !this.view) return;
+    const inspector = this.modelView.isOpen && this._modelId
+      ? { ...(this.inspector ? this.inspector.state() : this._modelState), model: this._modelId } : undefined;
+    this.urlState.write({ scene: this.sceneId, lang: this.language, ...this.view.get(), inspector });
+  }
+
+  /** The inspector changed: the URL follows; "inspectorchange" at most every INSPECTOR_EVENT_MS, the last one kept. */
+  _inspectorChanged() {
+    this._writeUrl();
+    if (this._inspectorTimer) { this._inspectorPending = true; return; }
+    if (this.inspector) this.emit("inspectorchange", this.inspector.state());
+    this._inspectorTimer = setTimeout(() => {
+      this._inspectorTimer = 0;
+      if (this._inspectorPending) { this._inspectorPending = false; this._inspectorChanged(); }
+    }, INSPECTOR_EVENT_MS);
+  }
+
+  _modelClosed() {
+    this._modelId = null;
+    this._inspectorPending = false;
+    this._writeUrl();
+    this.emit("modelclose");
   }
 
   _beforeRender() {
@@ -362,6 +429,7 @@ export class Viewer extends EventEmitter {
 
   dispose() {
     this._goToken = {};
+    clearTimeout(this._inspectorTimer);
     this.idle?.dispose();
     this.urlState?.dispose();
     this.controls?.dispose();

@@ -1,93 +1,85 @@
 import { Dialog } from "./Dialog.js";
+import { labelsFor } from "./labels.js";
 
-/** Largest texture edge picked for the refined level: 4k textures crash iOS browsers (NOTES.md). */
-export const MODEL_MAX_TEXTURE = 2048;
-/** Largest triangle count picked for the refined level in a visitor's view. */
-export const MODEL_MAX_TRIANGLES = 1_500_000;
+export { MODEL_MAX_TEXTURE, MODEL_MAX_TRIANGLES } from "../inspector/levels.js";
 
 const modules = new Map(); // URL -> Promise of the model bundle: imported once per page
 
 /**
- * A statue in 3D: a dialog with its own three.js canvas (renderers/ModelStage.js, in the model bundle
- * imported on first use from `moduleUrl`) and progressive loading: the coarsest LOD (lods[0]) first,
- * then the finest LOD within MODEL_MAX_TEXTURE and MODEL_MAX_TRIANGLES, which replaces it when
- * decoded. `loaded` lists the LOD paths shown, in order. Events are callbacks: onLoad(path).
+ * A statue in 3D: a dialog holding the conservator's inspector (inspector/Inspector.js, in the model bundle
+ * imported on first use from `moduleUrl`), which opens with the coarsest level and refines as the model fills
+ * the screen. `loaded` lists the level paths shown, in order; `inspector` is the open Inspector or null.
  * Rendering runs only while open.
  *
- * Options: moduleUrl (string, required: URL of vtour-model.js), onLoad (function), and Dialog's.
+ * Options: moduleUrl (string, required: URL of vtour-model.js), onLoad(path), onInspector(inspector) (each
+ * inspector made), and Dialog's (onClose).
  */
 export class ModelDialog extends Dialog {
-  constructor(container, { moduleUrl, onLoad = () => {}, ...options } = {}) {
+  constructor(container, { moduleUrl, onLoad = () => {}, onInspector = () => {}, ...options } = {}) {
     super(container, { className: "vtour-model", ...options });
     this.moduleUrl = moduleUrl;
     this.onLoadCb = onLoad;
-    this.loaded = [];
+    this.onInspector = onInspector;
+    this.inspector = null;
     this.status = document.createElement("p");
     this.status.className = "vtour-model-status";
     this.status.setAttribute("aria-live", "polite");
-    this.stage = document.createElement("div");
-    this.stage.className = "vtour-model-stage";
     this.caption = document.createElement("p");
     this.caption.className = "vtour-model-caption";
   }
 
-  /**
-   * @param {{title: string, description: string, lods: Array<{url: string, path: string,
-   *          triangles?: number, textureSize?: number}>}} model
-   */
-  show(model) {
-    this._teardown();
-    this.body.replaceChildren(this.stage, this.status, this.caption);
-    this.caption.textContent = model.description || "";
-    this.open(model.title);
-    this.loaded = [];
-    const token = this._token = {};
-    this.status.textContent = "Loading\u2026";
-    this._progressive(model, token);
-  }
+  /** The level paths the open inspector has shown, coarse first. */
+  get loaded() { return this.inspector ? this.inspector.loaded : []; }
 
-  async _progressive(model, token) {
-    const lods = model.lods || [];
-    if (!lods.length) { this.status.textContent = "No 3D levels"; return; }
-    let ModelStage;
+  /**
+   * Opens the inspector on `model` (tour.json's entry); resolves to the Inspector once the coarsest level is
+   * on screen (null when the bundle or the level could not be loaded: the dialog then says why).
+   * @param {{model: object, url: function(string): string, title: string, description: string,
+   *          language: string, languages: string[], state?: object, tourBase: string,
+   *          notesApi?: string, token?: string}} options
+   */
+  async show({ description = "", ...options }) {
+    const openedAt = performance.now();
+    this._teardown();
+    const L = labelsFor(options.language);
+    this.body.replaceChildren(this.status, this.caption);
+    this.caption.textContent = description || "";
+    this.open(options.title);
+    const token = this._token = {};
+    this.status.textContent = L.loading;
+    let bundle;
     try {
       if (!this.moduleUrl) throw new Error("no modelViewerUrl");
       if (!modules.has(this.moduleUrl)) modules.set(this.moduleUrl, import(/* webpackIgnore: true */ this.moduleUrl));
-      ({ ModelStage } = await modules.get(this.moduleUrl));
+      bundle = await modules.get(this.moduleUrl);
     } catch (e) {
       modules.delete(this.moduleUrl);
-      if (token !== this._token) return;
-      this.status.textContent = "Could not load the 3D viewer";
+      if (token === this._token) this.status.textContent = L.viewerFailed;
       console.error(`ModelDialog: ${this.moduleUrl}: ${e}`);
-      return;
+      return null;
     }
-    if (token !== this._token) return;
-    const stage = this._stageView = new ModelStage(this.stage);
-    const fine = lods.filter((l) => (l.textureSize ?? 0) <= MODEL_MAX_TEXTURE && (l.triangles ?? 0) <= MODEL_MAX_TRIANGLES);
-    const order = [lods[0]];
-    const best = fine[fine.length - 1];
-    if (best && best !== lods[0]) order.push(best);
-    for (const [i, lod] of order.entries()) {
-      this.status.textContent = i === 0 ? "Loading\u2026" : "Refining\u2026";
-      let object;
-      try { object = await stage.load(lod.url); } catch (e) {
-        if (token !== this._token) return;
-        this.status.textContent = `Could not load ${lod.path}`;
-        console.error(`ModelDialog: ${lod.url}: ${e}`);
-        return;
-      }
-      if (token !== this._token) { stage.discard(object); return; }
-      stage.show(object, i === 0);
-      this.loaded.push(lod.path);
-      this.onLoadCb(lod.path);
+    if (token !== this._token) return null;
+    let inspector;
+    try {
+      inspector = this.inspector = new bundle.Inspector(this.body, { ...options, openedAt, onLoad: (p) => this.onLoadCb(p) });
+    } catch (e) {
+      this.status.textContent = String(e.message || e);
+      throw e;
     }
-    this.status.textContent = "";
+    this.status.remove();
+    this.body.append(this.caption);
+    this.onInspector(inspector);
+    await inspector.ready;
+    return token === this._token && inspector.levelIndex >= 0 ? inspector : null;
   }
+
+  /** Words in `lang` (the inspector's and the close button's). */
+  setLanguage(lang) { this.inspector?.setLanguage(lang); }
 
   _teardown() {
     this._token = null;
-    this._stageView?.dispose();
-    this._stageView = null;
+    this.inspector?.dispose();
+    this.inspector = null;
   }
 
   close() { super.close(); this._teardown(); }

@@ -1,25 +1,35 @@
+import { inspectorParams, parseInspectorParams } from "../inspector/state.js";
+
 /**
- * The view in the page URL's hash: #scene=<id>&yaw=..&pitch=..&fov=..&lang=.. .
+ * The view in the page URL's hash: #scene=<id>&yaw=..&pitch=..&fov=..&lang=.. and, while a model is open in
+ * the inspector, its state: &model=<id>&mode=..&light=..&cam=..&section=..&finest=1&compare=1
+ * (inspector/state.js has that part's format).
  * parseHash and formatHash are the format, pure; UrlState applies them to `location`: read() parses the
  * page's hash, write(state) replaces the history entry (no new entry per drag), at most every `delayMs`
  * (default 250).
  */
 
 /**
- * The state a hash carries: {scene, yaw, pitch, fov, lang}; a scene or lang absent or empty, an angle
- * absent or not a finite number, is undefined. A leading "#" is optional.
+ * The state a hash carries: {scene, yaw, pitch, fov, lang, inspector}; a scene or lang absent or empty, an angle
+ * absent or not a finite number, is undefined; inspector is undefined without a model, else
+ * parseInspectorParams's object. A leading "#" is optional.
  */
 export function parseHash(hash) {
   const q = new URLSearchParams(hash.replace(/^#/, ""));
   const num = (k) => (q.has(k) && Number.isFinite(+q.get(k)) ? +q.get(k) : undefined);
   return { scene: q.get("scene") || undefined, yaw: num("yaw"), pitch: num("pitch"), fov: num("fov"),
-           lang: q.get("lang") || undefined };
+           lang: q.get("lang") || undefined, inspector: parseInspectorParams(q) };
 }
 
-/** The hash (without "#") of a state {scene, yaw, pitch, fov (degrees), lang}: angles to 0.01 degree. */
+/**
+ * The hash (without "#") of a state {scene, yaw, pitch, fov (degrees), lang, inspector?}: angles to 0.01 degree;
+ * an inspector state (with its model id) adds its keys.
+ */
 export function formatHash(state) {
-  return String(new URLSearchParams({ scene: state.scene, yaw: state.yaw.toFixed(2), pitch: state.pitch.toFixed(2),
-                                      fov: state.fov.toFixed(2), lang: state.lang }));
+  const q = new URLSearchParams({ scene: state.scene, yaw: state.yaw.toFixed(2), pitch: state.pitch.toFixed(2),
+                                  fov: state.fov.toFixed(2), lang: state.lang });
+  if (state.inspector?.model) for (const [k, v] of inspectorParams(state.inspector)) q.append(k, v);
+  return String(q);
 }
 
 export class UrlState {
