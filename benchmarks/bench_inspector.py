@@ -9,7 +9,7 @@ The scan is a bumpy textured sphere made in code (``vtour.model.synthetic``), 2 
 
 - vtour: the static site opened at ``index.html#model=<id>&finest=1`` (the inspector opened by URL, the
   finest level requested). First frame: the first frame with the coarsest level on screen; full detail:
-  the finest level drawn (``inspector.timing``). The page also loads the tour's panorama behind the dialog.
+  the finest level drawn (``inspector.timing.finest``). The page also loads the tour's panorama behind the dialog.
 - model-viewer: a page with ``<model-viewer src="<the same finest .glb>">``. It has no levels of detail,
   so its first frame of the model is its full detail: the ``load`` event, then one animation frame.
 
@@ -100,10 +100,10 @@ def run_vtour(browser, base: str, model_id: str) -> dict:
         page.goto(f"{base}tour/index.html#model={model_id}&finest=1")
         timing = page.wait_for_function(
             """() => { const v = document.querySelector('.vtour-root')?.vtourViewer;
-                       const t = v?.inspector?.timing; return t && t.fullDetail ? t : null; }""",
+                       const t = v?.inspector?.timing; return t && t.finest ? t : null; }""",
             timeout=600_000,
         ).json_value()
-        out = {"firstFrame": timing["firstFrame"], "fullDetail": timing["fullDetail"]}
+        out = {"firstFrame": timing["firstFrame"], "fullDetail": timing["finest"]}
         for key in ("firstFrame", "fullDetail"):
             out[f"{key}Bytes"] = page.evaluate(BYTES_UNTIL, out[key])
         state = page.evaluate("() => document.querySelector('.vtour-root').vtourViewer.inspector.state()")

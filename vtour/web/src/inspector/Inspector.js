@@ -149,6 +149,12 @@ export class Inspector extends EventEmitter {
     const lods = this.model.lods;
     if (!lods.length) { this._status(this.L.noLevels); return; }
     this._status(this.L.loading);
+    // the finest level asked for from the start (a deep link): fetched and decoded beside the coarsest,
+    // not after it, so full detail comes as soon as its own bytes allow
+    if (this._state.finest && lods.length > 1) {
+      const index = lods.length - 1;
+      this._prefetch = { index, promise: this._load(index) };
+    }
     const object = await this._load(0);
     if (!object) return;
     if (this.disposed) { this.stage.discard(object); return; }
@@ -160,6 +166,11 @@ export class Inspector extends EventEmitter {
   }
 
   async _load(index) {
+    if (this._prefetch?.index === index) {
+      const { promise } = this._prefetch;
+      this._prefetch = null;
+      return promise;
+    }
     const lod = this.model.lods[index];
     try {
       return await this.stage.load(this.url(lod.path));
@@ -422,6 +433,8 @@ export class Inspector extends EventEmitter {
   dispose() {
     this.disposed = true;
     clearTimeout(this._refineTimer);
+    this._prefetch?.promise.then((object) => object && this.stage.discard(object));
+    this._prefetch = null;
     for (const t of this.tools) t.dispose();
     this._compare?.dispose();
     this.stage.dispose();

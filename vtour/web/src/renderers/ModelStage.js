@@ -256,6 +256,7 @@ export class ModelStage extends EventEmitter {
     if (!this.current) return null;
     const rect = this.canvas.getBoundingClientRect();
     const ndc = new THREE.Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
+    this.camera.updateMatrixWorld();  // right after setView(), before a frame is drawn
     this._raycaster.setFromCamera(ndc, this.camera);
     const planes = this.renderer.clippingPlanes || [];
     for (const hit of this._raycaster.intersectObject(this.current, true)) {

@@ -1,5 +1,5 @@
 /** What Tab can reach inside a dialog (those not hidden, disabled or inert are left out when found). */
-const TABBABLE = "button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])";
+const TABBABLE = "button, [href], input, select, textarea, summary, [tabindex]:not([tabindex='-1'])";
 
 /**
  * An accessible modal panel over the viewer: role="dialog", aria-modal, labelled by its heading,
