@@ -7,9 +7,11 @@ time to the first frame of the model and to full detail, and the bytes downloade
 The scan is a bumpy textured sphere made in code (``vtour.model.synthetic``), 2 M triangles with a
 2048 px texture, built by ``vtour build`` into levels of 20 k, 150 k, 500 k and the full 2 M triangles.
 
-- vtour: the static site opened at ``index.html#model=<id>&finest=1`` (the inspector opened by URL, the
-  finest level requested). First frame: the first frame with the coarsest level on screen; full detail:
-  the finest level drawn (``inspector.timing.finest``). The page also loads the tour's panorama behind the dialog.
+- vtour: the static site opened at ``index.html#model=<id>`` (the inspector opened by URL as a visitor's
+  link does: first frame with the coarsest level, full detail = the level the view needs drawn,
+  ``inspector.timing.fullDetail``) and at ``#model=<id>&finest=1`` (a conservator's link: the finest level
+  fetched beside the coarsest; full detail = the finest, 2 M triangles, drawn: ``timing.finest``). The page
+  also loads the tour's panorama behind the dialog.
 - model-viewer: a page with ``<model-viewer src="<the same finest .glb>">``. It has no levels of detail,
   so its first frame of the model is its full detail: the ``load`` event, then one animation frame.
 
@@ -32,7 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_VIEWER = ROOT / "node_modules" / "@google" / "model-viewer" / "dist" / "model-viewer.min.js"
-MESHOPT_DECODER = ROOT / "node_modules" / "meshoptimizer" / "meshopt_decoder.cjs"  # a classic script: global MeshoptDecoder
+# a classic script that defines the global MeshoptDecoder, which model-viewer loads by URL
+MESHOPT_DECODER = ROOT / "node_modules" / "meshoptimizer" / "meshopt_decoder.cjs"
 sys.path[:0] = [str(ROOT / "tests" / "browser"), str(ROOT / "tests"), str(ROOT)]
 
 import helpers  # noqa: E402  (the browser harness: server, Chromium flags)
@@ -53,7 +56,11 @@ customElements.whenDefined("model-viewer").then(() => {
 <script>
 window.bench = {firstFrame: null, fullDetail: null};
 document.getElementById("mv").addEventListener("load", () => {
-  requestAnimationFrame(() => { const t = performance.now(); window.bench.firstFrame = t; window.bench.fullDetail = t; });
+  requestAnimationFrame(() => {
+    const t = performance.now();
+    window.bench.firstFrame = t;
+    window.bench.fullDetail = t;
+  });
 });
 </script></body></html>"""
 
@@ -74,7 +81,7 @@ def make_tour(tmp: Path, triangles: int) -> tuple[Path, str]:
     from vtour.model.obj import write_obj
     from vtour.model.synthetic import checker_texture, uv_sphere
 
-    cols = int(round((triangles / 2) ** 0.5))
+    cols = round((triangles / 2) ** 0.5)
     rows = triangles // (2 * cols) + 1
     mesh, _ = clean_mesh(uv_sphere(rows, cols, bumps=0.08, texture=checker_texture(2048, 16)))
     write_obj(mesh, tmp / "models" / "scan.obj")
@@ -83,29 +90,46 @@ def make_tour(tmp: Path, triangles: int) -> tuple[Path, str]:
         "id": "bench",
         "title": {"en": "Bench"},
         "languages": ["en"],
-        "scenes": [{"id": "hall", "panorama": "panoramas/hall.png",
-                    "hotspots": [{"type": "model", "yaw": 0, "pitch": 0, "target": "scan"}]}],
-        "models": [{"id": "scan", "source": "models/scan.obj", "units": "m",
-                    "lod": {"levels": [lv for lv in LEVELS if int(lv.split(":")[0]) < mesh.triangle_count]
-                                      + [f"{mesh.triangle_count}:2048"]}}],
+        "scenes": [
+            {
+                "id": "hall",
+                "panorama": "panoramas/hall.png",
+                "hotspots": [{"type": "model", "yaw": 0, "pitch": 0, "target": "scan"}],
+            }
+        ],
+        "models": [
+            {
+                "id": "scan",
+                "source": "models/scan.obj",
+                "units": "m",
+                "lod": {
+                    "levels": [lv for lv in LEVELS if int(lv.split(":")[0]) < mesh.triangle_count]
+                    + [f"{mesh.triangle_count}:2048"]
+                },
+            }
+        ],
     }
     path = tmp / "tour.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path, "scan"
 
 
-def run_vtour(browser, base: str, model_id: str) -> dict:
+def run_vtour(browser, base: str, model_id: str, finest: bool) -> dict:
+    """The inspector opened by URL. ``finest``: the deep link asks for the finest level (``finest=1``),
+    which is then fetched beside the coarsest; full detail is when it is drawn. Otherwise the visitor's
+    open: the coarsest level first, then the level the view needs (``timing.fullDetail``)."""
     page = browser.new_page(viewport={"width": W, "height": H})
+    key = "finest" if finest else "fullDetail"
     try:
-        page.goto(f"{base}tour/index.html#model={model_id}&finest=1")
+        page.goto(f"{base}tour/index.html#model={model_id}" + ("&finest=1" if finest else ""))
         timing = page.wait_for_function(
-            """() => { const v = document.querySelector('.vtour-root')?.vtourViewer;
-                       const t = v?.inspector?.timing; return t && t.finest ? t : null; }""",
+            f"""() => {{ const v = document.querySelector('.vtour-root')?.vtourViewer;
+                       const t = v?.inspector?.timing; return t && t.{key} ? t : null; }}""",
             timeout=600_000,
         ).json_value()
-        out = {"firstFrame": timing["firstFrame"], "fullDetail": timing["finest"]}
-        for key in ("firstFrame", "fullDetail"):
-            out[f"{key}Bytes"] = page.evaluate(BYTES_UNTIL, out[key])
+        out = {"firstFrame": timing["firstFrame"], "fullDetail": timing[key]}
+        for k in ("firstFrame", "fullDetail"):
+            out[f"{k}Bytes"] = page.evaluate(BYTES_UNTIL, out[k])
         state = page.evaluate("() => document.querySelector('.vtour-root').vtourViewer.inspector.state()")
         out["triangles"] = state.get("triangles")
         return out
@@ -149,26 +173,35 @@ def main() -> None:
         print(f"scan: {finest['triangles']:,} triangles in its finest level, {finest['bytes']:,} bytes (.glb, meshopt)")
         server, base = helpers.start_server({"/": tmp, "/node_modules/": ROOT / "node_modules"})
         try:
-            results: dict[str, list[dict]] = {"vtour": [], "model-viewer": []}
+            results: dict[str, list[dict]] = {"vtour": [], "vtour finest=1": [], "model-viewer": []}
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=helpers.CHROMIUM, args=helpers.CHROMIUM_ARGS)
                 for _ in range(args.runs):  # interleaved, so drift affects both alike
-                    results["vtour"].append(run_vtour(browser, base, model_id))
+                    results["vtour"].append(run_vtour(browser, base, model_id, finest=False))
+                    results["vtour finest=1"].append(run_vtour(browser, base, model_id, finest=True))
                     results["model-viewer"].append(run_model_viewer(browser, base))
                 browser.close()
         finally:
             server.shutdown()
-    med = {name: {k: statistics.median(r[k] for r in runs) for k in runs[0] if isinstance(runs[0][k], (int, float))}
-           for name, runs in results.items()}
+    med = {
+        name: {k: statistics.median(r[k] for r in runs) for k in runs[0] if isinstance(runs[0][k], (int, float))}
+        for name, runs in results.items()
+    }
     print(f"\nmedian of {args.runs} runs, {W}x{H}, headless Chromium (SwiftShader)")
-    print(f"{'':14}{'first frame ms':>16}{'bytes':>14}{'full detail ms':>16}{'bytes':>14}")
+    print(f"{'':16}{'first frame ms':>16}{'bytes':>14}{'full detail ms':>16}{'bytes':>14}")
     for name, m in med.items():
-        print(f"{name:14}{m['firstFrame']:16.0f}{m['firstFrameBytes']:14,.0f}{m['fullDetail']:16.0f}{m['fullDetailBytes']:14,.0f}")
-    v, p = med["vtour"], med["model-viewer"]
-    print(f"\nvtour / model-viewer: first frame {v['firstFrame'] / p['firstFrame']:.2f}x time, "
-          f"{v['firstFrameBytes'] / p['firstFrameBytes']:.2f}x bytes; full detail {v['fullDetail'] / p['fullDetail']:.2f}x time, "
-          f"{v['fullDetailBytes'] / p['fullDetailBytes']:.2f}x bytes")
-    print(f"vtour's finest level shown: {med['vtour'].get('triangles', 0):,.0f} triangles")
+        print(
+            f"{name:16}{m['firstFrame']:16.0f}{m['firstFrameBytes']:14,.0f}{m['fullDetail']:16.0f}{m['fullDetailBytes']:14,.0f}"
+        )
+    p = med["model-viewer"]
+    for name in ("vtour", "vtour finest=1"):
+        v = med[name]
+        r = {k: v[k] / p[k] for k in ("firstFrame", "firstFrameBytes", "fullDetail", "fullDetailBytes")}
+        print(
+            f"{name} / model-viewer: first frame {r['firstFrame']:.2f}x time, {r['firstFrameBytes']:.2f}x bytes; "
+            f"full detail {r['fullDetail']:.2f}x time, {r['fullDetailBytes']:.2f}x bytes "
+            f"({v.get('triangles', 0):,.0f} triangles)"
+        )
 
 
 if __name__ == "__main__":

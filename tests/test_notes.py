@@ -28,6 +28,7 @@ from vtour.notes import (
     empty_page,
     note_id,
     notes_problems,
+    read_history,
     read_page,
     write_page,
 )
@@ -200,7 +201,7 @@ def test_a_note_added_updated_and_deleted_round_trips(store, tmp_path):
     assert (b["id"], b["created"]) == (a["id"], a["created"]) and b["modified"] > a["modified"]
     assert b["body"][0]["value"] == "loss" and store.page("buddha")["items"] == [b]
     assert store.delete("buddha", b["id"], if_match=b["modified"]) is True
-    assert store.page("buddha")["items"] == [] and store.delete("buddha", b["id"]) is False
+    assert store.page("buddha")["items"] == [] and store.delete("buddha", b["id"], if_match=b["modified"]) is False
     assert json.loads((tmp_path / "notes" / "buddha.json").read_text())["items"] == []
 
 
@@ -212,6 +213,65 @@ def test_each_write_keeps_the_previous_file_as_bak(store, tmp_path):
     store.add("buddha", note("loss"))
     assert bak.read_bytes() == before and json.loads(bak.read_text())["items"] == [first]
     assert sorted(p.name for p in file.parent.iterdir()) == ["buddha.json", "buddha.json.bak", "buddha.json.lock"]
+
+
+def test_no_text_ever_saved_is_lost_every_replaced_or_deleted_version_is_in_the_history(store, tmp_path):
+    """Add, update, delete, add: each version the file no longer holds is a line of the history, in order."""
+    history = tmp_path / "notes" / "buddha.history.jsonl"
+    a = store.add("buddha", note(text="first words"))
+    assert not history.exists()  # an addition replaces nothing
+    store.clock.now += timedelta(minutes=1)
+    b = store.update("buddha", a["id"], note(text="second words"), if_match=a["modified"])
+    store.clock.now += timedelta(minutes=1)
+    assert store.delete("buddha", b["id"], if_match=b["modified"]) is True
+    c = store.add("buddha", note(text="third words"))
+    entries = read_history(history)
+    assert [(e["action"], e["note"]) for e in entries] == [("update", a), ("delete", b)]
+    assert [e["at"] for e in entries] == ["2026-11-30T17:21:00.000Z", "2026-11-30T17:22:00.000Z"]
+    kept = [e["note"] for e in entries] + store.page("buddha")["items"]
+    assert [n["body"][1]["value"] for n in kept] == ["first words", "second words", "third words"]
+    assert kept[-1] == c and all(len(json.loads(line)) == 3 for line in history.read_text().splitlines())
+    # a refused change (stale, or a note already gone) writes no history
+    with pytest.raises(NoteConflict):
+        store.update("buddha", c["id"], note(text="stale"), if_match=a["modified"])
+    assert store.delete("buddha", b["id"], if_match=b["modified"]) is False and read_history(history) == entries
+
+
+def test_a_history_line_cut_by_a_crash_loses_no_earlier_entry_and_the_next_starts_on_its_own_line(store, tmp_path):
+    a = store.add("buddha", note())
+    b = store.update("buddha", a["id"], note(text="two"), if_match=a["modified"])
+    history = tmp_path / "notes" / "buddha.history.jsonl"
+    history.write_bytes(history.read_bytes() + b'{"at": "2026-')  # a crash in the middle of a line
+    store.update("buddha", a["id"], note(text="three"), if_match=b["modified"])
+    assert [e["note"] for e in read_history(history)] == [a, b]
+
+
+def test_a_deletion_needs_the_version_it_was_made_from(store):
+    a = store.add("buddha", note())
+    with pytest.raises(TypeError):
+        store.delete("buddha", a["id"])  # type: ignore[call-arg]
+    assert store.page("buddha")["items"] == [a]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names an open file through /proc")
+def test_the_history_and_the_notes_reach_the_disk_before_the_file_is_replaced(store, tmp_path, monkeypatch):
+    """fsync: the history line, the .bak and the new file, each before its rename; the folder after."""
+    import os
+
+    a = store.add("buddha", note())
+    events: list[tuple] = []
+    fsync, replace = os.fsync, os.replace
+    monkeypatch.setattr(
+        os, "fsync", lambda fd: events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}"))) or fsync(fd)
+    )
+    monkeypatch.setattr(os, "replace", lambda s, d: events.append(("replace", Path(d).name)) or replace(s, d))
+    store.update("buddha", a["id"], note(text="two"), if_match=a["modified"])
+    folder = str(tmp_path / "notes")
+    names = [e[1] if e[0] == "replace" else Path(e[1]).name if e[1] != folder else "<folder>" for e in events]
+    assert names[0] == "buddha.history.jsonl"
+    bak, new = names.index("buddha.json.bak"), names.index("buddha.json")
+    assert names[bak - 1].startswith(".buddha.json.bak.tmp-") and names[bak + 1] == "<folder>"
+    assert names[new - 1].startswith(".buddha.json.tmp-") and names[new + 1] == "<folder>" and bak < new
 
 
 def test_a_stale_update_is_a_conflict_carrying_the_current_note_and_changes_nothing(store, tmp_path):
@@ -229,7 +289,7 @@ def test_a_stale_update_is_a_conflict_carrying_the_current_note_and_changes_noth
 
 def test_an_update_of_a_deleted_note_is_missing_and_adding_it_again_keeps_its_id(store):
     a = store.add("buddha", note())
-    store.delete("buddha", a["id"])
+    store.delete("buddha", a["id"], a["modified"])
     with pytest.raises(NoteMissing):
         store.update("buddha", a["id"], note(), if_match=a["modified"])
     again = store.add("buddha", note(id=a["id"]))
@@ -408,9 +468,16 @@ def test_the_stores_own_files_are_not_notes(tmp_path):
     path = tour_with_model(tmp_path)
     store = NotesStore(tmp_path, ["m"])
     a = store.add("m", note(model="m"))
-    store.update("m", a["id"], note(model="m"), if_match=a["modified"])  # .bak and .lock now exist
+    b = store.update("m", a["id"], note(model="m"), if_match=a["modified"])  # .bak, .lock, .history.jsonl
+    store.delete("m", b["id"], if_match=b["modified"])
+    store.add("m", note(model="m"))
+    assert sorted(p.name for p in (tmp_path / "notes").iterdir()) == [
+        "m.history.jsonl", "m.json", "m.json.bak", "m.json.lock"
+    ]  # fmt: skip
     tour, _ = read_tour(path)
-    assert notes_problems(tour) == []
+    assert notes_problems(tour) == [] and validate_path(path) == []
+    build_tour(path, tmp_path / "out", jobs=1)
+    assert sorted(p.name for p in (tmp_path / "out" / "models" / "m").iterdir() if "notes" in p.name) == ["notes.json"]
 
 
 def test_validate_lists_the_notes_problems_too(tmp_path, capsys):

@@ -133,6 +133,41 @@ def test_atomic_file_keeps_the_old_file_when_writing_fails(tmp_path):
     assert (tmp_path / "new" / "t.zip").read_bytes() == b"NEW" and _leftovers(tmp_path) == []
 
 
+def _disk_events(monkeypatch) -> list[tuple]:
+    """Record ``("fsync", path)`` and ``("replace", src name, dest name)`` in the order they happen."""
+    events: list[tuple] = []
+    fsync, replace = os.fsync, os.replace
+
+    def recording_fsync(fd):
+        events.append(("fsync", Path(os.readlink(f"/proc/self/fd/{fd}"))))
+        return fsync(fd)
+
+    def recording_replace(src, dst, **kw):
+        events.append(("replace", Path(src).name, Path(dst).name))
+        return replace(src, dst, **kw)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    monkeypatch.setattr(os, "replace", recording_replace)
+    return events
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names an open file through /proc")
+def test_atomic_file_with_fsync_flushes_the_file_before_the_rename_and_the_folder_after(tmp_path, monkeypatch):
+    events = _disk_events(monkeypatch)
+    dest = tmp_path / "notes.json"
+    with atomic_file(dest, fsync=True) as tmp:
+        tmp.write_text("NEW")
+    assert [e[0] for e in events] == ["fsync", "replace", "fsync"]
+    assert events[0] == ("fsync", tmp) and events[1] == ("replace", tmp.name, "notes.json")
+    assert events[2] == ("fsync", tmp_path) and dest.read_text() == "NEW" and _leftovers(tmp_path) == []
+    events.clear()
+    with atomic_file(dest) as tmp:  # the default (tiles): no disk flush
+        tmp.write_text("FAST")
+    assert events == [("replace", tmp.name, "notes.json")]
+    write_bytes_atomic(tmp_path / "0_0.jpg", b"TILE")
+    assert [e[0] for e in events] == ["replace", "replace"]
+
+
 def test_link_file_copies_authored_files_and_hard_links_vtour_output(tmp_path):
     src = tmp_path / "src.jpg"
     src.write_bytes(b"IMG")
@@ -278,9 +313,10 @@ def test_a_writable_output_folder_in_a_read_only_parent_is_replaced_from_inside(
         (tmp / "gone.json").write_text("x")
     (dest / "about.html").write_text("the user's page")
     read_only(monkeypatch, tmp_path / "www")
-    with pytest.warns(VtourWarning, match="about.html"), atomic_dir(
-        dest, marker="tour.json", step="build", manifest=True
-    ) as tmp:
+    with (
+        pytest.warns(VtourWarning, match="about.html"),
+        atomic_dir(dest, marker="tour.json", step="build", manifest=True) as tmp,
+    ):
         assert tmp.parent == dest
         (tmp / "tour.json").write_text("2")
         (tmp / "scenes" / "a").mkdir(parents=True)
@@ -344,9 +380,10 @@ def test_an_output_without_a_manifest_keeps_what_lies_outside_the_legacy_names(t
     (dest / "scenes" / "old.jpg").write_bytes(b"OLD")
     (dest / "tour.json").write_text("1")
     (dest / "about.html").write_text("mine")
-    with pytest.warns(VtourWarning, match="about.html"), atomic_dir(
-        dest, marker="tour.json", step="build", manifest=True, legacy=("tour.json", "scenes")
-    ) as tmp:
+    with (
+        pytest.warns(VtourWarning, match="about.html"),
+        atomic_dir(dest, marker="tour.json", step="build", manifest=True, legacy=("tour.json", "scenes")) as tmp,
+    ):
         (tmp / "tour.json").write_text("2")
     assert sorted(_tree(dest)) == sorted(["about.html", "tour.json", output.MANIFEST])
 

@@ -14,20 +14,27 @@ import shutil
 import numpy as np
 import param
 import pytest
-from data_paths import require
+from data_paths import ROOT, require
 from tour_helpers import cli, small_tour
 
 from vtour.errors import VtourError
 from vtour.model.obj import write_obj
 from vtour.model.synthetic import checker_texture, uv_sphere
 from vtour.panel_inspector import (
+    BAR,
+    CHANGE_CLASSES,
+    CHANGE_COLOURS,
     LABELS,
     ModelInspector,
+    change_bars,
+    change_classes,
+    change_fractions,
     change_histogram,
     deviation_histogram,
     glb_attribute,
     labels_for,
     level_rows,
+    model_centre,
     quantile,
     read_report,
 )
@@ -198,42 +205,198 @@ def marked_rows(table: str) -> list[str]:
     return [r for r in rows if any(f'id="{i}"' in r for i in bold)]
 
 
-def test_the_change_histogram_is_shown_with_the_change_map_only(tour):
+HIST = {"edges": [-3.0, -1.0, -0.1, 0.1, 1.0, 3.0], "counts": [4, 6, 170, 15, 5]}
+
+
+def with_previous(tour, limits=({"minor": 0.15, "major": 1.0}, None), uncovered=0.1) -> dict:
+    """The tour with two previous scans of "urn" (2019 and 2022) in tour.json and report.json (the
+    second without limits when ``limits[1]`` is None); returns the model's tour.json entry."""
     doc = json.loads((tour / "tour.json").read_text())
-    doc["models"][0]["previous"] = [
-        {"date": "2019-05-14", "path": "models/urn/previous0.glb", "attribute": "_change_0"}
+    entry = doc["models"][0]
+    entry["previous"] = [
+        {"date": date, "path": f"models/urn/previous{j}.glb", "attribute": f"_change_{j}"}
+        | ({"limits": limits[j]} if limits[j] else {})
+        for j, date in enumerate(("2019-05-14", "2022-03-01"))
     ]
     (tour / "tour.json").write_text(json.dumps(doc))
-    report_path = tour / doc["models"][0]["report"]
+    report_path = tour / entry["report"]
     report = json.loads(report_path.read_text())
-    hist = {"edges": [-3.0, -1.0, -0.1, 0.1, 1.0, 3.0], "counts": [4, 6, 170, 15, 5]}
-    report["change"] = [{"index": 0, "date": "2019-05-14", "limits": {"minor": 0.15, "major": 1.0},
-                         "levels": [{"level": k, "histogram": hist, "area_fraction": {"none": 0.85, "minor": 0.1,
-                                                                                      "major": 0.05}}
-                                    for k in range(2)]}]  # fmt: skip
+    area = {"none": 0.75, "minor": 0.1, "major": 0.05, "uncovered": uncovered}
+    report["change"] = [
+        {"index": j, "date": p["date"], **({"limits": p["limits"]} if "limits" in p else {}),
+         "levels": [{"level": k, "histogram": HIST, "area_fraction": area} for k in range(2)]}
+        for j, p in enumerate(entry["previous"])
+    ]  # fmt: skip
     report_path.write_text(json.dumps(report))
+    return entry
+
+
+def test_the_change_classes_and_colours_are_the_inspectors():
+    """Python's histogram and the inspector's shader and legend agree (web/src/inspector/colormap.js)."""
+    js = (ROOT / "vtour" / "web" / "src" / "inspector" / "colormap.js").read_text()
+    classes = re.search(r"CHANGE_CLASSES = Object\.freeze\(\[([^\]]*)\]\)", js).group(1)
+    assert tuple(re.findall(r'"(\w+)"', classes)) == CHANGE_CLASSES
+    colours = re.search(r"CHANGE_HEX = Object\.freeze\(\{([^}]*)\}\)", js).group(1)
+    assert dict(re.findall(r'(\w+): "(#[0-9a-f]{6})"', colours)) == CHANGE_COLOURS
+    assert CHANGE_COLOURS == {"none": "#9e9e9e", "minorLoss": "#f4a259", "minorGain": "#8ab8e8",
+                              "majorLoss": "#c62828", "majorGain": "#1f4fa8", "notMeasured": "#6a4c93"}  # fmt: skip
+
+
+def test_change_classes_are_signed_and_a_boundary_belongs_to_the_class_above():
+    limits = {"minor": 0.15, "major": 1.0}
+    values = [-2.0, -1.0, -0.5, -0.15, -0.1, 0.0, 0.1, 0.15, 0.5, 1.0, 2.0, 1e30]
+    assert list(change_classes(values, limits)) == [
+        "majorLoss", "majorLoss", "minorLoss", "minorLoss", "none", "none", "none", "minorGain", "minorGain",
+        "majorGain", "majorGain", "notMeasured",
+    ]  # fmt: skip
+
+
+def test_change_bars_split_each_bin_at_the_limits_and_fractions_follow_the_limits():
+    limits = {"minor": 0.15, "major": 1.0}
+    bars = change_bars(HIST, limits)
+    # the bins [-1, -0.1] and [0.1, 1] are cut at -0.15 and 0.15; 1.0 and -1.0 are edges already
+    np.testing.assert_allclose(bars["left"], [-3.0, -1.0, -0.15, -0.1, 0.1, 0.15, 1.0])
+    np.testing.assert_allclose(bars["right"], [-1.0, -0.15, -0.1, 0.1, 0.15, 1.0, 3.0])
+    assert list(bars["class"]) == ["majorLoss", "minorLoss", "none", "none", "none", "minorGain", "majorGain"]
+    np.testing.assert_allclose(bars["top"], [4, 6, 6, 170, 15, 15, 5])  # a split bin keeps its height
+    np.testing.assert_allclose(bars["share"], [4, 6 * 0.85 / 0.9, 6 * 0.05 / 0.9, 170, 15 / 18, 15 * 17 / 18, 5])
+    assert bars["share"].sum() == pytest.approx(sum(HIST["counts"]))
+    f = change_fractions(HIST, limits, uncovered=0.1)
+    assert set(f) == set(CHANGE_CLASSES) and sum(f.values()) == pytest.approx(1.0)
+    n = 200 * (1 / 0.9)  # the measured 90 % split as the 200 vertices fall
+    assert f["notMeasured"] == pytest.approx(0.1)
+    assert (f["majorLoss"], f["majorGain"]) == (pytest.approx(4 / n), pytest.approx(5 / n))
+    assert f["minorLoss"] == pytest.approx(6 * 0.85 / 0.9 / n) and f["minorGain"] == pytest.approx(15 * 17 / 18 / n)
+    # other limits, other shares: everything under 1.0 is now no change, and a boundary is major (>=)
+    g = change_fractions(HIST, {"minor": 1.0, "major": 1.0}, uncovered=0.1)
+    assert g["minorLoss"] == g["minorGain"] == 0 and g["none"] == pytest.approx(191 / n)
+    assert (g["majorLoss"], g["majorGain"]) == (f["majorLoss"], f["majorGain"])
+    # without limits: one class for none of them
+    assert list(change_bars(HIST, None)["class"]) == [None] * 5
+    assert change_fractions({"edges": [0, 1], "counts": [0]}, limits, 0.25)["notMeasured"] == 1.0
+
+
+def test_model_centre_is_the_middle_of_the_glb_box_in_world_coordinates(tmp_path):
+    """A 2 x 4 x 6 box at the origin, scaled by 0.5, turned 90 degrees about +Y and moved 10 along +X:
+    its middle (0.5, 1, 1.5) turns to (1.5, 1, -0.5) and moves to (11.5, 1, -0.5)."""
+    from vtour.model.glb import pack_glb
+
+    half = float(np.sqrt(0.5))
+    doc = {
+        "asset": {"version": "2.0"}, "scene": 0, "scenes": [{"nodes": [0]}],
+        "nodes": [{"children": [1], "translation": [10, 0, 0]},
+                  {"mesh": 0, "rotation": [0, half, 0, half], "scale": [0.5, 0.5, 0.5]}],
+        "meshes": [{"primitives": [{"attributes": {"POSITION": 0}}]}],
+        "accessors": [{"componentType": 5126, "count": 2, "type": "VEC3", "min": [0, 0, 0], "max": [2, 4, 6]}],
+    }  # fmt: skip
+    (tmp_path / "box.glb").write_bytes(pack_glb(doc, b""))
+    np.testing.assert_allclose(model_centre(tmp_path / "box.glb"), [11.5, 1.0, -0.5], atol=1e-12)
+    doc["nodes"][1] = {"mesh": 0, "matrix": [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 2, 3, 1]}  # column-major
+    (tmp_path / "box.glb").write_bytes(pack_glb(doc, b""))
+    np.testing.assert_allclose(model_centre(tmp_path / "box.glb"), [12.0, 4.0, 6.0], atol=1e-12)
+
+
+def test_the_change_histogram_is_shown_with_the_change_map_only_in_the_classes_of_the_limits(tour):
+    entry = with_previous(tour)
     v = viewer()
     panel = ModelInspector(v, tour)
     v.model = "urn"
-    show_level(v, doc["models"][0]["lods"][1]["path"])
+    show_level(v, entry["lods"][1]["path"])
     assert "change" in panel.modes.options.values() and "compare" in panel.switches["detail"].options.values()
+    assert panel.change_group.visible and panel.previous.options == {"2019-05-14": 0, "2022-03-01": 1}
     assert not panel.change_box.visible
     panel.modes.value = "change"
     assert v.mode == "change" and panel.change_box.visible
+    # the tour's limits: the inputs show them, the bars are split and coloured by the signed classes
+    assert (panel.limits["minor"].value, panel.limits["major"].value) == (0.15, 1.0)
+    assert panel.limits["minor"].label == "Change: minor from (mm)"
+    data = panel.change.object.renderers[0].data_source.data
+    np.testing.assert_array_equal(data["top"], [4, 6, 6, 170, 15, 15, 5])
+    assert list(data["fill_color"]) == [
+        CHANGE_COLOURS[c] for c in ("majorLoss", "minorLoss", "none", "none", "none", "minorGain", "majorGain")
+    ]
     fig = panel.change.object
-    data = fig.renderers[0].data_source.data
-    np.testing.assert_array_equal(data["top"], hist["counts"])
-    # each bar coloured by its class: |middle| < 0.15 none, < 1 minor, else major
-    assert list(data["fill_color"]) == ["#c0392b", "#e0a030", "#9e9e9e", "#e0a030", "#c0392b"]
     assert (
         fig.title.text == "Change since 2019-05-14, level 2"
         and "(mm; negative: material lost)" in fig.xaxis[0].axis_label
     )
-    assert "85 % none, 10 % minor, 5 % major" in panel.change_summary.object
+    shares = change_fractions(HIST, {"minor": 0.15, "major": 1.0}, 0.1)
+    summary = panel.change_summary.object
+    assert "minor from 0.15, major from 1 (mm)" in summary and "not measured: 10.0 %" in summary
+    assert f"minor loss: {100 * shares['minorLoss']:.1f} %" in summary and summary.count("<li>") == 6
+    assert all(CHANGE_COLOURS[c] in summary for c in CHANGE_CLASSES)  # the swatches match the bars
+    # limits typed in the panel: the viewer (so the inspector) and the histogram follow
+    panel.limits["minor"].value = 1.0
+    assert v.change_limits == {"minor": 1.0, "major": 1.0}
+    data = panel.change.object.renderers[0].data_source.data
+    assert list(data["fill_color"]) == [CHANGE_COLOURS[c] for c in ("majorLoss", "none", "none", "none", "majorGain")]
+    assert "minor loss: 0.0 %" in panel.change_summary.object
+    # limits from the inspector (the browser): the inputs follow; a major below minor is raised to it
+    v.change_limits = {"minor": 0.05, "major": 2.0}
+    assert (panel.limits["minor"].value, panel.limits["major"].value) == (0.05, 2.0)
+    panel.limits["major"].value = 0.01
+    assert v.change_limits == {"minor": 0.05, "major": 0.05}
+    # the previous scan: chosen by date, both ways; the second one has no limits: the panel says so
+    v.change_limits = None
+    panel.previous.value = 1
+    assert v.previous == 1
+    assert panel.limits["minor"].value is None and "has no change limits" in panel.change_summary.object
+    data = panel.change.object.renderers[0].data_source.data
+    assert set(data["fill_color"]) == {BAR} and panel.change.object.title.text.startswith("Change since 2022-03-01")
+    v.previous = 0
+    assert panel.previous.value == 0 and panel.limits["minor"].value == 0.15
     panel.switches["detail"].value = ["compare"]
     assert v.compare and not v.finest
     v.mode = "deviation"
     assert not panel.change_box.visible
+
+
+def test_a_model_without_previous_scans_has_no_change_controls(built):
+    v = viewer()
+    panel = ModelInspector(v, built)
+    v.model = "urn"
+    assert not panel.change_group.visible and panel.previous.options == {}
+
+
+def test_the_section_presets_cut_through_the_middle_of_the_model_and_follow_the_viewer(built):
+    v = viewer()
+    panel = ModelInspector(v, built)
+    v.model = "urn"
+    centre = model_centre(built / model_entry(built)["lods"][0]["path"])
+    assert list(panel.section.options.values()) == ["off", "x", "y", "z"] and panel.section.value == "off"
+    assert "Section: Y, through the middle" in panel.section.options
+    panel.section.value = "y"
+    assert v.section == {"normal": [0.0, 1.0, 0.0], "offset": pytest.approx(centre[1])}
+    panel.section.value = "off"
+    assert v.section is None
+    v.section = {"normal": [0.0, 0.0, 1.0], "offset": float(centre[2])}  # the browser's Z through the middle
+    assert panel.section.value == "z"
+    v.section = {"normal": [0.6, 0.8, 0.0], "offset": 0.01}  # a plane set in the view: none of the presets
+    assert panel.section.value == "other" and "Section: another plane (set in the view)" in panel.section.options
+    panel.section.value = "x"
+    assert v.section["normal"] == [1.0, 0.0, 0.0] and "other" not in panel.section.options.values()
+    v.section = None
+    assert panel.section.value == "off"
+
+
+def test_the_screenshot_button_asks_the_page_for_the_size_chosen_and_says_what_was_saved(built, monkeypatch):
+    v = viewer()
+    sent: list = []
+    monkeypatch.setattr(v, "_send_msg", sent.append)
+    panel = ModelInspector(v, built)
+    v.model = "urn"
+    assert list(panel.shot_size.options) == ["1 × the view", "2 × the view", "1920 pixels wide", "3840 pixels wide"]
+    assert panel.shot_button.label == "Screenshot"
+    panel.shot_size.value = "1920"
+    panel.shot_button.clicks += 1
+    panel.shot_size.value = "2x"
+    panel.shot_button.clicks += 1
+    assert sent == [{"event": "screenshot", "width": 1920, "scale": 1.0},
+                    {"event": "screenshot", "width": None, "scale": 2.0}]  # fmt: skip
+    v._handle_msg({"event": "screenshot", "file": "urn-clay-1920x1080.png", "width": 1920, "height": 1080,
+                   "bytes": 123456})  # fmt: skip
+    assert v.screenshot == {"file": "urn-clay-1920x1080.png", "width": 1920, "height": 1080, "bytes": 123456}
+    assert "Saved urn-clay-1920x1080.png (1920 × 1080 pixels, 123,456 bytes)." in panel.shot_status.object
 
 
 def test_words_follow_the_viewers_language_and_every_control_keeps_its_english_word(built):

@@ -62,3 +62,40 @@ def test_a_model_the_viewer_could_not_open_is_logged_with_its_reason(caplog):
     v = TourViewer()
     v._handle_msg({"event": "modelerror", "model": "nope", "message": 'Viewer: no model "nope" in the tour'})
     assert "model 'nope': Viewer: no model" in caplog.text and v.error is None
+
+
+def test_change_limits_are_minor_and_major_in_order_or_none_and_nothing_else():
+    require(TourViewer._bundle, "the viewer bundle", "npm run build, or make setup")
+    v = TourViewer()
+    assert v.change_limits is None  # the tour's
+    v.change_limits = {"minor": 0.15, "major": 1.0}
+    v.change_limits = {"minor": 0, "major": 0}
+    for bad in ({"minor": 2.0, "major": 1.0}, {"minor": -1, "major": 1}, {"minor": 0.1}, {"minor": float("nan"),
+                "major": 1}, {"minor": True, "major": 1}, {"minor": 0.1, "major": 1, "x": 2}, 3):  # fmt: skip
+        with pytest.raises(ValueError, match="is not change limits: give"):
+            v.change_limits = bad
+    assert v.change_limits == {"minor": 0, "major": 0}
+    v.change_limits = None
+
+
+def test_take_screenshot_asks_the_page_and_the_page_says_what_it_saved(monkeypatch, caplog):
+    require(TourViewer._bundle, "the viewer bundle", "npm run build, or make setup")
+    v = TourViewer()
+    sent: list = []
+    monkeypatch.setattr(v, "_send_msg", sent.append)
+    v.take_screenshot(width=3840)
+    v.take_screenshot(scale=2)
+    assert sent == [
+        {"event": "screenshot", "width": 3840, "scale": 1.0},
+        {"event": "screenshot", "width": None, "scale": 2},
+    ]
+    for bad in ({"width": 0}, {"width": 100_000}, {"width": 12.5}, {"scale": 0}, {"scale": 10}):
+        with pytest.raises(ValueError, match="take_screenshot"):
+            v.take_screenshot(**bad)
+    assert len(sent) == 2 and v.screenshot is None
+    v._handle_msg({"event": "screenshot", "file": "m-clay-3840x2160.png", "width": 3840, "height": 2160, "bytes": 9})
+    assert v.screenshot == {"file": "m-clay-3840x2160.png", "width": 3840, "height": 2160, "bytes": 9}
+    with pytest.raises(TypeError):  # what the page saved is the page's to say
+        v.screenshot = {}
+    v._handle_msg({"event": "screenshoterror", "message": "no model is open in the inspector"})
+    assert "screenshot: no model is open" in caplog.text

@@ -20,8 +20,8 @@ from tour_helpers import tree_bytes
 
 from vtour.access import TOKEN_HEADER
 from vtour.errors import VtourWarning
-from vtour.notes import read_page
-from vtour.serve import NOTES_API, free_port, serve_tour
+from vtour.notes import read_history, read_page
+from vtour.serve import MAX_NOTE_BYTES, NOTES_API, free_port, serve_tour
 from vtour.site import DIST, MODEL_BUNDLE
 
 API = f"/{NOTES_API}"
@@ -193,7 +193,10 @@ def test_a_stale_put_is_409_with_the_current_note_and_loses_nothing(served, clea
     assert status == 428 and "If-Match" in reply["error"]
     status, _, reply = served.request("DELETE", f"{API}/m/{uuid}", headers={"If-Match": a["modified"]})
     assert status == 409 and (clean / "notes" / "m.json").read_bytes() == before
-    served.request("DELETE", f"{API}/m/{uuid}")
+    status, _, reply = served.request("DELETE", f"{API}/m/{uuid}")
+    assert status == 428 and "a deletion needs the If-Match header" in reply["error"]
+    assert (clean / "notes" / "m.json").read_bytes() == before
+    assert served.request("DELETE", f"{API}/m/{uuid}", headers={"If-Match": mine["modified"]})[0] == 204
     status, _, reply = served.request("PUT", f"{API}/m/{uuid}", note(model="m"), {"If-Match": mine["modified"]})
     assert status == 404 and "deleted" in reply["error"]
 
@@ -222,6 +225,63 @@ def test_an_oversized_body_is_413(served, clean):
     assert served.request("POST", f"{API}/m", big)[0] == 413
 
 
+def raw_exchange(port: int, head: bytes, chunks=()) -> bytes:
+    """Send a request's head, then ``chunks`` (whatever the server does meanwhile); return what the
+    server answers before it closes the connection (the test fails on a server that waits for more)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+        s.sendall(head)
+        for chunk in chunks:
+            s.sendall(chunk)
+        answer = b""
+        while data := s.recv(65536):
+            answer += data
+        return answer
+
+
+def test_a_body_announced_over_the_limit_is_refused_before_it_is_sent(served, clean):
+    """Refused on its Content-Length alone: the server answers 413 and closes without waiting for (and
+    buffering) the 50 MB it was promised, none of which is ever sent."""
+    head = (
+        f"POST {API}/m HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {50 * MAX_NOTE_BYTES}\r\n\r\n"
+    ).encode()
+    answer = raw_exchange(served.port, head)
+    assert answer.startswith(b"HTTP/1.1 413 ") and b"send one note at a time" in answer
+    assert not (clean / "notes" / "m.json").exists()
+
+
+def test_a_chunked_body_is_cut_off_at_the_limit(served, clean):
+    """No Content-Length: the server counts the chunks as they come and answers 413 once they pass the limit,
+    without the end of the body (the last, empty chunk) ever being sent."""
+    head = (
+        f"POST {API}/m HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n"
+    ).encode()
+    size = 1 << 16
+    chunks = [b"%x\r\n" % size + b"x" * size + b"\r\n"] * (MAX_NOTE_BYTES // size + 1)
+    answer = raw_exchange(served.port, head, chunks)
+    assert answer.startswith(b"HTTP/1.1 413 ") and b"send one note at a time" in answer
+    # a chunked note under the limit is read as any other
+    body = json.dumps(note(model="m")).encode()
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+    try:
+        conn.request("POST", f"{API}/m", body=iter([body[:100], body[100:]]),
+                     headers={"Content-Type": "application/json"}, encode_chunked=True)  # fmt: skip
+        response = conn.getresponse()
+        assert response.status == 201 and json.loads(response.read())["body"][1]["value"] == "Hairline crack"
+    finally:
+        conn.close()
+
+
+def test_every_version_a_request_replaces_or_deletes_is_in_the_history(served, clean):
+    a = served.request("POST", f"{API}/m", note(text="one", model="m"))[2]
+    uuid = a["id"].removeprefix("urn:uuid:")
+    b = served.request("PUT", f"{API}/m/{uuid}", note(text="two", model="m"), {"If-Match": a["modified"]})[2]
+    assert served.request("DELETE", f"{API}/m/{uuid}", headers={"If-Match": b["modified"]})[0] == 204
+    entries = read_history(clean / "notes" / "m.history.jsonl")
+    assert [(e["action"], e["note"]) for e in entries] == [("update", a), ("delete", b)]
+
+
 def test_an_unknown_model_is_404_and_traversal_in_a_model_or_note_id_is_refused(served, clean, tour):
     root = tour[0]
     status, _, reply = served.request("GET", f"{API}/ghost")
@@ -241,7 +301,7 @@ def test_an_unknown_model_is_404_and_traversal_in_a_model_or_note_id_is_refused(
     for uuid in ("..%2F..%2Ftour.yaml", "%2e%2e", "not-a-uuid", "urn:uuid:..%2F"):
         status, _, reply = served.request("PUT", f"{API}/m/{uuid}", note(model="m"), {"If-Match": "x"})
         assert status == 400 and "a note's id is a UUID" in reply["error"], uuid
-        assert served.request("DELETE", f"{API}/m/{uuid}")[0] == 400
+        assert served.request("DELETE", f"{API}/m/{uuid}", headers={"If-Match": "x"})[0] == 400
     assert tree_bytes(root) == before
 
 
@@ -276,11 +336,11 @@ def test_off_loopback_every_write_needs_the_token(tour, clean, caplog):
         uuid = a["id"].removeprefix("urn:uuid:")
         edit = note(text="edited", model="m")
         assert server.request("PUT", f"{API}/m/{uuid}", edit, {"If-Match": a["modified"]})[0] == 403
-        assert server.request("DELETE", f"{API}/m/{uuid}")[0] == 403
+        assert server.request("DELETE", f"{API}/m/{uuid}", headers={"If-Match": a["modified"]})[0] == 403
         assert server.request("GET", API, headers=good)[2]["edit"] is True
         status, _, b = server.request("PUT", f"{API}/m/{uuid}", edit, good | {"If-Match": a["modified"]})
         assert status == 200 and b["body"][1]["value"] == "edited"
-        assert server.request("DELETE", f"{API}/m/{uuid}", headers=good)[0] == 204
+        assert server.request("DELETE", f"{API}/m/{uuid}", headers=good | {"If-Match": b["modified"]})[0] == 204
     finally:
         server.stop()
 
@@ -325,7 +385,7 @@ def test_serving_and_editing_never_change_the_built_tour(served, tour, clean):
     built = tour[1]
     before = tree_bytes(built)
     a = served.request("POST", f"{API}/m", note(model="m"))[2]
-    served.request("DELETE", f"{API}/m/{a['id'].removeprefix('urn:uuid:')}")
+    served.request("DELETE", f"{API}/m/{a['id'].removeprefix('urn:uuid:')}", headers={"If-Match": a["modified"]})
     assert tree_bytes(built) == before
 
 

@@ -20,7 +20,9 @@ Conventions: points are world (glTF) coordinates of the model, metres when its u
 value is one of :data:`NOTE_TYPES`; describing bodies are plain text, one per language (an empty
 text says nothing and is left out). Dates are ISO 8601 with a time zone. The store writes UTC with
 milliseconds and moves ``modified`` forward on every change, so ``modified`` names one version of a
-note: an update carries the one it edited (``If-Match``) and is refused when the note changed since.
+note: an update or a deletion carries the one it was made from (``If-Match``) and is refused when the
+note changed since. No version is ever lost: each one replaced or deleted is first appended to
+``notes/<model-id>.history.jsonl``, one JSON object a line ``{"at", "action": "update"|"delete", "note"}``.
 
 Validation is at the boundary: a note from a request or a page from a file comes back as a fresh,
 normalised dict, or a :class:`vtour.errors.VtourError` of step ``notes`` naming the file, the field
@@ -67,6 +69,9 @@ MOTIVATIONS = (
 #: The folder of notes beside tour.yaml, and a built model's notes file.
 NOTES_FOLDER = "notes"
 BUILT_NOTES = "notes.json"
+#: The store's own files beside ``<model-id>.json`` in notes/: every version replaced or deleted, the
+#: previous file, the lock. None of them is a notes file (:func:`source_notes`).
+HISTORY_SUFFIX, BACKUP_SUFFIX, LOCK_SUFFIX = ".history.jsonl", ".json.bak", ".json.lock"
 #: Longest text of one body and longest creator name, in characters (a note, not a document).
 MAX_TEXT, MAX_NAME = 20_000, 200
 NOTE_ID = re.compile(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -355,10 +360,26 @@ def dump_page(page: dict) -> str:
     return json.dumps(page, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_page(path: str | Path, page: dict) -> None:
-    """Write ``page`` to ``path`` atomically (a complete file or the previous one, never half)."""
-    with atomic_file(path) as tmp:
+def write_page(path: str | Path, page: dict, *, fsync: bool = False) -> None:
+    """Write ``page`` to ``path`` atomically (a complete file or the previous one, never half);
+    ``fsync``: on the disk when this returns (:func:`vtour.output.atomic_file`)."""
+    with atomic_file(path, fsync=fsync) as tmp:
         tmp.write_text(dump_page(page), encoding="utf-8")
+
+
+def read_history(path: str | Path) -> list[dict]:
+    """The entries of a history file (``<model-id>.history.jsonl``), oldest first; [] when none.
+    A last line cut short (a crash while appending) is left out: every entry before it is whole."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text("utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,10 +409,12 @@ class NotesStore:
 
     Every change applies ONE note's addition, update or deletion to the file as it is now, under a
     lock held across threads (``threading.Lock``) and processes (``flock`` on ``<model-id>.json.lock``):
-    two editors saving different notes at once both keep theirs, whatever the order. Before each
-    write the previous file is copied to ``<model-id>.json.bak``; the new one is written under a
-    temporary name and renamed over the old (:func:`vtour.output.atomic_file`). ``models`` names the
-    models that may have notes (others are :class:`NoteMissing`); ``clock`` gives the time (UTC).
+    two editors saving different notes at once both keep theirs, whatever the order. Nothing is
+    lost: the version an update replaces or a deletion removes is appended to
+    ``<model-id>.history.jsonl`` (flushed and fsynced) before the file changes, the previous file is
+    copied to ``<model-id>.json.bak``, and the new one is written under a temporary name, fsynced
+    and renamed over the old (:func:`vtour.output.atomic_file`). ``models`` names the models that
+    may have notes (others are :class:`NoteMissing`); ``clock`` gives the time (UTC).
     """
 
     def __init__(self, sources_dir: str | Path, models: Iterable[str], clock: Callable[[], datetime] = now):
@@ -413,6 +436,10 @@ class NotesStore:
                 fix=f"use one of {', '.join(self.models) or '(none: the tour has no models)'}",
             )
         return self.folder / f"{model}.json"
+
+    def history_path(self, model: str) -> Path:
+        """Where every replaced or deleted version of ``model``'s notes is kept (:func:`read_history`)."""
+        return self.path(model).with_name(f"{model}{HISTORY_SUFFIX}")
 
     def page(self, model: str) -> dict:
         """The model's notes (an empty page when it has none yet)."""
@@ -461,9 +488,11 @@ class NotesStore:
 
     def update(self, model: str, note: str, edited: Any, if_match: str) -> dict:
         """Replace the note ``note`` by ``edited``, if it is still at version ``if_match`` (its
-        ``modified``): else :class:`NoteConflict` with the current one, and nothing changes."""
+        ``modified``): else :class:`NoteConflict` with the current one, and nothing changes. The
+        version replaced goes to the history."""
         self.path(model)
         key = self._key(note)
+        replaced: list[tuple[str, dict]] = []
         new = check_note(edited, model=model, stored=False)
         if new.setdefault("id", key) != key:
             raise VtourError(
@@ -478,26 +507,30 @@ class NotesStore:
             i = self._find(items, key)
             self._check_version(items[i], if_match)
             stored = _ordered({"created": items[i]["created"]} | new | {"modified": self._next(items[i])})
+            replaced.append(("update", items[i]))
             items[i] = stored
             return stored
 
-        return self._change(model, apply)
+        return self._change(model, apply, replaced)
 
-    def delete(self, model: str, note: str, if_match: str | None = None) -> bool:
-        """Delete the note (if still at version ``if_match`` when given); False when it was gone."""
+    def delete(self, model: str, note: str, if_match: str) -> bool:
+        """Delete the note if it is still at version ``if_match`` (its ``modified``: a deletion is
+        made from what its author saw, as an update is), else :class:`NoteConflict`; False when it
+        was gone. The version deleted goes to the history."""
         self.path(model)
         key = self._key(note)
+        replaced: list[tuple[str, dict]] = []
 
         def apply(items: list[dict]) -> bool:
             for i, item in enumerate(items):
                 if item["id"] == key:
-                    if if_match is not None:
-                        self._check_version(item, if_match)
+                    self._check_version(item, if_match)
+                    replaced.append(("delete", item))
                     del items[i]
                     return True
             return False
 
-        return self._change(model, apply)
+        return self._change(model, apply, replaced)
 
     # -- under the lock -------------------------------------------------------------------------
 
@@ -539,7 +572,7 @@ class NotesStore:
         path = self.path(model)
         with self._lock:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o666)
+            fd = os.open(path.with_name(f"{model}{LOCK_SUFFIX}"), os.O_RDWR | os.O_CREAT, 0o666)
             try:
                 if fcntl is not None:
                     fcntl.flock(fd, fcntl.LOCK_EX)
@@ -547,19 +580,45 @@ class NotesStore:
             finally:
                 os.close(fd)  # releases the flock
 
-    def _change(self, model: str, apply: Callable[[list[dict]], T]) -> T:
-        """Run ``apply`` on the notes as the file holds them now; write them back if they changed."""
+    def _change(
+        self, model: str, apply: Callable[[list[dict]], T], replaced: list[tuple[str, dict]] | None = None
+    ) -> T:
+        """Run ``apply`` on the notes as the file holds them now; write them back if they changed.
+        ``replaced`` is where ``apply`` puts the ``(action, version)`` it replaced or removed: they
+        reach the history (on the disk) before the file changes."""
         with self._locked(model) as path:
             page = self.page(model)
             items = list(page["items"])
             result = apply(items)
             if items != page["items"]:
+                if replaced:
+                    self._append_history(model, replaced)
                 if path.exists():
-                    with atomic_file(path.with_name(path.name + ".bak")) as tmp:
+                    with atomic_file(path.with_name(f"{model}{BACKUP_SUFFIX}"), fsync=True) as tmp:
                         shutil.copyfile(path, tmp)
-                write_page(path, page | {"items": items})
+                write_page(path, page | {"items": items}, fsync=True)
                 log.info("notes: %s: %d note(s) saved", path, len(items))
             return result
+
+    def _append_history(self, model: str, versions: list[tuple[str, dict]]) -> None:
+        """Append one line per ``(action, version)`` to the history, on the disk when this returns.
+        A line is written whole by one write(); a file a crash cut mid-line gets a newline first."""
+        path = self.history_path(model)
+        at = stamp(self.clock())
+        text = "".join(
+            json.dumps({"at": at, "action": action, "note": note}, ensure_ascii=False, allow_nan=False) + "\n"
+            for action, note in versions
+        )
+        created = not path.exists()
+        with open(path, "a+b") as f:
+            if not created and f.tell() > 0:
+                f.seek(-1, os.SEEK_END)
+                if f.read(1) != b"\n":
+                    text = "\n" + text
+            f.write(text.encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
+        # a new file's name reaches the disk with the folder's next fsync: the notes file's, just after
 
 
 def _ordered(note: dict) -> dict:
@@ -573,7 +632,7 @@ def _ordered(note: dict) -> dict:
 
 def source_notes(root: str | Path) -> dict[str, Path]:
     """The notes files beside a tour.yaml: ``{model id: notes/<id>.json}`` (hidden and other files
-    of notes/, such as the store's .bak and .lock, are not notes)."""
+    of notes/, such as the store's .history.jsonl, .json.bak and .json.lock, are not notes)."""
     folder = Path(root) / NOTES_FOLDER
     if not folder.is_dir():
         return {}
@@ -668,6 +727,7 @@ __all__ = [
     "empty_page",
     "note_id",
     "notes_problems",
+    "read_history",
     "read_page",
     "source_notes",
     "stamp",

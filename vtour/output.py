@@ -358,13 +358,18 @@ def atomic_dir(
 
 
 @contextmanager
-def atomic_file(dest: str | Path, *, lock: bool = True) -> Iterator[Path]:
+def atomic_file(dest: str | Path, *, lock: bool = True, fsync: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``dest``; when the block ends without error the file written
     there is renamed over ``dest``. Nothing is left under the temporary name either way.
 
     With ``lock`` (the default) the temporary file is created at once (0666 less the umask) and
     locked while written, and leftovers of ``dest`` from killed runs are deleted first; without,
-    the caller creates it (:func:`link_file`, into a fresh temporary folder, file after file)."""
+    the caller creates it (:func:`link_file`, into a fresh temporary folder, file after file).
+
+    With ``fsync`` the file's data reach the disk before the rename and the folder's entry after it
+    (a power cut then leaves the old file or the new one, not an empty one: ext4 and XFS may order
+    a rename before the data it names). It costs a disk flush per file: for a user's own writing
+    (notes), never for bulk output (tiles) that a rerun rebuilds."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(dest)
@@ -375,10 +380,29 @@ def atomic_file(dest: str | Path, *, lock: bool = True) -> Iterator[Path]:
         fd = _lock(tmp)
     try:
         yield tmp
+        if fsync:
+            _fsync(tmp)
         os.replace(tmp, dest)
+        if fsync:
+            _fsync(dest.parent)
     finally:
         _unlock(fd)
         tmp.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    """Flush ``path`` (a file, or a folder: its entries) to the disk. A folder that cannot be opened
+    (Windows) is skipped: there the rename itself is durable once the file is."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        if path.is_dir():
+            return
+        raise
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:

@@ -9,12 +9,14 @@ your own can place it like any Panel component (serve the tour folder and ``vtou
 
 The conservator's inspector is driven by parameters too: ``model`` opens a model (tour.json's
 ``models[].id``; None closes it), and ``mode``, the light (``light_azimuth``, ``light_elevation``,
-``ambient``, ``exposure``, ``shadows``), ``section``, ``finest``, ``compare`` and ``previous`` follow the
-open inspector and change it when set (the browser pushes its state at most every 150 ms). ``level``,
-``triangles`` and ``deviation`` say what is on screen (read-only). Opened from Python, the inspector
-starts at these parameters; opened by the visitor (a model hotspot), the parameters follow it. The
-defaults are the inspector's own (vtour/web/src/inspector/state.js). :class:`vtour.panel_inspector.ModelInspector`
-is a side panel of widgets on these parameters, with the model's levels and its deviation histogram.
+``ambient``, ``exposure``, ``shadows``), ``section``, ``finest``, ``compare``, ``previous`` and
+``change_limits`` follow the open inspector and change it when set (the browser pushes its state at most
+every 150 ms). ``level``, ``triangles`` and ``deviation`` say what is on screen (read-only). Opened from
+Python, the inspector starts at these parameters; opened by the visitor (a model hotspot), the parameters
+follow it. The defaults are the inspector's own (vtour/web/src/inspector/state.js). :meth:`TourViewer.take_screenshot`
+has the page save a PNG of the inspector's view (``screenshot`` then says what was saved).
+:class:`vtour.panel_inspector.ModelInspector` is a side panel of widgets on these parameters, with the
+model's levels and its deviation and change histograms.
 
 This module imports Panel (about 1.5 s), so the command line imports it only when it serves.
 """
@@ -22,6 +24,7 @@ This module imports Panel (about 1.5 s), so the command line imports it only whe
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +43,27 @@ MODES = ("textured", "clay", "normals", "wireframe", "xray", "deviation", "chang
 DEFAULT_LIGHT: dict[str, Any] = {"azimuth": 35.0, "elevation": 30.0, "ambient": 0.35, "exposure": 1.0, "shadows": False}
 #: URL of the tour.json the viewer loads by default, as :func:`vtour.serve.serve_tour` serves it.
 DEFAULT_TOUR_URL = f"/{STATIC_PREFIX}/{TOUR_JSON}"
+
+
+class ChangeLimits(param.Dict):
+    """The change map's limits ``{"minor": m, "major": M}`` (model units, ``0 <= m <= M``, finite), or None:
+    the tour's for the previous scan shown. A value of any other shape is refused (ValueError)."""
+
+    def _validate_value(self, value, allow_None):
+        super()._validate_value(value, allow_None)
+        if value is None:
+            return
+        numbers = [value.get(k) for k in ("minor", "major")] if isinstance(value, dict) else [None]
+        if (
+            not isinstance(value, dict)
+            or set(value) != {"minor", "major"}
+            or any(isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) for v in numbers)
+            or not 0 <= numbers[0] <= numbers[1]  # type: ignore[operator]  # numbers, checked above
+        ):
+            raise ValueError(
+                f"{self.name}: {value!r} is not change limits: give {{'minor': m, 'major': M}} in the model's "
+                "units with 0 <= m <= M, or None for the tour's"
+            )
 
 
 class TourViewer(pn.custom.JSComponent):
@@ -80,6 +104,17 @@ class TourViewer(pn.custom.JSComponent):
     finest = param.Boolean(default=False, doc="load the finest level whatever the screen needs")
     compare = param.Boolean(default=False, doc="the previous scan side by side, cameras synced")
     previous = param.Integer(default=0, bounds=(0, None), doc="index of the previous scan the change map shows")
+    change_limits = ChangeLimits(
+        default=None,
+        allow_None=True,
+        doc="the change map's limits {minor, major} in model units; None: the tour's (the inspector then says them)",
+    )
+    screenshot = param.Dict(
+        default=None,
+        allow_None=True,
+        constant=True,
+        doc="the last screenshot saved by the page: {file, width, height, bytes} (read-only; take_screenshot)",
+    )
     level = param.String(default=None, allow_None=True, constant=True, doc="path of the level on screen (read-only)")
     triangles = param.Integer(default=None, allow_None=True, constant=True, doc="its triangles (read-only)")
     deviation = param.Dict(
@@ -103,6 +138,16 @@ class TourViewer(pn.custom.JSComponent):
         super().__init__(**params)
         self._hotspot_callbacks: list[Callable[[dict], Any]] = []
 
+    def take_screenshot(self, *, width: int | None = None, scale: float = 1.0) -> None:
+        """Have the page save a PNG of the inspector's view (a download in the visitor's browser):
+        ``width`` pixels wide (the view's aspect kept), else ``scale`` x the view's size. When it is
+        saved, ``screenshot`` says its file name and size; with no inspector open, the log says so."""
+        if width is not None and not (isinstance(width, int) and 16 <= width <= 8192):
+            raise ValueError(f"take_screenshot: width {width!r} is not a number of pixels from 16 to 8192")
+        if not (isinstance(scale, (int, float)) and 0.25 <= scale <= 4):
+            raise ValueError(f"take_screenshot: scale {scale!r} lies outside 0.25 to 4")
+        self._send_msg({"event": "screenshot", "width": width, "scale": scale})
+
     def on_hotspot(self, callback: Callable[[dict], Any]) -> None:
         """Call ``callback({scene, id, type, target})`` whenever the visitor activates a hotspot."""
         self._hotspot_callbacks.append(callback)
@@ -125,6 +170,10 @@ class TourViewer(pn.custom.JSComponent):
                 log.error("viewer: %s", self.error)
             elif kind == "modelerror":  # the viewer did not open the model asked for: it says why
                 log.error("viewer: model %r: %s", msg.get("model"), msg.get("message"))
+            elif kind == "screenshot":  # saved by the page (take_screenshot)
+                self.screenshot = {k: msg.get(k) for k in ("file", "width", "height", "bytes")}
+            elif kind == "screenshoterror":
+                log.error("viewer: screenshot: %s", msg.get("message"))
 
 
-__all__ = ["DEFAULT_LIGHT", "DEFAULT_TOUR_URL", "MODES", "TourViewer"]
+__all__ = ["DEFAULT_LIGHT", "DEFAULT_TOUR_URL", "MODES", "ChangeLimits", "TourViewer"]

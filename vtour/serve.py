@@ -29,11 +29,18 @@ With ``sources`` (the tour.yaml the tour was built from), the app also answers t
     GET    api/notes/<model>/<uuid>     200 the Annotation
     PUT    api/notes/<model>/<uuid>     Annotation + If-Match: <its modified> -> 200 stored; 409 {"error",
                                         "current"} when it changed meanwhile; 404 when gone; 428 without If-Match
-    DELETE api/notes/<model>/<uuid>     (If-Match optional) -> 204
+    DELETE api/notes/<model>/<uuid>     If-Match: <its modified> -> 204; 409 {"error", "current"} when it
+                                        changed meanwhile; 428 without If-Match
 
 Errors are ``{"error": "<one line>"}``: 400 a bad note or body, 403 (origin, token), 404 an unknown
-model or note, 413 a body over :data:`MAX_NOTE_BYTES`, 415 not JSON, 500 a stored file that cannot
-be read (the line names it).
+model or note, 413 a body over :data:`MAX_NOTE_BYTES`, 415 not JSON, 428 a change without If-Match,
+500 a stored file that cannot be read (the line names it). Every version replaced or deleted is kept
+in ``notes/<model-id>.history.jsonl`` (:class:`vtour.notes.NotesStore`).
+
+A body is never read whole before its size is known: one whose ``Content-Length`` is over
+:data:`MAX_NOTE_BYTES` is refused (413) as soon as its headers arrive, and one sent without a length
+(chunked) is counted as it streams in and refused when it passes the limit; the connection is then
+closed. (Tornado would otherwise buffer up to its own limit, 100 MB, before any handler runs.)
 
 This module holds the serving defaults (:data:`DEFAULT_ADDRESS`, :data:`DEFAULT_PORT`) that
 ``vtour serve`` and ``vtour demo`` use, and imports Panel only when it serves (Panel takes about
@@ -217,21 +224,38 @@ def _refuse_nul_in_static_files() -> None:
 
 def notes_routes(store: NotesStore, access: EditAccess) -> list[tuple]:
     """Tornado routes of the notes API under ``/`` + :data:`NOTES_API` (see the module docstring)."""
-    from tornado.web import RequestHandler
+    from tornado.web import RequestHandler, stream_request_body
 
     class Reply(Exception):
         def __init__(self, status: int, payload: dict | None = None):
             self.status, self.payload = status, payload
 
+    too_big = {"error": f"the body is over {MAX_NOTE_BYTES} bytes: send one note at a time"}
+
+    @stream_request_body  # the body comes through data_received, counted, never buffered past the limit
     class NotesHandler(RequestHandler):
         def set_default_headers(self) -> None:
             self.set_header("Cache-Control", "no-store")  # another tab's note must show on a reload
             self.set_header("X-Content-Type-Options", "nosniff")
 
         def prepare(self) -> None:
+            self._chunks: list[bytes] = []
+            self._received = 0
             refusal = access.check(self.request.method or "", self.request.headers)
             if refusal is not None:
-                self.reply(refusal.status, {"error": refusal.reason})
+                return self.reply(refusal.status, {"error": refusal.reason})
+            length = (self.request.headers.get("Content-Length") or "").strip()  # a malformed one: tornado says 400
+            if length.isdigit() and int(length) > MAX_NOTE_BYTES:
+                self.reply(413, too_big)
+
+        def data_received(self, chunk: bytes) -> None:
+            if self._finished:  # refused already: what still arrives is dropped with the connection
+                return
+            self._received += len(chunk)
+            if self._received > MAX_NOTE_BYTES:
+                self._chunks.clear()
+                return self.reply(413, too_big)
+            self._chunks.append(chunk)
 
         def reply(self, status: int, payload: dict | None = None) -> None:
             self.set_status(status)
@@ -245,16 +269,17 @@ def notes_routes(store: NotesStore, access: EditAccess) -> list[tuple]:
             self.finish(json.dumps({"error": self._reason}))
 
         def body(self):
-            if len(self.request.body) > MAX_NOTE_BYTES:
-                raise Reply(413, {"error": f"the body is over {MAX_NOTE_BYTES} bytes: send one note at a time"})
             try:
-                text = self.request.body.decode("utf-8")
+                text = b"".join(self._chunks).decode("utf-8")
             except UnicodeDecodeError:
                 raise Reply(400, {"error": "the body is not UTF-8 text"}) from None
             return parse_json(text, None, "send one note as a JSON object")
 
         def answer(self, status: int, action) -> None:
-            """Reply ``status`` with what ``action()`` returns, or the error it raises."""
+            """Reply ``status`` with what ``action()`` returns, or the error it raises (nothing when the
+            request was refused already: tornado calls the method once the body has ended even then)."""
+            if self._finished:
+                return
             try:
                 result = action()
             except Reply as r:
@@ -297,25 +322,32 @@ def notes_routes(store: NotesStore, access: EditAccess) -> list[tuple]:
         def get(self, model: str, note: str) -> None:
             self.answer(200, lambda: store.get(model, note))
 
-        def put(self, model: str, note: str) -> None:
+        def version(self, what: str) -> str | None:
+            """The If-Match header, or None after replying 428 without it."""
             version = self.request.headers.get("If-Match")
-            if version is None:
-                return self.reply(
+            if version is None and not self._finished:
+                self.reply(
                     428,
                     {
-                        "error": "an update needs the If-Match header: the modified date of the "
+                        "error": f"{what} needs the If-Match header: the modified date of the "
                         "note as it was read (so that no one's later change is lost)"
                     },
                 )
-            self.answer(200, lambda: store.update(model, note, self.body(), version))
+            return version
+
+        def put(self, model: str, note: str) -> None:
+            version = self.version("an update")
+            if version is not None:
+                self.answer(200, lambda: store.update(model, note, self.body(), version))
 
         def delete(self, model: str, note: str) -> None:
-            version = self.request.headers.get("If-Match")
+            version = self.version("a deletion")
+            if version is not None:
 
-            def remove():
-                store.delete(model, note, version)
+                def remove() -> None:
+                    store.delete(model, note, version)
 
-            self.answer(204, remove)
+                self.answer(204, remove)
 
     base = f"/{NOTES_API}"
     return [(rf"{base}/?", NotesIndex), (rf"{base}/([^/]+)/?", NotesPage), (rf"{base}/([^/]+)/([^/]+)/?", NoteItem)]

@@ -189,3 +189,73 @@ def test_a_model_opened_by_the_visitor_reaches_python_and_an_unknown_one_from_py
     until(lambda: viewer.model is None and viewer.level is None and viewer.triangles is None, "closed, in Python")
     until(lambda: panel.prompt.visible and not panel.body.visible, "the panel asking for a model")
     assert not page_log.page_errors and not page_log.bad_responses
+
+
+def test_change_limits_previous_section_presets_and_screenshots_drive_the_inspector_from_the_panel(
+        served, page, page_log, tmp_path):
+    """The parameters the reviewer found missing: change_limits and previous both ways, the Section presets through
+    the middle of the model, and the Screenshot button (a PNG download at the size chosen, reported to Python)."""
+    start, made = served
+    open_app(page, page_log, start())
+    viewer, panel = made[0]
+    viewer.model = "sphere"
+    wait_for_js(page, f"() => {INSPECTOR} && {INSPECTOR}.timing.fullDetail !== null", timeout_s=60,
+                what="the inspector at full detail", log=page_log)
+    aside = page.get_by_role("complementary", name="Inspector")
+    # change limits and the previous scan: Python -> inspector, then inspector -> Python
+    viewer.change_limits = {"minor": 0.002, "major": 0.01}
+    wait_for_js(page, f"() => {{ const l = {INSPECTOR}.state().changeLimits;"
+                      " return !!l && l.minor === 0.002 && l.major === 0.01; }", what="the limits from Python")
+    page.evaluate(f"() => {INSPECTOR}.set({{changeLimits: {{minor: 0.003, major: 0.02}}, previous: 1}})")
+    until(lambda: viewer.change_limits == {"minor": 0.003, "major": 0.02} and viewer.previous == 1,
+          "the inspector's limits and previous scan in Python")
+    viewer.previous = 0
+    wait_for_js(page, f"() => {INSPECTOR}.state().previous === 0", what="the previous scan from Python")
+    # the Section presets: a plane through the middle of the model, normal along the axis chosen
+    aside.get_by_role("radio", name="Section: X, through the middle").check()
+    wait_for_js(page, f"() => {{ const s = {INSPECTOR}.state().section; return !!s && s.normal[0] === 1; }}",
+                what="the X section")
+    offset, centre, radius = page.evaluate(f"() => [{INSPECTOR}.state().section.offset,"
+                                           f" {INSPECTOR}.stage.bounds.center.x, {INSPECTOR}.stage.bounds.radius]")
+    assert abs(offset - centre) < 1e-3 * radius, (offset, centre, radius)
+    aside.get_by_role("radio", name="Section: Z, through the middle").check()
+    wait_for_js(page, f"() => {{ const s = {INSPECTOR}.state().section; return !!s && s.normal[2] === 1; }}",
+                what="the Z section")
+    page.evaluate(f"() => {INSPECTOR}.set({{section: {{normal: [0, 1, 1], offset: 0}}}})")  # set in the view
+    until(lambda: panel.section.value == "other", "another plane, in the panel")
+    aside.get_by_role("radio", name="Section: off").check()
+    wait_for_js(page, f"() => {INSPECTOR}.state().section === null", what="no section")
+    # a screenshot 1920 pixels wide, from the panel's button: a PNG download, and Python hears of it
+    aside.get_by_role("combobox", name="Screenshot size").select_option(label="1920 pixels wide")
+    until(lambda: panel.shot_size.value == "1920", "the size in Python")
+    with page.expect_download() as download:
+        aside.get_by_role("button", name="Screenshot").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.format == "PNG" and image.width == 1920, (image.format, image.size)
+        size = image.size
+    assert path.name == f"sphere-textured-{size[0]}x{size[1]}.png"
+    until(lambda: viewer.screenshot is not None, "the screenshot in Python")
+    assert viewer.screenshot == {"file": path.name, "width": 1920, "height": size[1], "bytes": path.stat().st_size}
+    until(lambda: path.name in panel.shot_status.object, "the panel saying what was saved")
+    # the limits the inspector reported belong to its model: reopened, it starts from the tour's (none here) ...
+    assert viewer.change_limits == {"minor": 0.003, "major": 0.02}
+    reopen = (f"() => {INSPECTOR} && {INSPECTOR}.timing.firstFrame !== null && {INSPECTOR}.state().changeLimits"
+              " !== undefined")
+    for limits in (None, {"minor": 0.004, "major": 0.04}):  # ... and limits Python set meanwhile are applied
+        viewer.model = None
+        wait_for_js(page, f"() => {INSPECTOR} === null", what="the inspector closed")
+        if limits:
+            viewer.change_limits = limits
+        viewer.model = "sphere"
+        wait_for_js(page, reopen, timeout_s=60, what="the inspector reopened", log=page_log)
+        expected = "null" if limits is None else "{minor: 0.004, major: 0.04}"
+        wait_for_js(page, f"() => JSON.stringify({INSPECTOR}.state().changeLimits) === JSON.stringify({expected})",
+                    what=f"the limits on reopening ({limits})")
+        until(lambda limits=limits: viewer.change_limits == limits, f"the limits in Python ({limits})")
+    problems = axe_violations(page)
+    assert not problems, "axe-core, the new controls:\n  " + "\n  ".join(problems)
+    assert not page_log.page_errors and not page_log.bad_responses, (page_log.page_errors, page_log.bad_responses)

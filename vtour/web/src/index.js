@@ -57,10 +57,13 @@ export function render({ model, el }) {
 /** TourViewer's light parameters and the keys of the inspector state's `light` they stand for. */
 const LIGHT_PARAMS = [["light_azimuth", "azimuth"], ["light_elevation", "elevation"], ["ambient", "ambient"],
                       ["exposure", "exposure"], ["shadows", "shadows"]];
-/** TourViewer's parameters that are inspector state keys of the same name. */
-const STATE_PARAMS = ["mode", "section", "finest", "compare", "previous"];
+/** TourViewer's parameters and the inspector state's keys they stand for. */
+const STATE_PARAMS = [["mode", "mode"], ["section", "section"], ["finest", "finest"], ["compare", "compare"],
+                      ["previous", "previous"], ["change_limits", "changeLimits"]];
 /** What the inspector shows, read-only in Python. */
 const SHOWN_PARAMS = ["level", "triangles", "deviation"];
+/** State keys that belong to one model (its previous scans), and their values for a model opened afresh. */
+const PER_MODEL = { previous: 0, changeLimits: null };
 
 /** Equal as the inspector's state goes: numbers within a millionth, objects by their JSON. */
 function same(a, b) {
@@ -73,7 +76,7 @@ function stateOf(model) {
   const light = {};
   for (const [p, k] of LIGHT_PARAMS) light[k] = model[p];
   const out = { light };
-  for (const k of STATE_PARAMS) out[k] = model[k] ?? null;
+  for (const [p, k] of STATE_PARAMS) out[k] = model[p] ?? null;
   return out;
 }
 
@@ -83,26 +86,50 @@ function difference(wanted, current) {
   const light = {};
   for (const [, k] of LIGHT_PARAMS) if (!same(wanted.light[k], current.light?.[k])) light[k] = wanted.light[k];
   if (Object.keys(light).length) out.light = light;
-  for (const k of STATE_PARAMS) if (!same(wanted[k], current[k])) out[k] = wanted[k];
+  for (const [, k] of STATE_PARAMS) if (!same(wanted[k], current[k])) out[k] = wanted[k];
   return Object.keys(out).length ? out : null;
+}
+
+/** A state value as Python's parameter holds it: change limits as {minor, major} only (ChangeLimits). */
+function forPython(k, v) {
+  if (k === "changeLimits" && v) return { minor: v.minor, major: v.major };
+  return v ?? null;
 }
 
 /**
  * Python <-> the conservator's inspector, through the Viewer's API (openModel, closeModel, inspector.set /
- * state, events "modelopen", "modelclose", "inspectorchange"). TourViewer's `model` opens and closes it; its
- * mode, light, section, finest, compare and previous are applied with inspector.set when Python changes them,
- * and the inspector's state (already throttled by the viewer) is written back, with the level shown, its
- * triangles and deviation. Opened from Python, the inspector starts at the parameters, and changes Python makes
- * while it loads are applied once it is ready; opened by the visitor, the parameters follow it.
- * Returns {dispose()}.
+ * state / screenshot, events "modelopen", "modelclose", "inspectorchange"). TourViewer's `model` opens and
+ * closes it; its mode, light, section, finest, compare, previous and change_limits are applied with
+ * inspector.set when Python changes them, and the inspector's state (already throttled by the viewer) is
+ * written back, with the level shown, its triangles and deviation. Opened from Python, the inspector starts at
+ * the parameters, and changes Python makes while it loads are applied once it is ready; opened by the visitor,
+ * the parameters follow it. previous and change_limits belong to one model: what an inspector reported is not
+ * carried into the next model opened (values Python set since are). Python's take_screenshot arrives as a
+ * message: the view is saved as a PNG download and Python hears its name and size. Returns {dispose()}.
  */
 function inspectorBridge(model, viewer) {
   let openId = null;        // the model the viewer has open (its events say)
   let opening = null;       // the id being opened from Python, until its inspector is ready
+  let reported = {};        // PER_MODEL values as the open model's inspector last reported them
   const pull = (s) => {     // inspector -> Python
     if (!s || opening) return;
     for (const [p, k] of LIGHT_PARAMS) if (s.light && !same(model[p], s.light[k])) model[p] = s.light[k];
-    for (const k of [...STATE_PARAMS, ...SHOWN_PARAMS]) if (k in s && !same(model[k], s[k])) model[k] = s[k] ?? null;
+    for (const [p, k] of [...STATE_PARAMS, ...SHOWN_PARAMS.map((q) => [q, q])]) {
+      if (k in s && !same(model[p], forPython(k, s[k]))) model[p] = forPython(k, s[k]);
+      if (k in PER_MODEL && k in s) reported[k] = forPython(k, s[k]);
+    }
+  };
+  /**
+   * The state a model opens with: the parameters, less what the last model's inspector reported of its own (those
+   * go back to PER_MODEL's, in Python too; called while `opening`, so that apply does not send them meanwhile).
+   */
+  const startState = () => {
+    const state = stateOf(model);
+    for (const [p, k] of STATE_PARAMS) {
+      if (k in PER_MODEL && k in reported && same(state[k], reported[k])) model[p] = state[k] = PER_MODEL[k];
+    }
+    reported = {};
+    return state;
   };
   const apply = () => {     // Python -> inspector
     const inspector = viewer.inspector;
@@ -125,7 +152,7 @@ function inspectorBridge(model, viewer) {
     }
     if (id === openId || id === opening) return;
     opening = id;
-    viewer.openModel(id, stateOf(model)).then(() => {
+    viewer.openModel(id, startState()).then(() => {
       if (opening !== id) return;
       opening = null;
       apply();
@@ -150,8 +177,28 @@ function inspectorBridge(model, viewer) {
     }),
     viewer.on("inspectorchange", pull),
   ];
+  const screenshot = async ({ width = null, scale = 1 } = {}) => {
+    const inspector = viewer.inspector;
+    if (!inspector) throw new Error("no model is open in the inspector");
+    const shot = await inspector.screenshot(width ? { width } : { scale });
+    const file = `${inspector.model.id}-${inspector.state().mode}-${shot.width}x${shot.height}.png`;
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(shot.blob);
+    a.download = file;
+    a.hidden = true;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    model.send_msg({ event: "screenshot", file, width: shot.width, height: shot.height, bytes: shot.blob.size });
+  };
+  const onMessage = (msg) => {
+    if (msg?.event !== "screenshot") return;
+    screenshot(msg).catch((err) => model.send_msg({ event: "screenshoterror", message: String(err?.message || err) }));
+  };
   viewer.ready.then(open, () => {});
   model.on("model", open);
-  for (const p of [...LIGHT_PARAMS.map(([q]) => q), ...STATE_PARAMS]) model.on(p, apply);
+  model.on("msg:custom", onMessage);
+  for (const p of [...LIGHT_PARAMS.map(([q]) => q), ...STATE_PARAMS.map(([q]) => q)]) model.on(p, apply);
   return { dispose() { for (const off of offs) off(); } };
 }
