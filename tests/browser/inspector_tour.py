@@ -4,8 +4,10 @@
   three plain .glb levels (each face a grid of n x n quads, n in ``BOX_GRIDS``: 12 n^2 triangles), in mm with a
   node scale of 0.001 (world = metres, as vtour's builds write them), textured with a checker, with per-vertex
   ``_DEVIATION`` (model units, up to the level's Hausdorff) and ``_CHANGE_0`` (a 2 mm loss in a disc of radius 30 mm
-  on the front face, +Z; a 0.5 mm gain on the top face; zero elsewhere), a previous scan ``previous0.glb`` (the box
-  before the loss) and downloads;
+  on the front face, +Z; a 0.5 mm gain on the top face; the "not measured" sentinel 1e30 in a disc of the same
+  radius on the back face, -Z, a hole of the previous scan; zero elsewhere), a previous scan ``previous0.glb``
+  (the box before the loss) listed twice: dated 2019-05-14 with change limits, and 2022-09-01 without (the
+  inspector must then ask for limits), and downloads;
 * ``lee``: ../shared/data/meshes/LeePerrySmith/LeePerrySmith.glb built by vtour's model build into three levels
   (only when the shared data is there: ``lee`` is then in the tour, see ``build_inspector_tour``).
 
@@ -29,6 +31,8 @@ BOX_MM = (200.0, 100.0, 50.0)
 BOX_GRIDS = (2, 8, 24)
 #: The synthetic change of the box (model units, mm): a loss on the front face's disc, a gain on the top.
 LOSS_MM, LOSS_RADIUS_MM, GAIN_MM = 2.0, 30.0, 0.5
+#: The build's "not measured" sentinel of _CHANGE_<j> (tour.json previous[j].notMeasured).
+NOT_MEASURED = 1.0e30
 CHANGE_LIMITS = {"minor": 0.15, "major": 1.0}
 FLOAT, UINT32 = 5126, 5125
 
@@ -59,11 +63,14 @@ def _face_grid(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 def box_change(positions: np.ndarray) -> np.ndarray:
-    """The synthetic signed change (mm) at box vertices (v, 3) mm: -LOSS_MM in the front disc, +GAIN_MM on top."""
+    """The synthetic signed change (mm) at box vertices (v, 3) mm: -LOSS_MM in the front disc, +GAIN_MM on top,
+    NOT_MEASURED in the back disc (a hole of the previous scan)."""
     half = np.array(BOX_MM) / 2
-    front = np.isclose(positions[:, 2], half[2]) & (np.hypot(positions[:, 0], positions[:, 1]) <= LOSS_RADIUS_MM)
+    disc = np.hypot(positions[:, 0], positions[:, 1]) <= LOSS_RADIUS_MM
+    front = np.isclose(positions[:, 2], half[2]) & disc
+    back = np.isclose(positions[:, 2], -half[2]) & disc
     top = np.isclose(positions[:, 1], half[1])
-    return np.where(front, -LOSS_MM, np.where(top, GAIN_MM, 0.0))
+    return np.where(front, -LOSS_MM, np.where(back, NOT_MEASURED, np.where(top, GAIN_MM, 0.0)))
 
 
 def write_glb(
@@ -174,7 +181,7 @@ def _box(tour: Path) -> dict:
     # the previous scan: the finest grid before the loss (the front disc 2 mm further out)
     p, nrm, uv, tri = _face_grid(BOX_GRIDS[-1])
     before = p.copy()
-    before[:, 2] -= np.minimum(box_change(p), 0) * (p[:, 2] > 0)
+    before[:, 2] -= np.minimum(box_change(p), 0) * (p[:, 2] > 0)  # the back disc's sentinel is positive: kept
     write_glb(folder / "previous0.glb", before, nrm, tri, uv, None, colour=(0.8, 0.75, 0.65, 1.0))
     finest = f"lod{len(BOX_GRIDS) - 1}"
     (folder / f"{finest}.uncompressed.glb").write_bytes((folder / f"{finest}.glb").read_bytes())
@@ -197,7 +204,16 @@ def _box(tour: Path) -> dict:
                 "rms": 0.08,
                 "noise": 0.05,
                 "limits": dict(CHANGE_LIMITS),
-            }
+                "notMeasured": NOT_MEASURED,
+            },
+            {
+                "date": "2022-09-01",
+                "path": "models/box/previous0.glb",
+                "attribute": "_change_0",
+                "rms": 0.08,
+                "noise": 0.05,
+                "notMeasured": NOT_MEASURED,
+            },
         ],
     }
 

@@ -171,21 +171,105 @@ def test_each_mode_draws_a_measurably_different_picture_and_the_change_map_finds
     for i, a in enumerate(MODES):
         for b in MODES[i + 1 :]:
             assert differ(shots[a], shots[b]) > 1.5, f"{a} and {b} draw nearly the same picture"
-    # the change map: the 2 mm loss on the front face is major (red), the 0.5 mm gain on top minor (orange),
-    # the rest of the front face unchanged (grey)
+    # the change map: the 2 mm loss on the front face is a major loss (red), the 0.5 mm gain on top a minor gain
+    # (light blue), the rest of the front face unchanged (grey)
     change = shots["change"]
     loss, rest, top = (pixel(change, project(page, p)) for p in ([0, 0, 0.025], [0.08, -0.03, 0.025], [0, 0.05, 0]))
     assert loss[0] > 120 and loss[1] < 0.5 * loss[0] and loss[2] < 0.5 * loss[0], f"the loss is not red: {loss}"
     assert np.ptp(rest) < 25, f"unchanged front face is not grey: {rest}"
-    assert top[0] > top[2] + 60 and top[1] > top[2] + 20, f"the gain on top is not orange: {top}"
+    assert top[2] > top[0] + 40, f"the gain on top is not blue: {top}"
     legend = page.inner_text(".vtour-inspector-legend")
-    assert "2019-05-14" in legend and "0.15 mm" in legend and "1 mm" in legend, legend
+    assert "2019-05-14" in legend and "major loss ≥ 1 mm" in legend and "minor gain ≥ 0.15 mm" in legend, legend
     # the deviation legend's top is the level's Hausdorff distance, in mm
     page.get_by_role("button", name="Deviation", exact=True).click()
     hausdorff = model_entry(doc, "box")["lods"][-1]["deviation"]["hausdorff"]
     assert f"{hausdorff:.3g} mm" in page.inner_text(".vtour-inspector-legend")
     page_log.assert_clean()
     page_log.assert_local_only()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_change_map_keeps_the_sign_and_shows_what_was_not_measured(lang, site, serve, page, page_log, screenshot):
+    open_inspector(page, page_log, serve(site), extra="&mode=change", lang=lang)
+    set_state(
+        page,
+        {
+            "light": {"azimuth": 0, "elevation": 20, "ambient": 0.6, "exposure": 1, "shadows": False},
+            "camera": {"position": [0.1, 0.12, 0.3], "target": [0, 0, 0], "fov": 40},
+        },
+    )
+    front = view_shot(page, screenshot, f"box-change-front-{lang}")
+    loss, top, rest = (pixel(front, project(page, p)) for p in ([0, 0, 0.025], [0, 0.05, 0], [0.08, -0.03, 0.025]))
+    # a loss is warm, a gain cool: the two are told apart by their hue, not only by their magnitude
+    assert loss[0] > loss[2] + 60, f"the loss is not warm (red): {loss}"
+    assert top[2] > top[0] + 40, f"the gain is not cool (blue): {top}"
+    assert np.ptp(rest) < 25, f"unchanged face is not grey: {rest}"
+    set_state(page, {"camera": {"position": [-0.1, 0.12, -0.3], "target": [0, 0, 0], "fov": 40}})
+    back = view_shot(page, screenshot, f"box-change-back-{lang}")
+    hole, beside = (pixel(back, project(page, p)) for p in ([0, 0, -0.025], [0.08, -0.03, -0.025]))
+    # the sentinel 1e30 is "not measured" purple (#6a4c93: blue > red > green), not a major gain
+    assert hole[2] > hole[0] + 15 and hole[0] > hole[1] + 10, f"the back disc is not purple: {hole}"
+    assert np.ptp(beside) < 25, f"the back beside the hole is not grey: {beside}"
+    # no false rim of "major gain" where the sentinel meets measured vertices (1e30 interpolated towards 0)
+    corners = np.array([project(page, [x, y, -0.025]) for x in (-0.045, 0.045) for y in (-0.04, 0.04)])
+    (x0, y0), (x1, y1) = np.floor(corners.min(axis=0)).astype(int), np.ceil(corners.max(axis=0)).astype(int)
+    around = back[y0:y1, x0:x1].astype(np.int16)
+    r, g, b = around[..., 0], around[..., 1], around[..., 2]
+    blue = (g > r + 20) & (b > r + 60)  # major gain #1f4fa8 has green over red; the purple has red over green
+    assert blue.sum() < 5, f"{blue.sum()} pixels around the hole look like a major gain"
+    legend = page.locator(".vtour-inspector-legend")
+    classes = legend.locator("li").evaluate_all("(items) => items.map((i) => i.dataset.changeClass)")
+    assert classes == ["none", "minorLoss", "minorGain", "majorLoss", "majorGain", "notMeasured"], classes
+    text = legend.inner_text()
+    words = {
+        "en": [
+            "no change < 0.15 mm",
+            "minor loss ≥ 0.15 mm",
+            "minor gain ≥ 0.15 mm",
+            "major loss ≥ 1 mm",
+            "major gain ≥ 1 mm",
+            "not measured",
+        ],
+        "zh": [
+            "无变化 < 0.15 mm",
+            "轻微损失 ≥ 0.15 mm",
+            "轻微增加 ≥ 0.15 mm",
+            "显著损失 ≥ 1 mm",
+            "显著增加 ≥ 1 mm",
+            "未测量",
+        ],
+    }[lang]
+    for w in words:
+        assert w in text, f"{w!r} not in the legend: {text}"
+    page_log.assert_clean()
+
+
+def test_a_previous_scan_without_limits_asks_for_them_instead_of_painting_all_major(
+    site, serve, page, page_log, screenshot
+):
+    open_inspector(page, page_log, serve(site), extra="&mode=change")
+    set_state(page, {"previous": 1, "camera": {"position": [0.1, 0.12, 0.3], "target": [0, 0, 0], "fov": 40}})
+    assert page.evaluate("() => window.vtour.inspector.state().changeLimits") is None
+    legend = page.inner_text(".vtour-inspector-legend")
+    assert "2022-09-01" in legend and "no change limits" in legend, legend
+    classes = page.locator(".vtour-inspector-legend li").evaluate_all("(i) => i.map((x) => x.dataset.changeClass)")
+    assert classes == ["notMeasured"], classes  # no class of change is claimed without limits
+    minor, major = page.get_by_label("Change: minor from (mm)"), page.get_by_label("Change: major from (mm)")
+    assert minor.input_value() == "" and major.input_value() == ""
+    shot = view_shot(page, screenshot, "box-change-no-limits")
+    loss = pixel(shot, project(page, [0, 0, 0.025]))
+    assert np.ptp(loss) < 25, f"without limits the loss must not be painted as a class: {loss}"
+    # both limits entered: the map is classed again
+    minor.fill("0.2")
+    minor.press("Enter")
+    assert page.evaluate("() => window.vtour.inspector.state().changeLimits") is None  # one limit is not enough
+    major.fill("1.5")
+    major.press("Enter")
+    frames(page, 3)
+    assert page.evaluate("() => window.vtour.inspector.state().changeLimits") == {"minor": 0.2, "major": 1.5}
+    loss = pixel(view_shot(page, screenshot, "box-change-limits-entered"), project(page, [0, 0, 0.025]))
+    assert loss[0] > loss[2] + 60, f"the 2 mm loss is not a major loss once limits are set: {loss}"
+    page_log.assert_clean()
 
 
 def test_the_change_limits_are_editable_and_reclass_the_map(site, serve, page, page_log, screenshot):
@@ -270,6 +354,31 @@ def test_a_deep_link_brings_back_mode_light_and_camera_after_a_reload(site, serv
     page_log.assert_clean()
 
 
+def test_a_deep_link_brings_back_the_previous_scan_and_the_change_limits(site, serve, page, page_log):
+    open_inspector(page, page_log, serve(site))
+    set_state(page, {"mode": "change", "previous": 1, "changeLimits": {"minor": 0.2, "major": 0.4}})
+    wait_for_js(
+        page,
+        "() => location.hash.includes('prev=1') && location.hash.includes('limits=0.2%2C0.4')",
+        what="the hash to carry the previous scan and the limits",
+    )
+    page.reload()
+    wait_for_js(
+        page,
+        "() => window.vtour && window.vtour.inspector && window.vtour.inspector.timing.firstFrame",
+        what="the inspector after the reload",
+        timeout_s=40,
+        log=page_log,
+    )
+    state = page.evaluate("() => window.vtour.inspector.state()")
+    assert (state["mode"], state["previous"], state["changeLimits"]) == ("change", 1, {"minor": 0.2, "major": 0.4})
+    assert page.get_by_label("Change: previous scan").input_value() == "1"
+    assert page.get_by_label("Change: minor from (mm)").input_value() == "0.2"
+    assert page.get_by_label("Change: major from (mm)").input_value() == "0.4"
+    assert "2022-09-01" in page.inner_text(".vtour-inspector-legend")
+    page_log.assert_clean()
+
+
 def test_the_finest_level_button_loads_the_finest_file_and_the_triangles_shown_are_tour_jsons(
     site, doc, serve, page, page_log
 ):
@@ -296,6 +405,53 @@ def test_the_finest_level_button_loads_the_finest_file_and_the_triangles_shown_a
     assert links.count() == 2
     assert links.nth(0).get_attribute("href").endswith("models/box/scan/box.zip")
     assert links.nth(1).get_attribute("href").endswith("models/box/lod2.uncompressed.glb")
+    page_log.assert_clean()
+
+
+def test_measure_and_section_say_when_they_work_on_a_coarse_level_and_load_the_finest(site, doc, serve, page, page_log):
+    lods = model_entry(doc, "box")["lods"]
+    open_inspector(page, page_log, serve(site), extra="&cam=0,0,40,0,0,0,40")  # far: the coarsest level is enough
+    page.evaluate("() => { window.vtour.inspector.showTool('measure'); window.vtour.inspector.showTool('section'); }")
+    hausdorff = lods[0]["deviation"]["hausdorff"]
+    expected = (
+        f"Measured on level 1 of {len(lods)}, Hausdorff {hausdorff:.3g} mm: load the finest level for full accuracy."
+    )
+    for tool in ("measure", "section"):
+        notice = page.locator(f".vtour-tool-{tool} .vtour-tool-level")
+        assert notice.is_visible() and notice.inner_text().startswith(expected), (tool, notice.inner_text())
+    page.locator(".vtour-tool-section").get_by_role("button", name="Load the most detailed level").click()
+    wait_for_js(page, "() => window.vtour.inspector.timing.finest", what="the finest level", log=page_log)
+    assert page.evaluate("() => window.vtour.inspector.state().finest") is True
+    assert page.evaluate("() => window.vtour.inspector.levelShown().index") == len(lods) - 1
+    for tool in ("measure", "section"):
+        assert not page.locator(f".vtour-tool-{tool} .vtour-tool-level").is_visible(), tool
+    page_log.assert_clean()
+
+
+def test_the_edit_token_leaves_the_address_bar_at_once_and_never_comes_back_into_a_shared_link(
+    site, serve, page, page_log
+):
+    base = serve(site)
+    page.goto(f"{base}index.html?token=s3cret&kiosk=0#lang=en&model=box")
+    wait_for_js(
+        page,
+        "() => window.vtour && window.vtour.inspector && window.vtour.inspector.timing.firstFrame",
+        what="the inspector",
+        log=page_log,
+    )
+    # kept for this origin and tab, gone from the URL; other query parameters and the hash stay
+    assert page.evaluate("() => sessionStorage.getItem('vtour-edit-token')") == "s3cret"
+    assert page.evaluate("() => window.vtour._token") == "s3cret"
+    assert page.evaluate("() => location.search") == "?kiosk=0"
+    set_state(page, {"mode": "clay"})
+    wait_for_js(page, "() => location.hash.includes('mode=clay')", what="the hash to follow the inspector")
+    assert "s3cret" not in page.evaluate("() => location.href")
+    assert "s3cret" not in page.evaluate("() => history.state === null ? '' : JSON.stringify(history.state)")
+    # a reload without it (the link as shared) still edits in this tab
+    page.goto(f"{base}index.html#lang=en&model=box")
+    wait_for_js(page, "() => window.vtour && window.vtour.inspector", what="the inspector again", log=page_log)
+    assert page.evaluate("() => window.vtour._token") == "s3cret"
+    assert "token" not in page.evaluate("() => location.href")
     page_log.assert_clean()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -172,6 +173,26 @@ def test_measurements_on_a_box_of_known_size_are_within_half_a_percent_by_mouse_
     assert doc["units"] == "mm" and doc["model"] == "box"
     assert [m["kind"] for m in doc["measurements"]] == ["distance", "polyline", "height"]
     assert doc["measurements"][2]["plane"]["normal"] == pytest.approx([0, 0, 1], abs=1e-6)
+    # each records the level it was measured on (the page's ctx.level(): level 1 of 2, Hausdorff 0.25 mm)
+    assert [(r["level"], r["levels"], r["level_path"], r["triangles"], r["hausdorff"]) for r in rows] == [
+        ("1", "2", "models/mm/lod0.glb", "12", "0.25")
+    ] * 6
+    assert doc["measurements"][0]["level"] == {
+        "level": 1,
+        "levels": 2,
+        "path": "models/mm/lod0.glb",
+        "triangles": 12,
+        "hausdorff": 0.25,
+    }
+    # not the finest level: the results say so, with a button that loads the finest
+    notice = page.locator(".vtour-tool-measure .vtour-tool-level")
+    assert notice.inner_text().startswith(
+        "Measured on level 1 of 2, Hausdorff 0.25 mm: load the finest level for full accuracy."
+    ), notice.inner_text()
+    notice.get_by_role("button", name="Load the most detailed level").click()
+    assert page.evaluate("() => window.finestAsked") == 1
+    page.evaluate("() => { window.LEVEL = {...window.LEVEL, index: 1}; window.vtourTools.stage.emit('objectchange'); }")
+    assert not notice.is_visible()
 
     page.get_by_role("button", name="Delete measurement 2").click()
     assert [m["kind"] for m in measurements(page)] == ["distance", "height"]
@@ -287,6 +308,10 @@ def test_a_section_through_the_middle_hides_the_right_half_and_exports_to_scale(
     vy = [float(v) for c, v in pairs if c == "20"][1 + 2 + 1 :]
     assert sum(1 for _, v in pairs if v == "POLYLINE") == 1
     assert max(vx) - min(vx) == pytest.approx(20, abs=0.01) and max(vy) - min(vy) == pytest.approx(40, abs=0.01)
+    comments = [v for c, v in pairs if c == "999"]
+    assert comments[0] == "vtour section outline of model box" and comments[1].startswith("units: millimetres")
+    assert comments[2].startswith("cut from level 1 of 2 (models/mm/lod0.glb, 12 triangles)"), comments
+    assert "Hausdorff deviation from the scan 0.25 mm" in svg.find(f"{ns}desc").text
 
     # Shift + drag to the right moves the plane along +X; the camera stays where it was
     view_before = page.evaluate("() => window.vtourTools.stage.getView()")
@@ -469,6 +494,11 @@ class NotesApi:
                 return reply(409, {"error": "changed meanwhile", "current": self.notes[uuid]})
             self.notes[uuid] = {**body, "modified": self.stamp()}
             return reply(200, self.notes[uuid])
+        # DELETE, as vtour serve answers it: If-Match required (428 without), the version deleted must be the latest
+        if "if-match" not in request.headers:
+            return reply(428, {"error": "If-Match required"})
+        if request.headers["if-match"] != self.notes[uuid]["modified"]:
+            return reply(409, {"error": "changed meanwhile", "current": self.notes[uuid]})
         del self.notes[uuid]
         return reply(204)
 
@@ -544,9 +574,22 @@ def test_a_note_is_added_through_the_api_and_a_conflicting_save_reloads_it_and_s
     page.reload()
     wait_for_js(page, "() => window.vtourTools && window.vtourTools.ready", what="the reloaded page")
     assert list_texts(page, ".vtour-tool-notes .vtour-tool-list li")[0].startswith("1. Loss: Loss (other tab)")
-    page.get_by_role("button", name="Delete note 1").click()
+    # deleting asks first, inside the panel; the focus is on "keep", and Escape keeps the note
+    asks = len(api.requests)
+    page.get_by_role("button", name="Delete note 1", exact=True).click()
+    confirm = page.get_by_role("group", name=re.compile(r"^Delete note 1 \(Loss: Loss \(other tab\)\)\?"))
+    assert confirm.is_visible()
+    assert page.evaluate("() => document.activeElement.textContent") == "Keep note 1"
+    page.keyboard.press("Escape")
+    assert not confirm.is_visible() and len(api.requests) == asks and len(api.notes) == 1
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Delete note 1"
+    page.keyboard.press("Enter")
+    [latest] = [n["modified"] for n in api.notes.values()]
+    confirm.get_by_role("button", name="Delete note 1: yes").click()
     wait_for_js(page, "() => window.vtourTools.tools.notes.notes.length === 0", what="the deletion")
     assert api.notes == {}
+    method, _, headers, _ = api.requests[-1]
+    assert method == "DELETE" and headers["if-match"] == latest, headers
     # the one refusal was the conflict, which the page told the user about (Chromium logs every 4xx)
     assert [s for s, _ in page_log.bad_responses] == [409]
     assert all("409" in t for t in page_log.console_errors) and not page_log.page_errors and not page_log.failed

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { CHANGE_COLOURS, DEVIATION_STOPS, changeClass, deviationColour, deviationGradient, glslColourFunctions }
-  from "../../vtour/web/src/inspector/colormap.js";
+import { CHANGE_CLASSES, CHANGE_COLOURS, CHANGE_HEX, DEVIATION_STOPS, NOT_MEASURED_MIN, changeClass, cssColour,
+  deviationColour, deviationGradient, glslColourFunctions, notMeasuredThreshold } from "../../vtour/web/src/inspector/colormap.js";
 import { fill, formatCount, formatLength, formatPercent, significant } from "../../vtour/web/src/inspector/format.js";
 
 test("the deviation ramp starts and ends on its stops, clamps, and interpolates between them", () => {
@@ -16,22 +16,46 @@ test("the deviation ramp starts and ends on its stops, clamps, and interpolates 
   assert.match(deviationGradient(), /^linear-gradient\(to right, rgb\(68, 1, 84\), .*rgb\(253, 231, 37\)\)$/);
 });
 
-test("a change is classed by its magnitude: losses and gains alike", () => {
+test("a change is classed by its magnitude and its sign, boundaries going to the class above", () => {
   const limits = { minor: 0.15, major: 1 };
   assert.equal(changeClass(0.1, limits), "none");
-  assert.equal(changeClass(-0.15, limits), "minor");
-  assert.equal(changeClass(0.99, limits), "minor");
-  assert.equal(changeClass(-2, limits), "major");
-  assert.equal(changeClass(1, limits), "major");
+  assert.equal(changeClass(-0.1, limits), "none");
+  assert.equal(changeClass(-0.15, limits), "minorLoss");
+  assert.equal(changeClass(0.15, limits), "minorGain");
+  assert.equal(changeClass(0.99, limits), "minorGain");
+  assert.equal(changeClass(-2, limits), "majorLoss");
+  assert.equal(changeClass(1, limits), "majorGain");
+  assert.equal(changeClass(-1, limits), "majorLoss");
+});
+
+test("the sentinel (|c| >= 1e29) and NaN are 'not measured', whatever the limits", () => {
+  const limits = { minor: 0.15, major: 1 };
+  assert.equal(changeClass(1e30, limits), "notMeasured");
+  assert.equal(changeClass(-1e30, limits), "notMeasured");
+  assert.equal(changeClass(NOT_MEASURED_MIN, limits), "notMeasured");
+  assert.equal(changeClass(NaN, limits), "notMeasured");
+  assert.equal(changeClass(9.9e28, limits), "majorGain");
+  assert.equal(notMeasuredThreshold(1e30), 1e29);
+  assert.equal(notMeasuredThreshold(1e20), 1e19);   // a tour's own sentinel
+  assert.equal(notMeasuredThreshold(undefined), NOT_MEASURED_MIN);
+});
+
+test("the class colours are the lead's table, and a loss never shares a colour with a gain", () => {
+  assert.deepEqual(CHANGE_HEX, { none: "#9e9e9e", minorLoss: "#f4a259", minorGain: "#8ab8e8", majorLoss: "#c62828",
+                                 majorGain: "#1f4fa8", notMeasured: "#6a4c93" });
+  assert.deepEqual(CHANGE_CLASSES, Object.keys(CHANGE_HEX));
+  assert.equal(cssColour(CHANGE_COLOURS.majorLoss), "rgb(198, 40, 40)");
+  assert.equal(new Set(CHANGE_CLASSES.map((c) => cssColour(CHANGE_COLOURS[c]))).size, CHANGE_CLASSES.length);
 });
 
 test("the shader's colour functions are generated from the same tables", () => {
   const glsl = glslColourFunctions();
   assert.match(glsl, /vec3 vtourDeviationColour\(float t\)/);
-  assert.match(glsl, /vec3 vtourChangeColour\(float c, float minor, float major\)/);
-  for (const c of [DEVIATION_STOPS[2], CHANGE_COLOURS.major]) {
+  assert.match(glsl, /vec3 vtourChangeColour\(float c, float minor, float major, float notMeasured\)/);
+  for (const c of [DEVIATION_STOPS[2], ...CHANGE_CLASSES.map((k) => CHANGE_COLOURS[k])]) {
     assert.ok(glsl.includes(`vec3(${c.map((x) => x.toFixed(4)).join(", ")})`), c);
   }
+  assert.match(glsl, /c < 0\.0 \?/);   // the sign picks loss or gain
 });
 
 test("lengths carry their units, or say the units are unknown", () => {

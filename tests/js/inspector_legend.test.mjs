@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { detailText } from "../../vtour/web/src/inspector/Legend.js";
+import { changeEntries, detailText } from "../../vtour/web/src/inspector/Legend.js";
 import { formatLength } from "../../vtour/web/src/inspector/format.js";
 import { INSPECTOR_LABELS } from "../../vtour/web/src/ui/labels.js";
 
@@ -40,4 +40,19 @@ test("every control's English word is in its Chinese label too", () => {
     assert.ok(INSPECTOR_LABELS.en[key].includes(word), `en ${key}`);
     assert.ok(INSPECTOR_LABELS.zh[key].includes(word), `zh ${key}: ${INSPECTOR_LABELS.zh[key]}`);
   }
+});
+
+test("the change legend names loss and gain apart, with their limits, and 'not measured', in both languages", () => {
+  const limits = { minor: 0.15, major: 1 };
+  assert.deepEqual(changeEntries(L, limits, mm), [
+    ["none", "no change < 0.15 mm"], ["minorLoss", "minor loss ≥ 0.15 mm"], ["minorGain", "minor gain ≥ 0.15 mm"],
+    ["majorLoss", "major loss ≥ 1 mm"], ["majorGain", "major gain ≥ 1 mm"], ["notMeasured", "not measured"]]);
+  assert.deepEqual(changeEntries(INSPECTOR_LABELS.zh, limits, mm).map(([, t]) => t),
+                   ["无变化 < 0.15 mm", "轻微损失 ≥ 0.15 mm", "轻微增加 ≥ 0.15 mm", "显著损失 ≥ 1 mm", "显著增加 ≥ 1 mm", "未测量"]);
+});
+
+test("without limits the change legend claims no class but 'not measured'", () => {
+  assert.deepEqual(changeEntries(L, null, mm), [["notMeasured", "not measured"]]);
+  assert.match(L.noLimits, /no change limits/);
+  assert.ok(INSPECTOR_LABELS.zh.noLimits);
 });

@@ -63,6 +63,33 @@ test("the URL form round-trips mode, light, camera, section and the flags", () =
   assert.equal(back.compare, true);
 });
 
+test("the previous scan and the change limits round-trip through the URL", () => {
+  const state = normalizeState({ mode: "change", previous: 2, changeLimits: { minor: 0.15, major: 1.25 } });
+  const pairs = inspectorParams({ model: "buddha", ...state });
+  const q = new URLSearchParams(pairs);
+  assert.equal(q.get("prev"), "2");
+  assert.equal(q.get("limits"), "0.15,1.25");
+  assert.ok(String(q).endsWith("prev=2&limits=0.15%2C1.25"));
+  const back = parseInspectorParams(q);
+  assert.equal(back.previous, 2);
+  assert.deepEqual(back.changeLimits, { minor: 0.15, major: 1.25 });
+  // the state the inspector is opened with takes them
+  const opened = normalizeState(back);
+  assert.equal(opened.previous, 2);
+  assert.deepEqual(opened.changeLimits, { minor: 0.15, major: 1.25 });
+  // the first previous scan and no limits write nothing
+  const plain = new URLSearchParams(inspectorParams({ model: "b", ...normalizeState({ previous: 0 }) }));
+  assert.equal(plain.has("prev"), false);
+  assert.equal(plain.has("limits"), false);
+});
+
+test("a malformed prev or limits is left out", () => {
+  for (const bad of ["prev=-1", "prev=1.5", "prev=x", "limits=1", "limits=2,1", "limits=-1,2", "limits=a,b"]) {
+    const back = parseInspectorParams(new URLSearchParams(`model=m&${bad}`));
+    assert.deepEqual(back, { model: "m" }, bad);
+  }
+});
+
 test("a state with only its model (still loading) writes only the model", () => {
   assert.deepEqual(inspectorParams({ model: "box" }), [["model", "box"]]);
 });

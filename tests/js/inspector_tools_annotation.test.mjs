@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  annotationsOfPage, createdFromDate, dateOf, fromAnnotation, missingLanguages, toAnnotation, toAnnotationPage,
+  annotationsOfPage, createdFromDate, dateOf, fromAnnotation, localDate, missingLanguages, toAnnotation, toAnnotationPage,
 } from "../../vtour/web/src/inspector/annotationFormat.js";
 import {
   NotesConflictError, NotesGoneError, createNotesStore, uuidOf,
@@ -70,12 +70,45 @@ test("an AnnotationPage wraps the annotations with the W3C context", () => {
   assert.deepEqual(annotationsOfPage(page), [ANNOTATION]);
 });
 
-test("a note's date: today keeps the time to the second, another day is its midnight UTC", () => {
-  const now = new Date("2026-11-30T17:20:31.456Z");
-  assert.equal(createdFromDate("2026-11-30", now), "2026-11-30T17:20:31Z");
-  assert.equal(createdFromDate("2019-05-14", now), "2019-05-14T00:00:00Z");
-  assert.equal(dateOf("2019-05-14T00:00:00Z"), "2019-05-14");
-  assert.throws(() => createdFromDate("14/05/2019", now), /date "14\/05\/2019" is not a date; write YYYY-MM-DD/);
+/** Runs `fn` with the process's time zone set to `tz` (Node reads TZ again when it changes). */
+function inZone(tz, fn) {
+  const before = process.env.TZ;
+  process.env.TZ = tz;
+  try { return fn(); } finally { if (before === undefined) delete process.env.TZ; else process.env.TZ = before; }
+}
+
+test("a note's date: today keeps the time to the second, another day is its local noon", () => {
+  inZone("UTC", () => {
+    const now = new Date("2026-11-30T17:20:31.456Z");
+    assert.equal(createdFromDate("2026-11-30", now), "2026-11-30T17:20:31Z");
+    assert.equal(createdFromDate("2019-05-14", now), "2019-05-14T12:00:00Z");
+    assert.equal(dateOf("2019-05-14T12:00:00Z"), "2019-05-14");
+    assert.equal(dateOf("2019-05-14"), "2019-05-14");
+    assert.throws(() => createdFromDate("14/05/2019", now), /date "14\/05\/2019" is not a date; write YYYY-MM-DD/);
+    assert.throws(() => createdFromDate("2019-02-30", now), /is not a date/);
+  });
+});
+
+test("the date is the visitor's local day, and today's is never a time in the future", () => {
+  // 01:30 on 1 December in Beijing is still 30 November in UTC
+  inZone("Asia/Shanghai", () => {
+    const now = new Date("2026-11-30T17:30:00Z");
+    assert.equal(localDate(now), "2026-12-01");
+    const created = createdFromDate("2026-12-01", now);
+    assert.equal(created, "2026-11-30T17:30:00Z");
+    assert.ok(Date.parse(created) <= now.getTime());
+    assert.equal(dateOf(created), "2026-12-01");   // listed under the day it was written
+    assert.equal(dateOf(createdFromDate("2019-05-14", now)), "2019-05-14");
+  });
+  // 20:00 on 30 November in Los Angeles is already 1 December in UTC: "today" is the 30th, and not in the future
+  inZone("America/Los_Angeles", () => {
+    const now = new Date("2026-12-01T04:00:00Z");
+    assert.equal(localDate(now), "2026-11-30");
+    const created = createdFromDate("2026-11-30", now);
+    assert.equal(created, "2026-12-01T04:00:00Z");
+    assert.ok(Date.parse(created) <= now.getTime());
+    assert.equal(dateOf(created), "2026-11-30");
+  });
 });
 
 // --- NotesStore ----------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { DXF_INSUNITS, outlineToDxf, outlineToSvg } from "../../vtour/web/src/inspector/sectionExport.js";
+import { DXF_INSUNITS, levelDescription, outlineToDxf, outlineToSvg } from "../../vtour/web/src/inspector/sectionExport.js";
 import {
   anglesFromNormal, joinSegments, joinTolerance, normalFromAngles, planeBasis, sectionSegments, toPaper,
 } from "../../vtour/web/src/inspector/sectionOutline.js";
@@ -178,19 +178,53 @@ test("the SVG is to scale: viewBox in model units, width and height in mm, and r
   assert.match(unknown, /Units unknown/);
 });
 
-test("the DXF is R12 ASCII with $INSUNITS and one POLYLINE per outline that reads back to the same points", () => {
-  for (const [units, unitsPerMetre] of [["mm", 1000], ["cm", 100], ["m", 1], ["unknown", 1]]) {
+const LEVEL = { index: 1, count: 4, path: "models/box/lod1.glb", triangles: 12000, hausdorff: 1.2 };
+
+test("the DXF is R12 ASCII in millimetres whatever the model's units, and reads back to the same points", () => {
+  // R12 readers ignore $INSUNITS: the numbers themselves are millimetres
+  for (const [units, unitsPerMetre] of [["mm", 1000], ["cm", 100], ["m", 1]]) {
     const { header, polylines } = parseDxf(outlineToDxf(PAPER, { units, unitsPerMetre }));
     assert.equal(header.$ACADVER[1], "AC1009");
-    assert.equal(Number(header.$INSUNITS[70]), DXF_INSUNITS[units]);
+    assert.equal(Number(header.$INSUNITS[70]), DXF_INSUNITS.mm);
     assert.deepEqual(polylines.map((l) => l.closed), [true, false]);
     polylines.forEach((l, i) => {
       assert.equal(l.points.length, PAPER[i].points.length);
       l.points.forEach((p, j) => {
-        close(p[0], PAPER[i].points[j][0] * unitsPerMetre, 1e-9);
-        close(p[1], PAPER[i].points[j][1] * unitsPerMetre, 1e-9);
+        close(p[0], PAPER[i].points[j][0] * 1000, 1e-9);   // world metres -> mm
+        close(p[1], PAPER[i].points[j][1] * 1000, 1e-9);
       });
     });
+    assert.equal(Number(header.$EXTMAX[10]), 80);
   }
+  // unknown units: the model's own numbers, unitless
+  const { header, polylines } = parseDxf(outlineToDxf(PAPER, { units: "unknown", unitsPerMetre: 1 }));
+  assert.equal(Number(header.$INSUNITS[70]), DXF_INSUNITS.unknown);
+  close(polylines[0].points[1][0], 0.05, 1e-12);
   assert.deepEqual([DXF_INSUNITS.mm, DXF_INSUNITS.cm, DXF_INSUNITS.m, DXF_INSUNITS.unknown], [4, 5, 6, 0]);
+});
+
+/** The 999 comments of a DXF, in order. */
+const comments = (dxf) => {
+  const l = dxf.split("\r\n");
+  return l.flatMap((v, i) => (i % 2 === 0 && v === "999" ? [l[i + 1]] : []));
+};
+
+test("the DXF's 999 comments name the units, the model, the level and its Hausdorff distance", () => {
+  const c = comments(outlineToDxf(PAPER, { units: "m", unitsPerMetre: 1, model: "buddha", level: LEVEL }));
+  assert.equal(c.length, 3);
+  assert.match(c[0], /model buddha/);
+  assert.match(c[1], /^units: millimetres \(converted from the model's m\)/);
+  assert.equal(c[2], "cut from level 2 of 4 (models/box/lod1.glb, 12000 triangles), Hausdorff deviation from the scan 1.2 m");
+  const u = comments(outlineToDxf(PAPER, { units: "unknown", unitsPerMetre: 1, model: "石佛", level: null }));
+  assert.match(u[1], /^units unknown/);
+  assert.equal(u[0], "vtour section outline of model ??");   // R12 text is ASCII
+  assert.equal(u[2], "cut from level unknown");
+});
+
+test("the SVG's <desc> names the level and its deviation", () => {
+  const svg = outlineToSvg(PAPER, { units: "mm", unitsPerMetre: 1000, level: LEVEL });
+  assert.match(svg, /<desc>[^<]*Cut from level 2 of 4 \(models\/box\/lod1\.glb, 12000 triangles\), Hausdorff deviation from the scan 1\.2 mm\.<\/desc>/);
+  assert.equal(levelDescription({ ...LEVEL, hausdorff: null }, "mm"),
+               "level 2 of 4 (models/box/lod1.glb, 12000 triangles), Hausdorff deviation from the scan unknown");
+  assert.match(levelDescription(LEVEL, "unknown"), /1\.2 \(units unknown\)$/);
 });

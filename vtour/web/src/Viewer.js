@@ -12,7 +12,7 @@ import { ModelDialog } from "./ui/ModelDialog.js";
 import { SceneGallery } from "./ui/SceneGallery.js";
 import { FloorPlan } from "./ui/FloorPlan.js";
 import { Toolbar } from "./ui/Toolbar.js";
-import { UrlState } from "./ui/UrlState.js";
+import { UrlState, takePageToken } from "./ui/UrlState.js";
 import { Idle, idlePlan } from "./ui/Idle.js";
 import { labelsFor } from "./ui/labels.js";
 import css from "./ui/viewer.css";
@@ -40,7 +40,8 @@ export const DEFAULT_OPTIONS = Object.freeze({
                            // page-has-heading-one); the static index.html and `vtour serve` set it
   notesApi: null,          // URL of the notes API (`vtour serve --sources`, e.g. "api/notes"); null: the tour's notes,
                            // read-only (inspector/NotesStore.js)
-  token: null,             // the notes API's write token; null: the page URL's ?token= (if any)
+  token: null,             // the notes API's write token; null: the page URL's ?token= (if any), which is then
+                           // taken out of the address bar and kept in sessionStorage (ui/UrlState.js takePageToken)
 });
 
 /** Throttle of the "inspectorchange" event, ms (at most one per this, and one after the last change). */
@@ -72,6 +73,9 @@ export class Viewer extends EventEmitter {
   constructor(element, tourUrl, options = {}) {
     super();
     this.options = { ...DEFAULT_OPTIONS, ...options };
+    // before anything writes the URL: a shared link must never carry the edit token
+    const pageToken = takePageToken();
+    this._token = this.options.token ?? pageToken;
     this.root = document.createElement("div");
     this.root.className = "vtour-root";
     this.root.tabIndex = 0;
@@ -264,11 +268,10 @@ export class Viewer extends EventEmitter {
     this._interact();
     this._modelId = id;
     this._modelState = state;  // what the URL says until the inspector can say it
-    const token = o.token ?? (new URLSearchParams(location.search).get("token") || null);
     const opening = this.modelView.show({
       model: m, url: (p) => tour.url(p), title: tour.text(m.title, lang) || fallbackTitle || id,
       description: tour.text(m.description, lang), language: lang, languages: tour.languages, state,
-      tourBase: tour.baseUrl, notesApi: o.notesApi, token,
+      tourBase: tour.baseUrl, notesApi: o.notesApi, token: this._token,
     });
     this.emit("modelopen", id);
     this._writeUrl();

@@ -3,6 +3,7 @@ import { ModelStage } from "../renderers/ModelStage.js";
 import { inspectorLabelsFor } from "../ui/labels.js";
 import { Compare } from "./Compare.js";
 import { button } from "./controls.js";
+import { notMeasuredThreshold } from "./colormap.js";
 import { fill, formatLength } from "./format.js";
 import { InspectorPanel } from "./InspectorPanel.js";
 import { detailText, renderLegend } from "./Legend.js";
@@ -183,8 +184,9 @@ export class Inspector extends EventEmitter {
   }
 
   _show(index, object) {
-    this.stage.show(object, this.levelIndex < 0);
-    this.levelIndex = index;
+    const first = this.levelIndex < 0;
+    this.levelIndex = index;   // before show(): the tools read levelShown() on its "objectchange"
+    this.stage.show(object, first);
     const path = this.model.lods[index].path;
     this.loaded.push(path);
     this._status("");
@@ -196,6 +198,17 @@ export class Inspector extends EventEmitter {
     this.onLoad(path);
     this.emit("level", { index, path });
     this._changed();
+  }
+
+  /**
+   * The level on screen for the tools (measure, section: toolKit.js levelOf): {index (0-based), count, path,
+   * triangles, hausdorff (model units) | null}, or null before the first.
+   */
+  levelShown() {
+    const lod = this.model.lods[this.levelIndex];
+    if (!lod) return null;
+    return { index: this.levelIndex, count: this.model.lods.length, path: lod.path,
+             triangles: lod.triangles ?? this.stage.triangles(), hausdorff: lod.deviation?.hausdorff ?? null };
   }
 
   /** The level the view needs now: the finest when asked, else by the model's projected size (levels.js). */
@@ -281,10 +294,20 @@ export class Inspector extends EventEmitter {
     return this.model.lods[this.levelIndex]?.deviation?.hausdorff ?? (this.stage.attributeMax("_deviation") || 1);
   }
 
+  /**
+   * The change map's shader parameters: without limits every measured vertex is drawn "no change" grey (limits
+   * beyond any float), never "all major", while the legend and the panel ask for limits.
+   */
+  _changeParams() {
+    const p = this.model.previous?.[this._state.previous];
+    return { attribute: this._changeAttribute(), limits: this._limits() ?? { minor: 3e38, major: 3e38 },
+             notMeasured: notMeasuredThreshold(p?.notMeasured) };
+  }
+
   _applyMode() {
     const mode = this._state.mode;
     const params = mode === "deviation" ? { attribute: "_deviation", max: this._deviationMax() }
-      : mode === "change" ? { attribute: this._changeAttribute(), limits: this._limits() ?? { minor: 0, major: 0 } } : {};
+      : mode === "change" ? this._changeParams() : {};
     this.stage.setMode(mode, params);
     this._compare?.update();
     this._showLegend();
@@ -321,14 +344,16 @@ export class Inspector extends EventEmitter {
 
   /**
    * Constructs the tools (Section.js, Measure.js, Notes.js) on the stage shown, each under a disclosure button of
-   * the panel named after it (aria-expanded). Each tool has its own activation control; the canvas's clicks go
-   * to the one active (toolKit.js's claimCanvas keeps measure and notes from being active together).
+   * the panel named after it (aria-expanded). Their ctx has, beside the spec's keys, `level()` (levelShown(): the
+   * level measurements and sections are made on, which they record and say) and `loadFinest()`. Each tool has its
+   * own activation control; the canvas's clicks go to the one active (toolKit.js's claimCanvas keeps measure and
+   * notes from being active together).
    */
   _makeTools() {
     const ctx = {
       stage: this.stage, units: this.units, labels: (key) => this.L[key] ?? key, language: this.language,
       languages: this.languages, model: this.model, notesStore: this.notesStore, readOnly: this.notesStore.readOnly,
-      onChange: () => this._changed(),
+      onChange: () => this._changed(), level: () => this.levelShown(), loadFinest: () => this.set({ finest: true }),
     };
     for (const Tool of [Section, Measure, Notes]) {
       let tool;

@@ -61,9 +61,14 @@ export class InspectorPanel {
     const light = L(group("", "vtour-inspector-light", ...Object.values(this.light), presets), "light");
 
     this.previous = L(select("", "change-previous", [], "0", (v) => onSet({ previous: Number(v), changeLimits: null })), "previous");
-    const lim = limits() ?? { minor: 0, major: 0 };
-    const limit = (key) => number("", `change-${key}`, { min: 0, step: "any", value: lim[key] },
-                                  (v) => onSet({ changeLimits: { ...limits(), [key]: v } }));
+    const lim = limits();
+    // without limits (the tour set none for this scan) both fields start empty; the map is classed once both are
+    const limit = (key) => number("", `change-${key}`, { min: 0, step: "any", value: lim?.[key] }, (v) => {
+      const other = key === "minor" ? "major" : "minor";
+      const typed = this[other].input.value;
+      const now = limits() ?? { [other]: typed === "" ? NaN : Number(typed) };
+      if (Number.isFinite(now[other])) onSet({ changeLimits: { ...now, [key]: v } });
+    });
     this.minor = limit("minor");
     this.major = limit("major");
     this.compare = L(button("", () => onSet({ compare: !this._state.compare }), { pressed: s.compare }), "compare");
@@ -111,5 +116,7 @@ export class InspectorPanel {
     setPressed(this.compare, state.compare);
     this.previous.set(state.previous);
     if (limits) { this.minor.set(limits.minor); this.major.set(limits.major); }
+    else if (this._limitsShown) { this.minor.set(null); this.major.set(null); }
+    this._limitsShown = !!limits;
   }
 }

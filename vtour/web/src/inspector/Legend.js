@@ -1,4 +1,4 @@
-import { CHANGE_COLOURS, cssColour, deviationGradient } from "./colormap.js";
+import { CHANGE_CLASSES, CHANGE_COLOURS, cssColour, deviationGradient } from "./colormap.js";
 import { fill, formatCount, formatPercent } from "./format.js";
 
 /**
@@ -24,9 +24,26 @@ const el = (tag, cls, text) => {
 };
 
 /**
+ * The change legend's entries for `limits` ({minor, major}, model units; null: none set): [class, text] in
+ * CHANGE_CLASSES order, "minor loss ≥ 0.15 mm" style; without limits only "not measured" (the map then says
+ * nothing about change, and the panel asks for limits).
+ */
+export function changeEntries(L, limits, length) {
+  const text = {
+    none: limits && `${L.noChange} < ${length(limits.minor)}`,
+    minorLoss: limits && `${L.minorLoss} ≥ ${length(limits.minor)}`,
+    minorGain: limits && `${L.minorGain} ≥ ${length(limits.minor)}`,
+    majorLoss: limits && `${L.majorLoss} ≥ ${length(limits.major)}`,
+    majorGain: limits && `${L.majorGain} ≥ ${length(limits.major)}`,
+    notMeasured: L.notMeasured,
+  };
+  return CHANGE_CLASSES.filter((c) => text[c]).map((c) => [c, text[c]]);
+}
+
+/**
  * Fills `box` with the legend of `mode` and shows it (hidden for modes without one).
- * Deviation: the ramp from 0 to `max` (the level's Hausdorff distance); change: the three classes of `limits`
- * ({minor, major}) since `date`.
+ * Deviation: the ramp from 0 to `max` (the level's Hausdorff distance); change: the signed classes of `limits`
+ * ({minor, major}, or null when the tour has none for this previous scan: the legend says so) since `date`.
  */
 export function renderLegend(box, mode, L, { max, limits, date, length }) {
   box.hidden = mode !== "deviation" && mode !== "change";
@@ -38,17 +55,17 @@ export function renderLegend(box, mode, L, { max, limits, date, length }) {
     ticks.append(...[0, 0.5, 1].map((t) => el("span", "", length(max * t))));
     box.append(el("p", "vtour-inspector-legend-title", L.legendDeviation), bar, ticks);
   } else if (mode === "change") {
-    const { minor, major } = limits ?? { minor: 0, major: 0 };
     const list = el("ul", "vtour-inspector-classes");
-    for (const [cls, text] of [["none", `${L.noChange}: < ${length(minor)}`],
-                               ["minor", `${L.minorClass}: ${length(minor)} – ${length(major)}`],
-                               ["major", `${L.majorClass}: ≥ ${length(major)}`]]) {
+    for (const [cls, text] of changeEntries(L, limits, length)) {
       const swatch = el("span", "vtour-inspector-swatch");
       swatch.style.background = cssColour(CHANGE_COLOURS[cls]);
       const item = el("li", "", text);
+      item.dataset.changeClass = cls;
       item.prepend(swatch);
       list.append(item);
     }
-    box.append(el("p", "vtour-inspector-legend-title", `${fill(L.legendChange, { date: date ?? "?" })} (${L.loss})`), list);
+    box.append(el("p", "vtour-inspector-legend-title", fill(L.legendChange, { date: date ?? "?" })));
+    if (!limits) box.append(el("p", "vtour-inspector-legend-note", L.noLimits));
+    box.append(list);
   }
 }

@@ -1,11 +1,11 @@
 import * as THREE from "three";
 import {
-  formatLength, measureValue, measurementsToCsv, measurementsToJson, planeFromPointNormal, planeFromPoints,
+  formatWorldLength, measureValue, measurementsToCsv, measurementsToJson, planeFromPointNormal, planeFromPoints,
   polylineLength, projectOnPlane, distance,
 } from "./measureMath.js";
 import {
-  LABEL_STYLE, ToolText, claimCanvas, crosshair, disposeHelper, dotsObject, download, el, field, lineObject,
-  listenForClicks, newId, pickAtCentre, placeAt, releaseCanvas, safeName, setShown, unitsOf,
+  LABEL_STYLE, LevelNotice, ToolText, claimCanvas, crosshair, disposeHelper, dotsObject, download, el, field, lineObject,
+  levelOf, listenForClicks, newId, pickAtCentre, placeAt, releaseCanvas, safeName, setShown, unitsOf,
 } from "./toolKit.js";
 
 const COLOUR = 0xffd400, PENDING = 0x00e5ff, PLANE = 0xff4fd8;
@@ -36,6 +36,8 @@ export class Measure {
     this._build();
     this._onRender = () => this._placeLabels();
     this.stage.on("render", this._onRender);
+    this._onObject = () => this.levelNotice.update();
+    this.stage.on("objectchange", this._onObject);
     this._onKey = (e) => this._key(e);
   }
 
@@ -70,10 +72,11 @@ export class Measure {
     this.clearButton.addEventListener("click", () => this.clear());
     this.exportButtons = [csv, json, this.clearButton];
     const listHeading = T.bind(el("h4"), "measurements");
+    this.levelNotice = new LevelNotice(this.ctx, T);
     this.element = el("section", { className: "vtour-tool-panel vtour-tool-measure", "aria-labelledby": heading.id }, [
       heading, this.toggle, field(T, "measureMode", this.modeSelect).wrapper, this.planeRow,
       el("div", { className: "vtour-tool-row" }, [this.pickButton, this.finishButton, this.cancelButton]),
-      this.status, listHeading, this.empty, this.list, el("div", { className: "vtour-tool-row" }, this.exportButtons),
+      this.status, listHeading, this.levelNotice.element, this.empty, this.list, el("div", { className: "vtour-tool-row" }, this.exportButtons),
     ]);
     this._hint();
     this._renderList();
@@ -176,6 +179,7 @@ export class Measure {
 
   _add(m) {
     m.number = this._nextNumber++;
+    m.level = levelOf(this.ctx);   // exported with it: its points lie on this level's surface
     m.points = m.points.map((p) => p.slice());
     this.pending = [];
     this._drawPending();
@@ -201,8 +205,7 @@ export class Measure {
 
   /** The value of `m` as text in model units (or "units unknown"). */
   formatValue(m) {
-    const { units, unitsPerMetre } = unitsOf(this.ctx);
-    return formatLength(measureValue(m) * unitsPerMetre, units, this.text.t("unitsUnknown"));
+    return formatWorldLength(measureValue(m), unitsOf(this.ctx), this.text.t("unitsUnknown"));
   }
 
   _describe(m) {
@@ -283,8 +286,7 @@ export class Measure {
   }
 
   _lengthText(world) {
-    const { units, unitsPerMetre } = unitsOf(this.ctx);
-    return formatLength(world * unitsPerMetre, units, this.text.t("unitsUnknown"));
+    return formatWorldLength(world, unitsOf(this.ctx), this.text.t("unitsUnknown"));
   }
 
   _say(key, values) { this.status.textContent = this.text.t(key, values); }
@@ -302,6 +304,7 @@ export class Measure {
 
   setLanguage(lang) {
     this.text.setLanguage(lang);
+    this.levelNotice.update();
     this._renderList();
     this._hint();
   }
@@ -314,6 +317,7 @@ export class Measure {
     this.clear();
     this.newPlane();
     this.stage.off("render", this._onRender);
+    this.stage.off("objectchange", this._onObject);
     this.element.remove();
   }
 }

@@ -1,5 +1,5 @@
 import {
-  NOTE_TYPES, createdFromDate, dateOf, fromAnnotation, missingLanguages, toAnnotation, toAnnotationPage,
+  NOTE_TYPES, createdFromDate, dateOf, fromAnnotation, localDate, missingLanguages, toAnnotation, toAnnotationPage,
 } from "./annotationFormat.js";
 import { NotesConflictError, NotesGoneError } from "./NotesStore.js";
 import {
@@ -18,7 +18,8 @@ const PIN_STYLE = {
 
 function storedAuthor() { try { return localStorage.getItem(AUTHOR_KEY) || ""; } catch { return ""; } }
 function rememberAuthor(name) { try { localStorage.setItem(AUTHOR_KEY, name); } catch { /* storage blocked */ } }
-function today() { return new Date().toISOString().slice(0, 10); }
+/** Today on the visitor's calendar (a note made at 01:00 in Beijing is dated that day, not the UTC one before). */
+function today() { return localDate(); }
 
 /**
  * The inspector's notes: each pinned to a point of the model with a type, a text per tour language, an author,
@@ -67,12 +68,13 @@ export class Notes {
     this.filter.addEventListener("change", () => this._renderList());
     this.list = el("ul", { className: "vtour-tool-list", style: { listStyle: "none", paddingLeft: "0" } });
     this.empty = T.bind(el("p", { className: "vtour-tool-empty" }), "noNotes");
-    this.status = el("p", { className: "vtour-tool-status", role: "status" });
+    this.status = el("p", { className: "vtour-tool-status", role: "status", tabIndex: -1 });
     this.exportButton = T.bind(el("button", { type: "button" }), "exportNotes");
     this.exportButton.addEventListener("click", () => this.exportJson());
+    this.confirmBox = this._buildConfirm();
     this.element = el("section", { className: "vtour-tool-panel vtour-tool-notes", "aria-labelledby": heading.id }, [
       heading, this.readOnlyMessage, el("div", { className: "vtour-tool-row" }, [this.addButton, this.pinButton]),
-      this.form, this.status, field(T, "filterType", this.filter).wrapper, this.empty, this.list,
+      this.form, this.status, this.confirmBox, field(T, "filterType", this.filter).wrapper, this.empty, this.list,
       el("div", { className: "vtour-tool-row" }, [this.exportButton]),
     ]);
   }
@@ -168,7 +170,7 @@ export class Notes {
         const del = el("button", { type: "button" });
         del.textContent = T.t("delete");
         del.setAttribute("aria-label", T.t("deleteNote", { n }));
-        del.addEventListener("click", () => this.remove(note));
+        del.addEventListener("click", () => this.askRemove(note, del));
         item.append(" ", edit, " ", del);
       }
       return item;
@@ -333,7 +335,46 @@ export class Notes {
     }
   }
 
-  /** Deletes `note` through the store. */
+  /**
+   * The confirmation asked before a note is deleted: a group in the panel (not window.confirm, which a screen
+   * reader user cannot place and a kiosk blocks) with the question, "yes" and "keep" buttons; the focus goes
+   * to "keep" (the safe answer), Escape keeps the note, and the focus returns to the button that asked.
+   */
+  _buildConfirm() {
+    const question = el("p", { id: newId("note-delete") });
+    this.confirmYes = el("button", { type: "button", className: "vtour-tool-danger" });
+    this.confirmNo = el("button", { type: "button" });
+    const box = el("div", { className: "vtour-tool-confirm", role: "group", "aria-labelledby": question.id },
+                   [question, el("div", { className: "vtour-tool-row" }, [this.confirmYes, this.confirmNo])]);
+    box.question = question;
+    box.addEventListener("keydown", (e) => { if (e.key === "Escape") { e.stopPropagation(); this._closeConfirm(true); } });
+    this.confirmYes.addEventListener("click", () => { const note = this._confirming?.note; this._closeConfirm(false); if (note) this.remove(note); });
+    this.confirmNo.addEventListener("click", () => this._closeConfirm(true));
+    setShown(box, false);
+    return box;
+  }
+
+  /** Asks whether to delete `note` (the list's delete button `from` gets the focus back when kept). */
+  askRemove(note, from = null) {
+    if (this.readOnly) return;
+    const n = this.notes.indexOf(note) + 1;
+    this._confirming = { note, from };
+    this.confirmBox.question.textContent = this.text.t("deleteAsk", { n, summary: this._summary(note) });
+    this.confirmYes.textContent = this.text.t("deleteYes", { n });
+    this.confirmNo.textContent = this.text.t("deleteNo", { n });
+    setShown(this.confirmBox, true);
+    this.confirmNo.focus();
+  }
+
+  _closeConfirm(kept) {
+    const from = this._confirming?.from;
+    this._confirming = null;
+    setShown(this.confirmBox, false);
+    if (kept && from?.isConnected) from.focus();
+    else if (!kept) this.status.focus();   // the button that asked is gone with its note: the result is said here
+  }
+
+  /** Deletes `note` through the store (with If-Match: its `modified`, so a note changed meanwhile is kept). */
   async remove(note) {
     if (this.readOnly) return;
     try {

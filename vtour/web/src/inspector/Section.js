@@ -1,10 +1,10 @@
 import * as THREE from "three";
-import { dot } from "./measureMath.js";
+import { dot, formatWorldLength } from "./measureMath.js";
 import { outlineToDxf, outlineToSvg, num } from "./sectionExport.js";
 import {
   anglesFromNormal, joinSegments, joinTolerance, normalFromAngles, sectionSegments, toPaper,
 } from "./sectionOutline.js";
-import { ToolText, disposeHelper, download, el, field, lineObject, newId, safeName, unitsOf } from "./toolKit.js";
+import { LevelNotice, ToolText, disposeHelper, download, el, field, levelOf, lineObject, newId, safeName, unitsOf } from "./toolKit.js";
 
 const OUTLINE = 0xff3b30;
 const PRESETS = { X: [1, 0, 0], Y: [0, 1, 0], Z: [0, 0, 1] };
@@ -35,7 +35,7 @@ export class Section {
     this.plane = new THREE.Plane();
     this._worldCache = new Map();  // mesh -> Float64Array of its world positions
     this._build();
-    this._onObject = () => { this._worldCache.clear(); this._syncOffsetRange(); this._schedule(); };
+    this._onObject = () => { this._worldCache.clear(); this._syncOffsetRange(); this._schedule(); this.levelNotice.update(); };
     this.stage.on("objectchange", this._onObject);
     this._onPointerDown = (e) => this._dragStart(e);
     this.stage.canvas.addEventListener("pointerdown", this._onPointerDown, { capture: true });
@@ -74,10 +74,11 @@ export class Section {
     const dxf = T.bind(el("button", { type: "button" }), "exportDxf");
     dxf.addEventListener("click", () => this.exportDxf());
     this.exportButtons = [svg, dxf];
+    this.levelNotice = new LevelNotice(this.ctx, T);
     this.element = el("section", { className: "vtour-tool-panel vtour-tool-section", "aria-labelledby": heading.id }, [
       heading, on, group,
       field(T, "azimuth", this.azimuth).wrapper, field(T, "elevation", this.elevation).wrapper,
-      field(T, "offset", this.offsetSlider).wrapper, this.hint, this.status,
+      field(T, "offset", this.offsetSlider).wrapper, this.hint, this.status, this.levelNotice.element,
       el("div", { className: "vtour-tool-row" }, this.exportButtons),
     ]);
     this._syncControls();
@@ -160,9 +161,7 @@ export class Section {
       this.azimuth.value = String(Math.round(azimuth));
       this.elevation.value = String(Math.round(elevation));
     }
-    const { units, unitsPerMetre } = unitsOf(this.ctx);
-    const unitText = units === "unknown" ? ` (${this.text.t("unitsUnknown")})` : ` ${units}`;
-    this.offsetSlider.setAttribute("aria-valuetext", `${num(Number((this.offset * unitsPerMetre).toFixed(3)))}${unitText}`);
+    this.offsetSlider.setAttribute("aria-valuetext", formatWorldLength(this.offset, unitsOf(this.ctx), this.text.t("unitsUnknown")));
     this.azimuth.setAttribute("aria-valuetext", `${this.azimuth.value}°`);
     this.elevation.setAttribute("aria-valuetext", `${this.elevation.value}°`);
     this._sayOutline();
@@ -268,18 +267,20 @@ export class Section {
   }
 
   exportSvg() {
-    const opts = { ...unitsOf(this.ctx), title: `${this.ctx.model?.id || "model"} section`, description: this._description() };
+    const opts = { ...unitsOf(this.ctx), title: `${this.ctx.model?.id || "model"} section`, description: this._description(),
+                   level: levelOf(this.ctx) };
     download(`${safeName(this.ctx.model?.id)}-section.svg`, outlineToSvg(this._paper(), opts), "image/svg+xml");
   }
 
   exportDxf() {
-    download(`${safeName(this.ctx.model?.id)}-section.dxf`, outlineToDxf(this._paper(), unitsOf(this.ctx)), "application/dxf");
+    const opts = { ...unitsOf(this.ctx), model: this.ctx.model?.id ?? "", level: levelOf(this.ctx) };
+    download(`${safeName(this.ctx.model?.id)}-section.dxf`, outlineToDxf(this._paper(), opts), "application/dxf");
   }
 
   activate() {}
   deactivate() {}
 
-  setLanguage(lang) { this.text.setLanguage(lang); this._syncControls(false); }
+  setLanguage(lang) { this.text.setLanguage(lang); this._syncControls(false); this.levelNotice.update(); }
 
   dispose() {
     cancelAnimationFrame(this._pending);

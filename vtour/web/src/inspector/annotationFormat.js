@@ -115,17 +115,36 @@ export function missingLanguages(note, languages) {
   return languages.filter((l) => !(note.texts && note.texts[l] && note.texts[l].trim()));
 }
 
-/** "YYYY-MM-DD" of an ISO 8601 time (its UTC date), or "". */
-export function dateOf(iso) { return typeof iso === "string" ? iso.slice(0, 10) : ""; }
+const pad = (n) => String(n).padStart(2, "0");
+
+/** "YYYY-MM-DD" of `now` (a Date) in the visitor's time zone: the day on their calendar, which a note is dated by. */
+export function localDate(now = new Date()) {
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
 
 /**
- * The `created` time for a note dated `date` ("YYYY-MM-DD"): `now` (a Date) to the second when it is
- * that day (UTC), else midnight UTC of that day. Throws on a malformed date.
+ * "YYYY-MM-DD" of an ISO 8601 time, on the visitor's calendar (localDate), so that a note created now shows
+ * today's date wherever the visitor is; a bare date is itself; "" when it is not a time.
+ */
+export function dateOf(iso) {
+  if (typeof iso !== "string") return "";
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso.slice(0, 10) : localDate(new Date(t));
+}
+
+/**
+ * The `created` time (UTC, to the second) for a note dated `date` ("YYYY-MM-DD", the visitor's calendar):
+ * `now` (a Date) when it is today there (never a time in the future), else noon of that day in the visitor's
+ * time zone (noon, not midnight: the day stays the same read from any zone within 12 hours). Throws on a
+ * malformed date.
  */
 export function createdFromDate(date, now = new Date()) {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date ?? "");
+  const day = m && new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12);
+  if (!day || localDate(day) !== date) {
     throw new Error(`annotationFormat: date ${JSON.stringify(date)} is not a date; write YYYY-MM-DD`);
   }
-  const today = now.toISOString();
-  return today.slice(0, 10) === date ? `${today.slice(0, 19)}Z` : `${date}T00:00:00Z`;
+  const iso = (d) => `${d.toISOString().slice(0, 19)}Z`;
+  return localDate(now) === date ? iso(now) : iso(day);
 }

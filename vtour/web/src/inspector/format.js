@@ -21,13 +21,14 @@ const METRES = { m: 1, cm: 0.01, mm: 0.001 };
 /**
  * A length given in model units: "0.213 mm"; a length under a centimetre of a model in m or cm is shown in mm
  * ("0.0087 mm", not "0.0000087 m"), where conservators read it. With unknown units: "0.213 (units unknown)"
- * (`unknownText` is that phrase in the visitor's language).
+ * (`unknownText` is that phrase in the visitor's language). `digits` significant digits (3: legends and the
+ * detail line; the measure tool asks for 4), never an exponent and never rounded to zero.
  */
-export function formatLength(value, units, unknownText = "units unknown") {
-  if (!(units in METRES)) return `${significant(value)} (${unknownText})`;
+export function formatLength(value, units, unknownText = "units unknown", digits = 3) {
+  if (!(units in METRES)) return `${significant(value, digits)} (${unknownText})`;
   const metres = value * METRES[units];
-  if (units !== "mm" && Math.abs(metres) < 0.01) return `${significant(metres * 1000)} mm`;
-  return `${significant(value)} ${units}`;
+  if (units !== "mm" && Math.abs(metres) < 0.01) return `${significant(metres * 1000, digits)} mm`;
+  return `${significant(value, digits)} ${units}`;
 }
 
 /** A fraction as a percentage: 0.000512 -> "0.0512 %". */

@@ -1,12 +1,13 @@
 import * as THREE from "three";
-import { glslColourFunctions } from "./colormap.js";
+import { NOT_MEASURED_MIN, glslColourFunctions } from "./colormap.js";
 
 /**
  * The material of each inspector mode for one mesh (the "textured" mode is the mesh's own material).
  * Every material here respects the renderer's global clipping planes (a section clips in every mode).
  *
  * params: {attribute: geometry attribute of the scalar per vertex ("_deviation", "_change_<j>"),
- *          max: model units at the top of the deviation scale, limits: {minor, major} model units}.
+ *          max: model units at the top of the deviation scale, limits: {minor, major} model units,
+ *          notMeasured: |value| from which a vertex is "not measured" (colormap.js notMeasuredThreshold)}.
  */
 
 /** Clay: sRGB 128 grey, matte, so that under neutral tone mapping a lit face shows mid-grey. */
@@ -24,22 +25,29 @@ function matte(original, options = {}) {
 }
 
 /** A matte material whose base colour is the scalar attribute through the deviation ramp or the change classes. */
-function scalarMaterial(original, kind, { attribute, max = 1, limits = { minor: 0, major: 1 } }) {
+function scalarMaterial(original, kind, { attribute, max = 1, limits = { minor: 0, major: 1 }, notMeasured = NOT_MEASURED_MIN }) {
   const m = matte(original);
   const uniforms = {
     vtourMax: { value: max > 0 ? max : 1 },
-    vtourMinor: { value: limits.minor }, vtourMajor: { value: limits.major },
+    vtourMinor: { value: limits.minor }, vtourMajor: { value: limits.major }, vtourNotMeasured: { value: notMeasured },
   };
   m.userData.vtourUniforms = uniforms;
+  // A sentinel vertex (not measured) must not bleed into its triangles' interpolated values: 1e30 fading to 0
+  // across a triangle passes through every "major gain" value. So the vertex shader interpolates a separate
+  // not-measured weight and a value of 0 there: the purple ends halfway along the edge, with no false rim.
   const colour = kind === "deviation" ? "vtourDeviationColour(vVtourValue / vtourMax)"
-    : "vtourChangeColour(vVtourValue, vtourMinor, vtourMajor)";
+    : "vtourChangeColour(vVtourMissing > 0.5 ? vtourNotMeasured : vVtourValue, vtourMinor, vtourMajor, vtourNotMeasured)";
   m.onBeforeCompile = (shader) => {
     Object.assign(shader.uniforms, uniforms);
-    shader.vertexShader = `attribute float ${attribute};\nvarying float vVtourValue;\n${shader.vertexShader}`
-      .replace("#include <begin_vertex>", `#include <begin_vertex>\n  vVtourValue = ${attribute};`);
-    shader.fragmentShader = `varying float vVtourValue;\nuniform float vtourMax;\nuniform float vtourMinor;\n`
-      + `uniform float vtourMajor;\n${glslColourFunctions()}${LINEAR}\n${shader.fragmentShader}`
-        .replace("vec4 diffuseColor = vec4( diffuse, opacity );", `vec4 diffuseColor = vec4( vtourLinear(${colour}), opacity );`);
+    shader.vertexShader = `attribute float ${attribute};\nuniform float vtourNotMeasured;\nvarying float vVtourValue;\n`
+      + `varying float vVtourMissing;\n${shader.vertexShader}`
+        .replace("#include <begin_vertex>", `#include <begin_vertex>
+  vVtourMissing = abs(${attribute}) < vtourNotMeasured ? 0.0 : 1.0;
+  vVtourValue = vVtourMissing > 0.5 ? 0.0 : ${attribute};`);
+    shader.fragmentShader = `varying float vVtourValue;\nvarying float vVtourMissing;\nuniform float vtourMax;\n`
+      + `uniform float vtourMinor;\nuniform float vtourMajor;\nuniform float vtourNotMeasured;\n${glslColourFunctions()}${LINEAR}\n`
+      + shader.fragmentShader.replace("vec4 diffuseColor = vec4( diffuse, opacity );",
+                                      `vec4 diffuseColor = vec4( vtourLinear(${colour}), opacity );`);
   };
   m.customProgramCacheKey = () => `vtour-${kind}-${attribute}`;
   return m;
@@ -89,9 +97,10 @@ export function modeMaterial(mode, original, params = {}) {
 }
 
 /** Sets the scale of a deviation / change material made by modeMaterial (no recompilation). */
-export function updateScalarMaterial(material, { max, limits }) {
+export function updateScalarMaterial(material, { max, limits, notMeasured }) {
   const u = material.userData.vtourUniforms;
   if (!u) return;
+  if (notMeasured > 0) u.vtourNotMeasured.value = notMeasured;
   if (max > 0) u.vtourMax.value = max;
   if (limits) { u.vtourMinor.value = limits.minor; u.vtourMajor.value = limits.major; }
 }

@@ -12,6 +12,8 @@
  * `value` is in model units.
  */
 
+import { formatLength } from "./format.js";
+
 /** The kinds of measurement, as named in exports. */
 export const MEASURE_KINDS = ["distance", "polyline", "height"];
 
@@ -69,24 +71,37 @@ export function measureValue(m) {
   throw new Error(`measureMath: unknown measurement kind ${JSON.stringify(m.kind)}; use one of ${MEASURE_KINDS.join(", ")}`);
 }
 
+/** Significant digits of a measurement shown (a 200 mm span to 0.1 mm: well inside the 0.5 % asked). */
+export const MEASURE_DIGITS = 4;
+
 /**
- * A length in model units as text: 4 significant digits (never more than 3 decimals, never
- * exponents), then the unit, or "(units unknown)" (`unknownText`, translated by the caller).
+ * A length in WORLD units as the measure tool shows it: converted to model units, then format.js's formatLength
+ * (the one formatter of lengths: a metre model's 0.0004 m is "0.4 mm", never "0.000 m"), MEASURE_DIGITS
+ * significant digits, "(units unknown)" (`unknownText`, translated by the caller) when the units are unknown.
  */
-export function formatLength(value, units, unknownText = "units unknown") {
-  const a = Math.abs(value);
-  const decimals = a === 0 ? 1 : Math.min(3, Math.max(0, 3 - Math.floor(Math.log10(a))));
-  const text = value.toFixed(decimals);
-  return units === "unknown" || !units ? `${text} (${unknownText})` : `${text} ${units}`;
+export function formatWorldLength(world, { units, unitsPerMetre }, unknownText = "units unknown") {
+  return formatLength(world * unitsPerMetre, units || "unknown", unknownText, MEASURE_DIGITS);
 }
 
 /** Rounds world coordinates for export: 9 significant digits are below a micrometre on a 100 m site. */
 function round(v) { return Number(v.toPrecision(9)); }
 
 /**
- * Measurements as a plain JSON document: `{units, measurements: [{index, kind, value,
- * points (model units), plane?}]}`. Points and planes are exported in MODEL units (world x
- * unitsPerMetre), the same units as the values, so a spreadsheet can check them.
+ * The level a measurement was made on, for export: `{level (1-based), levels, path, triangles, hausdorff (model
+ * units) | null}`, or null when unknown. `level` is toolKit.js levelOf's object ({index 0-based, count, ...}).
+ */
+export function exportedLevel(level) {
+  if (!level) return null;
+  return { level: level.index + 1, levels: level.count, path: level.path ?? null, triangles: level.triangles ?? null,
+           hausdorff: Number.isFinite(level.hausdorff) ? round(level.hausdorff) : null };
+}
+
+/**
+ * Measurements as a plain JSON document: `{units, measurements: [{index, kind, value, points (model units),
+ * plane?, level}]}`. Points and planes are exported in MODEL units (world x unitsPerMetre), the same units as
+ * the values, so a spreadsheet can check them; `level` (exportedLevel) is the level on screen when the
+ * measurement was made (`m.level`): its points lie on that level's surface, within its Hausdorff distance of
+ * the scan.
  */
 export function measurementsToJson(measurements, { units, unitsPerMetre }) {
   const scale = (p) => p.map((v) => round(v * unitsPerMetre));
@@ -98,18 +113,23 @@ export function measurementsToJson(measurements, { units, unitsPerMetre }) {
       value: round(measureValue(m) * unitsPerMetre),
       points: m.points.map(scale),
       ...(m.plane ? { plane: { normal: m.plane.normal.map(round), point: scale(m.plane.point) } } : {}),
+      level: exportedLevel(m.level),
     })),
   };
 }
 
 /**
- * Measurements as CSV (RFC 4180, CRLF): one row per point; columns index, kind, value, units,
- * point, x, y, z (model units). The value is repeated on each of a measurement's rows.
+ * Measurements as CSV (RFC 4180, CRLF): one row per point; columns index, kind, value, units, point, x, y, z
+ * (model units), then the level measured on: level, levels, level_path, triangles, hausdorff (model units; empty
+ * when unknown). The value and the level are repeated on each of a measurement's rows.
  */
 export function measurementsToCsv(measurements, { units, unitsPerMetre }) {
-  const rows = [["index", "kind", "value", "units", "point", "x", "y", "z"]];
+  const rows = [["index", "kind", "value", "units", "point", "x", "y", "z", "level", "levels", "level_path", "triangles",
+                 "hausdorff"]];
   for (const m of measurementsToJson(measurements, { units, unitsPerMetre }).measurements) {
-    m.points.forEach((p, j) => rows.push([m.index, m.kind, m.value, units || "unknown", j + 1, ...p]));
+    const l = m.level ?? {};
+    const level = [l.level, l.levels, l.path, l.triangles, l.hausdorff].map((v) => v ?? "");
+    m.points.forEach((p, j) => rows.push([m.index, m.kind, m.value, units || "unknown", j + 1, ...p, ...level]));
   }
   const cell = (v) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
   return rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";

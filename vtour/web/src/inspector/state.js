@@ -13,6 +13,9 @@
  * never holds a value its controls cannot show; a mode that is not one of MODES is an error.
  * The URL hash form (parseInspectorParams / inspectorParams) is
  *   model=<id>&mode=clay&light=az,el,amb,exp,shadow&cam=px,py,pz,tx,ty,tz,fov&section=nx,ny,nz,d&finest=1&compare=1
+ *   &prev=j&limits=minor,major
+ * (prev: the previous scan of the change map, written when not the first; limits: the change limits in model
+ * units, written whenever the state has them, so a link shows the classes its sender saw).
  */
 
 export const MODES = Object.freeze(["textured", "clay", "normals", "wireframe", "xray", "deviation", "change"]);
@@ -86,7 +89,8 @@ const numbers = (text, n) => {
 
 /**
  * The inspector's part of a hash's parameters (URLSearchParams): {model, mode, light, camera, section, finest,
- * compare}, each undefined when absent or malformed (a mode not in MODES included); nothing when no model.
+ * compare, previous, changeLimits}, each undefined when absent or malformed (a mode not in MODES, a prev that is
+ * not a whole number >= 0, negative limits or a major below the minor included); nothing when no model.
  */
 export function parseInspectorParams(q) {
   const model = q.get("model");
@@ -101,6 +105,10 @@ export function parseInspectorParams(q) {
   if (s && Math.hypot(s[0], s[1], s[2]) > 0) out.section = { normal: s.slice(0, 3), offset: s[3] };
   if (q.get("finest") === "1") out.finest = true;
   if (q.get("compare") === "1") out.compare = true;
+  const prev = q.get("prev");
+  if (prev !== null && /^\d+$/.test(prev)) out.previous = Number(prev);
+  const lim = numbers(q.get("limits"), 2);
+  if (lim && lim[0] >= 0 && lim[1] >= lim[0]) out.changeLimits = { minor: lim[0], major: lim[1] };
   return out;
 }
 
@@ -118,5 +126,8 @@ export function inspectorParams(state) {
   if (state.section) out.push(["section", [...state.section.normal, state.section.offset].map(short).join(",")]);
   if (state.finest) out.push(["finest", "1"]);
   if (state.compare) out.push(["compare", "1"]);
+  if (Number.isInteger(state.previous) && state.previous > 0) out.push(["prev", String(state.previous)]);
+  const lim = state.changeLimits;
+  if (lim && Number.isFinite(lim.minor) && Number.isFinite(lim.major)) out.push(["limits", [lim.minor, lim.major].map(short).join(",")]);
   return out;
 }

@@ -1,4 +1,5 @@
 import * as THREE from "three";
+import { formatLength } from "./format.js";
 import { TOOL_LABELS } from "./toolLabels.js";
 
 /**
@@ -12,6 +13,44 @@ export function unitsOf(ctx) {
   const stage = ctx.stage;
   const units = ctx.units || stage.units || "unknown";
   return { units, unitsPerMetre: units === "unknown" ? 1 : stage.unitsPerMetre || { m: 1, cm: 100, mm: 1000 }[units] || 1 };
+}
+
+/**
+ * The level on screen: ctx.level() (the Inspector gives it) -> `{index (0-based), count, path, triangles,
+ * hausdorff (model units) | null}`, or null when the page has no levels (a bare stage).
+ */
+export function levelOf(ctx) {
+  return typeof ctx.level === "function" ? ctx.level() ?? null : null;
+}
+
+/**
+ * The line beside a tool's results when the level on screen is not the finest ("Measured on level 2 of 4,
+ * Hausdorff 1.2 mm: load the finest level for full accuracy.") with a button that loads the finest
+ * (ctx.loadFinest()). Hidden on the finest level, or without levels. `update()` after a level change and a
+ * language change (the tool calls it on "objectchange" and in setLanguage).
+ */
+export class LevelNotice {
+  constructor(ctx, text) {
+    this.ctx = ctx;
+    this.text = text;
+    this.message = el("span", { className: "vtour-tool-level-text" });
+    this.button = el("button", { type: "button", className: "vtour-tool-level-finest" });
+    this.button.addEventListener("click", () => ctx.loadFinest?.());
+    this.element = el("p", { className: "vtour-tool-level", role: "note" }, [this.message, " ", this.button]);
+    this.update();
+  }
+
+  update() {
+    const level = levelOf(this.ctx);
+    const coarse = !!level && level.index < level.count - 1;
+    setShown(this.element, coarse);
+    if (!coarse) return;
+    const units = unitsOf(this.ctx).units;
+    const hausdorff = Number.isFinite(level.hausdorff) ? formatLength(level.hausdorff, units, this.text.t("unitsUnknown")) : "?";
+    this.message.textContent = this.text.t("coarseLevel", { level: level.index + 1, levels: level.count, hausdorff });
+    this.button.textContent = this.text.t("loadFinest");
+    this.button.hidden = typeof this.ctx.loadFinest !== "function";
+  }
 }
 
 /**

@@ -51,6 +51,11 @@ export const TOOL_LABELS = {
     notesSkipped: "{n} note(s) could not be read and are not shown.",
     conflict: "Someone else changed this note meanwhile: the list shows their version, and the form has their changes with yours kept; save again to store both.",
     gone: "Someone else deleted this note meanwhile; saving creates it again.",
+    deleteAsk: "Delete note {n} ({summary})? The server keeps a copy in the notes' history.",
+    deleteYes: "Delete note {n}: yes", deleteNo: "Keep note {n}",
+    // the level measured on (measure and section)
+    coarseLevel: "Measured on level {level} of {levels}, Hausdorff {hausdorff}: load the finest level for full accuracy.",
+    loadFinest: "Load the most detailed level",
   },
   zh: {
     cancel: "取消", delete: "删除", unitsUnknown: "单位未知", noSurface: "此处没有表面：请在模型上选取。",
@@ -94,5 +99,9 @@ export const TOOL_LABELS = {
     notesSkipped: "{n} 条注释无法读取，未显示。",
     conflict: "有人同时修改了这条注释：列表显示其版本，表单中已合并其修改并保留您的修改；再次保存即可同时保存两者。",
     gone: "有人同时删除了这条注释；保存将重新创建它。",
+    deleteAsk: "删除注释 {n}（{summary}）？服务器会在注释历史中保留一份副本。",
+    deleteYes: "确认删除注释 {n}", deleteNo: "保留注释 {n}",
+    coarseLevel: "在第 {level} 级（共 {levels} 级）上测得，Hausdorff 偏差 {hausdorff}：加载最精细层级可获得完整精度。",
+    loadFinest: "加载最精细的层级",
   },
 };

@@ -2,7 +2,7 @@ import { inspectorParams, parseInspectorParams } from "../inspector/state.js";
 
 /**
  * The view in the page URL's hash: #scene=<id>&yaw=..&pitch=..&fov=..&lang=.. and, while a model is open in
- * the inspector, its state: &model=<id>&mode=..&light=..&cam=..&section=..&finest=1&compare=1
+ * the inspector, its state: &model=<id>&mode=..&light=..&cam=..&section=..&finest=1&compare=1&prev=j&limits=a,b
  * (inspector/state.js has that part's format).
  * parseHash and formatHash are the format, pure; UrlState applies them to `location`: read() parses the
  * page's hash, write(state) replaces the history entry (no new entry per drag), at most every `delayMs`
@@ -30,6 +30,33 @@ export function formatHash(state) {
                                   fov: state.fov.toFixed(2), lang: state.lang });
   if (state.inspector?.model) for (const [k, v] of inspectorParams(state.inspector)) q.append(k, v);
   return String(q);
+}
+
+/** sessionStorage key of the notes' edit token (per origin and tab: the browser keeps it from other sites). */
+export const TOKEN_KEY = "vtour-edit-token";
+
+/**
+ * The notes' edit token: `?token=` of the page URL, taken out of the address bar at once (history.replaceState,
+ * hash kept) and kept in sessionStorage, so that a shared link (the URL, the hash written by UrlState) never
+ * carries it; on a later load of the page without it, the one kept. null when there is none. `win` (default
+ * `window`): {location, history, sessionStorage}, for tests.
+ */
+export function takePageToken(win = window) {
+  const { location: loc, history: hist } = win;
+  let storage = null;
+  try { storage = win.sessionStorage; } catch { /* storage blocked (sandboxed frame): the token lives for this page */ }
+  const q = new URLSearchParams(loc.search);
+  if (q.has("token")) {
+    const token = q.get("token");
+    q.delete("token");
+    const search = String(q);
+    hist.replaceState(hist.state, "", `${loc.pathname}${search ? `?${search}` : ""}${loc.hash}`);
+    if (token) {
+      try { storage?.setItem(TOKEN_KEY, token); } catch { /* quota or blocked: this page still has it */ }
+      return token;
+    }
+  }
+  try { return storage?.getItem(TOKEN_KEY) || null; } catch { return null; }
 }
 
 export class UrlState {
