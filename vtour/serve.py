@@ -49,7 +49,6 @@ This module holds the serving defaults (:data:`DEFAULT_ADDRESS`, :data:`DEFAULT_
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import socket
@@ -116,6 +115,16 @@ def tour_app(**viewer_params):
     if not side.models:  # a tour of panoramas only: nothing to inspect
         return pn.Column(viewer, sizing_mode="stretch_both", margin=0, styles={"height": "100vh"})
     return pn.Row(viewer, side, sizing_mode="stretch_both", margin=0, styles={"height": "100vh"})
+
+
+def _page(tour_dir: Path, options: dict) -> Callable[[], Any]:
+    """Each session's page: :func:`tour_app` over ``tour_dir``. A plain function, not a
+    ``functools.partial``: Panel calls only functions and methods, and shows any other object as text."""
+
+    def page():
+        return tour_app(tour_dir=tour_dir, options=dict(options))
+
+    return page
 
 
 def free_port(address: str = DEFAULT_ADDRESS) -> int:
@@ -416,7 +425,7 @@ def serve_tour(
     if sources is not None:
         access = EditAccess(address, token, tuple(origins))
         routes += notes_routes(notes_store(sources, tour_dir), access)
-        app = app or functools.partial(tour_app, tour_dir=tour_dir, options={"notesApi": NOTES_API})
+        app = app or _page(tour_dir, {"notesApi": NOTES_API})
     elif token is not None:
         raise VtourError(
             "serve",
@@ -436,7 +445,7 @@ def serve_tour(
     if access is not None and access.generated:  # once: the only way to learn it
         log.warning("serve: notes can be edited from http://%s:%d/?token=%s", shown, port, access.token)
     return pn.serve(
-        app or functools.partial(tour_app, tour_dir=tour_dir),
+        app or _page(tour_dir, {}),
         port=port,
         address=address,
         show=show,
