@@ -374,20 +374,18 @@ def test_off_loopback_a_page_without_the_token_cannot_save_and_says_so_and_with_
     [line] = [r.getMessage() for r in caplog.records if "?token=" in r.getMessage()]
     token = line.rsplit("?token=", 1)[1]
     assert line == f"serve: notes can be edited from http://{socket.gethostname()}:{port}/?token={token}"
-    # the page opened without the token: its save is refused (403), it says why, nothing is written
+    # the page opened without the token: the API's root says it may not edit, so the panel says how to get
+    # the right to edit before anything is typed, offers no "add", and nothing is written
     open_app(page, page_log, f"http://127.0.0.1:{port}/")
     open_model(page, page_log)
-    pick_note_point(page, mm(50, 20, 20))
-    fill_note(page, "loss", {"English": "Paint loss"}, "Li Wei")
-    page.get_by_role("button", name="Save note").click()
-    wait_for_js(page, f"() => /^Could not save/.test({NOTES}.status.textContent)", what="the refusal", log=page_log)
-    said = status(page)
-    assert "403" in said and "X-Vtour-Token" in said, said
-    assert page.locator(".vtour-tool-form").is_visible()  # the text typed is not lost
-    assert listed(page) == []
+    add = page.get_by_role("button", name="Notes: add a note")
+    wait_for_js(page, f"() => {NOTES}.readOnly === true", what="notes locked without the token", log=page_log)
+    assert add.is_disabled()
+    hint = page.locator(".vtour-tool-hint", has_text="edit token")
+    assert hint.is_visible() and "?token=" in hint.text_content()
     screenshot(page, "refused")
-    assert not (notes_dir / f"{MODEL}.json").exists() and not list(notes_dir.glob(f"{MODEL}.json*"))
-    assert [s for s, _ in page_log.bad_responses] == [403]
+    assert not list(notes_dir.glob(f"{MODEL}.json*"))
+    assert [m for m, _, _ in page_log.requests if m in ("POST", "PUT", "DELETE")] == []
     page_log.clear()
     # with the token the server logged in the page's address, the save is let through; a reload lists the note
     open_app(page, page_log, f"http://127.0.0.1:{port}/?token={token}")

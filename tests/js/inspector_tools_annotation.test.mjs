@@ -7,7 +7,7 @@ import {
   annotationsOfPage, createdFromDate, dateOf, fromAnnotation, localDate, missingLanguages, toAnnotation, toAnnotationPage,
 } from "../../vtour/web/src/inspector/annotationFormat.js";
 import {
-  NotesConflictError, NotesGoneError, createNotesStore, uuidOf,
+  NotesConflictError, NotesForbiddenError, NotesGoneError, createNotesStore, uuidOf,
 } from "../../vtour/web/src/inspector/NotesStore.js";
 
 const NOTE = {
@@ -175,4 +175,22 @@ test("a 409 rejects with the server's current note, a 404 with 'gone', others wi
   answer = [400, { error: "body: no classifying TextualBody" }];
   await assert.rejects(store.save(ANNOTATION), /HTTP 400: body: no classifying TextualBody/);
   assert.throws(() => createNotesStore({ model: {}, tourBase: "http://h/" }), /needs an id/);
+});
+
+test("the API store asks the API's root whether this page may edit, and a 403 is its own error", async () => {
+  let edit = false;
+  const { fetch, calls } = fakeFetch((method, url) => {
+    if (url === "http://h/api/notes") return [200, { models: ["buddha"], tokenRequired: true, edit }];
+    return [403, { error: "changes need the edit token" }];
+  });
+  const store = createNotesStore({ model: { id: "buddha" }, tourBase: "http://h/", apiUrl: "http://h/api/notes/", fetch });
+  assert.equal(await store.canEdit(), false);
+  assert.equal(calls[0].url, "http://h/api/notes");
+  edit = true;
+  assert.equal(await store.canEdit(), true);
+  assert.ok((await store.save(ANNOTATION).catch((e) => e)) instanceof NotesForbiddenError);
+  assert.ok((await store.remove(ANNOTATION.id, "2026-11-30T18:00:00Z").catch((e) => e)) instanceof NotesForbiddenError);
+  const down = createNotesStore({ model: { id: "b" }, tourBase: "http://h/", apiUrl: "http://h/api/notes",
+                                  fetch: async () => { throw new TypeError("network"); } });
+  assert.equal(await down.canEdit(), true);  // unknown: the save itself will say
 });

@@ -1,7 +1,7 @@
 import {
   NOTE_TYPES, createdFromDate, dateOf, fromAnnotation, localDate, missingLanguages, toAnnotation, toAnnotationPage,
 } from "./annotationFormat.js";
-import { NotesConflictError, NotesGoneError } from "./NotesStore.js";
+import { NotesConflictError, NotesGoneError, NotesForbiddenError } from "./NotesStore.js";
 import {
   ToolText, claimCanvas, crosshair, download, el, field, listenForClicks, newId, pickAtCentre, placeAt,
   releaseCanvas, safeName, setShown,
@@ -123,6 +123,15 @@ export class Notes {
 
   // --- loading and the list ---------------------------------------------------------------------------
 
+  /** Editing is refused to this page (no edit token): read-only, and it says how to get the right to edit. */
+  _needToken() {
+    this.readOnly = true;
+    this.text.bind(this.readOnlyMessage, "notesNeedToken");
+    setShown(this.readOnlyMessage, true);
+    this.addButton.disabled = true;
+    if (this.active) this.deactivate();
+  }
+
   /** Reads the notes from the store again; resolves when shown. */
   async reload() {
     if (!this.store) { this._renderList(); return; }
@@ -131,6 +140,7 @@ export class Notes {
       const notes = [], bad = [];
       for (const a of annotations) { try { notes.push(fromAnnotation(a)); } catch (e) { bad.push(e.message); } }
       this.notes = notes;
+      if (!this.readOnly && this.store.canEdit && !(await this.store.canEdit())) this._needToken();
       if (bad.length) { console.warn(`Notes: left out ${bad.length} note(s): ${bad.join("; ")}`); this._say("notesSkipped", { n: bad.length }); }
     } catch (e) {
       console.error(`Notes: ${e.message}`);
@@ -404,6 +414,10 @@ export class Notes {
       if (this.editing && this.editing.base === note) this.editing.base = null;
       this._renderList();
       this._say("gone");
+    } else if (e instanceof NotesForbiddenError) {
+      console.error(`Notes: ${e.message}`);
+      this._needToken();
+      this._say("notesNeedToken");   // the form keeps what was typed
     } else {
       console.error(`Notes: ${e.message}`);
       this._say("saveFailed", { error: e.message });

@@ -21,6 +21,11 @@ export class NotesGoneError extends Error {
   constructor(message) { super(message); this.name = "NotesGoneError"; }
 }
 
+/** The server refused the change: this page has no edit token (vtour serve off 127.0.0.1). */
+export class NotesForbiddenError extends Error {
+  constructor(message) { super(message); this.name = "NotesForbiddenError"; }
+}
+
 /** The uuid of an annotation id ("urn:uuid:<uuid>" or a bare uuid), for the API's URLs. */
 export function uuidOf(id) { return String(id).replace(/^urn:uuid:/, ""); }
 
@@ -46,14 +51,25 @@ export function createNotesStore({ model, tourBase, apiUrl = null, token = null,
       remove() { return Promise.reject(new Error("NotesStore: notes are read-only in a published tour")); },
     };
   }
-  const base = new URL(`${apiUrl.replace(/\/+$/, "")}/${encodeURIComponent(model.id)}`, pageBase).href;
+  const root = new URL(apiUrl.replace(/\/+$/, ""), pageBase).href;
+  const base = `${root}/${encodeURIComponent(model.id)}`;
   const headers = (extra = {}) => ({ Accept: "application/json", ...(token ? { "X-Vtour-Token": token } : {}), ...extra });
   const send = (method, url, body, extra) => fetch(url, {
     method, headers: headers(body ? { "Content-Type": "application/json", ...extra } : extra),
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
+  const refused = async (res, what) => {
+    if (res.status === 403) throw new NotesForbiddenError(`NotesStore: ${what}: HTTP 403: ${await errorText(res)}`);
+  };
   return {
     readOnly: false,
+    /** Whether this page may edit (the API's root says `edit`: false when the token is missing or wrong). */
+    async canEdit() {
+      try {
+        const res = await send("GET", root);
+        return !res.ok || (await res.json()).edit !== false;
+      } catch { return true; }   // unknown: the save itself will say
+    },
     async list() {
       const res = await send("GET", base);
       if (!res.ok) throw new Error(`NotesStore: GET ${base}: HTTP ${res.status}: ${await errorText(res)}`);
@@ -68,6 +84,7 @@ export function createNotesStore({ model, tourBase, apiUrl = null, token = null,
         throw new NotesConflictError(`NotesStore: ${annotation.id} was changed by someone else: ${body.error || "conflict"}`, body.current || null);
       }
       if (res.status === 404 && !isNew) throw new NotesGoneError(`NotesStore: ${annotation.id} was deleted by someone else`);
+      await refused(res, `${isNew ? "POST" : "PUT"} ${url}`);
       if (!res.ok) throw new Error(`NotesStore: ${isNew ? "POST" : "PUT"} ${url}: HTTP ${res.status}: ${await errorText(res)}`);
       return res.json();
     },
@@ -78,6 +95,7 @@ export function createNotesStore({ model, tourBase, apiUrl = null, token = null,
         const body = await res.json().catch(() => ({}));
         throw new NotesConflictError(`NotesStore: ${id} was changed by someone else: ${body.error || "conflict"}`, body.current || null);
       }
+      await refused(res, `DELETE ${url}`);
       if (!res.ok && res.status !== 404) throw new Error(`NotesStore: DELETE ${url}: HTTP ${res.status}: ${await errorText(res)}`);
     },
   };

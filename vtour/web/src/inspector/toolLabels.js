@@ -37,6 +37,7 @@ export const TOOL_LABELS = {
     // notes
     notes: "Notes", addNote: "Notes: add a note", pinCentre: "Pin at the crosshair",
     notesReadOnly: "Notes are read-only in this published tour; you can export them.",
+    notesNeedToken: "Editing notes needs the edit token: open the address vtour serve printed, the one ending in ?token=\u2026",
     pickNote: "Click the point of the model to pin the note to, or aim the crosshair and press \u201CPin at the crosshair\u201D.",
     newHeading: "New note", editHeading: "Edit note {n}", noteType: "Type",
     type_crack: "Crack", type_loss: "Loss", type_restoration: "Restoration", type_deposit: "Deposit", type_other: "Other",
@@ -85,6 +86,7 @@ export const TOOL_LABELS = {
     exportSvg: "导出剖面 SVG (Section)", exportDxf: "导出剖面 DXF (Section)",
     notes: "注释 (Notes)", addNote: "添加注释 (Notes)", pinCentre: "在十字准线处钉住",
     notesReadOnly: "已发布的导览中注释为只读；可以导出。",
+    notesNeedToken: "编辑注释需要编辑令牌：请打开 vtour serve 打印的以 ?token=\u2026 结尾的地址。",
     pickNote: "点选模型上要钉住注释的点，或将十字准线对准后按“在十字准线处钉住”。",
     newHeading: "新注释", editHeading: "编辑注释 {n}", noteType: "类型",
     type_crack: "裂缝", type_loss: "缺失", type_restoration: "修复", type_deposit: "沉积物", type_other: "其他",
