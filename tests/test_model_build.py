@@ -206,3 +206,21 @@ def test_a_file_to_offer_outside_the_scans_folder_is_refused(sphere_obj, tmp_pat
     with pytest.raises(VtourError, match="outside the scan's folder"):
         build_model(sphere_obj, tmp_path / "out", FAST.replace(lods=LEVELS), downloads=[sphere_obj, outside])
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("stem", "name"),
+    [("Buddha #2", "Buddha-2"), ("statue", "statue"), ("佛像 2019", "2019"), ("佛像", "scan"), (".hidden", "hidden")],
+)
+def test_the_scan_zip_is_named_safely_for_a_url(tmp_path, stem, name):
+    import zipfile
+
+    from vtour.model.archive import archive_name
+
+    source = write_obj(uv_sphere(8, 16), tmp_path / "scan" / f"{stem}.obj")
+    files = sorted(source.parent.iterdir())
+    result = build_model(source, tmp_path / "out", FAST.replace(lods=(Level(200, 64),)), downloads=files)
+    assert archive_name(stem) == name
+    assert result.report["downloads"]["scan"] == f"scan/{name}.zip"
+    with zipfile.ZipFile(tmp_path / "out" / "scan" / f"{name}.zip") as archive:
+        assert f"{stem}.obj" in archive.namelist()  # the members keep their own names

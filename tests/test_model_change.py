@@ -10,7 +10,9 @@ patch and nothing beyond the noise elsewhere.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -21,8 +23,12 @@ from scipy.spatial.transform import Rotation
 from tour_helpers import small_tour
 
 from vtour.conventions import UNIT_METRES
+from vtour.model.carry import carried, carried_to_level
 from vtour.model.change import (
+    NOT_MEASURED,
+    NOT_MEASURED_MIN,
     PreviousSurface,
+    border_edges,
     default_limits,
     estimate_noise,
     level_change,
@@ -30,8 +36,10 @@ from vtour.model.change import (
     vertex_areas,
 )
 from vtour.model.clean import clean_mesh
+from vtour.model.deviation import Surface
 from vtour.model.glb import read_accessor, unpack_glb
 from vtour.model.io import read_mesh
+from vtour.model.mesh import Mesh
 from vtour.model.obj import write_obj
 from vtour.model.synthetic import uv_sphere
 from vtour.tour.build import build_tour
@@ -49,6 +57,8 @@ DEPTH, RADIUS, TAPER = 2.0, 12.0, 3.0
 MOTION = np.eye(4)
 MOTION[:3, :3] = Rotation.random(random_state=3).as_matrix()
 MOTION[:3, 3] = (40.0, -25.0, 60.0)
+#: The previous scan has a hole (it did not see there): no face within HOLE mm of the back-most point.
+HOLE = 10.0
 DATE = "2019-05-14"
 
 
@@ -57,10 +67,19 @@ def _noisy(mesh, rng):
     return mesh.replace(positions=mesh.positions + rng.normal(0, SIGMA, (len(n), 1)) * n)
 
 
+class Scans(NamedTuple):
+    """The current scan (with the loss), the previous one (moved, with a hole), the patch centre,
+    each current vertex's distance to it and the centre of the previous scan's hole (mm)."""
+
+    current: Mesh
+    previous: Mesh
+    centre: np.ndarray
+    r: np.ndarray
+    back: np.ndarray
+
+
 @pytest.fixture(scope="module")
 def scans(tmp_path_factory):
-    """The current scan (with the loss), the previous one (moved), the patch centre and each
-    current vertex's distance to it (mm)."""
     root = copy_data([BUNNY], tmp_path_factory.mktemp("data"))
     bunny = read_mesh(root / BUNNY, units="m")
     bunny, _ = clean_mesh(bunny.replace(positions=bunny.positions * 1000.0, units="mm"))
@@ -70,14 +89,17 @@ def scans(tmp_path_factory):
     depth = DEPTH * np.clip((RADIUS + TAPER - r) / TAPER, 0.0, 1.0)
     current = _noisy(bunny, rng)
     current = current.replace(positions=current.positions - depth[:, None] * bunny.normals)
-    previous = transformed(_noisy(bunny, rng), MOTION)
-    return current, previous, centre, r
+    back = bunny.positions[np.argmin(bunny.positions[:, 2])]  # the back-most point
+    previous = _noisy(bunny, rng)
+    seen = (np.linalg.norm(previous.positions - back, axis=1) > HOLE)[previous.faces].all(axis=1)
+    previous, _ = clean_mesh(previous.replace(faces=previous.faces[seen], face_material=previous.face_material[seen]))
+    return Scans(current, transformed(previous, MOTION), centre, r, back)
 
 
 @pytest.fixture(scope="module")
 def tour(scans, tmp_path_factory):
     """A small tour whose bunny model has the previous scan and downloads; built once."""
-    current, previous, _, _ = scans
+    current, previous = scans.current, scans.previous
     root = tmp_path_factory.mktemp("tour")
     write_obj(current, root / "models" / "bunny.obj")
     write_obj(previous, root / "models" / "bunny-2019.obj")
@@ -100,7 +122,12 @@ def _report(tour):
 
 def _level(tour, k):
     """Level ``k``'s decoded positions (mm) and its _CHANGE_0 and _DEVIATION values."""
-    doc, data = unpack_glb((tour[1] / "models" / "bunny" / f"lod{k}.glb").read_bytes())
+    return _decoded(tour[1] / "models" / "bunny" / f"lod{k}.glb")
+
+
+def _decoded(path):
+    """A level file's decoded positions (mm) and its _CHANGE_0 and _DEVIATION values."""
+    doc, data = unpack_glb(path.read_bytes())
     node = doc["nodes"][0]
     positions, change, deviation = [], [], []
     for prim in doc["meshes"][0]["primitives"]:
@@ -127,11 +154,12 @@ def test_the_alignment_undoes_the_rigid_motion_within_the_noise(tour):
 
 
 def test_the_change_map_finds_the_loss_at_its_place_and_depth(tour, scans):
-    _, _, centre, _ = scans
+    centre = scans.centre
     positions, change, _ = _level(tour, 1)  # the finest level: the whole scan
     r = np.linalg.norm(positions - centre, axis=1)
-    core, outside = r < RADIUS - 1.0, r > RADIUS + TAPER + 3.0
-    assert core.sum() > 100
+    measured = np.abs(change) < NOT_MEASURED_MIN  # all but the previous scan's hole
+    core, outside = r < RADIUS - 1.0, (r > RADIUS + TAPER + 3.0) & measured
+    assert core.sum() > 100 and measured.mean() > 0.98
     # the depth: -2 mm on the patch, within the scan noise
     assert np.median(change[core]) == pytest.approx(-DEPTH, abs=COMBINED / 3)
     assert np.mean(np.abs(change[core] + DEPTH) < 3 * COMBINED) > 0.99
@@ -148,7 +176,7 @@ def test_the_change_map_finds_the_loss_at_its_place_and_depth(tour, scans):
 
 
 def test_area_fractions_classify_the_patch_as_major_change(tour, scans):
-    current, _, _, r = scans
+    current, r = scans.current, scans.r
     area = vertex_areas(current.positions, current.faces)
     core = area[r < RADIUS].sum() / area.sum()
     whole = area[r < RADIUS + TAPER].sum() / area.sum()
@@ -159,10 +187,106 @@ def test_area_fractions_classify_the_patch_as_major_change(tour, scans):
     assert fine["area_fraction"]["minor"] < 0.01
     assert sum(fine["area_fraction"].values()) == pytest.approx(1.0)
     assert fine["min"] < -DEPTH + 4 * COMBINED and fine["p05"] > -DEPTH  # the loss is under 5 % of the area
-    measured = sum(fine["histogram"]["counts"])  # the vertices the previous scan covers
-    assert 0.999 * len(_level(tour, 1)[1]) < measured <= len(_level(tour, 1)[1])
-    assert fine["area_fraction"]["uncovered"] < 0.001
+    change = _level(tour, 1)[1]
+    assert sum(fine["histogram"]["counts"]) == np.count_nonzero(np.abs(change) < NOT_MEASURED_MIN)
+    hole = area[np.linalg.norm(current.positions - scans.back, axis=1) < HOLE].sum() / area.sum()
+    assert fine["area_fraction"]["uncovered"] == pytest.approx(hole, rel=0.25)
     assert fine["histogram"]["edges"][0] == fine["min"] and fine["histogram"]["edges"][-1] == fine["max"]
+
+
+def test_a_coarse_level_shows_the_scans_change_not_its_own_simplification(tour, scans):
+    """Change is measured once, on the scan; each level carries it interpolated at its vertices, so
+    a coarse level's own simplification error (its deviation) never reads as change."""
+    report = _report(tour)
+    limits = report["change"][0]["limits"]
+    coarse, fine = (lv["area_fraction"] for lv in report["change"][0]["levels"])
+    assert coarse["none"] >= fine["none"] - 0.005
+    assert coarse["minor"] <= fine["minor"] + 0.005
+    positions, change, deviation = _level(tour, 0)
+    assert np.percentile(deviation, 99) > limits["minor"]  # what it would show if measured on its own
+    r = np.linalg.norm(positions - scans.centre, axis=1)
+    core, outside = r < RADIUS - 1.0, (r > RADIUS + TAPER + 3.0) & (np.abs(change) < NOT_MEASURED_MIN)
+    assert core.sum() >= 5
+    assert np.median(change[core]) == pytest.approx(-DEPTH, abs=COMBINED / 3)
+    assert np.all(np.abs(change[outside]) < 5 * COMBINED)
+
+
+def test_report_json_gives_the_change_measured_on_the_scan_weighted_by_area(tour, scans):
+    current = scans.current
+    area = vertex_areas(current.positions, current.faces)
+    core = area[scans.r < RADIUS].sum() / area.sum()
+    whole = area[scans.r < RADIUS + TAPER].sum() / area.sum()
+    hole = area[np.linalg.norm(current.positions - scans.back, axis=1) < HOLE].sum() / area.sum()
+    scan = _report(tour)["change"][0]["scan"]
+    assert 0.9 * core < scan["area_fraction"]["major"] < whole
+    assert scan["area_fraction"]["minor"] < 0.01
+    assert scan["area_fraction"]["uncovered"] == pytest.approx(hole, rel=0.25)
+    assert sum(scan["area_fraction"].values()) == pytest.approx(1.0)
+    assert scan["min"] == pytest.approx(-DEPTH, abs=4 * COMBINED) and scan["p05"] > -DEPTH
+    assert 0.98 * current.vertex_count < sum(scan["histogram"]["counts"]) < current.vertex_count
+
+
+def test_where_the_previous_scan_has_a_hole_every_level_says_not_measured(tour, scans):
+    from scipy.spatial import cKDTree
+
+    current = scans.current
+    border = current.faces[border_edges(current.positions, current.faces)]  # the bunny's own holes
+    rim = cKDTree(current.positions[np.unique(border)])
+    for k in (0, 1):
+        positions, change, _ = _level(tour, k)
+        d = np.linalg.norm(positions - scans.back, axis=1)
+        inside = d < HOLE - 3.0
+        beyond = (d > HOLE + 3.0) & (rim.query(positions)[0] > 1.0)
+        assert inside.sum() >= 1
+        assert np.all(change[inside] == np.float32(NOT_MEASURED))  # the sentinel, not "no change"
+        assert np.all(np.abs(change[beyond]) < NOT_MEASURED_MIN)
+    doc = json.loads((tour[1] / "tour.json").read_text())
+    assert NOT_MEASURED == 1e30 and doc["models"][0]["previous"][0]["notMeasured"] == NOT_MEASURED
+
+
+def test_a_change_equal_to_a_limit_is_in_the_class_above():
+    ball = uv_sphere(32, 64)
+    z = ball.positions[:, 2]
+    limits = {"minor": 0.125, "major": 0.5}
+    values = np.where(z > 0.5, -limits["major"], np.where(z < -0.5, limits["minor"], 0.0))
+    stats = level_change(values, ball.positions, ball.faces, limits)
+    area = vertex_areas(ball.positions, ball.faces)
+    assert stats["area_fraction"]["major"] == pytest.approx(area[z > 0.5].sum() / area.sum())
+    assert stats["area_fraction"]["minor"] == pytest.approx(area[z < -0.5].sum() / area.sum())
+
+
+def test_a_previous_scan_wound_inside_out_still_shows_a_loss_as_negative(scans, tmp_path):
+    from vtour.errors import VtourWarning
+    from vtour.model import DEFAULT_MODEL_OPTIONS, Level, PreviousScan, build_model
+
+    write_obj(scans.current, tmp_path / "bunny.obj")
+    # its faces wound clockwise seen from outside (no normals in the file: computed from the winding)
+    inverted = scans.previous.replace(faces=scans.previous.faces[:, ::-1])
+    write_obj(inverted, tmp_path / "bunny-inverted.obj")
+    options = DEFAULT_MODEL_OPTIONS.replace(units="mm", lods=(Level(100_000, 64),), deviation_samples=5000)
+    with pytest.warns(VtourWarning, match=r"bunny-inverted\.obj: its faces are wound inside out"):
+        result = build_model(
+            tmp_path / "bunny.obj",
+            tmp_path / "out",
+            options,
+            previous=[PreviousScan(tmp_path / "bunny-inverted.obj", DATE)],
+        )
+    change = result.report["change"][0]
+    assert change["alignment"]["fitness"] > 0.95
+    assert change["scan"]["min"] == pytest.approx(-DEPTH, abs=4 * COMBINED)
+    positions, values, _ = _decoded(tmp_path / "out" / "lod0.glb")
+    core = np.linalg.norm(positions - scans.centre, axis=1) < RADIUS - 1.0
+    assert np.median(values[core]) == pytest.approx(-DEPTH, abs=COMBINED / 3)
+    # previous0.glb is written wound outwards, its normals with it
+    doc, data = unpack_glb((tmp_path / "out" / "previous0.glb").read_bytes())
+    prim = doc["meshes"][0]["primitives"][0]
+    q = read_accessor(doc, data, prim["attributes"]["POSITION"])[:, :3].astype(np.float64)
+    normals = read_accessor(doc, data, prim["attributes"]["NORMAL"])[:, :3].astype(np.float64)
+    faces = read_accessor(doc, data, prim["indices"]).reshape(-1, 3)
+    a, b, c = (q[faces[:, i]] for i in range(3))
+    outward = np.einsum("ij,ij->i", np.cross(b - a, c - a), a - q.mean(axis=0))
+    assert np.mean(outward > 0) > 0.8
+    assert np.mean(np.einsum("ij,ij->i", normals, q - q.mean(axis=0)) > 0) > 0.8
 
 
 def test_every_level_carries_its_change_and_every_glb_passes_the_validator(tour):
@@ -172,8 +296,9 @@ def test_every_level_carries_its_change_and_every_glb_passes_the_validator(tour)
         positions, change, deviation = _level(tour, k)
         assert len(change) == len(positions) == lod["vertices"]
         stats = report["change"][0]["levels"][k]
-        assert change.min() == pytest.approx(stats["min"], abs=1e-5)
-        assert change.max() == pytest.approx(stats["max"], abs=1e-5)
+        measured = change[np.abs(change) < NOT_MEASURED_MIN]
+        assert measured.min() == pytest.approx(stats["min"], abs=1e-5)
+        assert measured.max() == pytest.approx(stats["max"], abs=1e-5)
         hist = lod["per_vertex_deviation"]["histogram"]
         assert len(hist["edges"]) == len(hist["counts"]) + 1 == 33 and sum(hist["counts"]) == len(deviation)
         assert hist["edges"][0] == 0.0 and hist["edges"][-1] == pytest.approx(float(deviation.max()))
@@ -183,7 +308,7 @@ def test_every_level_carries_its_change_and_every_glb_passes_the_validator(tour)
 
 
 def test_the_previous_glb_lies_in_the_current_frame(tour, scans):
-    _, previous, _, _ = scans
+    previous = scans.previous
     doc, data = unpack_glb((tour[1] / "models" / "bunny" / "previous0.glb").read_bytes())
     node = doc["nodes"][0]
     assert doc["asset"]["extras"]["date"] == DATE
@@ -207,6 +332,7 @@ def test_tour_json_names_the_previous_scan_and_the_downloads(tour):
             "rms": report["change"][0]["alignment"]["rms"],
             "noise": report["change"][0]["noise"],
             "limits": report["change"][0]["limits"],
+            "notMeasured": 1e30,
         }
     ]
     assert model["downloads"] == {"scan": f"{base}/scan/bunny.zip", "glb": f"{base}/lod1.uncompressed.glb"}
@@ -229,7 +355,7 @@ def test_editing_a_previous_scan_changes_only_the_model_stage_key(tour, scans, t
     path = tour[0]
     parsed, _ = read_tour(path)
     before = {s.name: s.key for s in plan_stages(parsed, tmp_path, FileHasher())}
-    _, previous, _, _ = scans
+    previous = scans.previous
     write_obj(previous.replace(positions=previous.positions + 0.01), path.parent / "models" / "bunny-2019.obj")
     after = {s.name: s.key for s in plan_stages(parsed, tmp_path, FileHasher())}
     data = yaml.safe_load(path.read_text())
@@ -257,6 +383,8 @@ def test_editing_a_previous_scan_changes_only_the_model_stage_key(tour, scans, t
         ([{"source": "models/ball.obj", "date": DATE, "units": "inch"}], "models[0].previous[0].units", "unknown"),
         (["models/ball.obj"], "models[0].previous[0]", "a previous scan is a mapping"),
         ({"source": "models/ball.obj"}, "models[0].previous", "expected a list"),
+        ([{"source": "models/ball.fbx", "date": DATE}], "models[0].previous[0].source", "FBX is not supported"),
+        ([{"source": "models/ball.xyz", "date": DATE}], "models[0].previous[0].source", "not a mesh format the build"),
     ],
 )
 def test_a_bad_previous_scan_is_a_problem_naming_its_line_field_and_fix(tmp_path, previous, where, says):
@@ -268,12 +396,60 @@ def test_a_bad_previous_scan_is_a_problem_naming_its_line_field_and_fix(tmp_path
     assert found[0].location.startswith("tour.yaml:") and found[0].location.endswith(where) and found[0].fix
 
 
+@pytest.mark.parametrize(
+    ("model_units", "source", "units", "says"),
+    [
+        (
+            "mm",
+            "models/ball.obj",
+            "unknown",
+            "previous scan units 'unknown' cannot be compared with the model's units 'mm'",
+        ),
+        (
+            None,
+            "models/ball.obj",
+            "mm",
+            "units 'mm' cannot be compared with the model's units 'unknown' (what its .obj",
+        ),
+        ("unknown", "models/ball.obj", "m", "units 'm' cannot be compared with the model's units 'unknown':"),
+        (None, "models/ball.glb", "unknown", "units 'unknown' cannot be compared with the model's units 'm' (what its"),
+        ("mm", "models/ball.obj", "cm", None),  # both known: scaled
+        (None, "models/ball.glb", "mm", None),
+        ("unknown", "models/ball.obj", "unknown", None),
+    ],
+)
+def test_units_a_previous_scan_cannot_be_compared_in_are_a_problem_before_any_stage(
+    tmp_path, model_units, source, units, says
+):
+    from vtour.errors import VtourError
+    from vtour.model.glb import encode_glb
+
+    ball = uv_sphere(8, 16)
+    write_obj(ball, tmp_path / "models" / "ball.obj")
+    (tmp_path / "models" / "ball.glb").write_bytes(encode_glb(ball, [None]))
+    model = {"id": "ball", "source": source, "previous": [{"source": "models/ball.obj", "date": DATE, "units": units}]}
+    if model_units:
+        model["units"] = model_units
+    path = small_tour(tmp_path, models=[model])
+    problems = validate_path(path)
+    if says is None:
+        assert problems == []
+        return
+    (found,) = problems
+    assert says in found.message and "None" not in found.message
+    assert re.fullmatch(r"tour\.yaml:\d+: models\[0\]\.previous\[0\]\.units", found.location)
+    assert "units:" in found.fix
+    with pytest.raises(VtourError, match=r"previous\[0\]\.units"):
+        build_tour(path, tmp_path / "out", jobs=1)
+    assert not (tmp_path / "out").exists()
+
+
 def test_unquoted_dates_are_days_and_duplicate_dates_are_fine(tmp_path):
     write_obj(uv_sphere(8, 16), tmp_path / "models" / "ball.obj")
     path = small_tour(tmp_path, models=[{"id": "ball", "source": "models/ball.obj"}])
     text = path.read_text().replace(
         "source: models/ball.obj\n",
-        "source: models/ball.obj\n  downloads: true\n  previous:\n"
+        "source: models/ball.obj\n  units: mm\n  downloads: true\n  previous:\n"
         "  - {source: models/ball.obj, date: 2019-05-14}\n  - {source: models/ball.obj, date: 2019-05-14, units: cm}\n",
     )
     path.write_text(text)
@@ -320,6 +496,56 @@ def test_where_the_previous_scan_has_a_hole_nothing_is_measured():
     assert stats["area_fraction"]["uncovered"] == pytest.approx(cap)
     assert stats["area_fraction"]["major"] == 0.0 and stats["max"] < 1e-3
     assert sum(stats["area_fraction"].values()) == pytest.approx(1.0)
+
+
+def _grid(n: int, z: float, up: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A square [-1, 1]^2 at height z, n x n quads as triangles wound to face +z (``up``) or -z."""
+    u = np.linspace(-1.0, 1.0, n + 1)
+    x, y = np.meshgrid(u, u)
+    positions = np.c_[x.ravel(), y.ravel(), np.full(x.size, z)]
+    i = (np.arange(n)[:, None] * (n + 1) + np.arange(n)[None, :]).ravel()
+    faces = np.r_[np.c_[i, i + 1, i + n + 2], np.c_[i, i + n + 2, i + n + 1]]
+    return positions, faces if up else faces[:, ::-1]
+
+
+def test_a_point_over_the_far_side_of_a_thin_part_is_not_measured():
+    """A slab 0.1 thick whose previous scan has a hole in its top: a point of the current top over
+    the hole is closest to the slab's bottom, which faces the other way: not measured, where
+    without the normals it would read as a 0.1 loss."""
+    top, top_faces = _grid(100, 0.1, True)
+    bottom, bottom_faces = _grid(100, 0.0, False)
+    seen = np.linalg.norm(top[top_faces].mean(axis=1)[:, :2], axis=1) > 0.5
+    surface = PreviousSurface(np.r_[top, bottom], np.r_[top_faces[seen], bottom_faces + len(top)])
+    points = np.array([[0.0, 0.0, 0.1], [0.8, 0.8, 0.1], [0.8, 0.8, 0.08]])  # over the hole; on the top; 0.02 lost
+    normals = np.tile([0.0, 0.0, 1.0], (3, 1))
+    values, covered = surface.signed_distance(points, normals)
+    blind, seen_all = surface.signed_distance(points)
+    surface.dispose()
+    assert covered.tolist() == [False, True, True] and seen_all.all()
+    assert values[1:] == pytest.approx([0.0, -0.02], abs=1e-9) and blind[0] == pytest.approx(-0.1)
+
+
+def test_a_level_vertex_carries_the_area_weighted_mean_of_the_scan_it_stands_for():
+    values = np.array([1.0, 3.0, 5.0, 7.0])
+    covered = np.array([True, True, False, True])
+    weight = np.array([1.0, 3.0, 2.0, 1.0])
+    nearest = np.array([0, 0, 1, 1])  # scan vertices 0, 1 -> level vertex 0; 2, 3 -> level vertex 1
+    group = np.array([0, 1, 0])  # level vertex 2 is a copy of 0 (a UV seam)
+    out, measured, reached = carried(values, covered, weight, np.arange(4), nearest, group)
+    assert out[[0, 2]] == pytest.approx([2.5, 2.5])  # (1 x 1 + 3 x 3) / 4
+    assert measured.tolist() == [True, False, True]  # vertex 1: only a third of its weight measured
+    assert reached.all()
+
+
+def test_a_level_vertex_standing_for_no_scan_vertex_takes_the_scans_value_where_it_lies():
+    ball = uv_sphere(16, 32)
+    values, covered = ball.positions[:, 2] * 0.01, ball.positions[:, 2] > -0.9
+    surface = Surface(ball.positions, ball.faces)
+    charged = np.arange(0, ball.vertex_count, 2)  # half the scan: the rest stands for nothing
+    ((out, measured),) = carried_to_level([(values, covered)], ball, surface, charged, charged, ball.positions)
+    surface.dispose()
+    assert out[measured] == pytest.approx(values[measured], abs=1e-9)
+    assert measured.tolist() == covered.tolist()
 
 
 def test_noise_is_the_robust_spread_and_ignores_a_minority_of_change():
@@ -377,6 +603,10 @@ def test_a_previous_scan_of_another_object_is_warned_about(tour, tmp_path):
     write_obj(ball, tmp_path / "ball.obj")
     options = DEFAULT_MODEL_OPTIONS.replace(units="mm", lods=(Level(2000, 64),), deviation_samples=5000)
     with pytest.warns(VtourWarning, match=r"ball.obj: only \d+ % .*\(previous0.glb\) is unreliable"):
-        result = build_model(tour[0].parent / "models" / "bunny.obj", tmp_path / "out", options,
-                             previous=[PreviousScan(tmp_path / "ball.obj", DATE)])
+        result = build_model(
+            tour[0].parent / "models" / "bunny.obj",
+            tmp_path / "out",
+            options,
+            previous=[PreviousScan(tmp_path / "ball.obj", DATE)],
+        )
     assert result.report["change"][0]["alignment"]["fitness"] < 0.5

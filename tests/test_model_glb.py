@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import json
 import struct
 
 import numpy as np
 import pytest
 from gltf_validator import validate
 
+from vtour.conventions import UNIT_METRES
 from vtour.model.clean import clean_mesh
-from vtour.model.glb import (ARRAY_BUFFER, ELEMENT_ARRAY_BUFFER, FLOAT, USHORT, GlbWriter, Texture, encode_glb,
-                             read_accessor, read_view, unpack_glb)
+from vtour.model.glb import (
+    ARRAY_BUFFER,
+    ELEMENT_ARRAY_BUFFER,
+    FLOAT,
+    USHORT,
+    GlbWriter,
+    Texture,
+    encode_glb,
+    read_accessor,
+    read_view,
+    unpack_glb,
+)
 from vtour.model.mesh import Material
 from vtour.model.synthetic import uv_sphere
 from vtour.model.texture import encode_texture
+
 
 def _texture(mesh) -> list:
     data, fmt = encode_texture(mesh.materials[0].texture, "jpeg")
@@ -186,3 +199,31 @@ def test_a_vertex_shared_by_two_materials_is_written_into_both_primitives():
     written = np.sort(np.concatenate(corners).reshape(-1, 3), axis=0)
     expected = np.sort(mesh.positions[mesh.faces].reshape(-1, 3), axis=0)
     assert np.abs(written - expected).max() <= 0.5 * node["scale"][0] + 1e-12
+
+
+@pytest.mark.parametrize("name", ["textured", "tiled", "colored", "webp"])
+def test_a_plain_file_is_core_gltf_floats_that_every_reader_takes(tmp_path, name):
+    """The download for Blender and MeshLab (tinygltf): no KHR_mesh_quantization, float32
+    positions, normals and UVs (tiled UVs as they are, no KHR_texture_transform); only a WebP
+    texture needs an extension."""
+    mesh, textures = _variants()[name]
+    path = tmp_path / f"{name}.glb"
+    path.write_bytes(encode_glb(mesh, textures, compress=False, plain=True, metadata={"units": mesh.units}))
+    doc, bin_data = unpack_glb(path.read_bytes())
+    assert doc.get("extensionsRequired", []) == (["EXT_texture_webp"] if name == "webp" else [])
+    assert "KHR_texture_transform" not in json.dumps(doc)
+    attributes = doc["meshes"][0]["primitives"][0]["attributes"]
+    for key in ("POSITION", "NORMAL", "TEXCOORD_0"):
+        if key in attributes:
+            accessor = doc["accessors"][attributes[key]]
+            assert accessor["componentType"] == FLOAT and not accessor.get("normalized")
+    node = doc["nodes"][0]
+    unit = UNIT_METRES[mesh.units]
+    stored = read_accessor(doc, bin_data, attributes["POSITION"])
+    positions = np.asarray(node["translation"]) + node["scale"][0] * stored
+    assert set(map(tuple, np.round(positions / unit, 5))) == set(map(tuple, np.round(mesh.positions, 5)))
+    if "TEXCOORD_0" in attributes:
+        uv = read_accessor(doc, bin_data, attributes["TEXCOORD_0"])
+        assert uv.min() == pytest.approx(mesh.uv.min(), abs=1e-6) and uv.max() == pytest.approx(mesh.uv.max(), abs=1e-6)
+    (report,) = validate([path])
+    assert report["numErrors"] == 0 and report["numWarnings"] == 0, report["messages"]

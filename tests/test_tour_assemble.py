@@ -144,7 +144,8 @@ def test_a_model_entry_names_its_previous_scans_and_downloads_and_follows_the_sc
     report["lods"][1]["uncompressed_file"] = "lod1.uncompressed.glb"
     entry = model_block(tour, tour.models[0], report)
     assert entry["previous"] == [{"date": "2019-05-14", "path": "models/m/previous0.glb", "attribute": "_change_0",
-                                  "rms": 0.05, "noise": 0.04, "limits": {"minor": 0.12, "major": 0.4}}]
+                                  "rms": 0.05, "noise": 0.04, "limits": {"minor": 0.12, "major": 0.4},
+                                  "notMeasured": 1e30}]  # the sentinel, also from a report written before it
     assert entry["downloads"] == {"scan": "models/m/scan/m.zip", "glb": "models/m/lod1.uncompressed.glb"}
     assert entry["lods"][1]["uncompressedPath"] == "models/m/lod1.uncompressed.glb"
     assert "uncompressedPath" not in entry["lods"][0]
@@ -159,3 +160,5 @@ def test_a_model_entry_names_its_previous_scans_and_downloads_and_follows_the_sc
     assert schema_problems(tour_json) == []
     entry["previous"][0]["date"] = "14/05/2019"
     assert [p.location for p in schema_problems(tour_json)] == ["tour.json: models[0].previous[0].date"]
+    entry["previous"][0].update(date="2019-05-14", notMeasured=0)
+    assert [p.location for p in schema_problems(tour_json)] == ["tour.json: models[0].previous[0].notMeasured"]

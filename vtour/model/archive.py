@@ -8,6 +8,7 @@ The same files give the same bytes: members sorted by name, every timestamp 1980
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -16,6 +17,17 @@ from vtour.errors import VtourError
 
 #: zip's earliest representable time: the same for every member, so a file's mtime changes nothing.
 EPOCH = (1980, 1, 1, 0, 0, 0)
+#: The name of a zip whose scan's stem has no ASCII letter or digit.
+FALLBACK_NAME = "scan"
+
+
+def archive_name(stem: str) -> str:
+    """A file name (without ``.zip``) for a scan's stem that needs no escaping in a URL or a
+    path: the rule of tour ids (vtour.tour.document.ID_PATTERN): ASCII letters, digits, ``_``,
+    ``.`` and ``-``, each run of anything else one ``-``, not starting with ``.`` or ``-``, at
+    most 64 characters. ``"Buddha #2"`` -> ``"Buddha-2"``; ``"佛像"`` -> :data:`FALLBACK_NAME`."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.")[:64].rstrip("-.")
+    return name or FALLBACK_NAME
 
 
 def write_zip(files: Sequence[str | Path], root: str | Path, dest: str | Path) -> list[str]:

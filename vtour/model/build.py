@@ -1,10 +1,11 @@
 """``build_model``: one scan file -> ``lod<k>.glb`` (coarse to fine) and ``report.json``.
 
 The build reads like its table of contents: read -> clean -> chain of levels -> the levels worth a
-file (:func:`vtour.model.lod.written_levels`) -> each previous scan read, aligned and written as
-``previous<j>.glb`` (:mod:`vtour.model.change`) -> per level: textures, deviation, change against
-each previous scan, quantized .glb -> the downloads (``scan/<stem>.zip`` and the finest level
-uncompressed) -> report. The output folder is written atomically.
+file (:func:`vtour.model.lod.written_levels`) -> each previous scan read, aligned, written as
+``previous<j>.glb`` and measured against on the scan's vertices (:mod:`vtour.model.change`) -> per
+level: textures, deviation, the scan's change carried to its vertices, quantized .glb -> the
+downloads (``scan/<name>.zip`` and the finest level uncompressed) -> report. The output folder is
+written atomically.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from vtour.errors import VtourWarning
-from vtour.model.archive import write_zip
+from vtour.model.archive import archive_name, write_zip
+from vtour.model.carry import carried_to_level
 from vtour.model.change import (
+    NOT_MEASURED,
     PreviousScan,
     PreviousSurface,
     align_scans,
@@ -30,7 +33,10 @@ from vtour.model.change import (
     estimate_noise,
     in_units,
     level_change,
+    rewound,
+    scan_change,
     transformed,
+    with_sentinel,
 )
 from vtour.model.clean import CleanOptions, clean_mesh
 from vtour.model.deviation import Surface, measure_deviation
@@ -110,11 +116,14 @@ def build_model(
         files than ``options.lods``; they are numbered without gaps.
     options : ModelOptions
     previous : earlier scans of the same object: each is aligned to this one and written as
-        ``previous<j>.glb`` in this scan's frame, and every level gets its signed distance to it
-        as the vertex attribute ``_CHANGE_<j>`` (report.json's ``change``).
+        ``previous<j>.glb`` in this scan's frame; the signed change is measured on the scan's
+        vertices (as read, as deviation is) and every level gets it, carried to its vertices
+        (:func:`vtour.model.change.carried_to_level`), as the vertex attribute ``_CHANGE_<j>``
+        (report.json's ``change``: ``scan`` and ``levels`` statistics).
     downloads : the scan and the files it depends on (inside the scan's folder), or None. When
-        given, they are zipped as ``scan/<stem>.zip`` and the finest level is also written
-        uncompressed (report.json's ``downloads``).
+        given, they are zipped as ``scan/<name>.zip`` (:func:`vtour.model.archive.archive_name`
+        of the scan's stem) and the finest level is also written uncompressed (report.json's
+        ``downloads``).
 
     Raises
     ------
@@ -141,6 +150,12 @@ def build_model(
     finest = levels[written[-1]]
     with atomic_dir(out_dir, marker="report.json", step="model") as tmp:
         earlier = [write_previous(tmp, j, p, cleaned, finest, metadata, options) for j, p in enumerate(previous)]
+        measured = []  # per previous scan: the change on the scan's vertices, and where it is measured
+        for surface, entry in earlier:
+            values, covered = scan_change(surface, scan)
+            surface.dispose()
+            entry["scan"] = level_change(values, scan.positions, scan.faces, entry["limits"], covered)
+            measured.append((values, covered))
         lods, changes = [], []
         for k, i in enumerate(written):
             entry, change = write_level(
@@ -153,15 +168,14 @@ def build_model(
                 metadata,
                 options,
                 cache,
-                previous=[surface for surface, _ in earlier],
+                change=measured,
                 limits=[e["limits"] for _, e in earlier],
                 uncompressed=options.uncompressed or (downloads is not None and k == len(written) - 1),
             )
             lods.append(entry)
             changes.append(change)
-        for j, (surface, _) in enumerate(earlier):
-            surface.dispose()
-            earlier[j][1]["levels"] = [{"level": k, **c[j]} for k, c in enumerate(changes)]
+        for j, (_, entry) in enumerate(earlier):
+            entry["levels"] = [{"level": k, **c[j]} for k, c in enumerate(changes)]
         offered = None
         if downloads is not None:
             offered = write_downloads(tmp, source, downloads, lods[-1])
@@ -194,15 +208,25 @@ def write_previous(
     options: ModelOptions,
 ) -> tuple[PreviousSurface, dict]:
     """Previous scan ``j``: read, cleaned, put in the current scan's units and aligned to it
-    (``current``, cleaned), then written as ``previous<j>.glb`` in the current frame, simplified to
-    the finest level's budget within :data:`PREVIOUS_BUDGET`. Returns its aligned surface (for the
-    levels' change) and its ``change`` entry of report.json (without ``levels``)."""
+    (``current``, cleaned), its faces turned when wound inside out (with a warning), then written
+    as ``previous<j>.glb`` in the current frame, simplified to the finest level's budget within
+    :data:`PREVIOUS_BUDGET`. Returns its aligned surface (for the scan's change) and its
+    ``change`` entry of report.json (without ``scan`` and ``levels``)."""
     path = Path(scan.source)
     mesh = read_mesh(path, units=scan.units or current.units)
     mesh, _ = clean_mesh(in_units(mesh, current.units))
     alignment, distances = align_scans(mesh, current, seed=j)
     noise = estimate_noise(distances)
     mesh = transformed(mesh, alignment.transform)
+    if alignment.inside_out:
+        mesh = rewound(mesh)
+        warnings.warn(
+            f"model: previous scan {path}: its faces are wound inside out (their normals point into the "
+            f"object); they were turned so that a loss reads as negative in its change map ({name_of(j)}); "
+            "export it with outward normals to silence this",
+            VtourWarning,
+            stacklevel=2,
+        )
     log.info(
         "model: previous scan %s (%s) aligned: rms %.3g %s, fitness %.3f, noise %.3g",
         path.name,
@@ -249,6 +273,7 @@ def write_previous(
         "alignment": alignment.as_dict(),
         "noise": noise,
         "limits": default_limits(noise),
+        "not_measured": NOT_MEASURED,
     }
     return surface, entry
 
@@ -259,10 +284,11 @@ def name_of(j: int) -> str:
 
 
 def write_downloads(folder: Path, source: Path, files: Sequence[str | Path], finest: dict) -> dict:
-    """``scan/<stem>.zip`` of ``files`` (relative to the scan's folder) in ``folder``; the
-    ``downloads`` entry of report.json, naming it and the finest level's uncompressed file."""
+    """``scan/<name>.zip`` of ``files`` (relative to the scan's folder) in ``folder``, ``name`` the
+    scan's stem made safe for a URL (:func:`vtour.model.archive.archive_name`); the ``downloads``
+    entry of report.json, naming it and the finest level's uncompressed file."""
     (folder / "scan").mkdir()
-    rel = f"scan/{source.stem}.zip"
+    rel = f"scan/{archive_name(source.stem)}.zip"
     members = write_zip(files or [source], source.parent, folder / rel)
     log.info("model: downloads: %s (%s)", rel, ", ".join(members))
     return {"scan": rel, "files": members, "glb": finest["uncompressed_file"]}
@@ -280,16 +306,19 @@ def write_level(
     options: ModelOptions,
     cache: dict,
     *,
-    previous: Sequence[PreviousSurface] = (),
+    change: Sequence[tuple[np.ndarray, np.ndarray]] = (),
     limits: Sequence[dict] = (),
     uncompressed: bool = False,
 ) -> tuple[dict, list[dict]]:
-    """Level ``k``: its textures, its deviation from the scan, its change against each
-    ``previous`` surface (with its ``limits``), its .glb file(s) in ``folder`` (the uncompressed
-    one too with ``uncompressed``); its report entry and its change statistics per previous scan.
+    """Level ``k``: its textures, its deviation from the scan, the scan's ``change`` against each
+    previous scan ((values, measured) per scan vertex, :func:`vtour.model.change.scan_change`)
+    carried to its vertices, with its statistics under each scan's ``limits``; its .glb file(s) in
+    ``folder`` (the uncompressed one too with ``uncompressed``); its report entry and its change
+    statistics per previous scan.
 
-    Deviation and change are measured on the positions a viewer decodes (:func:`dequantized`), and
-    the same per-vertex distances go into the file as its heat maps.
+    Deviation is measured, and change carried (by the scan regions of the deviation heat map), on
+    the positions a viewer decodes (:func:`dequantized`); the same per-vertex values go into the
+    file as its heat maps.
     """
     textures = level_textures(mesh, level, options.texture_format, options.texture_quality, cache)
     decoded = dequantized(mesh, options.position_bits)
@@ -300,25 +329,27 @@ def write_level(
         samples=options.deviation_samples,
         seed=k,
     )
-    change, stats = {}, []
-    for j, (surface, lim) in enumerate(zip(previous, limits)):
-        values, covered = surface.signed_distance(decoded.positions)
-        stats.append(level_change(values, decoded.positions, decoded.faces, lim, covered))
-        change[f"_CHANGE_{j}"] = np.where(covered, values, 0.0)  # uncovered: nothing measured
+    attributes, stats = {}, []
+    carried = carried_to_level(
+        change, scan, scan_surface, deviation.scan_vertices, deviation.nearest, decoded.positions
+    )
+    for j, ((values, measured), lim) in enumerate(zip(carried, limits)):
+        stats.append(level_change(values, decoded.positions, decoded.faces, lim, measured))
+        attributes[f"_CHANGE_{j}"] = with_sentinel(values, measured)
     encode = partial(
         encode_glb,
         mesh,
         textures,
         position_bits=options.position_bits,
         deviation=deviation.per_vertex,
-        attributes=change,
+        attributes=attributes,
         metadata=metadata,
     )
     data = encode(compress=True)
     (folder / level_file(k)).write_bytes(data)
     entry = level_entry(k, level, mesh, simplified, textures, deviation, len(data))
     if uncompressed:
-        plain = encode(compress=False)
+        plain = encode(compress=False, plain=True)  # core glTF floats: Blender and MeshLab read it
         (folder / level_file(k, compressed=False)).write_bytes(plain)
         entry.update(uncompressed_entry(k, len(plain)))
     log.info(

@@ -3,11 +3,19 @@ distance from each vertex of the current model to it.
 
 Alignment (previous -> current frame, current scan's units), :func:`align_scans`:
 
-1. coarse, by features: both scans' vertices with their normals, voxel-downsampled at
-   ``diagonal / COARSE_VOXELS``; FPFH features (Rusu et al. 2009) and open3d's
-   ``registration_ransac_based_on_feature_matching`` with a fixed seed. Any starting pose works.
+1. coarse, by features: both scans' vertices with their normals (estimated ones oriented
+   consistently), voxel-downsampled at ``diagonal / COARSE_VOXELS``; FPFH features (Rusu et al.
+   2009) and open3d's ``registration_ransac_based_on_feature_matching`` with a fixed seed, run
+   with the previous scan's normals as they are and turned, keeping the fit with more inliers:
+   FPFH's angles depend on the normals' sign, which a scan's winding sets (one wound inside out
+   has them all inward). Any starting pose works.
 2. fine: point-to-plane ICP (Chen & Medioni 1992) at decreasing voxel sizes (:data:`ICP_VOXELS`),
    with a Tukey kernel so that what really changed (a loss, a deposit) does not pull the fit.
+3. winding: the sign of the change comes from the previous scan's face winding, which nothing
+   guarantees. The median cosine between the current scan's vertex normals and the previous face
+   normal at their closest points (:meth:`PreviousSurface.facing`) must be positive; when it is
+   negative the previous scan is wound inside out and its faces are turned (:func:`rewound`; the
+   build warns, naming the file).
 
 Then, with the exact closest points of libigl's AABB tree (:class:`vtour.model.deviation.Surface`):
 
@@ -15,8 +23,21 @@ Then, with the exact closest points of libigl's AABB tree (:class:`vtour.model.d
   the aligned previous surface, signed by the normal of the previous face it lies on. Negative:
   the current surface lies inside the previous one, material was lost; positive: material was
   added (a deposit, a restoration). Model units. Where the closest point lies on the previous
-  scan's border (a hole, an edge it did not see past) the previous scan says nothing: such a
-  vertex is "uncovered", its value is 0 in the .glb and it is left out of the statistics.
+  scan's border (a hole, an edge it did not see past), or on a face turned away from the vertex's
+  own normal (:data:`FACING_MIN`: another side of the object, a thin part's back seen through a
+  hole of the previous scan), the previous scan says nothing: such a vertex is "uncovered" (not
+  measured): its value in the .glb is :data:`NOT_MEASURED` and it is left out of the statistics
+  but for its area (``area_fraction.uncovered``).
+* measured once, on the scan (:func:`scan_change`), never on a level. A level's vertices are scan
+  vertices (meshoptimizer collapses edges onto them), but the simplifier keeps the costliest
+  ones: noise spikes and the loss's rim; measured there, and spread over a coarse level's large
+  triangles, the change of a coarse level reads as more change than the scan has (the sample
+  Buddha: 5.3 % minor at its coarsest level against 1.4 % on the scan). So each level vertex gets
+  the area-weighted mean of the scan's change over the scan vertices it stands for
+  (:mod:`vtour.model.carry`: the regions of the deviation heat map); one that stands for none
+  (rare) gets the value interpolated at its closest point on the scan. Every level then shows the
+  scan's change, only less finely: a coarse level smooths the noise and a change smaller than its
+  triangles.
 * noise (:func:`estimate_noise`): 1.4826 x the median absolute deviation of the current scan's
   vertices' signed distances, a robust standard deviation of the two scans' combined noise and
   residual misalignment that ignores the changed minority of the surface.
@@ -26,7 +47,8 @@ Then, with the exact closest points of libigl's AABB tree (:class:`vtour.model.d
   surface, as open3d defines it: low when the scans hardly overlap.
 * limits (:func:`default_limits`): minor = 3 noise (a vertex that did not change passes it 0.3 %
   of the time under Gaussian noise), major = 10 noise (clearly beyond scanning error). The viewer
-  lets a conservator edit both.
+  lets a conservator edit both. Classes (:func:`level_change`, as the viewer's legend): no change
+  ``|c| < minor``, minor ``minor <= |c| < major``, major ``|c| >= major``.
 """
 
 from __future__ import annotations
@@ -38,7 +60,7 @@ import numpy as np
 
 from vtour.conventions import UNIT_METRES
 from vtour.errors import VtourError
-from vtour.model.clean import face_areas, unique_rows
+from vtour.model.clean import face_areas, unique_rows, vertex_normals
 from vtour.model.deviation import Surface
 from vtour.model.mesh import Mesh
 from vtour.model.report import histogram
@@ -59,11 +81,27 @@ LIMITS = (3.0, 10.0)
 #: A closest point within this fraction of an edge's length from a border edge lies on it (libigl's
 #: closest points on an edge are exact to rounding).
 BORDER_TOLERANCE = 1e-7
+#: A point whose closest point lies on the border is beside the surface (past its rim, not over
+#: it) when its offset runs along the face more than this times across it (about 11 degrees off
+#: the normal): a curved region missing from the previous scan can have its rim's face tilted
+#: by tens of degrees from the missing surface, so "more along than across" is not enough.
+RIM_SLOPE = 0.2
+#: A point further than FACING_REACH face sizes (square root of twice its area) from the previous
+#: face at its closest point is not measured when that face is turned more than 120 degrees from
+#: the point's normal (cosine below FACING_MIN): the face is another side of the object (the back
+#: of a thin part whose front the previous scan lacks). Near the surface a noisy scan's normals
+#: and folded faces make such angles by chance (1 % of the sample statue's vertices), and a
+#: crease's vertex normal a little over 90 degrees with a face that does lie under it.
+FACING_MIN, FACING_REACH = -0.5, 2.0
 #: 1 / Phi^-1(3/4): the MAD of a Gaussian times this is its standard deviation.
 MAD_TO_SIGMA = 1.4826
 #: The grid the final transform is rounded to (:func:`snapped`): radians, and diagonals.
 SNAP = 1e-9
 METHOD = "fpfh-ransac + point-to-plane icp (open3d)"
+#: ``_CHANGE_<j>`` where the previous scan has no surface (a hole, a side it did not see): "not
+#: measured". Any value with ``|c| >= NOT_MEASURED_MIN`` reads as not measured (float32 keeps 1e30).
+NOT_MEASURED = 1.0e30
+NOT_MEASURED_MIN = 1.0e29
 
 
 @dataclass(frozen=True)
@@ -79,11 +117,13 @@ class PreviousScan:
 @dataclass(frozen=True, eq=False)
 class Alignment:
     """``transform`` (4, 4) float64 maps the previous scan's points (homogeneous columns) into the
-    current frame; ``rms`` in model units and ``fitness`` in [0, 1] (module docstring)."""
+    current frame; ``rms`` in model units and ``fitness`` in [0, 1] (module docstring);
+    ``inside_out``: the previous scan's faces were wound inside out (turned before measuring)."""
 
     transform: np.ndarray
     rms: float
     fitness: float
+    inside_out: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -91,6 +131,7 @@ class Alignment:
             "rms": float(self.rms),
             "fitness": float(self.fitness),
             "transform": [[float(v) for v in row] for row in self.transform],
+            "inside_out": bool(self.inside_out),
         }
 
 
@@ -104,11 +145,11 @@ def in_units(mesh: Mesh, units: str) -> Mesh:
     if mesh.units not in UNIT_METRES or units not in UNIT_METRES:
         raise VtourError(
             "model",
-            f"previous scan: its units ({mesh.units}) and the current scan's ({units}) cannot be compared",
+            f"previous scan: its units {mesh.units!r} cannot be compared with the current scan's {units!r}",
             path=mesh.source or None,
-            field="units",
+            field="previous.units",
             value=mesh.units,
-            fix="give both scans' units (units: mm)",
+            fix="give the model and its previous scan known units (units: mm), or neither",
         )
     return mesh.replace(positions=mesh.positions * (UNIT_METRES[mesh.units] / UNIT_METRES[units]), units=units)
 
@@ -129,8 +170,9 @@ def _open3d():
     return open3d
 
 
-def _cloud(mesh: Mesh, voxel: float):
-    """The mesh's used vertices and normals as an open3d point cloud, voxel-downsampled."""
+def _cloud(mesh: Mesh, voxel: float, *, consistent: bool = False):
+    """The mesh's used vertices and normals as an open3d point cloud, voxel-downsampled; with
+    ``consistent``, normals it has to estimate are oriented consistently (for FPFH)."""
     o3d = _open3d()
 
     used = np.unique(mesh.faces)
@@ -142,32 +184,41 @@ def _cloud(mesh: Mesh, voxel: float):
         small = small.uniform_down_sample(-(-len(small.points) // MAX_CLOUD))
     if mesh.normals is None or not small.has_normals():
         small.estimate_normals(o3d.geometry.KDTreeSearchParamHybrid(radius=2 * voxel, max_nn=30))
+        if consistent and len(small.points) > 10:
+            small.orient_normals_consistent_tangent_plane(10)
     small.normalize_normals()
     return small
 
 
 def _coarse(previous: Mesh, current: Mesh, voxel: float, seed: int) -> np.ndarray:
-    """RANSAC on FPFH feature matches: a (4, 4) transform previous -> current."""
+    """RANSAC on FPFH feature matches, with the previous scan's normals as they are and turned
+    (module docstring): the (4, 4) transform previous -> current of the fit with more inliers."""
     o3d = _open3d()
 
     reg = o3d.pipelines.registration
-    o3d.utility.random.seed(seed)
-    clouds = [_cloud(m, voxel) for m in (previous, current)]
+    source, target = (_cloud(m, voxel, consistent=True) for m in (previous, current))
     search = o3d.geometry.KDTreeSearchParamHybrid(radius=5 * voxel, max_nn=100)
-    features = [reg.compute_fpfh_feature(c, search) for c in clouds]
-    result = reg.registration_ransac_based_on_feature_matching(
-        clouds[0],
-        clouds[1],
-        features[0],
-        features[1],
-        True,
-        1.5 * voxel,
-        reg.TransformationEstimationPointToPoint(False),
-        3,
-        [reg.CorrespondenceCheckerBasedOnEdgeLength(0.9), reg.CorrespondenceCheckerBasedOnDistance(1.5 * voxel)],
-        reg.RANSACConvergenceCriteria(100_000, 0.999),
-    )
-    return np.asarray(result.transformation, np.float64)
+    target_features = reg.compute_fpfh_feature(target, search)
+    turned = o3d.geometry.PointCloud(source)
+    turned.normals = o3d.utility.Vector3dVector(-np.asarray(source.normals))
+    results = []
+    for cloud in (source, turned):
+        o3d.utility.random.seed(seed)
+        result = reg.registration_ransac_based_on_feature_matching(
+            cloud,
+            target,
+            reg.compute_fpfh_feature(cloud, search),
+            target_features,
+            True,
+            1.5 * voxel,
+            reg.TransformationEstimationPointToPoint(False),
+            3,
+            [reg.CorrespondenceCheckerBasedOnEdgeLength(0.9), reg.CorrespondenceCheckerBasedOnDistance(1.5 * voxel)],
+            reg.RANSACConvergenceCriteria(100_000, 0.999),
+        )
+        results.append(result)
+    best = max(results, key=lambda r: r.fitness)  # the first of equals: the normals as they are
+    return np.asarray(best.transformation, np.float64)
 
 
 def _refine(previous: Mesh, current: Mesh, start: np.ndarray, diagonal: float) -> np.ndarray:
@@ -205,6 +256,12 @@ def snapped(transform: np.ndarray, diagonal: float) -> np.ndarray:
     return out
 
 
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(k,) cosines of the angles between the rows of (k, 3) ``a`` and ``b`` (any lengths)."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    return np.einsum("ij,ij->i", a, b) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-300)
+
+
 class PreviousSurface:
     """The aligned previous scan as a surface answering signed closest-point queries.
 
@@ -226,18 +283,33 @@ class PreviousSurface:
         on_border[pid[f][np.roll(self.border, 1, axis=1)]] = True
         self.border_corner = on_border[pid[f]]
 
-    def signed_distance(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def facing(self, points: np.ndarray, normals: np.ndarray) -> float:
+        """The median, over (k, 3) ``points`` with their (k, 3) ``normals``, of the cosine between a
+        point's normal and the normal of the face its closest point lies on: near 1 when the
+        surface is wound as the points' normals say, near -1 when it is wound inside out."""
+        _, face, _ = self.surface.closest(points)
+        return float(np.median(_cosines(normals, self.face_normals[face])))
+
+    def signed_distance(self, points: np.ndarray, normals: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For (k, 3) points: the signed distance (k,) float64 to the surface, negative inside, and
         (k,) bool, True where the surface covers the point: False where the closest point lies on
         the scan's border (a hole or an edge the scanner did not see past) and the point lies
         beside the surface there rather than above or below it, so that the distance says how
-        far the hole's rim is, not how the object changed."""
+        far the hole's rim is, not how the object changed; and, given the points' (k, 3)
+        ``normals``, False where the face the closest point lies on is turned away from the
+        point's normal and the point lies well off it (:data:`FACING_MIN`, :data:`FACING_REACH`):
+        another side of the object."""
         distance, face, closest = self.surface.closest(points)
         side = np.einsum("ij,ij->i", points - closest, self.face_normals[face])
         signed = np.where(side < 0, -distance, distance)
-        # beside the surface: the offset to the closest point runs more along the face than across it
-        across = np.abs(side) / np.maximum(np.linalg.norm(self.face_normals[face], axis=1), 1e-300)
-        beside = np.sqrt(np.maximum(distance**2 - across**2, 0.0)) > across
+        twice_area = np.maximum(np.linalg.norm(self.face_normals[face], axis=1), 1e-300)
+        facing = np.ones(len(points), bool)
+        if normals is not None:
+            far = distance > FACING_REACH * np.sqrt(twice_area)
+            facing[far] = _cosines(normals[far], self.face_normals[face[far]]) > FACING_MIN
+        # beside the surface: the offset to the closest point runs along the face (RIM_SLOPE)
+        across = np.abs(side) / twice_area
+        beside = np.sqrt(np.maximum(distance**2 - across**2, 0.0)) > RIM_SLOPE * across
         covered = np.ones(len(points), bool)
         near = np.flatnonzero(beside & self.border_corner[face].any(axis=1))
         p, f = self.surface.positions, self.surface.faces
@@ -255,7 +327,7 @@ class PreviousSurface:
             covered[near[(on_edge & self.border[face[near], k]) | (at_corner & self.border_corner[face[near], k])]] = (
                 False
             )
-        return signed, covered
+        return signed, covered & facing
 
     def dispose(self) -> None:
         self.surface.dispose()
@@ -284,16 +356,24 @@ def default_limits(noise: float) -> dict:
 
 
 def align_scans(previous: Mesh, current: Mesh, *, seed: int = 0) -> tuple[Alignment, np.ndarray]:
-    """Align ``previous`` to ``current`` (both in the same units): the alignment and the signed
-    distances of (a seeded subset of at most :data:`NOISE_POINTS` of) the current scan's vertices
-    that the aligned previous surface covers, for :func:`estimate_noise`."""
+    """Align ``previous`` to ``current`` (both in the same units): the alignment (with whether the
+    previous scan is wound inside out: :func:`rewound` it then) and the signed distances of (a
+    seeded subset of at most :data:`NOISE_POINTS` of) the current scan's vertices that the aligned
+    previous surface covers, for :func:`estimate_noise`."""
     diagonal = current.diagonal
     transform = _refine(previous, current, _coarse(previous, current, diagonal / COARSE_VOXELS, seed), diagonal)
-    surface = PreviousSurface(transformed(previous, transform).positions, previous.faces)
-    points = current.positions[np.unique(current.faces)]
-    if len(points) > NOISE_POINTS:
-        points = points[np.sort(np.random.default_rng(seed).choice(len(points), NOISE_POINTS, replace=False))]
-    signed, covered = surface.signed_distance(points)
+    moved = transformed(previous, transform).positions
+    surface = PreviousSurface(moved, previous.faces)
+    used = np.unique(current.faces)
+    if len(used) > NOISE_POINTS:
+        used = np.sort(np.random.default_rng(seed).choice(used, NOISE_POINTS, replace=False))
+    points = current.positions[used]
+    normals = current.normals if current.normals is not None else vertex_normals(current)
+    inside_out = surface.facing(points, normals[used].astype(np.float64)) < 0
+    if inside_out:
+        surface.dispose()
+        surface = PreviousSurface(moved, previous.faces[:, ::-1])
+    signed, covered = surface.signed_distance(points, normals[used])
     surface.dispose()
     distances = signed[covered]
     noise = estimate_noise(distances)
@@ -301,7 +381,33 @@ def align_scans(previous: Mesh, current: Mesh, *, seed: int = 0) -> tuple[Alignm
     rms = float(np.sqrt(np.mean(distances[inliers] ** 2))) if inliers.any() else float("inf")
     reach = 3 * diagonal / ICP_VOXELS[-1]
     fitness = float(np.count_nonzero(np.abs(distances) <= reach) / len(points))
-    return Alignment(transform, rms, fitness), distances
+    return Alignment(transform, rms, fitness, bool(inside_out)), distances
+
+
+def rewound(mesh: Mesh) -> Mesh:
+    """``mesh`` with each face's winding reversed (a scan wound inside out turned right), and its
+    vertex normals negated when they agreed with the old winding (computed from it, as most are)."""
+    out = mesh.replace(faces=np.ascontiguousarray(mesh.faces[:, ::-1]))
+    if mesh.normals is None:
+        return out
+    agree = np.einsum("ij,ij->i", mesh.normals.astype(np.float64), vertex_normals(out).astype(np.float64))
+    return out if np.median(agree) >= 0 else out.replace(normals=-mesh.normals)
+
+
+def scan_change(surface: PreviousSurface, scan: Mesh) -> tuple[np.ndarray, np.ndarray]:
+    """The signed change (n,) float64 at each of the scan's vertices against the aligned previous
+    ``surface``, and (n,) bool where it is measured (covered, facing, and a vertex of some face)."""
+    values = np.zeros(scan.vertex_count)
+    covered = np.zeros(scan.vertex_count, bool)
+    used = np.unique(scan.faces)
+    normals = scan.normals if scan.normals is not None else vertex_normals(scan)
+    values[used], covered[used] = surface.signed_distance(scan.positions[used], normals[used])
+    return values, covered
+
+
+def with_sentinel(values: np.ndarray, covered: np.ndarray) -> np.ndarray:
+    """``values`` where ``covered``, :data:`NOT_MEASURED` elsewhere: a ``_CHANGE_<j>`` attribute."""
+    return np.where(covered, values, NOT_MEASURED)
 
 
 def vertex_areas(positions: np.ndarray, faces: np.ndarray) -> np.ndarray:
@@ -313,17 +419,18 @@ def vertex_areas(positions: np.ndarray, faces: np.ndarray) -> np.ndarray:
 def level_change(
     change: np.ndarray, positions: np.ndarray, faces: np.ndarray, limits: dict, covered: np.ndarray | None = None
 ) -> dict:
-    """One level's change statistics over the vertices the previous scan ``covered`` (all when
-    None): min, max, mean, 5th and 95th percentiles and a histogram; and the fractions of the
-    surface's area with no change (``|change|`` at most minor), minor change (above minor, at most
-    major), major change (above major) and none measured (``uncovered``)."""
+    """One level's (or the scan's) change statistics over the vertices the previous scan ``covered``
+    (all when None): min, max, mean, 5th and 95th percentiles and a histogram; and the fractions
+    of the surface's area (each vertex weighted by a third of its faces' area) with no change
+    (``|change| < minor``), minor change (``minor <= |change| < major``), major change
+    (``|change| >= major``) and none measured (``uncovered``)."""
     covered = np.ones(len(change), bool) if covered is None else covered
     seen = change[covered] if covered.any() else np.zeros(1)
     magnitude = np.abs(change)
     area = vertex_areas(positions, faces)
     total = max(float(area.sum()), 1e-300)
-    major = float(area[covered & (magnitude > limits["major"])].sum()) / total
-    minor = float(area[covered & (magnitude > limits["minor"]) & (magnitude <= limits["major"])].sum()) / total
+    major = float(area[covered & (magnitude >= limits["major"])].sum()) / total
+    minor = float(area[covered & (magnitude >= limits["minor"]) & (magnitude < limits["major"])].sum()) / total
     uncovered = float(area[~covered].sum()) / total
     lo, hi = float(seen.min()), float(seen.max())
     return {

@@ -15,12 +15,14 @@ model units; ``as_dict`` adds each as a fraction of the scan's bounding-box diag
 
 Per-vertex deviation: each forward point is charged to the level vertex nearest its closest point,
 and a level vertex keeps the largest distance charged to it: the worst deviation of the scan region
-that vertex stands for.
+that vertex stands for. The scan vertices' charges are kept (``Deviation.scan_vertices``,
+``Deviation.nearest``): the change map carries the scan's values to a level by the same regions
+(:func:`vtour.model.change.carried`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -79,6 +81,8 @@ class Deviation:
     """Distances between a scan and a level, model units.
 
     per_vertex : (n_level,) float32, the heat map (see module docstring).
+    scan_vertices : (k,) int64, the scan vertices measured (all that faces use, a random subset
+        above ``max_points``); nearest : (k,) int64, the level vertex each is charged to.
     """
 
     hausdorff: float
@@ -88,6 +92,8 @@ class Deviation:
     backward_max: float
     diagonal: float
     per_vertex: np.ndarray
+    scan_vertices: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    nearest: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
 
     def as_dict(self) -> dict:
         d = max(self.diagonal, 1e-300)
@@ -110,9 +116,10 @@ def measure_deviation(
     rng = np.random.default_rng(seed)
     scan_surface = scan_surface or Surface(scan.positions, scan.faces)
     level_surface = Surface(level.positions, level.faces)
-    vertices = scan.positions[np.unique(scan.faces)]  # unreferenced vertices are not surface
-    if len(vertices) > max_points:
-        vertices = vertices[rng.choice(len(vertices), max_points, replace=False)]
+    ids = np.unique(scan.faces)  # unreferenced vertices are not surface
+    if len(ids) > max_points:
+        ids = ids[rng.choice(len(ids), max_points, replace=False)]
+    vertices = scan.positions[ids]
     on_scan = sample_surface(scan.positions, scan.faces, samples, rng)
     fwd, face, closest = level_surface.closest(np.concatenate([vertices, on_scan]))
     back, _, _ = scan_surface.closest(sample_surface(level.positions, level.faces, samples, rng))
@@ -134,4 +141,6 @@ def measure_deviation(
         backward_max=float(back.max()),
         diagonal=scan.diagonal,
         per_vertex=per_vertex.astype(np.float32),
+        scan_vertices=ids,
+        nearest=nearest[: len(ids)],
     )

@@ -15,6 +15,12 @@ Layout (one scene, one node, one mesh, one primitive per material):
   the j-th previous scan, model units), in the order given.
 * indices: unsigned short below 65,536 vertices, else unsigned int.
 
+Plain (``plain=True``, the download for Blender and MeshLab, whose readers may know neither
+extension): POSITION float32 relative to the same node translation (so large coordinates keep
+their precision), NORMAL float32, TEXCOORD_0 float32 as they are (no texture transform), no
+KHR_mesh_quantization; COLOR_0, the float attributes and the indices as above (all core glTF). A
+plain file requires no extension but EXT_texture_webp for WebP textures.
+
 Every vertex stream is its own bufferView. Compressed, each is encoded with meshoptimizer's
 codec (mode ATTRIBUTES or TRIANGLES, no filter) into buffer 0 (the GLB's BIN chunk), while the
 bufferViews address a data-less fallback buffer 1 as the extension requires. Images are never
@@ -127,6 +133,7 @@ class GlbWriter:
 
     compress: bool
     uv_transform: UvTransform | None = None
+    plain: bool = False
     bin_parts: list[bytes] = field(default_factory=list)
     bin_length: int = 0
     fallback_length: int = 0
@@ -143,6 +150,8 @@ class GlbWriter:
     def __post_init__(self):
         if self.compress:
             self.extensions.add("EXT_meshopt_compression")
+        if self.plain:
+            self.extensions.discard("KHR_mesh_quantization")
 
     def append(self, data: bytes) -> int:
         """Add ``data`` to the BIN chunk, padded to 4 bytes; its byte offset there."""
@@ -249,7 +258,8 @@ class GlbWriter:
         if self.images:
             doc.update(samplers=[SAMPLER], images=self.images, textures=self.textures)
         doc.update(nodes=[node], meshes=[{"name": node["name"], "primitives": primitives}])
-        doc.update(extensionsUsed=sorted(self.extensions), extensionsRequired=sorted(self.extensions))
+        if self.extensions:  # glTF's schema wants these lists non-empty when present
+            doc.update(extensionsUsed=sorted(self.extensions), extensionsRequired=sorted(self.extensions))
         return doc
 
     def glb(self, metadata: dict, node: dict, primitives: list[dict]) -> bytes:
@@ -262,6 +272,7 @@ def encode_glb(
     textures: Sequence[Texture | dict[str, Texture] | None],
     *,
     compress: bool = True,
+    plain: bool = False,
     position_bits: int = 14,
     deviation: np.ndarray | None = None,
     attributes: Mapping[str, np.ndarray] | None = None,
@@ -277,6 +288,9 @@ def encode_glb(
         (occlusion packed into the metallic-roughness image stays packed).
     compress : bool
         EXT_meshopt_compression (required extension) when True; plain quantized buffers otherwise.
+    plain : bool
+        float32 positions, normals and UVs without KHR_mesh_quantization (module docstring);
+        only uncompressed (``compress=False``).
     position_bits : int in 8..16, the POSITION grid (see :func:`quantize_positions`)
     deviation : (n,) float, optional, the per-vertex heat map in model units
     attributes : {name: (n,) float}, optional, more per-vertex scalars written as float
@@ -284,9 +298,11 @@ def encode_glb(
     metadata : dict, optional: title, source, units, licence (into ``asset.extras``)
     """
     metadata = dict(metadata or {})
+    if plain and compress:
+        raise VtourError("model", "glb: a plain file is uncompressed (compress=False)", field="plain", value=plain)
     q, origin, step = quantize_positions(mesh.positions, position_bits)
-    uv_transform = _uv_transform(mesh.uv)
-    writer = GlbWriter(compress, uv_transform)
+    uv_transform = None if plain else _uv_transform(mesh.uv)
+    writer = GlbWriter(compress, uv_transform, plain)
     scalars = {"_DEVIATION": deviation} if deviation is not None else {}
     for name, values in (attributes or {}).items():
         if not name.startswith("_") or name in scalars or len(values) != mesh.vertex_count:
@@ -298,7 +314,7 @@ def encode_glb(
                 value=name,
             )
         scalars[name] = values
-    streams = _vertex_streams(mesh, q, uv_transform, scalars)
+    streams = _plain_streams(mesh, origin, scalars) if plain else _vertex_streams(mesh, q, uv_transform, scalars)
     primitives = [_primitive(writer, mesh, streams, int(k)) for k in np.unique(mesh.face_material)]
     _materials(writer, mesh, textures)
     unit = UNIT_METRES.get(mesh.units, 1.0)
@@ -306,7 +322,7 @@ def encode_glb(
         "mesh": 0,
         "name": str(metadata.get("title") or "model"),
         "translation": (origin * unit).tolist(),
-        "scale": [step * unit] * 3,
+        "scale": [(1.0 if plain else step) * unit] * 3,
     }
     return writer.glb(metadata, node, primitives)
 
@@ -331,6 +347,22 @@ def _vertex_streams(
     if mesh.uv is not None:
         uv = mesh.uv if uv_transform is None else (mesh.uv - uv_transform.offset) / uv_transform.scale
         streams["TEXCOORD_0"] = Stream(_unorm16(uv), USHORT, "VEC2", True, False)
+    if mesh.colors is not None:
+        streams["COLOR_0"] = Stream(_unorm16(mesh.colors), USHORT, "VEC4", True, False)
+    for name, values in scalars.items():
+        streams[name] = Stream(np.asarray(values, np.float32)[:, None], FLOAT, "SCALAR", False, True)
+    return streams
+
+
+def _plain_streams(mesh: Mesh, origin: np.ndarray, scalars: Mapping[str, np.ndarray]) -> dict[str, Stream]:
+    """Each attribute the mesh has as core glTF floats (``plain``, module docstring), in glTF order."""
+    streams = {"POSITION": Stream((mesh.positions - origin).astype(np.float32), FLOAT, "VEC3", False, True)}
+    if mesh.normals is not None:
+        n = mesh.normals.astype(np.float64)
+        n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-30)
+        streams["NORMAL"] = Stream(n.astype(np.float32), FLOAT, "VEC3", False, False)
+    if mesh.uv is not None:
+        streams["TEXCOORD_0"] = Stream(mesh.uv.astype(np.float32), FLOAT, "VEC2", False, False)
     if mesh.colors is not None:
         streams["COLOR_0"] = Stream(_unorm16(mesh.colors), USHORT, "VEC4", True, False)
     for name, values in scalars.items():

@@ -83,8 +83,8 @@ class ModelOptions:
     texture_format : "jpeg" | "webp", default "jpeg" (colour maps; normal, metallic-roughness and
         occlusion maps are always JPEG 4:4:4 at quality >= 95, see texture.py)
     texture_quality : int 1..100, default 90
-    uncompressed : bool, default False. Also write ``lod<k>.uncompressed.glb`` (quantized, no
-        EXT_meshopt_compression) for tools without a meshopt decoder.
+    uncompressed : bool, default False. Also write ``lod<k>.uncompressed.glb`` (core glTF floats:
+        no EXT_meshopt_compression, no KHR_mesh_quantization) for tools without their decoders.
     position_bits : int 8..16, default 14 (gltfpack's default; 1/16383 of the largest box side)
     units : str or None. Overrides the units the format implies ("m", "cm", "mm", "unknown").
     title, licence : str. Written to each .glb's asset metadata and to report.json.

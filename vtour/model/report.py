@@ -19,15 +19,20 @@ Shape (all lengths in the scan's units, ``*_fraction`` relative to its bounding-
      "levels_left_out": [{"budget": {"triangles", "texture_size"}, "same_as": "lod<k>.glb" | null,
                           "reason"}],
      "change": [{"index": j, "source", "date", "file": "previous<j>.glb", "attribute": "_CHANGE_<j>",
-                 "alignment": {"method", "rms", "fitness", "transform": 4x4 row-major, previous -> current},
-                 "noise", "limits": {"minor", "major"},
-                 "levels": [{"level": k, "min", "max", "mean", "p05", "p95", "histogram",
-                             "area_fraction": {"none", "minor", "major"}}]}],
-     "downloads"?: {"scan": "scan/<stem>.zip", "glb": "lod<k>.uncompressed.glb"},
+                 "triangles", "bytes",
+                 "alignment": {"method", "rms", "fitness", "transform": 4x4 row-major, previous -> current,
+                               "inside_out": bool (the previous scan's winding was turned)},
+                 "noise", "limits": {"minor", "major"}, "not_measured": 1e30 (the attribute's value there),
+                 "scan": {"min", "max", "mean", "p05", "p95", "histogram",
+                          "area_fraction": {"none", "minor", "major", "uncovered"}},
+                 "levels": [{"level": k, ...as "scan"}]}],
+     "downloads"?: {"scan": "scan/<name>.zip", "files": [...], "glb": "lod<k>.uncompressed.glb"},
      "options": {...}, "seconds": float}
 
 ``change`` (one entry per previous scan, :mod:`vtour.model.change`) is empty without previous
-scans; ``downloads`` is there only when they were asked for.
+scans. Its ``scan`` statistics are the change as measured, on the scan's own vertices (area
+fractions weighted by area); each level's are the same values carried to its vertices, so they
+differ from the scan's only by sampling. ``downloads`` is there only when they were asked for.
 
 ``lods`` lists the files written; a level asked for but identical to the coarser one before it
 (``same_as`` that file) or simplified to no triangles (``same_as`` null) is in ``levels_left_out``.

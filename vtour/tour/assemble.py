@@ -16,6 +16,7 @@ from PIL import Image
 # the module, not its names: vtour.site imports vtour.tour.layout, so either may be imported first
 from vtour import site
 from vtour.errors import VtourError, VtourWarning
+from vtour.model.change import NOT_MEASURED
 from vtour.output import is_within, link_file
 from vtour.tour.document import Tour
 from vtour.tour.layout import TOUR_JSON, image_destination, model_dir, scene_dir
@@ -86,6 +87,7 @@ def model_block(tour: Tour, model, report: dict) -> dict:
                     "rms": c["alignment"]["rms"],
                     "noise": c["noise"],
                     "limits": dict(c["limits"]),
+                    "notMeasured": c.get("not_measured", NOT_MEASURED),
                 }
                 for c in report.get("change", [])
             ],

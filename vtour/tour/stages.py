@@ -35,7 +35,7 @@ from vtour.tour.options import model_options, pano_options
 #: Per kind of stage ("pano", "model"): bump when its output changes for the same inputs and
 #: options, so that only that kind's cached outputs are built again. model 2: report.json's
 #: deviation histograms and ``change``.
-STAGE_VERSIONS = {"pano": 1, "model": 2}
+STAGE_VERSIONS = {"pano": 1, "model": 3}
 _CHUNK = 1 << 20
 
 

@@ -9,7 +9,8 @@ safe as folder names), references (start, link and model hotspot targets), angle
 [-90, 90], fov and zoom limits in (0, 180); yaws are read as any finite number and normalised),
 texts (every declared language present, no undeclared ones), paths (inside the tour folder with
 links followed, files present, hotspot images and the floor plan decodable as web images; a
-model's previous scans too) and the pano/lod options. For a built tour: the JSON Schema,
+model's previous scans too, in a format the build reads and in units comparable with the model's)
+and the pano/lod options. For a built tour: the JSON Schema,
 references, texts and that every file tour.json names exists, read from a bounded stream of
 paths (a tampered level size cannot make it enumerate without end). Malformed structure (a scene
 that is not an object) is the schema's problem to report; the checks here skip it instead of
@@ -27,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from vtour.conventions import FACES
 from vtour.errors import Problem, VtourError
 from vtour.images import probe_image
+from vtour.model.io import FORMATS, UNSUPPORTED
 from vtour.notes import built_notes_problems, notes_problems
 from vtour.output import is_within
 from vtour.tour.document import HOTSPOT_TYPES, ID_PATTERN, Tour, locate, read_json, read_tour
@@ -211,11 +213,46 @@ def validate_tour(tour: Tour) -> list[Problem]:
         for p in model.previous:
             if p.source:
                 _check_file(report, tour.root, p.source, f"{p.where}.source", "previous scan")
+            _check_previous(report, model, p)
         try:
             model_options(tour, model)
         except VtourError as exc:
             report(f"{w}.lod", exc.message, exc.fix or "see docs/tour-yaml.md")
     return report.problems
+
+
+def _check_previous(report, model, p) -> None:
+    """A previous scan must be in a format the build reads, and its units comparable with the
+    model's: both known (the build scales one to the other) or the same; one known and the other
+    "unknown" has no scale between them. A scan's units are its ``units:``, else what its format
+    implies (glTF/GLB: metres; OBJ, PLY, STL: unknown), and a previous scan's default to the model's."""
+    suffix = PurePosixPath(p.source.replace("\\", "/")).suffix.lower()
+    if p.source and suffix in UNSUPPORTED:
+        report(
+            f"{p.where}.source", f"previous scan {p.source!r}: {UNSUPPORTED[suffix]}", "give its OBJ or glTF/GLB export"
+        )
+    elif p.source and suffix not in FORMATS:
+        report(
+            f"{p.where}.source",
+            f"previous scan {p.source!r} is not a mesh format the build reads ({suffix or 'no suffix'})",
+            "give it as OBJ, PLY, STL, glTF or GLB",
+        )
+    model_suffix = PurePosixPath(model.source.replace("\\", "/")).suffix.lower()
+    units = model.units or FORMATS.get(model_suffix)
+    if p.units is None or units is None or p.units == units or "unknown" not in (p.units, units):
+        return
+    implied = "" if model.units else f" (what its {model_suffix} source implies)"
+    fix = (
+        f"write units: {units} here if the previous scan is in {units}, or remove units: to use the model's"
+        if p.units == "unknown"
+        else f"give the model its units (units: {p.units} under {model.where}) or remove units: here"
+    )
+    report(
+        f"{p.where}.units",
+        f"previous scan units {p.units!r} cannot be compared with the model's units {units!r}{implied}: "
+        "nothing gives the scale between them",
+        fix,
+    )
 
 
 def _check_image_destinations(report, tour) -> None:
