@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_OUTPUTS = Path(__file__).with_name("build_outputs.py")
 #: The last commit that changed what vtour writes on purpose (see the module docstring).
-DEFAULT_BASE = os.environ.get("VTOUR_OUTPUTS_BASE", "00aa01621f1f8496853ed03de3c14ff26de76d72")
+DEFAULT_BASE = os.environ.get("VTOUR_OUTPUTS_BASE", "6a1b9372467cb736f6d233d67cef6bc34b6ac4f2")
 
 
 def has_commit(ref: str) -> bool:
