@@ -334,7 +334,10 @@ def test_real_tour_in_the_panel_app(real_tour, data_file, page, page_log, screen
 
     pond = read_rgb(data_file("equirect/examplepano.jpg"))
     port = serve_mod.free_port()
-    server = serve_mod.serve_tour(real_tour, port=port, address="127.0.0.1", show=False, threaded=True)
+    # the viewer alone, filling the window, so its picture compares with the reference; the default page
+    # adds the inspector's side panel beside it (tests/browser/test_inspector_served.py)
+    server = serve_mod.serve_tour(real_tour, port=port, address="127.0.0.1", show=False, threaded=True,
+                                  app=lambda: serve_mod.tour_app())
     viewer = PAGE_VIEWER
     try:
         deadline = time.time() + 20
