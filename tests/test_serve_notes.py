@@ -219,23 +219,39 @@ def test_bad_json_or_a_bad_note_is_400_with_a_one_line_reason(served, clean, raw
     assert not (clean / "notes" / "m.json").exists()
 
 
-def test_an_oversized_body_is_413(served, clean):
-    big = note(model="m")
-    big["body"][1]["value"] = "x" * (1 << 20)
-    assert served.request("POST", f"{API}/m", big)[0] == 413
-
-
 def raw_exchange(port: int, head: bytes, chunks=()) -> bytes:
     """Send a request's head, then ``chunks`` (whatever the server does meanwhile); return what the
-    server answers before it closes the connection (the test fails on a server that waits for more)."""
+    server answers before it closes the connection (the test fails on a server that waits for more).
+
+    A server that refuses a body closes the connection with part of it unread, so the kernel resets it:
+    sending then fails (EPIPE, ECONNRESET) and reading ends in ECONNRESET after the answer already
+    received, which Linux still hands over. Both end the exchange; the answer is what counts."""
     with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
-        s.sendall(head)
-        for chunk in chunks:
-            s.sendall(chunk)
+        try:
+            s.sendall(head)
+            for chunk in chunks:
+                s.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
         answer = b""
-        while data := s.recv(65536):
-            answer += data
+        try:
+            while data := s.recv(65536):
+                answer += data
+        except ConnectionResetError:
+            pass
         return answer
+
+
+def test_an_oversized_body_is_413(served, clean):
+    big = json.dumps(note(model="m") | {"motivation": "commenting"}).encode()
+    big = big[:-1] + b', "padding": "' + b"x" * (1 << 20) + b'"}'
+    head = (
+        f"POST {API}/m HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(big)}\r\n\r\n"
+    ).encode()
+    answer = raw_exchange(served.port, head, [big])
+    assert answer.startswith(b"HTTP/1.1 413 ") and b"send one note at a time" in answer
+    assert not (clean / "notes" / "m.json").exists()
 
 
 def test_a_body_announced_over_the_limit_is_refused_before_it_is_sent(served, clean):
