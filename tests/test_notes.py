@@ -508,3 +508,28 @@ def test_the_authors_date_is_kept_and_the_server_stamps_the_version(store):
     assert c["created"] == "2020-01-02T00:00:00Z"
     with pytest.raises(VtourError, match="ISO 8601"):
         store.add("buddha", note(created="14 May 2019"))
+
+
+def test_notes_linked_from_outside_the_tour_are_refused_everywhere(tmp_path):
+    """Paths stay inside the tour after links are resolved: a notes file or folder linking out is a problem
+    for validate, refused by the build (which would publish it) and by the store (which would write there)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    path = tour_with_model(src)
+    outside = tmp_path / "elsewhere.json"
+    write_page(outside, empty_page())
+    (src / "notes").mkdir()
+    (src / "notes" / "m.json").symlink_to(outside)
+    tour, _ = read_tour(path)
+    [problem] = notes_problems(tour)
+    assert "link out of the tour's folder" in problem.message and problem.location == "notes/m.json"
+    store = NotesStore(src, ["m"])
+    with pytest.raises(VtourError, match="a notes file is a link"):
+        store.add("m", note(model="m"))
+    assert json.loads(outside.read_text())["items"] == []  # nothing written through the link
+    (src / "notes" / "m.json").unlink()
+    (src / "notes").rmdir()
+    (tmp_path / "out-notes").mkdir()
+    (src / "notes").symlink_to(tmp_path / "out-notes")
+    with pytest.raises(VtourError, match="links out of the tour's folder"):
+        NotesStore(src, ["m"])

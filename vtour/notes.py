@@ -46,7 +46,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from vtour.errors import Problem, VtourError
-from vtour.output import atomic_file
+from vtour.output import atomic_file, is_within
 
 try:  # POSIX: writers in other processes (a second `vtour serve` on the same sources) wait too
     import fcntl
@@ -421,6 +421,10 @@ class NotesStore:
         from vtour.tour.document import ID_PATTERN  # vtour.tour imports this module: not at the top
 
         self.folder = Path(sources_dir) / NOTES_FOLDER
+        if self.folder.exists() and links_out(self.folder, sources_dir):
+            raise VtourError(
+                "notes", "the notes folder links out of the tour's folder", path=self.folder, fix=_LINK_FIX
+            )
         self.models = tuple(m for m in models if ID_PATTERN.match(m))  # a tampered id never names a file
         self.clock = clock
         self._lock = threading.Lock()
@@ -435,7 +439,10 @@ class NotesStore:
                 value=_shown(model),
                 fix=f"use one of {', '.join(self.models) or '(none: the tour has no models)'}",
             )
-        return self.folder / f"{model}.json"
+        path = self.folder / f"{model}.json"
+        if path.is_symlink():  # a write would replace the link, a read would follow it out of the tour
+            raise NotesFileError("notes", "a notes file is a link", path=path, fix=_LINK_FIX)
+        return path
 
     def history_path(self, model: str) -> Path:
         """Where every replaced or deleted version of ``model``'s notes is kept (:func:`read_history`)."""
@@ -643,6 +650,15 @@ def source_notes(root: str | Path) -> dict[str, Path]:
     }
 
 
+_LINK_FIX = "copy the file (or the notes folder) into the tour's folder instead of linking to it"
+
+
+def links_out(path: Path, root: str | Path) -> bool:
+    """True when ``path`` (a notes file or folder) resolves outside ``root``, the tour's folder: a link
+    that would let a build publish, or a server write, a file elsewhere."""
+    return not is_within(path.resolve(), Path(root).resolve())
+
+
 def notes_problems(tour: Tour) -> list[Problem]:
     """Every problem of the notes beside ``tour``'s tour.yaml: a file for a model the tour does not
     have, or a file that is not a valid page of notes on its model (the first problem of each)."""
@@ -650,6 +666,9 @@ def notes_problems(tour: Tour) -> list[Problem]:
     problems = []
     for model, path in source_notes(tour.root).items():
         where = f"{NOTES_FOLDER}/{path.name}"
+        if links_out(path, tour.root):
+            problems.append(Problem(where, f"a link out of the tour's folder (to {path.resolve()})", _LINK_FIX))
+            continue
         if model not in models:
             problems.append(
                 Problem(
@@ -704,6 +723,8 @@ def copy_notes(tour: Tour, doc: dict, folder: Path) -> None:
                 path=path,
                 fix="rename the file after one of the models, or remove it",
             )
+        if links_out(path, tour.root):
+            raise VtourError("build", "notes linked from outside the tour's folder", path=path, fix=_LINK_FIX)
         rel = f"{model_dir(model)}/{BUILT_NOTES}"
         write_page(folder / rel, read_page(path, model=model))
         entries[model]["notes"] = rel
