@@ -280,3 +280,14 @@ def test_demo_serves_the_samples_tour_yaml_as_the_sources(tmp_path, monkeypatch)
     args = build_parser().parse_args(["demo", "--dir", str(tmp_path), "--port", "0"])
     assert demo.run(args) == 0
     assert seen["sources"] == tmp_path.absolute() / "tour.yaml" and seen["address"] == DEFAULT_ADDRESS
+
+
+def test_the_edit_token_may_come_from_the_environment(monkeypatch):
+    """``$VTOUR_TOKEN`` keeps the token out of the process list; ``--token`` still wins."""
+    from vtour.cli import build_parser
+
+    monkeypatch.setenv("VTOUR_TOKEN", "from-the-environment-123")
+    assert build_parser().parse_args(["serve", "DIR"]).token == "from-the-environment-123"
+    assert build_parser().parse_args(["serve", "DIR", "--token", "given-on-the-line-456"]).token == "given-on-the-line-456"
+    monkeypatch.delenv("VTOUR_TOKEN")
+    assert build_parser().parse_args(["serve", "DIR"]).token is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT, check_port, serve_tour
 
@@ -39,9 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--token",
-        default=None,
-        help="the token note edits need, as ?token=... in the page's address (default: none on "
-        "127.0.0.1; a generated one, printed with the address, on any other address)",
+        default=os.environ.get("VTOUR_TOKEN") or None,
+        help="the token note edits need, as ?token=... in the page's address (default: $VTOUR_TOKEN, "
+        "which other users cannot read in the process list; else none on 127.0.0.1 and a generated one, "
+        "printed with the address, on any other address)",
     )
     p.add_argument("--show", action=argparse.BooleanOptionalAction, default=False, help="open a browser (default: no)")
     p.set_defaults(func=run)
