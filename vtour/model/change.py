@@ -167,6 +167,9 @@ def _open3d():
         import open3d
     except ImportError as exc:
         raise VtourError("model", "aligning a previous scan needs open3d", fix="pip install open3d") from exc
+    # open3d prints its own warnings (e.g. RANSAC's "too few correspondences, fall back") to the console
+    # even under --quiet; vtour judges the alignment itself (fitness, RMS) and warns in its own words
+    open3d.utility.set_verbosity_level(open3d.utility.VerbosityLevel.Error)
     return open3d
 
 
