@@ -22,6 +22,7 @@ import os
 import posixpath
 import re
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -352,3 +353,31 @@ def axe_violations(page) -> list[str]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE_SCRIPT))
     return page.evaluate(_AXE_RUN)
+
+
+def box_obj(path: Path, size: tuple[float, float, float]) -> Path:
+    """An OBJ of an axis-aligned box from the origin to ``size``: 8 vertices, 12 outward triangles
+    (vertex i = x + 2y + 4z in bits); returns ``path``."""
+    xs, ys, zs = ((0.0, s) for s in size)
+    vertices = [(x, y, z) for z in zs for y in ys for x in xs]
+    quads = [(0, 2, 3, 1), (4, 5, 7, 6), (0, 1, 5, 4), (2, 6, 7, 3), (0, 4, 6, 2), (1, 3, 7, 5)]
+    lines = [f"v {x} {y} {z}" for x, y, z in vertices]
+    lines += [f"f {a + 1} {b + 1} {c + 1}\nf {a + 1} {c + 1} {d + 1}" for a, b, c, d in quads]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def open_panel_app(page, log: PageLog, url: str, timeout_s: float = 40.0) -> None:
+    """Open a ``vtour serve`` page at ``url`` (asked again for up to 20 s while the server thread starts)
+    and wait for its viewer's sharp first view."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            page.goto(url)
+            break
+        except Exception:
+            assert time.monotonic() < deadline, "the Panel app did not start"
+            time.sleep(0.3)
+    wait_for_js(page, f"() => {PAGE_VIEWER} && {PAGE_VIEWER}.timing.sharp", timeout_s=timeout_s,
+                what="the Panel app's viewer", log=log)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from helpers import box_obj
 from tour_helpers import equirect
 
 #: The box's size in millimetres (x, y, z); and its model id.
@@ -19,22 +20,10 @@ MODEL = "box"
 LANGUAGES = ("en", "zh")
 
 
-def box_obj(path: Path) -> Path:
-    """An OBJ of the box: 8 vertices, 12 outward triangles, in mm."""
-    xs, ys, zs = ((0.0, s) for s in BOX_MM)
-    vertices = [(x, y, z) for z in zs for y in ys for x in xs]  # vertex i = x + 2y + 4z (bits)
-    quads = [(0, 2, 3, 1), (4, 5, 7, 6), (0, 1, 5, 4), (2, 6, 7, 3), (0, 4, 6, 2), (1, 3, 7, 5)]
-    lines = [f"v {x} {y} {z}" for x, y, z in vertices]
-    lines += [f"f {a + 1} {b + 1} {c + 1}\nf {a + 1} {c + 1} {d + 1}" for a, b, c, d in quads]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
 def notes_tour_sources(root: Path) -> Path:
     """Write the tour's sources in ``root`` (tour.yaml, the panorama, the box) and return tour.yaml's path."""
     equirect(root / "panoramas" / "hall.png", 7)
-    box_obj(root / "models" / "box.obj")
+    box_obj(root / "models" / "box.obj", BOX_MM)
     data = {
         "id": "notes-served",
         "title": {"en": "Served notes", "zh": "服务器上的注释"},

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 import pytest
-from helpers import PAGE_VIEWER, axe_violations, frames, wait_for_js
+from helpers import PAGE_VIEWER, axe_violations, frames, open_panel_app, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(1200, 800)]
 
@@ -70,24 +70,11 @@ def served(viewer_site, monkeypatch):
         server.stop()
 
 
-def open_app(page, page_log, port: int) -> None:
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            page.goto(f"http://127.0.0.1:{port}/")
-            break
-        except Exception:
-            assert time.monotonic() < deadline, "the Panel app did not start"
-            time.sleep(0.3)
-    wait_for_js(page, f"() => {PAGE_VIEWER} && {PAGE_VIEWER}.timing.sharp", timeout_s=40, what="the Panel app's viewer",
-                log=page_log)
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_side_panel_opens_the_model_and_drives_the_inspector_beside_its_levels_and_histogram(
         lang, served, page, page_log, screenshot):
     start, made = served
-    open_app(page, page_log, start(language=lang))
+    open_panel_app(page, page_log, f"http://127.0.0.1:{start(language=lang)}/")
     viewer, panel = made[0]
     aside = page.get_by_role("complementary", name="Inspector" if lang == "en" else "检视器")
     # no model open: the panel asks for one, and axe-core finds nothing
@@ -167,7 +154,7 @@ def test_the_side_panel_opens_the_model_and_drives_the_inspector_beside_its_leve
 def test_a_model_opened_by_the_visitor_reaches_python_and_an_unknown_one_from_python_is_refused(
         served, page, page_log, caplog):
     start, made = served
-    open_app(page, page_log, start())
+    open_panel_app(page, page_log, f"http://127.0.0.1:{start()}/")
     viewer, panel = made[0]
     viewer.model = "nope"  # not in the tour: the viewer says why, and Python's parameter goes back
     until(lambda: viewer.model is None, "the unknown model refused")
@@ -196,7 +183,7 @@ def test_change_limits_previous_section_presets_and_screenshots_drive_the_inspec
     """The parameters the reviewer found missing: change_limits and previous both ways, the Section presets through
     the middle of the model, and the Screenshot button (a PNG download at the size chosen, reported to Python)."""
     start, made = served
-    open_app(page, page_log, start())
+    open_panel_app(page, page_log, f"http://127.0.0.1:{start()}/")
     viewer, panel = made[0]
     viewer.model = "sphere"
     wait_for_js(page, f"() => {INSPECTOR} && {INSPECTOR}.timing.fullDetail !== null", timeout_s=60,

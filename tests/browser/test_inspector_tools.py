@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from data_paths import ROOT
-from helpers import axe_violations, frames, wait_for_js
+from helpers import axe_violations, box_obj, frames, wait_for_js
 
 from vtour.model import DEFAULT_MODEL_OPTIONS, Level, build_model
 
@@ -38,21 +38,10 @@ SIZE = (100.0, 40.0, 20.0)
 BACKGROUND = np.array([32, 32, 32])
 
 
-def box_obj(path: Path) -> Path:
-    """An OBJ of the box: 8 vertices, 12 outward triangles, in mm."""
-    xs, ys, zs = ((0.0, s) for s in SIZE)
-    vertices = [(x, y, z) for z in zs for y in ys for x in xs]  # vertex i = x + 2y + 4z (bits)
-    quads = [(0, 2, 3, 1), (4, 5, 7, 6), (0, 1, 5, 4), (2, 6, 7, 3), (0, 4, 6, 2), (1, 3, 7, 5)]
-    lines = [f"v {x} {y} {z}" for x, y, z in vertices]
-    lines += [f"f {a + 1} {b + 1} {c + 1}\nf {a + 1} {c + 1} {d + 1}" for a, b, c, d in quads]
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
 @pytest.fixture(scope="module")
 def models(tmp_path_factory) -> Path:
     """A folder with ``mm/lod0.glb`` and ``unknown/lod0.glb`` (the box with known and unknown units)."""
-    scan = box_obj(tmp_path_factory.mktemp("scan") / "box.obj")
+    scan = box_obj(tmp_path_factory.mktemp("scan") / "box.obj", SIZE)
     out = tmp_path_factory.mktemp("models")
     for units in ("mm", "unknown"):
         options = DEFAULT_MODEL_OPTIONS.replace(lods=(Level(12, 64),), units=units, title="Box", deviation_samples=1000)

@@ -8,10 +8,8 @@ Screenshots of each (``tests/artifacts/test_*-<name>.png``) show what a visitor 
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from helpers import PAGE_VIEWER, axe_violations, frames, open_tour, wait_for_js
+from helpers import PAGE_VIEWER, axe_violations, frames, open_panel_app, open_tour, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(640, 480)]
 
@@ -119,16 +117,7 @@ def test_axe_finds_no_violation_in_the_panel_app(lang, viewer_site, page, page_l
     server = serve_mod.serve_tour(viewer_site, port=port, threaded=True,
                                   app=lambda: serve_mod.tour_app(language=lang))
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                page.goto(f"http://127.0.0.1:{port}/")
-                break
-            except Exception:
-                assert time.monotonic() < deadline, "the Panel app did not start"
-                time.sleep(0.3)
-        wait_for_js(page, f"() => {PAGE_VIEWER}.timing.sharp", timeout_s=40, what="the Panel app's viewer",
-                    log=page_log)
+        open_panel_app(page, page_log, f"http://127.0.0.1:{port}/")
         assert page.evaluate(f"() => {PAGE_VIEWER}.language") == lang
         frames(page)
         screenshot(page, f"panel-app-{lang}")
