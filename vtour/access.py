@@ -11,9 +11,11 @@ writes (POST, PUT, PATCH, DELETE) must pass three checks, in this order:
    the edit token in the header :data:`TOKEN_HEADER`, compared in constant time. A token is
    generated (``secrets.token_urlsafe``) when none is given; the served page reads it from its own
    address (``?token=...``), which ``vtour serve`` prints once. On loopback no token is needed
-   unless one is given. Without it: 403.
-3. **JSON.** A write with a body must say ``Content-Type: application/json``. An HTML form can post
-   only ``text/plain``, form-urlencoded or multipart bodies without a preflight: 415.
+   unless one is given. Without it: 403. The editor (:mod:`vtour.edit.server`) also accepts it from
+   its cookie :data:`TOKEN_COOKIE` or ``?token=`` (``carried``).
+3. **JSON.** A write with a body must say ``Content-Type: application/json`` (the editor's uploads:
+   ``application/octet-stream``, ``body_type``). An HTML form can post only ``text/plain``,
+   form-urlencoded or multipart bodies without a preflight: 415.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from vtour.errors import VtourError
 
 #: The request header that carries the edit token.
 TOKEN_HEADER = "X-Vtour-Token"
+#: The editor's other carriers of its token: the cookie its page request sets, and that request's query.
+TOKEN_COOKIE = "vtour_edit_token"
+TOKEN_QUERY = "token"
 #: Methods that change nothing (never checked); and those that send a body (must be JSON).
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 BODY_METHODS = ("POST", "PUT", "PATCH")
@@ -118,15 +123,27 @@ class EditAccess:
     def needs_token(self) -> bool:
         return self.token is not None
 
-    def token_ok(self, headers: Mapping[str, str]) -> bool:
-        """True when no token is needed or ``headers`` carry the right one."""
+    def token_ok(self, headers: Mapping[str, str], carried: Iterable[str | None] = ()) -> bool:
+        """True when no token is needed or ``headers`` carry the right one (or one of ``carried``
+        is it: the token values a request carries elsewhere, the editor's cookie and ``?token=``)."""
         if self.token is None:
             return True
-        given = _header(headers, TOKEN_HEADER) or ""
-        return hmac.compare_digest(given.encode("utf-8", "replace"), self.token.encode())
+        return any(same_token(given, self.token) for given in (_header(headers, TOKEN_HEADER), *carried))
 
-    def check(self, method: str, headers: Mapping[str, str]) -> Refusal | None:
-        """None when a request with ``method`` and ``headers`` may go on, else why not."""
+    def check(
+        self,
+        method: str,
+        headers: Mapping[str, str],
+        *,
+        carried: Iterable[str | None] = (),
+        body_type: str = "application/json",
+    ) -> Refusal | None:
+        """None when a request with ``method`` and ``headers`` may go on, else why not.
+
+        ``carried``: token values the request carries besides the header (:meth:`token_ok`).
+        ``body_type``: the Content-Type a body must have (the editor's uploads: raw bytes,
+        ``application/octet-stream``, which a page of another site cannot send without a preflight either).
+        """
         method = method.upper()
         if method in SAFE_METHODS:
             return None
@@ -135,7 +152,7 @@ class EditAccess:
             return Refusal(
                 403, f"a page from {origin[:80]!r} may not change this tour (only pages this server serves may)"
             )
-        if not self.token_ok(headers):
+        if not self.token_ok(headers, carried):
             return Refusal(
                 403,
                 f"changes need the edit token in the {TOKEN_HEADER} header: open the address with "
@@ -143,9 +160,16 @@ class EditAccess:
             )
         if method in BODY_METHODS:
             kind = (_header(headers, "Content-Type") or "").split(";")[0].strip().lower()
-            if kind != "application/json":
-                return Refusal(415, f"the body must be sent as Content-Type: application/json, not {kind or 'none'!r}")
+            if kind != body_type:
+                return Refusal(415, f"the body must be sent as Content-Type: {body_type}, not {kind or 'none'!r}")
         return None
+
+
+def same_token(given: str | None, token: str) -> bool:
+    """True when ``given`` is ``token``, compared in constant time (None or "" is never a token)."""
+    if not given:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "replace"), token.encode())
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
@@ -160,10 +184,13 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 __all__ = [
     "BODY_METHODS",
     "SAFE_METHODS",
+    "TOKEN_COOKIE",
     "TOKEN_HEADER",
+    "TOKEN_QUERY",
     "EditAccess",
     "Refusal",
     "check_token",
     "is_loopback",
     "origin_allowed",
+    "same_token",
 ]

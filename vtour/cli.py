@@ -41,6 +41,7 @@ COMMANDS: tuple[str, ...] = (
     "validate",
     "import_tour",
     "serve",
+    "edit",
     "package",
 )
 
@@ -180,7 +181,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except KeyboardInterrupt as exc:
         how, code = ("stopped by SIGTERM", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
         # only the commands that write output promise anything about it (serve and demo just stop)
-        writes = args.command not in ("serve", "demo")
+        writes = args.command not in ("serve", "demo", "edit")
         print(f"{args.command}: {how}" + ("; no partial output was left behind" if writes else ""), file=sys.stderr)
         return code
     except Exception as exc:

@@ -489,6 +489,13 @@ def read_data(path: str | Path) -> tuple[Any, dict, list[Problem]]:
         raise VtourError("tour", "file not found", path=path, fix="check the path") from None
     except UnicodeDecodeError as exc:
         raise VtourError("tour", f"not UTF-8 text ({exc.reason})", path=path, fix="save the file as UTF-8") from None
+    return read_text(text, path)
+
+
+def read_text(text: str, path: Path) -> tuple[Any, dict, list[Problem]]:
+    """:func:`read_data` of ``text`` as if it were the content of ``path`` (the editor's document,
+    not yet saved): the parsed content, its location -> line map and the problems only the text shows.
+    Raises VtourError for text that is not YAML (or JSON), nested too deep, or an alias bomb."""
     loader = _TourLoader(text, path.name)
     try:
         node = loader.get_single_node()
