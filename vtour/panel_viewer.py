@@ -18,6 +18,15 @@ has the page save a PNG of the inspector's view (``screenshot`` then says what w
 :class:`vtour.panel_inspector.ModelInspector` is a side panel of widgets on these parameters, with the
 model's levels and its deviation and change histograms.
 
+The tour editor (``vtour edit``) makes it with ``edit=True``: hotspots are then selected and dragged instead of
+followed, and what the editor does arrives as messages at :meth:`TourViewer.on_edit` callbacks: ``editclick``
+(a click on the panorama, or Enter / Space on the viewer with a ``tool`` armed: ``{scene, yaw, pitch}``),
+``hotspotselect`` (``{scene, index}``) and ``hotspotmove`` (``{scene, index, yaw, pitch}``, dragged or moved with
+the Arrow keys), angles in degrees rounded to 0.001. ``tool`` (a crosshair while armed), ``selected_hotspot`` and
+``edit_hotspots`` (the shown scene's hotspots from the document, shown without a rebuild; set ``scene`` first, in
+the same ``param.update``, when both change) drive it; incrementing ``reload`` shows a new build (tour.json
+fetched again at the scene and view). A scene not in the built tour.json is not shown: ``missing_scene`` names it.
+
 This module imports Panel (about 1.5 s), so the command line imports it only when it serves.
 """
 
@@ -41,6 +50,14 @@ log = logging.getLogger(__name__)
 MODES = ("textured", "clay", "normals", "wireframe", "xray", "deviation", "change")
 #: The inspector's default light (state.js DEFAULT_LIGHT): a raking-enough key light from the front left.
 DEFAULT_LIGHT: dict[str, Any] = {"azimuth": 35.0, "elevation": 30.0, "ambient": 0.35, "exposure": 1.0, "shadows": False}
+#: The tour editor's tools (vtour/web/src/edit/EditMode.js TOOLS): what a click on the panorama adds; None: nothing.
+TOOLS = (None, "link", "info", "model")
+#: Messages from the browser that :meth:`TourViewer.on_edit` callbacks get, and the keys each carries.
+EDIT_MESSAGES: dict[str, tuple[str, ...]] = {
+    "editclick": ("scene", "yaw", "pitch"),
+    "hotspotselect": ("scene", "index"),
+    "hotspotmove": ("scene", "index", "yaw", "pitch"),
+}
 #: URL of the tour.json the viewer loads by default, as :func:`vtour.serve.serve_tour` serves it.
 DEFAULT_TOUR_URL = f"/{STATIC_PREFIX}/{TOUR_JSON}"
 
@@ -124,6 +141,33 @@ class TourViewer(pn.custom.JSComponent):
         doc="its deviation from the scan as tour.json gives it: {hausdorff, mean, rms, relativeHausdorff, relativeRms}",
     )
     error = param.String(default=None, allow_None=True, constant=True, doc="why the viewer failed")
+    # -- the tour editor (see the module docstring) -----------------------------------------------------
+    edit = param.Boolean(
+        default=False, constant=True, doc="the tour editor's viewer: hotspots selected and dragged (set at creation)"
+    )
+    tool = param.Selector(  # type: ignore[var-annotated]
+        default=None, objects=list(TOOLS), doc="editing: the armed tool, what a click on the panorama adds; None: none"
+    )
+    edit_hotspots = param.List(
+        default=None,
+        allow_None=True,
+        item_type=dict,
+        doc="editing: the shown scene's hotspots [{index, type, yaw, pitch, title, target}]; None: tour.json's",
+    )
+    selected_hotspot = param.Integer(
+        default=None, allow_None=True, bounds=(0, None), doc="editing: index of the selected hotspot of the shown scene"
+    )
+    reload = param.Integer(
+        default=0,
+        bounds=(0, None),
+        doc="increment: show a new build (tour_url?v=<n>) at the same scene and view",
+    )
+    missing_scene = param.String(
+        default=None,
+        allow_None=True,
+        constant=True,
+        doc="the scene asked for that the built tour does not have (the viewer stays where it is), else None",
+    )
 
     _bundle = DIST / BUNDLE
 
@@ -137,6 +181,7 @@ class TourViewer(pn.custom.JSComponent):
             )
         super().__init__(**params)
         self._hotspot_callbacks: list[Callable[[dict], Any]] = []
+        self._edit_callbacks: list[Callable[[dict], Any]] = []
 
     def take_screenshot(self, *, width: int | None = None, scale: float = 1.0) -> None:
         """Have the page save a PNG of the inspector's view (a download in the visitor's browser):
@@ -152,10 +197,24 @@ class TourViewer(pn.custom.JSComponent):
         """Call ``callback({scene, id, type, target})`` whenever the visitor activates a hotspot."""
         self._hotspot_callbacks.append(callback)
 
+    def on_edit(self, callback: Callable[[dict], Any]) -> None:
+        """Call ``callback(message)`` for each edit the browser reports (``edit=True``): ``{"event": "editclick",
+        "scene", "yaw", "pitch"}``, ``{"event": "hotspotselect", "scene", "index"}`` or ``{"event": "hotspotmove",
+        "scene", "index", "yaw", "pitch"}``; angles in degrees rounded to 0.001."""
+        self._edit_callbacks.append(callback)
+
     def _handle_msg(self, msg: Any) -> None:
         if not isinstance(msg, dict):
             return
         kind = msg.get("event")
+        if kind in EDIT_MESSAGES:
+            event = _edit_message(kind, msg)
+            if event is None:
+                log.warning("viewer: malformed %s message %r dropped", kind, msg)
+                return
+            for cb in list(self._edit_callbacks):
+                cb(event)
+            return
         with param.parameterized.edit_constant(self):
             if kind == "hotspot":
                 h = msg.get("hotspot") or {}
@@ -174,6 +233,29 @@ class TourViewer(pn.custom.JSComponent):
                 self.screenshot = {k: msg.get(k) for k in ("file", "width", "height", "bytes")}
             elif kind == "screenshoterror":
                 log.error("viewer: screenshot: %s", msg.get("message"))
+            elif kind == "missingscene":  # a scene the built tour lacks (None: a scene of the tour is shown)
+                scene = msg.get("scene")
+                self.missing_scene = scene if isinstance(scene, str) and scene else None
 
 
-__all__ = ["DEFAULT_LIGHT", "DEFAULT_TOUR_URL", "MODES", "ChangeLimits", "TourViewer"]
+def _edit_message(kind: str, msg: dict) -> dict | None:
+    """The editor message ``kind`` as on_edit callbacks get it (only its keys; angles rounded to 0.001, the index
+    an int), or None if a value has the wrong type."""
+    out: dict[str, Any] = {"event": kind}
+    for key in EDIT_MESSAGES[kind]:
+        value = msg.get(key)
+        if key == "scene":
+            if not isinstance(value, str):
+                return None
+        elif key == "index":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                return None
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return None
+        else:
+            value = round(float(value), 3)
+        out[key] = value
+    return out
+
+
+__all__ = ["DEFAULT_LIGHT", "DEFAULT_TOUR_URL", "EDIT_MESSAGES", "MODES", "TOOLS", "ChangeLimits", "TourViewer"]

@@ -15,6 +15,10 @@ import { Toolbar } from "./ui/Toolbar.js";
 import { UrlState, takePageToken } from "./ui/UrlState.js";
 import { Idle, idlePlan } from "./ui/Idle.js";
 import { labelsFor } from "./ui/labels.js";
+import { Camera } from "./views/Camera.js";
+import { wrapYaw } from "./views/PanoView.js";
+import { EditMode, TOOLS } from "./edit/EditMode.js";
+import { yawPitchAt } from "./edit/pick.js";
 import css from "./ui/viewer.css";
 
 /** How long the first scene's early preview request may take before it is asked for again, ms. */
@@ -42,7 +46,13 @@ export const DEFAULT_OPTIONS = Object.freeze({
                            // read-only (inspector/NotesStore.js)
   token: null,             // the notes API's write token; null: the page URL's ?token= (if any), which is then
                            // taken out of the address bar and kept in sessionStorage (ui/UrlState.js takePageToken)
+  edit: false,             // true: the tour editor's preview: hotspots are selected and dragged instead of followed,
+                           // a click on the panorama is reported ("editclick"), autorotate, kiosk return and autotour
+                           // are off; see setEditing and setHotspots
 });
+
+/** The edit-mode options that win over the tour's settings (nothing moves while a tour is being edited). */
+const EDIT_QUIET = Object.freeze({ autorotate: false, idleReturnSeconds: 0, autotourSeconds: 0 });
 
 /** Throttle of the "inspectorchange" event, ms (at most one per this, and one after the last change). */
 const INSPECTOR_EVENT_MS = 150;
@@ -63,6 +73,11 @@ function modelBundleUrl(option) {
  * Events: "ready", "scenechange" (id), "viewchange" ({yaw, pitch, fov}), "languagechange" (lang),
  * "hotspot" ({scene, id, type, target}), "firstview" (ms since page start), "sharp" (ms), "error",
  * "modelopen" (model id), "modelclose", "inspectorchange" (the inspector's state, at most every 150 ms).
+ * With the option `edit` (the tour editor), hotspots do not navigate: "hotspotselect" ({scene, index}) on click,
+ * Enter or Space; "hotspotmove" ({scene, index, yaw, pitch}) when one is dragged (the direction under its icon
+ * centre where it is dropped) or nudged with the Arrow keys; "editclick" ({scene, yaw, pitch}) for a click on the
+ * panorama (the direction under the pointer; edit/pick.js), or Enter / Space on the viewer with a tool armed (the
+ * view's centre). Angles in degrees, unrounded.
  * A model opens in the conservator's inspector (openModel; `inspector` is the open one, or null), also from the
  * page URL (#model=<id>, with its mode, light, camera and section: ui/UrlState.js).
  * `stats()` reports what tests and benchmarks measure. While it lives, its root element (`.vtour-root`)
@@ -72,7 +87,9 @@ function modelBundleUrl(option) {
 export class Viewer extends EventEmitter {
   constructor(element, tourUrl, options = {}) {
     super();
-    this.options = { ...DEFAULT_OPTIONS, ...options };
+    this.options = { ...DEFAULT_OPTIONS, ...options, ...(options.edit ? EDIT_QUIET : {}) };
+    this.editing = { tool: null, selected: null };  // setEditing
+    this._editHotspots = null;                      // setHotspots: {scene, list} or null
     // before anything writes the URL: a shared link must never carry the edit token
     const pageToken = takePageToken();
     this._token = this.options.token ?? pageToken;
@@ -130,7 +147,19 @@ export class Viewer extends EventEmitter {
     this.renderer.on("beforerender", () => this._beforeRender());
     this.renderer.on("render", () => this._afterRender());
     this.renderer.on("resize", () => this.view?.setAspect(this.renderer.aspect));
-    this.hotspots = new HotspotLayer(this.root, { onActivate: (h) => this.activate(h) });
+    this.hotspots = new HotspotLayer(this.root, {
+      onActivate: (h) => this.activate(h), onDrop: (h, x, y) => this._hotspotDropped(h, x, y),
+      onNudge: (h, dYaw, dPitch) => this._hotspotNudged(h, dYaw, dPitch),
+    });
+    if (o.edit) {
+      this.root.classList.add("vtour-editing");
+      this.hotspots.setEditable(true);
+      this.hotspots.select(this.editing.selected);
+      this.editMode = new EditMode(this.root, {
+        onClick: (x, y) => this._editClick(x, y), onCentre: () => this._editClick(null, null),
+        getTool: () => this.editing.tool,
+      });
+    }
     const onClose = () => this.root.focus({ preventScroll: true });
     this.info = new InfoDialog(this.root, { onClose: () => {} });
     this.modelView = new ModelDialog(this.root, {
@@ -205,7 +234,7 @@ export class Viewer extends EventEmitter {
     this.sceneId = id;
     this._sceneStart = performance.now();
     this._previewPending = true;
-    this.hotspots.set(scene.hotspots || [], (h) => this.tour.hotspotTitle(h, this.language));
+    this._showHotspots();
     if (old) {
       if (transitionMs > 0) {
         pano.setOpacity(0);
@@ -227,7 +256,7 @@ export class Viewer extends EventEmitter {
   setLanguage(lang) {
     if (!this.tour.languages.includes(lang) || lang === this.language) return;
     this.language = lang;
-    this.hotspots.relabel((h) => this.tour.hotspotTitle(h, lang));
+    this.hotspots.relabel((h) => this._hotspotLabel(h));
     this._applyLabels();
     if (this.modelView.isOpen && this._modelId) {
       const m = this.tour.model(this._modelId);
@@ -238,9 +267,10 @@ export class Viewer extends EventEmitter {
     this.emit("languagechange", lang);
   }
 
-  /** What a click / Enter on a hotspot does. */
+  /** What a click / Enter on a hotspot does (editing: "hotspotselect", nothing else). */
   activate(h) {
     this._interact();
+    if (this.options.edit) { this.emit("hotspotselect", { scene: this.sceneId, index: h.index }); return; }
     this.emit("hotspot", { scene: this.sceneId, id: h.id ?? null, type: h.type, target: h.target ?? null });
     const lang = this.language, tour = this.tour;
     if (h.type === "link") {
@@ -305,6 +335,49 @@ export class Viewer extends EventEmitter {
     else this.root.requestFullscreen?.().catch(() => {});
   }
 
+  /**
+   * The editor's state (option `edit`): `tool` null | "link" | "info" | "model" (armed: a crosshair over the
+   * panorama, and Enter / Space on the viewer click its centre), `selected` a hotspot index of the shown scene or
+   * null (its button pressed: class vtour-hotspot-selected, aria-pressed="true"). Keys left out stay as they are.
+   */
+  setEditing({ tool, selected } = {}) {
+    if (tool !== undefined) {
+      if (!TOOLS.includes(tool)) {
+        throw new Error(`Viewer: edit tool ${JSON.stringify(tool)} is unknown; use one of ${TOOLS.map((t) => JSON.stringify(t)).join(", ")}`);
+      }
+      this.editing.tool = tool;
+      this.root.classList.toggle("vtour-armed", !!tool);
+      if (tool) this.root.dataset.tool = tool; else delete this.root.dataset.tool;
+    }
+    if (selected !== undefined) {
+      if (selected !== null && !(Number.isInteger(selected) && selected >= 0)) {
+        throw new Error(`Viewer: selected hotspot ${JSON.stringify(selected)} is not an index; give an integer >= 0 or null`);
+      }
+      this.editing.selected = selected;
+      this.hotspots?.select(selected);
+    }
+  }
+
+  /**
+   * Replaces the hotspots of scene `scene` (default: the one shown) without reloading: `list` holds
+   * {index, type, yaw, pitch, title, target} (the editor's document; title a text map or string), shown as soon as
+   * that scene is; null goes back to tour.json's. Editing, a hotspot's id in the layer is String(index).
+   */
+  setHotspots(list, { scene = this.sceneId } = {}) {
+    if (list != null) {
+      if (!Array.isArray(list)) throw new Error(`Viewer: setHotspots takes a list of hotspots or null, not ${typeof list}`);
+      list.forEach((h, i) => {
+        for (const k of ["yaw", "pitch"]) {
+          if (!Number.isFinite(h?.[k])) {
+            throw new Error(`Viewer: setHotspots: hotspot ${i} has ${k} ${JSON.stringify(h?.[k])}; give degrees as a number`);
+          }
+        }
+      });
+    }
+    this._editHotspots = list == null ? null : { scene, list: list.map((h, i) => ({ ...h, index: h.index ?? i })) };
+    if (this.tour && scene === this.sceneId) this._showHotspots();
+  }
+
   /** Numbers tests and benchmarks read: timings (ms since page start), tiles, level. */
   stats() {
     const s = this.pano?.stats || {};
@@ -314,6 +387,64 @@ export class Viewer extends EventEmitter {
   }
 
   // -- internals ------------------------------------------------------------------------------------
+
+  /** The shown scene's hotspots in the layer: setHotspots' for it, else tour.json's (editing: ids are indices). */
+  _showHotspots() {
+    const own = this._editHotspots;
+    let list = own && own.scene === this.sceneId ? own.list : (this.tour.scene(this.sceneId)?.hotspots || []);
+    if (this.options.edit) list = list.map((h, i) => ({ ...h, index: h.index ?? i, id: String(h.index ?? i) }));
+    this.hotspots.set(list, (h) => this._hotspotLabel(h));
+    this.renderer.requestRender();
+  }
+
+  /** A hotspot's label: its title in the viewer's language (else its target's); editing, else its type and target. */
+  _hotspotLabel(h) {
+    if (!this.options.edit) return this.tour.hotspotTitle(h, this.language);
+    const t = h.title, named = typeof t === "string" ? t !== "" : !!t && Object.values(t).some((v) => v);
+    return this.tour.hotspotTitle(named ? h : { ...h, title: null }, this.language) ||
+      (h.target ? `${h.type}: ${h.target}` : h.type);
+  }
+
+  /** A camera on the current view (the renderer's may be a frame behind), for picking. */
+  _pickCamera() {
+    const cam = new Camera();
+    this.view.setAspect(this.renderer.aspect);
+    this.view.applyTo(cam);
+    return cam;
+  }
+
+  /** Editing: a click on the panorama at client point (x, y), or the view's centre (null). */
+  _editClick(x, y) {
+    if (!this.view) return;
+    this._interact();
+    let at = { yaw: this.view.yaw, pitch: this.view.pitch };
+    if (x !== null) {
+      const r = this.stage.getBoundingClientRect();
+      if (!(r.width > 0 && r.height > 0)) return;
+      at = yawPitchAt(this._pickCamera(), x - r.left, y - r.top, r.width, r.height);
+    }
+    this.emit("editclick", { scene: this.sceneId, ...at });
+  }
+
+  /** Editing: hotspot `h` dropped with its icon centre at (x, y) px of the layer (the stage's size). */
+  _hotspotDropped(h, x, y) {
+    if (!this.view) return;
+    const at = yawPitchAt(this._pickCamera(), x, y, this.stage.clientWidth, this.stage.clientHeight);
+    this._hotspotMoved(h, at.yaw, at.pitch);
+  }
+
+  /** Editing: hotspot `h` turned by Arrow keys; angles kept to a thousandth of a degree (no float drift). */
+  _hotspotNudged(h, dYaw, dPitch) {
+    const r = (v) => Math.round(v * 1000) / 1000;
+    this._hotspotMoved(h, r(wrapYaw(h.yaw + dYaw)), r(Math.max(-90, Math.min(90, h.pitch + dPitch))));
+  }
+
+  _hotspotMoved(h, yaw, pitch) {
+    this._interact();
+    this.hotspots.moveTo(h.id, yaw, pitch);
+    this.renderer.requestRender();
+    this.emit("hotspotmove", { scene: this.sceneId, index: h.index, yaw, pitch });
+  }
 
   _viewChanged() {
     this.renderer.requestRender();
@@ -436,6 +567,7 @@ export class Viewer extends EventEmitter {
     this.idle?.dispose();
     this.urlState?.dispose();
     this.controls?.dispose();
+    this.editMode?.dispose();
     this.pano?.dispose();
     this.view?.dispose();
     for (const d of [...this._dialogs(), this.toolbar, this.hotspots]) d?.dispose();

@@ -3,8 +3,8 @@
  *
  *  - mount(element, tourUrl, options) -> Viewer: for the static index.html (and anything else);
  *  - render({model, el}): Panel's pn.custom.JSComponent entry (vtour/serve.py, TourViewer), which
- *    syncs scene, yaw, pitch, fov and language both ways, sends hotspot events to Python, and bridges the
- *    conservator's inspector (inspectorBridge below).
+ *    syncs scene, yaw, pitch, fov and language both ways, sends hotspot events to Python, bridges the
+ *    conservator's inspector (inspectorBridge below) and the tour editor's edit mode (render).
  */
 import { Viewer, DEFAULT_OPTIONS } from "./Viewer.js";
 
@@ -16,42 +16,116 @@ export function mount(element, tourUrl, options = {}) {
 }
 
 const SYNCED = ["yaw", "pitch", "fov"];
+/** Viewer events of the editor (option edit) that go to Python as they are (TourViewer.on_edit). */
+const EDIT_EVENTS = ["editclick", "hotspotmove", "hotspotselect"];
 
+/** `url` with ?v=<n> (TourViewer.reload: a build's new tour.json, not the browser's cached one). */
+function versioned(url, n) {
+  const u = new URL(url, document.baseURI);
+  u.searchParams.set("v", String(n));
+  return u.href;
+}
+
+/**
+ * Panel's entry. The editor's parameters (TourViewer edit, tool, selected_hotspot, edit_hotspots, reload) drive the
+ * Viewer's setEditing / setHotspots; incrementing `reload` disposes the viewer and makes a new one on tour_url?v=<n>
+ * at the scene asked for and the view shown. A scene Python asks for that the tour does not have is not shown:
+ * Python hears {event: "missingscene", scene} (and scene null once a scene of the tour is shown).
+ */
 export function render({ model, el }) {
   const box = document.createElement("div");
   box.style.cssText = "width:100%;height:100%;min-height:300px;position:relative";
   el.appendChild(box);
-  const view = SYNCED.every((k) => typeof model[k] === "number") ? { yaw: model.yaw, pitch: model.pitch, fov: model.fov } : null;
-  const viewer = new Viewer(box, model.tour_url, { urlState: false, scene: model.scene || null, view,
-                                                   language: model.language || null, ...(model.options || {}) });
+  const edit = !!model.edit;
+  let viewer = null, wiring = null, timer = 0, hotspotsTimer = 0;
+  let missing = null;  // the scene id Python last heard was missing, or null
+  const setMissing = (id) => {
+    if (missing === id) return;
+    missing = id;
+    model.send_msg({ event: "missingscene", scene: id });
+  };
   // Python <- browser: at most every 150 ms while the view moves, and once when it stops
-  let timer = 0;
   const push = () => {
     timer = 0;
+    if (!viewer) return;
     const s = viewer.state;
     for (const k of SYNCED) if (Math.abs((model[k] ?? NaN) - s[k]) > 1e-3 || model[k] == null) model[k] = Math.round(s[k] * 1000) / 1000;
   };
-  viewer.on("viewchange", () => { if (!timer) timer = setTimeout(push, 150); });
-  viewer.on("scenechange", (id) => { if (model.scene !== id) model.scene = id; push(); });
-  viewer.on("languagechange", (lang) => { if (model.language !== lang) model.language = lang; });
-  viewer.on("hotspot", (h) => model.send_msg({ event: "hotspot", hotspot: h }));
-  viewer.ready.then(() => {
-    if (model.language !== viewer.language) model.language = viewer.language;
-    if (model.scene !== viewer.sceneId) model.scene = viewer.sceneId;
-    push();
-    model.send_msg({ event: "ready", state: viewer.state });
-  }, (err) => model.send_msg({ event: "error", message: String(err?.message || err) }));
+  const applyHotspots = () => {  // after the same batch's scene change: the list is that scene's
+    hotspotsTimer = 0;
+    viewer?.setHotspots(model.edit_hotspots ?? null, { scene: model.scene || viewer.sceneId });
+  };
+  const start = (url, { scene, view, language }) => {
+    const v = viewer = new Viewer(box, url, { urlState: false, scene, view, language, ...(model.options || {}),
+                                               ...(edit ? { edit: true } : {}) });
+    if (edit) {
+      v.setEditing({ tool: model.tool ?? null, selected: model.selected_hotspot ?? null });
+      if (model.edit_hotspots) v.setHotspots(model.edit_hotspots, { scene: scene || null });
+    }
+    let first = true;
+    const offs = [
+      v.on("viewchange", () => { if (!timer) timer = setTimeout(push, 150); }),
+      v.on("scenechange", (id) => {
+        const asked = model.scene;
+        // the editor asked for a scene not built yet: the viewer shows another one, Python keeps its wish
+        if (first && edit && asked && asked !== id && !v.tour.scene(asked)) setMissing(asked);
+        else { if (model.scene !== id) model.scene = id; setMissing(null); }
+        first = false;
+        push();
+      }),
+      v.on("languagechange", (lang) => { if (model.language !== lang) model.language = lang; }),
+      v.on("hotspot", (h) => model.send_msg({ event: "hotspot", hotspot: h })),
+      ...EDIT_EVENTS.map((name) => v.on(name, (e) => model.send_msg({ event: name, ...e }))),
+    ];
+    v.ready.then(() => {
+      if (viewer !== v) return;
+      if (model.language !== v.language) model.language = v.language;
+      if (missing === null && model.scene !== v.sceneId) model.scene = v.sceneId;
+      push();
+      model.send_msg({ event: "ready", state: v.state });
+    }, (err) => model.send_msg({ event: "error", message: String(err?.message || err) }));
+    const bridge = inspectorBridge(model, v);
+    wiring = { dispose() { for (const off of offs) off(); bridge.dispose(); } };
+  };
+  const stop = () => {
+    wiring?.dispose();
+    viewer?.dispose();
+    wiring = viewer = null;
+  };
+  const view = SYNCED.every((k) => typeof model[k] === "number") ? { yaw: model.yaw, pitch: model.pitch, fov: model.fov } : null;
+  start(model.tour_url, { scene: model.scene || null, view, language: model.language || null });
   // Python -> browser
-  model.on("scene", () => { if (viewer.tour && model.scene && model.scene !== viewer.sceneId) viewer.goTo(model.scene).catch(() => {}); });
+  model.on("scene", () => {
+    const id = model.scene;
+    if (!viewer?.tour || !id) return;
+    if (!viewer.tour.scene(id)) { setMissing(id); return; }  // left where it is
+    if (id !== viewer.sceneId) viewer.goTo(id).catch(() => {});
+    else setMissing(null);
+  });
   for (const k of SYNCED) {
     model.on(k, () => {
+      if (!viewer) return;
       const s = viewer.state;
       if (typeof model[k] === "number" && Math.abs(model[k] - s[k]) > 1e-3) viewer.setView({ [k]: model[k] });
     });
   }
-  model.on("language", () => { if (model.language) viewer.setLanguage(model.language); });
-  const bridge = inspectorBridge(model, viewer);
-  model.on("remove", () => { clearTimeout(timer); bridge.dispose(); viewer.dispose(); });
+  model.on("language", () => { if (model.language) viewer?.setLanguage(model.language); });
+  if (edit) {
+    model.on("tool", () => viewer?.setEditing({ tool: model.tool ?? null }));
+    model.on("selected_hotspot", () => viewer?.setEditing({ selected: model.selected_hotspot ?? null }));
+  }
+  model.on("edit_hotspots", () => { clearTimeout(hotspotsTimer); hotspotsTimer = setTimeout(applyHotspots, 0); });
+  model.on("reload", () => {
+    if (!viewer) return;
+    // the scene Python asks for (a scene just built, maybe), at the view shown if it is the one shown
+    const scene = model.scene || viewer.sceneId;
+    const view = viewer.view && scene === viewer.sceneId ? viewer.view.get() : null;
+    const language = viewer.language || model.language || null;
+    stop();
+    missing = null;
+    start(versioned(model.tour_url, model.reload), { scene, view, language });
+  });
+  model.on("remove", () => { clearTimeout(timer); clearTimeout(hotspotsTimer); stop(); });
 }
 
 /** TourViewer's light parameters and the keys of the inspector state's `light` they stand for. */
@@ -142,8 +216,9 @@ function inspectorBridge(model, viewer) {
       model.send_msg({ event: "modelerror", model: openId, message: String(err.message || err) });
     }
   };
+  let disposed = false;     // a reload replaced this viewer
   const open = () => {
-    if (!viewer.tour) return;  // after ready
+    if (disposed || !viewer.tour) return;  // after ready
     const id = model.model || null;
     if (!id) {
       opening = null;
@@ -197,8 +272,9 @@ function inspectorBridge(model, viewer) {
     screenshot(msg).catch((err) => model.send_msg({ event: "screenshoterror", message: String(err?.message || err) }));
   };
   viewer.ready.then(open, () => {});
-  model.on("model", open);
-  model.on("msg:custom", onMessage);
-  for (const p of [...LIGHT_PARAMS.map(([q]) => q), ...STATE_PARAMS.map(([q]) => q)]) model.on(p, apply);
-  return { dispose() { for (const off of offs) off(); } };
+  const listen = (prop, fn) => { model.on(prop, fn); offs.push(() => model.off?.(prop, fn)); };
+  listen("model", open);
+  listen("msg:custom", onMessage);
+  for (const p of [...LIGHT_PARAMS.map(([q]) => q), ...STATE_PARAMS.map(([q]) => q)]) listen(p, apply);
+  return { dispose() { disposed = true; for (const off of offs) off(); } };
 }
