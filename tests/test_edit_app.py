@@ -1,0 +1,480 @@
+"""vtour.edit.app: the editor page, driven without a browser.
+
+The Editor is built over an EditDocument of the tiny sample tour and driven by the handlers its widgets call
+(a button's on_click, ButtonList.choose, UploadInput.uploaded, FloorPlanPicker.pick) and by the viewer's edit
+messages (TourViewer.on_edit); each test asserts the document changed and that what shows it followed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+
+import panel as pn
+import pytest
+
+from vtour.edit.app import Editor, built_scenes, editor_app, tour_files
+from vtour.edit.document import EditDocument, Target
+from vtour.edit.labels import LABELS, labels_for
+from vtour.edit.widgets import ButtonList
+from vtour.sample import TINY_SAMPLE_OPTIONS, write_sample
+
+#: The English words the issue and the spec name for the controls (tests/browser drive them by these).
+CONTROL_WORDS = (
+    "Add scene", "Upload panorama", "Move scene up", "Move scene down", "Rename scene", "Delete scene",
+    "Set start view", "Min zoom (fov)", "Max zoom (fov)", "North offset", "Add link", "Add info",
+    "Add model hotspot", "Delete hotspot", "Target scene", "Add reverse link", "Yaw", "Pitch", "Title (en)",
+    "Title (zh)", "Text (en)", "Text (zh)", "Image", "Add model", "Undo", "Redo", "Save", "Reload from disk",
+    "Build", "Package", "Kiosk", "Idle return (s)", "Auto-tour (s)", "Panorama files", "Scene id", "Editor language",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The tiny sample tour's sources (written once)."""
+    root = tmp_path_factory.mktemp("edit-sample") / "grotto"
+    write_sample(root, TINY_SAMPLE_OPTIONS)
+    return root
+
+
+@pytest.fixture
+def folder(sample, tmp_path):
+    """A copy of the sample a test may change."""
+    return shutil.copytree(sample, tmp_path / "grotto")
+
+
+@pytest.fixture
+def editor(folder, tmp_path) -> Editor:
+    return editor_app(EditDocument.open(folder / "tour.yaml"), out=tmp_path / "site")
+
+
+def walk(obj):
+    """``obj`` and everything inside it (layouts' objects, landmarks' content)."""
+    yield obj
+    for child in [*getattr(obj, "objects", []), getattr(obj, "content", None)]:
+        if child is not None and not isinstance(child, str):
+            yield from walk(child)
+
+
+def names(editor: Editor) -> list[str]:
+    """Every visible control's accessible name on the page: labels, button words, list buttons' words."""
+    out = []
+    for obj in walk(editor.layout):
+        if not getattr(obj, "visible", True):
+            continue
+        if isinstance(obj, ButtonList):
+            out += obj.texts()
+        if isinstance(obj, pn.widgets.CheckBoxGroup):  # each option a labelled checkbox
+            out += list(obj.options)
+        if isinstance(getattr(obj, "label", None), str):
+            out.append(obj.label)
+    return out
+
+
+def click(button) -> None:
+    button.clicks += 1
+
+
+# -- the page ---------------------------------------------------------------------------------------------
+
+
+def test_every_control_the_spec_names_is_on_the_page_by_its_english_words(editor):
+    editor.param.update(scene="entrance", hotspot=2)  # an info hotspot: its Image and texts shown
+    found = " | ".join(names(editor))
+    missing = [w for w in CONTROL_WORDS if w not in found]
+    assert not missing
+
+
+def test_the_scene_list_marks_the_start_and_the_scenes_not_built(editor):
+    texts = editor.scene_list.texts()
+    assert texts == [
+        "Entrance (entrance) (start) (not built)",
+        "Main chamber (chamber) (not built)",
+        "Before the niche (niche) (not built)",
+    ]
+    assert editor.scene_list.value == "entrance" and editor.scene_list.attr == "aria-current"
+    assert "press Build to preview it" in editor.not_built.object
+    assert editor.viewer.edit and not editor.viewer.visible
+
+
+def test_a_scene_missing_from_the_build_is_said_and_the_viewer_stays(editor, tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "tour.json").write_text('{"scenes": [{"id": "entrance"}, {"id": "chamber"}]}')
+    editor.built = built_scenes(tmp_path / "site")
+    editor.scene_list.choose("chamber")
+    assert editor.viewer.scene == "chamber" and editor.not_built.object == ""
+    editor.scene_list.choose("niche")
+    assert editor.scene == "niche" and editor.viewer.scene == "chamber"
+    assert "This scene is not built yet: press Build to preview it" in editor.not_built.object
+    assert editor.scene_list.texts()[2].endswith("(not built)") and "(not built)" not in editor.scene_list.texts()[1]
+
+
+def test_a_click_with_a_tool_armed_adds_a_hotspot_there_selects_it_and_disarms_the_tool(editor):
+    doc = editor.doc
+    n = len(doc.hotspots("entrance"))
+    editor.tools.choose("link")
+    assert editor.tool == "link" and editor.tools.value == "link" and editor.tools.attr == "aria-pressed"
+    editor.on_viewer_edit({"event": "editclick", "scene": "entrance", "yaw": 12.3, "pitch": -4.5})
+    added = doc.hotspots("entrance")[n]
+    assert (added["type"], added["yaw"], added["pitch"], added["target"]) == ("link", 12.3, -4.5, "chamber")
+    assert (editor.scene, editor.hotspot, editor.tool, editor.tools.value) == ("entrance", n, None, None)
+    assert editor.target_scene.value == "chamber" and editor.link_box.visible and not editor.info_box.visible
+    assert doc.dirty and "unsaved changes" in editor.dirty_mark.object
+    # a click without a tool armed adds nothing
+    editor.on_viewer_edit({"event": "editclick", "scene": "entrance", "yaw": 1, "pitch": 1})
+    assert len(doc.hotspots("entrance")) == n + 1
+
+
+def test_one_tool_is_armed_at_a_time_and_choosing_it_again_disarms_it(editor):
+    editor.tools.choose("info")
+    editor.tools.choose("model")
+    assert editor.tool == "model" and editor.viewer.tool == "model"
+    editor.tools.choose("model")
+    assert editor.tool is None and editor.viewer.tool is None and editor.armed.object == ""
+
+
+def test_a_model_hotspot_points_at_the_first_model(editor):
+    editor.tools.choose("model")
+    editor.on_viewer_edit({"event": "editclick", "scene": "niche", "yaw": -20, "pitch": 3})
+    entry = editor.doc.hotspots("niche")[editor.hotspot]
+    assert (entry["type"], entry["target"]) == ("model", "statue")
+    assert editor.target_model.visible and editor.target_model.value == "statue"
+
+
+def test_dragging_a_hotspot_moves_it_and_the_yaw_and_pitch_inputs_move_it_too(editor):
+    editor.on_viewer_edit({"event": "hotspotmove", "scene": "chamber", "index": 1, "yaw": -40.25, "pitch": 2.5})
+    h = editor.doc.hotspots("chamber")[1]
+    assert (h["yaw"], h["pitch"]) == (-40.25, 2.5)
+    assert (editor.scene, editor.hotspot) == ("chamber", 1)
+    assert (editor.yaw.value, editor.pitch.value) == (-40.25, 2.5)
+    editor.yaw.value = 100.0
+    assert editor.doc.hotspots("chamber")[1]["yaw"] == 100.0
+    editor.on_viewer_edit({"event": "hotspotselect", "scene": "niche", "index": 0})
+    assert (editor.scene, editor.hotspot) == ("niche", 0) and editor.yaw.value == 165.2
+
+
+def test_the_viewer_shows_the_documents_hotspots_of_its_scene_with_the_selected_one(editor, tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "tour.json").write_text('{"scenes": [{"id": "entrance"}]}')
+    editor.built = built_scenes(tmp_path / "site")
+    editor.refresh()
+    editor.on_viewer_edit({"event": "hotspotselect", "scene": "entrance", "index": 2})
+    shown = editor.viewer.edit_hotspots
+    assert [h["index"] for h in shown] == list(range(len(editor.doc.hotspots("entrance"))))
+    assert shown[2]["title"] == "Preaching scene, north wall" and shown[0]["target"] == "chamber"
+    assert editor.viewer.selected_hotspot == 2
+    editor.on_viewer_edit({"event": "hotspotmove", "scene": "entrance", "index": 2, "yaw": 50, "pitch": 0})
+    assert (editor.viewer.edit_hotspots[2]["yaw"], editor.viewer.edit_hotspots[2]["pitch"]) == (50, 0)
+
+
+def test_undo_and_redo_restore_the_document_and_their_buttons_follow(editor):
+    doc = editor.doc
+    before = doc.text()
+    assert editor.buttons["undo"].disabled and editor.buttons["redo"].disabled
+    editor.on_viewer_edit({"event": "hotspotmove", "scene": "entrance", "index": 0, "yaw": 30, "pitch": 1})
+    assert doc.text() != before and not editor.buttons["undo"].disabled
+    click(editor.buttons["undo"])
+    assert doc.text() == before and editor.buttons["undo"].disabled and not editor.buttons["redo"].disabled
+    assert not doc.dirty and "all changes saved" in editor.dirty_mark.object
+    assert editor.yaw.value == 16.7  # the selected hotspot's inputs follow
+    click(editor.buttons["redo"])
+    assert doc.hotspots("entrance")[0]["yaw"] == 30 and editor.yaw.value == 30
+
+
+def test_a_broken_link_shows_in_problems_in_validates_words_and_its_button_goes_to_it(editor):
+    assert editor.problem_list.items == [] and "No problems" in editor.no_problems.object
+    editor.edit(editor.doc.set_hotspot, "chamber", 1, target="nowhere")
+    texts = editor.problem_list.texts()
+    assert texts == [p.text for p in editor.doc.problems()] and any("nowhere" in t for t in texts)
+    assert editor.no_problems.object == ""
+    editor.select_scene("entrance")
+    editor.problem_list.choose(next(i for i, t in enumerate(texts) if "nowhere" in t))
+    assert (editor.scene, editor.hotspot) == ("chamber", 1)
+    assert editor.focuser.last == "Target scene"
+    assert editor.target_scene.value == "nowhere"  # shown as it is, so that the staff see what is wrong
+    editor.target_scene.value = "niche"
+    assert editor.problem_list.items == []
+
+
+def test_texts_are_edited_side_by_side_and_a_missing_translation_is_flagged(editor):
+    editor.tools.choose("info")
+    editor.on_viewer_edit({"event": "editclick", "scene": "entrance", "yaw": 90, "pitch": 10})
+    title_en, title_zh = editor.texts["title", "en"], editor.texts["title", "zh"]
+    assert (title_en.name, title_zh.name) == ("Title (en)", "Title (zh)")
+    title_en.value = "Lamp niche"
+    assert editor.doc.hotspots("entrance")[editor.hotspot]["title"] == {"en": "Lamp niche"}
+    assert "missing" in title_zh.name and title_zh.name.startswith("Title (zh)") and "missing" not in title_en.name
+    title_zh.value = "灯龛"
+    assert editor.doc.hotspots("entrance")[editor.hotspot]["title"] == {"en": "Lamp niche", "zh": "灯龛"}
+    assert title_zh.name == "Title (zh)"
+    editor.texts["text", "zh"].value = "一段文字"
+    assert "missing" in editor.texts["text", "en"].name
+
+
+def test_an_info_hotspot_takes_an_image_of_the_folder_and_a_link_url(editor):
+    editor.param.update(scene="entrance", hotspot=2)
+    assert "panoramas/niche.jpg" in editor.image.options.values()
+    editor.image.value = "panoramas/niche.jpg"
+    editor.url.value = "https://example.org/mural"
+    h = editor.doc.hotspots("entrance")[2]
+    assert (h["image"], h["url"]) == ("panoramas/niche.jpg", "https://example.org/mural")
+    editor.url.value = ""
+    assert editor.doc.hotspots("entrance")[2]["url"] is None
+
+
+def test_a_reverse_link_is_added_in_the_target_scene(editor):
+    editor.pano_files.value = ["panoramas/niche.jpg"]
+    click(editor.add_scene_button)
+    new = editor.scene
+    editor.tools.choose("link")
+    editor.on_viewer_edit({"event": "editclick", "scene": "entrance", "yaw": 100, "pitch": 0})
+    editor.target_scene.value = new
+    click(editor.reverse_button)
+    back = editor.doc.hotspots(new)
+    assert len(back) == 1 and back[0]["target"] == "entrance" and back[0]["yaw"] == -80
+    click(editor.reverse_button)  # once only: the error is said, never a traceback
+    assert editor.alert and "already links back" in editor.status and "Traceback" not in editor.status
+
+
+def test_deleting_a_hotspot_clears_the_selection(editor):
+    editor.on_viewer_edit({"event": "hotspotselect", "scene": "niche", "index": 3})
+    n = len(editor.doc.hotspots("niche"))
+    click(editor.delete_hotspot_button)
+    assert len(editor.doc.hotspots("niche")) == n - 1 and editor.hotspot is None
+    assert not editor.hotspot_form.visible and "No hotspot selected" in editor.hotspot_info.object
+
+
+# -- scenes -----------------------------------------------------------------------------------------------
+
+
+def test_a_scene_is_added_from_panorama_files_of_the_folder(editor, folder):
+    assert editor.pano_files.options[:3] == ["panoramas/chamber.jpg", "panoramas/entrance.jpg", "panoramas/niche.jpg"]
+    assert not any(p.startswith("models/") for p in editor.pano_files.options)
+    click(editor.add_scene_button)  # nothing chosen: said, and nothing added
+    assert editor.alert and len(editor.doc.scene_ids()) == 3
+    editor.pano_files.value = ["panoramas/chamber.jpg"]
+    click(editor.add_scene_button)
+    assert editor.doc.scene_ids()[-1] == editor.scene and editor.scene != "chamber"
+    assert editor.doc.scene(editor.scene)["panorama"] == ["panoramas/chamber.jpg"]
+    assert editor.scene_list.value == editor.scene
+
+
+def test_an_upload_adds_a_scene_from_the_stored_panoramas_and_says_refused_files(editor, folder):
+    shutil.copy(folder / "panoramas" / "niche.jpg", folder / "panoramas" / "hall.jpg")
+    assert editor.upload.url == "api/edit/upload/panoramas" and editor.upload.label == "Upload panorama"
+    editor.upload.uploaded(["panoramas/hall.jpg"], [])
+    assert editor.scene == "hall" and "panoramas/hall.jpg" in editor.pano_files.options
+    assert "Uploaded: panoramas/hall.jpg" in editor.status and not editor.alert
+    editor.upload.uploaded([], ["notes.txt: not an image"])
+    assert editor.alert and "notes.txt: not an image" in editor.status
+
+
+def test_scenes_are_moved_renamed_and_made_the_start(editor):
+    editor.scene_list.choose("niche")
+    click(editor.scene_buttons["moveUp"])
+    assert editor.doc.scene_ids() == ["entrance", "niche", "chamber"] and editor.scene == "niche"
+    click(editor.scene_buttons["moveDown"])
+    assert editor.doc.scene_ids()[-1] == "niche" and editor.scene_buttons["moveDown"].disabled
+    editor.scene_id.value = "altar"
+    editor.scene_titles["en"].value = "The altar"
+    click(editor.rename_button)
+    assert editor.scene == "altar" and editor.doc.scene("altar")["title"]["en"] == "The altar"
+    assert all(h["target"] != "niche" for s in editor.doc.scene_ids() for h in editor.doc.hotspots(s))
+    click(editor.scene_buttons["setStart"])
+    assert editor.doc.start == "altar" and editor.scene_list.texts()[-1].endswith("(start) (not built)")
+    editor.scene_id.value = "bad id!"
+    click(editor.rename_button)
+    assert editor.alert and "bad id!" in editor.status and editor.scene == "altar"
+
+
+def test_deleting_a_scene_asks_first_and_says_how_many_links_go(editor):
+    click(editor.buttons["undo"])  # nothing to undo: said
+    assert editor.status == "Nothing to undo."
+    editor.scene_list.choose("chamber")
+    click(editor.delete_button)
+    assert editor.delete_box.visible and editor.doc.scene_ids() == ["entrance", "chamber", "niche"]
+    assert "2 links to it will be removed" in editor.delete_question.object
+    assert editor.focuser.last == "Confirm delete"
+    click(editor.delete_no)
+    assert not editor.delete_box.visible and "chamber" in editor.doc.scene_ids()
+    click(editor.delete_button)
+    click(editor.delete_yes)
+    assert editor.doc.scene_ids() == ["entrance", "niche"] and editor.scene == "niche"
+    assert editor.status == "Deleted scene chamber and 2 links to it."
+
+
+def test_the_zoom_limits_and_north_offset_are_applied(editor):
+    editor.scene_list.choose("chamber")
+    editor.min_fov.value, editor.max_fov.value, editor.north.value = 30.0, 100.0, 12.5
+    click(editor.apply_view)
+    s = editor.doc.scene("chamber")
+    assert s["limits"] == {"min_fov": 30, "max_fov": 100} and s["north_offset"] == 12.5
+    editor.min_fov.value = 120.0
+    click(editor.apply_view)
+    assert editor.alert and "min_fov" in editor.status and editor.doc.scene("chamber")["limits"]["min_fov"] == 30
+
+
+def test_set_start_view_takes_the_viewers_camera(editor, tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "tour.json").write_text('{"scenes": [{"id": "entrance"}]}')
+    editor.built = built_scenes(tmp_path / "site")
+    editor.refresh()
+    editor.viewer.param.update(yaw=-12.3456, pitch=5.5, fov=60.0)
+    click(editor.set_view_button)
+    assert editor.doc.scene("entrance")["view"] == {"yaw": -12.35, "pitch": 5.5, "fov": 60}
+    assert "Start view of entrance set" in editor.status
+
+
+def test_a_click_on_the_floor_plan_places_the_selected_scene(editor):
+    assert not editor.plan_box.visible
+    editor.edit(editor.doc.set_floorplan, "panoramas/entrance.jpg")
+    assert editor.plan_box.visible and editor.plan.src == "api/edit/file/panoramas/entrance.jpg"
+    editor.scene_list.choose("chamber")
+    editor.plan.pick(0.25, 0.75)
+    assert editor.doc.scene("chamber")["floorplan_position"] == {"x": 0.25, "y": 0.75}
+    assert editor.plan.points == [{"text": "chamber", "x": 0.25, "y": 0.75, "selected": True}]
+    assert (editor.plan_x.value, editor.plan_y.value) == (0.25, 0.75)
+    editor.plan_x.value = 0.5  # typed: the keyboard's way
+    assert editor.doc.scene("chamber")["floorplan_position"] == {"x": 0.5, "y": 0.75}
+    click(editor.plan_clear)
+    assert editor.doc.scene("chamber")["floorplan_position"] is None
+
+
+# -- models -----------------------------------------------------------------------------------------------
+
+
+def test_a_model_is_added_from_a_mesh_file_and_its_title_units_and_metadata_edited(editor):
+    assert "models/grotto.obj" in editor.mesh_files.options
+    editor.mesh_files.value = "models/grotto.obj"
+    click(editor.add_model_button)
+    assert editor.model == "grotto" and editor.model_form.visible
+    assert [i["value"] for i in editor.model_list.items] == ["statue", "grotto"]
+    editor.model_titles["zh"].value = "石窟"
+    editor.units.value = "mm"
+    editor.metadata["credit"].value = "Survey team"
+    m = next(m for m in editor.doc.models() if m["id"] == "grotto")
+    assert m["title"]["zh"] == "石窟" and m["units"] == "mm" and m["metadata"] == {"credit": "Survey team"}
+    assert editor.model_titles["en"].name == "Model title (en)"
+
+
+# -- saving -----------------------------------------------------------------------------------------------
+
+
+def test_save_writes_the_file_and_a_backup(editor, folder):
+    editor.on_viewer_edit({"event": "hotspotmove", "scene": "entrance", "index": 0, "yaw": 31, "pitch": 2})
+    click(editor.buttons["save"])
+    assert not editor.doc.dirty and "all changes saved" in editor.dirty_mark.object
+    assert "yaw: 31" in (folder / "tour.yaml").read_text() and (folder / "tour.yaml.bak").is_file()
+    assert EditDocument.open(folder / "tour.yaml").hotspots("entrance")[0]["yaw"] == 31
+
+
+def test_a_change_on_disk_is_said_before_a_save_and_a_save_is_refused_with_reload_offered(editor, folder):
+    editor.on_viewer_edit({"event": "hotspotmove", "scene": "entrance", "index": 0, "yaw": 31, "pitch": 2})
+    editor.check_disk()
+    assert not editor.conflict
+    path = folder / "tour.yaml"
+    path.write_text(path.read_text().replace("Sample grotto", "Grotto (edited elsewhere)"))
+    editor.check_disk()
+    assert editor.conflict and editor.alert and editor.status.startswith("tour.yaml changed on disk")
+    assert editor.buttons["reload"].color == "warning"
+    click(editor.buttons["save"])
+    assert editor.status == "tour.yaml changed on disk since it was loaded: nothing was saved" and editor.alert
+    assert "Grotto (edited elsewhere)" in path.read_text()
+    click(editor.buttons["reload"])  # unsaved edits: asks first
+    assert editor.reload_box.visible and editor.doc.dirty
+    click(editor.reload_yes)
+    assert not editor.doc.dirty and not editor.conflict and "Grotto (edited elsewhere)" in editor.tour_title.object
+    assert editor.doc.hotspots("entrance")[0]["yaw"] == 16.7
+
+
+# -- words ------------------------------------------------------------------------------------------------
+
+
+def test_both_languages_have_the_same_words_and_every_chinese_control_name_carries_the_english(editor):
+    assert set(LABELS["zh"]) == set(LABELS["en"])
+    for key, en in LABELS["en"].items():
+        word = en.format(lang="zh") if "{lang}" in en else en
+        if word in CONTROL_WORDS:
+            zh = LABELS["zh"][key].format(lang="zh")
+            assert zh.endswith(f"({word})") and zh != f"({word})", key
+
+
+def test_changing_the_language_relabels_every_control_and_the_previews_language(editor):
+    editor.param.update(scene="entrance", hotspot=2)
+    editor.language_select.value = "zh"
+    assert editor.language == "zh" and editor.viewer.language == "zh"
+    assert editor.buttons["build"].name == "构建 (Build)" and editor.tools.texts()[0] == "添加链接 (Add link)"
+    assert editor.texts["title", "zh"].name == "标题 zh (Title (zh))"
+    assert editor.scene_list.texts()[0] == "入口 (entrance) （起始）(start) （未构建）(not built)"
+    found = " | ".join(names(editor))
+    assert not [w for w in CONTROL_WORDS if w not in found and w != "Editor language"]
+    assert labels_for("zh-Hans")["undo"] == "撤销 (Undo)"
+    editor.language_select.value = "en"
+    assert editor.buttons["build"].name == "Build" and editor.layout.label == "Tour editor"
+
+
+def test_nothing_from_the_tour_is_inserted_as_markup(editor):
+    editor.edit(editor.doc.rename_scene, "entrance", title={"en": "<img src=x onerror=alert(1)>"})
+    editor.edit(editor.doc.set_text, Target("tour"), "title", "en", "<b>x")
+    assert "<b>x" not in editor.tour_title.object and "&lt;b&gt;x" in editor.tour_title.object
+    assert editor.scene_list.texts()[0].startswith("<img")  # a list button's words: set as text by the widget
+    click(editor.delete_button)
+    assert "<img" not in editor.delete_question.object
+
+
+# -- build and package ------------------------------------------------------------------------------------
+
+
+def test_package_before_a_build_says_build_first(editor):
+    click(editor.package_button)
+    assert editor.alert and editor.status.startswith("Build first")
+
+
+def test_build_saves_first_then_shows_progress_reloads_the_preview_and_packages(editor, folder, tmp_path):
+    editor.on_viewer_edit({"event": "hotspotmove", "scene": "entrance", "index": 0, "yaw": 20, "pitch": 0})
+    click(editor.buttons["build"])
+    assert not editor.doc.dirty and editor.build_job is not None
+    assert editor.build_job.wait(120) == "done", editor.build_job.snapshot()
+    editor.poll()
+    assert 'value="100"' in editor.progress.object and "100 %" in editor.progress.object
+    assert "Built in" in editor.build_state.object and "scene entrance built" in editor.log_view.text
+    assert editor.viewer.reload == 1 and editor.viewer.visible
+    assert not any("(not built)" in t for t in editor.scene_list.texts())
+    assert editor.viewer.scene == editor.scene
+    editor.kiosk.value = ["kiosk"]
+    editor.idle_return.value, editor.autotour.value = 60, 15
+    click(editor.package_button)
+    assert editor.package_job.wait(120) == "done", editor.package_job.snapshot()
+    editor.poll()
+    zip_name = editor.package_job.snapshot()["zip"]
+    assert f'href="api/edit/download/{zip_name}" download' in editor.download.object
+    assert "Download package" in editor.download.object
+    with zipfile.ZipFile(editor.package_job.zip_path) as z:
+        assert any(n.endswith("tour.json") for n in z.namelist())
+    editor.on_viewer_edit({"event": "hotspotmove", "scene": "entrance", "index": 0, "yaw": 21, "pitch": 0})
+    click(editor.package_button)  # the tour changed since the build
+    assert editor.status.startswith("Build first")
+
+
+def test_a_failed_build_says_the_builds_error(editor, folder):
+    editor.edit(editor.doc.add_scene, ["panoramas/entrance.jpg"])
+    (folder / "panoramas" / "entrance.jpg").write_bytes(b"not a jpeg")
+    click(editor.buttons["build"])
+    assert editor.build_job.wait(120) == "failed"
+    editor.poll()
+    assert editor.alert and "The build failed" in editor.status and "Traceback" not in editor.status
+
+
+# -- files ------------------------------------------------------------------------------------------------
+
+
+def test_tour_files_skip_hidden_cache_export_and_the_output(tmp_path):
+    for rel in (
+        "panoramas/a.jpg", "panoramas/sub/b.JPG", "c.png", ".hidden/d.jpg", ".vtour-cache/e.jpg",
+        "export/f.jpg", "site/g.jpg", "panoramas/.h.jpg", "notes.txt", "models/m.obj",
+    ):  # fmt: skip
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"")
+    images = tour_files(tmp_path, (".jpg", ".png"), skip=(tmp_path / "site",))
+    assert images == ["panoramas/a.jpg", "panoramas/sub/b.JPG", "c.png"]
+    assert tour_files(tmp_path, (".obj",)) == ["models/m.obj"]
