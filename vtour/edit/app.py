@@ -74,6 +74,8 @@ LOG_SHOWN = 200
 LEFT_WIDTH, RIGHT_WIDTH = 300, 380
 #: Number inputs without Bokeh's spin buttons, which have no accessible name (the Arrow keys step the value).
 NUMBER_CSS = ".bk-spin-btn { display: none !important; }"
+#: Labels wrap inside their input's width (Bokeh keeps them on one line, over the next input's label).
+LABEL_CSS = "label { white-space: normal !important; overflow-wrap: anywhere; }"
 #: Which input a problem's field goes to (a label key of :mod:`vtour.edit.labels`).
 FIELD_INPUTS = {
     "target": "targetScene", "yaw": "yaw", "pitch": "pitch", "image": "image", "url": "url",
@@ -179,8 +181,8 @@ class Editor(pn.viewable.Viewer):
 
     def _make_widgets(self, token: str | None, upload_api: str, tour_url: str) -> None:
         L, doc, w = self.L, self.doc, pn.widgets
-        stretch = {"sizing_mode": "stretch_width"}
-        number: dict[str, Any] = {"width": 140, "stylesheets": [NUMBER_CSS]}
+        stretch: dict[str, Any] = {"sizing_mode": "stretch_width", "stylesheets": [LABEL_CSS]}
+        number: dict[str, Any] = {"width": 140, "stylesheets": [NUMBER_CSS, LABEL_CSS]}
         # header
         self.heading = _pane(L["heading"], "h1")
         self.tour_title = _pane()
@@ -221,7 +223,7 @@ class Editor(pn.viewable.Viewer):
         self.metadata = {k: w.TextInput(label=L[k], **stretch) for k in METADATA_KEYS}
         self.delete_model_button = w.Button(label=L["deleteModel"], color="primary", **stretch)
         self.model_form = pn.Column(
-            pn.Row(*self.model_titles.values(), **stretch), self.units, *self.metadata.values(),
+            pn.Column(*self.model_titles.values(), **stretch), self.units, *self.metadata.values(),
             self.delete_model_button, **stretch,
         )  # fmt: skip
         self.mesh_files = w.Select(label=L["modelFile"], **stretch)
@@ -312,7 +314,7 @@ class Editor(pn.viewable.Viewer):
             h["scenes"], self.no_scenes, self.scene_list,
             pn.FlexBox(self.scene_buttons["moveUp"], self.scene_buttons["moveDown"], **stretch),
             self.scene_buttons["setStart"],
-            sub["rename"], self.scene_id, pn.Row(*self.scene_titles.values(), **stretch), self.rename_button,
+            sub["rename"], self.scene_id, pn.Column(*self.scene_titles.values(), **stretch), self.rename_button,
             self.delete_button, self.delete_box,
             sub["addScene"], self.pano_files, self.add_scene_button, self.upload,
             h["models"], self.no_models, self.model_list, self.model_form,
