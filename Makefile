@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PORT   ?= 5006
 
-.PHONY: demo test check bench setup clean
+.PHONY: demo edit test check bench setup clean
 
 VIEWER_BUNDLE := vtour/web/dist/vtour-viewer.js
 MODEL_BUNDLE  := vtour/web/dist/vtour-model.js
@@ -33,6 +33,11 @@ $(VIEWER_BUNDLE) $(MODEL_BUNDLE) &: $(NODE_STAMP) package.json vtour/web/build.m
 
 demo: setup
 	$(BIN)/vtour demo --port $(PORT)
+
+# the sample grotto (made and built by `vtour demo` if absent) in the tour editor, on 127.0.0.1
+edit: setup
+	$(BIN)/vtour demo --no-serve
+	$(BIN)/vtour edit tour.yaml -o export/vtour-sample --port $(PORT)
 
 # lint, format, types and the viewer's pure modules first: seconds, before minutes of pytest
 check: setup

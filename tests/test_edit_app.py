@@ -130,7 +130,7 @@ def test_one_tool_is_armed_at_a_time_and_choosing_it_again_disarms_it(editor):
     editor.tools.choose("model")
     assert editor.tool == "model" and editor.viewer.tool == "model"
     editor.tools.choose("model")
-    assert editor.tool is None and editor.viewer.tool is None and editor.armed.object == ""
+    assert editor.tool is None and editor.viewer.tool is None and "Choose a kind of hotspot" in editor.armed.object
 
 
 def test_a_model_hotspot_points_at_the_first_model(editor):

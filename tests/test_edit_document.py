@@ -107,6 +107,27 @@ def test_comments_and_quoting_survive_an_edit_elsewhere(sample):
     assert plus == ["    yaw: 40", "    pitch: -5", "    fov: 70"]
 
 
+def test_a_comment_before_the_next_scene_stays_there_when_hotspots_are_added_and_deleted(sample):
+    """ruamel keeps the comment lines after a scene's last hotspot on that hotspot; a hotspot appended
+    after it, or its deletion, must leave the comment in front of the next scene, not inside the list."""
+    text = sample.read_text(encoding="utf-8").replace("- id: chamber", "# The main chamber, from the door\n- id: chamber")
+    sample.write_text(text, encoding="utf-8")
+    doc = EditDocument.open(sample)
+    n = len(doc.hotspots("entrance"))
+    doc.add_hotspot("entrance", "info", 10.5, -3.25, title={"en": "Lamp"})
+    doc.save()
+    saved = sample.read_text(encoding="utf-8")
+    assert "# The main chamber, from the door\n- id: chamber" in saved
+    minus, plus = changed_lines(text, saved)
+    assert minus == [] and plus[0] == "  - type: info" and "# The main chamber" not in "".join(plus)
+    doc.delete_hotspot("entrance", n)  # the new one: the file is as it was
+    doc.delete_hotspot("entrance", n - 1)  # the last original one: the comment still opens chamber
+    doc.save()
+    saved = sample.read_text(encoding="utf-8")
+    assert "# The main chamber, from the door\n- id: chamber" in saved
+    assert len(doc.hotspots("entrance")) == n - 1
+
+
 def test_editing_a_value_keeps_its_quoting_style(sample):
     text = sample.read_text(encoding="utf-8").replace("    target: chamber\n", "    target: 'chamber'\n", 1)
     sample.write_text(text, encoding="utf-8")

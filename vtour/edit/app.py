@@ -42,7 +42,6 @@ from urllib.parse import quote
 
 import panel as pn
 import param
-import yaml
 
 from vtour.conventions import UNITS
 from vtour.edit import jobs
@@ -166,7 +165,7 @@ class Editor(pn.viewable.Viewer):
         self._ticks = 0
         self._building_text: str | None = None
         self._problems: list = []
-        self._problems_text: str | None = None  # the text the problems shown are of
+        self._problems_text: tuple[str, str] | None = None  # the text the problems shown are of
         self._images: list[str] = []
         self._meshes: list[str] = []
         self.failed = False  # the last edit was refused (its error is in the status line)
@@ -946,22 +945,11 @@ class Editor(pn.viewable.Viewer):
 
     def _show_header(self) -> None:
         L = self.L
-        self.tour_title.object = _html(pick_text(self._tour_title(), self.language, self.doc.root.name), "p")
+        self.tour_title.object = _html(pick_text(self.doc.title, self.language, self.doc.root.name), "p")
         self.dirty_mark.object = _html(L["unsaved"] if self.doc.dirty else L["saved"], "p")
         self.buttons["undo"].disabled = not self.doc.can_undo
         self.buttons["redo"].disabled = not self.doc.can_redo
         self.buttons["reload"].color = "warning" if self.conflict else "default"
-
-    def _tour_title(self) -> Any:
-        """The tour's title (the document has no accessor for it: read from its text, once per text)."""
-        text = self.doc.text()
-        if getattr(self, "_title_of", (None,))[0] != text:
-            try:
-                data = yaml.safe_load(text)
-            except yaml.YAMLError:
-                data = None
-            self._title_of = (text, data.get("title") if isinstance(data, dict) else None)
-        return self._title_of[1]
 
     def _show_scenes(self) -> None:
         L, doc = self.L, self.doc
@@ -1010,7 +998,8 @@ class Editor(pn.viewable.Viewer):
             widget.param.update(
                 value=value,
                 label=f"{name} — ⚠ {self.L['missing']}" if missing else name,
-                styles={"border-left": "4px solid #c62828", "padding-left": "2px"} if missing else {},
+                # explicit either way: Bokeh keeps an inline style that an update leaves out
+                styles={"border-left": f"4px solid {'#c62828' if missing else 'transparent'}", "padding-left": "2px"},
             )
 
     def _show_models(self) -> None:
@@ -1105,9 +1094,9 @@ class Editor(pn.viewable.Viewer):
     def _show_problems(self) -> None:
         """The problems of the document as it is now (validated once per text)."""
         text = self.doc.text()
-        if text == self._problems_text:
+        if (text, self.language) == self._problems_text:
             return
-        self._problems, self._problems_text = list(self.doc.problems()), text
+        self._problems, self._problems_text = list(self.doc.problems()), (text, self.language)
         self.problem_list.items = [{"value": i, "text": p.text} for i, p in enumerate(self._problems)]
         self.problem_list.visible = bool(self._problems)
         self.no_problems.object = "" if self._problems else _html(self.L["noProblems"], "p", role="status")
@@ -1119,13 +1108,15 @@ class Editor(pn.viewable.Viewer):
             v.param.update(edit_hotspots=None, selected_hotspot=None)
             return
         lang = v.language or self.doc.languages[0]
+        titles = {s["id"]: pick_text(s.get("title"), lang, s["id"]) for s in self.doc.scenes()}
         hotspots = [
             {
                 "index": h["index"],
                 "type": h["type"],
                 "yaw": h["yaw"],
                 "pitch": h["pitch"],
-                "title": pick_text(h.get("title"), lang, h.get("target") or ""),
+                # a link without a title shows its target scene's, as the visitor's viewer does
+                "title": pick_text(h.get("title"), lang, titles.get(h.get("target") or "", h.get("target") or "")),
                 "target": h.get("target"),
             }
             for h in self.doc.hotspots(shown)
@@ -1137,7 +1128,8 @@ class Editor(pn.viewable.Viewer):
     def _show_tool(self) -> None:
         self.tools.value = self.tool
         self.viewer.tool = self.tool
-        self.armed.object = _html(self.L["armed"], "p") if self.tool else ""
+        # always one line of text: arming a tool must not move the preview under the pointer
+        self.armed.object = _html(self.L["armed"] if self.tool else self.L["unarmed"], "p")
 
     def _show_kiosk(self) -> None:
         self.idle_return.disabled = self.autotour.disabled = "kiosk" not in self.kiosk.value

@@ -38,6 +38,7 @@ import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import ScalarString, SingleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from vtour.conventions import UNITS, wrap_yaw
 from vtour.edit.yamltext import detect_indent, dump_rt, load_rt, merge_text, plain, rt_yaml
@@ -215,6 +216,58 @@ def _drop(m: CommentedMap, name: str) -> None:
     key = _key(m, name)
     if key in m:
         del m[key]
+
+
+def _tail(node: Any) -> tuple[Any, Any] | None:
+    """The collection and key (an index in a list) of the last value written for ``node``: ruamel keeps
+    the comment lines that follow an item there, though they introduce whatever comes next."""
+    while isinstance(node, (CommentedMap, CommentedSeq)) and node:
+        key = list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        value = node[key]
+        if isinstance(value, (CommentedMap, CommentedSeq)) and value:
+            node = value
+            continue
+        return node, key
+    return None
+
+
+def _carry_comments(old: Any, new: Any) -> None:
+    """Move the full-line comments that follow ``old`` to follow ``new`` instead: an item appended after
+    ``old`` (or ``old`` deleted, ``new`` its predecessor) keeps a comment that opened the next section
+    in front of that section, not inside the list. The end-of-line comment of ``old``'s last line stays."""
+    src, dst = _tail(old), _tail(new)
+    if src is None or dst is None:
+        return
+    (m, k), (m2, k2) = src, dst
+    slot = 2 if isinstance(m, CommentedMap) else 0
+    entry = m.ca.items.get(k)
+    token = entry[slot] if entry is not None and len(entry) > slot else None
+    if token is None or not isinstance(token.value, str):
+        return
+    eol, sep, rest = token.value.partition("\n")
+    if not rest.strip():
+        return
+    token.value = eol + sep
+    slot2 = 2 if isinstance(m2, CommentedMap) else 0
+    entry2 = m2.ca.items.setdefault(k2, [None, None, None, None] if slot2 == 2 else [None, None])
+    if entry2[slot2] is None:
+        entry2[slot2] = CommentToken(sep + rest, token.start_mark)
+    else:
+        entry2[slot2].value = entry2[slot2].value.rstrip("\n") + "\n" + rest
+
+
+def _append(items: Any, item: Any) -> None:
+    """``items.append(item)``, the comments after the old last item kept after the new one."""
+    if len(items):
+        _carry_comments(items[-1], item)
+    items.append(item)
+
+
+def _delete(items: Any, index: int) -> None:
+    """``del items[index]``, the comment lines after the deleted item kept (after its predecessor)."""
+    if index > 0:
+        _carry_comments(items[index], items[index - 1])
+    del items[index]
 
 
 def _angle(value: float) -> int | float:
@@ -416,6 +469,11 @@ class EditDocument:
     @property
     def floorplan(self) -> str | None:
         return self._parsed()[1].floorplan
+
+    @property
+    def title(self) -> dict:
+        """The tour's title, ``{language: text}`` (the id when it has none, as the build reads it)."""
+        return dict(self._parsed()[1].title)
 
     @property
     def start(self) -> str | None:
@@ -676,7 +734,7 @@ class EditDocument:
                 scene["title"] = texts
             pano = _scalar(files[0]) if len(files) == 1 else CommentedSeq(_scalar(f) for f in files)
             scene["panorama"] = pano
-            self._list(data, "scenes", "tour", create=True).append(scene)
+            _append(self._list(data, "scenes", "tour", create=True), scene)
             return sid
 
         return self._edit(change)
@@ -727,13 +785,13 @@ class EditDocument:
         def change(data: CommentedMap) -> int:
             i, _ = self._scene_at(data, scene_id)
             scenes = self._list(data, "scenes", "tour")
-            del scenes[i]
+            _delete(scenes, i)
             removed = 0
             for other in scenes:
                 items = self._list(other, "hotspots", "scene") if isinstance(other, CommentedMap) else []
                 for k in reversed(range(len(items))):
                     if _is_link(items[k]) and _get(items[k], "target") == scene_id:
-                        del items[k]
+                        _delete(items, k)
                         removed += 1
             if _get(data, "start") == scene_id:
                 first = next((s for s in scenes if isinstance(s, CommentedMap)), None)
@@ -886,7 +944,7 @@ class EditDocument:
                 if value is not None:
                     h[name] = _scalar(value)
             items = self._list(scene, "hotspots", f"scene {scene_id!r}", create=True)
-            items.append(h)
+            _append(items, h)
             return len(items) - 1
 
         return self._edit(change)
@@ -907,7 +965,7 @@ class EditDocument:
     def delete_hotspot(self, scene_id: str, index: int) -> None:
         def change(data: CommentedMap) -> None:
             items, _ = self._hotspot_at(data, scene_id, index)
-            del items[index]
+            _delete(items, index)
 
         self._edit(change)
 
@@ -1076,7 +1134,7 @@ class EditDocument:
             for name, value in fields.items():
                 if value is not None:
                     m[name] = value
-            self._list(data, "models", "tour", create=True).append(m)
+            _append(self._list(data, "models", "tour", create=True), m)
             return mid
 
         return self._edit(change)
@@ -1109,13 +1167,13 @@ class EditDocument:
 
         def change(data: CommentedMap) -> int:
             i, _ = self._model_at(data, model_id)
-            del self._list(data, "models", "tour")[i]
+            _delete(self._list(data, "models", "tour"), i)
             removed = 0
             for scene in self._list(data, "scenes", "tour"):
                 items = self._list(scene, "hotspots", "scene") if isinstance(scene, CommentedMap) else []
                 for k in reversed(range(len(items))):
                     if _kind(items[k]) == "model" and _get(items[k], "target") == model_id:
-                        del items[k]
+                        _delete(items, k)
                         removed += 1
             return removed
 
