@@ -257,15 +257,20 @@ class Editor(pn.viewable.Viewer):
         )
         # right: the hotspot
         self.hotspot_info = _pane()
-        self.hotspot_type = w.Select(label=L["type"], options=list(HOTSPOT_TYPES), width=110)
-        self.yaw = w.FloatInput(label=L["yaw"], start=-180, end=180, step=0.1, **number)
-        self.pitch = w.FloatInput(label=L["pitch"], start=-90, end=90, step=0.1, **number)
+        narrow = {**number, "width": 100}  # type, yaw and pitch share one row of the right column
+        self.hotspot_type = w.Select(label=L["type"], options=list(HOTSPOT_TYPES), width=100, stylesheets=[LABEL_CSS])
+        self.yaw = w.FloatInput(label=L["yaw"], start=-180, end=180, step=0.1, **narrow)
+        self.pitch = w.FloatInput(label=L["pitch"], start=-90, end=90, step=0.1, **narrow)
         self.target_scene = w.Select(label=L["targetScene"], **stretch)
         self.reverse_button = w.Button(label=L["reverse"], **stretch)
         self.link_box = pn.Column(self.target_scene, self.reverse_button, **stretch)
         self.target_model = w.Select(label=L["targetModel"], **stretch)
         self.texts = {
-            (field, lang): (w.TextInput if field == "title" else w.TextAreaInput)(label=lang, **stretch)
+            (field, lang): (
+                w.TextInput(label=lang, **stretch)
+                if field == "title"
+                else w.TextAreaInput(label=lang, rows=4, auto_grow=True, max_rows=12, **stretch)
+            )
             for field in ("title", "text")
             for lang in doc.languages
         }
@@ -324,7 +329,8 @@ class Editor(pn.viewable.Viewer):
             sub["tools"], self.tools, self.armed,
             pn.FlexBox(self.set_view_button, self.min_fov, self.max_fov, self.north, self.apply_view, **stretch),
             self.not_built, self.viewer, self.plan_box,
-            sizing_mode="stretch_both", styles={"overflow-y": "auto"},
+            # the preview never spreads under the right column (a hotspot near its edge would sit on it)
+            sizing_mode="stretch_both", styles={"overflow-y": "auto", "overflow-x": "hidden", "min-width": "0"},
         )  # fmt: skip
         right = pn.Column(
             h["hotspot"], self.hotspot_info, self.hotspot_form,
@@ -336,8 +342,11 @@ class Editor(pn.viewable.Viewer):
         )  # fmt: skip
         self.regions = {
             "scenes": Section(content=left, sizing_mode="stretch_height", width=LEFT_WIDTH),
-            "preview": Section(content=centre, sizing_mode="stretch_both"),
-            "hotspot": Section(content=right, sizing_mode="stretch_height", width=RIGHT_WIDTH),
+            "preview": Section(
+                content=centre, sizing_mode="stretch_both", styles={"overflow": "hidden", "min-width": "0"}
+            ),
+            # a margin wider than half a hotspot icon: one at the preview's edge never covers this column
+            "hotspot": Section(content=right, sizing_mode="stretch_height", width=RIGHT_WIDTH, margin=(0, 0, 0, 24)),
         }
         body = pn.Column(
             header,

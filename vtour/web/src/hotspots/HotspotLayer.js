@@ -202,7 +202,7 @@ export class HotspotLayer {
       const ahead = dir[0] * fx + dir[1] * fy + dir[2] * fz;
       if (item.drag) {  // under the pointer until released
         shown.push({ item, x: item.drag.x, y: item.drag.y, d: 0 });
-      } else if (ahead > 0.05 && x > -20 && x < width + 20 && y > -20 && y < height + 20) {
+      } else if (ahead > 0.05 && x >= 0 && x <= width && y >= 0 && y <= height) {  // its point in the view
         place(button, x, y);
         item.pos = { x, y };
         if (button.hidden) button.hidden = false;
@@ -214,10 +214,14 @@ export class HotspotLayer {
       }
     }
     this.shown = shown;
+    this.width = width;
     this.declutter(shown);
   }
 
-  /** Shows each label only where it covers no icon and no label placed before it. */
+  /**
+   * Shows each label only where it covers no icon and no label placed before it, and ends inside the view: a
+   * button never reaches past the viewer's edge, over the page beside it (a Panel app's controls).
+   */
   declutter(shown) {
     const active = this.element.getRootNode().activeElement;
     shown.sort((a, b) => (b.item.button === active) - (a.item.button === active) || a.d - b.d);
@@ -232,7 +236,8 @@ export class HotspotLayer {
         item.width = Math.max(button.offsetWidth, ICON_BOX);
       }
       const full = box(x, y, item.width);
-      const fits = !icons.some((r, j) => j !== i && hit(r, full)) && !labels.some((r) => hit(r, full));
+      const inside = !this.width || item.drag || full[2] - GAP <= this.width;
+      const fits = inside && !icons.some((r, j) => j !== i && hit(r, full)) && !labels.some((r) => hit(r, full));
       button.classList.toggle("vtour-collapsed", !fits);
       if (fits) labels.push(full);
     });
