@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from vtour.access import TOKEN_COOKIE, TOKEN_HEADER
-from vtour.edit.server import FILE_API, MAX_UPLOAD_BYTES, UPLOAD_API, serve_editor, upload_name
+from vtour.access import TOKEN_HEADER
+from vtour.edit.server import FILE_API, MAX_UPLOAD_BYTES, UPLOAD_API, serve_editor, token_cookie, upload_name
 from vtour.errors import VtourWarning
 from vtour.serve import free_port
 from vtour.site import BUNDLE
@@ -156,18 +156,18 @@ def test_writes_and_the_websocket_upgrade_without_the_token_are_refused_before_a
 @pytest.mark.parametrize(
     "carrier",
     [
-        lambda t: ("?token=" + t, {}),
-        lambda t: ("", {"Cookie": f"{TOKEN_COOKIE}={t}"}),
-        lambda t: ("", {TOKEN_HEADER: t}),
+        lambda t, port: ("?token=" + t, {}),
+        lambda t, port: ("", {"Cookie": f"{token_cookie(port)}={t}"}),
+        lambda t, port: ("", {TOKEN_HEADER: t}),
     ],
     ids=["query", "cookie", "header"],
 )
 def test_the_token_in_the_query_the_cookie_or_the_header_opens_every_route_and_a_wrong_one_does_not(gated, carrier):
     for path in [p for p in gated_paths() if p not in ("/no/such/route", COMPONENT)]:
-        query, headers = carrier(TOKEN)
+        query, headers = carrier(TOKEN, gated.port)
         status, _, _ = gated.request("GET", path + query, headers=headers)
         assert status == 200, path
-        query, headers = carrier(TOKEN[:-1] + "x")
+        query, headers = carrier(TOKEN[:-1] + "x", gated.port)
         assert gated.request("GET", path + query, headers=headers)[0] == 403, path
 
 
@@ -175,7 +175,7 @@ def test_the_page_opened_with_the_token_sets_a_strict_http_only_cookie(gated):
     status, headers, body = gated.request("GET", f"/?token={TOKEN}")
     assert status == 200 and b"<html" in body.lower()
     cookie = headers["Set-Cookie"]
-    assert cookie.startswith(f"{TOKEN_COOKIE}={TOKEN};")
+    assert cookie.startswith(f"{token_cookie(gated.port)}={TOKEN};")  # one per port: editors side by side
     assert {"HttpOnly", "SameSite=Strict", "Path=/"} <= {part.strip() for part in cookie.split(";")}
     assert headers["Referrer-Policy"] == "no-referrer"
     assert "Set-Cookie" not in gated.request("GET", "/", headers={TOKEN_HEADER: TOKEN})[1]
@@ -362,3 +362,13 @@ def test_the_command_takes_the_token_from_the_environment_and_serves_on_loopback
     args = parser.parse_args(["edit", "tour.yaml", "-o", "out", "--allow-origin", "proxy.example"])
     assert (args.tour, args.out, args.token, args.address, args.show) == ("tour.yaml", "out", TOKEN, "127.0.0.1", False)
     assert args.allow_origin == ["proxy.example"] and args.func is edit.run
+
+
+def test_without_a_token_a_page_naming_another_host_is_refused(open_server):
+    """On loopback with no token, a DNS-rebinding page (evil.example resolving to 127.0.0.1) reads nothing:
+    every request must name the server's own address."""
+    for path in ("/", "/tour/tour.json", f"/{FILE_API}/panoramas/a.jpg"):
+        status, _, body = open_server.request("GET", path, headers={"Host": f"evil.example:{open_server.port}"})
+        assert status == 403 and b"its own address" in body, path
+    assert open_server.request("GET", "/", headers={"Host": f"localhost:{open_server.port}"})[0] == 200
+    assert open_server.request("GET", "/")[0] == 200

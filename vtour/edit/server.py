@@ -81,6 +81,7 @@ MODEL_EXTENSIONS = (".obj", ".ply", ".stl", ".glb", ".gltf", ".mtl", ".bin", *IM
 #: The folders of the tour an upload may go to, and the extensions each takes.
 UPLOAD_FOLDERS = {"panoramas": IMAGE_EXTENSIONS, "models": MODEL_EXTENSIONS, "images": IMAGE_EXTENSIONS}
 #: What the gate answers a request without the token (one line of plain text).
+HOST_REFUSAL = "edit: this editor answers only pages opened by its own address (127.0.0.1 or localhost and its port)\n"
 GATE_REFUSAL = (
     "edit: this editor needs its token: open the address with ?token=... that vtour edit printed "
     "(or send it in the X-Vtour-Token header)\n"
@@ -168,35 +169,51 @@ def link_free_name(tmp: Path, folder: Path, name: str) -> Path:
         return dest
 
 
-def _carried(request) -> tuple[str | None, str | None]:
+def token_cookie(port: int) -> str:
+    """The name of the token's cookie for the editor on ``port``: cookies are shared by every port of a host,
+    and two editors side by side must not take each other's."""
+    return f"{TOKEN_COOKIE}_{port}"
+
+
+def _carried(request, cookie_name: str) -> tuple[str | None, str | None]:
     """The token values a request carries besides the header: its cookie and its ``?token=``."""
-    cookie = request.cookies.get(TOKEN_COOKIE)
+    cookie = request.cookies.get(cookie_name)
     query = request.query_arguments.get(TOKEN_QUERY) or [b""]
     return (cookie.value if cookie is not None else None, query[-1].decode("utf-8", "replace"))
 
 
-def install_gate(application, access: EditAccess) -> None:
+def install_gate(application, access: EditAccess, cookie_name: str) -> None:
     """Put the token gate in front of every route of the tornado ``application`` (see the module
     docstring): a rule first in its router answering 403 to a request without the token, and an
-    output transform that sets the cookie on the answer to a request with the right ``?token=``.
-    Nothing when ``access`` needs no token."""
-    if access.token is None:
-        return
+    output transform that sets the cookie ``cookie_name`` on the answer to a request with the right
+    ``?token=``. Without a token (loopback), the rule refuses instead a request that names another host
+    than the server's (a DNS-rebinding page: its name resolves to 127.0.0.1, and it could read the tour's
+    sources and packages)."""
     from tornado.routing import Matcher, Rule
     from tornado.web import OutputTransform, RequestHandler
 
     token = access.token
-
-    class WithoutToken(Matcher):
-        def match(self, request) -> dict | None:
-            return None if access.token_ok(request.headers, _carried(request)) else {}
 
     class Refuse(RequestHandler):
         def prepare(self) -> None:
             self.set_status(403)
             self.set_header("Content-Type", "text/plain; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            self.finish(GATE_REFUSAL)
+            self.finish(GATE_REFUSAL if token is not None else HOST_REFUSAL)
+
+    if token is None:
+        hosts = {origin.lower() for origin in access.origins}
+
+        class OtherHost(Matcher):
+            def match(self, request) -> dict | None:
+                return None if (request.host or "").lower() in hosts else {}
+
+        application.default_router.rules.insert(0, Rule(OtherHost(), Refuse))
+        return
+
+    class WithoutToken(Matcher):
+        def match(self, request) -> dict | None:
+            return None if access.token_ok(request.headers, _carried(request, cookie_name)) else {}
 
     class SetTokenCookie(OutputTransform):
         def __init__(self, request) -> None:
@@ -206,14 +223,21 @@ def install_gate(application, access: EditAccess) -> None:
         def transform_first_chunk(self, status_code, headers, chunk, finishing):
             headers["Referrer-Policy"] = "no-referrer"  # the token in the address goes nowhere
             if self.set:
-                headers.add("Set-Cookie", f"{TOKEN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/")
+                headers.add("Set-Cookie", f"{cookie_name}={token}; HttpOnly; SameSite=Strict; Path=/")
             return status_code, headers, chunk
 
     application.default_router.rules.insert(0, Rule(WithoutToken(), Refuse))
     application.add_transform(SetTokenCookie)
 
 
-def editor_routes(root: Path, out: Path, access: EditAccess, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> list[tuple]:
+def editor_routes(
+    root: Path,
+    out: Path,
+    access: EditAccess,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    *,
+    cookie_name: str = TOKEN_COOKIE,
+) -> list[tuple]:
     """Tornado routes of the editor's API and files (see the module docstring) for the tour whose
     sources are in ``root`` and whose build goes to ``out``."""
     from tornado.http1connection import HTTP1Connection
@@ -242,7 +266,10 @@ def editor_routes(root: Path, out: Path, access: EditAccess, max_upload_bytes: i
             if self.request.method != "PUT":
                 raise UploadRefused(405, "uploads are PUT requests with the file as the body")
             refusal = access.check(
-                "PUT", self.request.headers, carried=_carried(self.request), body_type="application/octet-stream"
+                "PUT",
+                self.request.headers,
+                carried=_carried(self.request, cookie_name),
+                body_type="application/octet-stream",
             )
             if refusal is not None:
                 raise UploadRefused(refusal.status, refusal.reason)
@@ -405,6 +432,7 @@ def serve_editor(
         port = free_port(address)
     origins = websocket_origins(address, port, allow_origin)
     access = EditAccess(address, token, tuple(origins))
+    cookie = token_cookie(port)
     if app is None:
         app = _editor_page(doc, out, access.token)
     if not is_loopback(address):
@@ -429,11 +457,11 @@ def serve_editor(
         websocket_origin=origins,
         title="vtour editor",
         verbose=False,
-        extra_patterns=_routes() + editor_routes(doc.root, out, access, max_upload_bytes),
+        extra_patterns=_routes() + editor_routes(doc.root, out, access, max_upload_bytes, cookie_name=cookie),
     )
 
     def start(server):
-        install_gate(server._tornado, access)  # before the loop runs: no request precedes the gate
+        install_gate(server._tornado, access, cookie)  # before the loop runs: no request precedes the gate
         server.start()
         if show:
             server.io_loop.add_callback(webbrowser.open, url)
@@ -498,5 +526,6 @@ __all__ = [
     "link_free_name",
     "open_document",
     "serve_editor",
+    "token_cookie",
     "upload_name",
 ]

@@ -17,7 +17,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-__all__ = ["detect_indent", "dump_rt", "load_rt", "merge_text", "plain", "rt_yaml"]
+__all__ = ["detect_indent", "dump_rt", "load_rt", "merge_text", "opcodes", "plain", "rt_yaml"]
 
 
 def rt_yaml(indent: tuple[int, int, int]) -> YAML:
@@ -106,6 +106,34 @@ def _meets(e1: int, e2: int, s1: int, s2: int) -> bool:
     return s1 < e2 and e1 < s2
 
 
+#: Above this many lines between the common head and tail, the line diff lets SequenceMatcher skip lines that
+#: occur in more than 1 % of them (``autojunk``): a tour's many ``pitch: 0`` lines otherwise make it quadratic.
+#: Its opcodes stay exact, only maybe less minimal; :class:`EditDocument` checks every merge it writes.
+EXACT_DIFF_LINES = 1500
+
+
+def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """``SequenceMatcher(None, a, b).get_opcodes()``, fast for the texts an edit gives: the common first and
+    last lines are matched directly, and only the lines between are diffed."""
+    head = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        head += 1
+    tail = 0
+    for x, y in zip(reversed(a[head:]), reversed(b[head:]), strict=False):
+        if x != y:
+            break
+        tail += 1
+    ea, eb = len(a) - tail, len(b) - tail
+    mid = SequenceMatcher(None, a[head:ea], b[head:eb], autojunk=max(ea, eb) - head > EXACT_DIFF_LINES)
+    ops: list[tuple[str, int, int, int, int]] = [("equal", 0, head, 0, head)] if head else []
+    ops += [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in mid.get_opcodes()]
+    if tail:
+        ops.append(("equal", ea, len(a), eb, len(b)))
+    return [op for op in ops if op[0] != "equal" or op[2] > op[1]]
+
+
 def merge_text(original: str, base: str, new: str) -> str:
     """``original`` with the line changes ``base -> new`` applied (a 3-way merge by lines).
 
@@ -118,8 +146,8 @@ def merge_text(original: str, base: str, new: str) -> str:
     if original == base:
         return new
     o, b, n = (t.splitlines(keepends=True) for t in (original, base, new))
-    ob = SequenceMatcher(None, b, o, autojunk=False).get_opcodes()
-    bn = SequenceMatcher(None, b, n, autojunk=False).get_opcodes()
+    ob = opcodes(b, o)
+    bn = opcodes(b, n)
     reformatted = [(i1, i2) for tag, i1, i2, _, _ in ob if tag != "equal"]
     regions = sorted([i1, i2] for tag, i1, i2, _, _ in bn if tag != "equal")
     grown = True
