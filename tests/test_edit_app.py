@@ -478,3 +478,48 @@ def test_tour_files_skip_hidden_cache_export_and_the_output(tmp_path):
     images = tour_files(tmp_path, (".jpg", ".png"), skip=(tmp_path / "site",))
     assert images == ["panoramas/a.jpg", "panoramas/sub/b.JPG", "c.png"]
     assert tour_files(tmp_path, (".obj",)) == ["models/m.obj"]
+
+
+# -- two pages on one document ------------------------------------------------------------------------------
+
+
+def test_a_page_behind_another_pages_edit_refuses_its_stale_edit_and_then_shows_the_document(folder, tmp_path):
+    doc = EditDocument.open(folder / "tour.yaml")
+    a = editor_app(doc, out=tmp_path / "site")
+    b = editor_app(doc, out=tmp_path / "site")
+    a.param.update(scene="entrance", hotspot=2)
+    south = doc.hotspots("entrance")[3]
+    b.edit(doc.delete_hotspot, "entrance", 0)  # every index after it moves down by one
+    a.edit(doc.move_hotspot, "entrance", 2, 60.0, 0.0)  # a still thinks of the old hotspot 2
+    assert a.failed and "changed in another window" in a.status
+    assert doc.hotspots("entrance")[2] == {**south, "index": 2}  # the south wall did not move
+    a.poll()  # a page follows the other's edits on its next poll
+    b.edit(doc.set_start, "niche")
+    a.poll()
+    assert a._seen_version == doc.version
+    a.edit(doc.set_start, "chamber")
+    assert not a.failed and doc.start == "chamber"
+
+
+def test_two_pages_of_one_output_share_the_build_and_package_jobs(folder, tmp_path):
+    doc = EditDocument.open(folder / "tour.yaml")
+    a = editor_app(doc, out=tmp_path / "site")
+    b = editor_app(doc, out=tmp_path / "site")
+    c = editor_app(doc, out=tmp_path / "other")
+    a.build_job = "running"  # type: ignore[assignment]  # any object: what matters is who sees it
+    assert b.build_job == "running" and c.build_job is None
+    a.build_job = None
+
+
+def test_confirm_delete_deletes_the_scene_it_asked_about_and_the_question_goes_when_another_is_chosen(editor):
+    editor.select_scene("niche")
+    editor.ask_delete_scene()
+    assert editor.delete_box.visible and "niche" in editor.delete_question.object
+    editor.select_scene("entrance")
+    editor.refresh()
+    assert not editor.delete_box.visible  # the question was about niche
+    editor.delete_scene()  # a late confirm deletes nothing: never entrance, the scene now selected
+    assert editor.doc.scene_ids() == ["entrance", "chamber", "niche"]
+    editor.ask_delete_scene()
+    editor.delete_scene()
+    assert editor.doc.scene_ids() == ["chamber", "niche"]

@@ -558,11 +558,84 @@ def test_save_refuses_a_file_changed_on_disk_and_writes_nothing(sample):
     assert doc.dirty
     doc.reload()
     assert doc.text() == theirs and not doc.dirty and not doc.can_undo and doc.start == "niche"
+    # deleted (or moved away) meanwhile: nothing to overwrite, and the edits are not trapped
+    doc.set_start("chamber")
     sample.unlink()
     assert doc.changed_on_disk()
-    with pytest.raises(ChangedOnDisk):
+    doc.save()
+    assert EditDocument.open(sample).start == "chamber" and not doc.dirty
+
+
+def test_a_save_that_cannot_write_says_why_and_keeps_the_edits(sample):
+    doc = EditDocument.open(sample)
+    doc.set_start("niche")
+    (sample.parent / "tour.yaml.bak").mkdir()  # in the way of the backup
+    before = sample.read_bytes()
+    with pytest.raises(VtourError) as caught:
         doc.save()
-    assert not sample.exists()
+    assert "cannot be saved" in str(caught.value) and "tour.yaml.bak" in str(caught.value)
+    assert sample.read_bytes() == before and doc.dirty and doc.start == "niche"
+
+
+def test_create_never_replaces_a_tour_yaml_that_is_a_folder_or_a_broken_link(tmp_path):
+    (tmp_path / "a" / "tour.yaml").mkdir(parents=True)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "tour.yaml").symlink_to(tmp_path / "unmounted" / "tour.yaml")
+    for folder in ("a", "b"):
+        with pytest.raises(VtourError, match="exists but is not a file"):
+            EditDocument.create(tmp_path / folder)
+    assert (tmp_path / "b" / "tour.yaml").is_symlink() and (tmp_path / "a" / "tour.yaml").is_dir()
+
+
+def test_every_change_of_the_text_moves_the_version_on(sample):
+    doc = EditDocument.open(sample)
+    seen = [doc.version]
+    doc.set_start("niche")
+    doc.undo()
+    doc.redo()
+    doc.save()  # the text is the same: no new version
+    seen.append(doc.version)
+    doc.reload()
+    seen.append(doc.version)
+    assert seen == [seen[0], seen[0] + 3, seen[0] + 4]
+
+
+ALIASED = """id: t
+title: T
+languages: [en]
+scenes:
+- id: a
+  panorama: panoramas/a.jpg
+  hotspots:
+  - &door
+    type: link
+    yaw: 10
+    pitch: 0
+    target: b
+    title: &doortitle {en: Door}
+  - type: info
+    yaw: 50
+    pitch: 0
+    title: *doortitle
+  - <<: *door
+    yaw: 90
+- id: b
+  panorama: panoramas/b.jpg
+"""
+
+
+def test_a_text_shared_through_an_anchor_is_copied_before_it_changes_and_a_shared_hotspot_is_refused(tmp_path):
+    (tmp_path / "tour.yaml").write_text(ALIASED, encoding="utf-8")
+    doc = EditDocument.open(tmp_path / "tour.yaml")
+    doc.set_text(Target("hotspot", scene="a", hotspot=1), "title", "en", "Painting")
+    doc.set_text(Target("hotspot", scene="a", hotspot=2), "title", "en", "Back door")  # merged from &door
+    assert [h["title"] for h in doc.hotspots("a")] == [{"en": "Door"}, {"en": "Painting"}, {"en": "Back door"}]
+    before = doc.text()
+    with pytest.raises(EditError, match="shared as &door"):
+        doc.move_hotspot("a", 0, 20, 0)  # the others merge it: they would move too
+    assert doc.text() == before
+    doc.move_hotspot("a", 2, 95, 0)  # its own yaw: only it moves
+    assert [h["yaw"] for h in doc.hotspots("a")] == [10, 50, 95]
 
 
 def test_save_keeps_the_previous_file_as_bak_and_the_permissions(sample):

@@ -36,6 +36,7 @@ import json
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -112,6 +113,24 @@ def built_scenes(out: Path) -> set[str]:
         return set()
 
 
+@dataclass
+class JobBoard:
+    """The build and package jobs of one output folder, shared by every page of the server."""
+
+    build: jobs.BuildJob | None = None
+    package: jobs.PackageJob | None = None
+    building_text: str | None = None  # the document's text the build running (or last run) started from
+    built_text: str | None = None  # the text of the last build that succeeded
+
+
+_BOARDS: dict[Path, JobBoard] = {}
+
+
+def job_board(out: Path) -> JobBoard:
+    """The :class:`JobBoard` of the output folder ``out`` (one per folder in this process)."""
+    return _BOARDS.setdefault(Path(out).resolve(), JobBoard())
+
+
 def pick_text(texts: Any, language: str, fallback: str = "") -> str:
     """A text of the tour in ``language``, else its first language's, else ``fallback``."""
     if isinstance(texts, dict):
@@ -156,15 +175,14 @@ class Editor(pn.viewable.Viewer):
         super().__init__(**params)
         self.doc, self.out = doc, Path(out)
         self.file_api, self.download_api = file_api.rstrip("/"), download_api.rstrip("/")
-        self.build_job: jobs.BuildJob | None = None
-        self.package_job: jobs.PackageJob | None = None
-        self._built_text: str | None = None  # the document's text the last good build of this session was made from
+        self.board = job_board(self.out)  # the build and package jobs, shared by every page of this output
         self._job_states: dict[str, str] = {}
         self._syncing = False  # while widgets are set from the document: their watchers do not edit it
         self._timer: Any = None
         self._ticks = 0
-        self._building_text: str | None = None
         self._problems: list = []
+        self._seen_version = doc.version  # the document's version the page shows (another page may edit it)
+        self._deleting: str | None = None  # the scene "Confirm delete" deletes
         self._problems_text: tuple[str, str] | None = None  # the text the problems shown are of
         self._images: list[str] = []
         self._meshes: list[str] = []
@@ -445,11 +463,49 @@ class Editor(pn.viewable.Viewer):
     def _show_status(self) -> None:
         self.status_line.param.update(text=self.status, alert=self.alert)
 
+    # the jobs live on the board: a page reloaded, or a second one, sees the build in progress and never starts
+    # another into the same folder
+    @property
+    def build_job(self) -> jobs.BuildJob | None:
+        return self.board.build
+
+    @build_job.setter
+    def build_job(self, job: jobs.BuildJob | None) -> None:
+        self.board.build = job
+
+    @property
+    def package_job(self) -> jobs.PackageJob | None:
+        return self.board.package
+
+    @package_job.setter
+    def package_job(self, job: jobs.PackageJob | None) -> None:
+        self.board.package = job
+
+    @property
+    def _built_text(self) -> str | None:
+        return self.board.built_text
+
+    @_built_text.setter
+    def _built_text(self, text: str | None) -> None:
+        self.board.built_text = text
+
+    @property
+    def _building_text(self) -> str | None:
+        return self.board.building_text
+
+    @_building_text.setter
+    def _building_text(self, text: str | None) -> None:
+        self.board.building_text = text
+
     def edit(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
         """Run one edit of the document; its error (a VtourError, never a traceback) goes to the status
         line. Everything that depends on the document is refreshed either way. Returns the edit's result
         (None when it failed: :attr:`failed` then says so)."""
         self.failed, result = True, None
+        if self.doc.version != self._seen_version:  # edited meanwhile in another page: its indexes may be stale
+            self.refresh()
+            self.say(self.L["otherWindow"], alert=True)
+            return None
         try:
             result = fn(*args, **kw)
         except VtourError as exc:
@@ -510,17 +566,19 @@ class Editor(pn.viewable.Viewer):
     def ask_delete_scene(self) -> None:
         if self.scene is None:
             return
+        self._deleting = self.scene
         self.delete_question.object = _html(self.L["deleteQuestion"].format(id=self.scene, n=self.links_to(self.scene)))
         self.delete_box.visible = True
         self.focuser.focus(self.L["confirmDelete"])
 
     def delete_scene(self) -> None:
+        """Delete the scene "Delete scene" asked about (the question names it), not whatever is selected now."""
         self.delete_box.visible = False
-        if self.scene is None:
-            return
+        scene_id, self._deleting = self._deleting, None
         ids = self.doc.scene_ids()
-        index = ids.index(self.scene)
-        scene_id = self.scene
+        if scene_id not in ids:
+            return
+        index = ids.index(scene_id)
         removed = self.edit(self.doc.delete_scene, scene_id)
         if not self.failed:
             ids = self.doc.scene_ids()
@@ -833,6 +891,8 @@ class Editor(pn.viewable.Viewer):
     def poll(self) -> None:
         """Show the jobs' state (the served page calls this every POLL_MS; every DISK_CHECK_S it checks the disk)."""
         self._ticks += 1
+        if self.doc.version != self._seen_version:  # another page edited the document: show it as it is
+            self.refresh()
         if self._ticks % max(1, round(DISK_CHECK_S * 1000 / POLL_MS)) == 0:
             self.check_disk()
             self._scan_files()
@@ -922,6 +982,7 @@ class Editor(pn.viewable.Viewer):
 
     def refresh(self) -> None:
         """Everything that depends on the document and the selection, from them."""
+        self._seen_version = self.doc.version
         ids = self.doc.scene_ids()
         if self.scene not in ids or (self.hotspot is not None and self._selected() is None):
             self._syncing = True
@@ -989,8 +1050,9 @@ class Editor(pn.viewable.Viewer):
         self.scene_id.value = self.scene or ""
         titles = selected["title"] if selected else {}
         self._texts_with_flags(self.scene_titles, titles, L["sceneTitle"])
-        if self.delete_box.visible and selected is None:
-            self.delete_box.visible = False
+        if self.delete_box.visible and (selected is None or self._deleting != self.scene):
+            self.delete_box.visible = False  # the question was about another scene: it is withdrawn
+            self._deleting = None
         self.target_scene.options = {
             f"{pick_text(s['title'], self.language, s['id'])} ({s['id']})": s["id"] for s in scenes
         }

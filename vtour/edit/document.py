@@ -198,9 +198,29 @@ def _styled(old: Any, new: Any) -> Any:
     return _scalar(new)
 
 
+def _anchor(node: Any) -> str | None:
+    """The YAML anchor (``&name``) of a mapping or list, or None: a node other places use as ``*name``."""
+    anchor = getattr(node, "anchor", None)
+    return getattr(anchor, "value", None)
+
+
+def _own(m: Any, name: str) -> None:
+    """Refuse to change ``m`` in place when it is shared through a YAML anchor: every ``*alias`` (and every
+    ``<<:`` merge) of it would change too."""
+    anchor = _anchor(m)
+    if anchor is not None:
+        raise EditError(
+            f"{name!r} is in a part of the file shared as &{anchor}: changing it here would change every place "
+            f"that uses *{anchor}",
+            field=name,
+            fix=f"edit it in tour.yaml by hand, or write &{anchor}'s content out in full where this one uses it",
+        )
+
+
 def _put(m: CommentedMap, name: str, value: Any, order: tuple[str, ...]) -> None:
     """Set ``m[name]`` keeping the key's spelling and the value's style; a new key goes before
-    the first present key that ``order`` puts after it."""
+    the first present key that ``order`` puts after it. A mapping shared through an anchor is refused."""
+    _own(m, name)
     key = _key(m, name)
     if key in m:
         old = m[key]
@@ -213,6 +233,7 @@ def _put(m: CommentedMap, name: str, value: Any, order: tuple[str, ...]) -> None
 
 
 def _drop(m: CommentedMap, name: str) -> None:
+    _own(m, name)
     key = _key(m, name)
     if key in m:
         del m[key]
@@ -356,6 +377,13 @@ class EditDocument:
         path = folder / "tour.yaml"
         if path.is_file():
             return cls.open(path)
+        if os.path.lexists(path):  # a folder, or a link to nothing (a drive not mounted): never replaced
+            raise VtourError(
+                "edit",
+                "exists but is not a file that can be read (a folder, or a link to a file that is not there)",
+                path=path,
+                fix="open the tour.yaml it stands for, or move it away to start a new tour here",
+            )
         langs = list(languages)
         if not langs or any(not isinstance(x, str) or not x for x in langs) or len(set(langs)) != len(langs):
             raise EditError("languages must be distinct names", field="languages", value=langs, fix="e.g. en, zh")
@@ -402,6 +430,7 @@ class EditDocument:
             raise VtourError("edit", f"cannot be edited: {exc}", path=self.path, fix="fix the YAML by hand") from None
         self._saved = text
         self._state = (text, base)  # the text, and ruamel's dump of it
+        self.version = getattr(self, "version", 0) + 1  # every change of the text: pages compare it
         self._undo: list[tuple[str, str]] = []
         self._redo: list[tuple[str, str]] = []
         self._read: tuple[str, Any, Tour] | None = None
@@ -418,21 +447,36 @@ class EditDocument:
     def save(self) -> Path:
         """Write the document: ChangedOnDisk if :meth:`changed_on_disk`; else the file on disk is
         copied to ``tour.yaml.bak`` and the new text written in its place, both atomically and
-        fsynced, with the file's permissions. Nothing is written when the text is unchanged."""
-        if self.changed_on_disk():
+        fsynced, with the file's permissions. Nothing is written when the text is unchanged. A file
+        deleted (or moved away) since is written anew: nothing is overwritten, and the edits are kept."""
+        gone = not os.path.lexists(self.path)
+        if not gone and self.changed_on_disk():
             raise ChangedOnDisk(self.path)
         text = self.text()
-        if text == self._saved:
+        if text == self._saved and not gone:
             return self.path
-        dest = self.path.resolve()  # a symbolic link stays one
-        old = dest.read_bytes()
-        mode = stat.S_IMODE(dest.stat().st_mode)
         body = text.replace("\n", "\r\n") if self._crlf else text
         raw = (b"\xef\xbb\xbf" if self._bom else b"") + body.encode("utf-8")
-        for target, data in ((self.path.with_name(self.path.name + ".bak"), old), (dest, raw)):
-            with atomic_file(target, fsync=True) as tmp:
-                tmp.write_bytes(data)
-                os.chmod(tmp, mode)
+        try:
+            if gone:
+                writes, mode = [(self.path, raw)], None
+            else:
+                dest = self.path.resolve()  # a symbolic link stays one
+                mode = stat.S_IMODE(dest.stat().st_mode)
+                writes = [(self.path.with_name(self.path.name + ".bak"), dest.read_bytes()), (dest, raw)]
+            for target, data in writes:
+                with atomic_file(target, fsync=True) as tmp:
+                    tmp.write_bytes(data)
+                    if mode is not None:
+                        os.chmod(tmp, mode)
+        except OSError as exc:
+            raise VtourError(
+                "edit",
+                f"cannot be saved ({exc.strerror or exc})",
+                path=getattr(exc, "filename", None) or self.path,
+                fix="check that the folder is writable and has space (a tour.yaml.bak that is a folder is in the way); "
+                "your edits are kept: save again",
+            ) from None
         self._disk_hash = hashlib.sha256(raw).hexdigest()
         self._saved = text
         return self.path
@@ -440,7 +484,9 @@ class EditDocument:
     def reload(self) -> None:
         """Discard the edits and read the file again (the undo history is cleared)."""
         fresh = EditDocument.open(self.path)
+        version = self.version
         self.__dict__.update(fresh.__dict__)
+        self.version = version + 1
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -584,6 +630,7 @@ class EditDocument:
             return False
         self._redo.append(self._state)
         self._state = self._undo.pop()
+        self.version += 1
         return True
 
     def redo(self) -> bool:
@@ -592,6 +639,7 @@ class EditDocument:
             return False
         self._undo.append(self._state)
         self._state = self._redo.pop()
+        self.version += 1
         return True
 
     def _edit(self, change: Callable[[CommentedMap], T]) -> T:
@@ -623,6 +671,7 @@ class EditDocument:
             self._undo.append(self._state)
             self._redo.clear()
             self._state = (merged, rt)
+            self.version += 1
         return result
 
     # -- lookups in the tree ----------------------------------------------------------------------
@@ -1072,7 +1121,13 @@ class EditDocument:
                 m = self._hotspot_at(data, owner.scene, owner.hotspot)[1]
             else:
                 m = self._model_at(data, owner.model)[1]
+            _own(m, field)
             old = _get(m, field)
+            own = {k for k, _ in m.non_merged_items()}  # not what a `<<: *name` merge brings
+            if isinstance(old, CommentedMap) and (_anchor(old) is not None or _key(m, field) not in own):
+                mine = CommentedMap((k, v) for k, v in old.items())  # shared: this one gets its own copy
+                m[_key(m, field)] = mine
+                old = mine
             if isinstance(old, CommentedMap):
                 key = next((k for k in old if str(k) == language), language)
                 if value:

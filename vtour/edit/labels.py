@@ -29,7 +29,9 @@ LABELS: dict[str, dict[str, str]] = {
         "credit": "Credit", "noModels": "No models.", "preview": "Preview", "tools": "Hotspot tools",
         "addLink": "Add link", "addInfo": "Add info", "addModelHotspot": "Add model hotspot",
         "armed": "Click in the panorama (or press Enter on it) to place it.",
-        "unarmed": "Choose a kind of hotspot, then click in the panorama where it goes.", "setView": "Set start view",
+        "unarmed": "Choose a kind of hotspot, then click in the panorama where it goes.",
+        "otherWindow": "The tour was changed in another window meanwhile: this page now shows it. Check, then do "
+                       "the edit again.", "setView": "Set start view",
         "minFov": "Min zoom (fov)", "maxFov": "Max zoom (fov)", "north": "North offset", "apply": "Apply",
         "notBuiltYet": "This scene is not built yet: press Build to preview it.",
         "noBuild": "The tour is not built yet: press Build to preview it.", "floorplan": "Floor plan",
@@ -81,6 +83,8 @@ LABELS: dict[str, dict[str, str]] = {
         "addModelHotspot": "添加模型热点 (Add model hotspot)",
         "armed": "请在全景图中点击（或在其上按回车键）放置。(Click in the panorama to place it.)",
         "unarmed": "请选择热点类型，然后在全景图中点击放置位置。",
+        "otherWindow": "导览已在另一个窗口中被修改：本页现已显示最新内容。请检查后重新编辑。"
+                       "(Changed in another window.)",
         "setView": "设置起始视角 (Set start view)", "minFov": "最小视场 (Min zoom (fov))",
         "maxFov": "最大视场 (Max zoom (fov))", "north": "北向偏移 (North offset)", "apply": "应用 (Apply)",
         "notBuiltYet": "此场景尚未构建：请按“构建”预览。(This scene is not built yet: press Build to preview it.)",
