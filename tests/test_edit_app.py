@@ -326,8 +326,9 @@ def test_set_start_view_takes_the_viewers_camera(editor, tmp_path):
 
 
 def test_a_click_on_the_floor_plan_places_the_selected_scene(editor):
-    assert not editor.plan_box.visible
-    editor.edit(editor.doc.set_floorplan, "panoramas/entrance.jpg")
+    assert not editor.plan_box.visible and editor.plan_image.value is None
+    editor.plan_image.value = "panoramas/entrance.jpg"  # chosen in "Floor plan image"
+    assert editor.doc.floorplan == "panoramas/entrance.jpg"
     assert editor.plan_box.visible and editor.plan.src == "api/edit/file/panoramas/entrance.jpg"
     editor.scene_list.choose("chamber")
     editor.plan.pick(0.25, 0.75)

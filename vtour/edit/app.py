@@ -264,6 +264,7 @@ class Editor(pn.viewable.Viewer):
             min_height=360,
             visible=bool(self.built),
         )
+        self.plan_image = w.Select(label=L["planImage"], **stretch)  # the tour's floor plan: an image of the folder
         self.plan = FloorPlanPicker()
         self.plan_x = w.FloatInput(label=L["planX"], start=0, end=1, step=0.01, **number)
         self.plan_y = w.FloatInput(label=L["planY"], start=0, end=1, step=0.01, **number)
@@ -346,7 +347,7 @@ class Editor(pn.viewable.Viewer):
         centre = pn.Column(
             sub["tools"], self.tools, self.armed,
             pn.FlexBox(self.set_view_button, self.min_fov, self.max_fov, self.north, self.apply_view, **stretch),
-            self.not_built, self.viewer, self.plan_box,
+            self.not_built, self.viewer, self.plan_image, self.plan_box,
             # the preview never spreads under the right column (a hotspot near its edge would sit on it)
             sizing_mode="stretch_both", styles={"overflow-y": "auto", "overflow-x": "hidden", "min-width": "0"},
         )  # fmt: skip
@@ -430,6 +431,7 @@ class Editor(pn.viewable.Viewer):
         for (field, lang), text in self.texts.items():
             text.param.watch(self._watcher(self._set_text, "hotspot", field, lang), "value")
         self.image.param.watch(self._watcher(self._set_hotspot_field, "image"), "value")
+        self.plan_image.param.watch(self._watcher(lambda path: self.edit(self.doc.set_floorplan, path)), "value")
         self.url.param.watch(self._watcher(self._set_hotspot_field, "url"), "value")
         self.delete_hotspot_button.on_click(lambda _: self.delete_hotspot())
         self.problem_list.on_choose(self.go_to_problem)
@@ -1106,6 +1108,9 @@ class Editor(pn.viewable.Viewer):
         if shown and self.viewer.scene != self.scene:
             self.viewer.scene = self.scene
         plan = self.doc.floorplan
+        self.plan_image.param.update(
+            options={self.L["none"]: None, **{p: p for p in self._images}, **({plan: plan} if plan else {})}, value=plan
+        )
         self.plan_box.visible = bool(plan)
         if plan:
             position = (scene or {}).get("floorplan_position") or {}
@@ -1252,6 +1257,7 @@ class Editor(pn.viewable.Viewer):
         self.plan_heading.object, self.plan_help.object = _html(L["floorplan"], "h2"), _html(L["planHelp"])
         self.plan.label = L["floorplan"]
         self.plan_x.label, self.plan_y.label, self.plan_clear.label = L["planX"], L["planY"], L["planClear"]
+        self.plan_image.label = L["planImage"]
         self.hotspot_type.label, self.yaw.label, self.pitch.label = L["type"], L["yaw"], L["pitch"]
         self.target_scene.label, self.reverse_button.label, self.target_model.label = (
             L["targetScene"], L["reverse"], L["targetModel"],
