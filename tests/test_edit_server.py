@@ -4,6 +4,7 @@ over real HTTP against servers in threads of this process (a trivial page instea
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import http.client
 import json
 import logging
@@ -195,7 +196,9 @@ def _websocket(port: int, session: str, headers: dict) -> int | None:
         ws.close()
         return None
 
-    return asyncio.run(connect())
+    # in a thread of its own: a test run before this one (Playwright's sync API) may leave this thread's loop running
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, connect()).result(timeout=60)
 
 
 def test_the_websocket_opens_with_the_cookie_the_page_set_and_not_without_it(gated):

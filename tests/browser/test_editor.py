@@ -191,16 +191,21 @@ def test_a_click_adds_a_hotspot_saved_at_the_direction_under_the_point_at_severa
     save(page, tour_yaml)
     added = scene_of(read_tour(tour_yaml), START)["hotspots"][START_HOTSPOTS:]
     assert [h["type"] for h in added] == ["link"] * len(expected)
-    errors = []
+    errors, offs = [], []
     for (view, point, want), h in zip(expected, added, strict=True):
         got = saved_angles(h)
         off = angle_mismatch(got, want)
+        offs.append(off)
         if not off < ANGLE_TOLERANCE_DEG:
             errors.append(
                 f"view {view} point {point}: saved {got}, expected {tuple(round(a, 3) for a in want)}, "
                 f"off by {off:.3f} deg"
             )
     assert not errors, "clicked hotspots saved away from the clicked direction:\n  " + "\n  ".join(errors)
+    print(
+        f"click to add: {len(offs)} clicks, saved within {max(offs):.3f} deg",
+        f"(median {sorted(offs)[len(offs) // 2]:.3f})",
+    )
     # the clicks above the centre looking 80 degrees up (below it, looking down) went past the pole: the direction
     # under them faces the other way (the test means what it says)
     for view, _ in CLICKS:
@@ -252,6 +257,7 @@ def test_a_dragged_hotspot_is_saved_at_the_direction_under_its_icon_where_it_is_
     want = yaw_pitch_of(direction_under(view, drop[0] - box["x"], drop[1] - box["y"], box["width"], box["height"]))
     got = saved_angles(hotspots[index])
     assert angle_mismatch(got, want) < ANGLE_TOLERANCE_DEG, f"saved at {got}, dropped at {want}"
+    print(f"drag: saved within {angle_mismatch(got, want):.3f} deg of the drop point")
     assert got != pytest.approx(saved_angles(h), abs=5), "the hotspot did not move"
     assert [x for i, x in enumerate(hotspots) if i != index] == [x for i, x in enumerate(original) if i != index]
     screenshot(page, "dropped")
