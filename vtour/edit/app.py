@@ -983,7 +983,12 @@ class Editor(pn.viewable.Viewer):
         self.refresh()
 
     def refresh(self) -> None:
-        """Everything that depends on the document and the selection, from them."""
+        """Everything that depends on the document and the selection, from them: sent to the page as one
+        message, so that it never shows half of it (a problem listed under "No problems")."""
+        with pn.io.hold():
+            self._refresh()
+
+    def _refresh(self) -> None:
         self._seen_version = self.doc.version
         ids = self.doc.scene_ids()
         if self.scene not in ids or (self.hotspot is not None and self._selected() is None):
