@@ -94,14 +94,16 @@ def main() -> None:
             text = path.read_text(encoding="utf-8")
             doc = EditDocument.open(path)
             scene = f"s{n // 2}"
-            edit = timed(lambda k: doc.move_hotspot(scene, 3, 10.0 + k, 1.0), args.runs)
-            problems = timed(lambda k: doc.problems(), args.runs)
-            peer = timed(lambda k: ruamel_round_trip(text), args.runs)
+            edit = timed(lambda k, d=doc, s=scene: d.move_hotspot(s, 3, 10.0 + k, 1.0), args.runs)
+            problems = timed(lambda k, d=doc: d.problems(), args.runs)
+            peer = timed(lambda k, t=text: ruamel_round_trip(t), args.runs)
             doc.save()
             changed = sum(a != b for a, b in zip(text.splitlines(), path.read_text(encoding="utf-8").splitlines()))
             lines = text.count("\n")
-            print(f"{n:>6} {lines:>6} {edit:>8.2f} {problems:>10.2f} {peer:>11.2f} {edit / peer:>7.2f}x"
-                  f"   (the save changed {changed} line(s))")
+            print(
+                f"{n:>6} {lines:>6} {edit:>8.2f} {problems:>10.2f} {peer:>11.2f} {edit / peer:>7.2f}x"
+                f"   (the save changed {changed} line(s))"
+            )
 
 
 if __name__ == "__main__":
