@@ -434,8 +434,8 @@ def test_package_before_a_build_says_build_first(editor):
 def test_build_saves_first_then_shows_progress_reloads_the_preview_and_packages(editor, folder, tmp_path):
     editor.on_viewer_edit({"event": "hotspotmove", "scene": "entrance", "index": 0, "yaw": 20, "pitch": 0})
     click(editor.buttons["build"])
-    assert not editor.doc.dirty and editor.build_job is not None
-    assert editor.build_job.wait(120) == "done", editor.build_job.snapshot()
+    assert not editor.doc.dirty and editor.board.build is not None
+    assert editor.board.build.wait(120) == "done", editor.board.build.snapshot()
     editor.poll()
     assert 'value="100"' in editor.progress.object and "100 %" in editor.progress.object
     assert "Built in" in editor.build_state.object and "scene entrance built" in editor.log_view.text
@@ -445,12 +445,12 @@ def test_build_saves_first_then_shows_progress_reloads_the_preview_and_packages(
     editor.kiosk.value = ["kiosk"]
     editor.idle_return.value, editor.autotour.value = 60, 15
     click(editor.package_button)
-    assert editor.package_job.wait(120) == "done", editor.package_job.snapshot()
+    assert editor.board.package.wait(120) == "done", editor.board.package.snapshot()
     editor.poll()
-    zip_name = editor.package_job.snapshot()["zip"]
+    zip_name = editor.board.package.snapshot()["zip"]
     assert f'href="api/edit/download/{zip_name}" download' in editor.download.object
     assert "Download package" in editor.download.object
-    with zipfile.ZipFile(editor.package_job.zip_path) as z:
+    with zipfile.ZipFile(editor.board.package.zip_path) as z:
         assert any(n.endswith("tour.json") for n in z.namelist())
     editor.on_viewer_edit({"event": "hotspotmove", "scene": "entrance", "index": 0, "yaw": 21, "pitch": 0})
     click(editor.package_button)  # the tour changed since the build
@@ -461,7 +461,7 @@ def test_a_failed_build_says_the_builds_error(editor, folder):
     editor.edit(editor.doc.add_scene, ["panoramas/entrance.jpg"])
     (folder / "panoramas" / "entrance.jpg").write_bytes(b"not a jpeg")
     click(editor.buttons["build"])
-    assert editor.build_job.wait(120) == "failed"
+    assert editor.board.build.wait(120) == "failed"
     editor.poll()
     assert editor.alert and "The build failed" in editor.status and "Traceback" not in editor.status
 
@@ -507,9 +507,8 @@ def test_two_pages_of_one_output_share_the_build_and_package_jobs(folder, tmp_pa
     a = editor_app(doc, out=tmp_path / "site")
     b = editor_app(doc, out=tmp_path / "site")
     c = editor_app(doc, out=tmp_path / "other")
-    a.build_job = "running"  # type: ignore[assignment]  # any object: what matters is who sees it
-    assert b.build_job == "running" and c.build_job is None
-    a.build_job = None
+    assert a.board is b.board and c.board is not a.board
+    assert a.board.build is None and a.board.package is None
 
 
 def test_confirm_delete_deletes_the_scene_it_asked_about_and_the_question_goes_when_another_is_chosen(editor):

@@ -16,12 +16,28 @@ def register(sub: argparse._SubParsersAction) -> None:
         "models are plain static files; nothing is fetched from the internet.",
     )
     p.add_argument("tour", metavar="DIR", help="built tour folder")
+    add_server_arguments(
+        p,
+        address_help="this machine only; 0.0.0.0: every interface, with a warning",
+        token_help="the token note edits need, as ?token=... in the page's address",
+    )
+    p.add_argument(
+        "--sources",
+        metavar="TOUR.yaml",
+        default=None,
+        help="the tour.yaml the tour was built from: notes on models can then be added and edited in "
+        "the browser, and are saved beside it in notes/<model-id>.json (default: notes are read-only)",
+    )
+    p.set_defaults(func=run)
+
+
+def add_server_arguments(p: argparse.ArgumentParser, *, address_help: str, token_help: str) -> None:
+    """``--port``, ``--address``, ``--allow-origin``, ``--token`` (default ``$VTOUR_TOKEN``) and ``--show``: the
+    options of a command that serves (``vtour serve``, ``vtour edit``); the two differ in what the address and
+    the token guard, which their help says."""
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)")
     p.add_argument(
-        "--address",
-        default=DEFAULT_ADDRESS,
-        help=f"address to listen on (default {DEFAULT_ADDRESS}: this machine only; 0.0.0.0: every "
-        "interface, with a warning)",
+        "--address", default=DEFAULT_ADDRESS, help=f"address to listen on (default {DEFAULT_ADDRESS}: {address_help})"
     )
     p.add_argument(
         "--allow-origin",
@@ -32,21 +48,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "server's own names and addresses are always accepted",
     )
     p.add_argument(
-        "--sources",
-        metavar="TOUR.yaml",
-        default=None,
-        help="the tour.yaml the tour was built from: notes on models can then be added and edited in "
-        "the browser, and are saved beside it in notes/<model-id>.json (default: notes are read-only)",
-    )
-    p.add_argument(
         "--token",
         default=os.environ.get("VTOUR_TOKEN") or None,
-        help="the token note edits need, as ?token=... in the page's address (default: $VTOUR_TOKEN, "
-        "which other users cannot read in the process list; else none on 127.0.0.1 and a generated one, "
-        "printed with the address, on any other address)",
+        help=f"{token_help} (default: $VTOUR_TOKEN, which other users cannot read in the process list; else none on "
+        "127.0.0.1 and a generated one, printed with the address, on any other address)",
     )
     p.add_argument("--show", action=argparse.BooleanOptionalAction, default=False, help="open a browser (default: no)")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

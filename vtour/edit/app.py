@@ -175,7 +175,9 @@ class Editor(pn.viewable.Viewer):
         super().__init__(**params)
         self.doc, self.out = doc, Path(out)
         self.file_api, self.download_api = file_api.rstrip("/"), download_api.rstrip("/")
-        self.board = job_board(self.out)  # the build and package jobs, shared by every page of this output
+        # the build and package jobs, shared by every page of this output: a page reloaded, or a second one, sees
+        # the build in progress and never starts another into the same folder
+        self.board = job_board(self.out)
         self._job_states: dict[str, str] = {}
         self._syncing = False  # while widgets are set from the document: their watchers do not edit it
         self._timer: Any = None
@@ -464,40 +466,6 @@ class Editor(pn.viewable.Viewer):
 
     def _show_status(self) -> None:
         self.status_line.param.update(text=self.status, alert=self.alert)
-
-    # the jobs live on the board: a page reloaded, or a second one, sees the build in progress and never starts
-    # another into the same folder
-    @property
-    def build_job(self) -> jobs.BuildJob | None:
-        return self.board.build
-
-    @build_job.setter
-    def build_job(self, job: jobs.BuildJob | None) -> None:
-        self.board.build = job
-
-    @property
-    def package_job(self) -> jobs.PackageJob | None:
-        return self.board.package
-
-    @package_job.setter
-    def package_job(self, job: jobs.PackageJob | None) -> None:
-        self.board.package = job
-
-    @property
-    def _built_text(self) -> str | None:
-        return self.board.built_text
-
-    @_built_text.setter
-    def _built_text(self, text: str | None) -> None:
-        self.board.built_text = text
-
-    @property
-    def _building_text(self) -> str | None:
-        return self.board.building_text
-
-    @_building_text.setter
-    def _building_text(self, text: str | None) -> None:
-        self.board.building_text = text
 
     def edit(self, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
         """Run one edit of the document; its error (a VtourError, never a traceback) goes to the status
@@ -854,8 +822,8 @@ class Editor(pn.viewable.Viewer):
 
     def build(self) -> None:
         """Build: save first when there are unsaved edits (stop if that fails), then the build job."""
-        if self.build_job is not None and self.build_job.running:
-            self.say(self.L["running"].format(percent=round(100 * self.build_job.progress)))
+        if self.board.build is not None and self.board.build.running:
+            self.say(self.L["running"].format(percent=round(100 * self.board.build.progress)))
             return
         if self.doc.dirty and not self.save():
             return
@@ -865,15 +833,15 @@ class Editor(pn.viewable.Viewer):
         except VtourError as exc:
             self.say(" ".join(str(exc).split()), alert=True)
             return
-        self.build_job, self._building_text = job, self.doc.text()
+        self.board.build, self.board.building_text = job, self.doc.text()
         self.poll()
 
     def package(self) -> None:
         """Package the last build (one of this session, of the document as it is now)."""
-        if self._built_text is None or self._built_text != self.doc.text() or not self.built:
+        if self.board.built_text is None or self.board.built_text != self.doc.text() or not self.built:
             self.say(self.L["buildFirst"], alert=True)
             return
-        if self.package_job is not None and self.package_job.running:
+        if self.board.package is not None and self.board.package.running:
             return
         job = jobs.PackageJob(self.out)
         autotour = float(self.autotour.value or 0)
@@ -886,7 +854,7 @@ class Editor(pn.viewable.Viewer):
         except VtourError as exc:
             self.say(self.L["packageFailed"].format(error=" ".join(str(exc).split())), alert=True)
             return
-        self.package_job = job
+        self.board.package = job
         self.download.object = ""
         self.poll()
 
@@ -898,10 +866,10 @@ class Editor(pn.viewable.Viewer):
         if self._ticks % max(1, round(DISK_CHECK_S * 1000 / POLL_MS)) == 0:
             self.check_disk()
             self._scan_files()
-        if self.build_job is not None:
-            self._show_build(self.build_job.snapshot())
-        if self.package_job is not None:
-            self._show_package(self.package_job.snapshot())
+        if self.board.build is not None:
+            self._show_build(self.board.build.snapshot())
+        if self.board.package is not None:
+            self._show_package(self.board.package.snapshot())
 
     def _show_build(self, snap: dict) -> None:
         L, state = self.L, snap["state"]
@@ -923,7 +891,7 @@ class Editor(pn.viewable.Viewer):
             self._job_states["build"] = state
             if state == "done":
                 self.built = built_scenes(self.out)
-                self._built_text = self._building_text
+                self.board.built_text = self.board.building_text
                 self.viewer.visible = bool(self.built)
                 self.viewer.reload += 1
                 self.say(words)
@@ -1282,8 +1250,8 @@ class Editor(pn.viewable.Viewer):
         self._show_kiosk()
         self._show_status()
         self.refresh()
-        if self.build_job is not None:
-            self._show_build(self.build_job.snapshot())
+        if self.board.build is not None:
+            self._show_build(self.board.build.snapshot())
         else:
             self.build_state.object = _html(L["idle"])
 
