@@ -136,7 +136,12 @@ class _Terminated(BaseException):
 
 
 def _on_sigterm(signum, frame):
+    global _in_stage
     if _in_stage:
+        # once: a second SIGTERM (the parent's death signal and the pool's own) must not cut short the
+        # cleanup the first one started, which would leave the stage's temporary folder behind
+        _in_stage = False
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise _Terminated
     os._exit(128 + signum)
 
