@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from helpers import PAGE_VIEWER, PageLog, frames, wait_for_js
+from helpers import PAGE_VIEWER, PageLog, frames, open_panel_app, wait_for_js
 
 from vtour.conventions import wrap_yaw, yaw_pitch_to_direction
 
@@ -151,16 +151,9 @@ def start_editor(path: Path, out: Path, *, address: str = "127.0.0.1", token: st
 
 
 def open_editor(page, log: PageLog, url: str, timeout_s: float = OPEN_TIMEOUT_S) -> None:
-    """Open the editor at ``url`` (asked again while the server thread starts) and wait for its viewer's sharp
-    first view and the editor's controls."""
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            page.goto(url)
-            break
-        except Exception:
-            assert time.monotonic() < deadline, f"the editor at {url} did not open"
-            time.sleep(0.3)
+    """Open the editor at ``url`` (:func:`helpers.open_panel_app`: asked again while the server thread starts,
+    until the viewer's sharp first view) and wait for its scene's view and the editor's controls."""
+    open_panel_app(page, log, url, timeout_s)
     wait_viewer(page, log, timeout_s)
     button(page, "Save").wait_for(state="visible", timeout=timeout_s * 1000)
 
