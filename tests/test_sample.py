@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import yaml
+from PIL import Image
 
 from vtour.cli import main
 from vtour.errors import VtourError
@@ -23,7 +24,7 @@ from vtour.sample.write import PREVIOUS_DATE, PREVIOUS_SOURCE, STATUE_AT, VIEWPO
 EXPECTED = {"tour.yaml", "panoramas/entrance.jpg", "panoramas/chamber.jpg", "panoramas/niche.jpg",
             "models/statue.obj", "models/statue.mtl", "models/statue_0.png", "models/statue-2019.obj",
             "models/statue-2019.mtl", "models/statue-2019_0.png", "models/grotto.obj",
-            "models/grotto.mtl"} | {f"models/grotto_{k}.png" for k in range(len(cave.MATERIALS))}
+            "models/grotto.mtl", "images/mural.jpg"} | {f"models/grotto_{k}.png" for k in range(len(cave.MATERIALS))}
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +94,23 @@ def test_tour_yaml_has_english_and_chinese_texts_and_validates(sample):
 
     _, problems = read_tour(sample / "tour.yaml")
     assert problems == [], [str(p) for p in problems]
+
+
+def test_the_mural_is_a_deep_zoom_image_with_regions_in_english_and_chinese_opened_by_a_hotspot(sample):
+    from vtour.tour import read_tour, validate_tour
+
+    tour, _ = read_tour(sample / "tour.yaml")
+    assert validate_tour(tour) == []
+    (mural,) = tour.images
+    with Image.open(sample / mural.source[0]) as im:
+        assert im.size == (TINY_SAMPLE_OPTIONS.mural_width, TINY_SAMPLE_OPTIONS.mural_width // 2)
+    assert len(mural.annotations) == 2
+    for a in mural.annotations:
+        assert set(a.title) == set(a.text) == {"en", "zh"}
+        x, y, w, h = a.region
+        assert 0 <= x and 0 <= y and x + w <= im.size[0] and y + h <= im.size[1]
+    openers = [(s.id, h.id) for s in tour.scenes for h in s.hotspots if tour.deep_zoom(h) is mural]
+    assert openers, "a scene's info hotspot opens the mural"
 
 
 def test_hotspots_land_on_the_statue_and_the_murals_in_the_rendered_panorama(sample):

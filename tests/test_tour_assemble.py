@@ -131,7 +131,7 @@ def _model_report(**extra):
 def test_a_model_entry_has_its_diagonal_and_an_empty_previous_list_without_earlier_scans(tmp_path):
     tour, _ = read_tour(small_tour(tmp_path, models=[{"id": "m", "source": "m.obj"}]))
     entry = model_block(tour, tour.models[0], _model_report())
-    assert entry["diagonal"] == 100.0 and entry["previous"] == []
+    assert entry["diagonal"] == 100.0 and entry["previous"] == [] and entry["manifest"] == "iiif/models/m.json"
     assert "downloads" not in entry and all("uncompressedPath" not in lod for lod in entry["lods"])
 
 
@@ -162,3 +162,14 @@ def test_a_model_entry_names_its_previous_scans_and_downloads_and_follows_the_sc
     assert [p.location for p in schema_problems(tour_json)] == ["tour.json: models[0].previous[0].date"]
     entry["previous"][0].update(date="2019-05-14", notMeasured=0)
     assert [p.location for p in schema_problems(tour_json)] == ["tour.json: models[0].previous[0].notMeasured"]
+
+
+def test_a_tour_without_images_lists_none_and_still_has_its_iiif_collection_and_base_url(built):
+    root, _, result = built
+    doc = result.document
+    assert doc["images"] == [] and doc["baseUrl"] == "http://localhost:8000" and doc["iiif"] == "iiif/collection.json"
+    assert (root / "out" / doc["iiif"]).is_file()
+    doc = dict(doc, images=[{"id": "x", "title": {"en": "X"}, "path": "images/x", "width": 0, "height": 10,
+                             "tileSize": 256, "maxZoom": 3, "thumb": "a.png", "manifest": "m.json", "metadata": {}}])
+    assert sorted(p.location for p in schema_problems(doc)) == [
+        "tour.json: images[0].maxZoom", "tour.json: images[0].thumb", "tour.json: images[0].width"]

@@ -378,3 +378,23 @@ models:
 def test_a_model_without_previous_scans_or_downloads_has_none(tmp_path):
     tour, problems = read_tour(_write(tmp_path, "id: t\ntitle: T\nmodels: [{id: m, source: m.obj}]\n"))
     assert problems == [] and tour.models[0].previous == () and tour.models[0].downloads is False
+
+
+def test_images_zoom_and_base_url_are_read_in_either_spelling_with_located_shape_problems():
+    from vtour.tour.deepzoom import Annotation
+
+    data = {"id": "t", "title": "T", "baseUrl": "https://m.example/t", "zoom": {"tileSize": 256},
+            "images": [{"id": "wall", "source": ["a.jpg", "b.jpg"], "annotations": [
+                {"region": [1, 2, 3, 4], "title": "Donor"}, {"id": "x", "region": "1,2,3,4", "title": "y"},
+                "not a mapping"]},
+                       {"source": 7}]}
+    tour, problems = parse_tour(data)
+    assert tour.base_url == "https://m.example/t" and tour.zoom == {"tile_size": 256}
+    wall = tour.images[0]
+    assert wall.source == ("a.jpg", "b.jpg")
+    assert wall.annotations == (Annotation("a1", (1, 2, 3, 4), {"en": "Donor"}, None, "images[0].annotations[0]"),)
+    text = "\n".join(map(str, problems))
+    assert "images[0].annotations[1].region: a region is 4 whole numbers [x, y, w, h], got '1,2,3,4'" in text
+    assert "images[0].annotations[2]: an annotation is a mapping" in text
+    assert "images[1].id: image has no id" in text and tour.images[1].id == "image1"
+    assert "images[1].source: expected a file or a list of 2 or more photos, got 7" in text

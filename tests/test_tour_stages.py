@@ -234,3 +234,26 @@ def test_the_model_stage_is_given_the_previous_scans_and_the_files_to_offer(tmp_
     assert [(os.path.basename(p.source), p.date, p.units) for p in previous] == [("old.obj", "2019-05-14", "m")]
     assert sorted(os.path.basename(f) for f in downloads) == ["m.mtl", "m.obj", "tex.png"]
     assert source == downloads[0]
+
+
+def test_an_images_key_covers_its_source_zoom_id_and_base_url_but_not_its_texts(tmp_path):
+    from tour_helpers import deep_zoom_tour, edit_tour
+
+    path = deep_zoom_tour(tmp_path)
+
+    def key(change=None):
+        if change is not None:
+            edit_tour(path, change)
+        (image,) = [s for s in plan_stages(read_tour(path)[0], tmp_path / "c", FileHasher()) if s.kind == "image"]
+        assert image.dest == tmp_path / "c" / "images" / image.key and image.marker == "image.json"
+        return image.key
+
+    first = key()
+    same = key(lambda d: d["images"][0].update(title={"en": "W", "fr": "M"}, annotations=[], rights="http://a.b/"))
+    assert same == first
+    assert key(lambda d: d["images"][0]["zoom"].update(quality=70)) != first
+    zoomed = key()
+    assert key(lambda d: d.update(zoom={"quality": 60})) == zoomed  # the image's own zoom wins
+    assert key(lambda d: d.update(base_url="https://x.example")) != zoomed
+    moved = key()
+    assert key(lambda d: d["images"][0].update(id="wall")) != moved

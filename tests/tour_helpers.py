@@ -98,3 +98,39 @@ def age(*paths: Path, seconds: float = 3600) -> None:
     when = time.time() - seconds
     for p in paths:
         os.utime(p, (when, when), follow_symlinks=False)
+
+
+def mural(path: Path, size=(1500, 900), seed: int = 0) -> Path:
+    """A deterministic RGB image with detail at every scale (a stand-in for a painted wall)."""
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w]
+    rng = np.random.default_rng(seed)
+    img = np.stack([(xx * 7 + yy * (k + 1) + rng.integers(0, 256)) % 256 for k in range(3)], -1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(img.astype(np.uint8)).save(path)
+    return path
+
+
+def deep_zoom_tour(root: Path, images: list | None = None, hotspot: str | None = "mural", **extra) -> Path:
+    """:func:`small_tour` with one deep-zoom image ``mural`` (1500 x 900 px, 256 px tiles, one
+    annotated region) and, with ``hotspot``, an info hotspot of scene s0 opening that id."""
+    mural(root / "images" / "mural.png")
+    if images is None:
+        images = [{"id": "mural", "title": {"en": "Mural", "fr": "Fresque"}, "source": "images/mural.png",
+                   "zoom": {"tile_size": 256},
+                   "annotations": [{"id": "donor", "region": [10, 20, 300, 200],
+                                    "title": {"en": "Donor", "fr": "Donateur"}}]}]
+    path = small_tour(root, images=images, **extra)
+    if hotspot is not None:
+        data = yaml.safe_load(path.read_text())
+        data["scenes"][0]["hotspots"].append({"type": "info", "yaw": 1.5, "pitch": 2.5, "image": hotspot,
+                                              "title": {"en": "See the mural", "fr": "Voir la fresque"}})
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return path
+
+
+def edit_tour(path: Path, change) -> None:
+    """Apply ``change(data)`` to a tour.yaml in place."""
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))

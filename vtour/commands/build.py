@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from vtour.image.options import DEFAULT_BASE_URL
 from vtour.tour.build import build_tour
 
 
@@ -26,9 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "build",
         help="build a tour from its tour.yaml",
         description="Validate a tour.yaml, build each scene's tiles and each model's "
-        "levels (side by side, cached by a hash of their inputs and "
+        "levels and each deep-zoom image's tiles (side by side, cached by a hash of their inputs and "
         "options), and write the tour folder complete or not at all: "
-        "tour.json, scenes/, models/, images/, marzipano/data.js, "
+        "tour.json, scenes/, models/, images/, iiif/, marzipano/data.js, "
         "pannellum.json.",
     )
     p.add_argument("tour", metavar="TOUR.yaml", help="the tour's authoring file (YAML or JSON)")
@@ -51,15 +52,28 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="stage cache, outside the output (default: .vtour-cache/<tour-id> beside TOUR.yaml)",
     )
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="where the tour will be published; IIIF ids are absolute under it "
+        f"(default: tour.yaml's base_url, else {DEFAULT_BASE_URL})",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     r = build_tour(
-        args.tour, args.out, jobs=args.jobs, scheduler=args.scheduler, force=args.force, cache_dir=args.cache
+        args.tour,
+        args.out,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        force=args.force,
+        cache_dir=args.cache,
+        base_url=args.base_url,
     )
     print(
-        f"{r.out_dir}: {len(r.document['scenes'])} scenes, {len(r.document['models'])} models; "
+        f"{r.out_dir}: {len(r.document['scenes'])} scenes, {len(r.document['models'])} models, "
+        f"{len(r.document['images'])} images; "
         f"built {len(r.built)}, cached {len(r.cached)} in {r.seconds:.1f} s"
     )
     return 0

@@ -206,7 +206,12 @@ def _count(folder: Path) -> tuple[int, int]:
 
 
 def build_image(
-    inputs: Sequence[str | Path], out_dir: str | Path, options: ImageOptions = DEFAULT_IMAGE_OPTIONS
+    inputs: Sequence[str | Path],
+    out_dir: str | Path,
+    options: ImageOptions = DEFAULT_IMAGE_OPTIONS,
+    *,
+    name: str | None = None,
+    manifest: bool = True,
 ) -> ImageResult:
     """Build one image's IIIF Image API 3.0 level-0 tile pyramid into ``out_dir``.
 
@@ -220,6 +225,11 @@ def build_image(
         ``image.json``. Replaced atomically when complete;
         an existing non-empty folder without an image.json is refused.
     options : ImageOptions
+    name : str or None
+        The last part of info.json's ``id`` (``base_url/name``); default the output folder's name.
+        A tour's build, which writes into a cache folder named by a hash, gives the image's id.
+    manifest : bool
+        Write manifest.json (default); a tour writes its manifests itself (:mod:`vtour.tour.iiif`).
 
     Raises
     ------
@@ -230,7 +240,7 @@ def build_image(
     t0 = time.perf_counter()
     paths = [Path(p) for p in inputs]
     check_inputs(paths, options)
-    name = Path(out_dir).absolute().name
+    name = name or Path(out_dir).absolute().name
     stitched = None
     with atomic_dir(out_dir, marker=IMAGE_JSON, step="image") as tmp:
         if len(paths) == 1:
@@ -241,7 +251,8 @@ def build_image(
         log.info("image: %d x %d px, tiles %d px", image.width, image.height, options.tile_size)
         write_tiles(image, tmp, options, paths[0] if len(paths) == 1 else None)
         info = finish(tmp, name, options)
-        write_manifest(tmp, info, paths[0].stem if len(paths) == 1 else name, options)
+        if manifest:
+            write_manifest(tmp, info, paths[0].stem if len(paths) == 1 else name, options)
         record = {
             "format": "vtour-image",
             "version": IMAGE_FORMAT_VERSION,
@@ -250,7 +261,7 @@ def build_image(
             "tile_size": options.tile_size,
             "max_zoom": options.max_zoom,
             "info": "info.json",
-            "manifest": MANIFEST_JSON,
+            **({"manifest": MANIFEST_JSON} if manifest else {}),
             "sources": [p.name for p in (stitched.used if stitched else paths)],
         }
         (tmp / IMAGE_JSON).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

@@ -16,6 +16,11 @@ not require them to be dereferenceable).
 
 Texts (label, summary, metadata, required statement) are language maps: a plain string is language
 ``"none"``; a mapping gives one text (or a list of texts) per language, ``{"en": "...", "zh": "..."}``.
+
+A tour publishes its manifests elsewhere (:mod:`vtour.tour.iiif`, ``<base>/iiif/images/<id>.json``):
+``manifest_id`` then names the Manifest, the Canvas is ``<manifest_id>/canvas/1`` (so a region
+annotation targets ``<manifest_id>/canvas/1#xywh=...``) and ``annotations`` lists the Canvas's
+non-painting AnnotationPages by URL. :func:`descriptive` is the part every manifest shares.
 """
 
 from __future__ import annotations
@@ -31,15 +36,16 @@ MANIFEST_JSON = "manifest.json"
 Text = str | Mapping[str, str | Sequence[str]]
 
 
-def language_map(text: Text, *, field: str) -> dict[str, list[str]]:
-    """A text -> an IIIF language map ``{"en": ["..."]}``; empty texts are refused naming ``field``."""
+def language_map(text: Text, *, field: str, step: str = "image") -> dict[str, list[str]]:
+    """A text -> an IIIF language map ``{"en": ["..."]}``; empty texts are refused naming ``field``
+    (and ``step``, the pipeline step reported)."""
     pairs = {"none": text}.items() if isinstance(text, str) else dict(text).items()
     out = {}
     for lang, value in pairs:
         values = [value] if isinstance(value, str) else list(value)
         if not isinstance(lang, str) or not lang or not values or not all(isinstance(v, str) and v for v in values):
             raise VtourError(
-                "image",
+                step,
                 "a manifest text must be a non-empty string, or language code -> non-empty string(s)",
                 field=field,
                 value=text,
@@ -47,22 +53,59 @@ def language_map(text: Text, *, field: str) -> dict[str, list[str]]:
             )
         out[lang] = values
     if not out:
-        raise VtourError("image", "a manifest text has no language", field=field, value=text, fix='give e.g. "Mural"')
+        raise VtourError(step, "a manifest text has no language", field=field, value=text, fix='give e.g. "Mural"')
     return out
 
 
-def rights_url(url: str) -> str:
+def rights_url(url: str, *, step: str = "image") -> str:
     """``url`` if it is an absolute http(s) URL (what a manifest's ``rights`` must be), else an error."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise VtourError(
-            "image",
+            step,
             "rights must be an absolute http(s) URL (a Creative Commons licence or a RightsStatements.org statement)",
             field="rights",
             value=url,
             fix="e.g. http://creativecommons.org/licenses/by/4.0/",
         )
     return url
+
+
+def descriptive(
+    label: Text,
+    summary: Text | None = None,
+    metadata: Sequence[tuple[Text, Text]] = (),
+    rights: str | None = None,
+    required_statement: tuple[Text, Text] | None = None,
+    *,
+    step: str = "image",
+) -> dict:
+    """The descriptive properties of a Manifest or Collection, in the order vtour writes them:
+    ``label``, then ``summary``, ``metadata``, ``rights``, ``requiredStatement`` when given.
+
+    ``metadata`` is (label, value) pairs, ``required_statement`` one pair (an attribution); an empty
+    text or a ``rights`` that is not an absolute http(s) URL is a VtourError of ``step`` naming the field.
+    """
+    out: dict = {"label": language_map(label, field="label", step=step)}
+    if summary is not None:
+        out["summary"] = language_map(summary, field="summary", step=step)
+    if metadata:
+        out["metadata"] = [
+            {
+                "label": language_map(k, field="metadata", step=step),
+                "value": language_map(v, field="metadata", step=step),
+            }
+            for k, v in metadata
+        ]
+    if rights:
+        out["rights"] = rights_url(rights, step=step)
+    if required_statement is not None:
+        k, v = required_statement
+        out["requiredStatement"] = {
+            "label": language_map(k, field="required_statement", step=step),
+            "value": language_map(v, field="required_statement", step=step),
+        }
+    return out
 
 
 def image_manifest(
@@ -73,11 +116,16 @@ def image_manifest(
     metadata: Sequence[tuple[Text, Text]] = (),
     rights: str | None = None,
     required_statement: tuple[Text, Text] | None = None,
+    manifest_id: str | None = None,
+    annotations: Sequence[str] = (),
 ) -> dict:
     """The Presentation 3.0 Manifest (a JSON-ready dict) of the image whose info.json is ``info``.
 
     ``info`` must list at least one whole-image file in ``sizes`` (vtour's info.json always does);
     ``metadata`` is (label, value) pairs, ``required_statement`` one pair (an attribution).
+    ``manifest_id`` is the Manifest's URL (default ``<info id>/manifest.json``); its Canvas is
+    ``<manifest_id>/canvas/1`` then. ``annotations`` are URLs of AnnotationPages on that Canvas
+    (referenced, not embedded: viewers such as Mirador fetch them).
     """
     if not info.get("sizes"):
         raise VtourError("image", "info.json lists no whole-image sizes, so a manifest has no image", field="sizes")
@@ -95,28 +143,14 @@ def image_manifest(
             "service": service,
         }
 
-    canvas = f"{base}/canvas/1"
+    # beside the tiles the names stay under the image's folder URL (<id>/canvas/1), as they always were
+    canvas = f"{base}/canvas/1" if manifest_id is None else f"{manifest_id}/canvas/1"
     manifest: dict = {
         "@context": PRESENTATION_CONTEXT,
-        "id": f"{base}/{MANIFEST_JSON}",
+        "id": manifest_id or f"{base}/{MANIFEST_JSON}",
         "type": "Manifest",
-        "label": language_map(label, field="label"),
     }
-    if summary is not None:
-        manifest["summary"] = language_map(summary, field="summary")
-    if metadata:
-        manifest["metadata"] = [
-            {"label": language_map(k, field="metadata"), "value": language_map(v, field="metadata")}
-            for k, v in metadata
-        ]
-    if rights:
-        manifest["rights"] = rights_url(rights)
-    if required_statement is not None:
-        k, v = required_statement
-        manifest["requiredStatement"] = {
-            "label": language_map(k, field="required_statement"),
-            "value": language_map(v, field="required_statement"),
-        }
+    manifest.update(descriptive(label, summary, metadata, rights, required_statement))
     sizes = sorted(info["sizes"], key=lambda s: s["width"] * s["height"])
     manifest["thumbnail"] = [image(sizes[0])]
     manifest["items"] = [
@@ -142,6 +176,8 @@ def image_manifest(
             ],
         }
     ]
+    if annotations:
+        manifest["items"][0]["annotations"] = [{"id": url, "type": "AnnotationPage"} for url in annotations]
     return manifest
 
 

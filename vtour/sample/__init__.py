@@ -12,6 +12,9 @@ and serves it on any machine, with nothing to download.
     folder/models/statue-2019.obj (+.mtl, statue-2019_0.png)   the earlier scan of the intact
                                      statue, in a frame of its own (tour.yaml: previous:)
     folder/models/grotto.obj (+.mtl, grotto_<k>.png)    the empty cave, for ``vtour render``
+    folder/images/mural.jpg          the north wall's preaching scene at full resolution (6000 x 3000),
+                                     a deep-zoom image with two annotated regions (tour.yaml: images:),
+                                     opened by the north wall's info hotspots
 
 The same seed and options give the same bytes (tests/test_sample.py checks it on a small size).
 """

@@ -19,7 +19,7 @@ from vtour.model.mesh import Mesh
 from vtour.model.obj import write_obj
 from vtour.output import replace_entries, staging
 from vtour.render import links_between, look_at, prepare_scene, render_equirect
-from vtour.sample import cave
+from vtour.sample import cave, murals
 from vtour.sample.statue import CHEST, chip, statue
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,35 @@ STATUE_TEXT = (
 )
 
 
+#: The deep-zoom image: the north wall's preaching scene painted at full resolution (2:1).
+MURAL_ID, MURAL_SOURCE = "mural", "images/mural.jpg"
+MURAL_TEXT = (
+    {"en": "Preaching scene in detail", "zh": "说法图细部"},
+    {
+        "en": "The north wall's preaching scene at full resolution: zoom in to the brushwork.",
+        "zh": "北壁说法图的高清图像：可放大观看笔触。",
+    },
+)
+#: Its annotated regions: id, (x, y, w, h) as fractions of the image's width and height, title, text.
+MURAL_REGIONS = (
+    (
+        "buddha",
+        (0.413, 0.3, 0.174, 0.494),
+        {"en": "The preaching Buddha", "zh": "说法佛"},
+        {
+            "en": "Seated in a blue mandorla under a lotus canopy, hands in the gesture of teaching.",
+            "zh": "坐于蓝色背光之中，上有莲花宝盖，手作说法印。",
+        },
+    ),
+    (
+        "apsara",
+        (0.158, 0.293, 0.158, 0.1),
+        {"en": "Flying apsara", "zh": "飞天"},
+        {"en": "A celestial musician trailing long ribbons.", "zh": "身披长飘带的飞天伎乐。"},
+    ),
+)
+
+
 @dataclass(frozen=True)
 class SampleOptions:
     """Sizes of the sample; the defaults make the demo, :data:`TINY_SAMPLE_OPTIONS` the tests.
@@ -92,7 +121,8 @@ class SampleOptions:
     statue_texture : height of the statue's 2:1 texture, px
     density : wall texture pixels per metre
     headlight : lamp-at-camera shading of the renders (shows the statue's relief)
-    quality : JPEG quality of the panoramas
+    quality : JPEG quality of the panoramas and the mural
+    mural_width : width of the deep-zoom mural, px (its height is half)
     """
 
     seed: int = 0
@@ -103,13 +133,16 @@ class SampleOptions:
     density: float = 256.0
     headlight: float = 0.4
     quality: int = 90
+    mural_width: int = 6000
 
     def replace(self, **changes) -> SampleOptions:
         return replace(self, **changes)
 
 
 DEFAULT_SAMPLE_OPTIONS = SampleOptions()
-TINY_SAMPLE_OPTIONS = SampleOptions(width=256, statue_triangles=20_000, statue_texture=64, density=24.0)
+TINY_SAMPLE_OPTIONS = SampleOptions(
+    width=256, statue_triangles=20_000, statue_texture=64, density=24.0, mural_width=600
+)
 
 
 @dataclass(frozen=True)
@@ -137,6 +170,7 @@ def sample_is_complete(folder: str | Path) -> bool:
     models = doc.get("models", [])
     files = [s.get("panorama") for s in doc.get("scenes", [])] + [m.get("source") for m in models]
     files += [p.get("source") for m in models for p in m.get("previous", []) if isinstance(p, dict)]
+    files += [i.get("source") for i in doc.get("images", []) if isinstance(i, dict)]
     return all(isinstance(f, str) and (tour.parent / f).is_file() for f in files)
 
 
@@ -167,8 +201,36 @@ def _hotspot_angles(sight) -> dict:
     return {"yaw": round(sight.yaw, 2), "pitch": round(sight.pitch, 2)}
 
 
-def tour_yaml_data(scene, statue_material: int, mural_points: dict, material_index: dict) -> dict:
-    """tour.yaml's content: scenes with link, info and model hotspots computed by line of sight."""
+def mural_image(options: SampleOptions = DEFAULT_SAMPLE_OPTIONS) -> np.ndarray:
+    """The deep-zoom mural, ``(mural_width / 2, mural_width, 3) uint8``: a preaching scene painted
+    as the cave's walls are (:func:`vtour.sample.murals.wall`), from its own random stream."""
+    rng = np.random.default_rng(options.seed).spawn(4)[3]  # streams 0..2 are the cave's and statues'
+    image, _ = murals.wall(rng, options.mural_width, options.mural_width // 2, scene="preaching")
+    return image
+
+
+def mural_entry(width: int) -> dict:
+    """tour.yaml's ``images:`` item of the mural ``width`` px wide (its regions scale with it)."""
+    size = (width, width // 2, width, width // 2)
+    return {
+        "id": MURAL_ID,
+        "title": MURAL_TEXT[0],
+        "description": MURAL_TEXT[1],
+        "source": MURAL_SOURCE,
+        "metadata": {"provenance": "Procedural, vtour sample", "credit": "vtour"},
+        "rights": "http://creativecommons.org/publicdomain/zero/1.0/",
+        "annotations": [
+            {"id": aid, "region": [round(f * n) for f, n in zip(box, size)], "title": title, "text": text}
+            for aid, box, title, text in MURAL_REGIONS
+        ],
+    }
+
+
+def tour_yaml_data(
+    scene, statue_material: int, mural_points: dict, material_index: dict, mural_width: int = SampleOptions.mural_width
+) -> dict:
+    """tour.yaml's content: scenes with link, info and model hotspots computed by line of sight; the
+    north wall's info hotspots open the deep-zoom mural."""
     points = np.array([p for _, p, _, _ in VIEWPOINTS])
     links = links_between(scene, points)
     scenes = []
@@ -181,7 +243,10 @@ def tour_yaml_data(scene, statue_material: int, mural_points: dict, material_ind
         for name, sight in zip(names, look_at(scene, position, [mural_points[n] for n in names])):
             if _clear(scene, position, sight, material_index[name]):
                 t, text = MURALS[name]
-                hotspots.append({"type": "info", **_hotspot_angles(sight), "title": t, "text": text})
+                spot = {"type": "info", **_hotspot_angles(sight), "title": t, "text": text}
+                if name == "wall_right":
+                    spot["image"] = MURAL_ID
+                hotspots.append(spot)
         sight = look_at(scene, position, [STATUE_AT + np.array([0.0, CHEST, 0.0])])[0]
         if _clear(scene, position, sight, statue_material):
             hotspots.append({"type": "model", **_hotspot_angles(sight), "target": "statue", "title": STATUE_TEXT[0]})
@@ -216,6 +281,7 @@ def tour_yaml_data(scene, statue_material: int, mural_points: dict, material_ind
                 "previous": [{"source": PREVIOUS_SOURCE, "date": PREVIOUS_DATE}],
             }
         ],
+        "images": [mural_entry(mural_width)],
     }
 
 
@@ -286,7 +352,7 @@ def write_sample(
     tour.yaml last (:func:`vtour.output.staging`): an interrupted run leaves the folder as it was.
     """
     folder = Path(folder).absolute()
-    targets = [folder / "tour.yaml", folder / "panoramas", folder / "models"]
+    targets = [folder / "tour.yaml", folder / "panoramas", folder / "models", folder / "images"]
     existing = [t for t in targets if t.exists()]
     if existing and not overwrite:
         raise VtourError(
@@ -308,6 +374,7 @@ def write_sample(
     with staging(folder, step=STEP) as tmp:
         (tmp / "panoramas").mkdir()
         (tmp / "models").mkdir()
+        (tmp / "images").mkdir()
         t1 = time.perf_counter()
         for sid, position, _, _ in VIEWPOINTS:
             rgb, stats = _render(scene, sid, position, options)
@@ -322,11 +389,15 @@ def write_sample(
         del earlier
         write_obj(room, tmp / "models" / "grotto.obj", **_obj_format(room))
         timings["models"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        write_image(tmp / MURAL_SOURCE, mural_image(options), quality=options.quality)
+        timings["mural"] = time.perf_counter() - t1
         index = {name: k for k, name in enumerate(cave.MATERIALS)}
-        doc = tour_yaml_data(scene, len(room.materials), mural_points, index)
+        doc = tour_yaml_data(scene, len(room.materials), mural_points, index, options.mural_width)
         (tmp / "tour.yaml").write_text(_tour_yaml_text(doc, options.seed), "utf-8")
-        replace_entries(tmp, folder, ["panoramas", "models", "tour.yaml"])  # tour.yaml last: complete
-    files = sorted(p for p in (folder / "panoramas").iterdir()) + sorted((folder / "models").iterdir())
+        replace_entries(tmp, folder, ["panoramas", "models", "images", "tour.yaml"])  # tour.yaml last: complete
+    files = [*sorted((folder / "panoramas").iterdir()), *sorted((folder / "models").iterdir())]
+    files += sorted((folder / "images").iterdir())
     seconds = time.perf_counter() - t0
     log.info("sample: %s in %.1f s (%s)", folder, seconds, ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return SampleResult(

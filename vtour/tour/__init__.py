@@ -1,7 +1,8 @@
 """Tours: tour.yaml -> a built, validated tour folder, rebuilt incrementally; Marzipano and Pannellum in and out.
 
 - :mod:`.document` -- read tour.yaml/JSON into frozen dataclasses (every shape problem located)
-- :mod:`.options` -- each scene's PanoOptions and each model's ModelOptions from the tour's blocks
+- :mod:`.deepzoom` -- the ``images:`` section: deep-zoom images and their annotated regions
+- :mod:`.options` -- each scene's PanoOptions, model's ModelOptions and image's ImageOptions
 - :mod:`.validate` -- every problem of a tour.yaml or a built tour, at once, with a fix
 - :mod:`.schema` -- the tour.json JSON Schema (``vtour/schemas/tour-1.schema.json``)
 - :mod:`.layout` -- where each file of a built tour lies, and "is this a built tour?"
@@ -13,6 +14,7 @@
 """
 
 from vtour.tour.build import BuildResult, StageRun, build_tour, load_valid_tour
+from vtour.tour.deepzoom import Annotation, DeepZoomImage
 from vtour.tour.document import Hotspot, Model, Scene, Tour, View, parse_tour, read_tour
 from vtour.tour.peer_import import import_config, read_peer_config
 from vtour.tour.peers import marzipano_data, pannellum_config
@@ -20,7 +22,9 @@ from vtour.tour.schema import check_tour_json, load_tour_json, schema_problems, 
 from vtour.tour.validate import validate_built, validate_path, validate_tour
 
 __all__ = [
+    "Annotation",
     "BuildResult",
+    "DeepZoomImage",
     "Hotspot",
     "Model",
     "Scene",

@@ -18,8 +18,21 @@ from vtour import site
 from vtour.errors import VtourError, VtourWarning
 from vtour.model.change import NOT_MEASURED
 from vtour.output import is_within, link_file
+from vtour.tour.deepzoom import DeepZoomImage
 from vtour.tour.document import Tour
-from vtour.tour.layout import TOUR_JSON, image_destination, model_dir, scene_dir
+from vtour.tour.iiif import write_iiif
+from vtour.tour.layout import (
+    IIIF_COLLECTION,
+    TOUR_JSON,
+    image_annotations,
+    image_destination,
+    image_dir,
+    image_manifest,
+    model_dir,
+    model_manifest,
+    scene_dir,
+)
+from vtour.tour.options import base_url
 from vtour.tour.peers import write_peers
 from vtour.tour.schema import TOUR_FORMAT, TOUR_VERSION, check_tour_json
 
@@ -95,7 +108,56 @@ def model_block(tour: Tour, model, report: dict) -> dict:
     )
     if report.get("downloads"):
         out["downloads"] = {key: f"{base}/{report['downloads'][key]}" for key in ("scan", "glb")}
+    out["manifest"] = model_manifest(model.id)
     return out
+
+
+def image_block(tour: Tour, image: DeepZoomImage, info: dict, max_zoom: float) -> dict:
+    """A deep-zoom image's entry from its built info.json. Raises VtourError for an annotation
+    whose region leaves the image: for stitched photos the size is known only now."""
+    width, height = info["width"], info["height"]
+    for a in image.annotations:
+        x, y, w, h = a.region
+        if x + w > width or y + h > height:
+            raise VtourError(
+                "build",
+                f"image {image.id}: annotation {a.id} region {list(a.region)} leaves the stitched image "
+                f"of {width}x{height} px",
+                field=f"{a.where}.region",
+                value=list(a.region),
+                fix=f"give a region inside [0, 0, {width}, {height}]",
+            )
+    base = image_dir(image.id)
+    small = info["sizes"][0]  # smallest first (vtour.image.iiif.finish_info)
+    out: dict[str, Any] = {"id": image.id, "title": _text(image.title, image.id, tour.languages)}
+    if image.description:
+        out["description"] = image.description
+    out.update(
+        {
+            "path": base,
+            "width": width,
+            "height": height,
+            "tileSize": info["tiles"][0]["width"],
+            "maxZoom": max_zoom,
+            "thumb": f"{base}/full/{small['width']},{small['height']}/0/default.jpg",
+            "manifest": image_manifest(image.id),
+        }
+    )
+    if image.annotations:
+        out["annotations"] = image_annotations(image.id)
+    out["metadata"] = dict(image.metadata)
+    if image.rights:
+        out["rights"] = image.rights
+    return out
+
+
+def region_annotations(tour: Tour) -> dict[str, list[dict]]:
+    """Image id -> its annotated regions, as :func:`vtour.tour.iiif.write_iiif` takes them."""
+    return {
+        image.id: [{"id": a.id, "region": list(a.region), "title": a.title, "text": a.text} for a in image.annotations]
+        for image in tour.images
+        if image.annotations
+    }
 
 
 def _hotspot(tour: Tour, h) -> dict:
@@ -110,20 +172,30 @@ def _hotspot(tour: Tour, h) -> dict:
         out["title"] = title
     if h.text:
         out["text"] = h.text
-    if h.image:
+    if tour.deep_zoom(h) is not None:
+        out["deepZoom"] = h.image
+    elif h.image:
         out["image"] = image_destination(h.image)
     if h.url:
         out["url"] = h.url
     return out
 
 
-def tour_document(tour: Tour, scene_dirs: dict[str, Path], model_dirs: dict[str, Path]) -> dict:
-    """tour.json (a dict) from the tour and each stage's built folder (pano.json, report.json)."""
+def tour_document(
+    tour: Tour, scene_dirs: dict[str, Path], model_dirs: dict[str, Path], image_dirs: dict[str, Path] | None = None
+) -> dict:
+    """tour.json (a dict) from the tour and each stage's built folder (pano.json, report.json,
+    a deep-zoom image's info.json and image.json)."""
     doc = {"format": TOUR_FORMAT, "version": TOUR_VERSION, "id": tour.id, "title": tour.title}
     if tour.description:
         doc["description"] = tour.description
     doc.update(
-        {"languages": list(tour.languages), "start": tour.start or tour.scenes[0].id, "settings": dict(tour.settings)}
+        {
+            "languages": list(tour.languages),
+            "start": tour.start or tour.scenes[0].id,
+            "baseUrl": base_url(tour),
+            "settings": dict(tour.settings),
+        }
     )
     if tour.floorplan:
         with Image.open(tour.root / tour.floorplan) as im:
@@ -152,6 +224,13 @@ def tour_document(tour: Tour, scene_dirs: dict[str, Path], model_dirs: dict[str,
     doc["models"] = [
         model_block(tour, m, json.loads((model_dirs[m.id] / "report.json").read_text())) for m in tour.models
     ]
+    images = []
+    for image in tour.images:
+        folder = (image_dirs or {})[image.id]
+        record = json.loads((folder / "image.json").read_text())
+        images.append(image_block(tour, image, json.loads((folder / "info.json").read_text()), record["max_zoom"]))
+    doc["images"] = images
+    doc["iiif"] = IIIF_COLLECTION
     return doc
 
 
@@ -160,9 +239,10 @@ def dump_json(doc: dict) -> str:
 
 
 def write_tour_folder(tour: Tour, doc: dict, folder: Path) -> None:
-    """Into ``folder`` (stage outputs already linked): images/, tour.json (schema-checked),
-    marzipano/data.js, pannellum.json, and index.html with viewer/ (:mod:`vtour.site`)."""
-    images = {h.image for s in tour.scenes for h in s.hotspots if h.image}
+    """Into ``folder`` (stage outputs already linked): images/ (the photos; deep-zoom images are
+    stages), tour.json (schema-checked), iiif/ (:mod:`vtour.tour.iiif`), marzipano/data.js,
+    pannellum.json, and index.html with viewer/ (:mod:`vtour.site`)."""
+    images = {h.image for s in tour.scenes for h in s.hotspots if h.image and tour.deep_zoom(h) is None}
     if tour.floorplan:
         images.add(tour.floorplan)
     root = tour.root.resolve()
@@ -178,6 +258,7 @@ def write_tour_folder(tour: Tour, doc: dict, folder: Path) -> None:
         link_file(src, folder / image_destination(rel), copy=True)  # sources: never linked
     check_tour_json(doc)
     (folder / TOUR_JSON).write_text(dump_json(doc), encoding="utf-8")
+    write_iiif(doc, folder, region_annotations(tour))
     write_peers(doc, folder)
     try:
         site.write_site(folder)

@@ -3,14 +3,15 @@
 The build, as a table of contents (:func:`build_tour` reads the same)::
 
     load     read + validate tour.yaml (every problem listed, before any work)
-    plan     one stage per scene panorama and per model, each keyed by a content hash (.stages)
+    plan     one stage per scene panorama, per model and per deep-zoom image, each keyed by a
+             content hash (.stages)
     run      the missing ones side by side: in this process, a process pool or a Dask cluster
     assemble the tour in a temporary folder from the cached stage outputs (hard links), the
              models' notes (notes/<id>.json beside tour.yaml -> models/<id>/notes.json, vtour.notes),
-             then tour.json (schema-checked), marzipano/data.js, pannellum.json, images/, the viewer
-             (.assemble), swapped in whole (vtour.output)
+             then tour.json (schema-checked), iiif/, marzipano/data.js, pannellum.json, images/, the
+             viewer (.assemble), swapped in whole (vtour.output)
 
-Cache: ``<tour.yaml's folder>/.vtour-cache/<tour-id>/{scenes,models}/<key>/`` by default. It sits
+Cache: ``<tour.yaml's folder>/.vtour-cache/<tour-id>/{scenes,models,images}/<key>/`` by default. It sits
 beside the sources, never beside the output: an output folder is published, often inside a web
 root, and the cache (``hashes.json`` names the source files) must not be. Dask workers read the
 sources, so they see the cache too (a ``~/.cache`` is per machine); an output on the same file
@@ -37,13 +38,14 @@ import sys
 import time
 import warnings
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vtour.errors import VtourError, VtourWarning
 from vtour.notes import copy_notes, notes_problems
 from vtour.output import atomic_dir, check_output_dir, clean_stale, is_within, link_tree
 from vtour.tour.assemble import tour_document, write_tour_folder
+from vtour.tour.deepzoom import url_problem
 from vtour.tour.document import Tour, read_tour
 from vtour.tour.layout import CACHE_ONLY, STAGE_FOLDERS, STAGE_RECORD, TOP_LEVEL, TOUR_JSON
 from vtour.tour.stages import FileHasher, Stage, plan_stages, record_stage
@@ -82,9 +84,22 @@ class BuildResult:
         return [f"{s.kind}:{s.id}" for s in self.stages if s.status == "cached"]
 
 
-def load_valid_tour(path: str | Path) -> Tour:
-    """Read a tour.yaml and raise one VtourError listing every problem, if there are any."""
+def load_valid_tour(path: str | Path, base_url: str | None = None) -> Tour:
+    """Read a tour.yaml and raise one VtourError listing every problem, if there are any.
+    ``base_url`` (``vtour build --base-url``) replaces the tour's own."""
+    if base_url is not None:
+        why = url_problem(base_url, query=False)
+        if why:
+            raise VtourError(
+                "build",
+                f"base URL {base_url!r} {why}",
+                field="base_url",
+                value=base_url,
+                fix="give the URL the built tour will be published at, e.g. https://museum.example/tours/NAME",
+            )
     tour, problems = read_tour(path)
+    if base_url is not None:
+        tour = replace(tour, base_url=base_url)
     problems += validate_tour(tour) + notes_problems(tour)
     if problems:
         raise VtourError(
@@ -314,6 +329,7 @@ def build_tour(
     scheduler: str | None = None,
     force: bool = False,
     cache_dir: str | Path | None = None,
+    base_url: str | None = None,
 ) -> BuildResult:
     """Build a tour from its tour.yaml into ``out_dir`` (default ``export/<tour-id>``).
 
@@ -325,6 +341,8 @@ def build_tour(
     scheduler : address of a running Dask scheduler (``tcp://host:8786``): run the stages there
     force : rebuild every stage even when its cached output matches
     cache_dir : where stage outputs are kept (default ``<tour.yaml's folder>/.vtour-cache/<tour-id>``)
+    base_url : where the built tour will be published (replaces tour.yaml's ``base_url``); the
+        absolute IIIF ids (info.json, manifests) start with it
 
     Raises
     ------
@@ -334,7 +352,7 @@ def build_tour(
     """
     t0 = time.perf_counter()
     check_jobs(jobs)
-    tour = load_valid_tour(tour_path)
+    tour = load_valid_tour(tour_path, base_url)
     out = check_output_dir(out_dir if out_dir is not None else Path("export") / tour.id, marker=TOUR_JSON, step="build")
     cache = cache_folder(tour, out, cache_dir)
     for kind in STAGE_FOLDERS.values():
@@ -400,6 +418,7 @@ def _assemble(tour: Tour, stages: list[Stage], out: Path) -> dict:
             tour,
             {s.id: s.dest for s in stages if s.kind == "scene"},
             {s.id: s.dest for s in stages if s.kind == "model"},
+            {s.id: s.dest for s in stages if s.kind == "image"},
         )
         copy_notes(tour, doc, tmp)  # read anew at every build: notes are not a stage's input
         write_tour_folder(tour, doc, tmp)

@@ -3,7 +3,7 @@
 Reading is lenient: every shape problem (a missing id, a list where a mapping belongs, an unknown
 key) becomes a :class:`vtour.errors.Problem` with its location (``tour.yaml:12: scenes[1].view.yaw``)
 instead of an exception, so :mod:`vtour.tour.validate` can list them all at once. The field
-reference is ``docs/tour-yaml.md``.
+reference is ``docs/tour-yaml.md``; deep-zoom images (``images:``) are read by :mod:`.deepzoom`.
 
 Texts are normalised to ``{lang: str}``; a plain string means the tour's default language (the
 first of ``languages``). Keys may be written snake_case or camelCase (``north_offset`` or
@@ -19,7 +19,7 @@ silently keeps the last) is a Problem naming both lines.
 What is read is JSON's kind of data (tour.json is built from it): a value YAML makes something else
 (a date such as ``2024-02-03``, ``!!binary``, ``!!set``, ``!!omap``), a key that is not text
 (``1:``, ``no:``) or a value YAML cannot construct (``2024-02-30``) is a Problem on its line saying
-how to write it, and reads as the text written. A date in a model's ``metadata`` is simply that
+how to write it, and reads as the text written. A date in a model's (or image's) ``metadata`` is simply that
 text: ``date: 2024-02-03`` means what it says there; a previous scan's ``date`` is read the same
 way and must be a real day written YYYY-MM-DD.
 """
@@ -42,6 +42,7 @@ from vtour.errors import Problem, VtourError
 from vtour.model.options import ModelOptions
 from vtour.option_spec import tour_keys
 from vtour.pano.options import PanoOptions
+from vtour.tour.deepzoom import ZOOM_KEYS, DeepZoomImage, read_images
 
 Texts = dict  # {lang: str}
 HOTSPOT_TYPES = ("link", "info", "model")
@@ -62,10 +63,13 @@ _TOUR_KEYS = (
     "start",
     "scenes",
     "models",
+    "images",
     "floorplan",
     "settings",
     "pano",
     "lod",
+    "zoom",
+    "base_url",
 )
 _SCENE_KEYS = (
     "id",
@@ -161,8 +165,9 @@ class Model:
 
 @dataclass(frozen=True)
 class Tour:
-    """A whole tour.yaml. ``pano`` and ``lod`` are defaults for every scene and model; ``root`` is
-    the file's folder; ``lines`` maps locations (``scenes[0].view``) to YAML line numbers."""
+    """A whole tour.yaml. ``pano``, ``lod`` and ``zoom`` are defaults for every scene, model and
+    deep-zoom image; ``base_url`` where the built tour will be published (None: the default);
+    ``root`` is the file's folder; ``lines`` maps locations (``scenes[0].view``) to YAML line numbers."""
 
     id: str
     title: Texts
@@ -171,10 +176,13 @@ class Tour:
     description: Texts | None = None
     scenes: tuple[Scene, ...] = ()
     models: tuple[Model, ...] = ()
+    images: tuple[DeepZoomImage, ...] = ()
     floorplan: str | None = None
     settings: dict = field(default_factory=dict)
     pano: dict = field(default_factory=dict)
     lod: dict = field(default_factory=dict)
+    zoom: dict = field(default_factory=dict)
+    base_url: str | None = None
     root: Path = Path(".")
     file: str = "tour.yaml"
     lines: dict = field(default_factory=dict, repr=False, compare=False)
@@ -188,6 +196,12 @@ class Tour:
 
     def model(self, model_id: str) -> Model | None:
         return next((m for m in self.models if m.id == model_id), None)
+
+    def deep_zoom(self, hotspot: Hotspot) -> DeepZoomImage | None:
+        """The deep-zoom image an info hotspot opens (its ``image:`` names an id of ``images:``)."""
+        if hotspot.type != "info" or not hotspot.image:
+            return None
+        return next((i for i in self.images if i.id == hotspot.image), None)
 
     def at(self, where: str) -> str:
         """``tour.yaml:12: scenes[0].view`` (with the line when known): a problem's location."""
@@ -228,7 +242,7 @@ _TOO_DEEP = "nested more than {max_depth} levels deep"
 _NOT_FINITE_FIX = "write a number (.nan and .inf are not numbers here)"
 _TAG = "tag:yaml.org,2002:"
 #: Where a date is read as the text written, without a problem: a model's metadata (``date: 1890-05-01``).
-_DATES_AS_TEXT = re.compile(r"models\[\d+\]\.(metadata\.|previous\[\d+\]\.date$)")
+_DATES_AS_TEXT = re.compile(r"(models|images)\[\d+\]\.metadata\.|models\[\d+\]\.previous\[\d+\]\.date$")
 #: What a key YAML reads as something other than text is read as, in a message.
 _KEY_KINDS = {"int": "a number", "float": "a number", "null": "null", "timestamp": "a date"}
 
@@ -675,6 +689,17 @@ class _Reader:
         self.problem(where, f"expected a string, got {value!r:.60}")
         return default
 
+    def metadata(self, value, where: str) -> dict:
+        """A model's or image's ``metadata``: key -> string or text (METADATA_KEYS, and any other)."""
+        if value is not None and not isinstance(value, dict):
+            self.problem(where, "expected a mapping", f"use the keys {', '.join(METADATA_KEYS)}")
+            value = None
+        return {
+            snake(k): (self.text(v, f"{where}.{snake(k)}") if isinstance(v, dict) else str(v))
+            for k, v in (value or {}).items()
+            if v is not None
+        }
+
     def items(self, value, where: str) -> list:
         if value is None:
             return []
@@ -846,15 +871,7 @@ def _model(r: _Reader, raw, where: str, index: int) -> Model:
     source = r.string(d.get("source"), f"{where}.source")
     if not source:
         r.problem(f"{where}.source", "model has no source scan", "write source: models/NAME.obj")
-    meta = d.get("metadata") or {}
-    if not isinstance(meta, dict):
-        r.problem(f"{where}.metadata", "expected a mapping", f"use the keys {', '.join(METADATA_KEYS)}")
-        meta = {}
-    metadata = {
-        snake(k): (r.text(v, f"{where}.metadata.{snake(k)}") if isinstance(v, dict) else str(v))
-        for k, v in meta.items()
-        if v is not None
-    }
+    metadata = r.metadata(d.get("metadata") or {}, f"{where}.metadata")
     downloads = d.get("downloads", False)
     if not isinstance(downloads, bool):
         r.problem(f"{where}.downloads", f"expected true or false, got {downloads!r:.60}", "write downloads: true")
@@ -905,6 +922,7 @@ def parse_tour(
         title = {first: tid}
     scenes = tuple(_scene(r, s, f"scenes[{i}]", i) for i, s in enumerate(r.items(d.get("scenes"), "scenes")))
     models = tuple(_model(r, m, f"models[{i}]", i) for i, m in enumerate(r.items(d.get("models"), "models")))
+    images = read_images(r, d.get("images"))
     settings = d.get("settings") or {}
     if not isinstance(settings, dict):
         r.problem("settings", f"expected a mapping, got {_kind(settings)}", "write key: value pairs here")
@@ -918,10 +936,13 @@ def parse_tour(
         description=r.text(d.get("description"), "description"),
         scenes=scenes,
         models=models,
+        images=images,
         floorplan=r.string(d.get("floorplan"), "floorplan"),
         settings=settings,
         pano=r.mapping(d.get("pano"), "pano", PANO_KEYS),
         lod=r.mapping(d.get("lod"), "lod", LOD_KEYS),
+        zoom=r.mapping(d.get("zoom"), "zoom", ZOOM_KEYS),
+        base_url=r.string(d.get("base_url"), "base_url"),
         root=Path(root),
         file=file,
         lines=lines,

@@ -4,7 +4,12 @@
     index.html, viewer/            INDEX_HTML, VIEWER: the static site (vtour.site)
     scenes/<id>/                   scene_dir: a scene stage's files (tiles, preview.jpg, thumb.jpg, pano.json)
     models/<id>/                   model_dir: a model stage's files (lod<k>.glb, report.json)
+    images/<id>/                   image_dir: a deep-zoom image stage's files (info.json, IIIF Image API 3 tiles)
     images/<path>                  image_destination: the authored images hotspots and the floor plan name
+    iiif/collection.json           IIIF_COLLECTION: IIIF Presentation 3 Collection of the tour's objects
+    iiif/images/<id>.json          image_manifest: a deep-zoom image's Manifest
+    iiif/images/<id>-annotations.json   image_annotations: its W3C AnnotationPage, when it has regions
+    iiif/models/<id>.json, .jpg    model_manifest, model_thumb: a model's Manifest and thumbnail
     marzipano/data.js              MARZIPANO_DATA: the same tour for Marzipano (vtour.tour.peers)
     pannellum.json                 PANNELLUM_CONFIG: the same tour for Pannellum (vtour.tour.peers)
 
@@ -26,17 +31,29 @@ VIEWER = "viewer"
 SCENES = "scenes"
 MODELS = "models"
 IMAGES = "images"
+IIIF = "iiif"
+IIIF_COLLECTION = f"{IIIF}/collection.json"
 MARZIPANO_DATA = "marzipano/data.js"
 PANNELLUM_CONFIG = "pannellum.json"
 #: The top-level entries a build writes (what counts as vtour's in an output written before manifests).
-TOP_LEVEL = (TOUR_JSON, INDEX_HTML, VIEWER, SCENES, MODELS, IMAGES, MARZIPANO_DATA.split("/")[0], PANNELLUM_CONFIG)
+TOP_LEVEL = (
+    TOUR_JSON,
+    INDEX_HTML,
+    VIEWER,
+    SCENES,
+    MODELS,
+    IMAGES,
+    IIIF,
+    MARZIPANO_DATA.split("/")[0],
+    PANNELLUM_CONFIG,
+)
 #: The folder of each stage kind, in the tour and in the stage cache.
-STAGE_FOLDERS = {"scene": SCENES, "model": MODELS}
+STAGE_FOLDERS = {"scene": SCENES, "model": MODELS, "image": IMAGES}
 #: A cache entry's record of its files (size, mtime, sha256), checked before the entry is reused.
 STAGE_RECORD = ".vtour-stage.json"
 #: Files of a stage's folder that stay in the cache: the stitched equirect (an intermediate, often
 #: larger than all the tiles) and the entry's record.
-CACHE_ONLY = frozenset({"stitched.jpg", STAGE_RECORD})
+CACHE_ONLY = frozenset({"stitched.jpg", "image.json", STAGE_RECORD})
 
 #: What a command given a folder without tour.json says (step, path and this message).
 NOT_BUILT = "no tour.json in the folder: not a built tour"
@@ -51,6 +68,31 @@ def scene_dir(scene_id: str) -> str:
 def model_dir(model_id: str) -> str:
     """A model's folder in the tour: ``models/<id>``."""
     return f"{MODELS}/{model_id}"
+
+
+def image_dir(image_id: str) -> str:
+    """A deep-zoom image's folder in the tour, holding info.json: ``images/<id>``."""
+    return f"{IMAGES}/{image_id}"
+
+
+def image_manifest(image_id: str) -> str:
+    """A deep-zoom image's IIIF Manifest: ``iiif/images/<id>.json``."""
+    return f"{IIIF}/{IMAGES}/{image_id}.json"
+
+
+def image_annotations(image_id: str) -> str:
+    """A deep-zoom image's W3C AnnotationPage (its regions): ``iiif/images/<id>-annotations.json``."""
+    return f"{IIIF}/{IMAGES}/{image_id}-annotations.json"
+
+
+def model_manifest(model_id: str) -> str:
+    """A model's IIIF Manifest: ``iiif/models/<id>.json``."""
+    return f"{IIIF}/{MODELS}/{model_id}.json"
+
+
+def model_thumb(model_id: str) -> str:
+    """A model's thumbnail for its Manifest: ``iiif/models/<id>.jpg``."""
+    return f"{IIIF}/{MODELS}/{model_id}.jpg"
 
 
 def image_destination(rel: str) -> str:

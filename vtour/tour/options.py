@@ -1,10 +1,12 @@
-"""A scene's PanoOptions and a model's ModelOptions, from the tour's defaults and its own fields.
+"""A scene's PanoOptions, a model's ModelOptions and a deep-zoom image's ImageOptions, from the
+tour's defaults and its own fields.
 
 The tour only names fields of :class:`vtour.pano.PanoOptions` and :class:`vtour.model.ModelOptions`,
 by the tour.yaml keys those fields declare (:mod:`vtour.option_spec`); their defaults stay in those
 modules (``DEFAULT_PANO_OPTIONS``, ``DEFAULT_MODEL_OPTIONS``). A scene's ``pano`` mapping overrides
-the tour's top-level ``pano``; a model's ``lod`` overrides the top-level ``lod``. Both raise
-:class:`vtour.errors.VtourError` for a bad value.
+the tour's top-level ``pano``; a model's ``lod`` overrides the top-level ``lod``; an image's ``zoom``
+(fields of :class:`vtour.image.ImageOptions` by name, :data:`vtour.tour.deepzoom.ZOOM_KEYS`)
+overrides the top-level ``zoom``. All raise :class:`vtour.errors.VtourError` for a bad value.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from dataclasses import replace
 from typing import Any
 
 from vtour.errors import VtourError
+from vtour.image.options import DEFAULT_BASE_URL, DEFAULT_IMAGE_OPTIONS, ImageOptions
 from vtour.model import DEFAULT_MODEL_OPTIONS, ModelOptions
 from vtour.option_spec import declared, values_from_tour
 from vtour.pano import DEFAULT_PANO_OPTIONS, PanoOptions
+from vtour.tour.deepzoom import ZOOM_INTEGERS, DeepZoomImage
 from vtour.tour.document import Model, Scene, Tour, number_problem
+from vtour.tour.layout import IMAGES
 
 
 def _check_numbers(cls: type, fields: dict, what: str, field: str) -> None:
@@ -86,4 +91,42 @@ def model_options(tour: Tour, model: Model) -> ModelOptions:
             field="lod",
             value=fields,
             fix="see docs/tour-yaml.md, model lod",
+        ) from None
+
+
+def base_url(tour: Tour) -> str:
+    """Where the built tour will be published, without a trailing slash: the tour's ``base_url``,
+    else :data:`vtour.image.options.DEFAULT_BASE_URL` (what ``vtour serve`` and ``python3 -m
+    http.server`` serve at)."""
+    return (tour.base_url or DEFAULT_BASE_URL).rstrip("/")
+
+
+def image_options(tour: Tour, image: DeepZoomImage) -> ImageOptions:
+    """ImageOptions of one deep-zoom image: its ``zoom`` fields over the tour's, and the base URL
+    ``<base_url>/images`` (info.json's id is then ``<base_url>/images/<id>``). The manifest's label,
+    summary and rights stay empty: the tour writes its manifests itself (:mod:`vtour.tour.iiif`),
+    so a title change does not rebuild the tiles."""
+    fields = {**tour.zoom, **image.zoom}
+    for key, value in fields.items():
+        why = number_problem(value)
+        if why is None and key in ZOOM_INTEGERS and value != int(value):
+            why = (f"expected a whole number, got {value!r}", f"write {round(value)}")
+        if why:
+            raise VtourError(
+                "tour",
+                f"image {image.id}: bad zoom option {key}: {why[0]}",
+                field=f"zoom.{key}",
+                value=value,
+                fix=why[1],
+            )
+    given: dict[str, Any] = {k: int(v) if k in ZOOM_INTEGERS else float(v) for k, v in fields.items()}
+    try:
+        return replace(DEFAULT_IMAGE_OPTIONS, **given, base_url=f"{base_url(tour)}/{IMAGES}")
+    except VtourError as exc:
+        raise VtourError(
+            "tour",
+            f"image {image.id}: bad zoom option {exc.field} ({exc.message})",
+            field=f"zoom.{exc.field}",
+            value=exc.value,
+            fix=exc.fix or "see docs/tour-yaml.md, image zoom",
         ) from None

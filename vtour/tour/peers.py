@@ -19,6 +19,11 @@ Each scene's Marzipano ``levels`` and Pannellum ``multiRes`` come from tour.json
 ``faceSize`` and ``coverage`` through :func:`vtour.pano.manifest.peer_blocks`, the function that
 writes them into pano.json.
 
+An info hotspot that opens a deep-zoom image (``deepZoom``) is exported as an info hotspot
+whose link opens that image in vtour's viewer, ``index.html#image=<id>`` (neither peer shows IIIF
+images): Pannellum's ``URL``, and a link after the text in Marzipano's (HTML) text, relative to
+data.js's folder.
+
 Every exported hotspot and scene also carries a ``vtour`` block (ignored by the peers) with its
 id, type and multilingual texts, so that :mod:`vtour.tour.peer_import`, which reads these files
 back into a tour.yaml, loses nothing; angles always come from the peer's own fields through
@@ -29,11 +34,17 @@ from __future__ import annotations
 
 import html
 import json
+import urllib.parse
 from pathlib import Path
 
 from vtour.conventions import to_marzipano_view, to_pannellum_view
 from vtour.pano.manifest import peer_blocks
-from vtour.tour.layout import MARZIPANO_DATA, PANNELLUM_CONFIG
+from vtour.tour.layout import INDEX_HTML, MARZIPANO_DATA, PANNELLUM_CONFIG
+
+
+def image_link(image_id: str) -> str:
+    """vtour's viewer opening deep-zoom image ``image_id``, relative to the tour folder."""
+    return f"{INDEX_HTML}#image={urllib.parse.quote(image_id)}"
 
 
 def _first(texts, languages, fallback="") -> str:
@@ -49,6 +60,7 @@ def _first(texts, languages, fallback="") -> str:
 def marzipano_data(doc: dict) -> dict:
     """APP_DATA of Marzipano's data.js for a tour.json document."""
     langs = doc["languages"]
+    image_titles = {i["id"]: _first(i["title"], langs, i["id"]) for i in doc.get("images", [])}
     scenes = []
     for s in doc["scenes"]:
         p = s["panorama"]
@@ -58,12 +70,17 @@ def marzipano_data(doc: dict) -> dict:
             if h["type"] == "link":
                 links.append({"yaw": at["yaw"], "pitch": at["pitch"], "rotation": 0, "target": h["target"], "vtour": h})
             else:
+                text = html.escape(_first(h.get("text"), langs))
+                if h.get("deepZoom"):
+                    href = html.escape(f"../{image_link(h['deepZoom'])}")
+                    label = html.escape(image_titles.get(h["deepZoom"], h["deepZoom"]))
+                    text += f'{"<br>" if text else ""}<a href="{href}">{label}</a>'
                 infos.append(
                     {
                         "yaw": at["yaw"],
                         "pitch": at["pitch"],
                         "title": html.escape(_first(h.get("title"), langs)),
-                        "text": html.escape(_first(h.get("text"), langs)),
+                        "text": text,
                         "vtour": h,
                     }
                 )
@@ -112,6 +129,8 @@ def pannellum_config(doc: dict) -> dict:
                 spot["text"] = f"{title}: {text}" if title and text else title or text
                 if h.get("url"):
                     spot["URL"] = h["url"]
+                elif h.get("deepZoom"):
+                    spot["URL"] = image_link(h["deepZoom"])
             spot["vtour"] = h
             spots.append(spot)
         view = to_pannellum_view(**s["view"])

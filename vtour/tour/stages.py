@@ -1,5 +1,5 @@
 """The build's stages: pure functions of (inputs, options) -> one folder, the keys that cache them,
-and the plan (:func:`plan_stages`: one stage per scene panorama and per model).
+and the plan (:func:`plan_stages`: one stage per scene panorama, per model and per deep-zoom image).
 
 A stage's key is the sha256 of its kind, its :data:`STAGE_VERSIONS` entry, vtour's version, its
 options and the sha256 of every input file's bytes (with the name the output records). Hashing a
@@ -25,17 +25,18 @@ from typing import Any
 from vtour import __version__
 from vtour.conventions import PANNELLUM_CUBE_ORDER
 from vtour.errors import VtourError
+from vtour.image import IMAGE_JSON, build_image
 from vtour.model import PreviousScan, build_model, mtl
 from vtour.output import write_bytes_atomic
 from vtour.pano import build_pano
 from vtour.tour.document import Tour
 from vtour.tour.layout import STAGE_FOLDERS, STAGE_RECORD
-from vtour.tour.options import model_options, pano_options
+from vtour.tour.options import image_options, model_options, pano_options
 
-#: Per kind of stage ("pano", "model"): bump when its output changes for the same inputs and
-#: options, so that only that kind's cached outputs are built again. model 2: report.json's
+#: Per kind of stage ("pano", "model", "image"): bump when its output changes for the same inputs
+#: and options, so that only that kind's cached outputs are built again. model 2: report.json's
 #: deviation histograms and ``change``.
-STAGE_VERSIONS = {"pano": 1, "model": 3}
+STAGE_VERSIONS = {"pano": 1, "model": 3, "image": 1}
 _CHUNK = 1 << 20
 
 
@@ -178,6 +179,12 @@ def model_stage(
     return build_model(source, dest, options, previous=previous, downloads=downloads).report
 
 
+def image_stage(inputs: list[str], options, name: str, dest: str) -> dict:
+    """Build one deep-zoom image's IIIF pyramid into ``dest`` (info.json's id ``base_url/name``, no
+    manifest: the tour writes its own); returns info.json's content."""
+    return build_image(inputs, dest, options, name=name, manifest=False).info
+
+
 # ---------------------------------------------------------------------------------------------
 # the plan
 
@@ -187,7 +194,7 @@ class Stage:
     """One unit of work: ``func(*args, dest)`` writes ``dest`` = ``<cache>/<scenes|models>/<key>``,
     complete when ``dest/marker`` exists; reusable (:attr:`done`) when its record checks out too."""
 
-    kind: str  # "scene" | "model"
+    kind: str  # "scene" | "model" | "image"
     id: str
     key: str
     func: Callable[..., Any] = field(repr=False)
@@ -205,7 +212,8 @@ class Stage:
 
 
 def plan_stages(tour: Tour, cache: Path, hasher: FileHasher) -> list[Stage]:
-    """One stage per scene and per model, keyed by content; identical stages share one key."""
+    """One stage per scene, per model and per deep-zoom image, keyed by content; identical stages
+    share one key. An image's key covers its id (info.json's id ends with it) but not its texts."""
     stages = []
     for scene in tour.scenes:
         pano = pano_options(tour, scene)
@@ -234,6 +242,13 @@ def plan_stages(tour: Tour, cache: Path, hasher: FileHasher) -> list[Stage]:
         model_args = (str(source), lod, previous, [str(p) for p in deps] if model.downloads else None)
         dest = stage_dest(cache, "model", key)
         stages.append(Stage("model", model.id, key, model_stage, model_args, dest, "report.json"))
+    for image in tour.images:
+        zoom = image_options(tour, image)
+        files = [tour.root / p for p in image.source]
+        key = stage_key("image", zoom, [[p.name, hasher(p)] for p in files] + [["id", image.id]])
+        image_args = ([str(p) for p in files], zoom, image.id)
+        dest = stage_dest(cache, "image", key)
+        stages.append(Stage("image", image.id, key, image_stage, image_args, dest, IMAGE_JSON))
     return stages
 
 

@@ -10,7 +10,9 @@ safe as folder names), references (start, link and model hotspot targets), angle
 texts (every declared language present, no undeclared ones), paths (inside the tour folder with
 links followed, files present, hotspot images and the floor plan decodable as web images; a
 model's previous scans too, in a format the build reads and in units comparable with the model's)
-and the pano/lod options. For a built tour: the JSON Schema,
+and the pano/lod options; deep-zoom images (ids, sources as images within the zoom options' pixel
+limit, annotated regions inside the image, rights and ``base_url`` as absolute http(s) URLs, no
+clash with the photos' folders under images/). For a built tour: the JSON Schema,
 references, texts and that every file tour.json names exists, read from a bounded stream of
 paths (a tampered level size cannot make it enumerate without end). Malformed structure (a scene
 that is not an object) is the schema's problem to report; the checks here skip it instead of
@@ -27,13 +29,15 @@ from pathlib import Path, PurePosixPath
 
 from vtour.conventions import FACES
 from vtour.errors import Problem, VtourError
-from vtour.images import probe_image
+from vtour.image.iiif import scale_factors, tile_paths
+from vtour.images import ImageInfo, probe_image
 from vtour.model.io import FORMATS, UNSUPPORTED
 from vtour.notes import built_notes_problems, notes_problems
 from vtour.output import is_within
+from vtour.tour.deepzoom import DeepZoomImage, url_problem
 from vtour.tour.document import HOTSPOT_TYPES, ID_PATTERN, Tour, locate, read_json, read_tour
-from vtour.tour.layout import TOUR_JSON, built_tour_folder, image_destination, require_built_tour
-from vtour.tour.options import model_options, pano_options
+from vtour.tour.layout import IMAGES, TOUR_JSON, built_tour_folder, image_destination, image_dir, require_built_tour
+from vtour.tour.options import image_options, model_options, pano_options
 from vtour.tour.schema import schema_problems
 
 
@@ -103,33 +107,50 @@ _OUTSIDE_FIX = "move the file into the tour's folder (a copy, not a link) and gi
 WEB_IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 
 
-def _check_file(report, root: Path, rel: str | None, where: str, what: str, image: bool = False) -> None:
+def _check_file(
+    report,
+    root: Path,
+    rel: str | None,
+    where: str,
+    what: str,
+    image: bool = False,
+    formats: tuple[str, ...] | None = WEB_IMAGE_FORMATS,
+    missing_fix: str = "",
+) -> ImageInfo | None:
     """The file ``rel`` names exists inside ``root``, links followed (a link out of the tour folder
-    would publish whatever it points at); with ``image``, it is an image a browser shows."""
+    would publish whatever it points at); with ``image``, it is an image in one of ``formats``
+    (None: any the build reads), and its header is returned."""
     if not rel:
-        return
+        return None
     why = path_escape(rel)
     if why:
         report(where, f"{what} path {rel!r} {why}", _OUTSIDE_FIX)
-        return
+        return None
     try:
         real = (root / rel).resolve()
         inside = is_within(real, root.resolve())
     except (OSError, RuntimeError) as exc:  # a loop of links
         report(where, f"{what} path {rel!r} cannot be resolved ({exc})", "fix or remove the link")
-        return
+        return None
     if not inside:
         report(where, f"{what} path {rel!r} is a link to {real}, outside the tour folder", _OUTSIDE_FIX)
     elif not real.is_file():
-        report(where, f"{what} {rel!r} not found", f"put the file at {root / rel} or fix the path")
+        report(where, f"{what} {rel!r} not found", f"put the file at {root / rel} or fix the path{missing_fix}")
     elif image:
         try:
-            kind = probe_image(real, step="tour").format
+            info = probe_image(real, step="tour")
         except VtourError as exc:
             report(where, f"{what} {rel!r} is not an image ({exc.message})", "convert it to JPEG or PNG")
-            return
-        if kind not in WEB_IMAGE_FORMATS:
-            report(where, f"{what} {rel!r} is a {kind} image, which browsers do not show", "convert it to JPEG or PNG")
+            return None
+        if formats is not None and info.format not in formats:
+            report(
+                where,
+                f"{what} {rel!r} is a {info.format} image, which browsers do not show",
+                "convert it to JPEG or PNG",
+            )
+            return None
+        return info
+    return None
 
 
 def _check_ids(report, items, kind: str, seen: dict) -> None:
@@ -161,6 +182,13 @@ def validate_tour(tour: Tour) -> list[Problem]:
     check_texts(report, tour.description, langs, "description")
     _check_ids(report, tour.scenes, "scene", {})
     _check_ids(report, tour.models, "model", {})
+    _check_ids(report, tour.images, "image", {})
+    if tour.base_url is not None and (why := url_problem(tour.base_url, query=False)):
+        report(
+            "base_url",
+            f"base_url {tour.base_url!r} {why}",
+            "give the URL the built tour will be published at, e.g. https://museum.example/tours/NAME",
+        )
     scene_ids, model_ids = {s.id for s in tour.scenes}, {m.id for m in tour.models}
     if tour.start is not None and tour.start not in scene_ids:
         report(
@@ -201,6 +229,8 @@ def validate_tour(tour: Tour) -> list[Problem]:
         for h in scene.hotspots:
             _check_hotspot(report, tour, h, scene_ids, model_ids, hotspot_ids)
     _check_image_destinations(report, tour)
+    for image in tour.images:
+        _check_deep_zoom(report, tour, image)
     for model in tour.models:
         w = model.where
         check_texts(report, model.title, langs, f"{w}.title")
@@ -255,14 +285,79 @@ def _check_previous(report, model, p) -> None:
     )
 
 
+def _check_deep_zoom(report, tour: Tour, image: DeepZoomImage) -> None:
+    """A deep-zoom image: texts, rights, zoom options, each source an image within the pixel
+    limit, annotation ids unique and, for one source, every region inside it (from its header;
+    photos to stitch have their size only once stitched: the build checks them then)."""
+    w, langs = image.where, tour.languages
+    check_texts(report, image.title, langs, f"{w}.title")
+    check_texts(report, image.description, langs, f"{w}.description")
+    for key, value in image.metadata.items():
+        if isinstance(value, dict):
+            check_texts(report, value, langs, f"{w}.metadata.{key}")
+    if image.rights is not None and (why := url_problem(image.rights)):
+        report(
+            f"{w}.rights",
+            f"rights {image.rights!r} {why}",
+            "give a licence URL, e.g. http://creativecommons.org/licenses/by-nc/4.0/",
+        )
+    max_pixels = None
+    if tour.base_url is None or not url_problem(tour.base_url, query=False):
+        try:
+            max_pixels = image_options(tour, image).max_pixels
+        except VtourError as exc:
+            report(f"{w}.zoom", exc.message, exc.fix or "see docs/tour-yaml.md, image zoom")
+    sizes = []
+    for i, rel in enumerate(image.source):
+        at = f"{w}.source" + (f"[{i}]" if len(image.source) > 1 else "")
+        info = _check_file(report, tour.root, rel, at, "image source", image=True, formats=None)
+        if info is not None and max_pixels is not None and info.pixels > max_pixels:
+            report(
+                at,
+                f"image source {rel!r} has too many pixels ({info.width}x{info.height} = {info.pixels:,}); "
+                f"the limit is {max_pixels:,}",
+                "raise zoom: {max_pixels: ...} if you trust the file",
+            )
+        sizes.append(info)
+    seen: dict[str, str] = {}
+    size = sizes[0] if len(sizes) == 1 else None
+    for a in image.annotations:
+        if not ID_PATTERN.match(a.id):
+            report(f"{a.where}.id", f"annotation id {a.id!r} is not a safe name", "use letters, digits, '-', '_', '.'")
+        if a.id in seen:
+            report(f"{a.where}.id", f"duplicate annotation id {a.id!r} (also at {seen[a.id]})", "give each a unique id")
+        seen.setdefault(a.id, a.where)
+        check_texts(report, a.title, langs, f"{a.where}.title")
+        check_texts(report, a.text, langs, f"{a.where}.text")
+        x, y, rw, rh = a.region
+        if size is not None and (x + rw > size.width or y + rh > size.height):
+            report(
+                f"{a.where}.region",
+                f"region {list(a.region)} leaves the image ({size.width}x{size.height} px)",
+                f"give a region inside [0, 0, {size.width}, {size.height}]",
+            )
+
+
 def _check_image_destinations(report, tour) -> None:
-    """Two different image paths must not land on one file of the built tour (a.png, images/a.png)."""
+    """Two different image paths must not land on one file of the built tour (a.png, images/a.png),
+    nor in the folder of a deep-zoom image (images/<id>/)."""
     seen: dict[str, tuple[str, str]] = {}
-    images = [("floorplan", tour.floorplan)] + [(f"{h.where}.image", h.image) for s in tour.scenes for h in s.hotspots]
+    zoom_ids = {image.id: image.where for image in tour.images}
+    images = [("floorplan", tour.floorplan)] + [
+        (f"{h.where}.image", h.image) for s in tour.scenes for h in s.hotspots if tour.deep_zoom(h) is None
+    ]
     for where, rel in images:
         if not rel or path_escape(rel):
             continue
         dest = image_destination(rel)
+        top = PurePosixPath(dest).parts[1] if len(PurePosixPath(dest).parts) > 1 else ""
+        if top in zoom_ids:
+            report(
+                where,
+                f"image {rel!r} would become {dest}, inside {image_dir(top)}/, the folder of the deep-zoom image "
+                f"{top!r} (at {zoom_ids[top]})",
+                f"rename the folder of the photo or the image's id (under {IMAGES}/ the two would collide)",
+            )
         first = seen.setdefault(dest, (where, os.path.normpath(rel)))
         if first[1] != os.path.normpath(rel):
             report(
@@ -297,7 +392,16 @@ def _check_hotspot(report, tour, h, scene_ids, model_ids, seen) -> None:
     if h.type == "info":
         if h.title is None and h.text is None:
             report(w, "info hotspot has neither title nor text", "add title: or text:")
-        _check_file(report, tour.root, h.image, f"{w}.image", "image", image=True)
+        if tour.deep_zoom(h) is None:
+            _check_file(
+                report,
+                tour.root,
+                h.image,
+                f"{w}.image",
+                "image",
+                image=True,
+                missing_fix=", or give the id of an image under images:",
+            )
         if h.url is not None and not re.match(r"^https?://", h.url):
             report(f"{w}.url", f"url {h.url!r} is not http(s)", "use a full https:// address")
 
@@ -348,6 +452,28 @@ def tour_json_paths(doc: dict) -> Iterator[tuple[str, str]]:
             yield f"models[{i}].previous[{j}].path", p.get("path", "")
         if isinstance(m.get("notes"), str):
             yield f"models[{i}].notes", m["notes"]
+        if isinstance(m.get("manifest"), str):
+            yield f"models[{i}].manifest", m["manifest"]
+    for i, im in _objects(doc.get("images")):
+        for key in ("thumb", "manifest", "annotations"):
+            if isinstance(im.get(key), str):
+                yield f"images[{i}].{key}", im[key]
+        yield from _image_files(im, f"images[{i}]")
+    if isinstance(doc.get("iiif"), str):
+        yield "iiif", doc["iiif"]
+
+
+def _image_files(image: dict, where: str) -> Iterator[tuple[str, str]]:
+    """A deep-zoom image's info.json and every tile its size implies (the schema bounds the size)."""
+    base, width, height, tile = (image.get(k) for k in ("path", "width", "height", "tileSize"))
+    if not (isinstance(base, str) and isinstance(width, int) and isinstance(height, int) and isinstance(tile, int)):
+        return  # the schema reported it
+    if min(width, height, tile) <= 0:
+        return
+    yield f"{where}.path", f"{base}/info.json"
+    for factor in scale_factors(width, height, tile):
+        for rel, _ in tile_paths(width, height, tile, factor):
+            yield f"{where}.path", f"{base}/{rel}"
 
 
 def _tile(template: str, z: int, f: str, y: int, x: int) -> str:
@@ -402,9 +528,11 @@ def validate_built(folder: str | Path) -> list[Problem]:
     raw_langs = doc.get("languages")
     langs = tuple(x for x in raw_langs if isinstance(x, str)) if isinstance(raw_langs, list) else ()
     scenes, models = list(_objects(doc.get("scenes"))), list(_objects(doc.get("models")))
+    images = list(_objects(doc.get("images")))
     scene_ids = [s.get("id") for _, s in scenes]
     model_ids = [m.get("id") for _, m in models]
-    for kind, items, key in (("scene", scenes, "scenes"), ("model", models, "models")):
+    image_ids = [m.get("id") for _, m in images]
+    for kind, items, key in (("scene", scenes, "scenes"), ("model", models, "models"), ("image", images, "images")):
         seen_ids: set = set()
         for i, item in items:
             x = item.get("id")
@@ -430,8 +558,13 @@ def validate_built(folder: str | Path) -> list[Problem]:
             targets = {"link": scene_ids, "model": model_ids}.get(htype) if isinstance(htype, str) else None
             if targets is not None and h.get("target") not in targets:
                 report(f"{w}.target", f"unknown {h.get('type')} target {h.get('target')!r}", f"use one of {targets}")
+            if "deepZoom" in h and h["deepZoom"] not in image_ids:
+                report(f"{w}.deepZoom", f"unknown deep-zoom image {h['deepZoom']!r}", f"use one of {image_ids}")
     for i, m in models:
         check_texts(report, _text(m.get("title")), langs, f"models[{i}].title")
+    for i, m in images:
+        for key in ("title", "description"):
+            check_texts(report, _text(m.get(key)), langs, f"images[{i}].{key}")
     _check_files(report, folder, doc)
     return problems + report.problems + built_notes_problems(folder, doc)
 
