@@ -14,7 +14,7 @@ from data_paths import require
 
 from vtour.errors import VtourError
 from vtour.package import kiosk_options, package_tour
-from vtour.site import BUNDLE, DIST, MODEL_BUNDLE
+from vtour.site import BUNDLE, DIST, IMAGE_BUNDLE, MODEL_BUNDLE
 
 
 @pytest.fixture
@@ -107,6 +107,7 @@ def test_a_tour_without_its_viewer_is_packed_with_one_and_left_as_it_was(tour, t
         zf = zipfile.ZipFile(package_tour(tour, tmp_path / f"{kiosk}.zip", kiosk=kiosk))
         assert zf.read(f"viewer/{BUNDLE}") == (DIST / BUNDLE).read_bytes()
         assert zf.read(f"viewer/{MODEL_BUNDLE}") == (DIST / MODEL_BUNDLE).read_bytes()
+        assert zf.read(f"viewer/{IMAGE_BUNDLE}") == (DIST / IMAGE_BUNDLE).read_bytes()
         assert b'import { mount } from "./viewer/vtour-viewer.js"' in zf.read("index.html")
     assert _snapshot(tour) == before
 

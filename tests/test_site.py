@@ -8,7 +8,7 @@ import pytest
 from data_paths import require
 
 from vtour.errors import VtourError
-from vtour.site import BUNDLE, DIST, MODEL_BUNDLE, index_html, start_preview, write_site
+from vtour.site import BUNDLE, DIST, IMAGE_BUNDLE, MODEL_BUNDLE, index_html, start_preview, write_site
 
 
 def test_index_html_holds_no_tour_text_and_escapes_options():
@@ -45,7 +45,8 @@ def test_write_site_writes_index_and_bundle_and_replaces_them(tmp_path):
     (tmp_path / "viewer" / "stale.js").write_text("from an older vtour")
     write_site(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "tour.json", "viewer"]
-    assert sorted(p.name for p in (tmp_path / "viewer").iterdir()) == sorted([BUNDLE, MODEL_BUNDLE])
+    assert (tmp_path / "viewer" / IMAGE_BUNDLE).stat().st_size > 100_000  # OpenSeadragon, imported when an image opens
+    assert sorted(p.name for p in (tmp_path / "viewer").iterdir()) == sorted([BUNDLE, MODEL_BUNDLE, IMAGE_BUNDLE])
     (tmp_path / "plain").mkdir()  # viewer/ is as readable as any folder (a web server may run as another user)
     assert (tmp_path / "viewer").stat().st_mode == (tmp_path / "plain").stat().st_mode
 
@@ -78,7 +79,7 @@ def test_the_viewer_files_get_the_ordinary_modes_whatever_the_installed_bundle_h
 
     dist = tmp_path / "dist"
     dist.mkdir()
-    for name in (BUNDLE, MODEL_BUNDLE):
+    for name in (BUNDLE, MODEL_BUNDLE, IMAGE_BUNDLE):
         (dist / name).write_text("export {}")
         (dist / name).chmod(0o600)  # installed by a user with umask 077
     monkeypatch.setattr(vtour.site, "DIST", dist)
@@ -91,7 +92,7 @@ def test_the_viewer_files_get_the_ordinary_modes_whatever_the_installed_bundle_h
     finally:
         os.umask(old)
     modes = {p.name: p.stat().st_mode & 0o777 for p in [tour / "viewer", *tour.rglob("*")]}
-    assert modes == {"viewer": 0o755, BUNDLE: 0o644, MODEL_BUNDLE: 0o644, "index.html": 0o644, "tour.json": 0o644}
+    assert modes == {"viewer": 0o755, BUNDLE: 0o644, MODEL_BUNDLE: 0o644, IMAGE_BUNDLE: 0o644, "index.html": 0o644, "tour.json": 0o644}
 
 
 @pytest.mark.parametrize("scenes", [5, {"a": 1}, "abc", None, [], [7], [{"panorama": 3}]])

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from vtour.errors import VtourError
 from vtour.output import atomic_file, is_within
-from vtour.site import BUNDLE, MODEL_BUNDLE, bundle_path, index_html
+from vtour.site import BUNDLE, IMAGE_BUNDLE, MODEL_BUNDLE, bundle_path, index_html
 from vtour.tour.layout import INDEX_HTML, VIEWER, require_built_tour
 from vtour.tour.schema import read_tour_json
 
@@ -90,6 +90,7 @@ def _site_files(tour_dir: Path) -> dict[str, bytes | Path]:
         INDEX_HTML: index_html(None, tour).encode("utf-8"),
         f"{VIEWER}/{BUNDLE}": bundle_path(BUNDLE),
         f"{VIEWER}/{MODEL_BUNDLE}": bundle_path(MODEL_BUNDLE),
+        f"{VIEWER}/{IMAGE_BUNDLE}": bundle_path(IMAGE_BUNDLE),
     }
 
 

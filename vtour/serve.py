@@ -62,7 +62,7 @@ from urllib.parse import urlsplit
 from vtour.access import EditAccess, is_loopback
 from vtour.errors import VtourError, VtourWarning
 from vtour.notes import NoteConflict, NoteMissing, NotesFileError, NotesStore, parse_json
-from vtour.site import DIST, MODEL_BUNDLE
+from vtour.site import DIST, IMAGE_BUNDLE, MODEL_BUNDLE
 from vtour.tour.layout import require_built_tour
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,8 @@ STATIC_PREFIX = "tour"
 VIEWER_PREFIX = "vtour-viewer"
 #: The viewer option that points it at the model bundle (relative to the page, so subpaths work).
 MODEL_VIEWER_URL = f"{VIEWER_PREFIX}/{MODEL_BUNDLE}"
+#: The viewer option that points it at the deep-zoom bundle (OpenSeadragon).
+IMAGE_VIEWER_URL = f"{VIEWER_PREFIX}/{IMAGE_BUNDLE}"
 #: The notes API's URL, relative to the page (the viewer option ``notesApi``).
 NOTES_API = "api/notes"
 #: The largest request body the notes API reads (one note: a few texts).
@@ -103,6 +105,7 @@ def tour_app(**viewer_params):
     tour_dir = viewer_params.pop("tour_dir", None)
     viewer_params["options"] = {
         "modelViewerUrl": MODEL_VIEWER_URL,
+        "imageViewerUrl": IMAGE_VIEWER_URL,
         "landmark": True,
         **viewer_params.get("options", {}),
     }
@@ -465,6 +468,7 @@ __all__ = [
     "DEFAULT_PORT",
     "MAX_NOTE_BYTES",
     "MODEL_VIEWER_URL",
+    "IMAGE_VIEWER_URL",
     "NOTES_API",
     "STATIC_PREFIX",
     "VIEWER_PREFIX",

@@ -7,7 +7,8 @@ server (browsers refuse ES modules and fetch() from ``file://``), any will do; n
 For an early first view the page's head asks for the viewer bundle (``modulepreload``), ``tour.json``
 and the start scene's ``preview.jpg`` at once (``preload as="fetch" crossorigin``: the same mode and
 credentials as the viewer's own ``fetch()``, so the browser reuses each response instead of
-downloading it twice). ``viewer/vtour-model.js`` (three.js) is imported only when a 3D model opens.
+downloading it twice). ``viewer/vtour-model.js`` (three.js) is imported only when a 3D model opens,
+``viewer/vtour-image.js`` (OpenSeadragon) only when a deep-zoom image opens.
 
 The bundle is built from ``vtour/web/src`` by ``npm run build`` (``make setup`` runs it) into
 ``vtour/web/dist/``, which the wheel ships.
@@ -35,6 +36,8 @@ DIST = Path(__file__).parent / "web" / "dist"
 BUNDLE = "vtour-viewer.js"
 #: The model dialog's bundle (three.js), imported by the viewer on first use; beside BUNDLE.
 MODEL_BUNDLE = "vtour-model.js"
+#: The deep-zoom dialog's bundle (OpenSeadragon), imported by the viewer when an image first opens; beside BUNDLE.
+IMAGE_BUNDLE = "vtour-image.js"
 #: Viewer options the static page passes to ``mount`` (see ``DEFAULT_OPTIONS`` in vtour/web/src/Viewer.js).
 #: landmark: the viewer is the page, so it is its <main> with the tour title as a (visually hidden) <h1>.
 DEFAULT_SITE_OPTIONS: Mapping[str, Any] = {"urlState": True, "documentTitle": True, "landmark": True}
@@ -63,7 +66,7 @@ window.vtour = mount(document.getElementById("tour"), "tour.json", {options});
 
 
 def bundle_path(name: str = BUNDLE) -> Path:
-    """A built bundle (``BUNDLE`` or ``MODEL_BUNDLE``), or a VtourError saying how to build it."""
+    """A built bundle (``BUNDLE``, ``MODEL_BUNDLE`` or ``IMAGE_BUNDLE``), or a VtourError saying how to build it."""
     path = DIST / name
     if not path.is_file():
         raise VtourError(
@@ -116,7 +119,7 @@ def write_site(tour_dir: str | os.PathLike, options: Mapping[str, Any] | None = 
     temporary file and a rename. Returns the path of index.html.
     """
     tour_dir = require_built_tour(tour_dir, "site")
-    bundles = [bundle_path(BUNDLE), bundle_path(MODEL_BUNDLE)]
+    bundles = [bundle_path(BUNDLE), bundle_path(MODEL_BUNDLE), bundle_path(IMAGE_BUNDLE)]
     tour = read_tour_json(tour_dir, "site")
     with swap_dir(tour_dir / VIEWER) as tmp:
         for bundle in bundles:  # copyfile: the ordinary mode, not the installed file's (it may be private)
@@ -131,6 +134,7 @@ __all__ = [
     "DEFAULT_SITE_OPTIONS",
     "DIST",
     "MODEL_BUNDLE",
+    "IMAGE_BUNDLE",
     "bundle_path",
     "index_html",
     "start_preview",

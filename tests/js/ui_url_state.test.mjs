@@ -7,15 +7,15 @@ import { formatHash, parseHash } from "../../vtour/web/src/ui/UrlState.js";
 
 test("a hash parses into the scene, the view in degrees and the language", () => {
   assert.deepEqual(parseHash("#scene=crypt&yaw=45.5&pitch=-10&fov=60&lang=fr"),
-                   { scene: "crypt", yaw: 45.5, pitch: -10, fov: 60, lang: "fr", inspector: undefined });
+                   { scene: "crypt", yaw: 45.5, pitch: -10, fov: 60, lang: "fr", inspector: undefined, image: undefined, region: undefined });
   assert.deepEqual(parseHash("scene=hall"), { scene: "hall", yaw: undefined, pitch: undefined, fov: undefined,
-                                              lang: undefined, inspector: undefined });
+                                              lang: undefined, inspector: undefined, image: undefined, region: undefined });
 });
 
 test("ids absent or empty and angles absent or not finite numbers parse as undefined", () => {
   assert.deepEqual(parseHash("#yaw=abc&fov=Infinity&scene=&lang="),
                    { scene: undefined, yaw: undefined, pitch: undefined, fov: undefined, lang: undefined,
-                   inspector: undefined });
+                   inspector: undefined, image: undefined, region: undefined });
   assert.deepEqual(parseHash(""), parseHash("#"));
 });
 
@@ -28,7 +28,7 @@ test("a serialised state parses back, odd scene ids included", () => {
   const state = { scene: "salle d'été & crypte/2", yaw: -179.25, pitch: 12.5, fov: 33.33, lang: "zh" };
   const hash = formatHash(state);
   assert.equal(hash, "scene=salle+d%27%C3%A9t%C3%A9+%26+crypte%2F2&yaw=-179.25&pitch=12.50&fov=33.33&lang=zh");
-  assert.deepEqual(parseHash(`#${hash}`), { ...state, inspector: undefined });
+  assert.deepEqual(parseHash(`#${hash}`), { ...state, inspector: undefined, image: undefined, region: undefined });
 });
 
 test("an open inspector's state follows the scene's keys and parses back", () => {
@@ -43,4 +43,30 @@ test("an open inspector's state follows the scene's keys and parses back", () =>
   assert.deepEqual(back.inspector, { model: "box", mode: "clay", light: state.inspector.light,
                                      camera: state.inspector.camera });
   assert.equal(back.scene, "hall");
+});
+
+test("an open deep-zoom image and its region follow the view's keys, commas unescaped, and parse back", () => {
+  const state = { scene: "hall", yaw: 10, pitch: 0, fov: 70, lang: "zh", image: "mural", region: [1800.4, 1199.6, 700, 500] };
+  const hash = formatHash(state);
+  assert.equal(hash, "scene=hall&yaw=10.00&pitch=0.00&fov=70.00&lang=zh&image=mural&region=1800,1200,700,500");
+  const back = parseHash(`#${hash}`);
+  assert.equal(back.image, "mural");
+  assert.deepEqual(back.region, [1800, 1200, 700, 500]);
+  assert.deepEqual(parseHash("#image=mural&region=1800%2C1200%2C700%2C500").region, [1800, 1200, 700, 500]);
+});
+
+test("an image without a region, or with a malformed one, parses with region undefined; no image, no region", () => {
+  for (const bad of ["", "1,2,3", "1,2,3,4,5", "a,b,c,d", "1.5,2,3,4", "-1,0,10,10", "0,0,0,10", "0,0,10,-1"]) {
+    assert.equal(parseHash(`#image=mural&region=${bad}`).region, undefined, bad);
+    assert.equal(parseHash(`#image=mural&region=${bad}`).image, "mural");
+  }
+  assert.deepEqual(parseHash("#region=0,0,10,10"), { ...parseHash(""), region: undefined });
+  const noRegion = formatHash({ scene: "hall", yaw: 0, pitch: 0, fov: 70, lang: "en", image: "mural" });
+  assert.ok(noRegion.endsWith("&image=mural"), noRegion);
+  assert.ok(!formatHash({ scene: "hall", yaw: 0, pitch: 0, fov: 70, lang: "en", region: [0, 0, 1, 1] }).includes("region"));
+});
+
+test("a region is written in whole px, inside the image's origin and at least 1 px wide and high", () => {
+  const hash = formatHash({ scene: "s", yaw: 0, pitch: 0, fov: 70, lang: "en", image: "m", region: [-3.2, 4.6, 0.2, 9.5] });
+  assert.ok(hash.endsWith("&region=0,5,1,10"), hash);
 });

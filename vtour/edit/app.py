@@ -52,7 +52,7 @@ from vtour.edit.widgets import ButtonList, FloorPlanPicker, Focuser, LogView, Ma
 from vtour.errors import VtourError
 from vtour.package import DEFAULT_AUTOTOUR_S, DEFAULT_IDLE_RETURN_S
 from vtour.panel_viewer import TourViewer
-from vtour.serve import MODEL_VIEWER_URL
+from vtour.serve import IMAGE_VIEWER_URL, MODEL_VIEWER_URL
 from vtour.tour.document import HOTSPOT_TYPES, METADATA_KEYS
 from vtour.tour.layout import TOUR_JSON
 
@@ -261,7 +261,7 @@ class Editor(pn.viewable.Viewer):
             tour_url=tour_url,
             scene=self.scene if self.scene in self.built else None,
             language=self._viewer_language(),
-            options={"landmark": False, "modelViewerUrl": MODEL_VIEWER_URL},
+            options={"landmark": False, "modelViewerUrl": MODEL_VIEWER_URL, "imageViewerUrl": IMAGE_VIEWER_URL},
             sizing_mode="stretch_both",
             min_height=360,
             visible=bool(self.built),

@@ -2,7 +2,9 @@
 //  - vtour-viewer.js: one ES module exporting mount(element, tourUrl, options) for the static index.html
 //    and render({model, el}) for Panel; raw WebGL, no three.js;
 //  - vtour-model.js: three.js and its glTF loader for the 3D model dialog, which the viewer imports
-//    with import() when a model hotspot is first opened (option modelViewerUrl; default: beside the viewer).
+//    with import() when a model hotspot is first opened (option modelViewerUrl; default: beside the viewer);
+//  - vtour-image.js: OpenSeadragon for the deep-zoom image dialog, imported the same way when an image is first
+//    opened (option imageViewerUrl; default: beside the viewer).
 // Run from the repository root: `npm run build` (or `node vtour/web/build.mjs`).
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
@@ -10,7 +12,8 @@ import path from "node:path";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 await build({
-  entryPoints: { "vtour-viewer": path.join(here, "src", "index.js"), "vtour-model": path.join(here, "src", "model.js") },
+  entryPoints: { "vtour-viewer": path.join(here, "src", "index.js"), "vtour-model": path.join(here, "src", "model.js"),
+                 "vtour-image": path.join(here, "src", "image.js") },
   outdir: path.join(here, "dist"),
   bundle: true,
   format: "esm",

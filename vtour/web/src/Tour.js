@@ -13,6 +13,7 @@ export class Tour {
     this.languages = data.languages?.length ? data.languages : ["en"];
     this.scenes = data.scenes;
     this.models = data.models || [];
+    this.images = Array.isArray(data.images) ? data.images : [];  // deep-zoom images (absent before issue 13)
     this.start = this.scene(data.start) ? data.start : data.scenes[0].id;
     this.settings = data.settings || {};
   }
@@ -27,6 +28,7 @@ export class Tour {
 
   scene(id) { return this.scenes.find((s) => s.id === id) || null; }
   model(id) { return this.models.find((m) => m.id === id) || null; }
+  image(id) { return this.images.find((m) => m.id === id) || null; }
 
   /** The text of a language map (or a plain string) in `lang`, else the default language, else any. */
   text(map, lang) {
@@ -38,9 +40,10 @@ export class Tour {
   /** Absolute URL of a tour-relative path. */
   url(path) { return new URL(path, this.baseUrl).href; }
 
-  /** The visible title of a hotspot: its own, else its target scene's or model's. */
+  /** The visible title of a hotspot: its own, else its target scene's, model's or deep-zoom image's. */
   hotspotTitle(h, lang) {
     if (h.title) return this.text(h.title, lang);
+    if (h.deepZoom) return this.text(this.image(h.deepZoom)?.title, lang) || h.deepZoom;
     if (h.type === "link") return this.text(this.scene(h.target)?.title, lang) || h.target || "";
     if (h.type === "model") return this.text(this.model(h.target)?.title, lang) || h.target || "";
     return "";

@@ -9,6 +9,7 @@ import { TileUrlSource } from "./sources/TileUrlSource.js";
 import { HotspotLayer } from "./hotspots/HotspotLayer.js";
 import { InfoDialog } from "./ui/InfoDialog.js";
 import { ModelDialog } from "./ui/ModelDialog.js";
+import { ImageDialog } from "./ui/ImageDialog.js";
 import { SceneGallery } from "./ui/SceneGallery.js";
 import { FloorPlan } from "./ui/FloorPlan.js";
 import { Toolbar } from "./ui/Toolbar.js";
@@ -37,6 +38,8 @@ export const DEFAULT_OPTIONS = Object.freeze({
   concurrency: DEFAULT_CONCURRENCY, // tile requests in flight (the browsers' HTTP/1.1 limit per host)
   documentTitle: false,    // set document.title to the tour's title (the static index.html does)
   modelViewerUrl: null,    // URL of vtour-model.js (three.js, imported when a model opens); null: beside this bundle
+  imageViewerUrl: null,    // URL of vtour-image.js (OpenSeadragon, imported when a deep-zoom image opens); null: beside
+                           // this bundle
   startPreview: null,      // URL of the start scene's preview.jpg (the static page passes the one it preloads):
                            // fetched and decoded while tour.json loads; unused if another scene is shown first
   landmark: false,         // true: the viewer is the page's main content: a <main> landmark headed by the tour's
@@ -57,10 +60,10 @@ const EDIT_QUIET = Object.freeze({ autorotate: false, idleReturnSeconds: 0, auto
 /** Throttle of the "inspectorchange" event, ms (at most one per this, and one after the last change). */
 const INSPECTOR_EVENT_MS = 150;
 
-/** Where the model bundle is: the option (relative to the page), else beside the viewer bundle. */
-function modelBundleUrl(option) {
+/** Where a lazily imported bundle (`file`) is: the option (relative to the page), else beside the viewer bundle. */
+function bundleUrl(option, file) {
   try {
-    return option ? new URL(option, document.baseURI).href : new URL("./vtour-model.js", import.meta.url).href;
+    return option ? new URL(option, document.baseURI).href : new URL(`./${file}`, import.meta.url).href;
   } catch {
     return null; // a bundle loaded as text (blob:) has no siblings: the option is needed
   }
@@ -72,14 +75,17 @@ function modelBundleUrl(option) {
  *
  * Events: "ready", "scenechange" (id), "viewchange" ({yaw, pitch, fov}), "languagechange" (lang),
  * "hotspot" ({scene, id, type, target}), "firstview" (ms since page start), "sharp" (ms), "error",
- * "modelopen" (model id), "modelclose", "inspectorchange" (the inspector's state, at most every 150 ms).
+ * "modelopen" (model id), "modelclose", "inspectorchange" (the inspector's state, at most every 150 ms),
+ * "imageopen" (deep-zoom image id), "imageclose".
  * With the option `edit` (the tour editor), hotspots do not navigate: "hotspotselect" ({scene, index}) on click,
  * Enter or Space; "hotspotmove" ({scene, index, yaw, pitch}) when one is dragged (the direction under its icon
  * centre where it is dropped) or nudged with the Arrow keys; "editclick" ({scene, yaw, pitch}) for a click on the
  * panorama (the direction under the pointer; edit/pick.js), or Enter / Space on the viewer with a tool armed (the
  * view's centre). Angles in degrees, unrounded.
  * A model opens in the conservator's inspector (openModel; `inspector` is the open one, or null), also from the
- * page URL (#model=<id>, with its mode, light, camera and section: ui/UrlState.js).
+ * page URL (#model=<id>, with its mode, light, camera and section: ui/UrlState.js). A deep-zoom image (tour.json
+ * images[]) opens in ui/ImageDialog.js (openImage; `imageView`), from an info hotspot with `deepZoom`, the gallery
+ * or the page URL (#image=<id>&region=x,y,w,h, image px, kept as the view changes).
  * `stats()` reports what tests and benchmarks measure. While it lives, its root element (`.vtour-root`)
  * holds it as `vtourViewer`, so a page that has only the DOM (the Panel app's, in a shadow root) can
  * reach it; dispose() removes it, so nothing outside the viewer keeps a disposed viewer alive.
@@ -163,10 +169,16 @@ export class Viewer extends EventEmitter {
     const onClose = () => this.root.focus({ preventScroll: true });
     this.info = new InfoDialog(this.root, { onClose: () => {} });
     this.modelView = new ModelDialog(this.root, {
-      moduleUrl: modelBundleUrl(o.modelViewerUrl), onClose: () => this._modelClosed(),
+      moduleUrl: bundleUrl(o.modelViewerUrl, "vtour-model.js"), onClose: () => this._modelClosed(),
       onInspector: (inspector) => inspector.on("change", () => this._inspectorChanged()),
     });
-    this.gallery = new SceneGallery(this.root, { onSelect: (id) => this.goTo(id), onClose });
+    this.imageView = new ImageDialog(this.root, {
+      moduleUrl: bundleUrl(o.imageViewerUrl, "vtour-image.js"), onClose: () => this._imageClosed(),
+      // the view moved (the visitor zooms, pans or picks an annotation): not idle (kiosk return, autotour)
+      onView: () => { if (this._imageId) { this._interact(); this._writeUrl(); } },
+    });
+    this.gallery = new SceneGallery(this.root, {
+      onSelect: (id, kind) => (kind === "image" ? this.openImage(id).catch(() => {}) : this.goTo(id)), onClose });
     this.floorplan = new FloorPlan(this.root, { onSelect: (id) => this.goTo(id), onClose });
     this.toolbar = new Toolbar(this.root, {
       languages: tour.languages, hasFloorplan: !!tour.data.floorplan,
@@ -186,6 +198,7 @@ export class Viewer extends EventEmitter {
     await this.goTo(scene, view, { transitionMs: 0, preview });
     const deep = fromUrl.inspector;
     if (deep && tour.model(deep.model)) this.openModel(deep.model, deep).catch(() => {});
+    else if (fromUrl.image && tour.image(fromUrl.image)) this.openImage(fromUrl.image, fromUrl.region).catch(() => {});
   }
 
   /** The current scene id, view and language. */
@@ -263,6 +276,7 @@ export class Viewer extends EventEmitter {
       this.modelView.heading.textContent = this.tour.text(m.title, lang) || this.modelView.heading.textContent;
       this.modelView.setLanguage(lang);
     }
+    if (this.imageView.isOpen && this._imageId) this.imageView.setLanguage(lang, this._imageTexts(this._imageId, this._imageFrom));
     this._writeUrl();
     this.emit("languagechange", lang);
   }
@@ -277,6 +291,8 @@ export class Viewer extends EventEmitter {
       if (tour.scene(h.target)) this.goTo(h.target, null, { towards: h }).catch(() => {});
     } else if (h.type === "model") {
       if (tour.model(h.target)) this._openModel(h.target, {}, tour.hotspotTitle(h, lang)).catch(() => {});
+    } else if (h.deepZoom && tour.image(h.deepZoom)) {
+      this._openImage(h.deepZoom, null, h).catch(() => {});
     } else {
       this.info.show({ title: tour.hotspotTitle(h, lang), text: tour.text(h.text, lang),
                        imageUrl: h.image ? tour.url(h.image) : null });
@@ -314,11 +330,61 @@ export class Viewer extends EventEmitter {
   /** The open inspector (inspector/Inspector.js: set(partial), state(), timing), or null. */
   get inspector() { return this.modelView?.inspector ?? null; }
 
+  /**
+   * Opens deep-zoom image `id` (tour.json's images[].id) in the image dialog, showing `region` ([x, y, w, h], image
+   * px; default the whole image). Resolves to the OpenSeadragon viewer once the image is open (null if it could not
+   * be loaded; the dialog says why).
+   */
+  openImage(id, region = null) { return this._openImage(id, region, null); }
+
+  /** Closes the deep-zoom image dialog and goes back to the scene. */
+  closeImage() { this.imageView.close(); }
+
+  /** `from`: the info hotspot that opened the image (its title and text win over the image's), or null. */
+  async _openImage(id, region, from) {
+    const image = this.tour.image(id);
+    if (!image) throw new Error(`Viewer: no image ${JSON.stringify(id)} in the tour`);
+    for (const d of this._dialogs()) if (d !== this.imageView && d.isOpen) d.close();
+    this._interact();
+    this._imageId = null;  // the dialog being replaced does not write the URL
+    if (this.imageView.isOpen) this.imageView.close();
+    this._imageId = id;
+    this._imageFrom = from;
+    const opening = this.imageView.show({
+      image, url: (p) => this.tour.url(p), ...this._imageTexts(id, from), language: this.language,
+      languages: this.tour.languages, region: region || null,
+    });
+    this.emit("imageopen", id);
+    this._writeUrl();
+    return opening;
+  }
+
+  /** The image dialog's title and default caption in the viewer's language: the hotspot's, else the image's. */
+  _imageTexts(id, from) {
+    const image = this.tour.image(id), lang = this.language;
+    const title = (from && this.tour.hotspotTitle(from, lang)) || this.tour.text(image?.title, lang) || id;
+    const caption = (from && this.tour.text(from.text, lang)) || this.tour.text(image?.description, lang);
+    return { title, caption };
+  }
+
+  _imageClosed() {
+    this._imageId = null;
+    this._imageFrom = null;
+    this._writeUrl();
+    this.emit("imageclose");
+  }
+
+  /** The gallery: the tour's scenes, then its deep-zoom images (each opens in the image dialog). */
   openGallery() {
-    const lang = this.language;
-    this.gallery.show(labelsFor(lang).gallery, this.tour.scenes.map((s) => ({
-      id: s.id, title: this.tour.text(s.title, lang) || s.id, current: s.id === this.sceneId,
-      thumbUrl: s.panorama?.thumb ? this.tour.url(s.panorama.thumb) : null })));
+    const lang = this.language, tour = this.tour;
+    this.gallery.show(labelsFor(lang).gallery, [
+      ...tour.scenes.map((s) => ({
+        id: s.id, title: tour.text(s.title, lang) || s.id, current: s.id === this.sceneId,
+        thumbUrl: s.panorama?.thumb ? tour.url(s.panorama.thumb) : null })),
+      ...tour.images.map((m) => ({
+        id: m.id, kind: "image", title: tour.text(m.title, lang) || m.id, current: false,
+        thumbUrl: m.thumb ? tour.url(m.thumb) : null })),
+    ], { images: labelsFor(lang).images });
   }
 
   openFloorplan() {
@@ -459,7 +525,9 @@ export class Viewer extends EventEmitter {
     if (!this.urlState || !this.view) return;
     const inspector = this.modelView.isOpen && this._modelId
       ? { ...(this.inspector ? this.inspector.state() : this._modelState), model: this._modelId } : undefined;
-    this.urlState.write({ scene: this.sceneId, lang: this.language, ...this.view.get(), inspector });
+    const image = this.imageView.isOpen && this._imageId ? this._imageId : undefined;
+    this.urlState.write({ scene: this.sceneId, lang: this.language, ...this.view.get(), inspector,
+                         image, region: image ? this.imageView.region ?? undefined : undefined });
   }
 
   /** The inspector changed: the URL follows; "inspectorchange" at most every INSPECTOR_EVENT_MS, the last one kept. */
@@ -550,7 +618,7 @@ export class Viewer extends EventEmitter {
 
   _interact() { this.idle?.interact(); }
 
-  _dialogs() { return [this.info, this.modelView, this.gallery, this.floorplan]; }
+  _dialogs() { return [this.info, this.modelView, this.imageView, this.gallery, this.floorplan]; }
 
   _fail(err) {
     console.error(String(err?.message || err));

@@ -10,7 +10,11 @@ const ICONS = {
   link: "M5 12h13M13 6l6 6-6 6",                                // an arrow: go there
   info: "M12 11v7M12 6.5v.01",                                  // an "i"
   model: "M12 3l8 4.5v9L12 21l-8-4.5v-9zM12 12l8-4.5M12 12v9M12 12L4 7.5", // a cube: a 3D object
+  zoom: "M10.5 4a6.5 6.5 0 1 1 0 13a6.5 6.5 0 1 1 0-13zM15.5 15.5L20 20M10.5 7.5v6M7.5 10.5h6", // a magnifier: deep zoom
 };
+
+/** The icon drawn for hotspot `h`: an info hotspot opening a deep-zoom image (tour.json deepZoom) has the magnifier. */
+const iconType = (h) => (h.type === "info" && h.deepZoom ? "zoom" : h.type);
 
 /** The icon of hotspot type `type` (info for an unknown type), hidden from assistive technology. */
 function iconOf(type) {
@@ -80,7 +84,7 @@ export class HotspotLayer {
       button.dataset.hotspotId = h.id ?? "";
       const icon = document.createElement("span");
       icon.className = "vtour-hotspot-icon";
-      icon.appendChild(iconOf(h.type));
+      icon.appendChild(iconOf(iconType(h)));
       const label = document.createElement("span");
       label.className = "vtour-hotspot-label";
       button.append(icon, label);

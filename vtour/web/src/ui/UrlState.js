@@ -3,33 +3,54 @@ import { inspectorParams, parseInspectorParams } from "../inspector/state.js";
 /**
  * The view in the page URL's hash: #scene=<id>&yaw=..&pitch=..&fov=..&lang=.. and, while a model is open in
  * the inspector, its state: &model=<id>&mode=..&light=..&cam=..&section=..&finest=1&compare=1&prev=j&limits=a,b
- * (inspector/state.js has that part's format).
+ * (inspector/state.js has that part's format), and while a deep-zoom image is open: &image=<id>&region=x,y,w,h (the
+ * part of the image in view, full-resolution image px, integers).
  * parseHash and formatHash are the format, pure; UrlState applies them to `location`: read() parses the
  * page's hash, write(state) replaces the history entry (no new entry per drag), at most every `delayMs`
  * (default 250).
  */
 
 /**
- * The state a hash carries: {scene, yaw, pitch, fov, lang, inspector}; a scene or lang absent or empty, an angle
- * absent or not a finite number, is undefined; inspector is undefined without a model, else
- * parseInspectorParams's object. A leading "#" is optional.
+ * A region "x,y,w,h" (image px: integers, x and y >= 0, w and h > 0) as [x, y, w, h], else undefined (absent,
+ * malformed, fractional or empty: the image then opens whole).
+ */
+export function parseRegion(text) {
+  const parts = String(text ?? "").split(",");
+  if (parts.length !== 4 || parts.some((p) => !/^\s*-?\d+\s*$/.test(p))) return undefined;
+  const [x, y, w, h] = parts.map(Number);
+  return x >= 0 && y >= 0 && w > 0 && h > 0 ? [x, y, w, h] : undefined;
+}
+
+/**
+ * The state a hash carries: {scene, yaw, pitch, fov, lang, inspector, image, region}; a scene, lang or image absent
+ * or empty, an angle absent or not a finite number, is undefined; inspector is undefined without a model, else
+ * parseInspectorParams's object; region (parseRegion) is undefined without an image. A leading "#" is optional.
  */
 export function parseHash(hash) {
   const q = new URLSearchParams(hash.replace(/^#/, ""));
   const num = (k) => (q.has(k) && Number.isFinite(+q.get(k)) ? +q.get(k) : undefined);
+  const image = q.get("image") || undefined;
   return { scene: q.get("scene") || undefined, yaw: num("yaw"), pitch: num("pitch"), fov: num("fov"),
-           lang: q.get("lang") || undefined, inspector: parseInspectorParams(q) };
+           lang: q.get("lang") || undefined, inspector: parseInspectorParams(q),
+           image, region: image ? parseRegion(q.get("region")) : undefined };
 }
 
 /**
- * The hash (without "#") of a state {scene, yaw, pitch, fov (degrees), lang, inspector?}: angles to 0.01 degree;
- * an inspector state (with its model id) adds its keys.
+ * The hash (without "#") of a state {scene, yaw, pitch, fov (degrees), lang, inspector?, image?, region?}: angles to
+ * 0.01 degree; an inspector state (with its model id) adds its keys; an image id adds image and, given one, its
+ * region [x, y, w, h] rounded to whole px (w, h at least 1).
  */
 export function formatHash(state) {
   const q = new URLSearchParams({ scene: state.scene, yaw: state.yaw.toFixed(2), pitch: state.pitch.toFixed(2),
                                   fov: state.fov.toFixed(2), lang: state.lang });
   if (state.inspector?.model) for (const [k, v] of inspectorParams(state.inspector)) q.append(k, v);
-  return String(q);
+  if (!state.image) return String(q);
+  q.append("image", state.image);
+  const r = state.region;
+  if (!(r && r.length === 4 && r.every(Number.isFinite))) return String(q);
+  // written as is, not as %2C: digits and commas need no escaping, and a shared link stays readable
+  const [x, y, w, h] = r.map(Math.round);
+  return `${q}&region=${[Math.max(0, x), Math.max(0, y), Math.max(1, w), Math.max(1, h)].join(",")}`;
 }
 
 /** sessionStorage key of the notes' edit token (per origin and tab: the browser keeps it from other sites). */

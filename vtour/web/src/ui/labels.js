@@ -1,13 +1,25 @@
 /** The viewer's own interface words, per language; tour text comes from tour.json instead. */
 export const LABELS = {
   en: { gallery: "Scenes", floorplan: "Floor plan", fullscreen: "Full screen", language: "Language", close: "Close", viewer: "Panorama viewer",
-        loading: "Loading…", viewerFailed: "Could not load the 3D viewer" },
+        loading: "Loading…", viewerFailed: "Could not load the 3D viewer",
+        zoomIn: "Zoom in", zoomOut: "Zoom out", resetView: "Show the whole image", imageView: "Deep-zoom image: {title}",
+        imageKeys: "+ and - zoom, arrow keys or W A S D move, 0 shows the whole image", imageFailed: "Could not load the image",
+        annotations: "Details of the image", images: "Images" },
   zh: { gallery: "场景", floorplan: "平面图", fullscreen: "全屏", language: "语言", close: "关闭", viewer: "全景查看器", loading: "加载中…",
-        viewerFailed: "无法加载三维查看器" },
+        viewerFailed: "无法加载三维查看器",
+        zoomIn: "放大", zoomOut: "缩小", resetView: "显示整幅图像", imageView: "高清图像：{title}",
+        imageKeys: "+ 和 - 缩放，方向键或 W A S D 移动，0 显示整幅图像", imageFailed: "无法加载图像",
+        annotations: "图像细节", images: "图像" },
   fr: { gallery: "Scènes", floorplan: "Plan", fullscreen: "Plein écran", language: "Langue", close: "Fermer", viewer: "Visionneuse panoramique",
-        loading: "Chargement…", viewerFailed: "Impossible de charger la visionneuse 3D" },
+        loading: "Chargement…", viewerFailed: "Impossible de charger la visionneuse 3D",
+        zoomIn: "Zoom avant", zoomOut: "Zoom arrière", resetView: "Voir toute l’image", imageView: "Image haute définition : {title}",
+        imageKeys: "+ et - zooment, les flèches ou W A S D déplacent, 0 montre toute l’image", imageFailed: "Impossible de charger l’image",
+        annotations: "Détails de l’image", images: "Images" },
   de: { gallery: "Szenen", floorplan: "Grundriss", fullscreen: "Vollbild", language: "Sprache", close: "Schließen", viewer: "Panorama-Ansicht",
-        loading: "Wird geladen…", viewerFailed: "Die 3D-Ansicht konnte nicht geladen werden" },
+        loading: "Wird geladen…", viewerFailed: "Die 3D-Ansicht konnte nicht geladen werden",
+        zoomIn: "Vergrößern", zoomOut: "Verkleinern", resetView: "Ganzes Bild zeigen", imageView: "Hochaufgelöstes Bild: {title}",
+        imageKeys: "+ und - zoomen, Pfeiltasten oder W A S D verschieben, 0 zeigt das ganze Bild", imageFailed: "Das Bild konnte nicht geladen werden",
+        annotations: "Details des Bildes", images: "Bilder" },
 };
 
 /**
