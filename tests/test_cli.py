@@ -122,11 +122,13 @@ MODEL_CASES = {
 }
 
 
-@pytest.mark.parametrize(("command", "name", "argv", "value"),
-                         [("pano", k, *v) for k, v in PANO_CASES.items()]
-                         + [("model", k, *v) for k, v in MODEL_CASES.items()])
+@pytest.mark.parametrize(
+    ("command", "name", "argv", "value"),
+    [("pano", k, *v) for k, v in PANO_CASES.items()] + [("model", k, *v) for k, v in MODEL_CASES.items()],
+)
 def test_each_flag_parses_to_the_field_it_names_and_leaves_the_others_at_their_default(
-        monkeypatch, command, name, argv, value):
+    monkeypatch, command, name, argv, value
+):
     got = _options(monkeypatch, command, *argv)
     default = PanoOptions() if command == "pano" else ModelOptions()
     assert getattr(got, name) == value != getattr(default, name)
@@ -176,9 +178,9 @@ def test_yaw_or_pitch_alone_leaves_the_coverage_to_the_image_as_before(monkeypat
 #: The flags the command had before they were derived from the fields: none may disappear.
 FLAGS_BEFORE = {
     "pano": "--mode --stitch --stitch-mode --tile-size --face-size --quality --interpolation --no-antialias "
-            "--hfov --vfov --yaw --pitch --cube-order --max-pixels --jobs",
+    "--hfov --vfov --yaw --pitch --cube-order --max-pixels --jobs",
     "model": "--lods --uncompressed --texture-format --texture-quality --units --title --licence --license "
-             "--position-bits --drop-fragments",
+    "--position-bits --drop-fragments",
 }
 
 
@@ -232,25 +234,39 @@ TEMP = "/data/out/.mogao.tmp-0a1b2c3d/scenes/a/0.jpg"
 @pytest.mark.parametrize(
     ("exc", "expected"),
     [
-        (OSError(errno.ENOSPC, "No space left on device", TEMP),
-         "error: build: /data/out/mogao/scenes/a/0.jpg: the disk is full (No space left on device); "
-         "free some space, or write the output to another disk"),
-        (PermissionError(errno.EACCES, "Permission denied", "/data/out/.mogao.tmp-0a1b2c3d"),
-         "error: build: /data/out/mogao: permission denied; "
-         "check that you may write there (its folder's permissions), or write elsewhere"),
-        (OSError(errno.EADDRINUSE, "Address already in use"),
-         "error: build: the port is in use (Address already in use); "
-         "pass another --port (0: any free one), or stop the program that holds it"),
-        (socket.gaierror(socket.EAI_NONAME, "Name or service not known"),
-         "error: build: unknown host (Name or service not known); check the host name or address"),
-        (TimeoutError(),
-         "error: build: timed out; check that the server or scheduler it waits for is running and reachable, "
-         "then try again"),
-        (OSError("Timed out trying to connect to tcp://10.9.9.9:8786 after 30 s"),
-         "error: build: timed out (Timed out trying to connect to tcp://10.9.9.9:8786 after 30 s); check that "
-         "the server or scheduler it waits for is running and reachable, then try again"),
-        (FileNotFoundError(errno.ENOENT, "No such file or directory", "/data/x/.vtour-import.tmp-0a1b2c3d/a.jpg"),
-         "error: build: /data/x/a.jpg: No such file or directory; check the path"),
+        (
+            OSError(errno.ENOSPC, "No space left on device", TEMP),
+            "error: build: /data/out/mogao/scenes/a/0.jpg: the disk is full (No space left on device); "
+            "free some space, or write the output to another disk",
+        ),
+        (
+            PermissionError(errno.EACCES, "Permission denied", "/data/out/.mogao.tmp-0a1b2c3d"),
+            "error: build: /data/out/mogao: permission denied; "
+            "check that you may write there (its folder's permissions), or write elsewhere",
+        ),
+        (
+            OSError(errno.EADDRINUSE, "Address already in use"),
+            "error: build: the port is in use (Address already in use); "
+            "pass another --port (0: any free one), or stop the program that holds it",
+        ),
+        (
+            socket.gaierror(socket.EAI_NONAME, "Name or service not known"),
+            "error: build: unknown host (Name or service not known); check the host name or address",
+        ),
+        (
+            TimeoutError(),
+            "error: build: timed out; check that the server or scheduler it waits for is running and reachable, "
+            "then try again",
+        ),
+        (
+            OSError("Timed out trying to connect to tcp://10.9.9.9:8786 after 30 s"),
+            "error: build: timed out (Timed out trying to connect to tcp://10.9.9.9:8786 after 30 s); check that "
+            "the server or scheduler it waits for is running and reachable, then try again",
+        ),
+        (
+            FileNotFoundError(errno.ENOENT, "No such file or directory", "/data/x/.vtour-import.tmp-0a1b2c3d/a.jpg"),
+            "error: build: /data/x/a.jpg: No such file or directory; check the path",
+        ),
     ],
 )
 def test_an_os_error_says_what_happened_with_the_users_own_path(monkeypatch, capsys, exc, expected):
@@ -268,7 +284,7 @@ def test_hidden_temporary_paths_are_mapped_back_to_the_users_path():
     assert cli.user_paths(f"{beside}/tour.json") == "/data/export/mogao/tour.json"
     assert cli.user_paths(f"cannot write {inside}/scenes: x") == "cannot write /data/export/mogao/scenes: x"
     assert cli.user_paths(f"{temp_path(out / 'vtour-import')}/a.jpg") == "/data/export/mogao/a.jpg"
-    assert cli.user_paths(str(temp_path(out, 'old'))) == "/data/export/mogao"
+    assert cli.user_paths(str(temp_path(out, "old"))) == "/data/export/mogao"
     assert cli.user_paths("/data/.config/tour.yaml") == "/data/.config/tour.yaml"
 
 
@@ -282,12 +298,15 @@ def test_out_of_memory_blames_max_pixels_only_in_a_command_that_has_it(monkeypat
     _fail_with(monkeypatch, MemoryError())
     assert cli.main(["build", "tour.yaml"]) == 3
     err = _one_line(capsys)
-    assert err == ("error: build: out of memory; the input needs more memory than this machine has: "
-                   "use smaller inputs or a machine with more memory\n")
+    assert err == (
+        "error: build: out of memory; the input needs more memory than this machine has: "
+        "use smaller inputs or a machine with more memory\n"
+    )
     monkeypatch.setattr(pano_command, "build_pano", lambda *a: (_ for _ in ()).throw(MemoryError()))
     assert cli.main(["pano", "x.jpg", "-o", "out"]) == 3
-    assert _one_line(capsys) == ("error: pano: out of memory; lower --max-pixels or --face-size, "
-                                 "or use a machine with more memory\n")
+    assert _one_line(capsys) == (
+        "error: pano: out of memory; lower --max-pixels or --face-size, or use a machine with more memory\n"
+    )
 
 
 SIGTERM_CHILD = """
@@ -309,12 +328,13 @@ sys.exit(cli.main(["build", "tour.yaml"]))
 
 def test_sigterm_is_handled_like_ctrl_c_so_the_cleanup_runs(tmp_path):
     marker = tmp_path / "cleaned"
-    proc = subprocess.Popen([sys.executable, "-c", SIGTERM_CHILD, str(marker)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SIGTERM_CHILD, str(marker)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout.readline() == "ready\n", proc.stderr.read()
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+        _out, err = proc.communicate(timeout=30)
     finally:
         proc.kill()
     assert proc.returncode == 143 and marker.read_text() == "cleaned up"
@@ -326,3 +346,19 @@ def test_the_sigterm_handler_is_restored_when_main_returns(monkeypatch):
     before = signal.getsignal(signal.SIGTERM)
     cli.main(["build", "tour.yaml"])
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_libvips_info_lines_stay_off_stderr_and_vtours_own_info_stays(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (300, 200), (200, 100, 50)).save(tmp_path / "a.png")
+    vtour = Path(sys.executable).parent / "vtour"
+    run = subprocess.run(
+        [str(vtour), "image", str(tmp_path / "a.png"), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "VIPS" not in run.stderr, run.stderr
+    assert "image: 300 x 200 px" in run.stderr  # vtour's own INFO

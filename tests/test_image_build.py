@@ -179,10 +179,13 @@ def test_an_image_over_max_pixels_is_refused_from_its_header_before_decoding(tmp
     assert sorted(os.listdir(tmp_path)) == ["big.png"]
 
 
-@pytest.mark.parametrize("name, data, words", [
-    ("missing.jpg", None, "file not found"),
-    ("notes.jpg", b"just some text, not pixels", "not an image"),
-])
+@pytest.mark.parametrize(
+    "name, data, words",
+    [
+        ("missing.jpg", None, "file not found"),
+        ("notes.jpg", b"just some text, not pixels", "not an image"),
+    ],
+)
 def test_a_missing_or_unreadable_input_is_one_error_naming_it(tmp_path, name, data, words):
     path = tmp_path / name
     if data is not None:
@@ -202,3 +205,14 @@ def test_a_folder_that_is_not_an_earlier_image_output_is_never_replaced(tmp_path
     assert os.listdir(tmp_path / "out") == ["mine.txt"]
     build_image([tmp_path / "s.png"], tmp_path / "again")
     build_image([tmp_path / "s.png"], tmp_path / "again")  # an earlier output is replaced
+
+
+def test_nothing_but_the_output_folder_appears_beside_it(tmp_path):
+    """dzsave writes vips-properties.xml beside the folder it makes: never beside the output."""
+    write_image(tmp_path / "src" / "a.png", smooth_image(300, 400))
+    parent = tmp_path / "parent"
+    parent.mkdir()
+    r = build_image([tmp_path / "src" / "a.png"], parent / "out", ImageOptions(tile_size=256))
+    assert [p.name for p in parent.iterdir()] == ["out"]
+    assert not list(r.out_dir.rglob("vips-properties.xml")) and not (r.out_dir / ".dzsave").exists()
+    assert written_files(r.out_dir) == set(dict(all_tile_paths(r.info)))

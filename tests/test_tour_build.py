@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -205,6 +206,24 @@ def test_a_bug_in_a_worker_process_is_a_build_error_naming_the_stage_and_the_exc
 def test_a_bug_in_this_process_keeps_its_own_exception_and_traceback(tmp_path):
     with pytest.raises(ValueError, match="a bug writing"):
         run_stages(_buggy_stages(tmp_path), jobs=1)
+
+
+def _write_pid(dest):
+    Path(dest).mkdir(parents=True)
+    (Path(dest) / "pid").write_text(str(os.getpid()))
+
+
+def test_deep_zoom_image_stages_run_in_this_process_after_the_pool(tmp_path):
+    """libvips runs its own threads, and a process forked after they started can deadlock in it: image
+    stages never go to a forked worker, whatever --jobs says."""
+    stages = [Stage(kind, f"{kind}{i}", f"{kind}{i}", _write_pid, (), tmp_path / f"{kind}{i}", "pid")
+              for kind in ("scene", "image") for i in range(2)]
+    order = []
+    run_stages(stages, jobs=2, report=lambda stage, seconds: order.append(stage.kind))
+    pids = {s.id: int((s.dest / "pid").read_text()) for s in stages}
+    assert pids["image0"] == pids["image1"] == os.getpid()
+    assert pids["scene0"] != os.getpid() and pids["scene1"] != os.getpid()
+    assert order == ["scene", "scene", "image", "image"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -138,7 +138,7 @@ def test_a_manifest_becomes_one_image_with_texts_metadata_rights_and_embedded_an
     assert image["title"] == {"en": "Western Paradise", "zh": "西方净土变"}
     assert image["description"] == {"en": "A Tang mural", "zh": "唐代壁画"}
     assert image["metadata"] == {
-        "date": {"en": "8th century"},
+        "date": "8th century",  # language none: a plain string, as tour.yaml writes one
         "current_location": {"en": "Cave 45"},
         "credit": {"en": "Dunhuang Academy"},
     }
@@ -193,8 +193,10 @@ def test_a_url_under_the_manifests_own_base_and_an_external_annotation_page_are_
     (image,) = tour["images"]
     assert image["source"] == "images/mural.jpg" and [a["id"] for a in image["annotations"]] == ["donor", "a2"]
     # the collection given as a file: its folder (iiif/) is the root, the image's URL is under no base there
-    with pytest.raises(VtourError, match=r"never fetches URLs.*vtour import FOLDER"):
+    # it names the folder to give instead, the one its id's base URL maps to
+    with pytest.raises(VtourError, match=r"never fetches URLs") as err:
         import_iiif(root / "iiif/collection.json", tmp_path / "t2" / "tour.yaml")
+    assert f"give the folder {root.resolve()} instead: vtour import {root.resolve()} -o" in str(err.value)
     assert not (tmp_path / "t2").exists()
 
 
@@ -468,3 +470,174 @@ def test_reassemble_joins_many_strips_in_bands_of_at_most_max_join(tmp_path, mon
     build_image([src], tmp_path / "scan", ImageOptions(tile_size=64, base_url=BASE))
     assert reassemble(tmp_path / "scan", tmp_path / "out.tif") == (300, 300)
     assert _mean_diff(src, tmp_path / "out.tif") < 3
+
+
+# -- review fixes ---------------------------------------------------------------------------------
+
+
+def _service_manifest(src, info):
+    _jpg(src / "svc/full/max/0/default.jpg")
+    _write(src / "svc/info.json", {"id": "http://h/iiif/svc", "type": "ImageService3", **info})
+    data = _manifest("http://h/iiif/m.json", "http://h/iiif/elsewhere/big.jpg")
+    data["items"][0]["items"][0]["items"][0]["body"]["service"] = [{"id": "http://h/iiif/svc", "type": "ImageService3"}]
+    return _write(src / "m.json", data)
+
+
+@pytest.mark.parametrize(
+    ("info", "field"),
+    [
+        ({"tiles": 7}, "tiles=7"),
+        ({"sizes": 5}, "sizes=5"),
+        ({"sizes": {"width": 32, "height": 24}}, "sizes={'width': 32"),
+        ({"tiles": ["x"]}, "tiles=['x']"),
+    ],
+)
+def test_an_info_json_whose_tiles_or_sizes_is_no_list_of_objects_is_an_error_naming_it(tmp_path, info, field):
+    manifest = _service_manifest(tmp_path / "src", {"width": 64, "height": 48, **info})
+    with pytest.raises(VtourError) as err:
+        import_iiif(manifest, tmp_path / "t" / "tour.yaml")
+    msg = str(err.value)
+    assert "info.json" in msg and field in msg and "must be a list of objects" in msg
+    assert not (tmp_path / "t").exists()
+
+
+def test_reassemble_refuses_tiles_that_are_no_list(tmp_path):
+    _, folder = _pyramid(tmp_path)
+    info = json.loads((folder / "info.json").read_text())
+    (folder / "info.json").write_text(json.dumps({**info, "tiles": 3}))
+    with pytest.raises(VtourError, match=r"info\.json: tiles=3: tiles must be a list of objects"):
+        reassemble(folder, tmp_path / "out.tif")
+
+
+def _annotated(tmp_path, target, canvas=(64, 48)):
+    page = {
+        "id": "http://h/p.json",
+        "type": "AnnotationPage",
+        "items": [
+            {
+                "id": "http://h/p.json#r",
+                "type": "Annotation",
+                "motivation": "commenting",
+                "body": {"type": "TextualBody", "value": "R", "language": "en"},
+                "target": target,
+            }
+        ],
+    }
+    src = tmp_path / "src"
+    _jpg(src / "mural.jpg")
+    return _write(src / "m.json", _manifest("http://h/m.json", "mural.jpg", canvas=canvas, annotations=[page]))
+
+
+@pytest.mark.parametrize(
+    ("xywh", "region", "note"),
+    [
+        ("50,40,100,100", [50, 40, 14, 8], "leaves the image (64x48 px)"),
+        ("1.5,2.5,10.4,10.6", [2, 2, 10, 11], "is not whole px"),
+        ("0,0,99999999999999999999999,5", [0, 0, 64, 5], "leaves the image"),
+    ],
+)
+def test_a_region_is_whole_px_clamped_to_the_image_with_a_warning_naming_its_target(tmp_path, xywh, region, note):
+    tour, notes = _import(_annotated(tmp_path, f"http://h/m.json/canvas/1#xywh={xywh}"), tmp_path / "t/tour.yaml")
+    (anno,) = tour["images"][0]["annotations"]
+    assert anno["region"] == region and all(isinstance(v, int) for v in anno["region"])
+    assert any("items[0].annotations[0].items[0].target" in n and note in n for n in notes), notes
+
+
+def test_a_region_wholly_outside_the_image_is_refused(tmp_path):
+    manifest = _annotated(tmp_path, "http://h/m.json/canvas/1#xywh=99999999999999999999999,1,5,5")
+    with pytest.raises(VtourError, match=r"items\[0\]\.annotations\[0\]\.items\[0\]\.target.*outside the image"):
+        import_iiif(manifest, tmp_path / "t" / "tour.yaml")
+    assert not (tmp_path / "t").exists()
+
+
+def test_an_annotation_on_another_canvas_is_skipped_with_a_warning_naming_it(tmp_path):
+    tour, notes = _import(_annotated(tmp_path, "http://other.org/c/9#xywh=1,1,5,5"), tmp_path / "t/tour.yaml")
+    assert "annotations" not in tour["images"][0]
+    assert any("targets http://other.org/c/9, not this Canvas (http://h/m.json/canvas/1)" in n for n in notes), notes
+
+
+def test_a_dropped_metadata_entry_adds_no_language(tmp_path):
+    src = tmp_path / "src"
+    _jpg(src / "mural.jpg")
+    data = _manifest(
+        "http://h/m.json",
+        "mural.jpg",
+        label={"en": ["Mural"]},
+        metadata=[
+            {"label": {"ja": ["寸法"]}, "value": {"ja": ["三米"]}},
+            {"label": {"en": ["Date"]}, "value": {"none": ["8th century"]}},
+        ],
+    )
+    tour, notes = _import(_write(src / "m.json", data), tmp_path / "t/tour.yaml")
+    assert tour["languages"] == ["en"] and tour["images"][0]["metadata"] == {"date": "8th century"}
+    assert any("寸法" in n and "dropped" in n for n in notes)
+
+
+def test_a_built_tour_round_trips_its_id_plain_metadata_and_languages(tmp_path):
+    from tour_helpers import deep_zoom_tour
+
+    from vtour.tour import build_tour
+
+    path = deep_zoom_tour(tmp_path / "src")
+    data = yaml.safe_load(path.read_text())
+    data["images"][0]["metadata"] = {"date": "8th century", "provenance": {"en": "Cave 45", "fr": "Grotte 45"}}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    build_tour(path, tmp_path / "built", jobs=1)
+    tour, _ = _import(tmp_path / "built", tmp_path / "t" / "tour.yaml")
+    assert tour["id"] == data["id"]  # tour.json's id, not the label's words
+    assert tour["languages"] == data["languages"]
+    (image,) = tour["images"]
+    assert image["metadata"] == data["images"][0]["metadata"]
+    assert image["title"] == data["images"][0]["title"]
+
+
+def test_a_collection_id_under_iiif_names_the_tour(tmp_path):
+    root = tmp_path / "built"
+    _jpg(root / "mural.jpg")
+    mid = "http://h/tours/small/iiif/images/mural.json"
+    _write(root / "iiif/images/mural.json", _manifest(mid, "../../mural.jpg"))
+    collection = {
+        "@context": CTX,
+        "id": "http://h/tours/small/iiif/collection.json",
+        "type": "Collection",
+        "label": {"en": ["Small Tour"]},
+        "items": [{"id": mid, "type": "Manifest"}],
+    }
+    _write(root / "iiif/collection.json", collection)
+    tour, _ = _import(root, tmp_path / "t" / "tour.yaml")
+    assert tour["id"] == "small"
+    _write(root / "tour.json", {"id": "mogao-45"})
+    tour, _ = _import(root, tmp_path / "t2" / "tour.yaml")
+    assert tour["id"] == "mogao-45"
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("PNG", ".png"), ("TIFF", ".tif"), ("JPEG", ".jpg")])
+def test_an_image_keeps_the_extension_of_its_real_format(tmp_path, fmt, suffix):
+    src = tmp_path / "src"
+    src.mkdir()
+    Image.new("RGB", (64, 48), (1, 2, 3)).save(src / "mural.jpg", format=fmt)
+    tour, _ = _import(_write(src / "m.json", _manifest("http://h/m.json", "mural.jpg")), tmp_path / "t/tour.yaml")
+    assert tour["images"][0]["source"] == f"images/m{suffix}"
+    with Image.open(tmp_path / "t" / tour["images"][0]["source"]) as im:
+        assert im.format == fmt
+
+
+def test_an_image_format_the_build_cannot_read_is_refused(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    Image.new("RGB", (64, 48)).save(src / "mural.jpg", format="GIF")
+    manifest = _write(src / "m.json", _manifest("http://h/m.json", "mural.jpg"))
+    with pytest.raises(VtourError, match=r"the image is GIF; vtour build reads JPEG, PNG, TIFF"):
+        import_iiif(manifest, tmp_path / "t" / "tour.yaml")
+
+
+def test_a_deep_or_non_utf8_iiif_file_is_the_iiif_readers_to_report(tmp_path):
+    data = json.dumps(_manifest("http://h/m.json", "mural.jpg"))
+    deep = _write(tmp_path / "deep.json", {})
+    deep.write_text(data[:-1] + ', "x": ' + "[" * 100000 + "]" * 100000 + "}")
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(data.replace("Western Paradise", "Caf\u00e9").encode("latin-1"))
+    for path, why in ((deep, "nest more than"), (latin, "not UTF-8")):
+        assert is_iiif(path)
+        with pytest.raises(VtourError, match=why):
+            import_iiif(path, tmp_path / "t" / "tour.yaml")

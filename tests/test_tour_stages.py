@@ -254,6 +254,6 @@ def test_an_images_key_covers_its_source_zoom_id_and_base_url_but_not_its_texts(
     assert key(lambda d: d["images"][0]["zoom"].update(quality=70)) != first
     zoomed = key()
     assert key(lambda d: d.update(zoom={"quality": 60})) == zoomed  # the image's own zoom wins
-    assert key(lambda d: d.update(base_url="https://x.example")) != zoomed
+    assert key(lambda d: d.update(base_url="https://x.example")) == zoomed  # ids are written at assembly
     moved = key()
     assert key(lambda d: d["images"][0].update(id="wall")) != moved

@@ -164,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
+    # libvips logs every threadpool's end at INFO ("VIPS: threadpool completed ..."): noise to a user
+    logging.getLogger("pyvips").setLevel(logging.WARNING)
     warnings.showwarning = _show_warning
     handler = None
     if threading.current_thread() is threading.main_thread():

@@ -41,6 +41,8 @@ IMAGE_JSON = "image.json"
 IMAGE_FORMAT_VERSION = 1
 _FIX_REEXPORT = "export or copy the file again"
 #: Words of libvips' errors that blame the output; any other dzsave error is the source's decoder.
+#: The folder dzsave makes inside the output's temporary folder, and the file it writes beside it.
+_DZ_FOLDER, _DZ_PROPERTIES = ".dzsave", "vips-properties.xml"
 _WRITE_FAILURES = ("write", "No space", "ermission denied", "ead-only", "quota", "mkdir")
 
 
@@ -142,8 +144,11 @@ def to_srgb8(image: Any) -> Any:
 def write_tiles(image: Any, folder: Path, options: ImageOptions, source: Path | None) -> None:
     """The IIIF 3 pyramid of ``image`` into ``folder`` (which exists) with libvips' dzsave."""
     pyvips = _pyvips()
+    # dzsave writes vips-properties.xml beside the folder it makes (properties=False does not stop
+    # it for the IIIF layouts): make that folder inside ``folder``, so nothing lands outside it
+    inner = folder / _DZ_FOLDER
     try:
-        image.dzsave(str(folder), layout="iiif3", tile_size=options.tile_size, suffix=f".jpg[Q={options.quality}]")
+        image.dzsave(str(inner), layout="iiif3", tile_size=options.tile_size, suffix=f".jpg[Q={options.quality}]")
     except pyvips.Error as e:
         text = _first_line(e)
         if source is None or any(word in text for word in _WRITE_FAILURES):
@@ -153,6 +158,10 @@ def write_tiles(image: Any, folder: Path, options: ImageOptions, source: Path | 
         raise VtourError(
             "image", f"the image is corrupt or truncated ({text})", path=source, fix=_FIX_REEXPORT
         ) from None
+    (folder / _DZ_PROPERTIES).unlink(missing_ok=True)
+    for child in inner.iterdir():
+        child.rename(folder / child.name)
+    inner.rmdir()
 
 
 def finish(folder: Path, name: str, options: ImageOptions) -> dict:

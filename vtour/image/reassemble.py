@@ -45,9 +45,27 @@ BIGTIFF_BYTES = 4 << 30
 MAX_INFO_BYTES = 1 << 20
 
 
+def check_info(info: dict, path: Path) -> None:
+    """A VtourError naming info.json, the field and the value when ``tiles`` or ``sizes`` (optional)
+    is not a list of objects: what :func:`full_tile_size` and a reader of ``sizes`` iterate."""
+    for key in ("tiles", "sizes"):
+        value = info.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+            raise VtourError(
+                "reassemble",
+                f"{key} must be a list of objects ([{{...}}]), got {type(value).__name__}",
+                path=path,
+                field=key,
+                value=value,
+                fix='write it as the IIIF Image API 3.0 has it, e.g. "tiles": [{"width": 512, "scaleFactors": [1, 2]}]',
+            )
+
+
 def full_tile_size(info: dict) -> int | None:
-    """The edge of the square tiles an info.json lists at scale factor 1, or None when it has none."""
-    for entry in info.get("tiles") or []:
+    """The edge of the square tiles an info.json lists at scale factor 1, or None when it has none
+    (or ``tiles`` is no list: :func:`check_info` names that)."""
+    tiles = info.get("tiles")
+    for entry in tiles if isinstance(tiles, list) else []:
         if not isinstance(entry, dict):
             continue
         width, height, factors = entry.get("width"), entry.get("height", entry.get("width")), entry.get("scaleFactors")
@@ -66,6 +84,7 @@ def _read_info(info_dir: Path) -> tuple[int, int, int]:
         raise VtourError("reassemble", f"cannot read info.json ({exc})", path=path, fix="check the file") from None
     if not isinstance(info, dict):
         raise VtourError("reassemble", "info.json is not a JSON object (or is over 1 MiB)", path=path)
+    check_info(info, path)
     width, height = info.get("width"), info.get("height")
     if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
         raise VtourError("reassemble", "width and height must be positive integers", path=path, value=(width, height))

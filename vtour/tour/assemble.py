@@ -123,7 +123,7 @@ def image_block(tour: Tour, image: DeepZoomImage, info: dict, max_zoom: float) -
                 "build",
                 f"image {image.id}: annotation {a.id} region {list(a.region)} leaves the stitched image "
                 f"of {width}x{height} px",
-                field=f"{a.where}.region",
+                field=tour.at(f"{a.where}.region"),  # tour.yaml:LINE: images[i].annotations[j].region
                 value=list(a.region),
                 fix=f"give a region inside [0, 0, {width}, {height}]",
             )
@@ -238,10 +238,23 @@ def dump_json(doc: dict) -> str:
     return json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def write_info(image_folder: Path, service: str) -> None:
+    """Give the deep-zoom image in ``image_folder`` its published info.json (``id`` = ``service``).
+    The stage built it under :data:`vtour.tour.options.STAGE_BASE_URL` and the folder's info.json is
+    a hard link into the cache: it is replaced by a new file, never written through (the cache stays
+    the same whatever the base URL, so another ``base_url`` reuses the tiles)."""
+    path = image_folder / "info.json"
+    info = json.loads(path.read_text(encoding="utf-8"))
+    info["id"] = service
+    path.unlink()
+    path.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+
+
 def write_tour_folder(tour: Tour, doc: dict, folder: Path) -> None:
     """Into ``folder`` (stage outputs already linked): images/ (the photos; deep-zoom images are
-    stages), tour.json (schema-checked), iiif/ (:mod:`vtour.tour.iiif`), marzipano/data.js,
-    pannellum.json, and index.html with viewer/ (:mod:`vtour.site`)."""
+    stages, their info.json rewritten with the tour's base URL: :func:`write_info`), tour.json
+    (schema-checked), iiif/ (:mod:`vtour.tour.iiif`), marzipano/data.js, pannellum.json, and
+    index.html with viewer/ (:mod:`vtour.site`)."""
     images = {h.image for s in tour.scenes for h in s.hotspots if h.image and tour.deep_zoom(h) is None}
     if tour.floorplan:
         images.add(tour.floorplan)
@@ -257,6 +270,8 @@ def write_tour_folder(tour: Tour, doc: dict, folder: Path) -> None:
             )
         link_file(src, folder / image_destination(rel), copy=True)  # sources: never linked
     check_tour_json(doc)
+    for entry in doc["images"]:
+        write_info(folder / entry["path"], f"{doc['baseUrl']}/{entry['path']}")
     (folder / TOUR_JSON).write_text(dump_json(doc), encoding="utf-8")
     write_iiif(doc, folder, region_annotations(tour))
     write_peers(doc, folder)

@@ -232,6 +232,10 @@ def _run_dask(todo, address, report):
             raise
 
 
+#: Stage kinds that never run in a forked pool worker (see :func:`run_stages`).
+INLINE_KINDS = frozenset({"image"})
+
+
 def _result(stage: Stage, future):
     try:
         return future.result()
@@ -242,16 +246,24 @@ def _result(stage: Stage, future):
 def run_stages(
     todo: list[Stage], *, jobs: int | None = None, scheduler: str | None = None, report=lambda stage, seconds: None
 ) -> None:
-    """Run stages in this process (jobs 1), a process pool or on a Dask scheduler at ``scheduler``."""
+    """Run stages in this process (jobs 1), a process pool or on a Dask scheduler at ``scheduler``.
+
+    Without a scheduler, deep-zoom image stages run in this process after the pool: libvips runs
+    its own threads (one stage already uses every core), and a process forked after libvips has
+    started its threads (here, or earlier in a caller that used pyvips) can deadlock in it."""
     check_jobs(jobs)
     if not todo:
         return
     if scheduler:
         _run_dask(todo, scheduler, report)
-    elif (jobs or os.cpu_count() or 1) == 1 or len(todo) == 1:
-        _run_inline(todo, report)
+        return
+    here = [s for s in todo if s.kind in INLINE_KINDS]
+    pooled = [s for s in todo if s.kind not in INLINE_KINDS]
+    if (jobs or os.cpu_count() or 1) == 1 or len(pooled) <= 1:
+        _run_inline(pooled, report)
     else:
-        _run_pool(todo, min(jobs or os.cpu_count() or 1, len(todo)), report)
+        _run_pool(pooled, min(jobs or os.cpu_count() or 1, len(pooled)), report)
+    _run_inline(here, report)
 
 
 # ---------------------------------------------------------------------------------------------

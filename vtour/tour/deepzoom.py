@@ -22,6 +22,8 @@ ZOOM_KEYS = ("tile_size", "quality", "max_zoom", "max_pixels", "work_megapix", "
 ZOOM_INTEGERS = ("tile_size", "quality", "max_pixels")
 _IMAGE_KEYS = ("id", "title", "description", "source", "metadata", "rights", "zoom", "annotations")
 _ANNOTATION_KEYS = ("id", "region", "title", "text")
+#: Characters a URL holds unencoded (RFC 3986: unreserved, reserved and '%').
+_URL_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%")
 _REGION_FIX = "write region: [x, y, w, h], whole px of the full image from its top left, w and h above 0"
 
 
@@ -53,12 +55,24 @@ class DeepZoomImage:
 
 
 def url_problem(url: str, query: bool = True) -> str | None:
-    """Why ``url`` is not an absolute http(s) URL (without query or fragment unless ``query``), or None."""
+    """Why ``url`` is not an absolute http(s) URL, or None. Without ``query`` (a base URL, which
+    IIIF ids are made under) it also has no user info, no ``?`` or ``#`` at all (an empty one too),
+    and only characters a URL holds as they are (a space or a quote must be %-encoded): what the
+    tour.json schema's ``baseUrl`` pattern accepts."""
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         return "is not an absolute http(s) URL"
-    if not query and (parts.query or parts.fragment):
-        return "has a query or fragment, which IIIF ids cannot carry"
+    if not url.startswith(f"{parts.scheme}://"):  # urlsplit lowercases the scheme; ids compare as written
+        return f"has an upper-case scheme (write {parts.scheme}://)"
+    if query:
+        return None
+    if "@" in parts.netloc:
+        return "holds a user name or password (user:password@), which a published URL must not carry"
+    if "?" in url or "#" in url:
+        return "has a query or fragment ('?' or '#'), which IIIF ids cannot carry"
+    bad = sorted({c for c in url if c not in _URL_CHARACTERS})
+    if bad:
+        return f"holds {', '.join(map(repr, bad))}, which a URL must %-encode (a space is %20)"
     return None
 
 

@@ -38,9 +38,10 @@ import warnings
 from pathlib import Path, PurePosixPath
 
 import yaml
+from PIL import Image as PILImage
 
 from vtour.errors import VtourError, VtourWarning
-from vtour.image.reassemble import full_tile_size, reassemble
+from vtour.image.reassemble import check_info, full_tile_size, reassemble
 from vtour.images import probe_image
 from vtour.output import merge_staged, staging
 from vtour.tour.document import METADATA_KEYS
@@ -49,11 +50,15 @@ from vtour.tour.validate import path_escape
 
 __all__ = ["MAX_COLLECTION_DEPTH", "METADATA_LABELS", "MODEL_SUFFIXES", "import_iiif", "is_iiif", "read_iiif"]
 
+#: Largest tour.json read for a built tour's id (the id is near its start).
+MAX_TOUR_JSON_BYTES = 16 << 20
 #: Deepest chain of Collections listing Collections that is followed.
 MAX_COLLECTION_DEPTH = 8
 #: English metadata labels (lower case) read as tour.yaml metadata keys; others become snake_case keys.
 METADATA_LABELS = {**{k: k for k in METADATA_KEYS}, "license": "licence", "attribution": "credit"}
 MODEL_SUFFIXES = {".glb": "model/gltf-binary", ".gltf": "model/gltf+json"}
+#: Image formats (Pillow's names) an imported image may have, and the extension it is copied with.
+IMAGE_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "TIFF": ".tif"}
 
 
 class _Reader(IIIFReader):
@@ -157,7 +162,7 @@ class _Reader(IIIFReader):
                 self.models.append(entry)
 
     def metadata(self, data: dict, where: str) -> dict:
-        out: dict[str, dict] = {}
+        out: dict[str, dict | str] = {}
         dropped = []
         pairs = [
             (e, at(at(where, "metadata"), i))
@@ -169,7 +174,7 @@ class _Reader(IIIFReader):
             )
         for entry, w in pairs:
             names = self.texts(entry.get("label"), at(w, "label"), required=True) or {}
-            value = self.texts(entry.get("value"), at(w, "value"), required=True)
+            value = self.text(entry.get("value"), at(w, "value"), required=True)
             name = names.get("en") or names.get(self.language) or next(iter(names.values()))
             if w.endswith("requiredStatement"):
                 key = "credit"
@@ -216,15 +221,30 @@ class _Reader(IIIFReader):
         if how == "tiles":  # already written into the stage
             rel = src.relative_to(self.stage).as_posix()
         else:
-            suffix = src.suffix.lower()
-            suffix = suffix if suffix in (".jpg", ".jpeg", ".png", ".tif", ".tiff") else ".jpg"
-            rel = self.copy(src, f"images/{uid}{suffix}", at(where, "id"))
+            rel = self.copy(src, f"images/{uid}{self.suffix(src, at(where, 'id'))}", at(where, "id"))
         out: dict = {"source": rel}
         scale = (info.width / width, info.height / height)
-        annotations = self.annotations(canvas, cw, scale, uid)
+        annotations = self.annotations(canvas, cw, scale, uid, (info.width, info.height))
         if annotations:
             out["annotations"] = annotations
         return out
+
+    def suffix(self, src: Path, where: str) -> str:
+        """The extension of the image file's real format (its name may say another: a service's
+        ``default.jpg`` may be a PNG); a format vtour build does not read is refused."""
+        try:
+            with PILImage.open(src) as im:
+                kind = im.format or ""
+        except (OSError, ValueError) as exc:
+            self.fail(where, str(src), f"cannot read the image ({exc})", "export it again as JPEG, PNG or TIFF")
+        if kind not in IMAGE_SUFFIXES:
+            self.fail(
+                where,
+                str(src),
+                f"the image is {kind or 'of an unknown format'}; vtour build reads {', '.join(IMAGE_SUFFIXES)}",
+                "convert it to JPEG, PNG or TIFF and name it as the Image's id",
+            )
+        return IMAGE_SUFFIXES[kind]
 
     @staticmethod
     def full_size(path: Path, canvas: dict) -> bool:
@@ -247,7 +267,11 @@ class _Reader(IIIFReader):
         if path is None or not path.is_file():
             return None
         folder = path.parent
-        info = self.obj(self.load(folder / "info.json", at(where, "id"), sid, base=False)[0], "")
+        outer = self.doc
+        raw, self.doc = self.load(folder / "info.json", at(where, "id"), sid, base=False)
+        info = self.obj(raw, "")  # an error names info.json
+        self.doc = outer
+        check_info(info, folder / "info.json")
         if full_tile_size(info) is not None:
             out = self.stage / f"images/{uid}.tif"
             reassemble(folder, out)  # a missing or bad tile is an error naming it, not a silent fallback
@@ -255,8 +279,8 @@ class _Reader(IIIFReader):
         candidates = []
         if isinstance(info.get("width"), int) and isinstance(info.get("height"), int):
             candidates.append(("max", (info["width"], info["height"])))
-        for s in info.get("sizes") or []:
-            if isinstance(s, dict) and isinstance(s.get("width"), int) and isinstance(s.get("height"), int):
+        for s in info.get("sizes") or []:  # a list of objects (check_info)
+            if isinstance(s.get("width"), int) and isinstance(s.get("height"), int):
                 candidates.append((f"{s['width']},{s['height']}", (s["width"], s["height"])))
         for name, _ in sorted(candidates, key=lambda c: c[1][0] * c[1][1], reverse=True):
             path = self.inside(folder / "full" / name / "0" / "default.jpg", at(where, "id"), sid)
@@ -298,16 +322,58 @@ class _Reader(IIIFReader):
         return rel
 
 
+def _languages(first: str, tour: dict) -> list[str]:
+    """``first``, then every language of a text the tour.yaml keeps, in order of appearance (so a
+    dropped metadata entry adds none)."""
+    found = [first]
+
+    def add(texts) -> None:
+        for code in texts if isinstance(texts, dict) else ():
+            if code not in found:
+                found.append(code)
+
+    add(tour["title"])
+    for entry in tour.get("images", []) + tour.get("models", []):
+        add(entry.get("title"))
+        add(entry.get("description"))
+        for value in entry.get("metadata", {}).values():
+            add(value)
+        for a in entry.get("annotations", []):
+            add(a.get("title"))
+            add(a.get("text"))
+    return found
+
+
+def _built_tour_id(data: dict, folder: Path) -> str | None:
+    """The id of the built tour read: its tour.json's ``id`` beside the folder's ``iiif/``, else
+    the folder above ``iiif/`` in the collection's id (``<base_url>/iiif/collection.json``)."""
+    try:
+        with (folder / "tour.json").open("rb") as f:
+            doc = json.loads(f.read(MAX_TOUR_JSON_BYTES))
+        if isinstance(doc, dict) and isinstance(doc.get("id"), str) and doc["id"].strip():
+            return doc["id"]
+    except (OSError, ValueError):
+        pass
+    cid = data.get("id")
+    if data.get("type") == "Collection" and isinstance(cid, str):
+        parts = [p for p in urllib.parse.unquote(urllib.parse.urlsplit(cid).path).split("/") if p]
+        if len(parts) >= 3 and parts[-2:] == ["iiif", "collection.json"]:
+            return parts[-3]
+    return None
+
+
 def _tour(reader: _Reader, data: dict, folder: Path) -> dict:
     title = reader.texts(data.get("label"), "label", required=True) or {}
-    # the label when it reads as an id (a collection's file name is mostly generic: iiif/collection.json)
-    stem = next((t for t in title.values() if re.search(r"[A-Za-z0-9]", t)), "")
+    # a built tour's own id; else the label when it reads as an id (a collection's file name is
+    # mostly generic: iiif/collection.json)
+    stem = _built_tour_id(data, folder) or next((t for t in title.values() if re.search(r"[A-Za-z0-9]", t)), "")
     stem = stem or (id_stem(data["id"]) if isinstance(data.get("id"), str) else "") or folder.name
-    tour: dict = {"id": safe_id(stem, "tour"), "title": title, "languages": reader.languages, "scenes": []}
+    tour: dict = {"id": safe_id(stem, "tour"), "title": title, "languages": [], "scenes": []}
     if reader.images:
         tour["images"] = reader.images
     if reader.models:
         tour["models"] = reader.models
+    tour["languages"] = _languages(reader.language, tour)
     return tour
 
 

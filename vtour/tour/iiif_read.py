@@ -44,6 +44,9 @@ FOLDER_ENTRIES = ("iiif/collection.json", "collection.json", "manifest.json")
 _GENERIC = {"manifest", "collection", "index", "info", "top", "canvas", "1"}
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 _XYWH = re.compile(r"xywh=(?:pixel:)?(\d+(?:\.\d*)?),(\d+(?:\.\d*)?),(\d+(?:\.\d*)?),(\d+(?:\.\d*)?)")
+#: How much of a JSON file :func:`is_iiif` looks at for an IIIF context or type.
+SNIFF_BYTES = 4096
+_IIIF_TYPE = re.compile(rb'"@?type"\s*:\s*"(?:sc:)?(?:Manifest|Collection)"')
 FIX = "write it as IIIF Presentation 3.0 has it (https://iiif.io/api/presentation/3.0/)"
 
 
@@ -86,12 +89,23 @@ def _read_text(path: Path) -> str:
 
 def is_iiif(path: str | Path) -> bool:
     """True for a folder and for a JSON file that is an IIIF Manifest or Collection (any version):
-    what :func:`import_iiif` reads; anything else is left to :mod:`vtour.tour.peer_import`."""
+    what :func:`import_iiif` reads; anything else is left to :mod:`vtour.tour.peer_import`.
+
+    The file's first :data:`SNIFF_BYTES` are looked at first (an IIIF Presentation context, or a
+    ``"type": "Manifest"``/``"Collection"``), so that a manifest too deep, not UTF-8 or not JSON
+    at all is still the IIIF reader's to report, not a Marzipano or Pannellum one's."""
     path = Path(path)
     if path.is_dir():
         return True
     if path.suffix.lower() == ".js":
         return False
+    try:
+        with path.open("rb") as f:
+            head = f.read(SNIFF_BYTES)
+    except OSError:
+        return False
+    if b"iiif.io/api/presentation" in head or (path.suffix.lower() == ".json" and _IIIF_TYPE.search(head)):
+        return True
     try:
         data = read_json(_read_text(path), path, FIX, step="import")
     except (OSError, ValueError, VtourError):
@@ -109,6 +123,22 @@ class Doc:
 
     path: Path
     bases: list[tuple[str, Path]] = field(default_factory=list)
+    id: str | None = None
+
+
+def base_of(url: str, path: Path, root: Path) -> tuple[str, Path] | None:
+    """The base (URL prefix, folder) that the file ``path`` under ``root`` with id ``url`` shows
+    (see the module's docstring), or None for an id that is no absolute http(s) URL."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    url_dirs = parts.path.split("/")[1:-1]
+    file_dirs = path.relative_to(root).parts[:-1]
+    k = 0
+    while k < min(len(url_dirs), len(file_dirs)) and urllib.parse.unquote(url_dirs[-1 - k]) == file_dirs[-1 - k]:
+        k += 1
+    prefix = f"{parts.scheme}://{parts.netloc}/" + "".join(d + "/" for d in url_dirs[: len(url_dirs) - k])
+    return prefix, path.parents[k]
 
 
 class IIIFReader:
@@ -118,7 +148,6 @@ class IIIFReader:
     def __init__(self, root: Path, language: str):
         self.root = root.resolve()
         self.language = language
-        self.languages: list[str] = [language]
         self.notes: list[str] = []
         self.bases: list[tuple[str, Path]] = []
         self.visited: set[Path] = set()
@@ -176,11 +205,17 @@ class IIIFReader:
             if text:
                 code = self.language if lang == "none" else str(lang)
                 out[code] = f"{out[code]}\n{text}" if code in out else text
-                if code not in self.languages:
-                    self.languages.append(code)
         if required and not out:
             self.fail(where, value, "holds no text", 'give it, e.g. {"en": ["Mural"]}')
         return out or None
+
+    def text(self, value, where: str, *, required: bool = False) -> dict | str | None:
+        """As :meth:`texts`, but a map of language ``none`` alone (what an exported tour.yaml plain
+        string becomes) is that plain string again, in every language of the tour."""
+        texts = self.texts(value, where, required=required)
+        if texts and isinstance(value, dict) and set(value) == {"none"}:
+            return texts[self.language]
+        return texts
 
     # -- files ----------------------------------------------------------------------------------
 
@@ -217,23 +252,31 @@ class IIIFReader:
             raise VtourError("import", f"not JSON ({exc})", path=real, fix="check it with a JSON linter") from None
         doc = Doc(real)
         if base and isinstance(data, dict) and isinstance(data.get("id"), str):
+            doc.id = data["id"]
             self.add_base(data["id"], doc)
         return data, doc
 
     def add_base(self, url: str, doc: Doc) -> None:
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        base = base_of(url, doc.path, self.root)
+        if base is None:
             return
-        url_dirs = parts.path.split("/")[1:-1]
-        file_dirs = doc.path.relative_to(self.root).parts[:-1]
-        k = 0
-        while k < min(len(url_dirs), len(file_dirs)) and urllib.parse.unquote(url_dirs[-1 - k]) == file_dirs[-1 - k]:
-            k += 1
-        prefix = f"{parts.scheme}://{parts.netloc}/" + "".join(d + "/" for d in url_dirs[: len(url_dirs) - k])
-        base = (prefix, doc.path.parents[k])
         doc.bases.append(base)
         if base not in self.bases:
             self.bases.append(base)
+
+    def folder_above(self, url: str) -> Path | None:
+        """A folder above root under which ``url`` would be a file, from the current file's id (a
+        built tour's ``iiif/collection.json`` given instead of the tour's folder); None if none."""
+        if not self.doc.id:
+            return None
+        bare = url.split("#")[0].split("?")[0]
+        for folder in self.root.parents:
+            base = base_of(self.doc.id, self.doc.path, folder)
+            if base is not None and bare.startswith(base[0]):
+                target = base[1] / urllib.parse.unquote(bare[len(base[0]) :])
+                if is_within(target.resolve(), folder) and target.exists():
+                    return folder
+        return None
 
     def local(self, ref, where: str) -> Path | None:
         """The file inside root that ``ref`` (a relative path or a URL under a known base) names;
@@ -252,6 +295,14 @@ class IIIFReader:
         return self.inside(self.doc.path.parent / urllib.parse.unquote(bare), where, ref)
 
     def never_fetch(self, where: str, url: str, what: str = "image") -> NoReturn:
+        above = self.folder_above(url) if is_url(url) else None
+        if above is not None:
+            self.fail(
+                where,
+                url,
+                f"vtour import never fetches URLs: {url} is a file under {above}, above the folder read",
+                f"give the folder {above} instead: vtour import {above} -o ...",
+            )
         self.fail(
             where,
             url,
@@ -286,7 +337,12 @@ class IIIFReader:
                 return body, bw
         self.fail(at(where, "items"), None, "paints no Image or Model", "add a painting Annotation with an Image body")
 
-    def annotations(self, canvas: dict, where: str, scale: tuple[float, float], uid: str) -> list[dict]:
+    def annotations(
+        self, canvas: dict, where: str, scale: tuple[float, float], uid: str, size: tuple[int, int]
+    ) -> list[dict]:
+        """The Canvas's region annotations as tour.yaml ``annotations``: regions in px of the image
+        file (``size``, ``scale`` from the Canvas's px), clamped to it (a warning names the target),
+        refused when nothing is left; one that targets another Canvas is skipped with a warning."""
         out: list[dict] = []
         ids: set[str] = set()
         for p, page in enumerate(self.objs(canvas.get("annotations"), at(where, "annotations"))):
@@ -304,13 +360,10 @@ class IIIFReader:
             for a, anno in enumerate(self.objs(page.get("items"), at(pw, "items"))):
                 aw = at(at(pw, "items"), a)
                 self.kind(anno, aw, ("Annotation",))
-                x, y, w, h = self.region(anno.get("target"), at(aw, "target"), canvas)
-                region = [
-                    round(x * scale[0]),
-                    round(y * scale[1]),
-                    max(1, round(w * scale[0])),
-                    max(1, round(h * scale[1])),
-                ]
+                xywh = self.region(anno.get("target"), at(aw, "target"), canvas)
+                if xywh is None:
+                    continue
+                region = self.clamp(xywh, scale, size, at(aw, "target"))
                 title, text = self.bodies(anno.get("body"), at(aw, "body"))
                 raw = str(anno.get("id") or "")
                 raw = raw.rpartition("#")[2] if "#" in raw else ""
@@ -326,18 +379,47 @@ class IIIFReader:
             self.doc = outer
         return out
 
-    def region(self, target, where: str, canvas: dict) -> tuple[float, ...]:
+    def clamp(self, xywh: tuple[int, ...], scale: tuple[float, float], size: tuple[int, int], where: str) -> list[int]:
+        """A Canvas region scaled to the image file's px and clamped inside its ``size``."""
+        x, y, w, h = xywh
+        sx, sy = scale
+        x0, y0 = max(0, round(x * sx)), max(0, round(y * sy))
+        x1, y1 = min(size[0], round((x + w) * sx)), min(size[1], round((y + h) * sy))
+        if x1 <= x0 or y1 <= y0:
+            self.fail(
+                where,
+                f"xywh={x},{y},{w},{h}",
+                f"the region lies outside the image ({size[0]}x{size[1]} px)",
+                "give a region inside the Canvas, or remove the annotation",
+            )
+        region = [x0, y0, x1 - x0, y1 - y0]
+        if (x * sx, y * sy, (x + w) * sx, (y + h) * sy) != (x0, y0, x1, y1):
+            self.notes.append(
+                f"{where}: region xywh={x},{y},{w},{h} leaves the image ({size[0]}x{size[1]} px) "
+                f"or is not whole px in it: imported as {region}"
+            )
+        return region
+
+    def region(self, target, where: str, canvas: dict) -> tuple[int, ...] | None:
+        """``(x, y, w, h)`` whole px of the Canvas that ``target`` names (rounded, with a warning,
+        when not whole); None (a warning) when it names another Canvas than ``canvas``."""
         if isinstance(target, list) and len(target) == 1:
             target, where = target[0], at(where, 0)
-        fragment = None
+        fragment, source = None, None
         if isinstance(target, str):
-            fragment = target.partition("#")[2]
+            source, _, fragment = target.partition("#")
         elif isinstance(target, dict) and target.get("type") == "SpecificResource":
+            src = target.get("source")
+            source = src.get("id") if isinstance(src, dict) else src
             for s, sel in enumerate(self.objs(target.get("selector"), at(where, "selector"), single=True)):
                 if sel.get("type") == "FragmentSelector" and isinstance(sel.get("value"), str):
                     fragment, where = sel["value"], at(at(where, "selector"), s)
         else:
             self.fail(where, target, "must be a Canvas region: a URL ending #xywh=x,y,w,h or a SpecificResource")
+        canvas_id = canvas.get("id")
+        if isinstance(canvas_id, str) and isinstance(source, str) and source and source != canvas_id:
+            self.notes.append(f"{where}: skipped: it targets {source}, not this Canvas ({canvas_id})")
+            return None
         if not fragment:
             self.notes.append(f"{where}: no region (xywh) given; the whole canvas is used")
             return (0, 0, canvas.get("width") or 1, canvas.get("height") or 1)
@@ -349,7 +431,11 @@ class IIIFReader:
                 f"region {fragment!r} is not xywh=x,y,w,h in pixels with w, h > 0",
                 "give e.g. ...#xywh=100,200,300,400",
             )
-        return tuple(float(v) for v in m.groups())
+        x, y, w, h = (int(v) if v.isdigit() else round(float(v)) for v in m.groups())
+        values = (x, y, max(1, w), max(1, h))
+        if any(not v.isdigit() for v in m.groups()):
+            self.notes.append(f"{where}: region {fragment!r} is not whole px: rounded to {list(values)}")
+        return values
 
     def bodies(self, value, where: str) -> tuple[dict, dict | None]:
         """Title (bodies not "describing") and text ("describing") per language, from TextualBody bodies."""

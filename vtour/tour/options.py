@@ -101,27 +101,50 @@ def base_url(tour: Tour) -> str:
     return (tour.base_url or DEFAULT_BASE_URL).rstrip("/")
 
 
-def image_options(tour: Tour, image: DeepZoomImage) -> ImageOptions:
+#: The base URL a deep-zoom image's tiles are built with (the image stage's info.json id is
+#: ``STAGE_BASE_URL/<id>``): the stage does not depend on the tour's ``base_url``, so publishing
+#: elsewhere reuses the cached tiles; the tour's own info.json is written at assembly
+#: (:func:`vtour.tour.assemble.write_tour_folder`) with the real id.
+STAGE_BASE_URL = "http://vtour.invalid/images"
+
+
+def image_options(tour: Tour, image: DeepZoomImage, *, stage: bool = False) -> ImageOptions:
     """ImageOptions of one deep-zoom image: its ``zoom`` fields over the tour's, and the base URL
-    ``<base_url>/images`` (info.json's id is then ``<base_url>/images/<id>``). The manifest's label,
-    summary and rights stay empty: the tour writes its manifests itself (:mod:`vtour.tour.iiif`),
-    so a title change does not rebuild the tiles."""
+    ``<base_url>/images`` (info.json's id is then ``<base_url>/images/<id>``), or with ``stage``
+    :data:`STAGE_BASE_URL`. The manifest's label, summary and rights stay empty: the tour writes its
+    manifests itself (:mod:`vtour.tour.iiif`), so a title change does not rebuild the tiles.
+
+    Raises one VtourError naming every bad value (``zoom: {tile_size: 0, quality: 500}``: both)."""
     fields = {**tour.zoom, **image.zoom}
+    problems: list[tuple[str, object, str, str]] = []  # key, value, why, fix
+    given: dict[str, Any] = {}
     for key, value in fields.items():
         why = number_problem(value)
         if why is None and key in ZOOM_INTEGERS and value != int(value):
             why = (f"expected a whole number, got {value!r}", f"write {round(value)}")
         if why:
-            raise VtourError(
-                "tour",
-                f"image {image.id}: bad zoom option {key}: {why[0]}",
-                field=f"zoom.{key}",
-                value=value,
-                fix=why[1],
-            )
-    given: dict[str, Any] = {k: int(v) if k in ZOOM_INTEGERS else float(v) for k, v in fields.items()}
+            problems.append((key, value, why[0], why[1]))
+            continue
+        number: Any = int(value) if key in ZOOM_INTEGERS else float(value)
+        try:  # one field at a time, so that each bad one is named
+            replace(DEFAULT_IMAGE_OPTIONS, **{key: number})
+        except VtourError as exc:
+            problems.append((key, value, exc.message, exc.fix or "see docs/tour-yaml.md, image zoom"))
+            continue
+        given[key] = number
+    if problems:
+        key, value, _, _ = problems[0]
+        raise VtourError(
+            "tour",
+            f"image {image.id}: bad zoom option{'s' if len(problems) > 1 else ''} "
+            + "; ".join(f"{k}: {why}" for k, _, why, _ in problems),
+            field=f"zoom.{key}" if len(problems) == 1 else "zoom",
+            value=value if len(problems) == 1 else {k: v for k, v, _, _ in problems},
+            fix="; ".join(dict.fromkeys(f for _, _, _, f in problems)),
+        )
+    url = STAGE_BASE_URL if stage else f"{base_url(tour)}/{IMAGES}"
     try:
-        return replace(DEFAULT_IMAGE_OPTIONS, **given, base_url=f"{base_url(tour)}/{IMAGES}")
+        return replace(DEFAULT_IMAGE_OPTIONS, **given, base_url=url)
     except VtourError as exc:
         raise VtourError(
             "tour",

@@ -36,7 +36,7 @@ from vtour.tour.options import image_options, model_options, pano_options
 #: Per kind of stage ("pano", "model", "image"): bump when its output changes for the same inputs
 #: and options, so that only that kind's cached outputs are built again. model 2: report.json's
 #: deviation histograms and ``change``.
-STAGE_VERSIONS = {"pano": 1, "model": 3, "image": 1}
+STAGE_VERSIONS = {"pano": 1, "model": 3, "image": 2}
 _CHUNK = 1 << 20
 
 
@@ -180,8 +180,9 @@ def model_stage(
 
 
 def image_stage(inputs: list[str], options, name: str, dest: str) -> dict:
-    """Build one deep-zoom image's IIIF pyramid into ``dest`` (info.json's id ``base_url/name``, no
-    manifest: the tour writes its own); returns info.json's content."""
+    """Build one deep-zoom image's IIIF pyramid into ``dest`` (info.json's id
+    ``STAGE_BASE_URL/name``: assembly writes the tour's own info.json with the real id; no manifest:
+    the tour writes its own); returns info.json's content."""
     return build_image(inputs, dest, options, name=name, manifest=False).info
 
 
@@ -243,7 +244,7 @@ def plan_stages(tour: Tour, cache: Path, hasher: FileHasher) -> list[Stage]:
         dest = stage_dest(cache, "model", key)
         stages.append(Stage("model", model.id, key, model_stage, model_args, dest, "report.json"))
     for image in tour.images:
-        zoom = image_options(tour, image)
+        zoom = image_options(tour, image, stage=True)  # tiles independent of base_url
         files = [tour.root / p for p in image.source]
         key = stage_key("image", zoom, [[p.name, hasher(p)] for p in files] + [["id", image.id]])
         image_args = ([str(p) for p in files], zoom, image.id)
