@@ -222,6 +222,15 @@ def test_an_info_hotspot_takes_an_image_of_the_folder_and_a_link_url(editor):
     assert editor.doc.hotspots("entrance")[2]["url"] is None
 
 
+def test_an_info_hotspot_may_open_a_deep_zoom_image_of_the_tour(editor):
+    editor.param.update(scene="entrance", hotspot=2)
+    deep = {name: value for name, value in editor.image.options.items() if value == "mural"}
+    assert len(deep) == 1 and "deep zoom: mural" in next(iter(deep)), editor.image.options
+    editor.image.value = "mural"
+    assert editor.doc.hotspots("entrance")[2]["image"] == "mural"
+    assert editor.doc.problems() == []  # an id of images:, not a missing file
+
+
 def test_a_reverse_link_is_added_in_the_target_scene(editor):
     editor.pano_files.value = ["panoramas/niche.jpg"]
     click(editor.add_scene_button)

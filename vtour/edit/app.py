@@ -1134,8 +1134,12 @@ class Editor(pn.viewable.Viewer):
             widgets = {lang: self.texts[field, lang] for lang in self.doc.languages}
             self._texts_with_flags(widgets, entry.get(field) or {}, L[field])
         if kind == "info":
-            images = {p: p for p in self._images}
-            if entry.get("image") and entry["image"] not in images:
+            images = {
+                f"{pick_text(i['title'], self.language, i['id'])} ({L['deepZoom']}: {i['id']})": i["id"]
+                for i in self.doc.deep_zoom_images()
+            }
+            images.update({p: p for p in self._images})
+            if entry.get("image") and entry["image"] not in images.values():
                 images[entry["image"]] = entry["image"]
             self.image.param.update(options={L["none"]: None, **images}, value=entry.get("image"))
             self.url.value = entry.get("url") or ""

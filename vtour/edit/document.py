@@ -596,6 +596,10 @@ class EditDocument:
             for m in self._parsed()[1].models
         ]
 
+    def deep_zoom_images(self) -> list[dict]:
+        """Every deep-zoom image of ``images:`` as ``{id, title}`` (what an info hotspot's ``image`` may name)."""
+        return [{"id": i.id, "title": dict(i.title or {})} for i in self._parsed()[1].images]
+
     def problems(self) -> list[EditProblem]:
         """Every problem ``vtour validate`` would print for the current text saved at ``path``,
         in its order and words, each with the Target it is about."""
