@@ -167,10 +167,10 @@ def test_annotations_target_exactly_their_region_with_a_body_per_language(tour):
     assert donor["motivation"] == whole["motivation"] == "commenting"  # what Mirador shows
     assert [(b["language"], b["purpose"], b["value"]) for b in donor["body"]] == [
         ("en", "identifying", "Donor figure"),
-        ("zh", "identifying", "供养人"),
         ("en", "describing", "A kneeling donor."),
+        ("zh", "identifying", "供养人"),
         ("zh", "describing", "跪姿供养人。"),
-    ]
+    ]  # language by language: Mirador shows them in this order, in one line
     # the tour's languages first, whatever order the author wrote; no text, no describing body
     assert [(b["language"], b["purpose"]) for b in whole["body"]] == [("en", "identifying"), ("zh", "identifying")]
     for body in donor["body"] + whole["body"]:

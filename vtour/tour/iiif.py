@@ -21,9 +21,11 @@ an http(s) URL) and ``requiredStatement`` ("Attribution": the credit, when there
 Region annotations (``annotations[image_id]``, regions in px of the full image): each one an
 Annotation with motivation ``commenting``, target ``<manifest>/canvas/1#xywh=x,y,w,h``, and one
 ``TextualBody`` (``format`` text/plain, ``language``) per language of its title with ``purpose``
-``identifying`` (the title names what the region shows), then one per language of its text with
-``purpose`` ``describing``. Neither is ``tagging``: Mirador 4 (``AnnotationItem.chars``) shows the
-value of every body whose purpose is not ``tagging``, so it shows title and text; the tour's viewer
+``identifying`` (the title names what the region shows) and one per language of its text with
+``purpose`` ``describing``, language by language (en title, en text, zh title, zh text: Mirador
+shows them in that order, one language after the other). Neither is ``tagging``: Mirador 4
+(``AnnotationItem.chars``) shows the value of every body whose purpose is not ``tagging``, so it
+shows title and text; the tour's viewer
 takes the first non-``describing`` body of a language as the label and its ``describing`` one as the text.
 
 Model Manifests follow the IIIF 3D Technical Specification Group's draft of Presentation 4, as its
@@ -255,11 +257,17 @@ def region_annotation(
         )
     if not annotation.get("title"):
         raise VtourError(STEP, "an annotation has no title", field=f"annotations.{where}.title")
+    texts = {
+        purpose: text_map(annotation[key], languages, f"annotations.{where}.{key}")
+        for key, purpose in (("title", "identifying"), ("text", "describing"))
+        if annotation.get(key)
+    }
     bodies = []
-    for key, purpose in (("title", "identifying"), ("text", "describing")):
-        if annotation.get(key):
-            for lang, values in text_map(annotation[key], languages, f"annotations.{where}.{key}").items():
-                body = {"type": "TextualBody", "value": "\n".join(values), "format": "text/plain"}
+    # language by language (title, then text): Mirador joins every body's value into one line
+    for lang in dict.fromkeys(lang for by_lang in texts.values() for lang in by_lang):
+        for purpose, by_lang in texts.items():
+            if lang in by_lang:
+                body = {"type": "TextualBody", "value": "\n".join(by_lang[lang]), "format": "text/plain"}
                 bodies.append({**body, **({"language": lang} if lang != "none" else {}), "purpose": purpose})
     return {
         "id": annotation_id,
