@@ -1,6 +1,6 @@
 import { yawPitchToDirection } from "../geometry/CubeFaces.js";
+import { svgIcon } from "../ui/icon.js";
 
-const SVG = "http://www.w3.org/2000/svg";
 /**
  * Icon of each hotspot type: one stroked path in a 24 x 24 box. Drawn, not written: a letter such as
  * the info "i" is text inside the button that its accessible name (the title) does not contain, which
@@ -15,18 +15,6 @@ const ICONS = {
 
 /** The icon drawn for hotspot `h`: an info hotspot opening a deep-zoom image (tour.json deepZoom) has the magnifier. */
 const iconType = (h) => (h.type === "info" && h.deepZoom ? "zoom" : h.type);
-
-/** The icon of hotspot type `type` (info for an unknown type), hidden from assistive technology. */
-function iconOf(type) {
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  const path = document.createElementNS(SVG, "path");
-  path.setAttribute("d", ICONS[type] || ICONS.info);
-  svg.appendChild(path);
-  return svg;
-}
 
 /** Icon centre from the button's left edge, px: border 2 + padding 3 + half the 24 px icon. */
 const ICON_CENTRE = 17;
@@ -84,7 +72,7 @@ export class HotspotLayer {
       button.dataset.hotspotId = h.id ?? "";
       const icon = document.createElement("span");
       icon.className = "vtour-hotspot-icon";
-      icon.appendChild(iconOf(iconType(h)));
+      icon.appendChild(svgIcon(ICONS[iconType(h)] || ICONS.info));
       const label = document.createElement("span");
       label.className = "vtour-hotspot-label";
       button.append(icon, label);

@@ -1,10 +1,10 @@
 import { Dialog } from "./Dialog.js";
 import { labelsFor } from "./labels.js";
 import { parseAnnotationPage, textIn } from "./annotationPage.js";
+import { svgIcon } from "./icon.js";
 
 const modules = new Map(); // URL -> Promise of the image bundle (OpenSeadragon): imported once per page
 
-const SVG = "http://www.w3.org/2000/svg";
 /** The dialog's own buttons: one stroked path in a 24 x 24 box each (drawn: no OpenSeadragon images to fetch). */
 const BUTTONS = [
   ["zoomIn", "M5 12h14M12 5v14"],
@@ -18,17 +18,6 @@ export const ZOOM_STEP = 2;
 export const ANNOTATION_MARGIN = 0.15;
 /** Highest screen px per image px when tour.json's image has no maxZoom (vtour.image's MAX_ZOOM_LIMIT). */
 export const DEFAULT_MAX_ZOOM = 2;
-
-function icon(d) {
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  const path = document.createElementNS(SVG, "path");
-  path.setAttribute("d", d);
-  svg.appendChild(path);
-  return svg;
-}
 
 /** "{title}" in `template` filled with `title`. */
 const fill = (template, title) => template.replace("{title}", title);
@@ -71,7 +60,7 @@ export class ImageDialog extends Dialog {
       const b = document.createElement("button");
       b.type = "button";
       b.className = `vtour-image-button vtour-image-${name}`;
-      b.appendChild(icon(d));
+      b.appendChild(svgIcon(d));
       b.addEventListener("click", () => this._control(name));
       this.controlButtons[name] = b;
       this.controls.appendChild(b);

@@ -1,15 +1,4 @@
-const SVG = "http://www.w3.org/2000/svg";
-
-/** A 24 x 24 stroked SVG icon from one path (built with DOM calls, no markup parsing). */
-function icon(d) {
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  const path = document.createElementNS(SVG, "path");
-  path.setAttribute("d", d);
-  svg.appendChild(path);
-  return svg;
-}
+import { svgIcon } from "./icon.js";
 
 /**
  * The viewer's buttons: scene gallery, floor plan (when the tour has one), fullscreen, and a
@@ -24,7 +13,7 @@ export class Toolbar {
     const button = (cls, path, fn) => {
       const b = document.createElement("button");
       b.type = "button"; b.className = `vtour-tool ${cls}`;
-      b.appendChild(icon(path));
+      b.appendChild(svgIcon(path));
       b.addEventListener("click", fn);
       this.element.appendChild(b);
       return b;
