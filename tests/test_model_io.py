@@ -153,3 +153,109 @@ def test_coordinates_of_a_georeferenced_scan_are_read(tmp_path):
     path = tmp_path / "utm.obj"
     path.write_text("v 500000 4649776 100\nv 500001 4649776 100\nv 500000 4649777 100\nf 1 2 3\n")
     assert read_mesh(path).positions[0, 1] == 4649776
+
+
+def _checker_png(size: int = 32) -> "Texture":  # noqa: F821
+    import io
+
+    from PIL import Image
+
+    from vtour.model.glb import Texture
+    from vtour.model.synthetic import checker_texture
+
+    out = io.BytesIO()
+    Image.fromarray(checker_texture(size)).save(out, "PNG")
+    return Texture(out.getvalue(), "png", size, size)
+
+
+def test_the_finest_level_vtour_builds_reads_back_as_the_scan_within_its_quantization_step(tmp_path):
+    from scipy.spatial import cKDTree
+
+    from vtour.model.build import build_model
+    from vtour.model.synthetic import checker_texture
+
+    scan = uv_sphere(16, 32, bumps=0.05, texture=checker_texture(64))
+    built = build_model(write_obj(scan, tmp_path / "scan" / "s.obj"), tmp_path / "out")
+    finest = sorted(built.out_dir.glob("lod*.glb"), key=lambda p: int(p.stem[3:]))[-1]
+    mesh = read_mesh(finest)
+    step = scan.diagonal * 2.0**-13  # 14-bit positions over the largest side, which is under the diagonal
+    assert mesh.triangle_count == scan.triangle_count
+    np.testing.assert_allclose(mesh.bounds, scan.bounds, atol=step)
+    # both ways: every vertex read lies on a scan vertex and every scan vertex is read
+    assert cKDTree(scan.positions).query(mesh.positions)[0].max() < step
+    assert cKDTree(mesh.positions).query(scan.positions)[0].max() < step
+    assert mesh.textured and mesh.materials[0].texture_size == (64, 64)
+    assert mesh.normals is not None and np.allclose(np.linalg.norm(mesh.normals, axis=1), 1, atol=1e-3)
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_quantized_uvs_outside_the_unit_square_and_vertex_colours_are_restored(tmp_path, compress):
+    from scipy.spatial import cKDTree
+
+    from vtour.model.glb import encode_glb
+
+    sphere = uv_sphere(8, 16)
+    colors = np.random.default_rng(0).uniform(0, 1, (sphere.vertex_count, 4)).astype(np.float32)
+    sphere = sphere.replace(uv=sphere.uv * 3 - 1, colors=colors)  # KHR_texture_transform on the texture
+    path = tmp_path / "q.glb"
+    path.write_bytes(encode_glb(sphere, [_checker_png()], compress=compress))
+    mesh = read_mesh(path)
+    # seam vertices share a position, so match on position, UV and colour together
+    key = lambda m: np.hstack([m.positions, m.uv, m.colors])  # noqa: E731
+    distance, nearest = cKDTree(key(sphere)).query(key(mesh))
+    assert mesh.triangle_count == sphere.triangle_count
+    np.testing.assert_allclose(mesh.uv, sphere.uv[nearest], atol=3 / 65535)  # 16-bit UVs over a range of 3
+    np.testing.assert_allclose(mesh.colors, sphere.colors[nearest], atol=1 / 65535)
+    np.testing.assert_allclose(mesh.positions, sphere.positions[nearest], atol=sphere.diagonal * 2.0**-13)
+    assert mesh.materials[0].texture_size == (32, 32)
+
+
+def _rewritten(path, tmp_path, change) -> "Path":  # noqa: F821
+    from vtour.model.glb import pack_glb, unpack_glb
+
+    doc, bin_data = unpack_glb(path.read_bytes())
+    change(doc)
+    out = tmp_path / f"changed_{path.name}"
+    out.write_bytes(pack_glb(doc, bin_data))
+    return out
+
+
+def test_node_matrix_and_rotation_of_a_quantized_file_place_the_mesh(tmp_path):
+    from vtour.model.glb import encode_glb
+
+    sphere = uv_sphere(8, 16).replace(positions=uv_sphere(8, 16).positions * [1, 2, 3] + [5, 6, 7])
+    path = tmp_path / "m.glb"
+    path.write_bytes(encode_glb(sphere, [_checker_png()]))
+    turn = np.array([[0, -1, 0], [1, 0, 0], [0, 0, 1.0]])  # a quarter turn about +z
+
+    def as_matrix(doc):
+        node = doc["nodes"][0]
+        m = np.eye(4)
+        m[:3, :3] = turn * node.pop("scale")[0]
+        m[:3, 3] = turn @ node.pop("translation")
+        node["matrix"] = m.T.reshape(-1).tolist()  # glTF matrices are column-major
+
+    def as_rotation(doc):
+        node = doc["nodes"][0]
+        node["translation"] = (turn @ node["translation"]).tolist()
+        node["rotation"] = [0, 0, np.sin(np.pi / 4), np.cos(np.pi / 4)]
+
+    expected = np.sort(sphere.positions @ turn.T, axis=0)
+    for change in (as_matrix, as_rotation):
+        mesh = read_mesh(_rewritten(path, tmp_path, change))
+        np.testing.assert_allclose(np.sort(mesh.positions, axis=0), expected, atol=sphere.diagonal * 2.0**-13)
+
+
+def test_a_required_extension_vtour_cannot_decode_is_a_clear_error(tmp_path):
+    from vtour.model.glb import encode_glb
+
+    path = tmp_path / "draco.glb"
+    path.write_bytes(encode_glb(uv_sphere(6, 12), [None], compress=False, plain=True))
+
+    def draco(doc):
+        doc["extensionsUsed"] = doc["extensionsRequired"] = ["KHR_draco_mesh_compression"]
+
+    changed = _rewritten(path, tmp_path, draco)
+    with pytest.raises(VtourError, match="requires the glTF extension KHR_draco_mesh_compression") as info:
+        read_mesh(changed)
+    assert str(changed) in str(info.value) and "without Draco compression" in info.value.fix

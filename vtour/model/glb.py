@@ -471,29 +471,63 @@ def unpack_glb(data: bytes) -> tuple[dict, bytes]:
     return doc, bin_data
 
 
-def read_view(doc: dict, bin_data: bytes, index: int) -> bytes:
-    """The bytes of a bufferView, decoding EXT_meshopt_compression when present."""
+#: Buffers to read views from: one BIN chunk that every view addresses (a .glb written here), or
+#: one bytes per entry of the document's ``buffers`` (a .gltf, or a .glb with external buffers).
+Buffers = bytes | Sequence[bytes]
+#: numpy type of each glTF componentType.
+DTYPE = {BYTE: np.int8, UBYTE: np.uint8, SHORT: np.int16, USHORT: np.uint16, UINT: np.uint32, FLOAT: np.float32}
+
+
+def _buffer(buffers: Buffers, index: int) -> bytes:
+    return buffers if isinstance(buffers, (bytes, bytearray, memoryview)) else buffers[index]  # type: ignore[return-value]
+
+
+def read_view(doc: dict, bin_data: Buffers, index: int) -> bytes:
+    """The bytes of a bufferView, decoding EXT_meshopt_compression (any mode and filter) when present."""
     bv = doc["bufferViews"][index]
     ext = bv.get("extensions", {}).get("EXT_meshopt_compression")
     if ext is None:
         off = bv.get("byteOffset", 0)
-        return bin_data[off : off + bv["byteLength"]]
-    payload = bin_data[ext.get("byteOffset", 0) : ext.get("byteOffset", 0) + ext["byteLength"]]
+        return bytes(_buffer(bin_data, bv.get("buffer", 0))[off : off + bv["byteLength"]])
+    start = ext.get("byteOffset", 0)
+    payload = bytes(_buffer(bin_data, ext.get("buffer", 0))[start : start + ext["byteLength"]])
     out = meshopt.decode_gltf_buffer(payload, ext["count"], ext["byteStride"], ext["mode"], ext.get("filter", "NONE"))
     return np.ascontiguousarray(out).tobytes()
 
 
-def read_accessor(doc: dict, bin_data: bytes, index: int) -> np.ndarray:
-    """An accessor's values as stored (quantized), shape (count, components) or (count,)."""
+def _rows(data: bytes, offset: int, count: int, stride: int, dtype: type, width: int) -> np.ndarray:
+    """``count`` elements of ``width`` ``dtype`` values, one every ``stride`` bytes from ``offset``
+    (the last element may end short of a full stride, as glTF allows)."""
+    size = width * np.dtype(dtype).itemsize
+    raw = np.frombuffer(data, np.uint8)[offset:]
+    raw = np.pad(raw, (0, max(count * stride - len(raw), 0)))[: count * stride]
+    rows = raw.reshape(count, stride)[:, :size]
+    return np.ascontiguousarray(rows).view(dtype)
+
+
+def read_accessor(doc: dict, bin_data: Buffers, index: int) -> np.ndarray:
+    """An accessor's values as stored (quantized), shape (count, components) or (count,);
+    sparse substitutions applied, zeros where it has no bufferView."""
     acc = doc["accessors"][index]
-    dtype = {BYTE: np.int8, UBYTE: np.uint8, SHORT: np.int16, USHORT: np.uint16, UINT: np.uint32, FLOAT: np.float32}[
-        acc["componentType"]
-    ]
+    dtype = DTYPE[acc["componentType"]]
     width = WIDTH[acc["type"]]
-    bv = doc["bufferViews"][acc["bufferView"]]
-    raw = np.frombuffer(read_view(doc, bin_data, acc["bufferView"]), np.uint8)
-    stride = bv.get("byteStride", width * np.dtype(dtype).itemsize)
-    rows = raw[acc.get("byteOffset", 0) :].reshape(-1)[: acc["count"] * stride]
-    rows = rows.reshape(acc["count"], stride)[:, : width * np.dtype(dtype).itemsize]
-    values = np.ascontiguousarray(rows).view(dtype)
+    if "bufferView" in acc:
+        bv = doc["bufferViews"][acc["bufferView"]]
+        stride = bv.get("byteStride", width * np.dtype(dtype).itemsize)
+        data = read_view(doc, bin_data, acc["bufferView"])
+        values = _rows(data, acc.get("byteOffset", 0), acc["count"], stride, dtype, width)
+    else:
+        values = np.zeros((acc["count"], width), dtype)
+    sparse = acc.get("sparse")
+    if sparse is not None:
+        n, at, by = sparse["count"], sparse["indices"], sparse["values"]
+        kind = DTYPE[at["componentType"]]
+        where = _rows(
+            read_view(doc, bin_data, at["bufferView"]), at.get("byteOffset", 0), n, np.dtype(kind).itemsize, kind, 1
+        )
+        size = width * np.dtype(dtype).itemsize
+        values = values.copy()
+        values[where.reshape(-1)] = _rows(
+            read_view(doc, bin_data, by["bufferView"]), by.get("byteOffset", 0), n, size, dtype, width
+        )
     return values.reshape(-1) if width == 1 else values

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from vtour.errors import VtourError, VtourWarning
-from vtour.model import mtl, ply
+from vtour.model import gltf_decode, mtl, ply
 from vtour.model.mesh import Material, Mesh
 
 log = logging.getLogger(__name__)
@@ -109,14 +109,19 @@ def _load(path: Path, suffix: str):
     """trimesh's scene or mesh of ``path``; every way it fails becomes a VtourError naming the file.
 
     A PLY file is checked first (:func:`vtour.model.ply.prepared`: rows cut short are an error,
-    triangle strips become faces)."""
+    triangle strips become faces); a glTF that needs it is decoded to core glTF first (:func:`_plain_gltf`)."""
     import trimesh  # heavy; imported on first read
 
     data = ply.prepared(path) if suffix == ".ply" else None
+    plain = _plain_gltf(path) if suffix in (".gltf", ".glb") else None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=RuntimeWarning)
-            if suffix in (".obj", ".gltf"):
+            if plain is not None:
+                loaded = trimesh.load(
+                    BytesIO(plain), file_type="glb", resolver=mtl.folder_resolver(path), process=False
+                )
+            elif suffix in (".obj", ".gltf"):
                 loaded = trimesh.load(str(path), resolver=mtl.folder_resolver(path), process=False)
             elif data is None:
                 loaded = trimesh.load(str(path), process=False)
@@ -142,6 +147,30 @@ def _load(path: Path, suffix: str):
             fix="check that it is a valid, complete mesh file",
         ) from exc
     return loaded
+
+
+def _plain_gltf(path: Path) -> bytes | None:
+    """The core-glTF GLB of a .gltf/.glb that uses meshopt compression, quantization or texture
+    transforms (:mod:`vtour.model.gltf_decode`); None when trimesh reads the file as it is, or its
+    JSON is unreadable (trimesh then says why). A required extension vtour cannot decode is a VtourError."""
+    try:
+        doc, buffers = gltf_decode.read_document(path)
+    except (ValueError, OSError, struct.error, VtourError, AttributeError, IndexError):
+        return None
+    gltf_decode.check_required(doc, path)
+    if not gltf_decode.needs_decoding(doc):
+        return None
+    try:
+        return gltf_decode.plain_glb(doc, buffers)
+    except VtourError:
+        raise
+    except Exception as exc:  # a corrupt compressed stream or accessor fails in many ways
+        raise VtourError(
+            STEP,
+            f"cannot decode the file's compressed or quantized geometry ({type(exc).__name__}: {exc})",
+            path=path,
+            fix="check that it is a valid, complete glTF file (gltf-validator says what is wrong)",
+        ) from exc
 
 
 def validate(mesh: Mesh, path: str | Path = "") -> None:
@@ -342,13 +371,11 @@ class _Part:
 
 
 def _part(g, transform: np.ndarray, context: dict) -> _Part:
-    """A geometry placed by ``transform``; vertex colours (sRGB bytes in the file) made linear."""
+    """A geometry placed by ``transform``, its vertex colours made linear (:func:`_colors`)."""
     positions, faces, normals = _place(g, transform)
     visual = g.visual
     uv = getattr(visual, "uv", None)
-    colors = None
-    if getattr(visual, "kind", None) == "vertex":
-        colors = srgb_to_linear(np.asarray(visual.vertex_colors, np.float32) / 255.0)
+    colors = _colors(visual, gltf=context["gltf"] is not None)
     return _Part(
         positions=positions,
         faces=faces,
@@ -357,6 +384,23 @@ def _part(g, transform: np.ndarray, context: dict) -> _Part:
         normals=None if normals is None else np.asarray(normals, np.float32),
         material=_material(visual, context),
     )
+
+
+def _colors(visual, *, gltf: bool) -> np.ndarray | None:
+    """(n, 4) float32 linear RGBA in [0, 1] of a trimesh visual, or None.
+
+    An OBJ's or PLY's colours are sRGB bytes. glTF's COLOR_0 is linear: trimesh turns it into bytes
+    when the primitive has no material, and keeps the accessor's values as stored (floats, or
+    normalized integers) in ``vertex_attributes["color"]`` beside a material."""
+    if getattr(visual, "kind", None) == "vertex":
+        rgba = np.asarray(visual.vertex_colors, np.float32) / 255.0
+        return rgba if gltf else srgb_to_linear(rgba)
+    raw = getattr(visual, "vertex_attributes", {}).get("color") if gltf else None
+    if raw is None:
+        return None
+    raw = np.asarray(raw).reshape(len(raw), -1)
+    values = raw / float(np.iinfo(raw.dtype).max) if raw.dtype.kind in "iu" else raw
+    return np.pad(values, ((0, 0), (0, 4 - values.shape[1])), constant_values=1.0).astype(np.float32)
 
 
 def _stack(parts: list[_Part], key: str, fill: tuple[float, ...]) -> np.ndarray | None:

@@ -41,6 +41,7 @@ import yaml
 from PIL import Image as PILImage
 
 from vtour.errors import VtourError, VtourWarning
+from vtour.image.options import DEFAULT_IMAGE_OPTIONS
 from vtour.image.reassemble import check_info, full_tile_size, reassemble
 from vtour.images import probe_image
 from vtour.output import merge_staged, staging
@@ -70,6 +71,7 @@ class _Reader(IIIFReader):
         self.images: list[dict] = []
         self.models: list[dict] = []
         self.ids: set[str] = set()
+        self.zoom: dict[str, dict] = {}  # image id -> zoom options its imported pyramid had
 
     def copy(self, src: Path, rel: str, where: str) -> str:
         target = self.stage / rel
@@ -223,6 +225,8 @@ class _Reader(IIIFReader):
         else:
             rel = self.copy(src, f"images/{uid}{self.suffix(src, at(where, 'id'))}", at(where, "id"))
         out: dict = {"source": rel}
+        if how == "tiles" and uid in self.zoom:
+            out["zoom"] = self.zoom[uid]
         scale = (info.width / width, info.height / height)
         annotations = self.annotations(canvas, cw, scale, uid, (info.width, info.height))
         if annotations:
@@ -272,9 +276,12 @@ class _Reader(IIIFReader):
         info = self.obj(raw, "")  # an error names info.json
         self.doc = outer
         check_info(info, folder / "info.json")
-        if full_tile_size(info) is not None:
+        tile = full_tile_size(info)
+        if tile is not None:
             out = self.stage / f"images/{uid}.tif"
             reassemble(folder, out)  # a missing or bad tile is an error naming it, not a silent fallback
+            if tile != DEFAULT_IMAGE_OPTIONS.tile_size:  # the rebuilt pyramid keeps the tiles' size
+                self.zoom[uid] = {"tile_size": tile}
             return out, "tiles"
         candidates = []
         if isinstance(info.get("width"), int) and isinstance(info.get("height"), int):
