@@ -99,3 +99,18 @@ def test_take_screenshot_asks_the_page_and_the_page_says_what_it_saved(monkeypat
         v.screenshot = {}
     v._handle_msg({"event": "screenshoterror", "message": "no model is open in the inspector"})
     assert "screenshot: no model is open" in caplog.text
+
+
+def test_region_is_four_ints_inside_the_image_and_goes_with_the_image_it_belongs_to(caplog):
+    require(TourViewer._bundle, "the viewer bundle", "npm run build, or make setup")
+    v = TourViewer()
+    assert (v.image, v.region) == (None, None)  # no image open
+    v.param.update(image="mural", region=[0, 10, 750, 450])
+    for bad in ([1, 2, 3], [0, 0, 0, 5], [-1, 0, 5, 5], [0, 0, 5.5, 5], [0, 0, True, 5], (0, 0, 5, 5), "0,0,5,5"):
+        with pytest.raises(ValueError, match="is not an image region: give"):
+            v.region = bad
+    assert v.region == [0, 10, 750, 450]
+    v.image = None  # closed: no region, so that the next image opens whole
+    assert v.region is None
+    v._handle_msg({"event": "imageerror", "image": "nope", "message": 'Viewer: no image "nope" in the tour'})
+    assert "image 'nope': Viewer: no image" in caplog.text and v.error is None

@@ -412,6 +412,13 @@ class Landmark(pn.reactive.ReactiveHTML):
     _template = '<aside id="aside" aria-label="${label}" style="width: 100%">${content}</aside>'
 
 
+def side_panel(content: pn.viewable.Viewable, label: str, landmark: bool = True) -> pn.viewable.Viewable:
+    """A side panel's outer box: :data:`PANEL_WIDTH` wide, as tall as the page, scrolling; a :class:`Landmark`
+    named ``label``, or (``landmark=False``: inside a landmark already) a plain column."""
+    box: dict[str, Any] = {"width": PANEL_WIDTH, "sizing_mode": "stretch_height", "styles": {"overflow-y": "auto"}}
+    return Landmark(label=label, content=content, **box) if landmark else pn.Column(content, margin=0, **box)
+
+
 def _markup(text: str, tag: str = "p") -> str:
     """``text`` as one HTML element, escaped (tour titles and numbers are text, never markup)."""
     return f"<{tag} style='margin: 4px 0'>{html.escape(text)}</{tag}>" if text else ""
@@ -428,9 +435,13 @@ class ModelInspector(pn.viewable.Viewer):
     light sliders and checkboxes are bound both ways to the viewer's parameters, and the detail line,
     the levels table and the histograms follow ``viewer.level`` (the level on screen). Place the object
     itself in a layout (``__panel__``).
+
+    ``landmark`` (bool, default True): the panel is its own ``<aside>`` (:class:`Landmark`); False when it is
+    embedded in a layout that is one already (``vtour serve``'s tabs): a complementary landmark inside another
+    is an axe-core violation (landmark-complementary-is-top-level).
     """
 
-    def __init__(self, viewer: TourViewer, tour_dir: str | Path, **params):
+    def __init__(self, viewer: TourViewer, tour_dir: str | Path, landmark: bool = True, **params):
         super().__init__(**params)
         self.viewer = viewer
         self.tour_dir = Path(tour_dir)
@@ -488,12 +499,10 @@ class ModelInspector(pn.viewable.Viewer):
         self._centres: dict[str, np.ndarray] = {}
         self._syncing = False  # while the widgets follow the viewer: their watchers do not write back
         self.title = _text(L["inspector"], "h2")
-        self.layout = Landmark(
-            label=L["inspector"],
-            content=pn.Column(self.title, self.chooser, self.prompt, self.body, sizing_mode="stretch_width"),
-            width=PANEL_WIDTH,
-            sizing_mode="stretch_height",
-            styles={"overflow-y": "auto"},
+        self.layout = side_panel(
+            pn.Column(self.title, self.chooser, self.prompt, self.body, sizing_mode="stretch_width"),
+            L["inspector"],
+            landmark,
         )
         self._bind()
         self._relabel()
@@ -814,7 +823,8 @@ class ModelInspector(pn.viewable.Viewer):
     def _relabel(self) -> None:
         """Every word in the viewer's language."""
         L = self.L = labels_for(self.viewer.language)
-        self.layout.label = L["inspector"]
+        if isinstance(self.layout, Landmark):
+            self.layout.label = L["inspector"]
         self.title.object = _markup(L["inspector"], "h2")
         for k, pane in self.headings.items():
             pane.object = _markup(L[k], "h3")
@@ -848,4 +858,5 @@ __all__ = [
     "level_rows",
     "model_centre",
     "read_report",
+    "side_panel",
 ]

@@ -18,6 +18,13 @@ has the page save a PNG of the inspector's view (``screenshot`` then says what w
 :class:`vtour.panel_inspector.ModelInspector` is a side panel of widgets on these parameters, with the
 model's levels and its deviation and change histograms.
 
+A deep-zoom image is driven the same way: ``image`` opens one (tour.json's ``images[].id``; None closes it) and
+``region`` (``[x, y, w, h]``, ints, full-resolution image px) is the part in view: set from Python, the dialog shows
+it whole and centred (the image's aspect kept, so what is then in view holds it); as the visitor zooms and pans, the
+browser writes it back (at most every 150 ms, and once when the view stops). Both are None while no image is open;
+an image the tour lacks is refused (logged, ``image`` back to what is open).
+:class:`vtour.panel_images.ImageBrowser` is a side panel of the tour's images and their annotations on them.
+
 The tour editor (``vtour edit``) makes it with ``edit=True``: hotspots are then selected and dragged instead of
 followed, and what the editor does arrives as messages at :meth:`TourViewer.on_edit` callbacks: ``editclick``
 (a click on the panorama, or Enter / Space on the viewer with a ``tool`` armed: ``{scene, yaw, pitch}``),
@@ -83,6 +90,26 @@ class ChangeLimits(param.Dict):
             )
 
 
+class ImageRegion(param.List):
+    """A part of a deep-zoom image ``[x, y, w, h]`` in full-resolution image px: four ints, ``x, y >= 0`` and
+    ``w, h > 0``; or None. A value of any other shape is refused (ValueError)."""
+
+    def _validate_value(self, value, allow_None):
+        if value is None and allow_None:
+            return
+        if not (
+            isinstance(value, list)
+            and len(value) == 4
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            and min(value[:2]) >= 0
+            and min(value[2:]) > 0
+        ):
+            raise ValueError(
+                f"{self.name}: {value!r} is not an image region: give [x, y, w, h] in image pixels, "
+                "ints with x, y >= 0 and w, h > 0, or None"
+            )
+
+
 class TourViewer(pn.custom.JSComponent):
     """vtour's tour viewer as a Panel component; view state synced both ways with the browser."""
 
@@ -141,6 +168,15 @@ class TourViewer(pn.custom.JSComponent):
         doc="its deviation from the scan as tour.json gives it: {hausdorff, mean, rms, relativeHausdorff, relativeRms}",
     )
     error = param.String(default=None, allow_None=True, constant=True, doc="why the viewer failed")
+    # -- the deep-zoom image dialog (see the module docstring) -------------------------------------------
+    image = param.String(
+        default=None, allow_None=True, doc="id of the deep-zoom image open (tour.json images[].id); None: closed"
+    )
+    region = ImageRegion(
+        default=None,
+        allow_None=True,
+        doc="the part of the open image in view, [x, y, w, h] in image px (ints); None while no image is open",
+    )
     # -- the tour editor (see the module docstring) -----------------------------------------------------
     edit = param.Boolean(
         default=False, constant=True, doc="the tour editor's viewer: hotspots selected and dragged (set at creation)"
@@ -182,6 +218,12 @@ class TourViewer(pn.custom.JSComponent):
         super().__init__(**params)
         self._hotspot_callbacks: list[Callable[[dict], Any]] = []
         self._edit_callbacks: list[Callable[[dict], Any]] = []
+
+    @param.depends("image", watch=True)
+    def _image_closed(self) -> None:
+        """No image, no region (so that the next image opens whole unless a region is given with it)."""
+        if self.image is None and self.region is not None:
+            self.region = None
 
     def take_screenshot(self, *, width: int | None = None, scale: float = 1.0) -> None:
         """Have the page save a PNG of the inspector's view (a download in the visitor's browser):
@@ -227,6 +269,8 @@ class TourViewer(pn.custom.JSComponent):
             elif kind == "error":
                 self.error = str(msg.get("message"))
                 log.error("viewer: %s", self.error)
+            elif kind == "imageerror":  # the viewer did not open the image asked for: it says why
+                log.error("viewer: image %r: %s", msg.get("image"), msg.get("message"))
             elif kind == "modelerror":  # the viewer did not open the model asked for: it says why
                 log.error("viewer: model %r: %s", msg.get("model"), msg.get("message"))
             elif kind == "screenshot":  # saved by the page (take_screenshot)
@@ -258,4 +302,13 @@ def _edit_message(kind: str, msg: dict) -> dict | None:
     return out
 
 
-__all__ = ["DEFAULT_LIGHT", "DEFAULT_TOUR_URL", "EDIT_MESSAGES", "MODES", "TOOLS", "ChangeLimits", "TourViewer"]
+__all__ = [
+    "DEFAULT_LIGHT",
+    "DEFAULT_TOUR_URL",
+    "EDIT_MESSAGES",
+    "MODES",
+    "TOOLS",
+    "ChangeLimits",
+    "ImageRegion",
+    "TourViewer",
+]

@@ -92,8 +92,11 @@ _LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 
 def tour_app(**viewer_params):
     """The app's page: the viewer filling the window (no template: no web fonts, no CDN), and with
-    ``tour_dir=`` (the built tour's folder) of a tour with models, the inspector's side panel beside it
-    (:class:`vtour.panel_inspector.ModelInspector`). The page's first item is the viewer.
+    ``tour_dir=`` (the built tour's folder) the side panels beside it: the inspector's for a tour with models
+    (:class:`vtour.panel_inspector.ModelInspector`), the images' for a tour with deep-zoom images
+    (:class:`vtour.panel_images.ImageBrowser`), in tabs when it has both (their names in the viewer's language),
+    the side column always one ``<aside>`` landmark (the tab row inside it, no landmark nested in it).
+    The page's first item is the viewer.
 
     The viewer finds the model bundle at ``MODEL_VIEWER_URL``, which :func:`serve_tour` serves; an app
     served otherwise mounts ``vtour.site.DIST`` there too (or passes its own ``modelViewerUrl``).
@@ -110,14 +113,58 @@ def tour_app(**viewer_params):
         **viewer_params.get("options", {}),
     }
     viewer = TourViewer(sizing_mode="stretch_both", min_height=400, **viewer_params)
+    page = {"sizing_mode": "stretch_both", "margin": 0, "styles": {"height": "100vh"}}
     if tour_dir is None:
-        return pn.Column(viewer, sizing_mode="stretch_both", margin=0, styles={"height": "100vh"})
-    from vtour.panel_inspector import ModelInspector
+        return pn.Column(viewer, **page)
+    from vtour import panel_images, panel_inspector
 
-    side = ModelInspector(viewer, tour_dir)
-    if not side.models:  # a tour of panoramas only: nothing to inspect
-        return pn.Column(viewer, sizing_mode="stretch_both", margin=0, styles={"height": "100vh"})
-    return pn.Row(viewer, side, sizing_mode="stretch_both", margin=0, styles={"height": "100vh"})
+    # with models and images, both panels sit in tabs inside ONE landmark: they are not landmarks themselves
+    # (an inspector without models is not shown at all)
+    has_images = _has_images(tour_dir)
+    inspector = panel_inspector.ModelInspector(viewer, tour_dir, landmark=not has_images)
+    images = panel_images.ImageBrowser(viewer, tour_dir, landmark=not inspector.models) if has_images else None
+    side: Any = None
+    if images is None:
+        side = inspector if inspector.models else None
+    elif not inspector.models:
+        side = images
+    else:  # both: one tab each, named in the viewer's language, in one landmark (the tab row is inside it)
+        panels = {"inspector": inspector, "images": images}
+        tabs = pn.Tabs(*_named(panels, viewer.language), sizing_mode="stretch_both")
+        landmark = side = panel_inspector.Landmark(
+            label=panel_images.labels_for(viewer.language)["sidePanels"],
+            content=tabs,
+            width=panel_inspector.PANEL_WIDTH,
+            sizing_mode="stretch_height",
+            styles={"overflow-y": "auto"},
+        )
+
+        def rename(*_) -> None:
+            landmark.label = panel_images.labels_for(viewer.language)["sidePanels"]
+            for i, named in enumerate(_named(panels, viewer.language)):
+                if tabs._names[i] != named[0]:
+                    tabs[i] = named
+
+        viewer.param.watch(rename, "language")
+    if side is None:  # a tour of panoramas only: nothing to inspect
+        return pn.Column(viewer, **page)
+    return pn.Row(viewer, side, **page)
+
+
+def _has_images(tour_dir: str | Path) -> bool:
+    """The built tour in ``tour_dir`` has deep-zoom images (tour.json ``images``)."""
+    from vtour.tour.schema import read_tour_json
+
+    return bool(read_tour_json(Path(tour_dir), "serve").get("images"))
+
+
+def _named(panels: dict[str, Any], language: str | None) -> list[tuple[str, Any]]:
+    """(tab name, panel) of each side panel: ``inspector`` and ``images`` named in ``language``."""
+    from vtour.panel_images import labels_for as image_labels
+    from vtour.panel_inspector import labels_for as inspector_labels
+
+    names = {"inspector": inspector_labels(language)["inspector"], "images": image_labels(language)["images"]}
+    return [(names[key], panel) for key, panel in panels.items()]
 
 
 def _page(tour_dir: Path, options: dict) -> Callable[[], Any]:

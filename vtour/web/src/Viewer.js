@@ -76,7 +76,8 @@ function bundleUrl(option, file) {
  * Events: "ready", "scenechange" (id), "viewchange" ({yaw, pitch, fov}), "languagechange" (lang),
  * "hotspot" ({scene, id, type, target}), "firstview" (ms since page start), "sharp" (ms), "error",
  * "modelopen" (model id), "modelclose", "inspectorchange" (the inspector's state, at most every 150 ms),
- * "imageopen" (deep-zoom image id), "imageclose".
+ * "imageopen" (deep-zoom image id), "imageclose", "imageview" (the part of the open image in view, [x, y, w, h] image
+ * px, each time it moves: unthrottled; the Panel bridge throttles it).
  * With the option `edit` (the tour editor), hotspots do not navigate: "hotspotselect" ({scene, index}) on click,
  * Enter or Space; "hotspotmove" ({scene, index, yaw, pitch}) when one is dragged (the direction under its icon
  * centre where it is dropped) or nudged with the Arrow keys; "editclick" ({scene, yaw, pitch}) for a click on the
@@ -175,7 +176,7 @@ export class Viewer extends EventEmitter {
     this.imageView = new ImageDialog(this.root, {
       moduleUrl: bundleUrl(o.imageViewerUrl, "vtour-image.js"), onClose: () => this._imageClosed(),
       // the view moved (the visitor zooms, pans or picks an annotation): not idle (kiosk return, autotour)
-      onView: () => { if (this._imageId) { this._interact(); this._writeUrl(); } },
+      onView: () => { if (this._imageId) { this._interact(); this._writeUrl(); this.emit("imageview", this.imageView.region); } },
     });
     this.gallery = new SceneGallery(this.root, {
       onSelect: (id, kind) => (kind === "image" ? this.openImage(id).catch(() => {}) : this.goTo(id)), onClose });
@@ -339,6 +340,15 @@ export class Viewer extends EventEmitter {
 
   /** Closes the deep-zoom image dialog and goes back to the scene. */
   closeImage() { this.imageView.close(); }
+
+  /** The id of the deep-zoom image open in the image dialog (loading or shown), or null. */
+  get imageId() { return this._imageId ?? null; }
+
+  /** The part of the open deep-zoom image in view, [x, y, w, h] image px; null while none is open (or loading). */
+  get imageRegion() { return this._imageId ? this.imageView.region : null; }
+
+  /** Shows `region` ([x, y, w, h] image px) of the open deep-zoom image whole, centred (animated unless `immediately`). */
+  showImageRegion(region, immediately = false) { if (this._imageId) this.imageView.fitRegion(region, immediately); }
 
   /** `from`: the info hotspot that opened the image (its title and text win over the image's), or null. */
   async _openImage(id, region, from) {

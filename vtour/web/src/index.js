@@ -4,7 +4,8 @@
  *  - mount(element, tourUrl, options) -> Viewer: for the static index.html (and anything else);
  *  - render({model, el}): Panel's pn.custom.JSComponent entry (vtour/serve.py, TourViewer), which
  *    syncs scene, yaw, pitch, fov and language both ways, sends hotspot events to Python, bridges the
- *    conservator's inspector (inspectorBridge below) and the tour editor's edit mode (render).
+ *    conservator's inspector (inspectorBridge below), the deep-zoom image dialog (imageBridge below) and the
+ *    tour editor's edit mode (render).
  */
 import { Viewer, DEFAULT_OPTIONS } from "./Viewer.js";
 
@@ -84,8 +85,8 @@ export function render({ model, el }) {
       push();
       model.send_msg({ event: "ready", state: v.state });
     }, (err) => model.send_msg({ event: "error", message: String(err?.message || err) }));
-    const bridge = inspectorBridge(model, v);
-    wiring = { dispose() { for (const off of offs) off(); bridge.dispose(); } };
+    const bridges = [inspectorBridge(model, v), imageBridge(model, v)];
+    wiring = { dispose() { for (const off of offs) off(); for (const b of bridges) b.dispose(); } };
   };
   const stop = () => {
     wiring?.dispose();
@@ -277,4 +278,86 @@ function inspectorBridge(model, viewer) {
   listen("msg:custom", onMessage);
   for (const p of [...LIGHT_PARAMS.map(([q]) => q), ...STATE_PARAMS.map(([q]) => q)]) listen(p, apply);
   return { dispose() { disposed = true; for (const off of offs) off(); } };
+}
+
+/** Throttle of the image region sent to Python while the image view moves, ms (as the panorama's view). */
+const REGION_MS = 150;
+
+/** [x, y, w, h] as Python's `region` holds it (four ints), or null for anything else. */
+function regionOf(r) {
+  return Array.isArray(r) && r.length === 4 && r.every(Number.isFinite) ? r.map((v) => Math.round(v)) : null;
+}
+
+/**
+ * Python <-> the deep-zoom image dialog, through the Viewer's API (openImage, closeImage, imageRegion,
+ * showImageRegion, events "imageopen", "imageclose", "imageview"). TourViewer's `image` opens the image (at `region`
+ * when Python gives one) and closes it (null); `region` set from Python shows that part of the open image. The
+ * visitor's image, and the part in view as they zoom and pan (at most every REGION_MS, and once when it stops), are
+ * written back; both are null once the dialog closes. An image the tour lacks is refused: Python hears
+ * {event: "imageerror", image, message} and `image` goes back to what is open. Returns {dispose()}.
+ */
+function imageBridge(model, viewer) {
+  let openId = null;      // the image the viewer has open (its events say)
+  let opening = null;     // the id being opened from Python, until it is shown
+  let sent = null;        // the region last written to Python (JSON): its echo is not a request to move
+  let timer = 0, openTimer = 0, disposed = false;
+  const push = () => {    // browser -> Python
+    timer = 0;
+    if (disposed || opening || !openId) return;
+    const r = regionOf(viewer.imageRegion);
+    if (!r) return;
+    sent = JSON.stringify(r);
+    if (JSON.stringify(model.region ?? null) !== sent) model.region = r;
+  };
+  const show = () => {    // Python's region -> the open image
+    const r = regionOf(model.region);
+    if (disposed || opening || !openId || !r || JSON.stringify(r) === sent) return;
+    if (JSON.stringify(r) !== JSON.stringify(regionOf(viewer.imageRegion))) viewer.showImageRegion(r);
+  };
+  const open = () => {    // Python's image -> the dialog (after the same batch's region change: see `schedule`)
+    openTimer = 0;
+    if (disposed || !viewer.tour) return;  // after ready
+    const id = model.image || null;
+    if (!id) {
+      opening = null;
+      if (openId) viewer.closeImage();
+      return;
+    }
+    if (id === openId || id === opening) return;
+    opening = id;
+    viewer.openImage(id, regionOf(model.region)).then(() => {
+      if (opening !== id) return;
+      opening = null;
+      sent = null;
+      show();   // a region Python set while the image loaded
+      push();
+    }, (err) => {
+      if (opening === id) opening = null;
+      model.send_msg({ event: "imageerror", image: id, message: String(err?.message || err) });
+      if (model.image === id) model.image = openId;  // back to what is open
+    });
+  };
+  const schedule = () => { clearTimeout(openTimer); openTimer = setTimeout(open, 0); };
+  const offs = [
+    viewer.on("imageopen", (id) => {
+      openId = id;
+      if (opening && opening !== id) opening = null;  // the visitor opened another one meanwhile
+      if (model.image !== id) model.image = id;
+      if (!opening && model.region !== null) { sent = "null"; model.region = null; }  // until its view is reported
+    }),
+    viewer.on("imageclose", () => {  // also when openImage replaces the open image: then Python keeps the new id
+      openId = null;
+      clearTimeout(timer);
+      timer = 0;
+      if (opening) return;
+      if (model.image !== null) model.image = null;
+      if (model.region !== null) { sent = "null"; model.region = null; }
+    }),
+    viewer.on("imageview", () => { if (!timer) timer = setTimeout(push, REGION_MS); }),
+  ];
+  viewer.ready.then(schedule, () => {});
+  const listen = (prop, fn) => { model.on(prop, fn); offs.push(() => model.off?.(prop, fn)); };
+  listen("image", schedule);
+  listen("region", show);
+  return { dispose() { disposed = true; clearTimeout(timer); clearTimeout(openTimer); for (const off of offs) off(); } };
 }
