@@ -70,3 +70,37 @@ test("a region is written in whole px, inside the image's origin and at least 1 
   const hash = formatHash({ scene: "s", yaw: 0, pitch: 0, fov: 70, lang: "en", image: "m", region: [-3.2, 4.6, 0.2, 9.5] });
   assert.ok(hash.endsWith("&region=0,5,1,10"), hash);
 });
+
+test("a region parses only as safe integers: a number too long for a double is no region", async () => {
+  const { parseRegion } = await import("../../vtour/web/src/ui/UrlState.js");
+  assert.deepEqual(parseRegion("400,300,600,400"), [400, 300, 600, 400]);
+  assert.equal(parseRegion(`0,0,${"9".repeat(400)},10`), undefined);
+  assert.equal(parseRegion("0,0,9007199254740992,10"), undefined);      // 2^53: not safe
+  assert.deepEqual(parseRegion("0,0,9007199254740991,10"), [0, 0, 9007199254740991, 10]);
+  assert.equal(parseRegion("-5,0,100,100"), undefined);
+  assert.equal(parseRegion("400.5,300,600,400"), undefined);
+  assert.equal(parseHash(`#image=mural&region=0,0,${"9".repeat(400)},10`).region, undefined);
+});
+
+test("UrlState.write is a throttle: continuous changes write every delayMs, the latest state last", async (t) => {
+  const { UrlState } = await import("../../vtour/web/src/ui/UrlState.js");
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const writes = [];
+  globalThis.location = { pathname: "/tour/", search: "", hash: "" };
+  globalThis.history = { state: null, replaceState: (_s, _t, url) => writes.push(url) };
+  t.after(() => { delete globalThis.location; delete globalThis.history; });
+  const urls = new UrlState({ delayMs: 250 });
+  const at = (yaw) => ({ scene: "hall", yaw, pitch: 0, fov: 70, lang: "en" });
+  for (let i = 0; i < 40; i++) { urls.write(at(i)); t.mock.timers.tick(50); }  // 2 s of changes every 50 ms
+  assert.equal(writes.length, 8);                                              // one per 250 ms, not postponed
+  assert.ok(writes.every((w) => w.startsWith("/tour/#scene=hall&yaw=")));
+  t.mock.timers.tick(250);
+  assert.equal(writes.length, 8);                                              // the last state went out at 2000 ms
+  assert.match(writes.at(-1), /yaw=39\.00/);
+  urls.write(at(50));
+  urls.flush();                                                                // flush: now, not in 250 ms
+  assert.match(writes.at(-1), /yaw=50\.00/);
+  t.mock.timers.tick(1000);
+  assert.equal(writes.length, 9);
+  urls.dispose();
+});

@@ -41,8 +41,9 @@ class ImageOptions:
         ``base_url/<output folder name>`` (IIIF requires an absolute ``id``, and viewers build every
         tile URL from it). Default ``http://localhost:8000``.
     max_zoom : float
-        Screen pixels per image pixel a viewer may zoom to, 1..2 (written to image.json for viewers;
-        OpenSeadragon's ``maxZoomPixelRatio``). Default 2.
+        Device (physical screen) pixels per image pixel a viewer may zoom to, 1..2 (written to image.json
+        for viewers; the vtour viewer sets OpenSeadragon's ``maxZoomPixelRatio``, which counts CSS px, to
+        max_zoom / devicePixelRatio, so a high-DPI screen shows no more magnification). Default 2.
     label, summary : str
         The manifest's label and summary (language "none"); an empty label is the input file's name
         without its extension (the output folder's name for stitched photos), no summary by default.
@@ -69,7 +70,7 @@ class ImageOptions:
     max_zoom: float = field(
         default=MAX_ZOOM_LIMIT,
         metadata=option(
-            "--max-zoom", "screen px per image px a viewer may zoom to, 1..2 (default {default})", parse=float
+            "--max-zoom", "device px per image px a viewer may zoom to, 1..2 (default {default})", parse=float
         ),
     )
     label: str = field(

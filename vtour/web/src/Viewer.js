@@ -55,6 +55,8 @@ export const DEFAULT_OPTIONS = Object.freeze({
 });
 
 /** The edit-mode options that win over the tour's settings (nothing moves while a tour is being edited). */
+/** The input that counts as the visitor's activity (autorotate stops, the kiosk's and autotour's waits restart). */
+const ACTIVITY_EVENTS = ["keydown", "pointerdown", "wheel", "touchstart"];
 const EDIT_QUIET = Object.freeze({ autorotate: false, idleReturnSeconds: 0, autotourSeconds: 0 });
 
 /** Throttle of the "inspectorchange" event, ms (at most one per this, and one after the last change). */
@@ -190,7 +192,12 @@ export class Viewer extends EventEmitter {
     this.idle = new Idle(idlePlan(o, tour.settings), {
       renderer: this.renderer, getView: () => this.view,
       onReturn: () => this._returnToStart(), onNext: () => this._nextScene(),
+      paused: () => this._dialogs().some((d) => d?.isOpen),  // modal: the panorama behind is not for show
     });
+    // any input anywhere in the viewer is activity, also inside a dialog (whose backdrop keeps keys, presses and the
+    // wheel from the panorama's handlers): seen on the way down, before anything stops it
+    this._onActivity = () => this._interact();
+    for (const type of ACTIVITY_EVENTS) this.root.addEventListener(type, this._onActivity, { capture: true, passive: true });
     let view = o.view || null;
     if (!view && fromUrl.scene === scene && fromUrl.yaw !== undefined) {
       view = { yaw: fromUrl.yaw, pitch: fromUrl.pitch ?? 0, fov: fromUrl.fov ?? tour.scene(scene).view?.fov ?? 75 };
@@ -381,6 +388,7 @@ export class Viewer extends EventEmitter {
     this._imageId = null;
     this._imageFrom = null;
     this._writeUrl();
+    this.urlState?.flush();  // a shared or reloaded page must not reopen what was closed (the kiosk's return too)
     this.emit("imageclose");
   }
 
@@ -643,6 +651,7 @@ export class Viewer extends EventEmitter {
     this._goToken = {};
     clearTimeout(this._inspectorTimer);
     this.idle?.dispose();
+    for (const type of ACTIVITY_EVENTS) this.root.removeEventListener(type, this._onActivity, { capture: true });
     this.urlState?.dispose();
     this.controls?.dispose();
     this.editMode?.dispose();

@@ -3,7 +3,7 @@ const TABBABLE = "button, [href], input, select, textarea, summary, [tabindex]:n
 
 /**
  * An accessible modal panel over the viewer: role="dialog", aria-modal, labelled by its heading,
- * closed by its close button, Escape or a click on the backdrop; focus moves in on open and back to
+ * closed by its close button, Escape or a click on the backdrop (pointer pressed and released on it); focus moves in on open and back to
  * what had it on close. Modal in fact, not only in name: while open, everything else in the viewer
  * (hotspots, toolbar, the other dialogs) is `inert` (out of the Tab order, not clickable, hidden from
  * assistive technology), the backdrop is drawn above all of it (viewer.css), and Tab cycles through
@@ -34,7 +34,16 @@ export class Dialog {
     this.body.className = "vtour-dialog-body";
     this.element.append(this.closeButton, this.heading, this.body);
     this.backdrop.appendChild(this.element);
-    this.backdrop.addEventListener("pointerdown", (e) => { e.stopPropagation(); if (e.target === this.backdrop) this.close(); });
+    // a click on the backdrop closes: pressed and released there (a drag that starts inside, or outside and ends
+    // inside, a text selection, a pan of the image that overshoots the dialog, closes nothing)
+    this._pressedOnBackdrop = false;
+    this.backdrop.addEventListener("pointerdown", (e) => { e.stopPropagation(); this._pressedOnBackdrop = e.target === this.backdrop; });
+    this.backdrop.addEventListener("pointerup", (e) => { if (e.target !== this.backdrop) this._pressedOnBackdrop = false; });
+    this.backdrop.addEventListener("click", (e) => {  // after a press and release on different elements: their parent
+      const pressed = this._pressedOnBackdrop;
+      this._pressedOnBackdrop = false;
+      if (pressed && e.target === this.backdrop) this.close();
+    });
     this.backdrop.addEventListener("wheel", (e) => e.stopPropagation());
     this.backdrop.addEventListener("keydown", (e) => {
       if (e.key === "Escape") this.close();

@@ -1,9 +1,8 @@
 import { Dialog } from "./Dialog.js";
 import { labelsFor } from "./labels.js";
+import { CANCELLED, Opening, StatusLine, importBundle } from "./lazyBundle.js";
 
 export { MODEL_MAX_TEXTURE, MODEL_MAX_TRIANGLES } from "../inspector/levels.js";
-
-const modules = new Map(); // URL -> Promise of the model bundle: imported once per page
 
 /**
  * A statue in 3D: a dialog holding the conservator's inspector (inspector/Inspector.js, in the model bundle
@@ -21,9 +20,9 @@ export class ModelDialog extends Dialog {
     this.onLoadCb = onLoad;
     this.onInspector = onInspector;
     this.inspector = null;
-    this.status = document.createElement("p");
-    this.status.className = "vtour-model-status";
-    this.status.setAttribute("aria-live", "polite");
+    this.statusLine = new StatusLine("vtour-model-status", labelsFor);
+    this.status = this.statusLine.element;
+    this.opening = null;
     this.caption = document.createElement("p");
     this.caption.className = "vtour-model-caption";
   }
@@ -41,43 +40,46 @@ export class ModelDialog extends Dialog {
   async show({ description = "", ...options }) {
     const openedAt = performance.now();
     this._teardown();
-    const L = labelsFor(options.language);
+    this.language = options.language;
     this.body.replaceChildren(this.status, this.caption);
     this.caption.textContent = description || "";
     this.open(options.title);
-    const token = this._token = {};
-    this.status.textContent = L.loading;
+    const opening = this.opening = new Opening();
+    this.statusLine.set("loading", this.language);
     let bundle;
     try {
-      if (!this.moduleUrl) throw new Error("no modelViewerUrl");
-      if (!modules.has(this.moduleUrl)) modules.set(this.moduleUrl, import(/* webpackIgnore: true */ this.moduleUrl));
-      bundle = await modules.get(this.moduleUrl);
+      bundle = await opening.wait(importBundle(this.moduleUrl, "modelViewerUrl"));
     } catch (e) {
-      modules.delete(this.moduleUrl);
-      if (token === this._token) this.status.textContent = L.viewerFailed;
+      if (opening.live) this.statusLine.set("viewerFailed", this.language);
       console.error(`ModelDialog: ${this.moduleUrl}: ${e}`);
       return null;
     }
-    if (token !== this._token) return null;
+    if (bundle === CANCELLED || !opening.live) return null;
     let inspector;
     try {
       inspector = this.inspector = new bundle.Inspector(this.body, { ...options, openedAt, onLoad: (p) => this.onLoadCb(p) });
     } catch (e) {
-      this.status.textContent = String(e.message || e);
+      this.statusLine.set(null, this.language, String(e.message || e));
       throw e;
     }
+    this.statusLine.set(null, this.language);
     this.status.remove();
     this.body.append(this.caption);
     this.onInspector(inspector);
-    await inspector.ready;
-    return token === this._token && inspector.levelIndex >= 0 ? inspector : null;
+    await opening.wait(inspector.ready);
+    return opening.live && inspector.levelIndex >= 0 ? inspector : null;
   }
 
   /** Words in `lang` (the inspector's and the close button's). */
-  setLanguage(lang) { this.inspector?.setLanguage(lang); }
+  setLanguage(lang) {
+    this.language = lang;
+    this.statusLine.setLanguage(lang);
+    this.inspector?.setLanguage(lang);
+  }
 
   _teardown() {
-    this._token = null;
+    this.opening?.cancel();
+    this.opening = null;
     this.inspector?.dispose();
     this.inspector = null;
   }

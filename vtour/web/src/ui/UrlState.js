@@ -7,17 +7,20 @@ import { inspectorParams, parseInspectorParams } from "../inspector/state.js";
  * part of the image in view, full-resolution image px, integers).
  * parseHash and formatHash are the format, pure; UrlState applies them to `location`: read() parses the
  * page's hash, write(state) replaces the history entry (no new entry per drag), at most every `delayMs`
- * (default 250).
+ * (default 250; a throttle: the latest state is always written at the end of the wait, however long the changes
+ * go on), flush() writes the pending state now.
  */
 
 /**
- * A region "x,y,w,h" (image px: integers, x and y >= 0, w and h > 0) as [x, y, w, h], else undefined (absent,
- * malformed, fractional or empty: the image then opens whole).
+ * A region "x,y,w,h" (image px: safe integers, x and y >= 0, w and h > 0) as [x, y, w, h], else undefined (absent,
+ * malformed, fractional, empty or beyond Number.MAX_SAFE_INTEGER: the image then opens whole). Not clipped to the
+ * image here (its size is not known yet): ImageDialog.fitRegion clips.
  */
 export function parseRegion(text) {
   const parts = String(text ?? "").split(",");
   if (parts.length !== 4 || parts.some((p) => !/^\s*-?\d+\s*$/.test(p))) return undefined;
   const [x, y, w, h] = parts.map(Number);
+  if (![x, y, w, h].every(Number.isSafeInteger)) return undefined;
   return x >= 0 && y >= 0 && w > 0 && h > 0 ? [x, y, w, h] : undefined;
 }
 
@@ -81,16 +84,24 @@ export function takePageToken(win = window) {
 }
 
 export class UrlState {
-  constructor({ delayMs = 250 } = {}) { this.delayMs = delayMs; this._timer = 0; }
+  constructor({ delayMs = 250 } = {}) { this.delayMs = delayMs; this._timer = 0; this._pending = null; }
 
   read() { return parseHash(location.hash); }
 
+  /** Writes `state` within `delayMs`: one write per wait, of the latest state given (a throttle, not a debounce). */
   write(state) {
-    clearTimeout(this._timer);
-    this._timer = setTimeout(() => {
-      history.replaceState(history.state, "", `${location.pathname}${location.search}#${formatHash(state)}`);
-    }, this.delayMs);
+    this._pending = state;
+    if (!this._timer) this._timer = setTimeout(() => this.flush(), this.delayMs);
   }
 
-  dispose() { clearTimeout(this._timer); }
+  /** Writes the pending state now (a closed dialog leaves the URL at once). */
+  flush() {
+    clearTimeout(this._timer);
+    this._timer = 0;
+    const state = this._pending;
+    this._pending = null;
+    if (state) history.replaceState(history.state, "", `${location.pathname}${location.search}#${formatHash(state)}`);
+  }
+
+  dispose() { clearTimeout(this._timer); this._timer = 0; this._pending = null; }
 }
