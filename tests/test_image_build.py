@@ -82,6 +82,24 @@ def test_every_tile_at_every_level_is_the_source_region_resized(tmp_path):
     assert record["width"] == 1500 and record["max_zoom"] == 2.0 and record["sources"] == ["src.png"]
 
 
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_a_turned_image_is_tiled_as_the_source_turned_clockwise(tmp_path, rotate):
+    src = smooth_image(700, 1000)
+    write_image(tmp_path / "page.png", src)
+    r = build_image([tmp_path / "page.png"], tmp_path / "out", ImageOptions(tile_size=256, rotate=rotate))
+    turned = np.ascontiguousarray(np.rot90(src, k=-rotate // 90))  # np.rot90 turns anticlockwise for k > 0
+    assert (r.width, r.height) == (turned.shape[1], turned.shape[0])
+    assert assert_tiles_match_source(r.out_dir, turned) == r.tiles
+    assert json.loads((r.out_dir / IMAGE_JSON).read_text())["rotate"] == rotate
+
+
+@pytest.mark.parametrize("rotate", [45, -90, 360])
+def test_a_turn_that_is_not_a_quarter_turn_is_refused_naming_the_field(rotate):
+    with pytest.raises(VtourError) as caught:
+        ImageOptions(rotate=rotate)
+    assert caught.value.field == "rotate" and caught.value.value == rotate and "90" in caught.value.fix
+
+
 def test_an_image_that_fits_one_tile_has_full_max_and_its_size(tmp_path):
     src = smooth_image(150, 200)
     write_image(tmp_path / "small.png", src)

@@ -265,6 +265,20 @@ def test_a_bad_base_url_and_zoom_default_are_problems(tmp_path):
     )
 
 
+def test_regions_of_a_turned_image_are_checked_against_its_turned_size(tmp_path):
+    image = {"id": "mural", "title": {"en": "Mural", "fr": "Fresque"}, "source": "images/mural.png",
+             "zoom": {"tile_size": 256, "rotate": 90},
+             "annotations": [{"id": "low", "region": [10, 1200, 300, 200], "title": {"en": "Low", "fr": "Bas"}}]}
+    path = deep_zoom_tour(tmp_path, images=[image], hotspot=None)  # the mural: 1500 x 900, turned 900 x 1500
+    assert "region" not in _problems(path)
+    image["annotations"][0]["region"] = [1000, 10, 300, 200]  # inside the unturned image, outside the turned one
+    path = deep_zoom_tour(tmp_path, images=[image], hotspot=None)
+    assert "region [1000, 10, 300, 200] leaves the image (900x1500 px, turned)" in _problems(path)
+    image["zoom"]["rotate"] = 45
+    path = deep_zoom_tour(tmp_path, images=[image], hotspot=None)
+    assert re.search(r"images\[0\]\.zoom: .*quarter turn", _problems(path)), _problems(path)
+
+
 def test_an_image_id_that_is_also_a_photo_folder_under_images_is_a_problem(tmp_path):
     path = deep_zoom_tour(tmp_path)
     Image.new("RGB", (8, 8)).save(tmp_path / "images" / "photo.jpg")

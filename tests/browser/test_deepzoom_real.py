@@ -4,7 +4,8 @@ stitched grid of a flat subject open in vtour's tour and in Mirador 4, with thei
 - The mural: the Pannellum example photograph (../shared/data/equirect/examplepano.jpg, 4096 x 2048, Jordan Pond)
   enlarged by libvips, streamed, to 46347 x 23173 px = 1.07 gigapixels (a JPEG of about 55 MB). No real
   gigapixel mural is in the shared data; the enlargement keeps its content real and its size the issue's.
-- The newspaper: the four overlapping photos of ../shared/data/stitching/newspaper, stitched affine ("scans").
+- The newspaper: the four overlapping photos of ../shared/data/stitching/newspaper, stitched affine ("scans") and
+  turned upright (``zoom: {rotate: 270}``: the photos lie on their side).
 
 Both are ``images:`` of one tour.yaml (regions annotated in English and Chinese, opened from info hotspots) built
 with ``--base-url`` set to where the test server publishes it, so the IIIF ids are the real URLs. The tour's
@@ -56,6 +57,7 @@ images:
       - {id: shore, region: %(shore)s, title: {en: The shore, zh: 岸边}}
   - id: newspaper
     title: {en: Newspaper, zh: 报纸}
+    zoom: {rotate: 270}               # the photos lie on their side: stand the page up
     source: [stitching/newspaper/newspaper1.jpg, stitching/newspaper/newspaper2.jpg,
              stitching/newspaper/newspaper3.jpg, stitching/newspaper/newspaper4.jpg]
     annotations:
@@ -183,7 +185,7 @@ def test_the_stitched_newspaper_opens_from_its_hotspot_in_chinese_with_its_annot
 ):
     base, site, doc = real_site
     paper = next(i for i in doc["images"] if i["id"] == "newspaper")
-    assert paper["width"] > 818 and paper["height"] >= 1000  # four photos of 818 x 1125 px, overlapping
+    assert paper["height"] > 818 and paper["width"] >= 1000  # four photos of 818 x 1125 px, overlapping, turned
     open_tour(page, page_log, f"{base}tour/", "#scene=shore&lang=zh")
     page.get_by_role("button", name="报纸", exact=True).click()
     page.get_by_role("dialog").wait_for()

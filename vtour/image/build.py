@@ -93,7 +93,7 @@ def check_inputs(paths: Sequence[Path], options: ImageOptions) -> None:
             )
 
 
-def open_image(path: Path) -> Any:
+def open_image(path: Path, rotate: int = 0) -> Any:
     """One image file as a lazy libvips image (decoded as dzsave pulls rows), EXIF-rotated.
 
     ``fail_on="warning"``: a truncated or corrupt file fails the build instead of leaving grey.
@@ -101,13 +101,18 @@ def open_image(path: Path) -> Any:
     pyvips = _pyvips()
     rotated = probe_image(path, step="image").orientation != 1
     # a rotation reads rows out of order: libvips then decodes to a temporary file (large images)
-    access = "random" if rotated else "sequential"
+    access = "random" if rotated or rotate else "sequential"
     try:
         image = pyvips.Image.new_from_file(str(path), access=access, fail_on="warning")
     except pyvips.Error as e:
         text = _first_line(e)
         raise VtourError("image", f"libvips cannot open the image ({text})", path=path, fix=_FIX_REEXPORT) from None
-    return image.autorot() if rotated else image
+    return turn(image.autorot() if rotated else image, rotate)
+
+
+def turn(image: Any, rotate: int) -> Any:
+    """``image`` turned clockwise by ``rotate`` degrees (a quarter turn: 0, 90, 180, 270)."""
+    return image.rot(f"d{rotate}") if rotate else image
 
 
 def stitch_image(paths: Sequence[Path], options: ImageOptions) -> tuple[Any, Any]:
@@ -253,9 +258,10 @@ def build_image(
     stitched = None
     with atomic_dir(out_dir, marker=IMAGE_JSON, step="image") as tmp:
         if len(paths) == 1:
-            image = open_image(paths[0])
+            image = open_image(paths[0], options.rotate)
         else:
             image, stitched = stitch_image(paths, options)
+            image = turn(image, options.rotate)
         image = to_srgb8(image)
         log.info("image: %d x %d px, tiles %d px", image.width, image.height, options.tile_size)
         write_tiles(image, tmp, options, paths[0] if len(paths) == 1 else None)
@@ -269,6 +275,7 @@ def build_image(
             "height": info["height"],
             "tile_size": options.tile_size,
             "max_zoom": options.max_zoom,
+            "rotate": options.rotate,
             "info": "info.json",
             **({"manifest": MANIFEST_JSON} if manifest else {}),
             "sources": [p.name for p in (stitched.used if stitched else paths)],

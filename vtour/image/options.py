@@ -24,6 +24,10 @@ DEFAULT_BASE_URL = "http://localhost:8000"
 MAX_ZOOM_LIMIT = 2.0
 
 
+#: The turns ``rotate`` may take, degrees clockwise (libvips ``rot``: d90, d180, d270).
+ROTATIONS = (0, 90, 180, 270)
+
+
 @dataclass(frozen=True)
 class ImageOptions:
     """Options of :func:`vtour.image.build_image`; ``DEFAULT_IMAGE_OPTIONS`` is what the CLI uses.
@@ -73,6 +77,14 @@ class ImageOptions:
             "--max-zoom", "device px per image px a viewer may zoom to, 1..2 (default {default})", parse=float
         ),
     )
+    rotate: int = field(
+        default=0,
+        metadata=option(
+            "--rotate",
+            "turn the image clockwise by 0, 90, 180 or 270 degrees, after stitching (default {default})",
+            parse=int,
+        ),
+    )
     label: str = field(
         default="", metadata=option("--label", "manifest.json's label (default: the input's name without extension)")
     )
@@ -119,6 +131,14 @@ class ImageOptions:
                 field="max_zoom",
                 value=self.max_zoom,
                 fix="use 1 (the source's resolution) to 2",
+            )
+        if self.rotate not in ROTATIONS:
+            raise VtourError(
+                "image",
+                "an image turns by a quarter turn: 0, 90, 180 or 270 degrees clockwise",
+                field="rotate",
+                value=self.rotate,
+                fix="e.g. 90 for a page photographed lying on its left side",
             )
         url = urllib.parse.urlsplit(self.base_url)
         if url.scheme not in ("http", "https") or not url.netloc or url.query or url.fragment:

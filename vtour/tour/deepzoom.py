@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 #: ImageOptions fields a tour may set per image (``zoom:``) or for all (top-level ``zoom:``), by
 #: field name. The manifest's label, summary and rights come from the image's own fields; its
 #: base URL from the tour's ``base_url``.
-ZOOM_KEYS = ("tile_size", "quality", "max_zoom", "max_pixels", "work_megapix", "compose_megapix")
+ZOOM_KEYS = ("tile_size", "quality", "max_zoom", "max_pixels", "rotate", "work_megapix", "compose_megapix")
 #: Of those, the ones that are whole numbers.
-ZOOM_INTEGERS = ("tile_size", "quality", "max_pixels")
+ZOOM_INTEGERS = ("tile_size", "quality", "max_pixels", "rotate")
 _IMAGE_KEYS = ("id", "title", "description", "source", "metadata", "rights", "zoom", "annotations")
 _ANNOTATION_KEYS = ("id", "region", "title", "text")
 #: Characters a URL holds unencoded (RFC 3986: unreserved, reserved and '%').

@@ -21,6 +21,7 @@ failing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -302,9 +303,11 @@ def _check_deep_zoom(report, tour: Tour, image: DeepZoomImage) -> None:
             "give a licence URL, e.g. http://creativecommons.org/licenses/by-nc/4.0/",
         )
     max_pixels = None
+    quarter = False  # turned by 90 or 270 degrees: regions are in px of the turned image
     if tour.base_url is None or not url_problem(tour.base_url, query=False):
         try:
-            max_pixels = image_options(tour, image).max_pixels
+            options = image_options(tour, image)
+            max_pixels, quarter = options.max_pixels, options.rotate in (90, 270)
         except VtourError as exc:
             report(f"{w}.zoom", exc.message, exc.fix or "see docs/tour-yaml.md, image zoom")
     sizes = []
@@ -321,6 +324,8 @@ def _check_deep_zoom(report, tour: Tour, image: DeepZoomImage) -> None:
         sizes.append(info)
     seen: dict[str, str] = {}
     size = sizes[0] if len(sizes) == 1 else None
+    if size is not None and quarter:
+        size = dataclasses.replace(size, width=size.height, height=size.width)
     for a in image.annotations:
         if not ID_PATTERN.match(a.id):
             report(f"{a.where}.id", f"annotation id {a.id!r} is not a safe name", "use letters, digits, '-', '_', '.'")
@@ -333,7 +338,9 @@ def _check_deep_zoom(report, tour: Tour, image: DeepZoomImage) -> None:
         if size is not None and (x + rw > size.width or y + rh > size.height):
             report(
                 f"{a.where}.region",
-                f"region {list(a.region)} leaves the image ({size.width}x{size.height} px)",
+                f"region {list(a.region)} leaves the image ({size.width}x{size.height} px"
+                + (", turned" if quarter else "")
+                + ")",
                 f"give a region inside [0, 0, {size.width}, {size.height}]",
             )
 
