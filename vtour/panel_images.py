@@ -22,7 +22,6 @@ and return plain data.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,7 +31,7 @@ import panel as pn
 
 from vtour.edit.widgets import ButtonList
 from vtour.errors import VtourError
-from vtour.panel_inspector import Landmark, _inside, _markup, _text, side_panel
+from vtour.panel_inspector import Landmark, _markup, _text, read_built_json, side_panel
 from vtour.panel_viewer import TourViewer
 from vtour.tour.schema import read_tour_json
 
@@ -94,13 +93,7 @@ def read_annotations(tour_dir: Path, image: dict) -> list[dict[str, Any]]:
     rel = image.get("annotations")
     if not rel:
         return []
-    path = _inside(tour_dir, str(rel), "annotation page")
-    try:
-        page = json.loads(path.read_text("utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise VtourError(
-            "serve", f"cannot read image {image.get('id')!r}'s annotations ({exc})", path=path, fix="rebuild the tour"
-        ) from None
+    page, path = read_built_json(tour_dir, str(rel), f"image {image.get('id')!r}'s annotation page")
     if not isinstance(page, dict) or page.get("type") != "AnnotationPage" or not isinstance(page.get("items"), list):
         raise VtourError(
             "serve", "an image's annotations are not a W3C AnnotationPage", path=path, fix="rebuild the tour"

@@ -176,15 +176,19 @@ def _inside(tour_dir: Path, rel: str, what: str) -> Path:
     return path
 
 
+def read_built_json(tour_dir: Path, rel: str, what: str) -> tuple[Any, Path]:
+    """The parsed JSON file ``rel`` of the built tour in ``tour_dir`` and its path; a VtourError naming
+    ``what`` when it leaves the tour's folder or cannot be read."""
+    path = _inside(tour_dir, rel, what)
+    try:
+        return json.loads(path.read_text("utf-8")), path
+    except (OSError, json.JSONDecodeError) as exc:
+        raise VtourError("serve", f"cannot read {what} ({exc})", path=path, fix="rebuild the tour") from None
+
+
 def read_report(tour_dir: Path, model: dict) -> dict:
     """A model's report.json (tour.json's ``models[i].report``) as a dict."""
-    path = _inside(tour_dir, str(model.get("report") or ""), "model's report.json")
-    try:
-        report = json.loads(path.read_text("utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise VtourError(
-            "serve", f"cannot read model {model.get('id')!r}'s report ({exc})", path=path, fix="rebuild the tour"
-        ) from None
+    report, path = read_built_json(tour_dir, str(model.get("report") or ""), f"model {model.get('id')!r}'s report.json")
     if not isinstance(report, dict) or not isinstance(report.get("lods"), list):
         raise VtourError("serve", "a model report has no 'lods' list", path=path, field="lods", fix="rebuild the tour")
     return report
