@@ -1,5 +1,6 @@
 """``vtour package``: a built tour as one zip, optionally a kiosk package that runs offline.
 
+A built collection (catalogue and object pages) is packed the same way, its catalogue the start page.
 The zip holds the tour folder (index.html, viewer/, tour.json, scenes/, models/...). With
 ``kiosk=True`` it also holds a launcher: ``launch.py`` (stdlib only) serves the folder on 127.0.0.1 and
 opens Chromium, Chrome, Edge or Firefox in kiosk mode when one is found; ``launch.sh`` and
@@ -102,28 +103,43 @@ def package_tour(
     idle_return_s: float = DEFAULT_IDLE_RETURN_S,
     autotour: bool | float = False,
 ) -> Path:
-    """Zip the built tour in ``tour_dir`` into ``out_zip``; see the module docstring. Returns ``out_zip``."""
+    """Zip the built tour in ``tour_dir`` into ``out_zip``; see the module docstring. Returns ``out_zip``.
+
+    A built collection (``vtour build collection.yaml``: its catalogue, object pages and viewer/) is
+    zipped as it is; ``kiosk`` adds the launcher, and the catalogue stays its start page."""
+    if is_built_collection(Path(tour_dir)):
+        return _write_zip(Path(tour_dir).resolve(), out_zip, dict(LAUNCHER) if kiosk else {})
     tour_dir = require_built_tour(Path(tour_dir).resolve(), "package")
-    out_zip = Path(out_zip).resolve()
-    if out_zip.is_relative_to(tour_dir):
-        raise VtourError(
-            "package",
-            "the zip cannot be written inside the tour it packs",
-            path=out_zip,
-            fix="write it elsewhere, e.g. -o ../tour.zip",
-        )
     options = kiosk_options(idle_return_s, autotour)  # checked with or without --kiosk: a typo is a typo
     extra: dict[str, bytes | Path] = {}
     if not (tour_dir / INDEX_HTML).is_file() or not (tour_dir / VIEWER).is_dir():
         extra.update(_site_files(tour_dir))
     if kiosk:
-        extra.update(
-            {
-                INDEX_HTML: index_html(options).encode("utf-8"),
-                "launch.py": LAUNCH_PY.encode("utf-8"),
-                "launch.sh": LAUNCH_SH.encode("utf-8"),
-                "launch.bat": LAUNCH_BAT.encode("utf-8"),
-            }
+        extra.update({INDEX_HTML: index_html(options).encode("utf-8"), **LAUNCHER})
+    return _write_zip(tour_dir, out_zip, extra)
+
+
+#: The kiosk launcher's files.
+LAUNCHER = {
+    "launch.py": LAUNCH_PY.encode("utf-8"),
+    "launch.sh": LAUNCH_SH.encode("utf-8"),
+    "launch.bat": LAUNCH_BAT.encode("utf-8"),
+}
+
+
+def is_built_collection(folder: Path) -> bool:
+    """True for a folder ``vtour build collection.yaml`` wrote (its IIIF collection, catalogue and pages)."""
+    return (folder / "collection.json").is_file() and (folder / "catalogue").is_dir() and (folder / "objects").is_dir()
+
+
+def _write_zip(tour_dir: Path, out_zip: str | os.PathLike, extra: dict[str, bytes | Path]) -> Path:
+    out_zip = Path(out_zip).resolve()
+    if out_zip.is_relative_to(tour_dir):
+        raise VtourError(
+            "package",
+            "the zip cannot be written inside the tour or collection it packs",
+            path=out_zip,
+            fix="write it elsewhere, e.g. -o ../tour.zip",
         )
     files = [(name, path) for name, path in _tour_files(tour_dir) if name not in extra]  # every link checked first
     with atomic_file(out_zip) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:

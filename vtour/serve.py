@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 import sys
 import warnings
@@ -259,6 +260,79 @@ def _routes() -> list[tuple]:
     return [(r"/.*%00.*", RefuseNul), (r"/components/(.*)", VtourComponents, {})]
 
 
+#: A static site's prefix: path segments of letters, digits, "-", "_" (never "..", never a leading "/").
+_SITE_PREFIX = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")
+
+
+#: Where :func:`serve_collection` serves the built collection's files (the browser's images and links).
+COLLECTION_PREFIX = "collection-files"
+
+
+def serve_collection(
+    folder: str | Path,
+    *,
+    port: int = DEFAULT_PORT,
+    address: str = DEFAULT_ADDRESS,
+    allow_origin: Iterable[str] = (),
+    show: bool = False,
+    threaded: bool = False,
+):
+    """Serve a built collection on ``address:port``: the Panel collection browser
+    (:class:`vtour.panel_collection.CollectionBrowser`) at ``/``, the static catalogue and object
+    pages at ``/collection-files/`` (the browser links to them). Nothing in it edits."""
+    check_port(port)
+    import panel as pn
+
+    from vtour.panel_collection import collection_app
+
+    app = collection_app(folder, prefix=COLLECTION_PREFIX)  # a bad folder fails here, named
+    if port == 0:
+        port = free_port(address)
+    _warn_off_loopback(address, port, websocket_origins(address, port, allow_origin))
+    log.info("serve: %s on http://%s:%d/", folder, address, port)
+    return pn.serve(
+        app,
+        port=port,
+        address=address,
+        show=show,
+        threaded=threaded,
+        extra_patterns=_routes() + site_routes({COLLECTION_PREFIX: folder}),
+        websocket_origin=websocket_origins(address, port, allow_origin),
+        title="vtour collection",
+    )
+
+
+def _warn_off_loopback(address: str, port: int, origins: list[str]) -> None:
+    if not is_loopback(address):
+        warnings.warn(
+            f"serve: address={address}: every machine that can reach this one on port {port} can open "
+            f"the tour (pages from {', '.join(origins)}); pass --address 127.0.0.1 to keep it on this machine",
+            VtourWarning,
+            stacklevel=3,
+        )
+
+
+def site_routes(sites: dict[str, str | Path]) -> list[tuple]:
+    """Tornado routes serving each folder of ``sites`` at ``/<prefix>/``: its files as they are and a
+    folder's ``index.html`` for the folder (a catalogue's links end in ``objects/<id>/``, as on any
+    static host); ``/<prefix>`` redirects there. Paths stay inside the folder (tornado's handler
+    resolves symlinks and refuses what leaves it)."""
+    from tornado.web import RedirectHandler, StaticFileHandler
+
+    routes: list[tuple] = []
+    for prefix, folder in sites.items():
+        if not _SITE_PREFIX.match(prefix):
+            raise VtourError(
+                "serve", "a site's URL prefix must be path segments of letters, digits, - and _", value=prefix
+            )
+        root = str(Path(folder).resolve())
+        routes.append((rf"/{re.escape(prefix)}", RedirectHandler, {"url": f"/{prefix}/"}))
+        routes.append(
+            (rf"/{re.escape(prefix)}/(.*)", StaticFileHandler, {"path": root, "default_filename": "index.html"})
+        )
+    return routes
+
+
 def _refuse_nul_in_static_files() -> None:
     """Make a NUL in a static file's path a 400 in every tornado ``StaticFileHandler`` of the process.
 
@@ -451,9 +525,15 @@ def serve_tour(
     app: Callable[[], Any] | None = None,
     sources: str | Path | None = None,
     token: str | None = None,
+    sites: dict[str, str | Path] | None = None,
+    apps: dict[str, Callable[[], Any]] | None = None,
     **kwargs,
 ):
     """Serve the tour in ``tour_dir`` with Panel on ``address:port`` (0: a free port).
+
+    ``sites``: more static folders (a built collection or exhibition), each at ``/<prefix>/``
+    with its ``index.html`` (and every folder's) as the page (:func:`site_routes`); ``apps``: more
+    Panel pages, each at ``/<name>`` (the demo's collection browser).
 
     ``allow_origin`` adds origins (``host[:port]``) whose pages may open the app, e.g. a reverse
     proxy's name. ``app`` builds each session's page (default :func:`tour_app`). ``threaded=True``
@@ -470,7 +550,7 @@ def serve_tour(
     if port == 0:
         port = free_port(address)
     origins = websocket_origins(address, port, allow_origin)
-    routes = _routes()
+    routes = _routes() + site_routes(sites or {})
     access = None
     if sources is not None:
         access = EditAccess(address, token, tuple(origins))
@@ -483,19 +563,14 @@ def serve_tour(
             field="token",
             fix="pass --sources TOUR.yaml too, or leave --token out",
         )
-    if not is_loopback(address):
-        warnings.warn(
-            f"serve: address={address}: every machine that can reach this one on port {port} can open "
-            f"the tour (pages from {', '.join(origins)}); pass --address 127.0.0.1 to keep it on this machine",
-            VtourWarning,
-            stacklevel=2,
-        )
+    _warn_off_loopback(address, port, origins)
     shown = socket.gethostname() if address in ALL_INTERFACES else address  # an address a browser can open
     log.info("serve: %s on http://%s:%d/", tour_dir, shown, port)
     if access is not None and access.generated:  # once: the only way to learn it
         log.warning("serve: notes can be edited from http://%s:%d/?token=%s", shown, port, access.token)
+    page = app or _page(tour_dir, {})
     return pn.serve(
-        app or _page(tour_dir, {}),
+        {"/": page, **apps} if apps else page,
         port=port,
         address=address,
         show=show,
@@ -525,7 +600,9 @@ __all__ = [
     "is_loopback",
     "notes_routes",
     "notes_store",
+    "serve_collection",
     "serve_tour",
+    "site_routes",
     "tour_app",
     "websocket_origins",
 ]

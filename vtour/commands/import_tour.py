@@ -28,6 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--out", required=True, metavar="TOUR.yaml", help="tour.yaml to write")
     p.add_argument("--language", default="en", help="language of texts without one (default en)")
     p.add_argument(
+        "--collection",
+        action="store_true",
+        help="IIIF only: write a collection.yaml (one object per manifest: its photos, its scan, its "
+        "documentation) instead of a tour.yaml",
+    )
+    p.add_argument(
         "--force",
         action="store_true",
         help="replace existing files that differ (a tour.yaml, files under panoramas/ or images/); refused without",
@@ -36,6 +42,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.collection:
+        from vtour.collection.iiif_import import import_collection
+
+        collection = import_collection(args.config, args.out, language=args.language, force=args.force)
+        print(f"{args.out}: written ({len(collection.get('objects', []))} object(s)); vtour validate {args.out}")
+        return 0
     if is_iiif(args.config):
         tour = import_iiif(args.config, args.out, language=args.language, force=args.force)
         images, models = len(tour.get("images", [])), len(tour.get("models", []))

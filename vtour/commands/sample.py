@@ -24,10 +24,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--tiny", action="store_true", help="small sizes, for tests and quick looks")
     p.add_argument("--force", action="store_true", help="replace an existing sample in DIR")
+    p.add_argument(
+        "--collection",
+        type=int,
+        metavar="N",
+        default=None,
+        help="write a synthetic collection of N objects instead (collection.yaml, models/, photos/): "
+        "the sample statue and, where ../shared/data is present, its meshes, with random metadata in en and zh",
+    )
+    p.add_argument("--meshes", metavar="DIR", default=None, help="with --collection: a folder of real scans to vary")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.collection is not None:
+        from vtour.collection.synthetic import write_synthetic_collection
+
+        path = write_synthetic_collection(args.folder, args.collection, seed=args.seed, meshes=args.meshes)
+        print(f"{path}: {args.collection} objects written")
+        return 0
     base = TINY_SAMPLE_OPTIONS if args.tiny else D
     options = base.replace(seed=args.seed)
     if not args.tiny:

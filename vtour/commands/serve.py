@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
-from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT, check_port, serve_tour
+from vtour.package import is_built_collection
+from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT, check_port, serve_collection, serve_tour
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve",
-        help="serve a built tour with Panel",
+        help="serve a built tour or collection with Panel",
         description="Serve a built tour (a folder with tour.json) as a Panel app. Tiles and "
-        "models are plain static files; nothing is fetched from the internet.",
+        "models are plain static files; nothing is fetched from the internet. A built collection "
+        "is served as the collection browser (search, filters, a chart, each object's views) beside its "
+        "static catalogue and object pages.",
     )
     p.add_argument("tour", metavar="DIR", help="built tour folder")
     add_server_arguments(
@@ -58,6 +62,11 @@ def add_server_arguments(p: argparse.ArgumentParser, *, address_help: str, token
 
 def run(args: argparse.Namespace) -> int:
     check_port(args.port)
+    if is_built_collection(Path(args.tour)):
+        serve_collection(
+            args.tour, port=args.port, address=args.address, allow_origin=args.allow_origin, show=args.show
+        )
+        return 0
     serve_tour(
         args.tour,
         port=args.port,

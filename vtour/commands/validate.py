@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from vtour.tour.validate import validate_path
 
@@ -11,18 +12,22 @@ from vtour.tour.validate import validate_path
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "validate",
-        help="check a tour.yaml or a built tour folder",
+        help="check a tour.yaml, collection.yaml, exhibition.yaml or a built tour folder",
         description="List every problem at once, each with its location and a fix: "
         "unknown hotspot targets, missing files, duplicate ids, angles out "
         "of range, texts missing in a declared language, paths that leave "
-        "the tour folder. Exit 1 when there are problems.",
+        "the tour folder; for a collection, its CSV's columns and rows and every object's media; for an "
+        "exhibition, objects no collection has. Exit 1 when there are problems.",
     )
     p.add_argument("path", metavar="PATH", help="a tour.yaml/.json, a built tour folder or its tour.json")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    problems = validate_path(args.path)
+    from vtour.collection.validate import document_kind, validate_document
+
+    kind = document_kind(args.path) if Path(args.path).is_file() else "tour"
+    problems = validate_path(args.path) if kind == "tour" else validate_document(args.path)
     if not problems:
         print(f"{args.path}: ok")
         return 0

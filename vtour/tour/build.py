@@ -282,7 +282,7 @@ def check_jobs(jobs) -> None:
         )
 
 
-def _prune(cache: Path, keep: set[str]) -> None:
+def prune_cache(cache: Path, keep: set[str]) -> None:
     """Delete the cache entries whose key is not in ``keep`` (and what killed runs left there)."""
     for kind in STAGE_FOLDERS.values():
         folder = cache / kind
@@ -371,9 +371,9 @@ def build_tour(
         clean_stale(cache / kind)
     hasher = FileHasher(cache / "hashes.json")
     stages = plan_stages(tour, cache, hasher)
-    runs = _run_missing(tour, stages, jobs=jobs, scheduler=scheduler, force=force)
+    runs = run_missing(stages, tour.id, jobs=jobs, scheduler=scheduler, force=force)
     doc = _assemble(tour, stages, out)
-    _prune(cache, {s.key for s in stages})
+    prune_cache(cache, {s.key for s in stages})
     hasher.save()
     seconds = time.perf_counter() - t0
     log.info(
@@ -386,10 +386,11 @@ def build_tour(
     return BuildResult(out, doc, runs, seconds)
 
 
-def _run_missing(
-    tour: Tour, stages: list[Stage], *, jobs: int | None, scheduler: str | None, force: bool
+def run_missing(
+    stages: list[Stage], name: str, *, jobs: int | None, scheduler: str | None, force: bool
 ) -> tuple[StageRun, ...]:
-    """Run the stages whose output is not in the cache (all with ``force``), once per key."""
+    """Run the stages whose output is not in the cache (all with ``force``), once per key; ``name``
+    (the tour's or collection's id) is for the log."""
     unique = {s.key: s for s in stages}
     todo = [s for s in unique.values() if force or not s.done]
     for s in todo:  # forced, damaged or unrecorded entries are built afresh
@@ -404,7 +405,7 @@ def _run_missing(
     total, times = len(todo), {}
     log.info(
         "build: %s: %d stage(s), %d to build, %d cached",
-        tour.id,
+        name,
         len(stages),
         total,
         len(stages) - len(todo) if not force else 0,

@@ -67,8 +67,6 @@ from vtour.errors import VtourError
 from vtour.image.manifest import PRESENTATION_CONTEXT, descriptive, image_manifest, language_map
 from vtour.model.glb import read_accessor, read_view, unpack_glb
 from vtour.model.mesh import Material, Mesh
-from vtour.render.sampling import linear_to_srgb, srgb_to_linear
-from vtour.render.scene import prepare_scene, shade
 from vtour.tour import layout
 from vtour.tour.deepzoom import url_problem
 
@@ -304,18 +302,23 @@ def model_files(entry: dict, folder: Path, base: str, languages: Sequence[str]) 
             "height": rgb.shape[0],
         }
     ]
+    manifest["items"] = [model_scene(scene, manifest["label"], f"{base}/{lods[-1]['path']}")]
+    out = io.BytesIO()
+    Image.fromarray(rgb).save(out, "JPEG", quality=THUMB_QUALITY)
+    return manifest, out.getvalue()
+
+
+def model_scene(scene: str, label: dict, glb_url: str) -> dict:
+    """The 3D draft's Scene ``scene`` (its id) painted with the .glb at ``glb_url`` (module docstring)."""
     painting = {
         "id": f"{scene}/page/1/annotation/1",
         "type": "Annotation",
         "motivation": ["painting"],
-        "body": {"id": f"{base}/{lods[-1]['path']}", "type": "Model", "format": GLB_FORMAT},
+        "body": {"id": glb_url, "type": "Model", "format": GLB_FORMAT},
         "target": {"id": scene, "type": "Scene"},
     }
     page = {"id": f"{scene}/page/1", "type": "AnnotationPage", "items": [painting]}
-    manifest["items"] = [{"id": scene, "type": "Scene", "label": manifest["label"], "items": [page]}]
-    out = io.BytesIO()
-    Image.fromarray(rgb).save(out, "JPEG", quality=THUMB_QUALITY)
-    return manifest, out.getvalue()
+    return {"id": scene, "type": "Scene", "label": label, "items": [page]}
 
 
 def read_glb(path: Path) -> Mesh:
@@ -383,25 +386,20 @@ def _glb_material(doc: dict, bin_data: bytes, gltf: dict) -> tuple[Material, tup
 
 def render_thumbnail(mesh: Mesh, size: int = THUMB_SIZE) -> np.ndarray:
     """(size, size, 3) uint8 sRGB: the orthographic front view of ``mesh`` (module docstring)."""
-    scene = prepare_scene(mesh)
-    lo, hi = mesh.positions.min(axis=0), mesh.positions.max(axis=0)
-    centre = (lo + hi) / 2
+    # imported here, not at the top: vtour.collection's modules import the tour's
+    from vtour.collection.views import VIEW_AXES, prepare_subject, render_orthographic
+
+    subject = prepare_subject(mesh)
+    lo, hi = subject.box
     extent = max(hi[0] - lo[0], hi[1] - lo[1]) or max(float(np.linalg.norm(hi - lo)), 1e-9)
-    n = size * THUMB_SUPERSAMPLE
-    step = extent / (size * THUMB_FILL) / THUMB_SUPERSAMPLE  # metres per ray
-    offsets = (np.arange(n) + 0.5 - n / 2) * step
-    yy, xx = np.meshgrid(centre[1] - offsets, centre[0] + offsets, indexing="ij")  # row 0 at the top
-    distance = (hi[2] - lo[2]) + extent  # origins well in front of the model
-    rays = np.zeros((n * n, 6), np.float32)
-    rays[:, 0], rays[:, 1], rays[:, 2] = xx.ravel(), yy.ravel(), hi[2] + extent
-    rays[:, 5] = -1.0
-    hits = scene.cast(rays)
-    # an orthographic ray stands for one ray-width at any distance: the cone that covers it at the middle
-    colour = shade(scene, rays[:, 3:], hits, float(step / distance))
-    normal = hits["primitive_normals"].astype(np.float64)
-    normal *= np.where(normal[:, 2:3] < 0, -1.0, 1.0)  # double-sided: the face seen from the camera
-    colour *= (AMBIENT + (1 - AMBIENT) * np.clip(normal @ LIGHT, 0.0, 1.0))[:, None].astype(np.float32)
-    colour[~np.isfinite(hits["t_hit"])] = srgb_to_linear(np.asarray(BACKGROUND, np.uint8))
-    k = THUMB_SUPERSAMPLE
-    mean = colour.reshape(size, k, size, k, 3).mean(axis=(1, 3))
-    return linear_to_srgb(mean)
+    step = extent / (size * THUMB_FILL)  # metres per pixel
+    return render_orthographic(
+        subject,
+        *VIEW_AXES["front"],
+        step,
+        size,
+        light=LIGHT,
+        ambient=AMBIENT,
+        background=BACKGROUND,
+        supersample=THUMB_SUPERSAMPLE,
+    )

@@ -91,6 +91,11 @@ class _Reader(IIIFReader):
         self.ids.add(uid)
         return uid
 
+    def document(self, data: dict, root: Path) -> dict:
+        """What :func:`read_iiif` writes, from the top document ``data`` read under ``root``: a
+        tour.yaml (a subclass may make another YAML document of the entries it read)."""
+        return _tour(self, data, root)
+
     # -- documents ------------------------------------------------------------------------------
 
     def collection(self, data: dict, where: str, depth: int) -> None:
@@ -385,18 +390,25 @@ def _tour(reader: _Reader, data: dict, folder: Path) -> dict:
 
 
 def read_iiif(
-    source: str | Path, out_yaml: str | Path, language: str = "en", *, force: bool = False, header: str | None = None
+    source: str | Path,
+    out_yaml: str | Path,
+    language: str = "en",
+    *,
+    force: bool = False,
+    header: str | None = None,
+    reader_class: type[_Reader] = _Reader,
 ) -> dict:
     """The tour.yaml content of an IIIF manifest, collection or FOLDER; the images and models copied
     next to ``out_yaml`` (and, with ``header``, the tour.yaml written): all of it or, on a
-    VtourError, nothing."""
+    VtourError, nothing. ``reader_class`` (a subclass of the reader) makes another document of
+    what it reads (:mod:`vtour.collection.iiif_import`: a collection.yaml)."""
     out_yaml = Path(out_yaml)
     if out_yaml.is_dir():
         raise VtourError("import", "the output is a folder", path=out_yaml, fix="pass -o FOLDER/tour.yaml")
     top, root = entry_file(Path(source))
     dest = out_yaml.parent
     with staging(dest, step="import") as stage:
-        reader = _Reader(root, stage, language)
+        reader = reader_class(root, stage, language)
         raw, reader.doc = reader.load(top, "", str(top))
         data = reader.obj(raw, "")
         if "@context" in data and "presentation/2" in json.dumps(data["@context"]):
@@ -413,7 +425,7 @@ def read_iiif(
         else:
             reader.manifest(data, "")
         reader.doc = Doc(top.resolve())
-        tour = _tour(reader, data, root.resolve())
+        tour = reader.document(data, root.resolve())
         if header is not None:
             body = yaml.safe_dump(tour, allow_unicode=True, sort_keys=False, width=100)
             (stage / out_yaml.name).write_text(header + body, encoding="utf-8")

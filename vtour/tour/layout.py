@@ -48,7 +48,7 @@ TOP_LEVEL = (
     PANNELLUM_CONFIG,
 )
 #: The folder of each stage kind, in the tour and in the stage cache.
-STAGE_FOLDERS = {"scene": SCENES, "model": MODELS, "image": IMAGES}
+STAGE_FOLDERS = {"scene": SCENES, "model": MODELS, "image": IMAGES, "views": "views"}
 #: A cache entry's record of its files (size, mtime, sha256), checked before the entry is reused.
 STAGE_RECORD = ".vtour-stage.json"
 #: Files of a stage's folder that stay in the cache: the stitched equirect (an intermediate, often

@@ -33,10 +33,10 @@ from vtour.tour.document import Tour
 from vtour.tour.layout import STAGE_FOLDERS, STAGE_RECORD
 from vtour.tour.options import image_options, model_options, pano_options
 
-#: Per kind of stage ("pano", "model", "image"): bump when its output changes for the same inputs
-#: and options, so that only that kind's cached outputs are built again. model 2: report.json's
-#: deviation histograms and ``change``.
-STAGE_VERSIONS = {"pano": 1, "model": 3, "image": 2}
+#: Per kind of stage ("pano", "model", "image"; a collection object's "views"): bump when its output
+#: changes for the same inputs and options, so that only that kind's cached outputs are built
+#: again. model 2: report.json's deviation histograms and ``change``.
+STAGE_VERSIONS = {"pano": 1, "model": 3, "image": 2, "views": 1}
 _CHUNK = 1 << 20
 
 
