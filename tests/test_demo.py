@@ -19,9 +19,18 @@ def test_demo_builds_the_sample_and_reuses_it(tmp_path, capsys):
     doc = json.loads((out / "tour.json").read_text("utf-8"))
     assert {s["id"] for s in doc["scenes"]} == {"entrance", "chamber", "niche"}
     assert (out / "index.html").is_file()
+    # the collections and the exhibition drawing from two of them (one imported from IIIF) beside it
+    export = tmp_path / "export"
+    for built in ("bronzes", "imported"):
+        assert (export / built / "index.html").is_file() and (export / built / "collection.json").is_file()
+    story = json.loads((export / "silk-road" / "story" / "story.json").read_text("utf-8"))
+    assert [r["id"] for r in story["rooms"]] == ["ritual", "partners"]
+    assert all(o["museum"] and o["rights"] for r in story["rooms"] for o in r["objects"])
     stamp = (tmp_path / "panoramas" / "entrance.jpg").stat().st_mtime_ns
+    yaml_stamp = (tmp_path / "collections" / "bronzes" / "collection.yaml").stat().st_mtime_ns
     assert main(["demo", "--no-serve", "--tiny", "--dir", str(tmp_path)]) == 0
     assert (tmp_path / "panoramas" / "entrance.jpg").stat().st_mtime_ns == stamp, "sample reused"
+    assert (tmp_path / "collections" / "bronzes" / "collection.yaml").stat().st_mtime_ns == yaml_stamp
 
 
 def test_demo_serves_the_built_tour_on_the_default_address(tmp_path, monkeypatch, capsys):
@@ -29,11 +38,17 @@ def test_demo_serves_the_built_tour_on_the_default_address(tmp_path, monkeypatch
     monkeypatch.setattr(demo, "sample_is_complete", lambda folder: True)
     monkeypatch.setattr(demo, "build_tour", lambda tour, out, jobs: SimpleNamespace(out_dir=out))
     monkeypatch.setattr(demo, "serve_tour", lambda folder, **kw: served.update(folder=folder, **kw))
+    sites = {"collections/bronzes": tmp_path / "b", "exhibitions/silk-road": tmp_path / "s"}
+    monkeypatch.setattr(demo, "build_demo_collections", lambda folder, tiny, jobs: SimpleNamespace(sites=sites))
+    monkeypatch.setattr(demo, "collection_app", lambda folder, prefix: ("app", folder, prefix))
     assert main(["demo", "--dir", str(tmp_path), "--port", "8123"]) == 0
     out = tmp_path / "export" / SAMPLE_ID
     assert served == {"folder": out, "port": 8123, "address": DEFAULT_ADDRESS, "show": False,
-                      "sources": tmp_path / "tour.yaml"}
-    assert f"serving http://{DEFAULT_ADDRESS}:8123/" in capsys.readouterr().out
+                      "sources": tmp_path / "tour.yaml", "sites": sites,
+                      "apps": {"collection": ("app", tmp_path / "b", "/collections/bronzes")}}
+    printed = capsys.readouterr().out
+    assert f"serving http://{DEFAULT_ADDRESS}:8123/" in printed
+    assert f"http://{DEFAULT_ADDRESS}:8123/exhibitions/silk-road/" in printed
 
 
 def test_default_folder_is_the_checkout_root():

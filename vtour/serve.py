@@ -55,7 +55,7 @@ import re
 import socket
 import sys
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -312,7 +312,7 @@ def _warn_off_loopback(address: str, port: int, origins: list[str]) -> None:
         )
 
 
-def site_routes(sites: dict[str, str | Path]) -> list[tuple]:
+def site_routes(sites: Mapping[str, str | Path]) -> list[tuple]:
     """Tornado routes serving each folder of ``sites`` at ``/<prefix>/``: its files as they are and a
     folder's ``index.html`` for the folder (a catalogue's links end in ``objects/<id>/``, as on any
     static host); ``/<prefix>`` redirects there. Paths stay inside the folder (tornado's handler
@@ -525,7 +525,7 @@ def serve_tour(
     app: Callable[[], Any] | None = None,
     sources: str | Path | None = None,
     token: str | None = None,
-    sites: dict[str, str | Path] | None = None,
+    sites: Mapping[str, str | Path] | None = None,
     apps: dict[str, Callable[[], Any]] | None = None,
     **kwargs,
 ):

@@ -48,6 +48,7 @@ from vtour.collection.validate import validate_collection
 from vtour.collection.views import views_stage
 from vtour.errors import VtourError
 from vtour.image.options import DEFAULT_BASE_URL
+from vtour.model.report import dumps as report_text
 from vtour.output import atomic_dir, check_output_dir, clean_stale, link_file, link_tree, write_bytes_atomic
 from vtour.site import DIST, bundle_path
 from vtour.tour.assemble import image_block, model_block, write_info
@@ -189,6 +190,7 @@ class BuiltObject:
         ids under ``base``, never written through the cache's)."""
         if self.model_dir is not None:
             link_tree(self.model_dir, folder / MODEL_DIR, skip=CACHE_ONLY)
+            _published_report(folder / MODEL_DIR / "report.json", self.obj.model or "")
         if self.views_dir is not None:
             link_tree(self.views_dir, folder, skip=CACHE_ONLY)
         for k, src in enumerate(self.image_dirs, 1):
@@ -200,6 +202,18 @@ class BuiltObject:
         self.link_media(folder, base)
         for name, data in self.page_files(base, back).items():
             write_bytes_atomic(folder / name, data)
+
+
+def _published_report(path: Path, source: str) -> None:
+    """The model's report.json as published: the scan named as collection.yaml names it (not this
+    machine's absolute path) and without the build's own time (``seconds``), so that a collection is
+    the same bytes wherever it was built (a Dask worker, this machine). The file is a hard link into
+    the cache: it is replaced, never written through."""
+    report = _read_json(path)
+    report.pop("seconds", None)
+    report["source"] = source
+    path.unlink()
+    path.write_text(report_text(report), encoding="utf-8")
 
 
 def _texts_or_none(t):

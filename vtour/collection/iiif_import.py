@@ -56,7 +56,9 @@ class _CollectionReader(_Reader):
         images, models = self.images[first_image:], self.models[first_model:]
         title = self.text(data.get("label"), at(where, "label"), required=True)
         raw = id_stem(data["id"]) if isinstance(data.get("id"), str) else ""
-        oid = base = safe_id(raw or (title if isinstance(title, str) else next(iter(title.values()))), "object")
+        # required: a plain string or a {lang: str} that is not empty (None only to the type checker)
+        first = title if isinstance(title, str) else next(iter((title or {}).values()), "")
+        oid = base = safe_id(raw or first, "object")
         n = 2
         while oid in self.object_ids:
             oid, n = f"{base[:60]}-{n}", n + 1

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Sequence
+from typing import Any
 
 from vtour.image.iiif import finish_info, scale_factors
 from vtour.image.manifest import PRESENTATION_CONTEXT, descriptive, image_manifest
@@ -159,8 +160,10 @@ def object_manifest(doc: dict, base: str) -> dict:
             thumbnail = [_jpeg(f"{base}/{views['thumb']}", THUMB_SIZE, THUMB_SIZE)]
     for k, entry in enumerate(doc.get("images") or [], 1):
         photo = {lang: f"{text} {k}" for lang, text in label_map(PHOTO_LABEL, languages).items()}
-        canvas, thumb = _photo(entry, base, f"{manifest_id}/canvas/images/{k}", text_map(photo, languages, "images"))
-        items.append(canvas)
+        photo_canvas, thumb = _photo(
+            entry, base, f"{manifest_id}/canvas/images/{k}", text_map(photo, languages, "images")
+        )
+        items.append(photo_canvas)
         thumbnail = thumbnail or thumb
     model = doc.get("model")
     if model and model.get("lods"):
@@ -191,7 +194,7 @@ def collection_manifest(collection_meta: dict, objects: Sequence[tuple], base: s
     collection.update(descriptive(text_map(collection_meta["title"], languages, "title"), summary, step=STEP))
     items = []
     for oid, title, *rest in objects:
-        item = {
+        item: dict[str, Any] = {
             "id": f"{base}/objects/{oid}/{MANIFEST}",
             "type": "Manifest",
             "label": text_map(title, languages, f"objects.{oid}.title"),

@@ -50,6 +50,7 @@ _SHELL = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="data:,">
 <style>html,body{{margin:0;background:#f6f5f2;color:#1b1b1b;font-family:system-ui,-apple-system,"Segoe UI",\
 "Noto Sans","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}}</style>
 </head>

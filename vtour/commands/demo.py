@@ -1,4 +1,5 @@
-"""``vtour demo``: make the sample grotto if absent, build it, serve it on 127.0.0.1.
+"""``vtour demo``: make the sample grotto if absent, build it, serve it on 127.0.0.1, with the demo's
+collections and exhibition beside it (:mod:`vtour.collection.demo`).
 
 The sample's sources go to DIR/tour.yaml, DIR/panoramas/ and DIR/models/ (DIR: the checkout's
 root when run from one, else the current folder; those paths are git-ignored there) and are
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from vtour.collection.demo import DEMO_COLLECTION, build_demo_collections
 from vtour.errors import VtourError
 from vtour.sample import DEFAULT_SAMPLE_OPTIONS, SAMPLE_ID, TINY_SAMPLE_OPTIONS, sample_is_complete, write_sample
 from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT, check_port, free_port, serve_tour
@@ -66,6 +68,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def collection_app(folder, prefix: str):
+    """The Panel collection browser's page (imports Panel: only when serving)."""
+    from vtour.panel_collection import collection_app as app
+
+    return app(folder, prefix=prefix)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.serve:
         check_port(args.port)  # before minutes of building
@@ -88,12 +97,25 @@ def run(args: argparse.Namespace) -> int:
     # One process: the stages are few, and a process pool costs more than it saves on 2 cores.
     result = build_tour(folder / "tour.yaml", folder / "export" / SAMPLE_ID, jobs=1)
     print(f"vtour demo: built {result.out_dir} in {time.perf_counter() - t0:.1f} s")
+    sites = build_demo_collections(folder, tiny=args.tiny, jobs=None).sites
+    print(f"vtour demo: built {', '.join(str(p) for p in sites.values())} in {time.perf_counter() - t0:.1f} s")
     if not args.serve:
         return 0
     port = args.port or free_port(DEFAULT_ADDRESS)
     print(f"vtour demo: serving http://{DEFAULT_ADDRESS}:{port}/ (Ctrl+C stops)", flush=True)
+    for prefix in sites:
+        print(f"vtour demo: http://{DEFAULT_ADDRESS}:{port}/{prefix}/", flush=True)
+    print(f"vtour demo: the collection browser at http://{DEFAULT_ADDRESS}:{port}/collection", flush=True)
     # the sample's tour.yaml as the sources: notes made in the demo are saved in DIR/notes/
-    serve_tour(result.out_dir, port=port, address=DEFAULT_ADDRESS, show=False, sources=folder / "tour.yaml")
+    serve_tour(
+        result.out_dir,
+        port=port,
+        address=DEFAULT_ADDRESS,
+        show=False,
+        sources=folder / "tour.yaml",
+        sites=sites,
+        apps={"collection": collection_app(sites[DEMO_COLLECTION], prefix=f"/{DEMO_COLLECTION}")},
+    )
     return 0
 
 
