@@ -75,3 +75,38 @@ def test_the_limits_the_docs_state_are_the_ones_the_code_and_schema_enforce():
             f"{defs['tileSize']['minimum']}") in json_doc
     assert f"to {defs['tileSize']['maximum']} px, a panorama has at most {levels['maxItems']} levels" in json_doc
     assert f"deeper than {MAX_DEPTH} levels" in json_doc and f"after {MAX_MISSING:,} missing" in json_doc
+
+
+COLLECTION_DOC = DOC.parent / "collection.md"
+
+
+def _yaml_block(heading: str) -> str:
+    """The first ```yaml block under ``heading`` in docs/collection.md."""
+    text = COLLECTION_DOC.read_text(encoding="utf-8")
+    start = text.index("```yaml", text.index(heading)) + len("```yaml")
+    return text[start : text.index("```", start)]
+
+
+def test_the_collection_reference_example_reads_without_a_problem(tmp_path):
+    from vtour.collection.document import read_collection
+
+    path = tmp_path / "collection.yaml"
+    text = _yaml_block("## collection.yaml")
+    for old, new in (("lod: {...}", "lod: {}"), ("zoom: {...}", "zoom: {}"), ("csv: {...}", ""),
+                     ("{en: ..., zh: ...}", "{en: text, zh: 文字}")):
+        text = text.replace(old, new)
+    path.write_text(text, "utf-8")
+    collection, problems = read_collection(path)
+    assert problems == []
+    assert [o.id for o in collection.objects] == ["ding-01"] and collection.object("ding-01").units == "cm"
+    assert collection.object("ding-01").tags[0] == {"en": "ritual", "zh": "礼器"}
+
+
+def test_the_exhibition_reference_example_reads_without_a_problem(tmp_path):
+    from vtour.collection.exhibition import read_exhibition
+
+    path = tmp_path / "exhibition.yaml"
+    path.write_text(_yaml_block("## exhibition.yaml").replace("{en: ..., zh: ...}", "{en: text, zh: 文字}"), "utf-8")
+    exhibition, problems = read_exhibition(path)
+    assert problems == []
+    assert [r.id for r in exhibition.rooms] == ["ritual", "hall"] and exhibition.rooms[1].panorama

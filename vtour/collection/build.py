@@ -52,8 +52,8 @@ from vtour.model.report import dumps as report_text
 from vtour.output import atomic_dir, check_output_dir, clean_stale, link_file, link_tree, write_bytes_atomic
 from vtour.site import DIST, bundle_path
 from vtour.tour.assemble import image_block, model_block, write_info
-from vtour.tour.build import StageRun, cache_folder, check_jobs, prune_cache, run_missing
-from vtour.tour.deepzoom import DeepZoomImage, url_problem
+from vtour.tour.build import StageRun, StagesDone, cache_folder, check_base_url, check_jobs, prune_cache, run_missing
+from vtour.tour.deepzoom import DeepZoomImage
 from vtour.tour.document import Model, Tour
 from vtour.tour.iiif import dump_json
 from vtour.tour.layout import CACHE_ONLY, STAGE_FOLDERS, STAGE_RECORD
@@ -284,7 +284,7 @@ def built_object(c: Collection, o: CollectionObject, dests: dict[tuple[str, str]
 
 
 @dataclass(frozen=True)
-class CollectionBuildResult:
+class CollectionBuildResult(StagesDone):
     """What :func:`build_collection` did: each stage built or cached, the objects whose page was
     made anew, and the published files written anew (every other file is the cache's, unchanged)."""
 
@@ -295,25 +295,10 @@ class CollectionBuildResult:
     objects: int
     seconds: float
 
-    @property
-    def built(self) -> list[str]:
-        return [f"{s.kind}:{s.id}" for s in self.stages if s.status == "built"]
-
-    @property
-    def cached(self) -> list[str]:
-        return [f"{s.kind}:{s.id}" for s in self.stages if s.status == "cached"]
-
 
 def load_valid_collection(path: str | Path, base_url: str | None = None) -> Collection:
     """Read a collection.yaml and raise one VtourError listing every problem, if there are any."""
-    if base_url is not None and (why := url_problem(base_url, query=False)):
-        raise VtourError(
-            "build",
-            f"base URL {base_url!r} {why}",
-            field="base_url",
-            value=base_url,
-            fix="give the URL the built collection will be published at, e.g. https://museum.example/bronzes",
-        )
+    check_base_url(base_url)
     collection, problems = read_collection(path)
     problems = list(problems) + validate_collection(collection)
     if problems:

@@ -52,8 +52,7 @@ from vtour.images import read_image, write_image
 from vtour.model.io import read_mesh
 from vtour.output import MANIFEST, atomic_dir, check_output_dir, link_file, link_tree
 from vtour.site import bundle_path
-from vtour.tour.build import CACHE_NAME, BuildResult, build_tour
-from vtour.tour.deepzoom import url_problem
+from vtour.tour.build import CACHE_NAME, BuildResult, build_tour, check_base_url
 from vtour.tour.layout import TOP_LEVEL, TOUR_JSON, VIEWER
 from vtour.tour.stages import model_dependencies
 
@@ -448,8 +447,7 @@ def build_exhibition(
         earlier exhibition (both before any work), a failing stage; OUT is left untouched.
     """
     t0 = time.perf_counter()
-    if base_url is not None and (why := url_problem(base_url, query=False)):
-        raise VtourError(STEP, f"base URL {base_url!r} {why}", field="base_url", value=base_url)
+    check_base_url(base_url)
     exhibition, collections = load_valid_exhibition(path)
     out = check_output_dir(
         out_dir if out_dir is not None else Path("export") / exhibition.id, marker=TOUR_JSON, step=STEP

@@ -66,14 +66,10 @@ class StageRun:
     seconds: float
 
 
-@dataclass(frozen=True)
-class BuildResult:
-    """What :func:`build_tour` did: the folder, tour.json, and each stage built or cached."""
+class StagesDone:
+    """``built`` and ``cached`` (``kind:id`` of each stage) of a build result with ``stages``."""
 
-    out_dir: Path
-    document: dict = field(repr=False)
     stages: tuple[StageRun, ...]
-    seconds: float
 
     @property
     def built(self) -> list[str]:
@@ -84,19 +80,32 @@ class BuildResult:
         return [f"{s.kind}:{s.id}" for s in self.stages if s.status == "cached"]
 
 
+@dataclass(frozen=True)
+class BuildResult(StagesDone):
+    """What :func:`build_tour` did: the folder, tour.json, and each stage built or cached."""
+
+    out_dir: Path
+    document: dict = field(repr=False)
+    stages: tuple[StageRun, ...]
+    seconds: float
+
+
+def check_base_url(base_url: str | None) -> None:
+    """A VtourError for a ``--base-url`` that is not a plain absolute http(s) URL (None: none given)."""
+    if base_url is not None and (why := url_problem(base_url, query=False)):
+        raise VtourError(
+            "build",
+            f"base URL {base_url!r} {why}",
+            field="base_url",
+            value=base_url,
+            fix="give the URL the built folder will be published at, e.g. https://museum.example/tours/NAME",
+        )
+
+
 def load_valid_tour(path: str | Path, base_url: str | None = None) -> Tour:
     """Read a tour.yaml and raise one VtourError listing every problem, if there are any.
     ``base_url`` (``vtour build --base-url``) replaces the tour's own."""
-    if base_url is not None:
-        why = url_problem(base_url, query=False)
-        if why:
-            raise VtourError(
-                "build",
-                f"base URL {base_url!r} {why}",
-                field="base_url",
-                value=base_url,
-                fix="give the URL the built tour will be published at, e.g. https://museum.example/tours/NAME",
-            )
+    check_base_url(base_url)
     tour, problems = read_tour(path)
     if base_url is not None:
         tour = replace(tour, base_url=base_url)
