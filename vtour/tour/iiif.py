@@ -47,8 +47,9 @@ the viewer adds default camera and lights)::
                                       "target": {"id": <scene>, "type": "Scene"}}]}]}]}
 
 The thumbnail is an orthographic front view (glTF's: looking down -Z, +Y up) of the coarsest level,
-the model's x-y extent filling 90 % of 256 px, cast with 2 x 2 rays per pixel
-(:mod:`vtour.render.scene`: texture and vertex colour, averaged in linear light) and Lambert-shaded
+the model's x-y extent filling 90 % of 256 px, rendered by the collections' orthographic renderer
+(:func:`vtour.collection.views.render_orthographic`: one ray per pixel, 2 x 2 on edges; texture and
+vertex colour from :mod:`vtour.render.scene`, averaged in linear light) and Lambert-shaded
 by a light from the upper left front plus an ambient term. It is deterministic, and takes well under
 a second for a coarse level.
 """
