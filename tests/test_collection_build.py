@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import warnings
 
 import pytest
 import yaml
@@ -13,15 +14,19 @@ from data_paths import SHARED_DATA, require, require_module
 from PIL import Image
 from tour_helpers import cli, tree_bytes
 
-from vtour.collection.build import BUNDLES, build_collection
+from vtour.collection.build import BUNDLES, build_collection, load_valid_collection, prepare_objects
 from vtour.collection.synthetic import write_synthetic_collection
 from vtour.collection.views import VIEW_NAMES
 from vtour.errors import VtourError
+from vtour.output import MANIFEST
+from vtour.tour.stages import FileHasher
 
 #: Small sizes so that 50 objects build in about a minute on two cores.
-SMALL = {"views": {"size": 192, "turntable": 8, "turntable_size": 96},
-         "lod": {"levels": ["400:128", "1500:256"], "deviation_samples": 2000},
-         "zoom": {"tile_size": 256}}
+SMALL = {
+    "views": {"size": 192, "turntable": 8, "turntable_size": 96},
+    "lod": {"levels": ["400:128", "1500:256"], "deviation_samples": 2000},
+    "zoom": {"tile_size": 256},
+}
 
 
 def shrink(path, **extra):
@@ -113,10 +118,12 @@ def test_a_text_edit_rebuilds_one_page_and_the_shards_that_hold_it(five, tmp_pat
 def test_a_dask_local_cluster_build_is_byte_identical(five, tmp_path):
     distributed = require_module("distributed", "the Dask build")
     local = build_collection(five, tmp_path / "local", jobs=1)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
-        dask = build_collection(five, tmp_path / "dask", scheduler=cluster.scheduler_address,
-                                cache_dir=tmp_path / "dask-cache")  # its own cache: every stage runs there
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        dask = build_collection(
+            five, tmp_path / "dask", scheduler=cluster.scheduler_address, cache_dir=tmp_path / "dask-cache"
+        )  # its own cache: every stage runs there
     assert sorted(dask.built) == sorted(local.built)
     a, b = tree_bytes(local.out_dir), tree_bytes(dask.out_dir)
     assert sorted(a) == sorted(b)
@@ -175,3 +182,66 @@ def test_a_csv_export_builds_like_the_yaml(tmp_path):
     result = build_collection(path, tmp_path / "out", jobs=1)
     assert result.objects == 4
     shutil.rmtree(tmp_path / "out")
+
+
+def published(out):
+    """Every file of a built collection (POSIX paths relative to it), its manifest aside."""
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MANIFEST)
+
+
+def test_a_build_into_a_new_folder_reports_every_file_as_written(five, tmp_path):
+    first = build_collection(five, tmp_path / "a", jobs=1)
+    assert list(first.written) == published(first.out_dir)
+    again = build_collection(five, tmp_path / "b", jobs=1)  # every part from the cache, into an empty folder
+    assert again.built == [] and again.pages == ()
+    assert list(again.written) == published(again.out_dir) == published(first.out_dir)
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_an_edit_in_a_published_file_never_reaches_a_later_build(five, tmp_path, force):
+    a = tmp_path / "a"
+    build_collection(five, a, jobs=1)
+    oid = yaml.safe_load(five.read_text("utf-8"))["objects"][0]["id"]
+    edited = [f"objects/{oid}/index.html", "catalogue/meta.json", "collection.json"]  # a page, two files
+    before = tree_bytes(a)
+    for rel in edited:  # in place: each is a hard link into the cache
+        with open(a / rel, "ab") as f:
+            f.write(b"<!-- tampered -->")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        b = build_collection(five, tmp_path / "b", jobs=1, force=force)
+    assert tree_bytes(b.out_dir) == before
+    stale = [w for w in caught if "no longer matches its record" in str(w.message)]
+    assert len(stale) == (0 if force else len(edited)), [str(w.message) for w in caught]
+    assert (b.pages == (oid,)) if not force else len(b.pages) == 5
+    again = build_collection(five, tmp_path / "b", jobs=1)  # the cache is whole again: nothing to redo
+    assert again.pages == () and again.written == ()
+
+
+def test_a_file_hasher_can_keep_the_hashes_it_did_not_use(tmp_path):
+    store, a, b = tmp_path / "hashes.json", tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("a")
+    b.write_text("b")
+    first = FileHasher(store)
+    first(a), first(b)
+    first.save()
+    b.write_text("bb")
+    partial = FileHasher(store)
+    partial(b)
+    partial.save(keep_known=True)
+    kept = json.loads(store.read_text())
+    assert set(kept) == {str(a.absolute()), str(b.absolute())} and kept[str(b.absolute())][0] == 2  # used wins
+    pruning = FileHasher(store)
+    pruning(a)
+    pruning.save()
+    assert set(json.loads(store.read_text())) == {str(a.absolute())}
+
+
+def test_preparing_an_exhibitions_objects_keeps_the_collections_other_hashes(five, tmp_path):
+    build_collection(five, tmp_path / "out", jobs=1)
+    c = load_valid_collection(five)
+    hashes = five.parent / ".vtour-cache" / c.id / "hashes.json"
+    known = json.loads(hashes.read_text())
+    assert len(known) > 2
+    prepare_objects(c, [c.objects[1].id], jobs=1)
+    assert json.loads(hashes.read_text()) == known

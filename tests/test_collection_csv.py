@@ -202,3 +202,37 @@ def test_nest_shapes_cells_as_collection_yaml_writes_them():
         "tags": [{"en": "a"}, {"en": "b"}],
         "metadata": {"Inv. no": {"en": "7"}},
     }
+
+
+def test_a_csv_outside_the_collection_folder_is_reported_at_its_mapping_and_never_read(tmp_path):
+    outside = tmp_path / "elsewhere.csv"
+    write_csv(tmp_path, "leak,SECRET,,,,,,,\n", name="elsewhere.csv")
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "link.csv").symlink_to(outside)
+    for file, why in (
+        ("link.csv", f"is a link to {outside}, outside the collection folder"),
+        ("../elsewhere.csv", "leaves the collection folder"),
+        (str(outside), "is absolute"),
+    ):
+        c, problems = read_collection(write_collection(root, MAPPED.replace("objects.csv", file)))
+        assert [str(p).split(";")[0] for p in problems] == [f"collection.yaml:8: csv.file: csv file {file!r} {why}"]
+        assert "collection's folder" in problems[0].fix
+        assert [o.id for o in c.objects] == ["ding-01"]  # no row read
+
+
+def test_an_unclosed_quote_is_reported_where_it_opened_and_does_not_swallow_rows_silently(tmp_path):
+    path = write_collection(tmp_path, MAPPED)
+    write_csv(tmp_path, 'a-1,"A text\nover two lines",甲,,,,,,\nb-2,"Bowl,乙,,,,,,\nc-3,C,丙,,,,,,\n')
+    c, problems = read_collection(path)
+    assert [p.location for p in problems] == ["objects.csv:4"]  # b-2's row starts on line 4
+    assert "never closed" in problems[0].message and "close the quote" in problems[0].fix
+    assert [o.id for o in c.objects] == ["ding-01", "a-1"]
+
+
+def test_a_stray_quote_after_a_closed_one_is_a_problem_on_its_line(tmp_path):
+    path = write_collection(tmp_path, MAPPED)
+    write_csv(tmp_path, 'a-1,5" high,甲,,,,,,\nb-2,"Bowl" x,乙,,,,,,\n')
+    c, problems = read_collection(path)
+    assert [p.location for p in problems] == ["objects.csv:3"]
+    assert [o.id for o in c.objects] == ["ding-01", "a-1"] and c.objects[1].title["en"] == '5" high'

@@ -117,3 +117,27 @@ def test_view_canvases_are_recognised_by_their_id():
     assert is_view_canvas({"id": f"{SITE}/objects/a/manifest.json/canvas/views/front"})
     assert not is_view_canvas({"id": f"{SITE}/objects/a/manifest.json/canvas/images/1"})
     assert not is_view_canvas({"id": f"{SITE}/views/frontal"}) and not is_view_canvas({})
+
+
+@pytest.mark.parametrize(
+    "base, label, expected",
+    [
+        ("https://museum.example/bronzes", {"en": ["Anything"]}, "bronzes"),  # the Collection's own id
+        ("http://localhost:8000", {"en": ["Bronzes of Zhou"], "zh": ["周代青铜器"]}, "Bronzes-of-Zhou"),  # its label
+        ("http://localhost:8000", {"zh": ["青铜器"]}, "built"),  # neither gives an id: the folder's name
+    ],
+)
+def test_the_collection_id_comes_from_the_collections_id_else_its_label_else_the_folder(
+    out, tmp_path, base, label, expected
+):
+    built = tmp_path / "built"
+    shutil.copytree(out, built)
+    for path in built.rglob("*.json"):  # published at ``base``
+        path.write_text(path.read_text("utf-8").replace(SITE, base), "utf-8")
+    data = json.loads((built / "collection.json").read_text("utf-8"))
+    data["label"] = label
+    (built / "collection.json").write_bytes(dump_json(data))
+    doc = import_collection(built / "collection.json", tmp_path / "imported" / "collection.yaml")
+    assert doc["id"] == expected and [o["id"] for o in doc["objects"]] == ["ding-01", "gui-02"]
+    collection, problems = read_collection(tmp_path / "imported" / "collection.yaml")
+    assert problems == [] and collection.id == expected

@@ -237,3 +237,12 @@ def test_the_collection_lists_every_manifest_and_validates():
     assert collection["items"][1]["label"] == {"en": ["Gui"], "zh": ["簋"]}  # the collection's languages first
     assert collection["items"][0]["thumbnail"][0]["id"] == f"{SITE}/objects/ding-01/thumb.jpg"
     assert dump_json(collection) == dump_json(collection_manifest(meta, objects, SITE))
+
+
+def test_part_of_names_another_collection_or_none():
+    doc = object_doc("ding-01", {"en": "Tripod cauldron"}, views=False, model=False, images=0)
+    base = f"{SITE}/objects/ding-01"
+    assert object_manifest(doc, base)["partOf"] == [{"id": f"{SITE}/collection.json", "type": "Collection"}]
+    show = "https://museum.example/show/iiif/collection.json"
+    assert object_manifest(doc, base, part_of=show)["partOf"] == [{"id": show, "type": "Collection"}]
+    assert "partOf" not in object_manifest(doc, base, part_of=None)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
+import yaml
+
 from vtour.cli import main
 from vtour.commands import demo
 from vtour.commands.demo import default_folder
 from vtour.sample import SAMPLE_ID
-from vtour.serve import DEFAULT_ADDRESS
+from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT
 
 
 def test_demo_builds_the_sample_and_reuses_it(tmp_path, capsys):
@@ -23,6 +25,13 @@ def test_demo_builds_the_sample_and_reuses_it(tmp_path, capsys):
     export = tmp_path / "export"
     for built in ("bronzes", "imported"):
         assert (export / built / "index.html").is_file() and (export / built / "collection.json").is_file()
+        # --no-serve builds for the default port: the IIIF ids are where the demo serves them
+        collection = json.loads((export / built / "collection.json").read_text("utf-8"))
+        assert collection["id"] == f"http://{DEFAULT_ADDRESS}:{DEFAULT_PORT}/collections/{built}/collection.json"
+    exhibition = json.loads((export / "silk-road" / "iiif" / "collection.json").read_text("utf-8"))
+    assert exhibition["id"] == f"http://{DEFAULT_ADDRESS}:{DEFAULT_PORT}/exhibitions/silk-road/iiif/collection.json"
+    imported = yaml.safe_load((tmp_path / "collections" / "imported" / "collection.yaml").read_text("utf-8"))
+    assert imported["id"] == "partner"  # from the partner's IIIF Collection id
     story = json.loads((export / "silk-road" / "story" / "story.json").read_text("utf-8"))
     assert [r["id"] for r in story["rooms"]] == ["ritual", "partners"]
     assert all(o["museum"] and o["rights"] for r in story["rooms"] for o in r["objects"])
@@ -33,22 +42,49 @@ def test_demo_builds_the_sample_and_reuses_it(tmp_path, capsys):
     assert (tmp_path / "collections" / "bronzes" / "collection.yaml").stat().st_mtime_ns == yaml_stamp
 
 
-def test_demo_serves_the_built_tour_on_the_default_address(tmp_path, monkeypatch, capsys):
-    served = {}
+def serve_without_building(tmp_path, monkeypatch):
+    """``vtour demo`` with the builds and the server replaced: returns what the server was given,
+    the sites and the ``site_url`` the collections were built for."""
+    served, built = {}, {}
     monkeypatch.setattr(demo, "sample_is_complete", lambda folder: True)
     monkeypatch.setattr(demo, "build_tour", lambda tour, out, jobs: SimpleNamespace(out_dir=out))
     monkeypatch.setattr(demo, "serve_tour", lambda folder, **kw: served.update(folder=folder, **kw))
     sites = {"collections/bronzes": tmp_path / "b", "exhibitions/silk-road": tmp_path / "s"}
-    monkeypatch.setattr(demo, "build_demo_collections", lambda folder, tiny, jobs: SimpleNamespace(sites=sites))
+
+    def build(folder, tiny, jobs, site_url):
+        built["site_url"] = site_url
+        return SimpleNamespace(sites=sites)
+
+    monkeypatch.setattr(demo, "build_demo_collections", build)
     monkeypatch.setattr(demo, "collection_app", lambda folder, prefix: ("app", folder, prefix))
+    return served, sites, built
+
+
+def test_demo_serves_the_built_tour_on_the_default_address(tmp_path, monkeypatch, capsys):
+    served, sites, built = serve_without_building(tmp_path, monkeypatch)
     assert main(["demo", "--dir", str(tmp_path), "--port", "8123"]) == 0
+    assert built["site_url"] == f"http://{DEFAULT_ADDRESS}:8123"  # the collections' IIIF ids name the port
     out = tmp_path / "export" / SAMPLE_ID
-    assert served == {"folder": out, "port": 8123, "address": DEFAULT_ADDRESS, "show": False,
-                      "sources": tmp_path / "tour.yaml", "sites": sites,
-                      "apps": {"collection": ("app", tmp_path / "b", "/collections/bronzes")}}
+    assert served == {
+        "folder": out,
+        "port": 8123,
+        "address": DEFAULT_ADDRESS,
+        "show": False,
+        "sources": tmp_path / "tour.yaml",
+        "sites": sites,
+        "apps": {"collection": ("app", tmp_path / "b", "/collections/bronzes")},
+    }
     printed = capsys.readouterr().out
     assert f"serving http://{DEFAULT_ADDRESS}:8123/" in printed
     assert f"http://{DEFAULT_ADDRESS}:8123/exhibitions/silk-road/" in printed
+
+
+def test_port_0_is_chosen_before_the_build_so_the_ids_name_the_port_served(tmp_path, monkeypatch, capsys):
+    served, _, built = serve_without_building(tmp_path, monkeypatch)
+    monkeypatch.setattr(demo, "free_port", lambda address: 8765)
+    assert main(["demo", "--dir", str(tmp_path), "--port", "0"]) == 0
+    assert served["port"] == 8765 and built["site_url"] == f"http://{DEFAULT_ADDRESS}:8765"
+    assert f"http://{DEFAULT_ADDRESS}:8765/exhibitions/silk-road/" in capsys.readouterr().out
 
 
 def test_default_folder_is_the_checkout_root():

@@ -3,6 +3,7 @@ generated galleries, object pages and a story page, every object crediting its m
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -11,6 +12,7 @@ import yaml
 
 from vtour.collection import exhibit
 from vtour.collection.exhibit import build_exhibition, credit_text, folder_ids, texts
+from vtour.collection.exhibition import Exhibition, Room
 from vtour.errors import VtourError
 from vtour.images import write_image
 from vtour.model.obj import write_obj
@@ -171,8 +173,8 @@ def test_story_json_credits_every_object_and_links_pages_and_images(exhibition):
     assert [o["id"] for o in objects] == ["bronzes--ding-01", "cup-02", "silk--ding-01", "vase-03", "cup-02"]
     for o in objects:
         assert o["museum"]["en"] and o["museum"]["zh"] and o["rights"] in (CC_BY, PD)
-        assert (story_dir / o["page"] / "index.html").is_file()
-        assert (story_dir / o["page"] / "object.json").is_file()
+        assert o["page"].endswith("/index.html") and (story_dir / o["page"]).is_file()
+        assert (story_dir / o["page"]).with_name("object.json").is_file()
         assert o["image"] and (story_dir / o["image"]).is_file()
         assert o["width"] > 0 and o["height"] > 0
     assert objects[2]["width"] == 160 and objects[2]["height"] == 80  # the photo's aspect
@@ -215,3 +217,67 @@ def test_shared_ids_get_the_collection_prefix_and_texts_fill_every_language():
     assert texts({"en": "Cup", "fr": "Tasse"}, ("en", "zh")) == {"en": "Cup", "zh": "Cup"}
     assert texts(None, ("en",)) is None
     assert exhibit.GALLERY_VERSION >= 1 and callable(credit_text)
+
+
+def test_every_scanned_objects_3d_caption_ends_with_its_museum_credit_and_rights(exhibition):
+    _, result = exhibition
+    tour = json.loads((result.out_dir / "tour.json").read_text("utf-8"))
+    museums = {"bronzes--ding-01": {"en": "Shenzhen Museum", "zh": "深圳博物馆"}, "vase-03": "Dunhuang Academy"}
+    rights = {"bronzes--ding-01": CC_BY, "vase-03": PD}
+    assert {m["id"] for m in tour["models"]} == set(museums)
+    for m in tour["models"]:  # the viewer shows a model's description as the caption of its 3D dialog
+        for lang in tour["languages"]:
+            museum = museums[m["id"]] if isinstance(museums[m["id"]], str) else museums[m["id"]][lang]
+            assert m["description"][lang].endswith(f"{museum} · {rights[m['id']]}"), m["description"]
+
+
+def test_object_manifests_are_part_of_the_exhibitions_iiif_collection(exhibition):
+    _, result = exhibition
+    out = result.out_dir
+    for fid in result.objects:
+        manifest = json.loads((out / "objects" / fid / "manifest.json").read_text("utf-8"))
+        assert manifest["partOf"] == [{"id": "http://localhost:8000/iiif/collection.json", "type": "Collection"}]
+    assert (out / "iiif" / "collection.json").is_file()
+
+
+def test_folder_ids_are_unique_even_when_a_qualified_id_is_another_objects_own():
+    class C:
+        def __init__(self, cid, oids):
+            self.id = cid
+            self.objects = [type("O", (), {"id": o}) for o in oids]
+
+    a, b = C("synthetic", ["ding-01", "other--ding-01"]), C("other", ["ding-01"])
+    ids = folder_ids([a, b])
+    assert ids == {
+        ("synthetic", "ding-01"): "synthetic--ding-01",
+        ("synthetic", "other--ding-01"): "other--ding-01",  # an id held once keeps it
+        ("other", "ding-01"): "other--ding-01-2",
+    }
+    long = C("c" * 40, ["x" * 40]), C("d", ["x" * 40])
+    ids = folder_ids(list(long))
+    assert len(set(ids.values())) == 2 and all(len(i) <= 64 for i in ids.values())
+
+
+def test_a_failure_in_the_generated_tour_is_located_in_the_exhibition(tmp_path):
+    e = Exhibition(id="show", title={"en": "Show"}, rooms=(Room(id="big", title={"en": "Big"}, where="rooms[1]"),))
+    e = dataclasses.replace(e, root=tmp_path, lines={"rooms[1]": 9})
+    work = tmp_path / "work"
+    exc = VtourError("build", "1 problem(s) in the tour:\n  tour.yaml:181: scenes[1].id: bad", path=work / "tour.yaml")
+    moved = exhibit._in_exhibition(exc, e, [("big", e.rooms[0]), ("big-2", e.rooms[0])], work)
+    assert "exhibition.yaml:9: rooms[1] (generated scene 'big-2': scenes[1].id): bad" in moved.message
+    assert "tour.yaml:181" not in moved.message and moved.path == tmp_path / "exhibition.yaml"
+
+
+def test_a_failing_panorama_is_named_as_the_rooms_own_file_without_the_pano_commands_options(tmp_path):
+    hall = Room(id="hall", title={"en": "Hall"}, panorama="panoramas/Hall.JPG", where="rooms[0]")
+    e = Exhibition(id="show", title={"en": "Show"}, rooms=(hall,), root=tmp_path, lines={"rooms[0]": 5})
+    work = tmp_path / "work"
+    copy = work / "panoramas" / "hall.jpg"
+    exc = VtourError(
+        "build", f"scene hall: pano: {copy}: image is 1200x900, not 2:1; pass --hfov and --vfov (degrees), or crop"
+    )
+    moved = exhibit._in_exhibition(exc, e, [("hall", hall)], work)
+    assert moved.message == f"exhibition.yaml:5: rooms[0] (scene 'hall'): pano: {tmp_path}/panoramas/Hall.JPG: " + (
+        "image is 1200x900, not 2:1"
+    )
+    assert "rooms[0].panorama" in moved.fix and "--hfov" not in str(moved)

@@ -12,6 +12,8 @@ IMPORTED = """\
 id: imported
 title: {en: Imported, zh: 导入}
 languages: [en, zh]
+museum: Partner Museum
+rights: http://creativecommons.org/publicdomain/zero/1.0/
 objects:
   - {id: gui-02, title: Another gui, period: {en: Eastern Zhou, zh: 东周}, tags: [{en: Ritual}]}
   - {id: bi-03, title: Jade disc, period: {en: western zhou, zh: 西周}, museum: Palace Museum, tags: [{zh: 玉器}]}
@@ -154,3 +156,70 @@ def test_validate_document_reads_an_exhibitions_collections_relative_to_it(tmp_p
     )
     assert "rooms[0].objects[1]: object 'bronzes:gui-02': no collection has the id 'bronzes'" in problems[2]
     assert len(problems) == 4 and "rooms[1].positions.ding-01: a position for 'ding-01'" in problems[3]
+
+
+def _many(n: int) -> str:
+    objects = "".join(f"  - {{id: o{k:02d}, title: Object {k}}}\n" for k in range(n))
+    return (f"id: many\ntitle: Many\nlanguages: [en, zh]\nmuseum: M\n"
+            f"rights: http://creativecommons.org/publicdomain/zero/1.0/\nobjects:\n{objects}")
+
+
+def test_a_room_split_into_galleries_must_not_take_another_rooms_id_nor_grow_past_an_id(tmp_path):
+    write_collection(tmp_path / "many", _many(13))  # 13 objects: galleries big, big-2
+    long = "r" * 63
+    path = write_collection(
+        tmp_path,
+        f"""\
+        id: show
+        title: Show
+        collections: [many/collection.yaml]
+        rooms:
+          - {{id: big, title: Big, query: {{museum: M}}}}
+          - {{id: big-2, title: Small, objects: [o00]}}
+          - {{id: {long}, title: Long, query: {{museum: M}}}}
+        """,
+        "exhibition.yaml",
+    )
+    e, problems = read_exhibition(path)
+    collections, found = exhibition_collections(e)
+    assert problems == [] and found == []
+    assert [str(p) for p in validate_exhibition(e, collections)] == [
+        "exhibition.yaml:6: rooms[1].id: room id 'big-2' is also the id of gallery 2 of room 'big' (room 'big' "
+        "shows 13 objects, more than the 12 of one gallery); rename this room or room 'big'",
+        f"exhibition.yaml:7: rooms[2].id: room id '{long}' is too long to number its galleries ('{long}-2'; "
+        f"room '{long}' shows 13 objects, more than the 12 of one gallery); shorten it to at most 62 characters",
+    ]
+
+
+def test_a_rooms_own_panorama_must_be_an_image_the_pano_stage_takes_without_options(tmp_path):
+    from PIL import Image
+
+    write_collection(tmp_path / "many", _many(1))
+    rooms = ""
+    for k, (name, size) in enumerate((("text.jpg", None), ("photo.jpg", (300, 200)), ("pano.jpg", (256, 128)))):
+        if size is None:
+            (tmp_path / name).write_bytes(b"not an image")
+        else:
+            Image.new("RGB", size, (120, 90, 60)).save(tmp_path / name)
+        rooms += f"  - {{id: r{k}, title: R, objects: [o00], panorama: {name}}}\n"
+    text = f"id: show\ntitle: Show\ncollections: [many/collection.yaml]\nrooms:\n{rooms}"
+    e, _ = read_exhibition(write_collection(tmp_path, text, "exhibition.yaml"))
+    found = [str(p) for p in validate_exhibition(e, exhibition_collections(e)[0])]
+    assert len(found) == 2, found
+    assert found[0].startswith("exhibition.yaml:5: rooms[0].panorama: panorama 'text.jpg' is not an image")
+    assert found[1].startswith(
+        "exhibition.yaml:6: rooms[1].panorama: panorama 'photo.jpg' is 300x200, not 2:1, has no GPano metadata"
+    )
+    assert "--hfov" not in found[1] and "2:1 equirectangular" in found[1]
+
+
+def test_an_exhibited_object_without_its_museum_or_rights_is_a_problem(tmp_path):
+    path = make_exhibition(tmp_path)
+    imported = tmp_path / "show" / "imported" / "collection.yaml"
+    imported.write_text(imported.read_text("utf-8").replace("museum: Partner Museum\n", "").replace(
+        "rights: http://creativecommons.org/publicdomain/zero/1.0/\n", ""), "utf-8")
+    e, _ = read_exhibition(path)
+    text = problems_text(validate_exhibition(e, exhibition_collections(e)[0]))
+    assert "object imported:gui-02 has no museum and no rights" in text
+    assert "object imported:bi-03 has no rights" in text  # its own museum is given
+    assert "give museum and rights in" in text and "imported/collection.yaml" in text

@@ -72,8 +72,10 @@ def test_bad_inputs_are_refused(tour, tmp_path):
 
 
 def _snapshot(folder):
-    return {str(p.relative_to(folder)): (p.is_symlink(), p.read_bytes() if p.is_file() else None)
-            for p in sorted(folder.rglob("*"))}
+    return {
+        str(p.relative_to(folder)): (p.is_symlink(), p.read_bytes() if p.is_file() else None)
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 @pytest.mark.parametrize("where", ["scenes/a/secret.jpg", "passwd", "scenes/linked-folder"])
@@ -117,7 +119,7 @@ def test_a_tampered_tour_json_without_a_viewer_is_one_clear_error_and_no_zip(tou
     (tour / "index.html").unlink()
     shutil.rmtree(tour / "viewer")
     (tour / "tour.json").write_text(text)
-    if text.startswith("{\"scenes"):  # an object: packed, without a preload of a start preview
+    if text.startswith('{"scenes'):  # an object: packed, without a preload of a start preview
         zf = zipfile.ZipFile(package_tour(tour, tmp_path / "t.zip"))
         assert b'rel="preload" href="tour.json"' in zf.read("index.html")
         return
@@ -127,9 +129,16 @@ def test_a_tampered_tour_json_without_a_viewer_is_one_clear_error_and_no_zip(tou
     assert not (tmp_path / "t.zip").exists()
 
 
-@pytest.mark.parametrize("idle, autotour, field", [(math.nan, 0, "idle_return_s"), (math.inf, 0, "idle_return_s"),
-                                                   (-1, 0, "idle_return_s"), (10, -1, "autotour"),
-                                                   (10, math.nan, "autotour")])
+@pytest.mark.parametrize(
+    "idle, autotour, field",
+    [
+        (math.nan, 0, "idle_return_s"),
+        (math.inf, 0, "idle_return_s"),
+        (-1, 0, "idle_return_s"),
+        (10, -1, "autotour"),
+        (10, math.nan, "autotour"),
+    ],
+)
 def test_kiosk_times_must_be_finite_and_not_negative(tour, tmp_path, idle, autotour, field):
     with pytest.raises(VtourError) as caught:
         package_tour(tour, tmp_path / "k.zip", kiosk=True, idle_return_s=idle, autotour=autotour)
@@ -138,8 +147,22 @@ def test_kiosk_times_must_be_finite_and_not_negative(tour, tmp_path, idle, autot
 
 
 def test_the_cli_refuses_idle_return_nan_in_one_line(tour, tmp_path):
-    run = subprocess.run([sys.executable, "-m", "vtour", "package", str(tour), "-o", str(tmp_path / "k.zip"),
-                          "--kiosk", "--idle-return", "nan"], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vtour",
+            "package",
+            str(tour),
+            "-o",
+            str(tmp_path / "k.zip"),
+            "--kiosk",
+            "--idle-return",
+            "nan",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode != 0 and "Traceback" not in run.stderr
     assert "idle_return_s=nan" in run.stderr and not (tmp_path / "k.zip").exists()
 
@@ -154,3 +177,25 @@ def test_the_zip_and_its_entries_get_the_ordinary_modes(tour, tmp_path):
     assert out.stat().st_mode & 0o777 == 0o644
     modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in zipfile.ZipFile(out).infolist()}
     assert modes.pop("launch.sh") == 0o755 and set(modes.values()) == {0o644}
+
+
+@pytest.fixture
+def collection(tmp_path):
+    """The shape of a built collection (vtour.package.is_built_collection): collection.json,
+    catalogue/ and objects/."""
+    c = tmp_path / "collection"
+    (c / "catalogue").mkdir(parents=True)
+    (c / "objects" / "ding-01").mkdir(parents=True)
+    (c / "collection.json").write_text(json.dumps({"type": "Collection"}))
+    (c / "index.html").write_text("<!doctype html>")
+    return c
+
+
+@pytest.mark.parametrize("idle, autotour, field", [(math.nan, 0, "idle_return_s"), (10, -1, "autotour")])
+def test_kiosk_times_of_a_built_collection_are_checked_like_a_tours(collection, tmp_path, idle, autotour, field):
+    with pytest.raises(VtourError) as caught:
+        package_tour(collection, tmp_path / "k.zip", kiosk=True, idle_return_s=idle, autotour=autotour)
+    assert caught.value.field == field and "finite number of seconds >= 0" in caught.value.message
+    assert not (tmp_path / "k.zip").exists()
+    names = zipfile.ZipFile(package_tour(collection, tmp_path / "k.zip", kiosk=True)).namelist()
+    assert "launch.py" in names and "collection.json" in names

@@ -107,10 +107,10 @@ def package_tour(
 
     A built collection (``vtour build collection.yaml``: its catalogue, object pages and viewer/) is
     zipped as it is; ``kiosk`` adds the launcher, and the catalogue stays its start page."""
+    options = kiosk_options(idle_return_s, autotour)  # checked first, for a tour or a collection: a typo is a typo
     if is_built_collection(Path(tour_dir)):
         return _write_zip(Path(tour_dir).resolve(), out_zip, dict(LAUNCHER) if kiosk else {})
     tour_dir = require_built_tour(Path(tour_dir).resolve(), "package")
-    options = kiosk_options(idle_return_s, autotour)  # checked with or without --kiosk: a typo is a typo
     extra: dict[str, bytes | Path] = {}
     if not (tour_dir / INDEX_HTML).is_file() or not (tour_dir / VIEWER).is_dir():
         extra.update(_site_files(tour_dir))

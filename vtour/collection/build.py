@@ -24,16 +24,22 @@ rebuilds only that object's page and the catalogue files that hold it (:attr:`Co
 
 Cache: ``<collection.yaml's folder>/.vtour-cache/<collection-id>/`` (as a tour's: beside the
 sources, never in the output), with ``pages/<key>/`` and ``files/<sha256>`` beside the stages.
+Published files are hard links into it, so an edit made in OUT reaches the cache: like a stage, a
+page folder is reused only while its record (:func:`vtour.tour.stages.record_stage`) checks out,
+and a ``files/<sha256>`` only while its bytes are still those; otherwise (and always with
+``force``) it is made again, with a warning.
 """
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import logging
 import os
 import shutil
 import time
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +52,7 @@ from vtour.collection.manifest import collection_manifest, object_manifest
 from vtour.collection.page import object_html
 from vtour.collection.validate import validate_collection
 from vtour.collection.views import views_stage
-from vtour.errors import VtourError
+from vtour.errors import VtourError, VtourWarning
 from vtour.image.options import DEFAULT_BASE_URL
 from vtour.model.report import dumps as report_text
 from vtour.output import atomic_dir, check_output_dir, clean_stale, link_file, link_tree, write_bytes_atomic
@@ -57,7 +63,16 @@ from vtour.tour.deepzoom import DeepZoomImage
 from vtour.tour.document import Model, Tour
 from vtour.tour.iiif import dump_json
 from vtour.tour.layout import CACHE_ONLY, STAGE_FOLDERS, STAGE_RECORD
-from vtour.tour.stages import FileHasher, Stage, model_dependencies, plan_stages, stage_dest, stage_key
+from vtour.tour.stages import (
+    FileHasher,
+    Stage,
+    model_dependencies,
+    plan_stages,
+    record_stage,
+    stage_dest,
+    stage_intact,
+    stage_key,
+)
 
 log = logging.getLogger(__name__)
 STEP = "collection"
@@ -148,6 +163,16 @@ def _rebase(value: Any, old: str, new: str) -> Any:
 
 
 @dataclass(frozen=True)
+class ShownIn:
+    """An exhibition that publishes an object's page: the page's way back (``url``, relative to the
+    page, and ``title``) and the IIIF Collection its manifest is part of (``part_of``, absolute)."""
+
+    url: str
+    title: Texts
+    part_of: str
+
+
+@dataclass(frozen=True)
 class BuiltObject:
     """One object with its stages built: the folders they wrote (in the cache) and its page document.
 
@@ -172,17 +197,18 @@ class BuiltObject:
     def units(self) -> str | None:
         return self.obj.units
 
-    def page_files(self, base: str, back: tuple[str, Texts] | None = None) -> dict[str, bytes]:
+    def page_files(self, base: str, shown_in: ShownIn | None = None) -> dict[str, bytes]:
         """object.json, index.html and manifest.json (whose ids start with ``base``, the object
-        folder's absolute URL); ``back``: where the page's way back leads (a URL relative to it)
-        and its title, instead of the collection's catalogue (an exhibition's story page)."""
-        doc = self.document
-        if back is not None:
-            doc = {**doc, "collection": {**doc["collection"], "catalogue": back[0], "title": dict(back[1])}}
+        folder's absolute URL); ``shown_in``: an exhibition publishing the page (its way back and
+        its IIIF Collection instead of the collection's)."""
+        doc, part_of = self.document, f"../../{COLLECTION_JSON}"
+        if shown_in is not None:
+            back = {"catalogue": shown_in.url, "title": dict(shown_in.title), "kind": "exhibition"}
+            doc, part_of = {**doc, "collection": {**doc["collection"], **back}}, shown_in.part_of
         return {
             OBJECT_JSON: dump_json(doc),
             INDEX_HTML: object_html(doc).encode("utf-8"),
-            MANIFEST_JSON: dump_json(object_manifest(doc, base)),
+            MANIFEST_JSON: dump_json(object_manifest(doc, base, part_of=part_of)),
         }
 
     def link_media(self, folder: Path, base: str) -> None:
@@ -197,10 +223,10 @@ class BuiltObject:
             link_tree(src, folder / IMAGES_DIR / str(k), skip=CACHE_ONLY)
             write_info(folder / IMAGES_DIR / str(k), f"{base}/{IMAGES_DIR}/{k}")
 
-    def write(self, folder: Path, base: str, back: tuple[str, Texts] | None = None) -> None:
+    def write(self, folder: Path, base: str, shown_in: ShownIn | None = None) -> None:
         """The whole object folder (media and page, :meth:`page_files`) into ``folder``."""
         self.link_media(folder, base)
-        for name, data in self.page_files(base, back).items():
+        for name, data in self.page_files(base, shown_in).items():
             write_bytes_atomic(folder / name, data)
 
 
@@ -286,7 +312,9 @@ def built_object(c: Collection, o: CollectionObject, dests: dict[tuple[str, str]
 @dataclass(frozen=True)
 class CollectionBuildResult(StagesDone):
     """What :func:`build_collection` did: each stage built or cached, the objects whose page was
-    made anew, and the published files written anew (every other file is the cache's, unchanged)."""
+    made anew (``pages``), and the published files (paths relative to OUT) whose bytes differ from
+    what the previous output held at that path, a file that was not there counting as written
+    (``written``: everything, for a build into a new folder)."""
 
     out_dir: Path
     stages: tuple[StageRun, ...]
@@ -333,7 +361,17 @@ def prepare_objects(
     """Run (or take from the collection's cache) the stages of the objects ``ids`` (all: None);
     returns each as a :class:`BuiltObject`. ``out`` is only checked not to hold the cache."""
     objects = list(collection.objects) if ids is None else [_object(collection, i) for i in ids]
-    built, _ = _prepare(collection, objects, jobs=jobs, scheduler=scheduler, force=force, cache_dir=cache_dir, out=out)
+    # a subset (an exhibition's objects) keeps the other objects' remembered hashes
+    built, _ = _prepare(
+        collection,
+        objects,
+        jobs=jobs,
+        scheduler=scheduler,
+        force=force,
+        cache_dir=cache_dir,
+        out=out,
+        keep_known=ids is not None,
+    )
     return built
 
 
@@ -344,7 +382,9 @@ def _object(c: Collection, oid: str) -> CollectionObject:
     return o
 
 
-def _prepare(c, objects, *, jobs, scheduler, force, cache_dir, out) -> tuple[dict[str, BuiltObject], tuple]:
+def _prepare(
+    c, objects, *, jobs, scheduler, force, cache_dir, out, keep_known=False
+) -> tuple[dict[str, BuiltObject], tuple]:
     check_jobs(jobs)
     cache = cache_folder(stage_tour(c, []), Path(out or c.root / "export" / c.id), cache_dir)
     for kind in STAGE_FOLDERS.values():
@@ -352,41 +392,55 @@ def _prepare(c, objects, *, jobs, scheduler, force, cache_dir, out) -> tuple[dic
     hasher = FileHasher(cache / "hashes.json")
     stages = plan_object_stages(c, objects, cache, hasher)
     runs = run_missing(stages, c.id, jobs=jobs, scheduler=scheduler, force=force)
-    hasher.save()
+    hasher.save(keep_known=keep_known)
     dests = {(s.kind, s.id): s.dest for s in stages}
     return {o.id: built_object(c, o, dests) for o in objects}, runs
 
 
 class _Store:
     """The cache's assembled parts: object pages by the hash of their inputs, other files by the
-    hash of their bytes. Records what it wrote anew and what was used, so the rest can be pruned."""
+    hash of their bytes. Each is checked before it is reused (published files are hard links to
+    them: an edit in OUT changes them); records the pages made anew and what was used, so the rest
+    can be pruned. With ``force`` every part is made anew."""
 
-    def __init__(self, cache: Path):
+    def __init__(self, cache: Path, force: bool = False):
         self.pages, self.files = cache / PAGES, cache / FILES
+        self.force = force
         self.used: set[Path] = set()
         self.new_pages: list[str] = []
-        self.written: list[str] = []
 
     def page(self, built: BuiltObject, base: str) -> Path:
-        """The cache folder holding ``built``'s page files, made only when its inputs changed."""
+        """The cache folder holding ``built``'s page files, made only when its inputs changed or
+        the folder no longer matches its record."""
         blob = json.dumps({"doc": built.document, "base": base, "vtour": __version__}, sort_keys=True)
         folder = self.pages / hashlib.sha256(blob.encode()).hexdigest()
+        if folder in self.used:
+            return folder
         self.used.add(folder)
-        if not (folder / INDEX_HTML).is_file():
-            with atomic_dir(folder, marker=INDEX_HTML, step="build") as tmp:
-                for name, data in built.page_files(base).items():
-                    (tmp / name).write_bytes(data)
-            self.new_pages.append(built.obj.id)
-            self.written += [f"{OBJECTS}/{built.obj.id}/{n}" for n in (OBJECT_JSON, INDEX_HTML, MANIFEST_JSON)]
+        if not self.force and (folder / INDEX_HTML).is_file() and stage_intact(folder):
+            return folder
+        if not self.force and (folder / STAGE_RECORD).is_file():
+            _stale(f"page of {built.obj.id}", folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        with atomic_dir(folder, marker=INDEX_HTML, step="build") as tmp:
+            for name, data in built.page_files(base).items():
+                (tmp / name).write_bytes(data)
+            record_stage(tmp)
+        self.new_pages.append(built.obj.id)
         return folder
 
     def file(self, rel: str, data: bytes) -> Path:
-        """The cache file holding ``data``, written only when no file holds those bytes yet."""
+        """The cache file holding ``data`` (``rel``: where it is published, for the warning),
+        written when no file holds those bytes yet."""
         path = self.files / hashlib.sha256(data).hexdigest()
+        if path in self.used:
+            return path
         self.used.add(path)
-        if not path.is_file():
-            write_bytes_atomic(path, data)
-            self.written.append(rel)
+        if not self.force and _holds(path, data):
+            return path
+        if not self.force and path.is_file():
+            _stale(rel, path)
+        write_bytes_atomic(path, data)  # a new file, never written through: OUT's links keep theirs
         return path
 
     def prune(self) -> None:
@@ -396,6 +450,42 @@ class _Store:
                 for entry in folder.iterdir():
                     if entry not in self.used and not entry.name.startswith("."):
                         shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """True when the file ``path`` holds exactly ``data``."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _stale(what: str, path: Path) -> None:
+    warnings.warn(
+        f"build: the cached {what} ({path}) no longer matches its record (a file missing or changed, "
+        "perhaps edited in a published collection): making it again",
+        VtourWarning,
+        stacklevel=4,
+    )
+
+
+def changed_files(new: Path, old: Path) -> list[str]:
+    """The files under ``new`` (sorted POSIX paths relative to it) whose bytes differ from the file
+    at the same path under ``old``; one ``old`` lacks counts as changed. A hard link to the same
+    file is the same bytes (one ``stat``); other files are compared byte for byte."""
+    changed = []
+    for root, _, names in os.walk(new):
+        for name in names:
+            path = Path(root) / name
+            rel = path.relative_to(new).as_posix()
+            before = old / rel
+            try:
+                same = os.path.samefile(path, before) or filecmp.cmp(path, before, shallow=False)
+            except OSError:
+                same = False
+            if not same:
+                changed.append(rel)
+    return sorted(changed)
 
 
 def collection_meta(c: Collection) -> dict:
@@ -434,7 +524,7 @@ def build_collection(
         c, list(c.objects), jobs=jobs, scheduler=scheduler, force=force, cache_dir=cache_dir, out=out
     )
     cache = cache_folder(stage_tour(c, []), out, cache_dir)
-    store = _Store(cache)
+    store = _Store(cache, force=force)
     base = collection_base(c)
     meta = collection_meta(c)
     with atomic_dir(out, marker=COLLECTION_JSON, step="build", manifest=True) as tmp:
@@ -453,12 +543,13 @@ def build_collection(
             link_file(store.file(rel, data), tmp / rel)
         for name in BUNDLES:
             shutil.copyfile(bundle_path(name), _mkdir(tmp / VIEWER) / name)
+        written = changed_files(tmp, out)  # before the swap: against what OUT held
     keep = {s.key for s in runs}
     prune_cache(cache, keep)
     store.prune()
     seconds = time.perf_counter() - t0
     log.info("build: %s written in %.1f s (%d page(s) made)", out, seconds, len(store.new_pages))
-    return CollectionBuildResult(out, runs, tuple(store.new_pages), tuple(store.written), len(c.objects), seconds)
+    return CollectionBuildResult(out, runs, tuple(store.new_pages), tuple(written), len(c.objects), seconds)
 
 
 def _mkdir(folder: Path) -> Path:

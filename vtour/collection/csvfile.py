@@ -7,9 +7,11 @@ CSV header. A field is ``id``, ``model``, ``title`` (a text in the default langu
 "Inventory")...; :mod:`vtour.collection.document` knows which fields exist and turns each row into
 an object. This module knows only CSV: it decodes UTF-8 (a byte-order mark accepted, as Excel
 writes one), finds every mapped header, and returns each row's cells by field with the line the row
-starts on (a quoted cell may span lines). Every problem is a :class:`vtour.errors.Problem` located
-in the CSV (``objects.csv:14``) or, for the mapping, in collection.yaml (``collection.yaml:9:
-csv.columns.title.en``); reading never raises.
+starts on (a quoted cell may span lines). The file must lie inside the collection's folder, links
+followed (else it is never read: its rows would be published), and quoting is strict: a quote left
+open, which would swallow every later row into one cell, is a problem at the line it opened on.
+Every problem is a :class:`vtour.errors.Problem` located in the CSV (``objects.csv:14``) or, for the
+mapping, in collection.yaml (``collection.yaml:9: csv.columns.title.en``); reading never raises.
 """
 
 from __future__ import annotations
@@ -23,12 +25,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vtour.errors import Problem
+from vtour.output import is_within
+from vtour.tour.validate import path_escape
 
 CSV_KEYS = ("file", "delimiter", "list_separator", "columns")
 DEFAULT_DELIMITER = ","
 DEFAULT_LIST_SEPARATOR = "|"
 #: Headers listed in a message before "...": a museum export may have a hundred columns.
 _SHOWN_HEADERS = 20
+_OUTSIDE_FIX = (
+    "move the CSV into the collection's folder (a copy, not a link) and give its path relative to collection.yaml"
+)
+_QUOTE_FIX = (
+    'close the quote: a cell that starts with a double quote (") ends at the next lone one; a quote inside '
+    'a cell is doubled ("")'
+)
 _UTF8_FIX = "re-save it as UTF-8 (Excel: Save As > 'CSV UTF-8'; LibreOffice: character set 'Unicode (UTF-8)')"
 
 
@@ -102,6 +113,40 @@ def _header_columns(
     return index, problems
 
 
+def _outside(root: Path, name: str) -> str | None:
+    """Why the CSV ``name`` (relative to ``root``) is not a file inside ``root``, links followed."""
+    why = path_escape(name)
+    if why:
+        return why.replace("tour folder", "collection folder")
+    try:
+        real = (root / name).resolve()
+        inside = is_within(real, root.resolve())
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        return f"cannot be resolved ({exc})"
+    return None if inside else f"is a link to {real}, outside the collection folder"
+
+
+def _open_quote_line(text: str, line: int, delimiter: str) -> int | None:
+    """The line of the quote left open in the row starting on ``line`` of ``text`` (quotes read as
+    :mod:`csv` does: one opens a cell only at its start, and "" inside it is a quote), or None when
+    every quote from there on closes."""
+    quoted, opened = False, line
+    for n, row in enumerate(io.StringIO(text, newline="").readlines()[line - 1 :], line):  # csv's lines
+        start, k = not quoted, 0
+        while k < len(row):
+            ch = row[k]
+            if quoted and ch == '"':
+                if row[k + 1 : k + 2] == '"':  # "" is a quote inside the cell
+                    k += 1
+                else:
+                    quoted = False
+            elif not quoted and ch == '"' and start:
+                quoted, opened = True, n
+            start = not quoted and ch == delimiter
+            k += 1
+    return opened if quoted else None
+
+
 def read_rows(
     root: Path, source: CsvSource, at: Callable[[str], str]
 ) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
@@ -112,6 +157,9 @@ def read_rows(
     ``at(key)`` locates a key of the ``csv:`` mapping in collection.yaml (``file``, ``columns.id``)."""
     name = source.file
     path = root / name
+    outside = _outside(root, name)
+    if outside:  # never read it: its rows would be published
+        return [], [Problem(at("file"), f"csv file {name!r} {outside}", _OUTSIDE_FIX)]
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -121,7 +169,8 @@ def read_rows(
     text, bad = decode(data, name)
     if text is None:
         return [], [bad] if bad else []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.delimiter)
+    # strict: a quote left open would otherwise swallow every row after it into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.delimiter, strict=True)
     rows: list[tuple[int, dict[str, str]]] = []
     problems: list[Problem] = []
     header: list[str] | None = None
@@ -148,9 +197,20 @@ def read_rows(
                 continue
             rows.append((line, {key: cells[i].strip() for key, i in index.items() if cells[i].strip()}))
     except csv.Error as exc:
-        problems.append(
-            Problem(f"{name}:{reader.line_num}", f"not readable as CSV ({exc})", "check the quoting near that line")
-        )
+        opened = _open_quote_line(text, end + 1, source.delimiter)
+        if opened is not None:
+            problems.append(
+                Problem(
+                    f"{name}:{opened}",
+                    f"a quoted cell opened on line {opened} is never closed: every line after it would be read "
+                    "into that cell",
+                    _QUOTE_FIX,
+                )
+            )
+        else:
+            problems.append(
+                Problem(f"{name}:{reader.line_num}", f"not readable as CSV ({exc})", _QUOTE_FIX + ", near that line")
+            )
     if header is None:
         problems.append(Problem(name, "the CSV is empty: no header row", "export the table with its header row"))
     return rows, problems

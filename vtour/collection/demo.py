@@ -8,8 +8,9 @@ Three collections and one exhibition drawing from two of them, the way museums w
     DIR/collections/silk-road/     exhibition.yaml: a generated gallery of bronzes, a room of imported objects
 
 Each is built into ``DIR/export/<id>/`` (incremental: a second run takes everything from the caches)
-and served by ``vtour demo`` under ``/collections/<id>/`` and ``/exhibitions/<id>/``, with the Panel
-collection browser over the bronzes at ``/collection``. Sources are written once and then reused,
+and served by ``vtour demo`` under ``/collections/<id>/`` and ``/exhibitions/<id>/`` of ``site_url``
+(their IIIF ids are absolute under it), with the Panel collection browser over the bronzes at
+``/collection``. Sources are written once and then reused,
 like the sample's.
 """
 
@@ -27,11 +28,17 @@ from vtour.collection.exhibit import build_exhibition
 from vtour.collection.iiif_import import import_collection
 from vtour.collection.synthetic import write_synthetic_collection
 from vtour.output import write_bytes_atomic
+from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT
 
 log = logging.getLogger(__name__)
 
 #: The collection the demo's Panel browser shows (its URL prefix).
 DEMO_COLLECTION = "collections/bronzes"
+#: Where ``vtour demo`` serves by default (``--no-serve`` builds for it).
+DEFAULT_SITE_URL = f"http://{DEFAULT_ADDRESS}:{DEFAULT_PORT}"
+#: Where the partner museum publishes its collection (not served by the demo: only its IIIF is read
+#: back, locally); the import takes the collection's id, ``partner``, from the IIIF Collection's id.
+PARTNER_BASE_URL = "https://partner-museum.example/collections/partner"
 #: Objects in the demo's two synthetic collections (full, tiny).
 SIZES = {"bronzes": (24, 4), "partner": (8, 2)}
 #: Smaller renders and levels than a museum would choose: the demo builds in a couple of minutes.
@@ -109,21 +116,30 @@ def _exhibition(folder: Path, bronzes: Path, imported: Path) -> Path:
     return path
 
 
-def build_demo_collections(folder: str | Path, *, tiny: bool = False, jobs: int | None = 1) -> DemoSites:
-    """Write (once) and build the demo's collections and exhibition under ``folder``."""
+def build_demo_collections(
+    folder: str | Path, *, tiny: bool = False, jobs: int | None = 1, site_url: str = DEFAULT_SITE_URL
+) -> DemoSites:
+    """Write (once) and build the demo's collections and exhibition under ``folder``, each for
+    publication at ``<site_url>/<its prefix>`` (``site_url``: where the demo serves, no trailing
+    slash). The partner's collection is built for the partner's own site (:data:`PARTNER_BASE_URL`)."""
     folder = Path(folder)
+    site_url = site_url.rstrip("/")
     sources, export = folder / "collections", folder / "export"
     bronzes = _synthetic(sources / "bronzes", "bronzes", 11, tiny)
     partner = _synthetic(sources / "partner", "partner", 12, tiny)
-    built = {"collections/bronzes": build_collection(bronzes, export / "bronzes", jobs=jobs).out_dir}
-    partner_out = build_collection(partner, export / "partner", jobs=jobs).out_dir
+    built = {}
+    prefix = "collections/bronzes"
+    built[prefix] = build_collection(bronzes, export / "bronzes", jobs=jobs, base_url=f"{site_url}/{prefix}").out_dir
+    partner_out = build_collection(partner, export / "partner", jobs=jobs, base_url=PARTNER_BASE_URL).out_dir
     imported = sources / "imported" / "collection.yaml"
     if not imported.is_file():
         import_collection(partner_out, imported, language="en")
-    built["collections/imported"] = build_collection(imported, export / "imported", jobs=jobs).out_dir
+    prefix = "collections/imported"
+    built[prefix] = build_collection(imported, export / "imported", jobs=jobs, base_url=f"{site_url}/{prefix}").out_dir
     exhibition = _exhibition(sources / "silk-road", bronzes, imported)
     width = 1024 if tiny else 4096
-    built["exhibitions/silk-road"] = build_exhibition(
-        exhibition, export / "silk-road", jobs=jobs, gallery_width=width
+    prefix = "exhibitions/silk-road"
+    built[prefix] = build_exhibition(
+        exhibition, export / "silk-road", jobs=jobs, gallery_width=width, base_url=f"{site_url}/{prefix}"
     ).out_dir
     return DemoSites(built)

@@ -19,7 +19,11 @@ The build, as a table of contents (:func:`build_exhibition` reads the same)::
 
 Work folder: ``<exhibition.yaml's folder>/.vtour-cache/<exhibition-id>/tour/`` (or ``cache_dir/tour``):
 the generated tour's sources, its stage cache and its built copy. An object id found in two of the
-exhibition's collections is published as ``<collection-id>--<object-id>``, else as itself.
+exhibition's collections is published as ``<collection-id>--<object-id>``, else as itself; one that
+would still clash (or pass 64 characters) is numbered (:func:`folder_ids`). A scan's caption in the 3D
+dialog ends with its credit line (museum · credit · rights); an object page's manifest is ``partOf``
+the tour's ``iiif/collection.json``. A failure of the generated tour is reported at the room it
+comes from (:func:`_in_exhibition`).
 """
 
 from __future__ import annotations
@@ -29,10 +33,12 @@ import itertools
 import json
 import logging
 import math
+import re
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import cv2
@@ -44,7 +50,7 @@ from vtour.collection import gallery
 from vtour.collection.document import Collection, CollectionObject
 from vtour.collection.exhibition import Exhibition, Room, read_exhibition
 from vtour.collection.page import story_html
-from vtour.collection.validate import exhibition_collections, resolve_rooms, validate_exhibition
+from vtour.collection.validate import exhibition_collections, resolve_rooms, room_scenes, validate_exhibition
 from vtour.conventions import UNIT_METRES
 from vtour.errors import VtourError
 from vtour.image.options import DEFAULT_BASE_URL
@@ -53,7 +59,7 @@ from vtour.model.io import read_mesh
 from vtour.output import MANIFEST, atomic_dir, check_output_dir, link_file, link_tree
 from vtour.site import bundle_path
 from vtour.tour.build import CACHE_NAME, BuildResult, build_tour, check_base_url
-from vtour.tour.layout import TOP_LEVEL, TOUR_JSON, VIEWER
+from vtour.tour.layout import IIIF_COLLECTION, TOP_LEVEL, TOUR_JSON, VIEWER
 from vtour.tour.stages import model_dependencies
 
 log = logging.getLogger(__name__)
@@ -66,6 +72,8 @@ PICTURE_SIZE = 1600
 FLOOR_PITCH = -20.0
 #: Bump to re-render every generated gallery (their cache keys include it).
 GALLERY_VERSION = 1
+#: Longest tour id (vtour.tour.document.ID_PATTERN): a published object's folder id fits in it.
+ID_LENGTH = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,12 +120,24 @@ def load_valid_exhibition(path: str | Path) -> tuple[Exhibition, list[Collection
 
 
 def folder_ids(collections: list[Collection]) -> dict[tuple[str, str], str]:
-    """(collection id, object id) -> the object's folder and model id in the exhibition."""
-    count: dict[str, int] = {}
+    """(collection id, object id) -> the object's folder and model id in the exhibition: its own id
+    when no other collection has it, else ``<collection-id>--<object-id>``; an id already taken (an
+    object's own, or another qualified one) or too long for a tour id (64) is cut and numbered
+    (``-2``, ``-3``...) until it is free, so no two objects share a folder."""
+    count = Counter(o.id for c in collections for o in c.objects)
+    taken = set(count)  # every object's own id: a qualified id must not take one
+    out = {(c.id, o.id): o.id for c in collections for o in c.objects if count[o.id] == 1}
     for c in collections:
         for o in c.objects:
-            count[o.id] = count.get(o.id, 0) + 1
-    return {(c.id, o.id): (f"{c.id}--{o.id}" if count[o.id] > 1 else o.id) for c in collections for o in c.objects}
+            if count[o.id] == 1 or (c.id, o.id) in out:
+                continue
+            fid, k = f"{c.id}--{o.id}"[:ID_LENGTH], 1
+            while fid in taken:
+                k += 1
+                fid = f"{c.id}--{o.id}"[: ID_LENGTH - len(str(k)) - 1] + f"-{k}"
+            taken.add(fid)
+            out[(c.id, o.id)] = fid
+    return out
 
 
 def prepare(rooms, collections, *, jobs, scheduler, force, cache_dir) -> dict[tuple[str, str], Exhibit]:
@@ -149,6 +169,22 @@ def texts_in(t: dict, languages: tuple[str, ...]) -> dict:
     one given (the tour requires every declared language and no other)."""
     fallback = next((t[k] for k in languages if t.get(k)), None) or next(iter(t.values()))
     return {lang: str(t.get(lang) or fallback) for lang in languages}
+
+
+def credit_line(o: CollectionObject, languages: tuple[str, ...]) -> dict | None:
+    """``museum · credit · rights`` in each language, None when the object names none of them."""
+    parts = [texts_in(t, languages) for t in (o.museum, o.credit) if t]
+    parts += [dict.fromkeys(languages, o.rights)] if o.rights else []
+    return {lang: " · ".join(p[lang] for p in parts) for lang in languages} if parts else None
+
+
+def model_description(o: CollectionObject, languages: tuple[str, ...]) -> dict | None:
+    """A scan's caption in the viewer's 3D dialog: its description, then its credit line (which
+    the dialog would otherwise never show)."""
+    desc, credit = texts(o.description, languages), credit_line(o, languages)
+    if not credit:
+        return desc
+    return {lang: f"{desc[lang]}\n{credit[lang]}" if desc else credit[lang] for lang in languages}
 
 
 def credit_text(o: CollectionObject, languages: tuple[str, ...]) -> dict:
@@ -265,8 +301,8 @@ def _model_entry(e: Exhibit, scan: Path, work: Path, languages: tuple[str, ...])
         "source": f"models/{e.fid}/{scan.name}",
         "metadata": metadata,
     }
-    if o.description:
-        entry["description"] = texts(o.description, languages)
+    if description := model_description(o, languages):
+        entry["description"] = description
     if o.units:
         entry["units"] = o.units
     if e.collection.lod:
@@ -303,11 +339,12 @@ def _scenes(exhibition: Exhibition, rooms, exhibits, work: Path, width: int, see
     ``work``. Returns (scenes, models, story rooms, rendered gallery ids)."""
     langs = exhibition.languages
     plan = []  # (room, part index, part count, exhibits)
+    ids: list[str] = []  # each part's scene id (validate_exhibition saw that no two are the same)
     for room, found in rooms:
         chosen = [exhibits[(c.id, o.id)] for c, o in found]
         parts = [chosen] if room.panorama else _chunks(chosen, gallery.MAX_OBJECTS)
         plan += [(room, k, len(parts), part) for k, part in enumerate(parts, 1)]
-    ids = [room.id if k == 1 else f"{room.id}-{k}" for room, k, _, _ in plan]
+        ids += room_scenes(room, len(found))
     pictures = {}
     for e in dict.fromkeys(e for *_, part in plan for e in part):
         picture = _picture(e)
@@ -347,7 +384,7 @@ def _scenes(exhibition: Exhibition, rooms, exhibits, work: Path, width: int, see
                         "title": texts(plan[j][0].title, langs),
                     }
                 )
-        scene = {
+        scene: dict[str, Any] = {
             "id": sid,
             "title": _numbered(texts_in(room.title, langs), k, n),
             "panorama": rel,
@@ -389,7 +426,7 @@ def _story_rooms(exhibition, rooms, exhibits, ids, plan, pictures) -> list[dict]
                     "image": image,
                     "width": width,
                     "height": height,
-                    "page": f"../objects/{e.fid}/",
+                    "page": f"../objects/{e.fid}/index.html",
                 }
             )
         out.append(
@@ -402,6 +439,36 @@ def _story_rooms(exhibition, rooms, exhibits, ids, plan, pictures) -> list[dict]
             }
         )
     return out
+
+
+def _in_exhibition(exc: VtourError, exhibition: Exhibition, scenes: list[tuple[str, Room]], work: Path) -> VtourError:
+    """A failure of the generated tour told where the exhibition can be fixed: ``tour.yaml:N:
+    scenes[i].id`` and ``scene big-2:`` as the room that scene shows (``exhibition.yaml:12:
+    rooms[1] (generated scene 'big-2': scenes[1].id)``), and a room's panorama copied into the work
+    folder as the room's own file, with a fix that speaks of the exhibition (not of --hfov).
+    validate_exhibition checks what could fail here; this is for what it misses."""
+
+    def scene_at(m: re.Match) -> str:
+        if int(m[1]) >= len(scenes):
+            return m[0]
+        sid, room = scenes[int(m[1])]
+        return f"{exhibition.at(room.where)} (generated scene {sid!r}: {m[0].partition(' ')[2]})"
+
+    message = re.sub(r"tour\.yaml:\d+: scenes\[(\d+)\][\w.\[\]-]*", scene_at, exc.message)
+    path, fix = exc.path, exc.fix
+    for sid, room in scenes:
+        message = re.sub(rf"\bscene {re.escape(sid)}:", f"{exhibition.at(room.where)} (scene {sid!r}):", message)
+        if not room.panorama:
+            continue
+        copy = work / "panoramas" / f"{sid}{PurePosixPath(room.panorama).suffix.lower()}"
+        if str(copy) in message or (path is not None and Path(path).absolute() == copy):
+            message = message.replace(str(copy), str(exhibition.root / room.panorama)).partition("; pass --hfov")[0]
+            path = None if path is None else exhibition.root / room.panorama
+            fix = f"give {exhibition.at(room.where + '.panorama')} a 2:1 equirectangular panorama, or remove it"
+    if path is not None and Path(path).absolute() == work / "tour.yaml":
+        path = exhibition.root / exhibition.file
+        message = message.rstrip() + f"\n(in the tour generated from it, {work / 'tour.yaml'})"
+    return VtourError(exc.step, message, path=path, field=exc.field, value=exc.value, fix=fix)
 
 
 def _yaml_text(doc: dict) -> str:
@@ -464,7 +531,13 @@ def build_exhibition(
     doc |= {"start": scenes[0]["id"], "scenes": scenes, "models": models}
     (work / "tour.yaml").write_text(_yaml_text(doc), "utf-8")
     base = (base_url or DEFAULT_BASE_URL).rstrip("/")
-    tour = build_tour(work / "tour.yaml", work / "built", jobs=jobs, scheduler=scheduler, force=force, base_url=base)
+    try:
+        tour = build_tour(
+            work / "tour.yaml", work / "built", jobs=jobs, scheduler=scheduler, force=force, base_url=base
+        )
+    except VtourError as exc:
+        plan = [(sid, room) for room, found in rooms for sid in room_scenes(room, len(found))]
+        raise _in_exhibition(exc, exhibition, plan, work) from exc
     story = {
         "vtour": STORY_FORMAT,
         "id": exhibition.id,
@@ -479,9 +552,12 @@ def build_exhibition(
         link_tree(work / "built", tmp, skip={MANIFEST})
         for name in collection_build.BUNDLES:  # the story and object pages' bundle beside the viewer's
             shutil.copyfile(bundle_path(name), tmp / VIEWER / name)
-        back = ("../../story/", texts_in(exhibition.title, langs))  # an object page leads back to the story
+        # an object page leads back to the story; its manifest is part of the exhibition's IIIF collection
+        shown_in = collection_build.ShownIn(
+            "../../story/index.html", texts_in(exhibition.title, langs), f"{base}/{IIIF_COLLECTION}"
+        )
         for e in shown:
-            e.built.write(tmp / "objects" / e.fid, f"{base}/objects/{e.fid}", back=back)
+            e.built.write(tmp / "objects" / e.fid, f"{base}/objects/{e.fid}", shown_in)
         (tmp / STORY / "images").mkdir(parents=True)
         for e in shown:
             if (work / "pictures" / f"{e.fid}.jpg").is_file() and not e.scan:

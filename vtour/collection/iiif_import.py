@@ -27,6 +27,7 @@ import re
 from pathlib import Path
 
 from vtour.collection.manifest import FIELD_LABELS
+from vtour.tour.document import ID_PATTERN
 from vtour.tour.iiif_import import _Reader, read_iiif
 from vtour.tour.iiif_read import at, id_stem, safe_id
 
@@ -97,14 +98,30 @@ class _CollectionReader(_Reader):
     def document(self, data: dict, root: Path) -> dict:
         """collection.yaml: id and title from the Collection (or the one Manifest), then the objects."""
         title = self.text(data.get("label"), "label", required=True)
-        stem = id_stem(data["id"]) if isinstance(data.get("id"), str) and data.get("type") == "Collection" else ""
-        doc: dict = {"id": safe_id(stem or root.name, "collection"), "title": title, "languages": []}
+        doc: dict = {"id": _collection_id(data, title, root), "title": title, "languages": []}
         description = self.text(data.get("summary"), "summary") if data.get("type") == "Collection" else None
         if description:
             doc["description"] = description
         doc["objects"] = self.objects
         doc["languages"] = _languages(self.language, doc)
         return doc
+
+
+def _collection_id(data: dict, title: dict | str | None, root: Path) -> str:
+    """The imported collection's id: a Collection's own id's last meaningful part
+    (``https://host/bronzes/collection.json`` -> bronzes, as a built collection's collection.json
+    says it when published under its id), else its label (in the first language given), else the
+    folder read; always a valid id (vtour.tour.document.ID_PATTERN)."""
+    candidates = [root.name]
+    if data.get("type") == "Collection":
+        label = title if isinstance(title, str) else next(iter((title or {}).values()), "")
+        stem = id_stem(data["id"]) if isinstance(data.get("id"), str) else ""
+        candidates = [stem, label, *candidates]
+    for value in candidates:
+        oid = safe_id(value or "", "")
+        if ID_PATTERN.match(oid):
+            return oid
+    return "collection"
 
 
 def _tags(value: dict | str, language: str) -> list:

@@ -5,6 +5,7 @@ document alone (it reads no file: a page is made without its media at hand), ``b
 folder's absolute URL::
 
     <base>/manifest.json                          the Manifest; partOf <base>/../../collection.json
+                                                  (or another Collection: ``part_of``)
     <base>/manifest.json/canvas/views/<name>      one Canvas per view (front, back, left, right, top,
                                                   bottom), size x size, painted with views/<name>.jpg
     <base>/manifest.json/canvas/images/<k>        one Canvas per photo, its full size, painted with the
@@ -126,9 +127,11 @@ def _photo(entry: dict, base: str, canvas: str, label: dict) -> tuple[dict, list
     return _canvas(canvas, label, width, height, body), single["thumbnail"]
 
 
-def object_manifest(doc: dict, base: str) -> dict:
+def object_manifest(doc: dict, base: str, *, part_of: str | None = f"../../{COLLECTION}") -> dict:
     """The IIIF Manifest (a JSON-ready dict) of the object whose object.json is ``doc``; every id
-    under ``base``, the object folder's absolute URL (module docstring).
+    under ``base``, the object folder's absolute URL (module docstring). ``part_of``: the URL of
+    the IIIF Collection it belongs to, relative to the object's folder or absolute (default: the
+    built collection's collection.json); None: no ``partOf``.
 
     Raises VtourError for an empty title or text, naming the field (object.json is built from a
     validated collection, so this is a bug upstream, not a user's mistake).
@@ -174,7 +177,8 @@ def object_manifest(doc: dict, base: str) -> dict:
     manifest["homepage"] = [
         {"id": f"{base}/", "type": "Text", "label": label, "format": "text/html", "language": languages or ["none"]}
     ]
-    manifest["partOf"] = [{"id": urllib.parse.urljoin(f"{base}/", f"../../{COLLECTION}"), "type": "Collection"}]
+    if part_of is not None:
+        manifest["partOf"] = [{"id": urllib.parse.urljoin(f"{base}/", part_of), "type": "Collection"}]
     manifest["items"] = items
     return manifest
 

@@ -10,28 +10,34 @@ image the build reads, all inside the collection's folder once links are resolve
 ``rights`` and ``base_url`` as absolute http(s) URLs, ``views`` sizes, and the ``lod``/``zoom`` options
 as a tour's. For an exhibition: its collection files (each read and checked, its problems located in
 its own files), object references (unknown, or ambiguous between two collections), queries that match
-nothing, rooms with nothing to show, positions of objects not in the room, panoramas, room ids and
-languages. :func:`resolve_rooms` gives each room's objects, as the build uses them.
+nothing, rooms with nothing to show, positions of objects not in the room, panoramas (an image
+inside the folder, of a shape the pano stage takes without options), room ids (also those of a
+room's numbered galleries: :func:`room_scenes`) and languages. :func:`resolve_rooms` gives each
+room's objects, as the build uses them.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from pathlib import Path, PurePosixPath
 
 from vtour.collection.document import TEXT_FIELDS, Collection, CollectionObject, read_collection, read_document, snake
 from vtour.collection.exhibition import QUERY_FIELDS, Exhibition, Room, read_exhibition
+from vtour.collection.gallery_layout import MAX_OBJECTS
+from vtour.collection.views import MIN_SIZE, VIEW_OPTIONS, views_options
 from vtour.conventions import UNITS
 from vtour.errors import Problem, VtourError
+from vtour.images import read_image
 from vtour.model.io import FORMATS, UNSUPPORTED
+from vtour.pano.cube_input import cube_layout_problem
+from vtour.pano.gpano import read_gpano
 from vtour.tour.deepzoom import DeepZoomImage, url_problem
 from vtour.tour.document import ID_PATTERN, Model, Tour
 from vtour.tour.options import image_options, model_options
 from vtour.tour.validate import _check_file, check_angles, validate_path
 
-#: Largest view and turntable frame, px; a turntable strip is ``turntable_size * turntable`` px wide,
-#: and JPEG stops at 65,535.
-MAX_VIEW_SIZE, MAX_TURNTABLE_FRAMES, MAX_JPEG_SIDE = 8192, 360, 65535
 _ID_FIX = "use letters, digits, '-', '_' or '.', at most 64, not starting with '.' or '-'"
 
 
@@ -65,26 +71,54 @@ def _undeclared(report, texts, languages, where: str) -> None:
             )
 
 
+#: A language tag as HTML's lang attribute takes it (BCP 47's shape: en, zh, zh-Hans, zh-CN, pt-BR).
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
 def _languages(report, languages) -> None:
     if len(set(languages)) != len(languages):
         report("languages", f"languages {list(languages)} lists one twice", "list each language once")
+    for i, lang in enumerate(languages):
+        if not LANGUAGE_TAG.match(lang):
+            report(
+                f"languages[{i}]",
+                f"{lang!r} is not a language tag",
+                "write a BCP 47 tag such as en, zh, zh-Hans or pt-BR (a hyphen, not an underscore)",
+            )
 
 
 def _views(report, views: dict) -> None:
-    """``views``: whole numbers above 0, within what a JPEG holds."""
-    limits = {"size": MAX_VIEW_SIZE, "turntable": MAX_TURNTABLE_FRAMES, "turntable_size": MAX_VIEW_SIZE}
+    """``views`` by the views stage's own rule (:func:`vtour.collection.views.views_options`),
+    non-numbers first: each size alone, then the frames with the turntable size they make a strip
+    with (the smallest when the given one is bad, so that only the frames' own range is checked)."""
+    bad = set()
     for key, value in views.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 1:
-            report(f"views.{key}", f"{key} {value!r:.40} is not a whole number above 0", "write e.g. size: 1024")
-        elif value > limits[key]:
-            report(f"views.{key}", f"{key} {value:g} is above the most, {limits[key]}", f"write at most {limits[key]}")
-    frames, size = views.get("turntable"), views.get("turntable_size")
-    if isinstance(frames, int) and isinstance(size, int) and frames * size > MAX_JPEG_SIDE:
-        report(
-            "views",
-            f"a turntable of {frames} frames of {size} px is {frames * size} px wide, above JPEG's {MAX_JPEG_SIDE}",
-            "use fewer frames or a smaller turntable_size",
-        )
+        if isinstance(value, float) and not math.isfinite(value):
+            fix = f"write a whole number, e.g. {key}: {VIEW_OPTIONS[key]}"
+            report(f"views.{key}", f"{key} {value} is not a number", fix)
+            bad.add(key)
+    for key in ("size", "turntable_size"):  # alone: one frame makes no strip too wide
+        if key in views and key not in bad and (why := _views_problem({key: views[key], "turntable": 1})):
+            report(*why)
+            bad.add(key)
+    if ("turntable" in views or "turntable_size" in views) and "turntable" not in bad:
+        frames = views.get("turntable", VIEW_OPTIONS["turntable"])
+        size = MIN_SIZE if "turntable_size" in bad else views.get("turntable_size", VIEW_OPTIONS["turntable_size"])
+        if why := _views_problem({"turntable": frames, "turntable_size": size}):
+            report(*why)
+
+
+def _views_problem(views: dict) -> tuple[str, str, str] | None:
+    """(where, message, fix) of the first thing views_options rejects in ``views``, or None."""
+    try:
+        views_options(views)
+    except VtourError as exc:
+        where = exc.field or "views"
+        key = where.rpartition(".")[2]
+        message = exc.message if exc.value is None else f"{key} {exc.value!r:.40}: {exc.message}"
+        example = f"{key}: {VIEW_OPTIONS[key]}" if key in VIEW_OPTIONS else "size: 1024"
+        return where, message, exc.fix or f"write a whole number, e.g. {example}"
+    return None
 
 
 def _options(report, c: Collection) -> None:
@@ -295,6 +329,67 @@ def _reference(report, ref: str, where: str, index: dict, collections: list[Coll
         )
 
 
+def _check_panorama(report, root: Path, rel: str | None, where: str) -> None:
+    """A room's own panorama: an image inside the exhibition's folder that the pano stage reads
+    without options (an exhibition gives none): 2:1 equirectangular, a partial one with GPano
+    metadata, or six cube faces in a strip or cross (:func:`vtour.pano.build.detect_mode`'s rule)."""
+    info = _check_file(report, root, rel, where, "panorama", image=True, formats=None)
+    if info is None or math.isclose(info.width / info.height, 2.0, rel_tol=0.01):
+        return
+    path = root / str(rel)
+    try:
+        if read_gpano(path, step="exhibition") is not None:
+            return
+    except VtourError as exc:
+        report(where, f"panorama {rel!r}: {exc.message}", exc.fix or "fix or remove its GPano metadata")
+        return
+    ratio = info.width / info.height
+    if any(math.isclose(ratio, a, rel_tol=0.01) for a in (6.0, 1 / 6, 4 / 3, 3 / 4)):
+        try:
+            why = cube_layout_problem(read_image(path, step="exhibition"))
+        except VtourError as exc:
+            report(where, f"panorama {rel!r} cannot be read ({exc.message})", "convert it to JPEG or PNG")
+            return
+        if why is None:
+            return
+    report(
+        where,
+        f"panorama {rel!r} is {info.width}x{info.height}, not 2:1, has no GPano metadata giving its coverage "
+        "and holds no cube faces",
+        "give a 2:1 equirectangular panorama (crop or pad it to 2:1), or remove panorama: to show the room "
+        "as a generated gallery",
+    )
+
+
+def room_scenes(room: Room, objects: int) -> list[str]:
+    """The ids of the tour scenes a room showing ``objects`` objects becomes: one scene with its own
+    panorama, else a gallery of at most MAX_OBJECTS objects each, numbered after the first:
+    ``big``, ``big-2``, ``big-3``."""
+    parts = 1 if room.panorama else max(1, math.ceil(objects / MAX_OBJECTS))
+    return [room.id, *(f"{room.id}-{k}" for k in range(2, parts + 1))]
+
+
+def _check_scene_ids(report, resolved: list) -> None:
+    """A room split into galleries must not take another room's id, and its numbered ids must be
+    ids (at most 64 characters)."""
+    rooms = {room.id: room for room, _ in resolved}
+    for room, found in resolved:
+        for k, sid in enumerate(room_scenes(room, len(found))[1:], 2):
+            why = f"room {room.id!r} shows {len(found)} objects, more than the {MAX_OBJECTS} of one gallery"
+            if sid in rooms:
+                report(
+                    f"{rooms[sid].where}.id",
+                    f"room id {sid!r} is also the id of gallery {k} of room {room.id!r} ({why})",
+                    f"rename this room or room {room.id!r}",
+                )
+            if not ID_PATTERN.match(sid):
+                report(
+                    f"{room.where}.id",
+                    f"room id {room.id!r} is too long to number its galleries ({sid!r}; {why})",
+                    f"shorten it to at most {64 - len(sid) + len(room.id)} characters",
+                )
+
+
 def _check_room(report, e: Exhibition, room: Room, found: list, index: dict, collections: list) -> None:
     w = room.where
     _undeclared(report, room.title, e.languages, f"{w}.title")
@@ -314,7 +409,7 @@ def _check_room(report, e: Exhibition, room: Room, found: list, index: dict, col
         )
     if not found and not room.panorama:
         report(w, f"room {room.id!r} shows no object and has no panorama", "add objects: or a query:, or a panorama:")
-    _check_file(report, e.root, room.panorama, f"{w}.panorama", "panorama")
+    _check_panorama(report, e.root, room.panorama, f"{w}.panorama")
     if room.positions and not room.panorama:
         report(f"{w}.positions", "positions are used only with a panorama", "add panorama: or remove positions:")
     shown = {ref for c, o in found for ref in (o.id, f"{c.id}:{o.id}")}
@@ -359,7 +454,8 @@ def validate_exhibition(e: Exhibition, collections: list[Collection]) -> list[Pr
         report("rooms", "the exhibition has no rooms", "add rooms: with objects")
     index = _index(collections)
     seen: dict[str, str] = {}
-    for room, found in resolve_rooms(e, collections):
+    resolved = resolve_rooms(e, collections)
+    for room, found in resolved:
         if not ID_PATTERN.match(room.id):
             report(f"{room.where}.id", f"room id {room.id!r} is not a safe name", _ID_FIX)
         if room.id in seen:
@@ -370,6 +466,16 @@ def validate_exhibition(e: Exhibition, collections: list[Collection]) -> list[Pr
             )
         seen.setdefault(room.id, f"{room.where}.id")
         _check_room(report, e, room, found, index, collections)
+        for c, o in found:  # an exhibition credits every object: its museum and its rights
+            missing = [name for name, value in (("museum", o.museum), ("rights", o.rights)) if not value]
+            if missing:
+                report(
+                    f"{room.where}.objects",
+                    f"object {c.id}:{o.id} has no {' and no '.join(missing)}: an exhibition credits every object's "
+                    "museum and rights",
+                    f"give {' and '.join(missing)} in {c.root / c.file} (for the object, or for the whole collection)",
+                )
+    _check_scene_ids(report, resolved)
     return report.problems
 
 

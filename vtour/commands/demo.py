@@ -76,8 +76,8 @@ def collection_app(folder, prefix: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.serve:
-        check_port(args.port)  # before minutes of building
+    # the port first: before minutes of building, and the collections' IIIF ids name it
+    port = (check_port(args.port) or free_port(DEFAULT_ADDRESS)) if args.serve else DEFAULT_PORT
     t0 = time.perf_counter()
     folder = (args.dir or default_folder()).absolute()
     if sample_is_complete(folder):
@@ -97,15 +97,15 @@ def run(args: argparse.Namespace) -> int:
     # One process: the stages are few, and a process pool costs more than it saves on 2 cores.
     result = build_tour(folder / "tour.yaml", folder / "export" / SAMPLE_ID, jobs=1)
     print(f"vtour demo: built {result.out_dir} in {time.perf_counter() - t0:.1f} s")
-    sites = build_demo_collections(folder, tiny=args.tiny, jobs=None).sites
+    site_url = f"http://{DEFAULT_ADDRESS}:{port}"
+    sites = build_demo_collections(folder, tiny=args.tiny, jobs=None, site_url=site_url).sites
     print(f"vtour demo: built {', '.join(str(p) for p in sites.values())} in {time.perf_counter() - t0:.1f} s")
     if not args.serve:
         return 0
-    port = args.port or free_port(DEFAULT_ADDRESS)
-    print(f"vtour demo: serving http://{DEFAULT_ADDRESS}:{port}/ (Ctrl+C stops)", flush=True)
+    print(f"vtour demo: serving {site_url}/ (Ctrl+C stops)", flush=True)
     for prefix in sites:
-        print(f"vtour demo: http://{DEFAULT_ADDRESS}:{port}/{prefix}/", flush=True)
-    print(f"vtour demo: the collection browser at http://{DEFAULT_ADDRESS}:{port}/collection", flush=True)
+        print(f"vtour demo: {site_url}/{prefix}/", flush=True)
+    print(f"vtour demo: the collection browser at {site_url}/collection", flush=True)
     # the sample's tour.yaml as the sources: notes made in the demo are saved in DIR/notes/
     serve_tour(
         result.out_dir,

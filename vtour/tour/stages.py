@@ -72,9 +72,13 @@ class FileHasher:
         self.used[str(path)] = [st.st_size, st.st_mtime_ns, digest]
         return digest
 
-    def save(self) -> None:
+    def save(self, keep_known: bool = False) -> None:
+        """Write the hashes used by this run (the others pruned); with ``keep_known`` those read
+        from the store too (this run's winning), for a run that hashed only part of the sources
+        (an exhibition preparing a few of a collection's objects)."""
         if self.store is not None:
-            write_bytes_atomic(self.store, json.dumps(self.used, indent=0, sort_keys=True).encode())
+            entries = {**self.known, **self.used} if keep_known else self.used
+            write_bytes_atomic(self.store, json.dumps(entries, indent=0, sort_keys=True).encode())
 
 
 def options_json(options) -> dict:
