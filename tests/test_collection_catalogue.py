@@ -77,10 +77,14 @@ def test_shard_paths_match_the_shared_fixture():
 
 def test_a_chinese_word_is_found_by_its_bigrams_and_a_single_character_by_its_unigram():
     terms = index_terms("西周青铜鼎")
-    assert set(query_terms("青铜")["terms"]) <= terms
-    assert set(query_terms("周青铜")["terms"]) <= terms
-    assert set(query_terms("鼎")["terms"]) <= terms
-    assert not set(query_terms("铜周")["terms"]) <= terms
+
+    def grams(query):
+        return {t for (t,) in query_terms(query)["terms"]}
+
+    assert grams("青铜") <= terms
+    assert grams("周青铜") <= terms
+    assert grams("鼎") <= terms
+    assert not grams("铜周") <= terms
 
 
 # -- records and the page ------------------------------------------------------------------------------
@@ -96,18 +100,23 @@ def test_a_record_holds_every_language_of_the_card_and_search_fields():
         museum={"en": "Shenzhen Museum"},
         tags=({"en": "ritual", "zh": "礼器"}, {"en": "vessel"}),
         description={"en": "A cauldron.", "zh": "一件鼎。"},
+        metadata={"Inventory": {"en": "SZM-001"}},
     )
-    record = catalogue_record(collection, obj, thumb="objects/ding-01/thumb.jpg")
+    record = catalogue_record(
+        collection, obj, thumb="objects/ding-01/thumb.jpg", thumb_small="objects/ding-01/thumb-small.jpg"
+    )
     assert record == {
         "id": "ding-01",
-        "url": "objects/ding-01/",
+        "url": "objects/ding-01/index.html",
         "thumb": "objects/ding-01/thumb.jpg",
+        "thumbSmall": "objects/ding-01/thumb-small.jpg",
         "title": {"en": "Tripod cauldron", "zh": "鼎"},
         "date": None,
         "period": {"en": "Western Zhou", "zh": "西周"},
         "material": {"en": "bronze", "zh": "青铜"},
         "museum": {"en": "Shenzhen Museum"},
         "tags": [{"en": "ritual", "zh": "礼器"}, {"en": "vessel"}],
+        "metadata": [{"en": "SZM-001"}],
         "description": {"en": "A cauldron.", "zh": "一件鼎。"},
     }
     assert {
@@ -122,7 +131,9 @@ def test_a_record_holds_every_language_of_the_card_and_search_fields():
         "礼器",
         "cauldron",
         "一件",
-    } <= record_terms(record)
+        "szm",
+        "001",
+    } <= record_terms(record), "an inventory number is searchable"
 
 
 def test_the_page_loads_the_bundle_and_meta_with_relative_urls_and_escapes_the_title():
@@ -163,7 +174,39 @@ def test_record_shards_hold_the_cards_in_collection_order(small):
     assert len(shards) == -(-300 // RECORD_SHARD_SIZE)
     cards = [c for p in shards for c in load(files, p)]
     assert [c["id"] for c in cards] == [r["id"] for r in records]
-    assert set(cards[0]) == {"id", "url", "thumb", "title", "date", "period", "material", "museum"}
+    assert set(cards[0]) <= {"id", "url", "thumb", "thumbSmall", "title", "date", "period", "museum"}
+    assert {"id", "url", "title"} <= set(cards[0])
+
+
+def test_record_shards_stay_small_so_a_selective_page_of_scattered_cards_is_cheap(small):
+    _, _, files = small
+    assert RECORD_SHARD_SIZE <= 16
+    largest = max(len(data) for path, data in files.items() if path.startswith("records/"))
+    assert largest < 8_000, f"a record shard is {largest} bytes"
+
+
+def test_a_singular_finds_its_plural_and_back_and_a_typed_prefix_is_kept_as_typed():
+    for singular, plural in [
+        ("niche", "niches"),
+        ("axe", "axes"),
+        ("lotus", "lotuses"),
+        ("canvas", "canvases"),
+        ("box", "boxes"),
+        ("body", "bodies"),
+        ("vase", "vases"),
+        ("glass", "glasses"),
+    ]:
+        for query, text in [(singular, plural), (plural, singular)]:
+            (group,) = query_terms(query + " ")["terms"]
+            assert set(group) & index_terms(text), f"{query!r} misses {text!r}"
+    assert query_terms("glas") == {"terms": [], "prefix": "glas"}
+    assert "glass" in index_terms("Glasses")
+
+
+def test_a_trailing_single_latin_letter_being_typed_is_ignored():
+    assert query_terms("bronze a") == {"terms": [["bronze"]], "prefix": None}
+    assert query_terms("x") == {"terms": [], "prefix": None}
+    assert query_terms("青铜 b")["terms"] == [["青铜"]]
 
 
 def test_every_term_shard_exists_and_every_posting_is_exactly_the_records_holding_the_term(small):
@@ -189,9 +232,11 @@ def test_an_empty_collection_and_a_record_with_only_an_id_and_a_title_make_a_val
     files = catalogue_files(meta, [])
     assert load(files, META_FILE)["count"] == 0
     assert all(load(files, f"terms/{s}.json") == {} for s in range(term_shard_count(0)))
-    record = {"id": "x-1", "url": "objects/x-1/", "thumb": None, "title": {"en": "Plain pot"}}
+    record = {"id": "x-1", "url": "objects/x-1/index.html", "thumb": None, "title": {"en": "Plain pot"}}
     files = catalogue_files(meta, [record])
-    assert load(files, "records/0.json") == [{**record, "date": None, "period": None, "material": None, "museum": None}]
+    assert load(files, "records/0.json") == [
+        {"id": "x-1", "url": "objects/x-1/index.html", "title": {"en": "Plain pot"}}
+    ]
     assert load(files, META_FILE)["facets"] == {"period": [], "material": [], "museum": [], "tag": []}
     assert decode(load(files, term_shard("pot", term_shard_count(1)))["pot"], 1) == [0]
 

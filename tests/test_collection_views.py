@@ -16,7 +16,9 @@ from PIL import Image
 
 from vtour.collection.views import (
     BACKGROUND,
+    SMALL_VIEW_SIZE,
     THUMB_SIZE,
+    THUMB_SMALL_SIZE,
     VIEW_FILL,
     VIEW_NAMES,
     render_turntable,
@@ -190,11 +192,20 @@ def test_write_views_writes_the_files_views_json_names_deterministically(tmp_pat
     assert first == second
     assert first["files"] == {name: f"views/{name}.jpg" for name in VIEW_NAMES}
     assert first["turntable"] == {"path": "turntable.jpg", "frames": 6, "size": 32} and first["thumb"] == "thumb.jpg"
+    assert first["thumbSmall"] == "thumb-small.jpg"
+    assert first["small"] == {name: f"views/small/{name}.jpg" for name in VIEW_NAMES}
     names = sorted(p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert names == sorted([*first["files"].values(), "turntable.jpg", "thumb.jpg", "views.json"])
+    expected = [*first["files"].values(), *first["small"].values(), "turntable.jpg", "thumb.jpg", "thumb-small.jpg"]
+    assert names == sorted([*expected, "views.json"])
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
-    sizes = {"views/front.jpg": (64, 64), "turntable.jpg": (192, 32), "thumb.jpg": (THUMB_SIZE, THUMB_SIZE)}
+    sizes = {
+        "views/front.jpg": (64, 64),
+        "turntable.jpg": (192, 32),
+        "thumb.jpg": (THUMB_SIZE, THUMB_SIZE),
+        "thumb-small.jpg": (THUMB_SMALL_SIZE, THUMB_SMALL_SIZE),
+        "views/small/top.jpg": (64, 64),
+    }
     for name, wh in sizes.items():
         with Image.open(tmp_path / "a" / name) as im:
             assert im.format == "JPEG" and im.size == wh
@@ -261,3 +272,16 @@ def test_a_stage_that_fails_leaves_no_output(tmp_path):
         views_stage(str(tmp_path / "missing.ply"), None, {"size": 4}, str(tmp_path / "out"))
     assert not (tmp_path / "out").exists()
     assert views_options(None) == {"size": 1024, "turntable": 24, "turntable_size": 256}
+
+
+def test_small_views_are_the_views_reduced_for_the_view_buttons(tmp_path, asymmetric):
+    summary = write_views(asymmetric, tmp_path, size=256, frames=1, turntable_size=32, metres_per_unit=1.0)
+    for name in VIEW_NAMES:
+        with (
+            Image.open(tmp_path / summary["small"][name]) as small,
+            Image.open(tmp_path / summary["files"][name]) as full,
+        ):
+            assert small.size == (SMALL_VIEW_SIZE, SMALL_VIEW_SIZE)
+            reduced = np.asarray(full.convert("RGB").resize(small.size, Image.Resampling.LANCZOS), dtype=np.float64)
+            assert np.abs(np.asarray(small.convert("RGB"), dtype=np.float64) - reduced).mean() < 4, name
+    assert (tmp_path / "thumb-small.jpg").stat().st_size < (tmp_path / "thumb.jpg").stat().st_size

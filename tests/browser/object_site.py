@@ -8,6 +8,7 @@ folder as the collection spec lays it out, made in code.
     site/objects/ding-01/index.html        object_html(object.json)
     site/objects/ding-01/object.json       every part: fields, six views, turntable, model, one deep-zoom photo
     site/objects/ding-01/views/*.jpg       six distinct flat-coloured views (VIEW_COLOURS) with their name drawn
+    site/objects/ding-01/views/small/*.jpg the same views reduced (views.json "small": the view buttons)
     site/objects/ding-01/turntable.jpg     FRAMES frames of FRAME px side by side, frame k's number drawn in it
     site/objects/ding-01/model/            a small textured sphere built by vtour.model.build_model (two levels)
     site/objects/ding-01/images/1/         a deep-zoom photo built by vtour.image.build_image
@@ -15,6 +16,8 @@ folder as the collection spec lays it out, made in code.
     site/objects/evil/                     an object whose texts are hostile markup (HOSTILE), no media, no units
     site/story/index.html + story.json     a two-room story of both objects (STORY)
     site/tour/index.html                   a stand-in for the walkable tour (the story's links)
+    site/展览 hall/                          a copy of viewer/ and objects/ding-01/ under a folder named with a space
+                                           and Chinese (ODD_FOLDER): URLs the page gets already percent-encoded
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from vtour.tour.assemble import model_block
 from vtour.tour.layout import model_dir
 
 OBJECT_ID = "ding-01"
+#: A folder whose name a URL holds percent-encoded.
+ODD_FOLDER = "展览 hall"
 EVIL_ID = "evil"
 LANGUAGES = ["en", "zh"]
 #: Hostile text: shown as text, never run (the page records window.alert calls).
@@ -301,8 +306,10 @@ def object_site(root: Path) -> Path:
 
     folder = site / "objects" / OBJECT_ID
     (folder / "views").mkdir(parents=True, exist_ok=True)
+    (folder / "views" / "small").mkdir(parents=True, exist_ok=True)
     for name, rgb in VIEW_COLOURS.items():
         _view(name, rgb).save(folder / "views" / f"{name}.jpg", quality=90)
+        _view(name, rgb).resize((96, 96)).save(folder / "views" / "small" / f"{name}.jpg", quality=90)
     _view("front", VIEW_COLOURS["front"]).resize((128, 128)).save(folder / "thumb.jpg")
     turntable_strip().save(folder / "turntable.jpg", quality=90)
     views = {
@@ -312,8 +319,11 @@ def object_site(root: Path) -> Path:
         "files": {n: f"views/{n}.jpg" for n in VIEW_COLOURS},
         "turntable": {"path": "turntable.jpg", "frames": FRAMES, "size": FRAME},
         "thumb": "thumb.jpg",
+        "small": {n: f"views/small/{n}.jpg" for n in VIEW_COLOURS},
     }
     _write_object(folder, object_document(views, _model(folder, work), [_photo(folder, work)]))
+    shutil.copytree(site / "viewer", site / ODD_FOLDER / "viewer")
+    shutil.copytree(folder, site / ODD_FOLDER / "objects" / OBJECT_ID)
 
     evil = site / "objects" / EVIL_ID
     shutil.copytree(folder / "views", evil / "views")

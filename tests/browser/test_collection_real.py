@@ -33,7 +33,7 @@ from helpers import axe_violations, frames, open_tour, png_to_rgb, start_server,
 
 from vtour.collection.catalogue import catalogue_record, facet_key, record_terms
 from vtour.collection.document import read_collection
-from vtour.collection.search_text import query_terms
+from vtour.collection.search_text import query_terms, word_forms
 from vtour.collection.views import VIEW_NAMES
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared_data, pytest.mark.viewport(1100, 800)]
@@ -96,9 +96,10 @@ def matches(records, query: str, period: str | None = None) -> list[str]:
     out = []
     for r in records:
         terms = record_terms(r)
-        if not set(plan["terms"]) <= terms:
+        if not all(set(forms) & terms for forms in plan["terms"]):  # each word in one of its forms
             continue
-        if plan["prefix"] and not any(t.startswith(plan["prefix"]) for t in terms):
+        prefix = plan["prefix"]
+        if prefix and not any(t.startswith(prefix) for t in terms) and not set(word_forms(prefix)) & terms:
             continue
         if period is not None and facet_key(r["period"], ("en", "zh")) != period:
             continue
@@ -337,7 +338,7 @@ def test_the_six_views_on_disk_are_what_the_object_page_shows(real, page, page_l
     out = real.site / "bronzes" / "objects" / oid
     open_object(page, page_log, base)
     thumbs = page.eval_on_selector_all(".vtour-view-button img", "is => is.map(i => i.src)")
-    assert thumbs == [f"{base}views/{name}.jpg" for name in VIEW_NAMES]
+    assert thumbs == [f"{base}views/small/{name}.jpg" for name in VIEW_NAMES]  # the small views as buttons
     large = page.locator(".vtour-view-large-image")
     for name in VIEW_NAMES:
         page.locator(f".vtour-view-button[data-view={name}]").click()

@@ -10,6 +10,9 @@ Screenshots: tests/artifacts/object_page/{en,zh,phone,inspector,deepzoom,evil}.p
 
 from __future__ import annotations
 
+import json
+from urllib.parse import quote
+
 import pytest
 from helpers import axe_violations, frames, png_to_rgb, region_mean, wait_for_js
 from object_site import (
@@ -17,6 +20,7 @@ from object_site import (
     FRAMES,
     HOSTILE,
     OBJECT_ID,
+    ODD_FOLDER,
     PHOTO_TITLE,
     RIGHTS,
     TITLE,
@@ -252,6 +256,10 @@ def test_view_in_3d_opens_the_inspector_on_its_coarsest_level(site, serve, page,
     )
     assert page.get_by_role("dialog").get_by_role("heading").first.text_content() == TITLE["zh"]
     assert page.get_by_role("dialog").get_by_role("button", name="关闭").is_visible()  # its words in Chinese too
+    page.keyboard.press("Escape")
+    assert page.evaluate("() => document.activeElement.textContent") == "三维查看", (
+        "a deep link's close drops the focus"
+    )
     page_log.assert_clean()
     page_log.assert_local_only()
 
@@ -277,6 +285,9 @@ def test_a_photo_opens_in_deep_zoom_and_loads_its_tiles(site, serve, page, page_
     page.goto(f"{base}objects/{OBJECT_ID}/#image=1")
     wait_for_js(page, f"() => {PAGE} && {PAGE}.imageView.osd", what="the photo from the link", log=page_log)
     wait_for_js(page, IMAGE_LOADED, what="the photo's tiles from the link", timeout_s=30, log=page_log)
+    page.keyboard.press("Escape")
+    focused = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+    assert focused == f"Open in deep zoom: {PHOTO_TITLE['en']}", "a deep link's close drops the focus"
     page_log.assert_clean()
     page_log.assert_local_only()
 
@@ -310,3 +321,64 @@ def test_hostile_text_is_shown_as_text_and_unsafe_rights_are_not_linked(site, se
     shots(page, "evil", full_page=True)
     page_log.assert_clean()
     page_log.assert_local_only()
+
+
+def test_the_turntable_shows_under_a_folder_named_with_a_space_and_chinese(site, serve, page, page_log):
+    base = serve(site)
+    page.goto(f"{base}{quote(ODD_FOLDER)}/objects/{OBJECT_ID}/")
+    wait_for_js(page, f"() => {PAGE} && {PAGE}.turntable", what="the object page", log=page_log)
+    css = page.evaluate("() => getComputedStyle(document.querySelector('.vtour-turntable-picture')).backgroundImage")
+    assert "%25" not in css, f"the strip's URL is encoded twice: {css}"
+    strip = css[len('url("') : -len('")')]
+    loaded = page.evaluate(
+        "(u) => new Promise((ok) => { const i = new Image(); i.onload = () => ok(i.naturalWidth);"
+        " i.onerror = () => ok(0); i.src = u; })",
+        strip,
+    )
+    assert loaded > 0, f"the turntable strip {strip} does not load"
+    page_log.assert_clean()
+
+
+def test_the_view_buttons_show_the_small_views(site, serve, page, page_log):
+    open_object(page, page_log, serve(site))
+    sources = page.eval_on_selector_all(".vtour-view-button img", "is => is.map((i) => i.getAttribute('src'))")
+    assert sources and all("/views/small/" in s for s in sources), sources
+    assert page.locator(".vtour-view-large-image").get_attribute("src").endswith("/views/front.jpg")
+
+
+def test_an_exhibition_object_page_links_back_to_the_exhibition(site, serve, page, page_log):
+    doc = json.loads((site / "objects" / OBJECT_ID / "object.json").read_text(encoding="utf-8"))
+    doc["collection"] = {**doc["collection"], "kind": "exhibition", "catalogue": "../../story/index.html"}
+    body = json.dumps(doc)
+    page.route(
+        f"**/objects/{OBJECT_ID}/object.json",
+        lambda r: r.fulfill(status=200, body=body, content_type="application/json"),
+    )
+    open_object(page, page_log, serve(site), hash_="#lang=zh")
+    assert page.locator(".vtour-page-back").text_content().startswith("返回展览：")
+    page.get_by_label("语言").select_option("en")
+    assert page.locator(".vtour-page-back").text_content().startswith("Back to the exhibition: ")
+
+
+def _contrast(a, b) -> float:
+    def lum(rgb):
+        c = [x / 255 for x in rgb]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_focus_ring_stands_out_and_links_are_24_px_targets(site, serve, page, page_log):
+    open_object(page, page_log, serve(site))
+    page.focus(".vtour-page-back")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # a keyboard focus: :focus-visible
+    colour = page.evaluate("() => getComputedStyle(document.activeElement).outlineColor")
+    rgb = [int(v) for v in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3]]
+    for background in [(0xF6, 0xF5, 0xF2), (255, 255, 255), (0xE9, 0xE6, 0xDF), (0xE6, 0xEF, 0xFF)]:
+        assert _contrast(rgb, background) >= 3, (colour, background)
+    for selector in [".vtour-page-back", "a[rel=license]", ".vtour-page-footer a"]:
+        box = page.locator(selector).first.bounding_box()
+        assert box["height"] >= 24, (selector, box)

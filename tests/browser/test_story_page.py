@@ -164,3 +164,13 @@ def test_on_a_phone_the_story_is_one_column(site, serve, page, page_log, shots):
     assert axe_violations(page) == []
     shots(page, "phone", full_page=True)
     page_log.assert_clean()
+
+
+@pytest.mark.viewport(390, 844)
+def test_links_in_the_contents_cards_and_credits_are_24_px_targets(site, serve, page, page_log):
+    open_story(page, page_log, serve(site))
+    selectors = [".vtour-story-toc a", ".vtour-card-title a", ".vtour-card-credit a"]
+    for selector in selectors:
+        boxes = page.eval_on_selector_all(selector, "as => as.map((a) => a.getBoundingClientRect().height)")
+        assert boxes and min(boxes) >= 24, (selector, boxes)
+    page_log.assert_clean()

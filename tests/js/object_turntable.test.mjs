@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { frameAfterDrag, frameDegrees, framePosition, wrapFrame } from "../../vtour/web/src/object/turntableFrame.js";
+import { cssUrl, frameAfterDrag, frameDegrees, framePosition, wrapFrame } from "../../vtour/web/src/object/turntableFrame.js";
 
 test("frames wrap round in both directions", () => {
   assert.equal(wrapFrame(0, 24), 0);
@@ -38,4 +38,11 @@ test("each frame's angle and background position", () => {
   assert.equal(framePosition(-1, 24), "100%");
   assert.equal(parseFloat(framePosition(6, 24)), (100 * 6) / 23);
   assert.equal(framePosition(0, 1), "0%");
+});
+
+test("the strip's URL goes into CSS as it is, so an encoded folder name is not encoded twice", () => {
+  const href = new URL("turntable.jpg", "http://host/sp ace/展览/objects/a/object.json").href;
+  assert.equal(cssUrl(href), `url("${href}")`);
+  assert.ok(!cssUrl(href).includes("%25"), "no double encoding");
+  assert.equal(cssUrl('http://h/a"b\\c'), 'url("http://h/a\\22 b\\5c c")');
 });

@@ -534,7 +534,7 @@ def build_collection(
             folder = tmp / OBJECTS / o.id
             b.link_media(folder, f"{base}/{OBJECTS}/{o.id}")
             link_tree(store.page(b, f"{base}/{OBJECTS}/{o.id}"), folder, skip=CACHE_ONLY)
-            records.append(catalogue_record(c, o, thumb=_thumb(b)))
+            records.append(catalogue_record(c, o, **_thumbs(b)))
         parts = {f"catalogue/{rel}": data for rel, data in catalogue_files(meta, records).items()}
         parts[INDEX_HTML] = catalogue_html(meta).encode("utf-8")
         labels = [(o.id, dict(o.title)) for o in c.objects]
@@ -557,13 +557,16 @@ def _mkdir(folder: Path) -> Path:
     return folder
 
 
-def _thumb(b: BuiltObject) -> str | None:
-    """The catalogue card's image, relative to OUT: the front view's thumbnail, else the first photo's."""
+def _thumbs(b: BuiltObject) -> dict[str, str | None]:
+    """The catalogue card's images, relative to OUT (``thumb``, and ``thumb_small`` for a srcset): the
+    front view's thumbnails, else the first photo's."""
+    folder = f"{OBJECTS}/{b.obj.id}"
     if b.views is not None:
-        return f"{OBJECTS}/{b.obj.id}/{b.views['thumb']}"
+        small = b.views.get("thumbSmall")
+        return {"thumb": f"{folder}/{b.views['thumb']}", "thumb_small": f"{folder}/{small}" if small else None}
     if b.document["images"]:
-        return f"{OBJECTS}/{b.obj.id}/{b.document['images'][0]['thumb']}"
-    return None
+        return {"thumb": f"{folder}/{b.document['images'][0]['thumb']}", "thumb_small": None}
+    return {"thumb": None, "thumb_small": None}
 
 
 __all__ = [

@@ -7,12 +7,14 @@ Files (every path relative to ``OUT/catalogue/``; JSON, UTF-8, keys sorted, no s
 --------------------------------------------------------------------------------
 ``meta.json``  (:data:`META_FILE`, the only file the page names)
     ``{"vtour": "catalogue/1", "id", "title", "languages", "description", "count": N,
-    "pageSize": 24, "recordShard": 64, "termShards": T, "termPrefix": 3,
+    "pageSize": 24, "recordShard": 16, "termShards": T, "termPrefix": 3,
     "facets": {"period": [{"key", "label": {lang: text}, "count", "file"}, ...], "material", "museum", "tag"}}``.
     Facet values are sorted by count (most first) then key; at most :data:`FACET_VALUES_MAX` per facet.
 ``records/<k>.json``
-    Records ``k * 64 .. k * 64 + 63`` in collection order: ``[{"id", "url", "thumb", "title", "date",
-    "period", "material", "museum"}, ...]`` (texts ``{lang: text}`` or null): what a result card shows.
+    Records ``k * 16 .. k * 16 + 15`` in collection order: ``[{"id", "url", "thumb", "thumbSmall", "title",
+    "date", "period", "museum"}, ...]`` (texts ``{lang: text}``; a field without a value is left out): only
+    what a result card shows. Small shards, because a selective query's page of 24 cards comes from up to
+    24 shards: at 100,000 objects each is ~3 kB, so such a page costs ~24 small fetches, not ~500 kB.
 ``terms/<s>.json``  for s in ``0 .. T-1`` (every shard is written, empty ones as ``{}``)
     ``{term: postings}`` for every term whose *shard key* hashes to s (:func:`term_shard`). The shard key
     is a term's first character when it is CJK, else its first :data:`TERM_PREFIX` characters, so every
@@ -32,7 +34,8 @@ shard per :data:`RECORDS_PER_TERM_SHARD` records), the hash is FNV-1a 32 over th
 records keep the collection's order; so editing one object's text changes its record shard and the term
 shards of the terms it gained or lost, and nothing else (meta.json changes only when facet values,
 counts, languages or N do). Searchable text: every language of title, period, material, museum, tags,
-date, description, and the id (vtour.collection.search_text tokenizes it).
+date, description, the metadata's values (an inventory number) and the id (vtour.collection.search_text
+tokenizes it).
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ CATALOGUE_VERSION = "catalogue/1"
 #: The index file the page loads first (relative to OUT/catalogue/).
 META_FILE = "meta.json"
 #: Records per record shard.
-RECORD_SHARD_SIZE = 64
+RECORD_SHARD_SIZE = 16
 #: Result cards per page (the page reads it from meta.json).
 PAGE_SIZE = 24
 #: Characters of a non-CJK term that choose its shard: the shortest prefix a query looks up as a prefix,
@@ -66,17 +69,19 @@ FACETS = {"period": "period", "material": "material", "museum": "museum", "tags"
 #: At most this many values per facet are listed in meta.json (the most frequent), so its size is bounded.
 FACET_VALUES_MAX = 300
 #: Record fields shown on a result card (kept in the record shards).
-CARD_FIELDS = ("id", "url", "thumb", "title", "date", "period", "material", "museum")
+CARD_FIELDS = ("id", "url", "thumb", "thumbSmall", "title", "date", "period", "museum")
 #: Record fields whose every language is searchable (besides the id).
 SEARCH_FIELDS = ("title", "period", "material", "museum", "date", "description")
 
 
-def catalogue_record(collection, obj, *, thumb: str | None) -> dict:
+def catalogue_record(collection, obj, *, thumb: str | None, thumb_small: str | None = None) -> dict:
     """What the catalogue needs of one object: card fields, searchable texts, facet values.
 
-    ``thumb`` is the thumbnail's path relative to OUT (``"objects/<id>/thumb.jpg"``) or None.
-    Returns ``{"id", "url": "objects/<id>/", "thumb", "title", "date", "period", "material", "museum",
-    "tags": [texts], "description"}``; texts are ``{lang: text}`` dicts (or None), copied.
+    ``thumb`` is the thumbnail's path relative to OUT (``"objects/<id>/thumb.jpg"``, 320 px) or None;
+    ``thumb_small`` its small version (``"objects/<id>/thumb-small.jpg"``, 160 px) or None.
+    Returns ``{"id", "url": "objects/<id>/index.html", "thumb", "thumbSmall", "title", "date", "period",
+    "material", "museum", "tags": [texts], "metadata": [texts], "description"}``; texts are ``{lang: text}``
+    dicts (or None), copied. The url names index.html: a host without index documents serves it too.
     """
     lang = (getattr(collection, "languages", None) or ("en",))[0]
 
@@ -87,25 +92,27 @@ def catalogue_record(collection, obj, *, thumb: str | None) -> dict:
 
     return {
         "id": obj.id,
-        "url": f"objects/{obj.id}/",
+        "url": f"objects/{obj.id}/index.html",
         "thumb": thumb,
+        "thumbSmall": thumb_small,
         "title": texts(obj.title),
         "date": texts(obj.date),
         "period": texts(obj.period),
         "material": texts(obj.material),
         "museum": texts(obj.museum),
         "tags": [texts(t) for t in obj.tags if t],
+        "metadata": [texts(v) for _, v in sorted((getattr(obj, "metadata", None) or {}).items()) if v],
         "description": texts(obj.description),
     }
 
 
 def record_terms(record: dict) -> set[str]:
-    """Every index term of one record (all languages of its searchable fields, tags and id)."""
+    """Every index term of one record (all languages of its searchable fields, tags, metadata and id)."""
     parts = [record["id"]]
     for key in SEARCH_FIELDS:
         parts.extend((record.get(key) or {}).values())
-    for tag in record.get("tags") or ():
-        parts.extend(tag.values())
+    for text in (*(record.get("tags") or ()), *(record.get("metadata") or ())):
+        parts.extend(text.values())
     return set().union(*map(_text_terms, parts))
 
 
@@ -219,7 +226,7 @@ def catalogue_files(collection_meta: dict, records: list[dict]) -> dict[str, byt
     files: dict[str, bytes] = {}
 
     for k in range(0, count, RECORD_SHARD_SIZE):
-        cards = [{f: r.get(f) for f in CARD_FIELDS} for r in records[k : k + RECORD_SHARD_SIZE]]
+        cards = [{f: r[f] for f in CARD_FIELDS if r.get(f)} for r in records[k : k + RECORD_SHARD_SIZE]]
         files[f"records/{k // RECORD_SHARD_SIZE}.json"] = _dump(cards)
 
     postings: dict[str, list[int]] = defaultdict(list)

@@ -7,9 +7,12 @@ document beside it. Everything a visitor reads is rendered by the script from th
 collection works from any static host, a CDN or the kiosk package.
 
 ``OUT/objects/<id>/index.html`` (:func:`object_html`) reads ``object.json`` beside it (the shape is in
-the collection spec: ``{"vtour": "object/1", "id", "collection": {"id", "title", "catalogue"},
+the collection spec: ``{"vtour": "object/1", "id", "collection": {"id", "title", "catalogue", "kind"?},
 "languages", "title", "fields", "description", "tags", "museum", "credit", "rights", "views", "model",
-"images", "manifest"}``) and loads ``../../viewer/vtour-object.js``.
+"images", "manifest"}``) and loads ``../../viewer/vtour-object.js``. ``collection.kind`` is
+``"exhibition"`` when ``catalogue`` leads to an exhibition's story page (the back link then says so);
+``views.small`` (views.json's ``{name: "views/small/<name>.jpg"}``), when present, is what the view
+buttons show instead of the full views.
 
 The story page (:func:`story_html`), one folder below the exhibition's output (``OUT/story/index.html``
 beside the tour's ``OUT/index.html``), reads ``story.json`` beside it and loads ``../viewer/vtour-object.js``.

@@ -6,21 +6,25 @@ pair: the Python tests and the node tests run the same cases.
 
 Rules (applied identically on both sides)
 -----------------------------------------
-1. NFKC, then case folding (Python ``str.casefold``; JS ``toUpperCase().toLowerCase()``, which folds
-   ß -> ss and final sigma the same way for the scripts a museum catalogue holds).
+1. NFKC, then lower case (Python ``str.lower``, JS ``toLowerCase``: the same Unicode mapping, unlike
+   ``casefold``, which upper-cases Cherokee and folds Greek iota subscripts), then ß -> ss and ς -> σ.
 2. Split into runs: a *CJK run* is a run of characters in :data:`CJK_RANGES` (Han, kana, Hangul); a
    *word* is a run of other letters and digits (``[^\\W_]`` in Python, ``[\\p{L}\\p{N}]`` in JS).
    Everything else (spaces, punctuation, marks, ``_``) separates.
-3. A word is lightly stemmed (:func:`stem`): only lowercase ASCII words longer than 3 letters lose a
-   plural ending (bodies -> body, glasses -> glass, boxes -> box, dishes -> dish, vases -> vase), so
-   "vase" finds "vases" and back.
+3. A word is indexed as written and under its *singular forms* (:func:`word_forms`): a lowercase ASCII
+   word longer than 3 letters ending in a plural ending gives every singular it may be the plural of
+   (niches -> niche, nich; boxes -> box, boxe; bodies -> body, bodie), so "niche" finds "niches" and
+   "brooch" finds "brooches". A query word matches any of its own forms, so the match is symmetric:
+   a singular and its plural share a form whichever of them is typed.
 4. Indexing a CJK run gives every single character (unigram) and every pair of neighbours (bigram):
    鼎青铜 -> 鼎 青 铜 鼎青 青铜. Querying a run of one character looks up its unigram; a run of two or more
    looks up all its bigrams (AND), so 青铜 finds 青铜器 and 西周青铜, and 鼎 alone finds 鼎.
 
-A query is the AND of its terms. While the visitor types, the last word (when it is not CJK, has at
-least :data:`PREFIX_MIN` characters once stemmed, and the query does not end with a separator) is a
-*prefix*: "bron" finds bronze.
+A query is the AND of its terms (each a group of alternatives: a word's forms). While the visitor
+types, the last word (when it is not CJK, has at least :data:`PREFIX_MIN` characters and the query does
+not end with a separator) is a *prefix*, as typed, never reduced to a singular: "bron" finds bronze and
+"glas" glass. A last word being typed that is one Latin letter is ignored (it would match too much and
+cost a shard for nothing): "bronze a" searches "bronze".
 """
 
 from __future__ import annotations
@@ -48,23 +52,33 @@ _ASCII_WORD = re.compile("[a-z]+")
 
 
 def normalize(text: str) -> str:
-    """NFKC then case folding: the form every term and query is compared in."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """NFKC then lower case, ß -> ss and ς -> σ: the form every term and query is compared in (rule 1)."""
+    return unicodedata.normalize("NFKC", text).lower().replace("ß", "ss").replace("ς", "σ")
 
 
 @lru_cache(maxsize=1 << 16)
+def word_forms(word: str) -> tuple[str, ...]:
+    """``word`` and every singular it may be the plural of (rule 3), sorted by code point; a word that
+    is not a lowercase ASCII word longer than 3 letters with a plural ending is its only form."""
+    forms = {word}
+    if len(word) > 3 and _ASCII_WORD.fullmatch(word) and word.endswith("s"):
+        if word.endswith("ies") and len(word) > 4:
+            forms.update((word[:-3] + "y", word[:-1]))  # bodies -> body, ties -> tie
+        elif word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh", "o")):
+            forms.update((word[:-1], word[:-2]))  # niches -> niche and boxes -> box alike
+        elif not word.endswith(("ss", "us", "is")):
+            forms.add(word[:-1])
+    return tuple(sorted(forms))
+
+
 def stem(word: str) -> str:
-    """Light English plural stemming of a lowercase word; other words (digits, non-ASCII, <= 3 letters)
-    come back unchanged."""
-    if len(word) <= 3 or not _ASCII_WORD.fullmatch(word):
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    """The shortest singular form of ``word`` (:func:`word_forms`; ties: the first by code point)."""
+    return min(word_forms(word), key=lambda f: (len(f), f))
+
+
+def _is_short_latin(word: str) -> bool:
+    # one Latin letter (Basic Latin to Latin Extended-B): too common to search as a prefix
+    return len(word) < 2 and word.isalpha() and ord(word) < 0x250
 
 
 def is_cjk(text: str) -> bool:
@@ -73,37 +87,40 @@ def is_cjk(text: str) -> bool:
 
 
 def index_terms(text: str) -> set[str]:
-    """Every term under which ``text`` is indexed: stemmed words, CJK unigrams and bigrams."""
+    """Every term under which ``text`` is indexed: words and their singular forms, CJK unigrams and bigrams."""
     terms: set[str] = set()
     for cjk, word in _RUN.findall(normalize(text)):
         if cjk:
             terms.update(cjk)
             terms.update(cjk[i : i + 2] for i in range(len(cjk) - 1))
         else:
-            terms.add(stem(word))
+            terms.update(word_forms(word))
     return terms
 
 
 def query_terms(query: str) -> dict:
-    """What a query looks up: ``{"terms": [...], "prefix": str | None}``.
+    """What a query looks up: ``{"terms": [[alternative, ...], ...], "prefix": str | None}``.
 
-    ``terms`` (sorted, unique) must all match exactly; ``prefix``, when not None, must start some term
-    of the object (see the module docstring). An empty query gives ``{"terms": [], "prefix": None}``.
+    Every group of ``terms`` (sorted, unique; each group sorted) must match: one of its alternatives
+    exactly (a word's forms, or one CJK gram). ``prefix``, when not None, must start some term of the
+    object (see the module docstring). An empty query gives ``{"terms": [], "prefix": None}``.
     """
     normalized = normalize(query)
     runs = _RUN.findall(normalized)
     prefix = None
-    terms: set[str] = set()
+    groups: set[tuple[str, ...]] = set()
     for i, (cjk, run) in enumerate(runs):
         if cjk:
-            terms.update([cjk] if len(cjk) == 1 else (cjk[k : k + 2] for k in range(len(cjk) - 1)))
+            grams = [cjk] if len(cjk) == 1 else [cjk[k : k + 2] for k in range(len(cjk) - 1)]
+            groups.update((g,) for g in grams)
             continue
-        word = stem(run)
-        is_last = i == len(runs) - 1
-        if is_last and normalized.endswith(run) and len(word) >= PREFIX_MIN:
-            prefix = word
+        typing = i == len(runs) - 1 and normalized.endswith(run)
+        if typing and _is_short_latin(run):
+            continue
+        if typing and len(run) >= PREFIX_MIN:
+            prefix = run
         else:
-            terms.add(word)
-    if prefix is not None and prefix in terms:
-        prefix = None  # the same word already required whole
-    return {"terms": sorted(terms), "prefix": prefix}
+            groups.add(word_forms(run))
+    if prefix is not None and any(all(t.startswith(prefix) for t in g) for g in groups):
+        prefix = None  # a required group already implies it
+    return {"terms": [list(g) for g in sorted(groups)], "prefix": prefix}

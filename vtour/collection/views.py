@@ -51,6 +51,9 @@ Files (:func:`write_views`), deterministic (same input and Pillow, same bytes; n
     views/{front,back,left,right,top,bottom}.jpg   size x size, with the scale bar
     turntable.jpg                                 (turntable_size, turntable_size * frames)
     thumb.jpg                                     THUMB_SIZE: the front view without the bar
+    thumb-small.jpg                               THUMB_SMALL_SIZE: thumb.jpg reduced (catalogue cards' srcset)
+    views/small/{front,...}.jpg                   SMALL_VIEW_SIZE (at most size): each view reduced, bar included
+                                                  (the object page's view buttons: 96 CSS px at 2x)
     views.json                                    :func:`write_views`'s summary
 
 Cost (CPU time on one core, the sample statue at 100 k triangles with a 1024 px texture): building
@@ -85,6 +88,10 @@ DEFAULT_VIEW_SIZE = 1024
 DEFAULT_TURNTABLE_FRAMES = 24
 DEFAULT_TURNTABLE_SIZE = 256
 THUMB_SIZE = 320
+#: The small thumbnail's side (px): a catalogue card at 1x, so a first page of 24 cards stays light.
+THUMB_SMALL_SIZE = 160
+#: The small views' side (px), at most the views' size: the object page's 96 CSS px view buttons at 2x.
+SMALL_VIEW_SIZE = 192
 #: Share of the side that the bounding box's largest extent fills.
 VIEW_FILL = 0.8
 #: Smallest and largest side in px: a scale bar needs room; 8192 px is 67 M rays, minutes per view.
@@ -397,27 +404,32 @@ def write_views(
         {"size": 1024, "metresPerPixel": float | None,
          "scaleBar": {"metres": 0.1, "label": "10 cm", "pixels": 243} | None,
          "files": {"front": "views/front.jpg", ...}, "turntable": {"path": "turntable.jpg", "frames": 24, "size": 256},
-         "thumb": "thumb.jpg"}
+         "thumb": "thumb.jpg", "thumbSmall": "thumb-small.jpg", "small": {"front": "views/small/front.jpg", ...}}
     """
     _check_size(size, "size")
     _check_size(turntable_size, "turntable_size")
     _check_frames(frames, turntable_size, "frames")
     _check_metres_per_unit(metres_per_unit)
     dest = Path(dest)
-    (dest / "views").mkdir(parents=True, exist_ok=True)
+    (dest / "views" / "small").mkdir(parents=True, exist_ok=True)
     subject = prepare_subject(mesh)
     views = _views(subject, size)
     bar = _bar(subject, size, metres_per_unit)
-    files = {}
+    files, small = {}, {}
+    small_size = min(SMALL_VIEW_SIZE, size)
     for name, rgb in views.items():
         files[name] = f"views/{name}.jpg"
-        _save_jpeg(draw_scale_bar(rgb, bar) if bar else rgb, dest / files[name])
+        small[name] = f"views/small/{name}.jpg"
+        shown = draw_scale_bar(rgb, bar) if bar else rgb
+        _save_jpeg(shown, dest / files[name])
+        _save_jpeg(_reduce(shown, small_size), dest / small[name])
     _save_jpeg(_turntable(subject, turntable_size, frames), dest / "turntable.jpg")
     if size >= THUMB_SIZE:  # a reduction of the front view is better filtered than a new render
         thumb = np.asarray(Image.fromarray(views["front"]).resize((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS))
     else:
         thumb = render_orthographic(subject, *VIEW_AXES["front"], view_step(subject, THUMB_SIZE), THUMB_SIZE)
     _save_jpeg(thumb, dest / "thumb.jpg")
+    _save_jpeg(_reduce(thumb, THUMB_SMALL_SIZE), dest / "thumb-small.jpg")
     summary = {
         "size": size,
         "metresPerPixel": None if metres_per_unit is None else view_step(subject, size) * metres_per_unit,
@@ -425,6 +437,8 @@ def write_views(
         "files": files,
         "turntable": {"path": "turntable.jpg", "frames": frames, "size": turntable_size},
         "thumb": "thumb.jpg",
+        "thumbSmall": "thumb-small.jpg",
+        "small": small,
     }
     (dest / "views.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
@@ -470,6 +484,13 @@ def views_stage(source: str, units: str | None, options: dict, dest: str) -> dic
             turntable_size=opts["turntable_size"],
             metres_per_unit=metres_per_unit,
         )
+
+
+def _reduce(rgb: np.ndarray, side: int) -> np.ndarray:
+    """A square (side, side, 3) uint8 image -> (side', side', 3), side' = ``side``, by Lanczos (a larger one kept)."""
+    if rgb.shape[0] <= side:
+        return rgb
+    return np.asarray(Image.fromarray(rgb).resize((side, side), Image.Resampling.LANCZOS))
 
 
 def _save_jpeg(rgb: np.ndarray, path: Path) -> None:

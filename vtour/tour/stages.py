@@ -35,8 +35,8 @@ from vtour.tour.options import image_options, model_options, pano_options
 
 #: Per kind of stage ("pano", "model", "image"; a collection object's "views"): bump when its output
 #: changes for the same inputs and options, so that only that kind's cached outputs are built
-#: again. model 2: report.json's deviation histograms and ``change``.
-STAGE_VERSIONS = {"pano": 1, "model": 3, "image": 2, "views": 1}
+#: again. model 2: report.json's deviation histograms and ``change``; views 2: small views and thumbnail.
+STAGE_VERSIONS = {"pano": 1, "model": 3, "image": 2, "views": 2}
 _CHUNK = 1 << 20
 
 

@@ -2,13 +2,17 @@
 // by the state in the URL hash (urlState.js) and answered by a CatalogueIndex. Visitor-visible text is
 // set with textContent only. window.vtourCatalogue (and the results list's data-search-ms) expose the
 // last search's time, from the query's change to its results in the DOM, for benchmarks: {ready, searchMs
-// (change -> cards in the DOM), indexMs (change -> matching record numbers known), searches, total, hash}.
+// (change -> every card in the DOM), firstCardMs (change -> the first shard's cards shown), indexMs (change ->
+// matching record numbers known, and the count shown), searches, total, hash, error}. Cards appear as their
+// record shards arrive (in place, in order), not once the slowest has come.
 import { CATALOGUE_CSS } from "./styles.js";
 import { formatNumber, label, LANGUAGE_NAMES, pick } from "./labels.js";
 import { defaultState, FACETS, formatHash, parseHash, sameState } from "./urlState.js";
 
-/** Result thumbnails' box in CSS px (views' thumb.jpg is square). */
+/** Result thumbnails' box in CSS px (views' thumb.jpg is square, 320 px; thumb-small.jpg 160 px). */
 export const THUMB_PX = 160;
+/** The thumbnails' `sizes`: two columns on a phone, else at most THUMB_PX wide (styles.js). */
+export const THUMB_SIZES = `(max-width: 480px) calc(50vw - 36px), ${THUMB_PX}px`;
 
 function el(tag, props = {}, children = []) {
   const node = document.createElement(tag);
@@ -31,7 +35,8 @@ export class CatalogueView {
     this.index = index;
     this.state = defaultState();
     this.generation = 0;
-    this.hook = { ready: false, searchMs: null, indexMs: null, searches: 0, total: null, state: null, error: null };
+    this.hook = { ready: false, searchMs: null, firstCardMs: null, indexMs: null, searches: 0, total: null, state: null,
+                  error: null };
     this._listeners = [];
   }
 
@@ -44,7 +49,9 @@ export class CatalogueView {
     try {
       await this.index.load();
     } catch (error) {
-      this.root.replaceChildren(el("p", { role: "alert", text: label(this.lang, "failed") }));
+      // an index that came but has the wrong shape or version is "could not be read", not "could not be loaded"
+      const words = error instanceof SyntaxError || error?.unreadable ? "unreadable" : "failed";
+      this.root.replaceChildren(el("p", { role: "alert", text: label(this.lang, words) }));
       this.hook.error = String(error);
       throw error;
     }
@@ -109,7 +116,11 @@ export class CatalogueView {
     this._listen(this.prev, "click", () => this.update({ page: this.state.page - 1 }, true));
     this._listen(this.next, "click", () => this.update({ page: this.state.page + 1 }, true));
     this.pager = el("nav", { className: "vc-pages" }, [this.prev, this.pageText, this.next]);
-    this.root.replaceChildren(header, el("main", {}, [this.form, this.status, this.list, this.pager]));
+    this.failureText = el("p", { role: "alert" });
+    this.retry = el("button", { type: "button" });
+    this._listen(this.retry, "click", () => this.run({ ...this.state }, performance.now()));
+    this.failure = el("div", { className: "vc-failure", hidden: true }, [this.failureText, this.retry]);
+    this.root.replaceChildren(header, el("main", {}, [this.form, this.status, this.failure, this.list, this.pager]));
   }
 
   /** Set every interface word and facet option in the current language. */
@@ -130,6 +141,7 @@ export class CatalogueView {
     this.hint.textContent = label(lang, "searchHint");
     this.clear.textContent = label(lang, "clear");
     this.pager.setAttribute("aria-label", label(lang, "pages"));
+    this.retry.textContent = label(lang, "retry");
     this.prev.textContent = `‹ ${label(lang, "previous")}`;
     this.next.textContent = `${label(lang, "next")} ›`;
     for (const [facet, select] of Object.entries(this.selects)) {
@@ -156,54 +168,102 @@ export class CatalogueView {
     if (!sameState(state, this.state)) this.run(state, performance.now());
   }
 
-  /** Show `state`: search, fetch the page's records, render; `t0` is when the state changed. */
+  /**
+   * Show `state`: search, show the count, then each card as its record shard arrives; `t0` is when the state
+   * changed. A failed fetch empties the results and says so, with a button to try again.
+   */
   async run(state, t0) {
     const generation = ++this.generation;
+    const current = () => generation === this.generation;
     this.state = state;
     if (this._labelledLang !== this.lang) this._relabel();
     if (this.input.value !== state.q) this.input.value = state.q;
-    for (const [facet, select] of Object.entries(this.selects)) select.value = state[facet] || "";
+    for (const [facet, select] of Object.entries(this.selects)) this._selectValue(facet, select, state[facet]);
     let result;
     let records;
     try {
       result = await this.index.search(state);
-      if (generation !== this.generation) return;
+      if (!current()) return;
       this.hook.indexMs = performance.now() - t0;
       const pages = Math.max(1, Math.ceil(result.total / this.index.meta.pageSize));
       if (state.page > pages) {
         state.page = pages;
         writeHash(state, false);
       }
-      records = await this.index.records(this.index.pageNumbers(result, state.page));
+      const numbers = this.index.pageNumbers(result, state.page);
+      this._renderStatus(result, numbers.length);
+      this.list.replaceChildren(...numbers.map(() => el("li", { className: "vc-card vc-pending", "aria-hidden": "true" })));
+      this.list.setAttribute("aria-busy", "true");
+      this.hook.firstCardMs = null;
+      records = await this.index.records(numbers, (cards) => {
+        if (!current()) return;
+        this._fillCards(cards);
+        this.hook.firstCardMs ??= performance.now() - t0;
+      });
     } catch (error) {
-      if (generation !== this.generation) return;
-      this.status.textContent = label(this.lang, "failed");
-      this.hook.error = String(error);
+      if (!current()) return;
+      this._failed(error);
       return;
     }
-    if (generation !== this.generation) return;
-    this._render(result, records);
+    if (!current()) return;
+    this._fillCards(records);
+    this.list.removeAttribute("aria-busy");
     const ms = performance.now() - t0;
     this.list.dataset.searchMs = ms.toFixed(1);
     Object.assign(this.hook, { ready: true, searchMs: ms, searches: this.hook.searches + 1, total: result.total,
-                               state: { ...state }, hash: formatHash(state) });
+                               state: { ...state }, hash: formatHash(state), error: null });
   }
 
-  _render(result, records) {
+  /** The select shows `key`; a key beyond meta.json's listed values (a shared link) gets its own option. */
+  _selectValue(facet, select, key) {
+    select.querySelector("option.vc-extra")?.remove();
+    if (key && ![...select.options].some((o) => o.value === key)) select.append(el("option", { className: "vc-extra", value: key, text: key }));
+    select.value = key || "";
+  }
+
+  /** The results are gone: say that the search failed, in place of cards and pager, with a retry button. */
+  _failed(error) {
+    this.list.replaceChildren();
+    this.list.removeAttribute("aria-busy");
+    this.pager.hidden = true;
+    this.status.textContent = "";
+    this.failureText.textContent = label(this.lang, "searchFailed");
+    this.failure.hidden = false;
+    this.hook.error = String(error);
+    Object.assign(this.hook, { ready: true, searches: this.hook.searches + 1, total: null });
+  }
+
+  /** The count, the pager and the page's number, as soon as the matching records are known. */
+  _renderStatus(result, shown) {
     const lang = this.lang;
-    const langs = this.languages;
     const { pageSize } = this.index.meta;
     const pages = Math.max(1, Math.ceil(result.total / pageSize));
     const n = formatNumber(result.total, lang);
     const from = (this.state.page - 1) * pageSize + 1;
+    this.failure.hidden = true;
     this.status.textContent = result.total === 0 ? label(lang, "none")
-      : pages > 1 ? label(lang, "showing", { from: formatNumber(from, lang), to: formatNumber(from + records.length - 1, lang), n })
+      : pages > 1 ? label(lang, "showing", { from: formatNumber(from, lang), to: formatNumber(from + shown - 1, lang), n })
         : label(lang, result.total === 1 ? "count1" : "count", { n });
-    this.list.replaceChildren(...records.map((r) => card(r, lang, langs)));
     this.pager.hidden = pages <= 1;
     this.pageText.textContent = label(lang, "page", { p: formatNumber(this.state.page, lang), n: formatNumber(pages, lang) });
+    // a pager button that disables itself while it has the focus would drop it to <body>: hand it to the other
+    const focused = document.activeElement;
     this.prev.disabled = this.state.page <= 1;
     this.next.disabled = this.state.page >= pages;
+    if (focused === this.next && this.next.disabled && !this.prev.disabled && !this.pager.hidden) this.prev.focus();
+    else if (focused === this.prev && this.prev.disabled && !this.next.disabled && !this.pager.hidden) this.next.focus();
+  }
+
+  /** Replace each pending card whose record has come (`cards[i]` undefined: not yet). */
+  _fillCards(cards) {
+    const lang = this.lang;
+    const langs = this.languages;
+    const items = this.list.children;
+    cards.forEach((record, i) => {
+      const item = items[i];
+      if (record === undefined || !item || !item.classList.contains("vc-pending")) return;
+      item.replaceWith(record ? card(record, lang, langs) : el("li", { className: "vc-card", "aria-hidden": "true" }));
+    });
   }
 
   _listen(target, type, fn) {
@@ -228,13 +288,21 @@ function writeHash(state, push) {
   else history.replaceState(null, "", url);
 }
 
-/** One result card: a link to the object page with its thumbnail, title, date and period, museum. */
+/**
+ * One result card: a link to the object page in the catalogue's language, with its thumbnail (decorative: the
+ * link's name is the title), title, date and period, museum.
+ */
 function card(record, lang, langs) {
   const title = pick(record.title, lang, langs) || record.id;
   const children = [];
-  if (record.thumb) {
-    children.push(el("img", { className: "vc-thumb", src: record.thumb, alt: title, loading: "lazy", decoding: "async",
-                              width: THUMB_PX, height: THUMB_PX }));
+  if (record.thumb || record.thumbSmall) {
+    const img = el("img", { className: "vc-thumb", src: record.thumbSmall || record.thumb, alt: "", loading: "lazy",
+                            decoding: "async", width: THUMB_PX, height: THUMB_PX });
+    if (record.thumbSmall && record.thumb) {
+      img.setAttribute("srcset", `${record.thumbSmall} ${THUMB_PX}w, ${record.thumb} ${2 * THUMB_PX}w`);
+      img.setAttribute("sizes", THUMB_SIZES);
+    }
+    children.push(img);
   } else {
     children.push(el("span", { className: "vc-thumb", "aria-hidden": "true" }));
   }
@@ -243,7 +311,13 @@ function card(record, lang, langs) {
   if (when.length) children.push(el("p", { text: [...new Set(when)].join(" · ") }));
   const museum = pick(record.museum, lang, langs);
   if (museum) children.push(el("p", { text: museum }));
-  return el("li", { className: "vc-card" }, [el("a", { href: record.url }, children)]);
+  return el("li", { className: "vc-card" }, [el("a", { href: cardHref(record, lang) }, children)]);
+}
+
+/** The object page of a card in `lang`: its url (objects/<id>/index.html) with #lang=<lang>. */
+export function cardHref(record, lang) {
+  const url = String(record.url || `objects/${encodeURIComponent(record.id)}/index.html`).replace(/#.*$/, "");
+  return `${url}#lang=${encodeURIComponent(lang)}`;
 }
 
 let stylesAdded = false;

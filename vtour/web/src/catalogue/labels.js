@@ -9,6 +9,8 @@ export const CATALOGUE_LABELS = {
     clear: "Clear search and filters", count: "{n} objects", count1: "1 object", none: "No object matches.",
     showing: "{n} objects · showing {from}–{to}", page: "Page {p} of {n}", pages: "Pages", previous: "Previous", next: "Next",
     language: "Language", loading: "Loading…", failed: "The catalogue could not be loaded.", results: "Results",
+    unreadable: "The catalogue could not be read (its index is damaged or from another version).",
+    searchFailed: "This search failed.", retry: "Try again",
   },
   zh: {
     search: "搜索藏品", searchHint: "可输入任一语言的词语，或单个汉字",
@@ -17,8 +19,15 @@ export const CATALOGUE_LABELS = {
     clear: "清除搜索和筛选", count: "共 {n} 件藏品", count1: "共 1 件藏品", none: "没有符合条件的藏品。",
     showing: "共 {n} 件藏品，显示第 {from}–{to} 件", page: "第 {p} 页，共 {n} 页", pages: "分页", previous: "上一页", next: "下一页",
     language: "语言", loading: "加载中…", failed: "无法加载藏品目录。", results: "结果",
+    unreadable: "无法读取藏品目录（索引已损坏或版本不符）。",
+    searchFailed: "本次搜索失败。", retry: "重试",
   },
 };
+
+/** `object[key]` when it is `object`'s own property (a language code from the data may be "constructor"). */
+function own(object, key) {
+  return object != null && typeof object === "object" && Object.hasOwn(object, key) ? object[key] : undefined;
+}
 
 /** Language names shown on the language switch, in their own language. */
 export const LANGUAGE_NAMES = { en: "English", zh: "中文", fr: "Français", de: "Deutsch", ja: "日本語", ko: "한국어",
@@ -26,7 +35,7 @@ export const LANGUAGE_NAMES = { en: "English", zh: "中文", fr: "Français", de
 
 /** The label `key` in `lang` (English fallback), with {name} fields filled from `values`. */
 export function label(lang, key, values = {}) {
-  const text = (CATALOGUE_LABELS[lang] || {})[key] ?? CATALOGUE_LABELS.en[key] ?? key;
+  const text = own(own(CATALOGUE_LABELS, lang), key) ?? own(CATALOGUE_LABELS.en, key) ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
 }
 
@@ -34,8 +43,12 @@ export function label(lang, key, values = {}) {
 export function pick(texts, lang, languages = []) {
   if (texts == null) return "";
   if (typeof texts === "string") return texts;
-  for (const l of [lang, ...languages]) if (texts[l]) return texts[l];
-  return Object.values(texts).find(Boolean) || "";
+  if (typeof texts !== "object") return String(texts);
+  for (const l of [lang, ...languages]) {
+    const text = own(texts, l);
+    if (text) return String(text);
+  }
+  return String(Object.values(texts).find(Boolean) || "");
 }
 
 /** A number with the language's digit grouping. */

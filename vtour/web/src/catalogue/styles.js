@@ -23,10 +23,17 @@ body { margin: 0; background: #fafaf8; }
 .vc .vc-card a { display: flex; flex-direction: column; height: 100%; box-sizing: border-box; padding: 8px; border: 1px solid #d6d6d2;
   border-radius: 8px; background: #fff; color: inherit; text-decoration: none; }
 .vc .vc-card a:hover { border-color: #1d3b66; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
-.vc .vc-thumb { display: block; width: 100%; height: auto; aspect-ratio: 1; object-fit: contain; background: #ecebe7; border-radius: 4px; }
-.vc .vc-card h2 { font-size: 1rem; margin: 8px 0 2px; color: #1d3b66; }
+.vc .vc-thumb { display: block; width: 100%; max-width: 160px; margin: 0 auto; height: auto; aspect-ratio: 1; object-fit: contain;
+  background: #ecebe7; border-radius: 4px; }
+.vc .vc-card { min-width: 0; overflow-wrap: anywhere; }
+.vc .vc-card h2 { font-size: 1rem; margin: 8px 0 2px; color: #1d3b66; overflow-wrap: anywhere; }
 .vc .vc-card p { margin: 0; font-size: .88rem; color: #4a4a4f; }
+.vc .vc-pending { min-height: 200px; border-radius: 8px; background: #f0efeb; }
+.vc .vc-failure { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px; margin: 4px 0 12px; }
+.vc .vc-failure p { margin: 0; font-weight: 600; color: #8a1c00; }
+.vc h1, .vc .vc-intro { overflow-wrap: anywhere; }
 .vc nav.vc-pages { display: flex; align-items: center; justify-content: center; gap: 12px; margin: 20px 0 0; }
+.vc [hidden] { display: none !important; }
 .vc .vc-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 480px) { .vc h1 { font-size: 1.3rem; } .vc ol.vc-results { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; }
   .vc form { grid-template-columns: 1fr 1fr; } }

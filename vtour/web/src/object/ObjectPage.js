@@ -4,7 +4,7 @@ import { labelsFor } from "../ui/labels.js";
 import viewerCss from "../ui/viewer.css";
 import { el, fetchJson, languageSelect, styleElement } from "./dom.js";
 import { VIEW_NAMES, formatPageHash, parsePageHash } from "./hash.js";
-import { fill, langOf, languageName, objectLabelsFor, rightsName, safeHref, textIn } from "./labels.js";
+import { fill, langOf, languageName, objectLabelsFor, ownValue, rightsName, safeHref, textIn } from "./labels.js";
 import { Turntable } from "./Turntable.js";
 import css from "./page.css";
 
@@ -114,6 +114,7 @@ export class ObjectPage {
     if (!image) return Promise.resolve(null);
     if (this.modelView.isOpen) this.modelView.close();
     this.dialog = k;
+    this._lastImage = k;
     this._writeHash();
     return this.imageView.show({
       image, url: (p) => this.url(p), title: this._imageTitle(image, k), caption: this.text(image.description),
@@ -131,6 +132,18 @@ export class ObjectPage {
   _closed(kind) {
     if ((kind === "model") === (this.dialog === "model")) this.dialog = null;
     this._writeHash();
+    // the dialog gives the focus back to what had it when it opened: on a deep link (#model, #image=2) that is
+    // <body>, after a language change a button no longer in the page. Then its opener takes it (Dialog.close
+    // focuses _returnFocus right after this onClose).
+    const dialog = kind === "model" ? this.modelView : this.imageView;
+    const back = dialog._returnFocus;
+    if (!back?.isConnected || !this.content.contains(back)) dialog._returnFocus = this._opener(kind, this._lastImage);
+  }
+
+  /** The button that opens the model ("model") or photograph `k`, or null. */
+  _opener(kind, k) {
+    if (kind === "model") return this.content.querySelector(".vtour-object-inspect");
+    return this.content.querySelectorAll(".vtour-photo-button")[(k ?? 1) - 1] ?? null;
   }
 
   _writeHash() {
@@ -172,8 +185,10 @@ export class ObjectPage {
 
   _header() {
     const L = this.L, doc = this.doc, coll = doc.collection || {};
+    // an exhibition's object page links back to the exhibition's story, not to a catalogue
+    const backWords = coll.kind === "exhibition" ? L.exhibition : L.catalogue;
     const back = coll.catalogue
-      ? el("a", { className: "vtour-page-back", text: fill(L.catalogue, { title: this.text(coll.title) || coll.id || "" }),
+      ? el("a", { className: "vtour-page-back", text: fill(backWords, { title: this.text(coll.title) || coll.id || "" }),
                   attrs: { href: `${coll.catalogue}#lang=${encodeURIComponent(this.language)}` } })
       : null;
     const lang = this.languages.length > 1
@@ -194,7 +209,7 @@ export class ObjectPage {
     const large = el("figure", { className: "vtour-view-large" }, [this.largeImage, this.largeCaption]);
     const list = el("ul", { className: "vtour-view-list" }, this.views.map((name) => {
       const b = el("button", { className: "vtour-view-button", attrs: { type: "button", "aria-pressed": String(name === this.view) } }, [
-        el("img", { attrs: { src: this.url(this.doc.views.files[name]), alt: "", loading: "lazy", width: 96, height: 96 } }),
+        el("img", { attrs: { src: this.url(this._buttonImage(name)), alt: "", loading: "lazy", width: 96, height: 96 } }),
         el("span", { text: L[name] }),
       ]);
       b.dataset.view = name;
@@ -215,6 +230,12 @@ export class ObjectPage {
     });
     return el("section", { className: "vtour-object-views", attrs: { "aria-labelledby": "vtour-views-heading" } }, [
       el("h2", { text: L.views, attrs: { id: "vtour-views-heading" } }), large, list]);
+  }
+
+  /** A view button's picture: views.json's small view (~192 px) when there is one, else the full view. */
+  _buttonImage(name) {
+    const small = this.doc.views.small;
+    return (small && typeof small === "object" && ownValue(small, name)) || this.doc.views.files[name];
   }
 
   _showLarge() {
@@ -269,7 +290,7 @@ export class ObjectPage {
     for (const f of doc.fields || []) {
       if (!f || f.value == null) continue;
       keys.add(f.key);
-      const label = f.key === "metadata" || !L[f.key] ? (f.label ?? f.key) : L[f.key];
+      const label = f.key === "metadata" || !ownValue(L, f.key) ? (f.label ?? f.key) : L[f.key];
       row(label, this.textEl("dd", f.value), typeof label === "object" ? langOf(label, this.language, this.languages) : null);
     }
     for (const key of ["museum", "credit"]) if (!keys.has(key) && doc[key]) row(L[key], this.textEl("dd", doc[key]));

@@ -1,6 +1,6 @@
 import { el } from "./dom.js";
 import { fill } from "./labels.js";
-import { frameAfterDrag, frameDegrees, framePosition, wrapFrame } from "./turntableFrame.js";
+import { cssUrl, frameAfterDrag, frameDegrees, framePosition, wrapFrame } from "./turntableFrame.js";
 
 /**
  * The turntable: views.json's strip (`turntable.path`, `frames` square frames side by side) shown one frame at a
@@ -11,7 +11,7 @@ import { frameAfterDrag, frameDegrees, framePosition, wrapFrame } from "./turnta
 export class Turntable {
   /**
    * @param {{url: string, frames: number, frame?: number, labels: object, title: string, onChange?: function}} o
-   *   url: the strip's URL; labels: objectLabelsFor(lang); title: the object's title, in the same language
+   *   url: the strip's absolute URL (used as is); labels: objectLabelsFor(lang); title: the object's title, in the same language
    */
   constructor({ url, frames, frame = 0, labels, title, onChange = () => {} }) {
     this.frames = Math.max(1, Math.floor(frames));
@@ -21,7 +21,7 @@ export class Turntable {
     this.title = title;
     const sliderId = `vtour-turn-${Math.random().toString(36).slice(2)}`;
     this.picture = el("div", { className: "vtour-turntable-picture", attrs: { role: "img" } });
-    this.picture.style.backgroundImage = `url("${encodeURI(url).replace(/"/g, "%22")}")`;
+    this.picture.style.backgroundImage = cssUrl(url);
     this.picture.style.backgroundSize = `${this.frames * 100}% 100%`;
     this.slider = el("input", { className: "vtour-turntable-slider",
       attrs: { id: sliderId, type: "range", min: 0, max: this.frames - 1, step: 1 } });

@@ -5,7 +5,8 @@
  */
 export const OBJECT_LABELS = {
   en: {
-    language: "Language", catalogue: "Back to the catalogue: {title}", loadFailed: "Could not load {url}",
+    language: "Language", catalogue: "Back to the catalogue: {title}",
+    exhibition: "Back to the exhibition: {title}", loadFailed: "Could not load {url}",
     views: "Six views", front: "Front", back: "Back", left: "Left", right: "Right", top: "Top", bottom: "Bottom",
     viewAlt: "{view} view of {title}", scaleBar: "scale bar: {label}", noScale: "units unknown: no scale",
     turntable: "Turntable", turn: "Turn the object", angle: "{degrees}°",
@@ -21,7 +22,8 @@ export const OBJECT_LABELS = {
     objectPage: "See the object: {title}", noImage: "No picture",
   },
   zh: {
-    language: "语言", catalogue: "返回藏品目录：{title}", loadFailed: "无法加载 {url}",
+    language: "语言", catalogue: "返回藏品目录：{title}", exhibition: "返回展览：{title}",
+    loadFailed: "无法加载 {url}",
     views: "六视图", front: "正视", back: "后视", left: "左视", right: "右视", top: "俯视", bottom: "仰视",
     viewAlt: "{title}的{view}图", scaleBar: "比例尺：{label}", noScale: "单位未知：无比例尺",
     turntable: "转台", turn: "旋转文物", angle: "{degrees}°",
@@ -39,13 +41,18 @@ export const OBJECT_LABELS = {
 
 /** The words of `lang` (by its primary subtag), English for any missing. */
 export function objectLabelsFor(lang) {
-  const own = OBJECT_LABELS[lang] || OBJECT_LABELS[String(lang).split("-")[0]] || {};
-  return { ...OBJECT_LABELS.en, ...own };
+  const words = ownValue(OBJECT_LABELS, lang) || ownValue(OBJECT_LABELS, String(lang).split("-")[0]) || {};
+  return { ...OBJECT_LABELS.en, ...words };
+}
+
+/** `object[key]` when it is `object`'s own property, else undefined: data keys never reach Object.prototype. */
+export function ownValue(object, key) {
+  return object != null && typeof object === "object" && Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
 /** `template` with each `{name}` replaced by values[name] (left as is when absent). */
 export function fill(template, values) {
-  return String(template).replace(/\{(\w+)\}/g, (m, k) => (values[k] === undefined ? m : String(values[k])));
+  return String(template).replace(/\{(\w+)\}/g, (m, k) => (ownValue(values, k) === undefined ? m : String(values[k])));
 }
 
 /**
@@ -55,14 +62,14 @@ export function fill(template, values) {
 export function textIn(texts, lang, languages = []) {
   if (texts == null) return "";
   if (typeof texts !== "object") return String(texts);
-  for (const l of [lang, languages[0]]) if (l && texts[l]) return String(texts[l]);
+  for (const l of [lang, languages[0]]) if (l && ownValue(texts, l)) return String(texts[l]);
   return String(Object.values(texts).find((v) => v) ?? "");
 }
 
 /** The language (of `lang`, `languages`) `texts` is actually shown in by textIn, or null when it is not a map. */
 export function langOf(texts, lang, languages = []) {
   if (texts == null || typeof texts !== "object") return null;
-  for (const l of [lang, languages[0]]) if (l && texts[l]) return l;
+  for (const l of [lang, languages[0]]) if (l && ownValue(texts, l)) return l;
   return Object.keys(texts).find((k) => texts[k]) ?? null;
 }
 

@@ -27,3 +27,12 @@ export function frameDegrees(k, frames) {
 export function framePosition(k, frames) {
   return frames > 1 ? `${(100 * wrapFrame(k, frames)) / (frames - 1)}%` : "0%";
 }
+
+/**
+ * A CSS `url("...")` of `href`, an absolute URL as `new URL().href` gives it (already percent-encoded: encoding it
+ * again would turn "%20" into "%2520" and lose a folder named with a space or in Chinese). Only what a quoted CSS
+ * string cannot hold is escaped: `"`, `\` and line breaks.
+ */
+export function cssUrl(href) {
+  return `url("${String(href).replace(/["\\\n\r\f]/g, (c) => `\\${c.codePointAt(0).toString(16)} `)}")`;
+}
