@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import yaml
 
-from vtour.collection import exhibit
+from vtour.collection import exhibit, exhibit_tour
 from vtour.collection.exhibit import build_exhibition, credit_text, folder_ids, texts
 from vtour.collection.exhibition import Exhibition, Room
 from vtour.errors import VtourError
@@ -201,9 +201,9 @@ def test_an_object_no_collection_has_is_refused_before_any_work(tmp_path, exhibi
 
 
 def test_a_room_of_more_than_twelve_objects_becomes_chained_galleries_of_even_size():
-    assert [len(p) for p in exhibit._chunks(list(range(13)), 12)] == [7, 6]
-    assert [len(p) for p in exhibit._chunks(list(range(25)), 12)] == [9, 8, 8]
-    assert [len(p) for p in exhibit._chunks(list(range(12)), 12)] == [12]
+    assert [len(p) for p in exhibit_tour._chunks(list(range(13)), 12)] == [7, 6]
+    assert [len(p) for p in exhibit_tour._chunks(list(range(25)), 12)] == [9, 8, 8]
+    assert [len(p) for p in exhibit_tour._chunks(list(range(12)), 12)] == [12]
 
 
 def test_shared_ids_get_the_collection_prefix_and_texts_fill_every_language():
