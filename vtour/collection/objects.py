@@ -19,7 +19,7 @@ from typing import Any
 from vtour.collection.document import Collection, CollectionObject, Texts
 from vtour.collection.manifest import object_manifest
 from vtour.collection.page import object_html
-from vtour.model.report import dumps as report_text
+from vtour.model.report import publish_report
 from vtour.output import link_tree, write_bytes_atomic
 from vtour.tour.assemble import image_block, model_block, write_info
 from vtour.tour.deepzoom import DeepZoomImage
@@ -131,7 +131,7 @@ class BuiltObject:
         ids under ``base``, never written through the cache's)."""
         if self.model_dir is not None:
             link_tree(self.model_dir, folder / MODEL_DIR, skip=CACHE_ONLY)
-            _published_report(folder / MODEL_DIR / "report.json", self.obj.model or "")
+            publish_report(folder / MODEL_DIR / "report.json", self.obj.model or "")
         if self.views_dir is not None:
             link_tree(self.views_dir, folder, skip=CACHE_ONLY)
         for k, src in enumerate(self.image_dirs, 1):
@@ -143,18 +143,6 @@ class BuiltObject:
         self.link_media(folder, base)
         for name, data in self.page_files(base, shown_in).items():
             write_bytes_atomic(folder / name, data)
-
-
-def _published_report(path: Path, source: str) -> None:
-    """The model's report.json as published: the scan named as collection.yaml names it (not this
-    machine's absolute path) and without the build's own time (``seconds``), so that a collection is
-    the same bytes wherever it was built (a Dask worker, this machine). The file is a hard link into
-    the cache: it is replaced, never written through."""
-    report = _read_json(path)
-    report.pop("seconds", None)
-    report["source"] = source
-    path.unlink()
-    path.write_text(report_text(report), encoding="utf-8")
 
 
 def _texts_or_none(t):

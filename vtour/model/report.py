@@ -191,3 +191,16 @@ def to_json(value):
 def dumps(report: dict) -> str:
     """report.json's text: two-space indent, no NaN (a NaN deviation is a bug, not a value)."""
     return json.dumps(to_json(report), indent=2, allow_nan=False) + "\n"
+
+
+def publish_report(path: Path, source: str) -> None:
+    """Give the report.json at ``path`` its published form: the scan named ``source``, as the
+    authoring file names it (not the build machine's absolute path), and no ``seconds`` (the build's
+    own time), so that a published tour or collection is the same bytes wherever it was built (a
+    Dask worker, this machine). The file is a hard link into a build cache: it is replaced, never
+    written through."""
+    report = json.loads(path.read_text(encoding="utf-8"))
+    report.pop("seconds", None)
+    report["source"] = source
+    path.unlink()
+    path.write_text(dumps(report), encoding="utf-8")

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vtour.errors import VtourError, VtourWarning
+from vtour.model.report import publish_report
 from vtour.notes import copy_notes, notes_problems
 from vtour.output import atomic_dir, check_output_dir, clean_stale, is_within, link_tree
 from vtour.tour.assemble import tour_document, write_tour_folder
@@ -436,6 +437,8 @@ def _assemble(tour: Tour, stages: list[Stage], out: Path) -> dict:
     with atomic_dir(out, marker=TOUR_JSON, step="build", manifest=True, legacy=TOP_LEVEL) as tmp:
         for s in stages:
             link_tree(s.dest, tmp / STAGE_FOLDERS[s.kind] / s.id, skip=CACHE_ONLY)
+        for m in tour.models:  # its scan named as tour.yaml names it, without the build's own time
+            publish_report(tmp / STAGE_FOLDERS["model"] / m.id / "report.json", m.source)
         doc = tour_document(
             tour,
             {s.id: s.dest for s in stages if s.kind == "scene"},
