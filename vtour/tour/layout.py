@@ -47,7 +47,8 @@ TOP_LEVEL = (
     MARZIPANO_DATA.split("/")[0],
     PANNELLUM_CONFIG,
 )
-#: The folder of each stage kind, in the tour and in the stage cache.
+#: The folder of each stage kind, in the tour and in the stage cache (a collection object's "views": in
+#: the cache only; the collection build publishes them in the object's folder).
 STAGE_FOLDERS = {"scene": SCENES, "model": MODELS, "image": IMAGES, "views": "views"}
 #: A cache entry's record of its files (size, mtime, sha256), checked before the entry is reused.
 STAGE_RECORD = ".vtour-stage.json"
