@@ -177,6 +177,20 @@ def start(data: Any, file: str, lines: dict, what: str) -> tuple[_CollectionRead
     return r, languages, data if isinstance(data, dict) else {}
 
 
+def id_and_title(r: _Reader, d: dict, what: str, example: str) -> tuple[str, Texts]:
+    """A collection's or exhibition's required ``id`` and ``title`` (each missing one a problem; the
+    kind of file stands in for a missing id, the id for a missing title)."""
+    oid = r.string(d.get("id"), "id")
+    if oid is None:
+        r.problem("id", f"{what} has no id", f"add id: a short name like {example}")
+        oid = what
+    title = r.text(d.get("title"), "title")
+    if title is None:
+        r.problem("title", f"{what} has no title", "add title: {en: ...}")
+        title = {r.lang: oid}
+    return oid, title
+
+
 def _strings(r: _Reader, value, where: str) -> tuple[str, ...]:
     """A file or a list of files."""
     if isinstance(value, str):
@@ -336,14 +350,7 @@ def parse_collection(
     lines = {} if lines is None else lines
     r, languages, d = start(data, file, lines, "collection")
     d = r.mapping(d, "", _COLLECTION_KEYS)
-    cid = r.string(d.get("id"), "id")
-    if cid is None:
-        r.problem("id", "collection has no id", "add id: a short name like bronzes")
-        cid = "collection"
-    title = r.text(d.get("title"), "title")
-    if title is None:
-        r.problem("title", "collection has no title", "add title: {en: ...}")
-        title = {r.lang: cid}
+    cid, title = id_and_title(r, d, "collection", "bronzes")
     units = _units(r, d.get("units"), "units")
     defaults: dict[str, Any] = {key: r.text(d.get(key), key) for key in DEFAULT_FIELDS[:2]}
     defaults["rights"] = r.string(d.get("rights"), "rights")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vtour.collection.document import keep_case, read_document, start
+from vtour.collection.document import id_and_title, keep_case, read_document, start
 from vtour.errors import Problem
 from vtour.tour.document import _kind, _Reader, locate
 
@@ -163,14 +163,7 @@ def parse_exhibition(
     lines = {} if lines is None else lines
     r, languages, d = start(data, file, lines, "exhibition")
     d = r.mapping(d, "", _EXHIBITION_KEYS)
-    eid = r.string(d.get("id"), "id")
-    if eid is None:
-        r.problem("id", "exhibition has no id", "add id: a short name like silk-road")
-        eid = "exhibition"
-    title = r.text(d.get("title"), "title")
-    if title is None:
-        r.problem("title", "exhibition has no title", "add title: {en: ...}")
-        title = {r.lang: eid}
+    eid, title = id_and_title(r, d, "exhibition", "silk-road")
     collections = []
     for i, item in enumerate(r.items(d.get("collections"), "collections")):
         rel = r.string(item, f"collections[{i}]")
