@@ -26,7 +26,7 @@ from vtour.pano.coverage import Coverage
 
 class Built(BaseException):
     """Raised by the stand-in builders: carries the options the command would have built with (a
-    BaseException, so that the command line lets it through as it does Ctrl+C's)."""
+    BaseException, which the command line turns into one line unless ``--debug`` lets it through)."""
 
     def __init__(self, options):
         super().__init__("built")
@@ -51,7 +51,7 @@ def _options(monkeypatch, *argv):
     _capture(monkeypatch)
     command, *rest = argv
     with pytest.raises(Built) as caught:
-        cli.main([command, "x.jpg" if command == "pano" else "x.obj", "-o", "out", *rest])
+        cli.main(["--debug", command, "x.jpg" if command == "pano" else "x.obj", "-o", "out", *rest])
     return caught.value.options
 
 
@@ -220,6 +220,94 @@ def test_any_unexpected_exception_prints_one_line_naming_it_and_exits_1(monkeypa
     assert err.rstrip().endswith("(a bug in vtour; --debug shows the traceback to report)")
     if str(exc):
         assert " ".join(str(exc).split()) in err
+
+
+class _Unprintable(Exception):
+    def __str__(self):
+        raise RuntimeError("no text")
+
+
+class _LibraryBaseException(BaseException):
+    """What some native bindings raise: not an Exception, so ``except Exception`` misses it."""
+
+
+def _opencv_error() -> BaseException:
+    """A real cv2.error: OpenCV's remap refuses a source of 32767 px or more, with a multi-line message."""
+    import cv2
+    import numpy as np
+
+    try:
+        cv2.remap(np.zeros((1, 32768), np.uint8), np.zeros((1, 1), np.float32), np.zeros((1, 1), np.float32), 1)
+    except cv2.error as exc:
+        return exc
+    pytest.skip("this OpenCV remaps sources of 32768 px")
+
+
+def _from_a_worker() -> BaseException:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def tile():
+        raise ValueError("tile 3/f/1/2 failed")
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(tile).exception()
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (lambda: SystemExit(1), 1),  # sys.exit(1) deep in a library: it used to end vtour with no word
+        (lambda: SystemExit(4), 4),
+        (lambda: SystemExit("libfoo: cannot continue"), 1),
+        (lambda: GeneratorExit(), 1),
+        (lambda: _LibraryBaseException("native failure"), 1),
+        (lambda: _Unprintable(), 1),
+        (lambda: RuntimeError(""), 1),
+        (_opencv_error, 1),
+        (_from_a_worker, 1),
+        (lambda: VtourError("pano", "bad\nvalue", field="face_size", value=3), 2),
+        (lambda: OSError(errno.EIO, "Input/output error", "/data/x.jpg"), 2),
+        (lambda: MemoryError(), 3),
+    ],
+)
+def test_any_exception_reaching_the_command_line_prints_one_line_and_exits_non_zero(monkeypatch, capsys, make, code):
+    exc = make()
+    _fail_with(monkeypatch, exc)
+    assert cli.main(["build", "tour.yaml"]) == code != 0
+    err = _one_line(capsys)
+    assert err.startswith("error: ") and len(err.strip()) > len("error: build: ")
+    if isinstance(exc, SystemExit | GeneratorExit | _LibraryBaseException | _Unprintable):
+        assert type(exc).__name__ in err or "exit status" in err or "libfoo" in err
+
+
+def test_a_command_that_cannot_be_imported_is_one_line_not_a_traceback(monkeypatch, capsys):
+    real = cli.importlib.import_module
+
+    def broken(name):
+        if name == "vtour.commands.image":
+            raise ImportError("libvips.so.42: cannot open shared object file")
+        return real(name)
+
+    monkeypatch.setattr(cli.importlib, "import_module", broken)
+    assert cli.main(["pano", "x.jpg"]) == 1
+    err = _one_line(capsys)
+    assert err.startswith("error: cannot start: ImportError: libvips.so.42") and "reinstall" in err
+
+
+def test_a_real_vtour_process_never_fails_silently(tmp_path):
+    """In a child process, as a user runs it: a library's bare sys.exit(1) and a crash in a worker both
+    end with one line on stderr and a non-zero status."""
+    for body in ("raise SystemExit(1)", "import cv2, numpy as np; cv2.remap(np.zeros((1, 40000), np.uint8), "
+                 "np.zeros((1, 1), np.float32), np.zeros((1, 1), np.float32), 1)"):
+        code = (
+            "import sys\nfrom vtour import cli\nfrom vtour.commands import build\n"
+            f"def run(args):\n    {body}\n"
+            "build.run = run\nsys.exit(cli.main(['build', 'tour.yaml']))\n"
+        )
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        assert proc.returncode != 0
+        lines = [line for line in proc.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error: build: "), proc.stderr
 
 
 def test_debug_shows_the_traceback_of_an_unexpected_exception(monkeypatch):

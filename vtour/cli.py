@@ -110,7 +110,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
 
 def _os_error(exc: OSError) -> str:
     """What went wrong, with the user's path and what to do, in one line."""
-    text = exc.strerror or str(exc)
+    text = exc.strerror or _text(exc)
     if isinstance(exc, socket.gaierror):
         what, fix = _UNKNOWN_HOST
     elif isinstance(exc, TimeoutError) or exc.errno == errno.ETIMEDOUT or text.lower().startswith("timed out"):
@@ -161,7 +161,10 @@ def _raise_terminated(pid: int):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except Exception as exc:  # a command module that cannot be imported (a missing library, a broken install)
+        return _fail(f"cannot start: {_unexpected(exc)} (reinstall vtour: pip install -e .)", 1)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
     # libvips logs every threadpool's end at INFO ("VIPS: threadpool completed ..."): noise to a user
@@ -186,17 +189,43 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         writes = args.command not in ("serve", "demo", "edit")
         print(f"{args.command}: {how}" + ("; no partial output was left behind" if writes else ""), file=sys.stderr)
         return code
+    except SystemExit as exc:  # sys.exit() deep in a library: its status alone would end vtour silently
+        if args.debug or exc.code in (None, 0):
+            raise
+        if isinstance(exc.code, int):
+            return _fail(f"{args.command}: stopped with exit status {exc.code} {_BUG}", exc.code)
+        return _fail(f"{args.command}: stopped: {exc.code} {_BUG}", 1)
     except Exception as exc:
         if args.debug:
             raise
         if isinstance(exc, VtourError):
-            return _fail(str(exc), 2)
+            return _fail(_text(exc) or exc.message, 2)
         if isinstance(exc, MemoryError):
             return _fail(f"{args.command}: {_out_of_memory(_flags(parser, args.command))}", 3)
         if isinstance(exc, OSError):  # a system problem nothing above turned into a VtourError
             return _fail(f"{args.command}: {_os_error(exc)}", 2)
-        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        return _fail(f"{args.command}: unexpected {what} (a bug in vtour; --debug shows the traceback to report)", 1)
+        return _fail(f"{args.command}: unexpected {_unexpected(exc)} {_BUG}", 1)
+    except BaseException as exc:  # GeneratorExit or a library's own BaseException: still one line
+        if args.debug:
+            raise
+        return _fail(f"{args.command}: unexpected {_unexpected(exc)} {_BUG}", 1)
+
+
+_BUG = "(a bug in vtour; --debug shows the traceback to report)"
+
+
+def _text(exc: BaseException) -> str:
+    """``str(exc)``, or "" when even that fails (an exception whose ``__str__`` raises)."""
+    try:
+        return str(exc)
+    except Exception:
+        return ""
+
+
+def _unexpected(exc: BaseException) -> str:
+    """``Name: message``, or the name alone when the message is empty or cannot be made."""
+    text = _text(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 if __name__ == "__main__":
