@@ -96,6 +96,7 @@ PANO_CASES = {
     "mode": (["--mode", "cube"], "cube"),
     "tile_size": (["--tile-size", "256"], 256),
     "face_size": (["--face-size", "1024"], 1024),
+    "tile_format": (["--tile-format", "webp"], "webp"),
     "quality": (["--quality", "70"], 70),
     "antialias": (["--no-antialias"], False),
     "interpolation": (["--interpolation", "linear"], "linear"),

@@ -22,6 +22,7 @@ PANO_CASES = {
     "mode": ("stitch", "mode", "stitch"),
     "tile_size": (256, "tile_size", 256),
     "face_size": (1024, "face_size", 1024),
+    "tile_format": ("webp", "tile_format", "webp"),
     "quality": (70, "quality", 70),
     "antialias": (False, "antialias", False),
     "interpolation": ("linear", "interpolation", "linear"),

@@ -23,7 +23,11 @@ Equirect pixels
 Tiles
     ``{z}/{f}/{y}/{x}.jpg``: z indexes the level list (Marzipano), f a face letter, y the tile row
     from the top and x the column from the left, both from 0. Level 0 is the 256 px fallback level,
-    so with 512 px tiles and power-of-two faces z equals Pannellum's multires level number.
+    so with 512 px tiles and power-of-two faces z equals Pannellum's multires level number. The
+    extension is the tile format's (``.jpg``, ``.webp``, ``.avif``: :func:`tile_template`); pano.json
+    and tour.json carry the template, so readers never assume ``.jpg``. A partial panorama may lack
+    tiles wholly outside its coverage: pano.json's ``present`` says which exist
+    (:mod:`vtour.pano.manifest`).
 
 Units (3D models)
     A scan's length unit is one of ``UNITS``: metres, centimetres, millimetres, or "unknown" (a
@@ -146,6 +150,13 @@ def from_pannellum_view(view: dict[str, float], aspect: float = PANNELLUM_ASPECT
     }
 
 
-def tile_path(z: int, face: str, y: int, x: int) -> str:
-    """Relative path of one tile: ``TILE_TEMPLATE`` filled in (Marzipano's layout)."""
-    return TILE_TEMPLATE.format(z=z, f=face, y=y, x=x)
+def tile_template(ext: str = ".jpg") -> str:
+    """``TILE_TEMPLATE`` with the extension ``ext`` (``".webp"``: ``{z}/{f}/{y}/{x}.webp``)."""
+    if not ext.startswith(".") or "/" in ext or "{" in ext:
+        raise ValueError(f"tile_template: extension {ext!r} must start with '.' and hold no '/' or braces")
+    return TILE_TEMPLATE.rsplit(".", 1)[0] + ext
+
+
+def tile_path(z: int, face: str, y: int, x: int, ext: str = ".jpg") -> str:
+    """Relative path of one tile: :func:`tile_template` of ``ext`` filled in (Marzipano's layout)."""
+    return tile_template(ext).format(z=z, f=face, y=y, x=x)

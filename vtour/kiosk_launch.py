@@ -33,6 +33,7 @@ TYPES = {
     ".css": "text/css",
     ".html": "text/html; charset=utf-8",
     ".webp": "image/webp",
+    ".avif": "image/avif",
     ".wasm": "application/wasm",
 }
 BROWSERS = [

@@ -170,7 +170,7 @@ def _compression(path: Path) -> int:
     """JPEG and PNG tiles and compressed glb do not shrink: store them; deflate the rest."""
     return (
         zipfile.ZIP_STORED
-        if path.suffix.lower() in (".jpg", ".jpeg", ".png", ".glb", ".webp")
+        if path.suffix.lower() in (".jpg", ".jpeg", ".png", ".glb", ".webp", ".avif")
         else zipfile.ZIP_DEFLATED
     )
 

@@ -34,10 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    r = build_pano(args.inputs, args.out, options_from_args(DEFAULT_PANO_OPTIONS, args))
+    options = options_from_args(DEFAULT_PANO_OPTIONS, args)
+    r = build_pano(args.inputs, args.out, options)
     print(
         f"{r.out_dir}: {r.source_kind}, faces {r.face_size} px, {len(r.levels)} levels, "
-        f"{r.tiles} tiles, {r.bytes / 1e6:.1f} MB in {r.seconds:.1f} s"
+        f"{r.tiles} {options.tile_format} tiles, {r.bytes / 1e6:.1f} MB in {r.seconds:.1f} s"
     )
     if r.unmatched:
         print("photos not matched (left out): " + ", ".join(p.name for p in r.unmatched))

@@ -2,11 +2,15 @@
 
 The build is a short list of named steps::
 
-    read (equirect | six faces | photos -> stitch)  ->  FaceSource: cube faces, one at a time
-        ->  filtered levels  ->  tiles  ->  preview strip, thumbnail  ->  pano.json (:mod:`.manifest`)
+    read (equirect | six faces | photos -> stitch)  ->  FaceSource
+        ->  equirect: blocks of faces -> tiles (:mod:`.stream`) | cube: faces -> filtered levels -> tiles
+        ->  preview strip, thumbnail  ->  pano.json (:mod:`.manifest`)
 
-A reader returns what it read, a :class:`FaceSource` whose ``faces`` is a generator; :func:`build_pano`
-consumes it face by face, so peak memory is the decoded source plus about one face and its maps.
+A reader returns what it read, a :class:`FaceSource`. An equirect (read, or stitched from photos)
+is written block by block from its ``equirect`` source (:mod:`vtour.pano.stream`): memory stays
+bounded whatever the size (a large source is streamed from a raw copy in the output's temporary
+folder), and a partial panorama writes only the tiles its coverage reaches, which pano.json's
+``present`` lists. Cube faces are consumed one at a time from ``faces``, a generator.
 Output is written to a temporary folder and moved into place when complete (:mod:`vtour.output`).
 """
 
@@ -28,13 +32,15 @@ from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER
 from vtour.errors import VtourError
 from vtour.images import encode_jpeg, probe_image, read_image, to_uint8
 from vtour.output import atomic_dir
+from vtour.pano.codec import check_encoder
 from vtour.pano.coverage import FULL, Coverage
 from vtour.pano.cube_input import cube_layout_problem, read_cube_faces, split_cube_image
-from vtour.pano.equirect import check_remap_size, iter_faces, natural_face_size
+from vtour.pano.equirect import iter_faces, natural_face_size
 from vtour.pano.gpano import read_gpano
 from vtour.pano.manifest import pano_manifest
 from vtour.pano.options import DEFAULT_PANO_OPTIONS, PanoOptions
 from vtour.pano.stitch import StitchResult, stitch_photos
+from vtour.pano.stream import ArraySource, RawSource, iter_stream_faces, make_job, open_equirect, write_tiles
 from vtour.pano.tiles import (
     MIN_FACE_SIZE,
     TileLevel,
@@ -48,8 +54,8 @@ from vtour.pano.tiles import (
 
 log = logging.getLogger(__name__)
 
-#: Largest face edge chosen automatically (a 28k x 14k equirect); larger needs ``face_size``.
-MAX_AUTO_FACE_SIZE = 8192
+#: Largest face edge chosen automatically (from a 90k px wide equirect on); larger needs ``face_size``.
+MAX_AUTO_FACE_SIZE = 32768
 
 
 @dataclass(frozen=True)
@@ -146,13 +152,22 @@ class _Writer:
         self.small: dict[str, np.ndarray] = {}
         self.front: np.ndarray | None = None
         self.bytes = 0
+        self.tiles = 0
+        self.present: dict[int, dict[str, np.ndarray]] | None = None
 
     def add(self, letter: str, face: np.ndarray) -> None:
         face = _composite(face, self.options.background)
         pyramid = face_pyramid(face, self.levels)
         self.bytes += write_face_tiles(
-            self.root, letter, pyramid, self.levels, quality=self.options.quality, executor=self.pool
+            self.root,
+            letter,
+            pyramid,
+            self.levels,
+            quality=self.options.quality,
+            tile_format=self.options.tile_format,
+            executor=self.pool,
         )
+        self.tiles += sum(lv.tiles_per_side**2 for lv in self.levels)
         self.small[letter] = pyramid[0]
         if letter == "f":  # the thumbnail's source: a level at least 256 px wide
             self.front = (
@@ -189,6 +204,9 @@ class FaceSource:
         holds the decoded source plus about one face.
     stitch : StitchResult or None
         The stitcher's result when the faces came from photos (for stitched.jpg, used, unmatched).
+    equirect : ArraySource or None
+        The equirect the faces are made from (in memory, or a raw copy read by regions);
+        :func:`build_pano` writes its tiles block by block from it rather than taking ``faces``.
     """
 
     face_size: int
@@ -196,42 +214,58 @@ class FaceSource:
     kind: str
     faces: Iterator[tuple[str, np.ndarray]] = field(repr=False)
     stitch: StitchResult | None = None
+    equirect: ArraySource | None = field(default=None, repr=False)
 
 
-def _faces_from_equirect(path: Path, options: PanoOptions) -> FaceSource:
-    # what the header tells is checked before a byte is decoded: a 32768 px equirect is 1.6 GB
+def _faces_from_equirect(
+    path: Path, options: PanoOptions, work_dir: Path | None = None, stream_above: int | None = None
+) -> FaceSource:
+    # what the header tells is checked before a byte is decoded: a 100k px equirect is 15 GB
     info = probe_image(path)
     cov = _coverage_of(path, (info.height, info.width), options)
-    n = choose_face_size(natural_face_size(info.width, cov.hfov), options)
-    check_remap_size(info.width, info.height, n, path=path)
-    img = to_uint8(read_image(path, max_pixels=options.max_pixels))
-    return _remap_all(img, cov, options, kind="equirect")
+    src = open_equirect(
+        path,
+        max_pixels=options.max_pixels,
+        memory_pixels=options.in_memory_pixels,
+        work_dir=work_dir,
+        stream_above=stream_above,
+    )
+    return _remap_all(src, cov, options, kind="equirect")
 
 
 def _remap_all(
-    img: np.ndarray, cov: Coverage, options: PanoOptions, kind: str, stitch: StitchResult | None = None
+    src: ArraySource, cov: Coverage, options: PanoOptions, kind: str, stitch: StitchResult | None = None
 ) -> FaceSource:
-    n = choose_face_size(natural_face_size(img.shape[1], cov.hfov), options)
-    # side faces first, so their shared maps can be dropped before the polar ones are made
-    faces = iter_faces(
-        img, n, cov, faces=PANNELLUM_CUBE_ORDER, antialias=options.antialias, interpolation=options.interpolation
-    )
-    return FaceSource(n, cov, kind, faces, stitch)
+    n = choose_face_size(natural_face_size(src.width, cov.hfov), options)
+    if isinstance(src, RawSource):
+        job = make_job(src, cov, n, antialias=options.antialias, interpolation=options.interpolation)
+        faces = iter_stream_faces(job)
+    else:  # side faces first, so their shared maps can be dropped before the polar ones are made
+        faces = iter_faces(
+            src.img,
+            n,
+            cov,
+            faces=PANNELLUM_CUBE_ORDER,
+            antialias=options.antialias,
+            interpolation=options.interpolation,
+        )
+    return FaceSource(n, cov, kind, faces, stitch, equirect=src)
 
 
 def _faces_from_one_image(path: Path, options: PanoOptions) -> FaceSource:
     """Mode "auto", one image of a strip's or a cross's shape: its cube faces when it is a cube
     layout, else an equirect (refused unless coverage or GPano metadata says what it spans)."""
-    img = read_image(path, max_pixels=options.max_pixels)
+    img = read_image(path, max_pixels=options.in_memory_pixels)
     why = cube_layout_problem(img)
     if why is None:
         return _cube_source(split_cube_image(img, options.cube_order, path=path), options)
     img = to_uint8(img)
-    return _remap_all(img, _coverage_of(path, img.shape[:2], options, not_cube=why), options, kind="equirect")
+    cov = _coverage_of(path, img.shape[:2], options, not_cube=why)
+    return _remap_all(ArraySource(img), cov, options, kind="equirect")
 
 
 def _faces_from_cube(paths: list[Path], options: PanoOptions) -> FaceSource:
-    return _cube_source(read_cube_faces(paths, max_pixels=options.max_pixels, order=options.cube_order), options)
+    return _cube_source(read_cube_faces(paths, max_pixels=options.in_memory_pixels, order=options.cube_order), options)
 
 
 def _cube_source(faces: dict[str, np.ndarray], options: PanoOptions) -> FaceSource:
@@ -248,16 +282,27 @@ def _cube_source(faces: dict[str, np.ndarray], options: PanoOptions) -> FaceSour
 def _faces_from_photos(paths: list[Path], options: PanoOptions) -> FaceSource:
     result = stitch_photos(
         paths,
-        max_pixels=options.max_pixels,
+        max_pixels=options.in_memory_pixels,
         work_megapix=options.work_megapix,
         compose_megapix=options.compose_megapix,
         mode=options.stitch_mode,
     )
-    return _remap_all(result.image, result.coverage, options, "stitch", stitch=result)
+    return _remap_all(ArraySource(result.image), result.coverage, options, "stitch", stitch=result)
 
 
-def read_faces(paths: list[Path], mode: str, options: PanoOptions) -> FaceSource:
-    """The face source of ``paths`` read as ``mode`` (see :func:`detect_mode`); faces not yet made."""
+def read_faces(
+    paths: list[Path],
+    mode: str,
+    options: PanoOptions,
+    work_dir: Path | None = None,
+    stream_above: int | None = None,
+) -> FaceSource:
+    """The face source of ``paths`` read as ``mode`` (see :func:`detect_mode`); faces not yet made.
+
+    ``work_dir`` (the build's temporary folder) receives the raw copy of an equirect too large to
+    hold in memory (decoded size over ``stream_above`` bytes, default
+    :data:`vtour.pano.stream.STREAM_ABOVE_BYTES`); None decodes every equirect into memory.
+    """
     if mode == "equirect":
         if len(paths) != 1:
             raise VtourError(
@@ -267,7 +312,7 @@ def read_faces(paths: list[Path], mode: str, options: PanoOptions) -> FaceSource
                 value=mode,
                 fix="pass one image, or --mode stitch",
             )
-        return _faces_from_equirect(paths[0], options)
+        return _faces_from_equirect(paths[0], options, work_dir, stream_above)
     if mode == "cube":
         if options.mode == "auto" and len(paths) == 1:
             return _faces_from_one_image(paths[0], options)
@@ -284,11 +329,40 @@ def _source_json(source: FaceSource, paths: list[Path]) -> dict:
     return out
 
 
+def _write_blocks(writer: _Writer, source: FaceSource) -> None:
+    """Write an equirect's tiles block by block (:func:`vtour.pano.stream.write_tiles`) into ``writer``."""
+    assert source.equirect is not None
+    o = writer.options
+    job = make_job(
+        source.equirect, source.coverage, source.face_size, antialias=o.antialias, interpolation=o.interpolation
+    )
+    done = write_tiles(
+        job,
+        writer.levels,
+        writer.root,
+        tile_format=o.tile_format,
+        quality=o.quality,
+        background=o.background,
+        pool=writer.pool,
+        faces=None if isinstance(source.equirect, RawSource) else source.faces,
+    )
+    writer.small, writer.front, writer.bytes, writer.tiles = done.small, done.front, done.bytes, done.tiles
+    partial = done.partial and not all(m.all() for faces in done.present.values() for m in faces.values())
+    writer.present = done.present if partial else None
+    log.info(
+        "pano: %d tiles written; %d of %d blocks outside the coverage", done.tiles, done.blocks_skipped, done.blocks
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 
 
 def build_pano(
-    inputs: Sequence[str | Path], out_dir: str | Path, options: PanoOptions = DEFAULT_PANO_OPTIONS
+    inputs: Sequence[str | Path],
+    out_dir: str | Path,
+    options: PanoOptions = DEFAULT_PANO_OPTIONS,
+    *,
+    stream_above: int | None = None,
 ) -> PanoResult:
     """Build one panorama's tile pyramid, preview, thumbnail and pano.json into ``out_dir``.
 
@@ -300,6 +374,9 @@ def build_pano(
         Output folder; replaced atomically when complete. An existing non-empty folder without a
         pano.json is refused.
     options : PanoOptions
+    stream_above : int, optional
+        Decoded size (bytes) above which an equirect is streamed from a raw copy on disc rather
+        than held in memory; default :data:`vtour.pano.stream.STREAM_ABOVE_BYTES` (512 MB).
 
     Raises
     ------
@@ -313,26 +390,43 @@ def build_pano(
     for p in paths:
         if not p.is_file():
             raise VtourError("pano", "input file not found", path=p, fix="check the path")
+    check_encoder(options.tile_format)  # before a 100k px source is decoded, not at its first tile
     mode = detect_mode(paths, options)
     log.info("pano: %d input(s) as %s", len(paths), mode)
     with (
         atomic_dir(out_dir, marker="pano.json", step="pano") as tmp,
         ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 2) as pool,
     ):
-        source = read_faces(paths, mode, options)
-        levels = plan_levels(source.face_size, options.tile_size)
-        log.info("pano: faces %d px, %d levels, tiles %d px", source.face_size, len(levels), options.tile_size)
-        writer = _Writer(tmp, levels, options, pool)
-        for letter, face in source.faces:
-            writer.add(letter, face)
+        source = read_faces(paths, mode, options, tmp, stream_above)
+        try:
+            levels = plan_levels(source.face_size, options.tile_size)
+            log.info("pano: faces %d px, %d levels, tiles %d px", source.face_size, len(levels), options.tile_size)
+            writer = _Writer(tmp, levels, options, pool)
+            present = None
+            if source.equirect is not None:
+                _write_blocks(writer, source)
+                present = writer.present
+            else:
+                for letter, face in source.faces:
+                    writer.add(letter, face)
+        finally:
+            if source.equirect is not None:
+                source.equirect.close()  # the raw copy of a streamed source goes before the move
         preview, thumb = writer.previews()
-        (tmp / "preview.jpg").write_bytes(encode_jpeg(preview, options.quality))
-        (tmp / "thumb.jpg").write_bytes(encode_jpeg(thumb, options.quality))
+        (tmp / "preview.jpg").write_bytes(encode_jpeg(preview, options.jpeg_quality))
+        (tmp / "thumb.jpg").write_bytes(encode_jpeg(thumb, options.jpeg_quality))
         if source.stitch is not None:
             (tmp / "stitched.jpg").write_bytes(encode_jpeg(to_uint8(source.stitch.image), 90))
-        manifest = pano_manifest(source.face_size, levels, source.coverage, _source_json(source, paths))
+        manifest = pano_manifest(
+            source.face_size,
+            levels,
+            source.coverage,
+            _source_json(source, paths),
+            tile_format=options.tile_format,
+            present=present,
+        )
         (tmp / "pano.json").write_text(json.dumps(manifest, indent=1))
-    tiles = sum(6 * lv.tiles_per_side**2 for lv in levels)
+    tiles = writer.tiles
     return PanoResult(
         out_dir=Path(out_dir),
         face_size=source.face_size,

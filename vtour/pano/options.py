@@ -15,11 +15,21 @@ from vtour.conventions import PANNELLUM_CUBE_ORDER
 from vtour.errors import VtourError
 from vtour.images import DEFAULT_MAX_PIXELS
 from vtour.option_spec import Option, option
+from vtour.pano.codec import DEFAULT_TILE_FORMAT, TILE_FORMATS
 from vtour.pano.coverage import Coverage
 from vtour.pano.stitch import STITCH_DEFAULTS
 from vtour.pano.tiles import DEFAULT_TILE_SIZE, MIN_FACE_SIZE, is_power_of_two
 
 Mode = Literal["auto", "equirect", "cube", "stitch"]
+#: Default pixel limit of an equirect: 100,000 x 50,000, which streams through a decoded copy on disc in
+#: bounded memory (:mod:`vtour.pano.stream`). Images held whole in memory (cube faces, photos to stitch, a
+#: strip or cross) keep :data:`vtour.images.DEFAULT_MAX_PIXELS` unless ``max_pixels`` is set.
+MAX_PANO_PIXELS = 100_000 * 50_000
+#: Largest tile edge: bigger tiles hold up a viewer's first view, and would make the streamed build's
+#: accumulated faces (faces / 4096 px blocks x tile size) outgrow its memory bound.
+MAX_TILE_SIZE = 1024
+#: JPEG quality of the JPEG previews (thumbnail, and a JPEG preview strip) unless JPEG tiles ask for another.
+JPEG_QUALITY = 85
 
 
 def coverage_from_keys(parts: dict[str, Any]) -> Coverage:
@@ -97,19 +107,29 @@ class PanoOptions:
     face_size : int or None
         Largest face edge in px, a power of two; None picks the power of two nearest (in log scale)
         to the source's natural resolution (an equirect of width W: W / pi).
-    quality : int
-        JPEG quality of tiles, preview and thumbnail, 1..100. Default 85.
+    tile_format : str
+        Encoding of the tiles, a key of :data:`vtour.pano.codec.TILE_FORMATS` ("jpeg", "webp",
+        "avif"); it sets the tiles' extension. Default :data:`~vtour.pano.codec.DEFAULT_TILE_FORMAT`.
+        Marzipano and Pannellum exports get JPEG copies of other formats (:mod:`vtour.tour.peers`).
+    quality : int or None
+        Tile quality on the tile format's own 1..100 scale; None (default) takes the format's
+        default (:func:`vtour.pano.codec.default_quality`: the SSIM of JPEG q85). JPEG previews
+        (the thumbnail; the preview strip when written as JPEG) use :attr:`jpeg_quality`.
     antialias : bool
         Filter the polar rows before sampling the u and d faces. Default True.
     interpolation : {"cubic", "linear"}
-        Resampling kernel of the equirect-to-cube remap. Default "cubic" (sharper, 0.5 dB closer to
-        Hugin's faces than linear on the real test data).
+        Resampling kernel of the equirect-to-cube remap. Default "linear": with the polar
+        anti-aliasing it is 0.6 dB closer to Hugin's faces than py360convert's bilinear on the real test
+        data, at 3-4x the speed of "cubic", which is 0.5 dB closer still (``benchmarks/bench_pano.py``).
     coverage : Coverage or None
         Angular extent of a partial equirect; None reads GPano metadata, else assumes 360 x 180.
     cube_order : str
         Face order of six unnamed files or of a strip: letters of "frblud". Default "frblud".
     max_pixels : int
-        Refuse any input image with more pixels than this (decompression bomb guard).
+        Refuse any input image with more pixels than this (decompression bomb guard). Default
+        :data:`MAX_PANO_PIXELS`: a 100,000 x 50,000 equirect, which streams through a decoded copy on
+        disc in bounded memory (:mod:`vtour.pano.stream`); images held whole in memory then keep
+        ``DEFAULT_MAX_PIXELS`` (see :attr:`in_memory_pixels`).
     background : (r, g, b)
         Colour under transparent pixels and outside a partial panorama's coverage.
     jobs : int or None
@@ -142,8 +162,24 @@ class PanoOptions:
             parse=int,
         ),
     )
-    quality: int = field(
-        default=85, metadata=option("--quality", "JPEG quality (default {default})", tour="quality", parse=int)
+    tile_format: str = field(
+        default=DEFAULT_TILE_FORMAT,
+        metadata=option(
+            "--tile-format",
+            "tile encoding (default {default}); Marzipano and Pannellum exports get JPEG copies",
+            tour="tile_format",
+            choices=tuple(TILE_FORMATS),
+        ),
+    )
+    quality: int | None = field(
+        default=None,
+        metadata=option(
+            "--quality",
+            "tile quality on the format's 1..100 scale (default: the format's, the SSIM of JPEG q85)",
+            tour="quality",
+            parse=int,
+            show=lambda q: "the format's" if q is None else str(q),
+        ),
     )
     antialias: bool = field(
         default=True,
@@ -155,7 +191,7 @@ class PanoOptions:
         ),
     )
     interpolation: Literal["cubic", "linear"] = field(
-        default="cubic",
+        default="linear",
         metadata=option(
             "--interpolation", "remap kernel (default {default})", tour="interpolation", choices=("cubic", "linear")
         ),
@@ -182,7 +218,7 @@ class PanoOptions:
         ),
     )
     max_pixels: int = field(
-        default=DEFAULT_MAX_PIXELS,
+        default=MAX_PANO_PIXELS,
         metadata=option("--max-pixels", "refuse larger images (default {default})", tour="max_pixels", parse=int),
     )
     background: tuple[int, int, int] = field(
@@ -229,10 +265,10 @@ class PanoOptions:
             raise VtourError(
                 "pano", "unknown input mode", field="mode", value=self.mode, fix="use auto, equirect, cube or stitch"
             )
-        if not is_power_of_two(self.tile_size) or self.tile_size < 64:
+        if not is_power_of_two(self.tile_size) or not 64 <= self.tile_size <= MAX_TILE_SIZE:
             raise VtourError(
                 "pano",
-                "tile size must be a power of two of at least 64",
+                f"tile size must be a power of two from 64 to {MAX_TILE_SIZE}",
                 field="tile_size",
                 value=self.tile_size,
                 fix="use 256, 512 or 1024",
@@ -245,8 +281,16 @@ class PanoOptions:
                 value=self.face_size,
                 fix=f"use {2 ** round(math.log2(max(self.face_size, MIN_FACE_SIZE)))}",
             )
-        if not 1 <= self.quality <= 100:
-            raise VtourError("pano", "JPEG quality must be in 1..100", field="quality", value=self.quality)
+        if self.tile_format not in TILE_FORMATS:
+            raise VtourError(
+                "pano",
+                "unknown tile format",
+                field="tile_format",
+                value=self.tile_format,
+                fix="use " + " or ".join(TILE_FORMATS),
+            )
+        if self.quality is not None and not 1 <= self.quality <= 100:
+            raise VtourError("pano", "tile quality must be in 1..100", field="quality", value=self.quality)
         if self.interpolation not in ("cubic", "linear"):
             raise VtourError(
                 "pano",
@@ -261,6 +305,25 @@ class PanoOptions:
             )
         if self.max_pixels <= 0:
             raise VtourError("pano", "pixel limit must be positive", field="max_pixels", value=self.max_pixels)
+
+    @property
+    def in_memory_pixels(self) -> int:
+        """The pixel limit of an image decoded whole into memory: ``max_pixels`` when it was set, else
+        :data:`vtour.images.DEFAULT_MAX_PIXELS` (a larger default would let one file exhaust memory)."""
+        return DEFAULT_MAX_PIXELS if self.max_pixels == MAX_PANO_PIXELS else self.max_pixels
+
+    @property
+    def tile_extension(self) -> str:
+        """The tiles' file extension (``".webp"``), from :data:`~vtour.pano.codec.TILE_FORMATS`."""
+        return TILE_FORMATS[self.tile_format]
+
+    @property
+    def jpeg_quality(self) -> int:
+        """JPEG quality of the JPEG previews (thumbnail, a JPEG preview strip): ``quality`` when the
+        tiles are JPEG and it is given, else :data:`JPEG_QUALITY` (other formats' scales differ)."""
+        if self.tile_format == "jpeg" and self.quality is not None:
+            return self.quality
+        return JPEG_QUALITY
 
 
 DEFAULT_PANO_OPTIONS = PanoOptions()

@@ -3,6 +3,7 @@
 Layout (Marzipano's, which Pannellum's multires reads unchanged, see :mod:`vtour.conventions`)::
 
     {z}/{f}/{y}/{x}.jpg    z indexes LEVELS, f a face letter, y the row and x the column of the tile
+                           (the extension is the tile format's, :mod:`vtour.pano.codec`)
 
 The level list starts with a fallback level of half a tile per face (the same faces as the preview
 strip), then one tile per face, then doubles up to the full face size. With that first level the
@@ -10,7 +11,10 @@ number z of a level equals Pannellum's multires level number (1 = one tile per f
 set serves vtour's viewer, Marzipano and Pannellum.
 
 Every level is made from the level above it with a 2x2 area filter, so each is properly
-low-passed (no aliasing), and no level ever reads past its own face's edge (no seams).
+low-passed (no aliasing), and no level ever reads past its own face's edge (no seams). Because the
+filter is 2x2 and aligned, a block of a face reduces to exactly the pixels the whole face would:
+equirect sources are written block by block that way (:mod:`vtour.pano.stream`); whole faces
+(cube inputs) go through :func:`face_pyramid` and :func:`write_face_tiles` here.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import cv2
 import numpy as np
 
 from vtour.conventions import FACES, tile_path
-from vtour.images import encode_jpeg
+from vtour.pano.codec import DEFAULT_TILE_FORMAT, TILE_FORMATS, encode_tile
 
 #: Default tile edge in pixels (Marzipano Tool's and Pannellum's generate.py's choice).
 DEFAULT_TILE_SIZE = 512
@@ -136,15 +140,21 @@ def write_face_tiles(
     pyramid: dict[int, np.ndarray],
     levels: tuple[TileLevel, ...],
     *,
-    quality: int,
+    quality: int | None,
+    tile_format: str = DEFAULT_TILE_FORMAT,
     executor: Executor | None = None,
 ) -> int:
-    """Encode and write every tile of one face's pyramid under ``root``; returns bytes written."""
+    """Encode and write every tile of one face's pyramid under ``root``; returns bytes written.
+
+    ``tile_format`` and ``quality`` (None: the format's default) as :func:`vtour.pano.codec.encode_tile`.
+    """
+    ext = TILE_FORMATS[tile_format]
 
     def write(z: int, y: int, x: int) -> int:
         t = levels[z].tile_size
-        data = encode_jpeg(pyramid[z][y * t : (y + 1) * t, x * t : (x + 1) * t], quality)
-        path = root / tile_path(z, face_letter, y, x)
+        tile = np.ascontiguousarray(pyramid[z][y * t : (y + 1) * t, x * t : (x + 1) * t, :3])
+        data = encode_tile(tile, tile_format, quality)
+        path = root / tile_path(z, face_letter, y, x, ext)
         path.write_bytes(data)
         return len(data)
 

@@ -42,9 +42,11 @@ def _text(texts, fallback: str, languages) -> dict:
 
 
 def panorama_block(scene_id: str, manifest: dict) -> dict:
-    """A scene's pano.json with its paths made tour-relative (the ``panorama`` of tour.json)."""
+    """A scene's pano.json with its paths made tour-relative (the ``panorama`` of tour.json): the
+    tile template keeps its format's extension, and a partial panorama's ``present`` (which tiles
+    exist, :mod:`vtour.pano.manifest`) comes along so that no viewer requests an absent tile."""
     base = scene_dir(scene_id)
-    return {
+    block = {
         "path": base,
         "tiles": f"{base}/{manifest['tiles']}",
         "faceSize": manifest["faceSize"],
@@ -55,6 +57,9 @@ def panorama_block(scene_id: str, manifest: dict) -> dict:
         "thumb": f"{base}/{manifest['thumb']}",
         "coverage": manifest["coverage"],
     }
+    if "present" in manifest:
+        block["present"] = manifest["present"]
+    return block
 
 
 def model_block(tour: Tour, model, report: dict) -> dict:

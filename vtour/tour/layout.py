@@ -2,7 +2,8 @@
 
     tour.json                      TOUR_JSON: the tour document; its presence makes a folder a built tour
     index.html, viewer/            INDEX_HTML, VIEWER: the static site (vtour.site)
-    scenes/<id>/                   scene_dir: a scene stage's files (tiles, preview.jpg, thumb.jpg, pano.json)
+    scenes/<id>/                   scene_dir: a scene stage's files (tiles, preview, thumb.jpg, pano.json), and
+                                   the peers' JPEG tiles and preview.jpg beside WebP/AVIF ones (vtour.tour.peers)
     models/<id>/                   model_dir: a model stage's files (lod<k>.glb, report.json)
     images/<id>/                   image_dir: a deep-zoom image stage's files (info.json, IIIF Image API 3 tiles)
     images/<path>                  image_destination: the authored images hotspots and the floor plan name

@@ -21,6 +21,7 @@ failing.
 
 from __future__ import annotations
 
+import binascii
 import dataclasses
 import json
 import os
@@ -35,6 +36,7 @@ from vtour.images import ImageInfo, probe_image
 from vtour.model.io import FORMATS, UNSUPPORTED
 from vtour.notes import built_notes_problems, notes_problems
 from vtour.output import is_within
+from vtour.pano.manifest import decode_present
 from vtour.tour.deepzoom import DeepZoomImage, url_problem
 from vtour.tour.document import HOTSPOT_TYPES, ID_PATTERN, Tour, locate, read_json, read_tour
 from vtour.tour.layout import IMAGES, TOUR_JSON, built_tour_folder, image_destination, image_dir, require_built_tour
@@ -424,6 +426,17 @@ def _objects(items) -> Iterator[tuple[int, dict]]:
             yield i, item
 
 
+def _present(panorama: dict):
+    """A partial panorama's tile masks (vtour.pano.manifest.decode_present), or None: every tile, or
+    a ``present`` the schema reports as malformed (then every tile is looked for)."""
+    if "present" not in panorama:
+        return None
+    try:
+        return decode_present(panorama["present"], panorama["levels"])
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, binascii.Error):
+        return None
+
+
 def tour_json_paths(doc: dict) -> Iterator[tuple[str, str]]:
     """(location, path) of every file a tour.json names, tiles included, one at a time: a level's
     tiles are counted from its size, which a tampered file may make astronomical."""
@@ -434,6 +447,7 @@ def tour_json_paths(doc: dict) -> Iterator[tuple[str, str]]:
         tiles = str(p.get("tiles", ""))
         for key in ("preview", "thumb"):
             yield f"scenes[{i}].panorama.{key}", p.get(key, "")
+        present = _present(p)
         for z, level in _objects(p.get("levels")):
             size, tile = level.get("size"), level.get("tileSize")
             if not (isinstance(size, int) and isinstance(tile, int) and size > 0 and tile > 0):
@@ -442,7 +456,8 @@ def tour_json_paths(doc: dict) -> Iterator[tuple[str, str]]:
             for f in FACES:
                 for y in range(n):
                     for x in range(n):
-                        yield f"scenes[{i}].panorama.levels[{z}]", _tile(tiles, z, f, y, x)
+                        if present is None or present[z][f][y, x]:  # a partial panorama lacks some by design
+                            yield f"scenes[{i}].panorama.levels[{z}]", _tile(tiles, z, f, y, x)
         for j, h in _objects(s.get("hotspots")):
             if h.get("image"):
                 yield f"scenes[{i}].hotspots[{j}].image", h["image"]

@@ -1,6 +1,7 @@
 import { EventEmitter } from "../EventEmitter.js";
 import { FACES, faceQuad } from "../geometry/CubeFaces.js";
 import { Levels } from "../geometry/Levels.js";
+import { TilePresence } from "../geometry/TilePresence.js";
 import { DEFAULT_CONCURRENCY, ImageLoader } from "../sources/ImageLoader.js";
 import { TileCache } from "../sources/TileCache.js";
 
@@ -10,7 +11,10 @@ const FULL_UV = [0, 0, 1, 1];
  * One scene's cube panorama as textured quads for PanoRenderer: the 6-face preview strip (drawn at
  * once, always under everything as the fallback level) and tiles {z}/{f}/{y}/{x} of the level
  * matching the screen, each tile its own quad and texture (clamp-to-edge, no mipmaps: tiles meet
- * without seams). Tiles of coarser levels stay under finer ones while those load.
+ * without seams). Tiles of coarser levels stay under finer ones while those load. A partial
+ * panorama's absent tiles (panorama.present, geometry/TilePresence.js) are never requested nor
+ * waited for: the preview strip shows there. Tiles may be JPEG, WebP or AVIF (the template's
+ * extension; createImageBitmap decodes each).
  *
  * Events: "preview" (first image ready), "tile" (key), "sharp" ({z}) when every tile of the selected
  * level in view is drawn, "error" (Error) once per tile that keeps failing (it is still asked for again,
@@ -28,6 +32,7 @@ export class TiledPanorama extends EventEmitter {
     if (!renderer) throw new Error("TiledPanorama: no renderer given");
     if (!source) throw new Error("TiledPanorama: no source given");
     this.levels = new Levels(panorama.levels, maxTextureSize);
+    this.present = new TilePresence(panorama.present, this.levels.all);
     this.renderer = renderer;
     this.source = source;
     this.order = 0;              // layers draw in increasing order (PanoRenderer)
@@ -35,7 +40,8 @@ export class TiledPanorama extends EventEmitter {
     this.preview = [];           // the fallback level: {face, rect, uv} per face, one texture
     this.visibleKeys = new Set();
     this.level = null;
-    this.stats = { requested: [], loaded: 0, bytes: 0, level: null, visible: [], sharp: false, errors: [] };
+    // absent: keys in view that the panorama lacks (never requested)
+    this.stats = { requested: [], loaded: 0, bytes: 0, level: null, visible: [], absent: [], sharp: false, errors: [] };
     // key -> {texture, face, rect, uv, z, visible}
     this.cache = new TileCache({ capacity: cacheTiles, onEvict: (key, tile) => this.renderer.deleteTexture(tile.texture) });
     this.loader = new ImageLoader({
@@ -82,12 +88,14 @@ export class TiledPanorama extends EventEmitter {
     const [fx, fy, fz] = camera.forward;
     const wanted = [];
     const visible = [];
+    const absent = [];
     for (const face of FACES) {
       for (let y = 0; y < level.tiles; y++) {
         for (let x = 0; x < level.tiles; x++) {
           const key = `${level.z}/${face}/${y}/${x}`;
           const box = this._box(key, face, level.tiles, y, x);
           if (!camera.intersectsBox(box)) continue;
+          if (!this.present.has(level.z, face, y, x)) { absent.push(key); continue; }  // the preview shows there
           visible.push(key);
           if (!this.cache.has(key)) {
             const cx = box[0] + box[3], cy = box[1] + box[4], cz = box[2] + box[5];
@@ -100,6 +108,7 @@ export class TiledPanorama extends EventEmitter {
     wanted.sort((a, b) => a.d - b.d);
     this.visibleKeys = new Set(visible);
     this.stats.visible = visible;
+    this.stats.absent = absent;
     // show every cached tile in view (coarser levels under finer ones); hide the rest
     for (const [key, tile] of [...this.cache.entries]) {
       tile.visible = camera.intersectsBox(this.boxes.get(key));

@@ -3,7 +3,8 @@
  * Like Marzipano's `ImageUrlSource.fromString`, the source owns the template: `{z}` (level, 0 =
  * coarsest), `{f}` (face letter, b d f l r u), `{y}` (row) and `{x}` (column) are filled in, every
  * occurrence, then the path is resolved against `baseUrl`. The template comes from tour.json's
- * `panorama.tiles` (written from vtour/conventions.py TILE_TEMPLATE), so the viewer never restates it.
+ * `panorama.tiles` (written from vtour/conventions.py tile_template), so the viewer never restates it,
+ * nor its extension (.jpg, .webp, .avif: whatever the tiles are, createImageBitmap decodes them).
  *
  * Filled before resolving, not after: a URL parser percent-encodes `{` and `}` in a path.
  */
