@@ -99,7 +99,7 @@ PANO_CASES = {
     "tile_format": (["--tile-format", "webp"], "webp"),
     "quality": (["--quality", "70"], 70),
     "antialias": (["--no-antialias"], False),
-    "interpolation": (["--interpolation", "linear"], "linear"),
+    "interpolation": (["--interpolation", "cubic"], "cubic"),
     "coverage": (["--hfov", "120", "--vfov", "60", "--yaw", "-30", "--pitch", "10"], Coverage(120, 60, -30, 10)),
     "cube_order": (["--cube-order", "rlfbud"], "rlfbud"),
     "max_pixels": (["--max-pixels", "1000"], 1000),

@@ -25,7 +25,7 @@ PANO_CASES = {
     "tile_format": ("webp", "tile_format", "webp"),
     "quality": (70, "quality", 70),
     "antialias": (False, "antialias", False),
-    "interpolation": ("linear", "interpolation", "linear"),
+    "interpolation": ("cubic", "interpolation", "cubic"),
     "hfov": (120, "coverage", Coverage(hfov=120)),
     "vfov": (90, "coverage", Coverage(vfov=90)),
     "yaw": (-30, "coverage", Coverage(yaw=-30)),

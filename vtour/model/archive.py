@@ -2,7 +2,8 @@
 original offered for download beside the web levels (tour.yaml ``downloads: true``).
 
 The same files give the same bytes: members sorted by name, every timestamp 1980-01-01 00:00
-(zip's epoch), permissions rw-r--r--, deflate at zlib's default level.
+(zip's epoch), permissions rw-r--r--, deflate at zlib's default level, or at level 1 for a member
+over :data:`FAST_DEFLATE_BYTES` (a 20 M-triangle OBJ: about 5x faster, a few percent larger).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from vtour.errors import VtourError
 
 #: zip's earliest representable time: the same for every member, so a file's mtime changes nothing.
 EPOCH = (1980, 1, 1, 0, 0, 0)
+#: Members larger than this (bytes) are deflated at zlib's level 1: the default level takes ~14 s per
+#: 2 M-triangle OBJ (~140 s at 20 M) for little more saving on scan text.
+FAST_DEFLATE_BYTES = 100 << 20
 #: The name of a zip whose scan's stem has no ASCII letter or digit.
 FALLBACK_NAME = "scan"
 
@@ -52,6 +56,9 @@ def write_zip(files: Sequence[str | Path], root: str | Path, dest: str | Path) -
             info = zipfile.ZipInfo(name, date_time=EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o100644 << 16
+            if members[name].stat().st_size > FAST_DEFLATE_BYTES:
+                # compress_level from Python 3.13; _compresslevel before (ZipInfo has __slots__)
+                setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel", 1)
             with members[name].open("rb") as src, archive.open(info, "w") as out:
                 while chunk := src.read(1 << 20):
                     out.write(chunk)

@@ -138,18 +138,26 @@ def build_model(
     # simplify in the chain, but measure against the scan as read (before fragment removal)
     levels = tuple(options.lods)
     chain = build_chain(cleaned, levels, color_weight=options.color_weight)
+    # the cleaned scan is needed again only to align previous scans: otherwise let it go (on a large
+    # scan that welded vertices it is a second copy of every array; the chain holds its own levels)
+    units = cleaned.units
+    current = cleaned if previous else None
+    del cleaned
     written, left_out = written_levels(levels, chain)
     metadata = {
         "title": options.title or source.stem,
         "source": source.name,
-        "units": cleaned.units,
+        "units": units,
         "licence": options.licence,
     }
     scan_surface = Surface(scan.positions, scan.faces)
     cache: dict = {}
     finest = levels[written[-1]]
     with atomic_dir(out_dir, marker="report.json", step="model") as tmp:
-        earlier = [write_previous(tmp, j, p, cleaned, finest, metadata, options) for j, p in enumerate(previous)]
+        earlier = [
+            write_previous(tmp, j, p, current, finest, metadata, options)  # type: ignore[arg-type]
+            for j, p in enumerate(previous)
+        ]
         measured = []  # per previous scan: the change on the scan's vertices, and where it is measured
         for surface, entry in earlier:
             values, covered = scan_change(surface, scan)

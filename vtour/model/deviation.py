@@ -5,9 +5,18 @@ Distances are exact point-to-triangle distances (libigl's AABB tree), not point-
 distances, so a coarse mesh is not charged for the spacing of the samples. Both directions are
 measured, as Metro (Cignoni et al. 1998) does:
 
-* forward, scan -> level: every scan vertex (a random subset above ``max_points``) and ``samples``
+* forward, scan -> level: every scan vertex up to ``max_points`` (:data:`MAX_POINTS`, 1 M), above
+  it a stratified sample of exactly ``max_points`` of them (one seeded random vertex in each of
+  ``max_points`` equal runs of the vertex order, which follows the scan's faces: the sample covers
+  the whole scan evenly, where a plain random subset leaves gaps and clumps), and ``samples``
   area-uniform points on the scan;
 * backward, level -> scan: ``samples`` area-uniform points on the level.
+
+The distances are exact either way; what is bounded is how many scan points are asked: a 20 M-
+triangle scan has ~10 M vertices, and querying each against every level costs minutes where the
+bounded set costs seconds. Above ``max_points`` the forward maximum is therefore the maximum over
+the sampled vertices, a lower bound of the true one; ``as_dict``'s ``measured`` says how many scan
+vertices were asked out of how many (and the samples per direction), so a report never hides it.
 
 Hausdorff is the largest distance seen in either direction; mean and RMS average the area-uniform
 samples of both directions (so they are surface integrals, not vertex averages). All values are in
@@ -54,6 +63,14 @@ class Surface:
         self.faces = np.ascontiguousarray(faces, np.int64)
         self._tree = igl.AABB()
         self._tree.init(self.positions, self.faces)
+        self._cdf: np.ndarray | None = None
+
+    def sample(self, count: int, rng: np.random.Generator) -> np.ndarray:
+        """(count, 3) area-uniform points on the surface (:func:`sample_surface`), the cumulative
+        areas kept between calls (one pass over a large scan's faces, not one per level)."""
+        if self._cdf is None:
+            self._cdf = np.cumsum(face_areas(self.positions, self.faces))
+        return sample_surface(self.positions, self.faces, count, rng, cdf=self._cdf)
 
     def closest(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For (k, 3) points: distance (k,), closest face (k,) and closest point (k, 3)."""
@@ -64,12 +81,16 @@ class Surface:
 
     def dispose(self) -> None:
         self._tree = None
+        self._cdf = None
 
 
-def sample_surface(positions: np.ndarray, faces: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
-    """(count, 3) points uniformly distributed over the area of the triangles."""
-    area = face_areas(positions, faces)
-    cdf = np.cumsum(area)
+def sample_surface(
+    positions: np.ndarray, faces: np.ndarray, count: int, rng: np.random.Generator, *, cdf: np.ndarray | None = None
+) -> np.ndarray:
+    """(count, 3) points uniformly distributed over the area of the triangles (``cdf``: their
+    cumulative areas, when known)."""
+    if cdf is None:
+        cdf = np.cumsum(face_areas(positions, faces))
     face = np.minimum(np.searchsorted(cdf, rng.random(count) * cdf[-1], side="right"), len(faces) - 1)
     r1, r2 = np.sqrt(rng.random(count)), rng.random(count)
     a, b, c = (positions[faces[face, i]] for i in range(3))
@@ -81,8 +102,8 @@ class Deviation:
     """Distances between a scan and a level, model units.
 
     per_vertex : (n_level,) float32, the heat map (see module docstring).
-    scan_vertices : (k,) int64, the scan vertices measured (all that faces use, a random subset
-        above ``max_points``); nearest : (k,) int64, the level vertex each is charged to.
+    scan_vertices : (k,) int64, the scan vertices measured (all that faces use, a stratified
+        sample above ``max_points``); nearest : (k,) int64, the level vertex each is charged to.
     """
 
     hausdorff: float
@@ -94,13 +115,20 @@ class Deviation:
     per_vertex: np.ndarray
     scan_vertices: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     nearest: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    measured: dict = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict:
+        """The statistics in model units and as fractions of the diagonal, and (``measured``) how
+        many points each direction asked: scan vertices measured of all, how they were chosen
+        ("all" or "stratified"), area-uniform samples on the scan and on the level."""
         d = max(self.diagonal, 1e-300)
         out = {k: getattr(self, k) for k in ("hausdorff", "mean", "rms", "forward_max", "backward_max")}
         out.update({f"{k}_fraction": v / d for k, v in list(out.items())})
         out["diagonal"] = self.diagonal
-        return {k: float(v) for k, v in out.items()}
+        values: dict = {k: float(v) for k, v in out.items()}
+        if self.measured:
+            values["measured"] = dict(self.measured)
+        return values
 
 
 def measure_deviation(
@@ -116,13 +144,14 @@ def measure_deviation(
     rng = np.random.default_rng(seed)
     scan_surface = scan_surface or Surface(scan.positions, scan.faces)
     level_surface = Surface(level.positions, level.faces)
-    ids = np.unique(scan.faces)  # unreferenced vertices are not surface
-    if len(ids) > max_points:
-        ids = ids[rng.choice(len(ids), max_points, replace=False)]
-    vertices = scan.positions[ids]
-    on_scan = sample_surface(scan.positions, scan.faces, samples, rng)
-    fwd, face, closest = level_surface.closest(np.concatenate([vertices, on_scan]))
-    back, _, _ = scan_surface.closest(sample_surface(level.positions, level.faces, samples, rng))
+    ids = np.flatnonzero(scan.referenced())  # unreferenced vertices are not surface
+    total = len(ids)
+    if total > max_points:
+        ids = stratified(ids, max_points, rng)
+    on_scan = scan_surface.sample(samples, rng)
+    fwd, face, closest = level_surface.closest(np.concatenate([scan.positions[ids], on_scan]))
+    del on_scan
+    back, _, _ = scan_surface.closest(level_surface.sample(samples, rng))
     level_surface.dispose()
 
     corners = level.faces[face]  # (k, 3) vertex ids
@@ -131,7 +160,7 @@ def measure_deviation(
     per_vertex = np.zeros(level.vertex_count, np.float64)
     np.maximum.at(per_vertex, nearest, fwd)
 
-    fwd_samples = fwd[len(vertices) :]
+    fwd_samples = fwd[len(ids) :]
     both = np.concatenate([fwd_samples, back])
     return Deviation(
         hausdorff=float(max(fwd.max(), back.max())),
@@ -143,4 +172,18 @@ def measure_deviation(
         per_vertex=per_vertex.astype(np.float32),
         scan_vertices=ids,
         nearest=nearest[: len(ids)],
+        measured={
+            "scan_vertices": len(ids),
+            "scan_vertices_total": int(total),
+            "scan_vertices_sampling": "all" if len(ids) == total else "stratified",
+            "scan_samples": int(samples),
+            "level_samples": int(samples),
+        },
     )
+
+
+def stratified(ids: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    """``count`` of ``ids`` (sorted): one random pick in each of ``count`` equal runs of them."""
+    edges = np.arange(count + 1, dtype=np.int64) * len(ids) // count  # whole runs, none empty
+    picks = edges[:-1] + (rng.random(count) * np.diff(edges)).astype(np.int64)
+    return ids[picks]

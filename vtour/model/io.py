@@ -19,6 +19,12 @@ double-sided.
 Units: glTF and GLB are metres by specification; OBJ, PLY and STL carry no units, so they are
 ``"unknown"`` unless the caller says otherwise. Nothing is guessed.
 
+Large files: an OBJ of at least 64 MB and a plain binary PLY (x y z, normals, byte colours,
+triangles) of at least 64 MB are parsed by vtour's own streaming readers (:mod:`vtour.model.obj`,
+:func:`vtour.model.ply.read_ply_arrays`) into the same mesh trimesh would give (up to the order of
+vertices and materials), without trimesh's text and Python objects per line: a 20 M-triangle OBJ
+reads within ~3 GB. Whatever those readers do not handle goes to trimesh as before.
+
 FBX is not read: no well-kept permissively licensed reader is on PyPI (assimp's Python bindings
 need a system library); convert it to glTF with Blender or FBX2glTF first.
 """
@@ -36,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from vtour.errors import VtourError, VtourWarning
-from vtour.model import gltf_decode, mtl, ply
+from vtour.model import gltf_decode, mtl, obj, ply
 from vtour.model.mesh import Material, Mesh
 
 log = logging.getLogger(__name__)
@@ -82,17 +88,20 @@ def read_mesh(path: str | Path, *, units: str | None = None) -> Mesh:
         mtl.check_material_files(path)
     if suffix == ".gltf":
         mtl.check_gltf_files(path)
-    loaded = _load(path, suffix)
-    geometries = _geometries(loaded)
-    if not geometries:
-        raise VtourError(STEP, "the file holds no triangle mesh", path=path)
     context: dict = {
         "gltf": _gltf_materials(path) if suffix in (".gltf", ".glb") else None,
         "folder": path.parent,
         "obj": suffix == ".obj",
         "images": {},
     }
-    mesh = _merge(geometries, context, units=units or FORMATS[suffix], source=str(path))
+    mesh = _read_large(path, suffix, context, units=units or FORMATS[suffix])
+    if mesh is None:
+        loaded = _load(path, suffix)
+        geometries = _geometries(loaded)
+        if not geometries:
+            raise VtourError(STEP, "the file holds no triangle mesh", path=path)
+        mesh = _merge(geometries, context, units=units or FORMATS[suffix], source=str(path))
+        del loaded, geometries
     validate(mesh, path)
     log.info(
         "model: read %s: %d triangles, %d vertices, %d material(s), units %s",
@@ -419,22 +428,103 @@ def _stack(parts: list[_Part], key: str, fill: tuple[float, ...]) -> np.ndarray 
     )
 
 
+def _read_large(path: Path, suffix: str, context: dict, *, units: str) -> Mesh | None:
+    """A large file read by vtour's own streaming parsers (:func:`vtour.model.obj.read_obj_arrays`
+    for an OBJ of at least :data:`vtour.model.obj.FAST_MIN_BYTES`, :func:`vtour.model.ply.read_ply_arrays`
+    for a binary PLY of at least :data:`vtour.model.ply.FAST_MIN_BYTES`), or None to let trimesh read it.
+    The same mesh as trimesh's reading, up to the order of vertices and materials."""
+    if suffix == ".obj" and path.stat().st_size >= obj.FAST_MIN_BYTES:
+        arrays = obj.read_obj_arrays(path)
+        if arrays is None:
+            return None
+        parts = _obj_parts(path, arrays, context)
+    elif suffix == ".ply" and path.stat().st_size >= ply.FAST_MIN_BYTES:
+        found = ply.read_ply_arrays(path)
+        if found is None:
+            return None
+        positions, faces, colors, normals, uv = found
+        parts = [
+            _Part(
+                positions=positions,
+                faces=faces,
+                uv=uv,
+                colors=None if colors is None else srgb_to_linear(colors),
+                normals=normals,
+                material=Material(),
+            )
+        ]
+    else:
+        return None
+    if not parts or not any(len(p.faces) for p in parts):
+        raise VtourError(STEP, "the file holds no triangle mesh", path=path)
+    return _merge_parts(parts, units=units, source=str(path))
+
+
+def _obj_parts(path: Path, arrays, context: dict) -> list[_Part]:
+    """Parts of an OBJ read by :func:`vtour.model.obj.read_obj_arrays`, each group's material made
+    from its MTL as trimesh makes it (its MTL parser and material), then as :func:`_material` does."""
+    from types import SimpleNamespace
+
+    from trimesh.exchange.obj import parse_mtl
+    from trimesh.visual.material import SimpleMaterial, empty_material
+
+    materials: dict = {}
+    if arrays.mtllib:
+        resolver = mtl.folder_resolver(path)
+        try:
+            found = parse_mtl(resolver[arrays.mtllib], resolver=resolver)
+            materials = {k: SimpleMaterial(**v) for k, v in found.items()}
+        except Exception:  # as trimesh: a missing or broken MTL leaves the faces untextured
+            log.debug("unable to load materials from %s", arrays.mtllib, exc_info=True)
+    parts = []
+    for group in arrays.groups:
+        uv = group.uv
+        material = materials.get(group.material)
+        if material is None and uv is not None:  # as trimesh: UVs without a material get its empty one
+            material = empty_material()
+        visual = SimpleNamespace(material=material, uv=uv)
+        normals = None
+        if group.normals is not None:
+            normals = group.normals / np.maximum(np.linalg.norm(group.normals, axis=1, keepdims=True), 1e-30)
+        parts.append(
+            _Part(
+                positions=group.positions,
+                faces=group.faces,
+                uv=uv,
+                colors=None,
+                normals=None if normals is None else normals.astype(np.float32),
+                material=_material(visual, context),
+            )
+        )
+    arrays.groups.clear()
+    return parts
+
+
 def _merge(geometries: list, context: dict, *, units: str, source: str) -> Mesh:
     """One mesh from several trimesh geometries, one material each."""
-    parts = [_part(g, transform, context) for g, transform in geometries]
+    return _merge_parts([_part(g, transform, context) for g, transform in geometries], units=units, source=source)
+
+
+def _merge_parts(parts: list[_Part], *, units: str, source: str) -> Mesh:
+    """One mesh from several parts, one material each."""
     offsets = np.cumsum([0, *(len(p.positions) for p in parts[:-1])])
     uv = _stack(parts, "uv", (0.0, 0.0))
     if uv is not None:
-        uv = uv.astype(np.float64)
+        uv = uv.astype(np.float64, copy=False)
         uv[:, 1] = 1.0 - uv[:, 1]  # trimesh keeps OBJ's v-up convention; glTF's v is down
     colors = _stack(parts, "colors", (1.0, 1.0, 1.0, 1.0))
     normals = None if any(p.normals is None for p in parts) else _stack(parts, "normals", (0, 0, 1))
+    if len(parts) == 1:  # no copies of a large scan's arrays
+        positions, faces = parts[0].positions, np.asarray(parts[0].faces, np.int64)
+    else:
+        positions = np.concatenate([p.positions for p in parts])
+        faces = np.concatenate([p.faces + o for p, o in zip(parts, offsets)])
     return Mesh(
-        positions=np.concatenate([p.positions for p in parts]),
-        faces=np.concatenate([p.faces + o for p, o in zip(parts, offsets)]),
+        positions=positions,
+        faces=faces,
         uv=uv,
-        colors=None if colors is None else colors.astype(np.float32),
-        normals=None if normals is None else normals.astype(np.float32),
+        colors=None if colors is None else colors.astype(np.float32, copy=False),
+        normals=None if normals is None else normals.astype(np.float32, copy=False),
         face_material=np.repeat(np.arange(len(parts), dtype=np.int32), [len(p.faces) for p in parts]),
         materials=tuple(p.material for p in parts),
         units=units,

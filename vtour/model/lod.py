@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vtour.errors import VtourError, VtourWarning
+from vtour.model import chunked
 from vtour.model.mesh import Mesh
 from vtour.model.simplify import MIN_TRIANGLES, SimplifyResult, simplify_mesh
 
@@ -97,15 +98,25 @@ def check_levels(levels: tuple[Level, ...]) -> None:
 
 
 def build_chain(
-    mesh: Mesh, levels: tuple[Level, ...], *, color_weight: float = 1.0
+    mesh: Mesh, levels: tuple[Level, ...], *, color_weight: float = 1.0, chunk_threshold: int | None = None
 ) -> list[tuple[Mesh, SimplifyResult]]:
     """Simplified meshes for ``levels`` (coarse to fine), each from the next finer one that has
-    triangles (a level may come out empty: see :func:`written_levels`)."""
+    triangles (a level may come out empty: see :func:`written_levels`).
+
+    A mesh above ``chunk_threshold`` triangles (default :data:`vtour.model.chunked.CHUNK_THRESHOLD`)
+    is simplified in chunks with locked borders, then merged and finished in one pass
+    (:func:`vtour.model.chunked.simplify_chunked`): bounded memory for 20 M-triangle scans. That is
+    the finest level's step; the coarser levels start from it as always.
+    """
     check_levels(levels)
+    threshold = chunked.CHUNK_THRESHOLD if chunk_threshold is None else chunk_threshold
     out: list[tuple[Mesh, SimplifyResult]] = []
     current = mesh
     for level in reversed(levels):
-        simplified, result = simplify_mesh(current, level.triangles, color_weight=color_weight)
+        if current.triangle_count > threshold and level.triangles < current.triangle_count:
+            simplified, result = chunked.simplify_chunked(current, level.triangles, color_weight=color_weight)
+        else:
+            simplified, result = simplify_mesh(current, level.triangles, color_weight=color_weight)
         out.append((simplified, result))
         if simplified.triangle_count:
             current = simplified

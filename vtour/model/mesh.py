@@ -143,8 +143,19 @@ class Mesh:
     @property
     def bounds(self) -> np.ndarray:
         """(2, 3) float64: min and max corner of the referenced vertices."""
-        used = self.positions[np.unique(self.faces)] if len(self.faces) else self.positions
-        return np.stack([used.min(axis=0), used.max(axis=0)])
+        if not len(self.faces):
+            return np.stack([self.positions.min(axis=0), self.positions.max(axis=0)])
+        used = self.referenced()
+        if used.all():  # the usual case: no copy of the positions
+            return np.stack([self.positions.min(axis=0), self.positions.max(axis=0)])
+        kept = self.positions[used]
+        return np.stack([kept.min(axis=0), kept.max(axis=0)])
+
+    def referenced(self) -> np.ndarray:
+        """(n,) bool: the vertices some face uses (linear time, unlike ``np.unique(faces)``)."""
+        used = np.zeros(len(self.positions), bool)
+        used[self.faces.reshape(-1)] = True
+        return used
 
     @property
     def diagonal(self) -> float:

@@ -39,7 +39,29 @@ STEP = "model"
 #: The MTL statements whose images vtour reads (base colour, normal, emissive), as MTL writes them.
 MAP_KEYS = ("map_Kd", "norm", "map_bump", "bump", "map_Ke")
 _MAP_LINE = re.compile(r"^\s*(map_kd|norm|map_bump|bump|map_ke)\s+(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
-_MTLLIB_LINE = re.compile(r"^\s*mtllib\s+(.+?)\s*$", re.MULTILINE)
+#: An OBJ's ``mtllib`` line, in bytes (the OBJ is scanned block by block; a UTF-8 BOM may precede it).
+_MTLLIB_LINE = re.compile(rb"^(?:\xef\xbb\xbf)?[ \t]*mtllib[ \t]+([^\r\n]+?)[ \t\r]*$", re.MULTILINE)
+#: Bytes of an OBJ scanned at once for ``mtllib`` lines: a 1.5 GB scan needs no more than this.
+SCAN_BYTES = 16 << 20
+
+
+def mtllib_names(obj: Path) -> list[str]:
+    """The ``mtllib`` names of an OBJ, in file order, read :data:`SCAN_BYTES` at a time (a line
+    cut at a block's end is read whole with the next block). OSError when it cannot be read."""
+    names: list[str] = []
+    tail = b""
+    with open(obj, "rb") as f:
+        while True:
+            block = f.read(SCAN_BYTES)
+            data = tail + block
+            if not block:
+                if data and b"mtllib" in data:
+                    names += [m.decode("utf-8", "replace") for m in _MTLLIB_LINE.findall(data)]
+                return names
+            cut = data.rfind(b"\n") + 1
+            data, tail = data[:cut], data[cut:]
+            if b"mtllib" in data:
+                names += [m.decode("utf-8", "replace") for m in _MTLLIB_LINE.findall(data)]
 
 
 def locate(folder: Path, name: str) -> Path | None:
@@ -116,7 +138,7 @@ def material_files(obj: Path) -> list[Named]:
     OSError when the OBJ cannot be read; an MTL that cannot be read names no maps."""
     folder = obj.parent
     out = []
-    for lib in _MTLLIB_LINE.findall(obj.read_text("utf-8", "replace")):
+    for lib in mtllib_names(obj):
         mtl = _found(folder, lib)
         out.append(Named("mtllib", lib, obj, mtl))
         if mtl is None:

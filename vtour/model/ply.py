@@ -149,12 +149,12 @@ def prepared(path: Path) -> bytes | None:
     return _with_faces(header, rows, strip_faces(indices))
 
 
-def _truncated(path: Path, header: Header, held: list[int]) -> VtourError:
+def _truncated(path: Path, header: Header, held: list[int], detail: str = "") -> VtourError:
     declared = " and ".join(f"{e.count} {e.name}" for e in header.elements)
     holds = " and ".join(f"{n} {e.name}" for n, e in zip(held, header.elements))
     return VtourError(
         STEP,
-        f"the file is truncated: the header declares {declared} rows but the file holds {holds} rows",
+        f"the file is truncated: the header declares {declared} rows but the file holds {holds} rows{detail}",
         path=path,
         fix="export the scan again, or copy the whole file again",
     )
@@ -337,3 +337,101 @@ def _face_rows(header: Header, faces: np.ndarray) -> bytes:
     rows["n"] = 3
     rows["i"] = faces
     return rows.tobytes()
+
+
+#: Binary PLY files at least this large are read by :func:`read_ply_arrays` straight into arrays
+#: (trimesh's reader keeps the raw element tables and several copies beside the mesh).
+FAST_MIN_BYTES = 64 << 20
+_UV_NAMES = {"s", "t", "u", "v", "texture_u", "texture_v", "texcoord"}
+_FACE_LISTS = ("vertex_indices", "vertex_index")
+
+
+def read_ply_arrays(
+    path: str | Path,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None, None] | None:
+    """Positions (n, 3) float64, faces (m, 3) int64, sRGB colours (n, 4) float32 in [0, 1] or None,
+    unit normals (n, 3) float32 or None, and None for UVs, of a plain binary PLY read with
+    ``np.fromfile``; None when the file needs trimesh (ASCII, triangle strips, texture coordinates,
+    face colours, polygons other than triangles, other elements, colours not in bytes).
+
+    Raises
+    ------
+    VtourError
+        The file is shorter than its header declares (naming the element and row cut short), or a
+        face indexes a missing vertex (naming the index and the face).
+    """
+    path = Path(path)
+    with open(path, "rb") as f:
+        header = read_header(f.read(MAX_HEADER))
+    if header is None or header.format == "ascii":
+        return None
+    elements = [e for e in header.elements if e.count]
+    if [e.name for e in elements] != ["vertex", "face"]:
+        return None
+    vertex, face = elements
+    if any(p.count_dtype is not None or p.name in _UV_NAMES for p in vertex.properties):
+        return None
+    names = [p.name for p in vertex.properties]
+    if not {"x", "y", "z"} <= set(names) or len(set(names)) != len(names):
+        return None
+    color_names = [c for c in ("red", "green", "blue", "alpha") if c in names]
+    if color_names and (
+        color_names[:3] != ["red", "green", "blue"]
+        or any(p.dtype != "u1" for p in vertex.properties if p.name in color_names)
+    ):
+        return None
+    if len(face.properties) != 1 or face.properties[0].name not in _FACE_LISTS:
+        return None
+    end = header.endian
+    vdtype = np.dtype([(p.name, end + p.dtype) for p in vertex.properties])
+    prop = face.properties[0]
+    fdtype = np.dtype([("n", end + str(prop.count_dtype)), ("i", end + prop.dtype, (3,))])
+    vertex_end = header.size + vertex.count * vdtype.itemsize
+    size = path.stat().st_size
+    if size < vertex_end:
+        held = (size - header.size) // vdtype.itemsize
+        raise _cut_short(path, header, vertex, held, header.size + (held + 1) * vdtype.itemsize - size)
+    if size < vertex_end + face.count * fdtype.itemsize:
+        # polygons of fewer corners (trimesh's), or a file cut short: the rows it holds whole say which
+        held = (size - vertex_end) // fdtype.itemsize
+        if not (np.fromfile(path, fdtype, held, offset=vertex_end)["n"] == 3).all():
+            return None
+        raise _cut_short(path, header, face, held, vertex_end + (held + 1) * fdtype.itemsize - size)
+    rows = np.fromfile(path, vdtype, vertex.count, offset=header.size)
+    positions = np.empty((vertex.count, 3), np.float64)
+    for k, c in enumerate("xyz"):
+        positions[:, k] = rows[c]
+    normals = None
+    if {"nx", "ny", "nz"} <= set(names):
+        n = np.stack([rows[c].astype(np.float32) for c in ("nx", "ny", "nz")], axis=1)
+        n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-30)
+        normals = n
+    colors = None
+    if color_names:
+        colors = np.ones((vertex.count, 4), np.float32)
+        for k, c in enumerate(color_names):
+            colors[:, k] = rows[c] / np.float32(255.0)
+    del rows
+    table = np.fromfile(path, fdtype, face.count, offset=header.size + vertex.count * vdtype.itemsize)
+    if len(table) and not (table["n"] == 3).all():
+        return None
+    faces = table["i"].astype(np.int64)
+    del table
+    if len(faces) and (faces.min() < 0 or faces.max() >= vertex.count):
+        bad = int(np.argmax(((faces < 0) | (faces >= vertex.count)).any(axis=1)))
+        index = int(faces[bad][(faces[bad] < 0) | (faces[bad] >= vertex.count)][0])
+        raise VtourError(
+            STEP,
+            f"faces index missing vertices: index {index} (face {bad} of {len(faces)}, counted from 0) "
+            f"with {vertex.count} vertices (indices 0 to {vertex.count - 1})",
+            path=path,
+            fix="re-export the mesh; the file is truncated or corrupt",
+        )
+    return positions, faces, colors, normals, None
+
+
+def _cut_short(path: Path, header: Header, element: Element, rows: int, missing: int) -> VtourError:
+    """The error for a binary file that ends ``missing`` bytes into row ``rows`` (from 0) of ``element``."""
+    k = next(i for i, e in enumerate(header.elements) if e is element)
+    detail = f" ({element.name} row {rows}, counted from 0, lacks {missing} bytes)"
+    return _truncated(path, header, _held_in(header, k, rows), detail)

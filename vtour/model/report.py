@@ -13,7 +13,10 @@ Shape (all lengths in the scan's units, ``*_fraction`` relative to its bounding-
                "maps": [{role: [w, h]} | null] (roles: mesh.MAP_ROLES),
                "texture_format", "simplifier", "uncompressed_file"?, "uncompressed_bytes"?,
                "deviation": {"hausdorff", "mean", "rms", "forward_max", "backward_max",
-                             "*_fraction", "diagonal"},
+                             "*_fraction", "diagonal",
+                             "measured": {"scan_vertices", "scan_vertices_total",
+                                          "scan_vertices_sampling": "all" | "stratified",
+                                          "scan_samples", "level_samples"}},
                "per_vertex_deviation": {"attribute": "_DEVIATION", "max",
                                         "histogram": {"edges": [33 floats], "counts": [32 ints]}}}],
      "levels_left_out": [{"budget": {"triangles", "texture_size"}, "same_as": "lod<k>.glb" | null,
@@ -28,6 +31,14 @@ Shape (all lengths in the scan's units, ``*_fraction`` relative to its bounding-
                  "levels": [{"level": k, ...as "scan"}]}],
      "downloads"?: {"scan": "scan/<name>.zip", "files": [...], "glb": "lod<k>.uncompressed.glb"},
      "options": {...}, "seconds": float}
+
+``deviation.measured`` (:mod:`vtour.model.deviation`) says what each level was measured on: the
+scan vertices asked (``scan_vertices``) out of all its faces use (``scan_vertices_total``), how
+they were chosen (``"all"``, or ``"stratified"``: one seeded random vertex in each equal run of the
+vertex order) and the area-uniform samples per direction (``scan_samples`` on the scan,
+``level_samples`` on the level). Above :data:`vtour.model.deviation.MAX_POINTS` (1,000,000) scan
+vertices the sampling is stratified, so ``forward_max`` (and ``hausdorff`` where it comes from
+that direction) is a lower bound of the true maximum: the largest over the vertices measured.
 
 ``change`` (one entry per previous scan, :mod:`vtour.model.change`) is empty without previous
 scans. Its ``scan`` statistics are the change as measured, on the scan's own vertices (area

@@ -13,7 +13,20 @@ so this module declares the C signatures itself from meshoptimizer.h and calls t
 
 Budget contract: the result has at most ``target`` triangles. meshoptimizer may stop short when
 topology (seams, borders) blocks further collapses; the last resort is ``meshopt_simplifySloppy``,
-which always reaches the budget but may stretch the texture across seams, and warns.
+which always reaches the budget but may stretch the texture across seams, and warns. With
+``lock_border`` (chunks simplified apart, then merged: :mod:`vtour.model.chunked`) border vertices
+stay where they are and the sloppy fallback, which would move them, is not taken: such a chunk
+stays above its share.
+
+Deviation (benchmarks/bench_simplify.py: exact two-sided Hausdorff against open3d's quadric
+decimation, which moves vertices to their optimum and drops the UVs). On real scans (Stanford
+bunny, LeePerrySmith, to 10 %) vtour's is 0.7x open3d's. On bench_model's lat-long bump sphere it
+is 6x: meshoptimizer collapses onto the scan's own vertices, in batches, with an error averaged
+over the area a vertex stands for, and leaves long edges across the bump crests. A newer
+meshoptimizer core's ``meshopt_simplifyWithUpdate`` (vertices moved to their quadric optimum, UVs
+kept) measured 5.6x there, and with edge flips towards the scan 3.2x, as MeshLab's texture-aware
+collapse; none reaches 1.5x while keeping the UVs, and PyPI's ``meshoptimizer`` still ships the
+older core.
 """
 
 from __future__ import annotations
@@ -146,7 +159,9 @@ def simplify_indices(
     return out[:count].copy(), float(err.value)
 
 
-def simplify_mesh(mesh: Mesh, target: int, *, color_weight: float = 1.0) -> tuple[Mesh, SimplifyResult]:
+def simplify_mesh(
+    mesh: Mesh, target: int, *, color_weight: float = 1.0, lock_border: bool = False
+) -> tuple[Mesh, SimplifyResult]:
     """Simplify to at most ``target`` triangles, reusing the mesh's own vertices.
 
     Parameters
@@ -155,6 +170,11 @@ def simplify_mesh(mesh: Mesh, target: int, *, color_weight: float = 1.0) -> tupl
     target : int, >= MIN_TRIANGLES
     color_weight : float
         Weight of RGB vertex colours (in [0, 1]) against relative position error.
+    lock_border : bool
+        Keep every border vertex (an edge used by one triangle) where it is
+        (meshopt SIMPLIFY_LOCK_BORDER), so chunks simplified apart still meet. The sloppy
+        fallback would move borders, so a locked simplification that stops above the budget
+        returns above it, with a warning.
 
     Returns
     -------
@@ -179,8 +199,17 @@ def simplify_mesh(mesh: Mesh, target: int, *, color_weight: float = 1.0) -> tupl
         attributes = np.ascontiguousarray(mesh.colors[:, :3], dtype=np.float32)
         weights = np.full(3, color_weight, np.float32)
     method = "meshopt" if attributes is None else "meshopt+colors"
-    out, err = simplify_indices(indices, positions, target, attributes=attributes, weights=weights)
-    if len(out) > 3 * target:
+    options = SIMPLIFY_LOCK_BORDER if lock_border else 0
+    out, err = simplify_indices(indices, positions, target, attributes=attributes, weights=weights, options=options)
+    if len(out) > 3 * target and lock_border:
+        warnings.warn(
+            f"model: {mesh.source}: locked borders stop meshoptimizer at {len(out) // 3} "
+            f"triangles above the budget of {target}; kept above it, as the sloppy fallback "
+            "would open cracks between chunks; give this chunk a larger share",
+            VtourWarning,
+            stacklevel=2,
+        )
+    elif len(out) > 3 * target:
         warnings.warn(
             f"model: {mesh.source}: seams and borders stop meshoptimizer at "
             f"{len(out) // 3} triangles above the budget of {target}; using sloppy "
