@@ -12,7 +12,7 @@ import pytest
 
 from vtour.conventions import FACES
 from vtour.errors import VtourError
-from vtour.pano import PanoOptions, build_pano, choose_face_size, stream
+from vtour.pano import PanoOptions, build_pano, choose_face_size, source, stream
 from vtour.pano.coverage import Coverage
 from vtour.pano.manifest import decode_present
 
@@ -227,7 +227,7 @@ def test_by_default_an_equirect_past_the_in_memory_limit_streams_and_one_that_wo
     r = build_pano([src], tmp_path / "streamed", PanoOptions(face_size=64, tile_format="jpeg"), stream_above=0)
     assert r.tiles > 0
     with pytest.raises(VtourError, match="too many pixels"):  # decoded into memory: the lower limit holds
-        stream.open_equirect(src, max_pixels=PanoOptions().max_pixels, memory_pixels=10_000, work_dir=None)
+        source.open_equirect(src, max_pixels=PanoOptions().max_pixels, memory_pixels=10_000, work_dir=None)
 
 
 def test_a_cmyk_equirect_streams_in_its_colours(tmp_path):

@@ -39,8 +39,9 @@ from vtour.pano.equirect import iter_faces, natural_face_size
 from vtour.pano.gpano import read_gpano
 from vtour.pano.manifest import pano_manifest
 from vtour.pano.options import DEFAULT_PANO_OPTIONS, PanoOptions
+from vtour.pano.source import ArraySource, RawSource, open_equirect
 from vtour.pano.stitch import StitchResult, stitch_photos
-from vtour.pano.stream import ArraySource, RawSource, iter_stream_faces, make_job, open_equirect, write_tiles
+from vtour.pano.stream import iter_stream_faces, make_job, write_tiles
 from vtour.pano.tiles import (
     MIN_FACE_SIZE,
     TileLevel,
@@ -301,7 +302,7 @@ def read_faces(
 
     ``work_dir`` (the build's temporary folder) receives the raw copy of an equirect too large to
     hold in memory (decoded size over ``stream_above`` bytes, default
-    :data:`vtour.pano.stream.STREAM_ABOVE_BYTES`); None decodes every equirect into memory.
+    :data:`vtour.pano.source.STREAM_ABOVE_BYTES`); None decodes every equirect into memory.
     """
     if mode == "equirect":
         if len(paths) != 1:
@@ -376,7 +377,7 @@ def build_pano(
     options : PanoOptions
     stream_above : int, optional
         Decoded size (bytes) above which an equirect is streamed from a raw copy on disc rather
-        than held in memory; default :data:`vtour.pano.stream.STREAM_ABOVE_BYTES` (512 MB).
+        than held in memory; default :data:`vtour.pano.source.STREAM_ABOVE_BYTES` (512 MB).
 
     Raises
     ------

@@ -3,13 +3,8 @@
 Memory, whatever the panorama's size, is about one block, its maps and its source region, plus one
 accumulator face at a coarse level; never the whole source or a whole large face.
 
-Source (:func:`open_equirect`)
-    A source whose decoded pixels fit ``STREAM_ABOVE_BYTES`` (512 MB: a 13k x 6.5k RGB equirect) is
-    decoded into memory as before (:class:`ArraySource`: fastest). A larger one is decoded once,
-    sequentially, by libvips into a raw ``(H, W, C)`` uint8 file in the build's temporary folder
-    (disc use = its decoded size; removed with the build's temporary folder, even on failure), and
-    each region is read back through a ``numpy.memmap`` of just its rows (:class:`RawSource`), so
-    the pages a remap touched leave the process when the region is dropped.
+Source
+    :mod:`vtour.pano.source`: the equirect in memory when small, else a raw copy on disc read by regions.
 
 Blocks (:func:`write_tiles`)
     Each face is cut into square blocks of ``BLOCK_SIZE`` px (4096, a power of two times the tile
@@ -50,7 +45,6 @@ Figures: benchmarks/bench_pano_scale.py, quoted in docs/pano.md "Large panoramas
 from __future__ import annotations
 
 import math
-import shutil
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
@@ -61,7 +55,6 @@ import numpy as np
 
 from vtour.conventions import FACES, PANNELLUM_CUBE_ORDER, tile_path
 from vtour.errors import VtourError
-from vtour.images import probe_image, read_image, to_uint8
 from vtour.pano.codec import TILE_FORMATS, encode_tile
 from vtour.pano.coverage import Coverage
 from vtour.pano.equirect import (
@@ -73,10 +66,9 @@ from vtour.pano.equirect import (
     _prefilter_polar_band,
     natural_face_size,
 )
+from vtour.pano.source import ArraySource, wrapped_columns
 from vtour.pano.tiles import TileLevel, downsample_half
 
-#: Decoded sources larger than this (bytes) are streamed from a raw file instead of held in memory.
-STREAM_ABOVE_BYTES = 512 * 2**20
 #: Edge of the square blocks a face is made in, px at the finest level (a multiple of any tile size).
 BLOCK_SIZE = 4096
 #: Block edge for partial panoramas (more blocks skipped whole, smaller maps where it ends).
@@ -87,146 +79,6 @@ ACCUMULATED_SIZE = 4096
 REGION_BYTES = 96 * 2**20
 #: Smallest window a block is split into when its region is too large.
 _MIN_WINDOW = 16
-
-
-# ---------------------------------------------------------------------------------------------
-# the source, whole or by regions
-
-
-class ArraySource:
-    """An equirect held in memory: ``img`` (H, W, C) uint8."""
-
-    def __init__(self, img: np.ndarray):
-        if img.ndim == 2:
-            img = img[..., None]
-        self.img = img
-        self.height, self.width, self.channels = img.shape
-
-    def rows(self, y0: int, y1: int) -> np.ndarray:
-        return self.img[y0:y1]
-
-    def region(self, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
-        """Rows ``y0:y1`` and columns ``x0:x1`` (any integers: taken modulo the width), a new array."""
-        return _wrapped_columns(self.rows(y0, y1), x0, x1)
-
-    def close(self) -> None:
-        pass
-
-
-class RawSource(ArraySource):
-    """An equirect decoded to a raw (H, W, C) uint8 file, read by regions (see the module docstring)."""
-
-    def __init__(self, path: Path, height: int, width: int, channels: int):
-        self.path = path
-        self.height, self.width, self.channels = height, width, channels
-
-    def rows(self, y0: int, y1: int) -> np.ndarray:
-        # a mapping of these rows only: dropped with the region, so its pages leave the process
-        return np.memmap(
-            self.path, np.uint8, "r", offset=y0 * self.width * self.channels, shape=(y1 - y0, self.width, self.channels)
-        )
-
-    def region(self, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
-        mm = self.rows(y0, y1)
-        try:
-            return _wrapped_columns(mm, x0, x1)
-        finally:
-            del mm
-
-    def close(self) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-def _wrapped_columns(rows: np.ndarray, x0: int, x1: int) -> np.ndarray:
-    w = rows.shape[1]
-    parts = []
-    x = x0
-    while x < x1:
-        s = x % w
-        take = min(x1 - x, w - s)
-        parts.append(rows[:, s : s + take])
-        x += take
-    return np.array(parts[0]) if len(parts) == 1 else np.concatenate(parts, axis=1)
-
-
-def open_equirect(
-    path: Path,
-    *,
-    max_pixels: int,
-    work_dir: Path | None,
-    stream_above: int | None = None,
-    memory_pixels: int | None = None,
-) -> ArraySource:
-    """The equirect at ``path`` as a source of regions: in memory when small, else a raw file.
-
-    ``work_dir`` holds the raw file (the build's temporary folder: removed with it); None streams
-    nothing (every source is decoded into memory). ``stream_above`` overrides ``STREAM_ABOVE_BYTES``.
-    ``max_pixels`` refuses larger files; ``memory_pixels`` (default ``max_pixels``) refuses a file that
-    would be decoded whole into memory (``work_dir`` None) with more pixels.
-
-    Raises
-    ------
-    VtourError
-        Naming the file: unreadable, too many pixels, or no room for its decoded copy.
-    """
-    info = probe_image(path)
-    if info.pixels > max_pixels:
-        read_image(path, max_pixels=max_pixels)  # raises the reader's own message
-    limit = STREAM_ABOVE_BYTES if stream_above is None else stream_above
-    if work_dir is None or info.pixels * 3 <= limit:
-        in_memory = max_pixels if memory_pixels is None else min(max_pixels, memory_pixels)
-        return ArraySource(to_uint8(read_image(path, max_pixels=in_memory)))
-    # the decoded copy is at most 4 bytes a pixel (RGBA); refuse before hours of decoding fill the disc
-    free = shutil.disk_usage(work_dir).free
-    if info.pixels * 4 > free:
-        raise _no_room(path, work_dir / ".source.raw", f"{free / 2**30:.1f} GB free")
-    return _decode_to_raw(path, work_dir / ".source.raw")
-
-
-def _no_room(path: Path, raw: Path, why: str) -> VtourError:
-    info = probe_image(path)
-    gb = info.width * info.height * 4 / 2**30  # at most RGBA
-    return VtourError(
-        "pano",
-        f"could not write the decoded copy of {path.name} ({why}); it needs {gb:.1f} GB",
-        path=raw,
-        fix="free disc space beside the output folder, or build into a folder on a larger disc",
-    )
-
-
-def _decode_to_raw(path: Path, raw: Path) -> RawSource:
-    from vtour.image.build import _pyvips  # lazy: libvips only for large sources
-
-    pyvips = _pyvips()
-    try:
-        img = pyvips.Image.new_from_file(str(path), access="sequential", fail_on="error")
-        if img.get_typeof("orientation") and img.get("orientation") not in (0, 1):
-            img = img.autorot()
-        if img.interpretation not in ("srgb", "rgb", "b-w"):  # CMYK (its K is no alpha), Lab, 16-bit RGB
-            img = img.colourspace("srgb" if img.bands >= 3 else "b-w")
-        if img.format != "uchar":
-            img = img.cast("uchar")
-        if img.bands in (1, 2):  # grey (+ alpha) -> RGB(A)
-            grey = img[0]
-            img = grey.bandjoin([grey, grey] + ([img[1]] if img.bands == 2 else []))
-        elif img.bands > 4:
-            img = img.extract_band(0, n=4)
-        img.rawsave(str(raw))
-    except pyvips.Error as e:
-        raw.unlink(missing_ok=True)
-        if "No space left" in str(e):
-            raise _no_room(path, raw, "No space left on device") from None
-        first = str(e).strip().splitlines()
-        raise VtourError(
-            "pano",
-            f"libvips could not decode the equirect ({first[-1] if first else e})",
-            path=path,
-            fix="check the file opens in an image viewer, or export it again as JPEG, PNG or TIFF",
-        ) from None
-    except OSError as e:
-        raw.unlink(missing_ok=True)
-        raise _no_room(path, raw, e.strerror or str(e)) from None
-    return RawSource(raw, img.height, img.width, img.bands)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -477,7 +329,7 @@ def _fetch(job: _Remap, y0: int, y1: int, x0: int, x1: int, polar: bool) -> np.n
         pad = math.ceil(job.filter_width(g0, g1) * 1.1) + 4
         if x1 - x0 + 2 * pad >= w:
             full = _prefilter_polar_band(src.rows(g0, g1), slice(0, g1 - g0), lat, job.r)
-            out[g0 - y0 : g1 - y0] = _wrapped_columns(full, x0, x1)
+            out[g0 - y0 : g1 - y0] = wrapped_columns(full, x0, x1)
         else:
             wide = src.region(g0, g1, x0 - pad, x1 + pad)
             out[g0 - y0 : g1 - y0] = _prefilter_polar_band(wide, slice(0, g1 - g0), lat, job.r)[:, pad : pad + x1 - x0]
@@ -534,7 +386,7 @@ def remap_window(job: _Remap, face: str, r0: int, c0: int, size: int) -> tuple[n
 
 
 def make_job(
-    src: ArraySource, cov: Coverage, n: int, *, antialias: bool = True, interpolation: str = "cubic"
+    src: ArraySource, cov: Coverage, n: int, *, antialias: bool = True, interpolation: str = "linear"
 ) -> _Remap:
     return _Remap(
         src,
@@ -747,13 +599,9 @@ def write_tiles(
 __all__ = [
     "BLOCK_SIZE",
     "REGION_BYTES",
-    "STREAM_ABOVE_BYTES",
-    "ArraySource",
-    "RawSource",
     "Written",
     "iter_stream_faces",
     "make_job",
-    "open_equirect",
     "remap_window",
     "window_angles",
     "write_tiles",
