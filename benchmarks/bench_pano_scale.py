@@ -1,6 +1,7 @@
 """Peak memory and time of ``build_pano`` as the equirect grows, and of stitching a few photos.
 
-Each case runs in a child process (so ``ru_maxrss`` is that build's own peak) on a synthetic
+Each case runs in a child process (its VmHWM is that build's own peak; ru_maxrss would carry the
+parent's resident size over exec) on a synthetic
 equirect made by libvips straight to a JPEG (a cheap pattern, never held in memory), and prints
 peak memory against the decoded source's size. The goal (issue 15): under 2 GB whatever the size.
 
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from vtour.pano import PanoOptions, build_pano
 args = json.loads(sys.argv[1])
@@ -35,7 +36,7 @@ r = build_pano(args["inputs"], args["out"], opts, stream_above=args.get("stream_
 files = sum(1 for p in Path(args["out"]).rglob("*") if p.suffix in (".jpg", ".webp", ".avif") and p.parent.name != "")
 print(json.dumps({
     "seconds": time.perf_counter() - t0,
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_mb": int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM:"))) / 1024,
     "face": r.face_size, "tiles": r.tiles, "bytes": r.bytes,
 }))
 """

@@ -85,10 +85,12 @@ def write_marked_equirect(path: Path, width: int, radius: int) -> Path:
 
 
 _CHILD = """
-import json, resource, sys
+import json, re, sys
 from vtour.pano import PanoOptions, build_pano
 r = build_pano([sys.argv[1]], sys.argv[2], PanoOptions(face_size=int(sys.argv[3]), jobs=2, tile_format="jpeg"))
-print(json.dumps({"tiles": r.tiles, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM, this process's own peak: ru_maxrss would carry the forking parent's (a big test process) over exec
+hwm = int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
+print(json.dumps({"tiles": r.tiles, "peak_mb": hwm / 1024}))
 """
 
 

@@ -346,7 +346,7 @@ def test_a_damaged_cache_entry_is_built_again(tmp_path):
     out = tmp_path / "out"
     first = build_tour(path, out, jobs=1)
     entry = path.parent / ".vtour-cache" / "small" / "scenes" / first.stages[0].key
-    tile = sorted(entry.glob("*/f/0/0.jpg"))[-1]
+    tile = sorted(entry.glob("*/f/0/0.avif"))[-1]
     tile.unlink()
     with pytest.warns(VtourWarning, match="the cached scene s0 .* no longer matches its record"):
         again = build_tour(path, out, jobs=1)

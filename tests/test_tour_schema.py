@@ -32,7 +32,7 @@ def test_a_built_tour_json_is_valid_and_follows_the_contract(built):
     assert schema_problems(doc) == []
     assert load_tour_json(built.out_dir) == doc
     s = doc["scenes"][0]
-    assert s["panorama"]["tiles"] == "scenes/s0/{z}/{f}/{y}/{x}.jpg"
+    assert s["panorama"]["tiles"] == "scenes/s0/{z}/{f}/{y}/{x}.avif"  # AVIF: the default tile format
     assert s["panorama"]["levels"][-1] == {"tileSize": 64, "size": 128}
     assert set(s) >= {"id", "title", "panorama", "view", "northOffset", "hotspots"}
     assert s["hotspots"][1]["image"] == "images/panoramas/note.jpg"

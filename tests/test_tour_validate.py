@@ -96,11 +96,11 @@ def test_a_built_tour_is_checked_against_its_schema_and_its_files(tmp_path):
     doc["scenes"][0]["hotspots"][0]["target"] = "gone"
     doc["scenes"][1]["view"]["pitch"] = 120
     (built / "tour.json").write_text(json.dumps(doc))
-    (built / "scenes" / "s0" / "1" / "f" / "0" / "0.jpg").unlink()
+    (built / "scenes" / "s0" / "1" / "f" / "0" / "0.avif").unlink()
     out = "\n".join(map(str, validate_path(built)))
     assert "tour.json: scenes[1].view.pitch: 120 is greater than the maximum of 90" in out
     assert "scenes[0].hotspots[0].target: unknown link target 'gone'" in out
-    assert "'scenes/s0/1/f/0/0.jpg' not found" in out
+    assert "'scenes/s0/1/f/0/0.avif' not found" in out
 
 
 def test_two_images_that_would_land_on_one_built_file_are_a_problem(tmp_path):

@@ -1,6 +1,8 @@
 """vtour's panorama tiles open in the peer viewers Marzipano and Pannellum (issue 2).
 
-``build_pano`` writes one tile set (``{z}/{f}/{y}/{x}.jpg``, ``preview.jpg``, ``pano.json``). These tests
+``build_pano`` with JPEG tiles (``tile_format="jpeg"``; AVIF, the default, gets JPEG copies in a tour's peer
+exports, tests/browser/test_pano_tileset_browser.py) writes one tile set (``{z}/{f}/{y}/{x}.jpg``,
+``preview.jpg``, ``pano.json``). These tests
 load it, unchanged, in Marzipano (``ImageUrlSource`` + ``CubeGeometry`` from ``pano.json["marzipano"]``)
 and in Pannellum (``type: "multires"`` with ``pano.json["pannellum"]["multiRes"]``) in headless Chromium,
 and check what a user would see:
@@ -116,7 +118,7 @@ def synthetic_tiles(tmp_path_factory) -> Path:
     rgb = synthetic_colour(*equirect_directions(4096, 2048))
     src = root / "synthetic_equirect.jpg"
     cv2.imwrite(str(src), np.clip(rgb, 0, 255).astype(np.uint8)[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 95])
-    result = build_pano([src], root / "tiles", PanoOptions(tile_size=512, face_size=1024))
+    result = build_pano([src], root / "tiles", PanoOptions(tile_size=512, face_size=1024, tile_format="jpeg"))
     return Path(result.out_dir)
 
 
@@ -135,7 +137,7 @@ def example_tiles(tmp_path_factory, data_file) -> tuple[Path, Path]:
     src = data_file("equirect/examplepano.jpg")
     if src not in _EXAMPLE_TILES:
         root = tmp_path_factory.mktemp("example")
-        result = build_pano([src], root / "tiles", PanoOptions(tile_size=512, face_size=None))
+        result = build_pano([src], root / "tiles", PanoOptions(tile_size=512, face_size=None, tile_format="jpeg"))
         _EXAMPLE_TILES[src] = Path(result.out_dir)
     return src, _EXAMPLE_TILES[src]
 

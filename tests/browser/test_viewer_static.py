@@ -11,6 +11,8 @@ import re
 
 import numpy as np
 import pytest
+
+from vtour.pano.codec import DEFAULT_TILE_FORMAT, TILE_FORMATS
 from helpers import frames, open_tour, region_mean, wait_for_js
 from reference import FACE_COLOURS, centre_tile, synthetic_colour, view_directions
 from viewer_tour import XSS_TITLE
@@ -52,12 +54,16 @@ def test_first_view_shows_each_face_where_the_conventions_put_it(viewer_site, se
     page_log.assert_local_only()
 
 
+#: The tiles' file extension: build_pano's default format (AVIF).
+TILE_EXT = TILE_FORMATS[DEFAULT_TILE_FORMAT]
+
+
 @pytest.mark.parametrize("fov,level", [(70, 2), (100, 1)])
 def test_only_the_tiles_in_view_at_the_matching_level_are_requested(fov, level, viewer_site, serve, page, page_log):
     base = serve(viewer_site)
     open_tour(page, page_log, base, f"#scene=hall&yaw=0&pitch=0&fov={fov}")
     meta = json.loads((viewer_site / "scenes" / "hall" / "pano.json").read_text())
-    tiles = [tuple(m.groups()) for m in (re.search(r"/scenes/hall/(\d)/([bdflru])/(\d+)/(\d+)\.jpg$", u)
+    tiles = [tuple(m.groups()) for m in (re.search(rf"/scenes/hall/(\d)/([bdflru])/(\d+)/(\d+)\{TILE_EXT}$", u)
                                          for u in page_log.urls()) if m]
     assert {int(z) for z, *_ in tiles} == {level}, tiles       # no other level, no pinned first level
     face, row, col = centre_tile(meta, level, 0, 0)

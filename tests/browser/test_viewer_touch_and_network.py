@@ -11,6 +11,8 @@ import time
 
 import numpy as np
 import pytest
+
+from vtour.pano.codec import DEFAULT_TILE_FORMAT, TILE_FORMATS
 from helpers import open_tour, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(640, 480)]
@@ -70,7 +72,7 @@ def test_a_tile_that_fails_once_is_retried_and_the_view_gets_sharp(viewer_site, 
         else:
             route.continue_()
 
-    page.route("**/2/*/*/*.jpg", flaky)
+    page.route(f"**/2/*/*/*{TILE_EXT}", flaky)
     open_tour(page, page_log, serve(viewer_site))  # waits for the sharp view
     stats = page.evaluate("() => window.vtour.stats()")
     assert stats["level"] == 2 and failed, stats
@@ -79,9 +81,11 @@ def test_a_tile_that_fails_once_is_retried_and_the_view_gets_sharp(viewer_site, 
     assert {s for s, _ in page_log.bad_responses} == {503}
 
 
+#: The tiles' file extension: build_pano's default format (AVIF).
+TILE_EXT = TILE_FORMATS[DEFAULT_TILE_FORMAT]
 #: The tile the outage tests break: level 2 (the level of the first view), front face, top left.
 TILE_KEY = "2/f/0/0"
-TILE_URL = re.compile(rf"/scenes/hall/{TILE_KEY}\.jpg$")
+TILE_URL = re.compile(rf"/scenes/hall/{TILE_KEY}\{TILE_EXT}$")
 
 
 def tile_requests(page_log) -> int:
@@ -137,7 +141,7 @@ def test_a_tile_missing_until_it_is_uploaded_is_asked_for_again_and_shown_withou
     warnings = [text for kind, text, _ in page_log.console
                 if kind == "warning" and text.startswith("ImageLoader:")]
     assert len(warnings) == 1, f"one warning per missing tile, not one per request: {warnings}"
-    assert warnings[0].startswith("ImageLoader: HTTP 404 for ") and warnings[0].endswith(f"/{TILE_KEY}.jpg")
+    assert warnings[0].startswith("ImageLoader: HTTP 404 for ") and warnings[0].endswith(f"/{TILE_KEY}{TILE_EXT}")
 
 
 def test_after_an_outage_the_tiles_are_asked_for_as_soon_as_the_browser_is_back_online(
