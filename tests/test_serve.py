@@ -277,9 +277,14 @@ def test_demo_serves_the_samples_tour_yaml_as_the_sources(tmp_path, monkeypatch)
     monkeypatch.setattr(demo, "sample_is_complete", lambda folder: True)
     monkeypatch.setattr(demo, "build_tour", lambda *a, **k: SimpleNamespace(out_dir=tmp_path / "export"))
     monkeypatch.setattr(demo, "serve_tour", lambda out, **kw: seen.update(kw))
+    # the collections are built for real in tests/test_demo.py; here only what is served matters
+    sites = {demo.DEMO_COLLECTION: tmp_path / "collections" / "bronzes"}
+    monkeypatch.setattr(demo, "build_demo_collections", lambda *a, **k: SimpleNamespace(sites=sites))
+    monkeypatch.setattr(demo, "collection_app", lambda *a, **k: "the collection browser")
     args = build_parser().parse_args(["demo", "--dir", str(tmp_path), "--port", "0"])
     assert demo.run(args) == 0
     assert seen["sources"] == tmp_path.absolute() / "tour.yaml" and seen["address"] == DEFAULT_ADDRESS
+    assert seen["sites"] == sites and seen["apps"] == {"collection": "the collection browser"}
 
 
 def test_the_edit_token_may_come_from_the_environment(monkeypatch):
