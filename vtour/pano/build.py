@@ -41,7 +41,7 @@ from vtour.pano.manifest import pano_manifest
 from vtour.pano.options import DEFAULT_PANO_OPTIONS, PanoOptions
 from vtour.pano.source import ArraySource, RawSource, open_equirect
 from vtour.pano.stitch import StitchResult, stitch_photos
-from vtour.pano.stream import iter_stream_faces, make_job, write_tiles
+from vtour.pano.stream import composite, iter_stream_faces, make_job, write_tiles
 from vtour.pano.tiles import (
     MIN_FACE_SIZE,
     TileLevel,
@@ -135,16 +135,6 @@ def _coverage_of(path: Path, img_shape: tuple[int, int], options: PanoOptions, n
 # step: faces, levels, tiles
 
 
-def _composite(face: np.ndarray, background: tuple[int, int, int]) -> np.ndarray:
-    """(n, n, 3|4) uint8 -> (n, n, 3) uint8 over ``background``; greyscale never reaches here."""
-    if face.shape[2] == 3:
-        return face
-    alpha = face[..., 3:4].astype(np.float32) * np.float32(1 / 255)
-    rgb = face[..., :3].astype(np.float32) * alpha
-    rgb += np.asarray(background, np.float32) * (1 - alpha)
-    return np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
-
-
 class _Writer:
     """Writes one face at a time into the output folder and keeps what the preview needs."""
 
@@ -157,7 +147,7 @@ class _Writer:
         self.present: dict[int, dict[str, np.ndarray]] | None = None
 
     def add(self, letter: str, face: np.ndarray) -> None:
-        face = _composite(face, self.options.background)
+        face = composite(face, self.options.background)
         pyramid = face_pyramid(face, self.levels)
         self.bytes += write_face_tiles(
             self.root,

@@ -428,7 +428,7 @@ class Written:
     blocks: int = 0
 
 
-def _composite(block: np.ndarray, background: tuple[int, int, int]) -> np.ndarray:
+def composite(block: np.ndarray, background: tuple[int, int, int]) -> np.ndarray:
     """(h, w, 1|3|4) uint8 -> (h, w, 3) over ``background``, 256 rows at a time (small float temporaries)."""
     if block.shape[2] == 3:
         return block
@@ -524,7 +524,7 @@ def write_tiles(
         if not here.any():
             done.blocks_skipped += 1
             return []
-        img = _composite(raw, background)
+        img = composite(raw, background)
         tiles = []
         for z in range(len(levels) - 1, z_acc - 1, -1):
             lv = levels[z]
