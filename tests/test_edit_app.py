@@ -7,14 +7,16 @@ messages (TourViewer.on_edit); each test asserts the document changed and that w
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import zipfile
 
 import panel as pn
 import pytest
 
-from vtour.edit.app import Editor, built_scenes, editor_app, tour_files
-from vtour.edit.document import EditDocument, Target
+from vtour.edit.app import Editor, built_scenes, editor_app, kiosk_settings, set_kiosk, tour_files
+from vtour.edit.document import EditDocument, EditError, Target
 from vtour.edit.labels import LABELS, labels_for
 from vtour.edit.widgets import ButtonList
 from vtour.sample import TINY_SAMPLE_OPTIONS, write_sample
@@ -25,7 +27,9 @@ CONTROL_WORDS = (
     "Set start view", "Min zoom (fov)", "Max zoom (fov)", "North offset", "Add link", "Add info",
     "Add model hotspot", "Delete hotspot", "Target scene", "Add reverse link", "Yaw", "Pitch", "Title (en)",
     "Title (zh)", "Text (en)", "Text (zh)", "Image", "Add model", "Undo", "Redo", "Save", "Reload from disk",
-    "Build", "Package", "Kiosk", "Idle return (s)", "Auto-tour (s)", "Panorama files", "Scene id", "Editor language",
+    "Build", "Package", "Kiosk", "Idle before countdown (s)", "Countdown (s)", "Attract scenes",
+    "Seconds per attract scene", "Attract narration", "Staff exit PIN (digits)", "Daily restart (HH:MM)",
+    "Panorama files", "Scene id", "Editor language",
 )  # fmt: skip
 
 
@@ -73,6 +77,13 @@ def names(editor: Editor) -> list[str]:
 
 def click(button) -> None:
     button.clicks += 1
+
+
+def mount_options(page: str) -> dict:
+    """The mount options a kiosk's index.html passes to the viewer (``mount(element, "tour.json", {...})``)."""
+    found = re.search(r'"tour\.json", (\{.*\})\);', page)
+    assert found, "no mount options in the page"
+    return json.loads(found[1])
 
 
 # -- the page ---------------------------------------------------------------------------------------------
@@ -432,6 +443,125 @@ def test_nothing_from_the_tour_is_inserted_as_markup(editor):
     assert "<img" not in editor.delete_question.object
 
 
+# -- the kiosk --------------------------------------------------------------------------------------------
+
+
+def test_the_kiosk_fields_show_tour_yamls_kiosk_section(editor):
+    assert (editor.kiosk_idle.value, editor.kiosk_countdown.value, editor.attract_seconds.value) == (60, 15, 20)
+    assert editor.attract_scenes.value == ["entrance", "chamber", "niche"]
+    assert editor.attract_narration.value == ["narration"]
+
+
+def test_attract_scenes_are_the_tours_scenes_in_its_order_by_their_titles_in_the_editors_language(editor):
+    assert editor.attract_scenes.options == {
+        "Entrance (entrance)": "entrance", "Main chamber (chamber)": "chamber", "Before the niche (niche)": "niche",
+    }  # fmt: skip
+    editor.language_select.value = "zh"
+    assert list(editor.attract_scenes.options) == ["入口 (entrance)", "主室 (chamber)", "佛龛前 (niche)"]
+    assert editor.attract_scenes.value == ["entrance", "chamber", "niche"]
+    assert editor.attract_scenes.label == "待机轮播场景（不勾选即全部场景）(Attract scenes (none ticked: every scene))"
+
+
+def test_editing_a_kiosk_field_edits_tour_yaml_keeping_its_comments_and_undo_restores_it(editor, folder):
+    doc = editor.doc
+    path = folder / "tour.yaml"
+    path.write_text(path.read_text().replace("kiosk:\n", "kiosk:  # the visitor centre's display\n"))
+    editor.reload()
+    before = doc.text()
+    editor.kiosk_idle.value = 90
+    editor.attract_scenes.value = ["niche", "entrance"]  # chamber unticked
+    editor.attract_seconds.value = 12.5
+    editor.attract_narration.value = []
+    k = kiosk_settings(doc)
+    assert (k.idle_seconds, k.countdown_seconds, k.attract_scenes) == (90, 15, ("entrance", "niche"))
+    assert (k.seconds_per_scene, k.narration) == (12.5, False)
+    assert "kiosk:  # the visitor centre's display\n  idle_seconds: 90\n" in doc.text()
+    assert "seconds_per_scene: 12.5\n    narration: false\n" in doc.text()
+    assert doc.text().partition("\nkiosk:")[0] == before.partition("\nkiosk:")[0]  # only kiosk: (the file's end)
+    editor.kiosk_countdown.value = None  # emptied: the key goes, the viewer's default applies
+    assert "countdown_seconds" not in doc.text() and kiosk_settings(doc).countdown_seconds is None
+    editor.attract_scenes.value = []  # none ticked: every scene (the key goes)
+    assert kiosk_settings(doc).attract_scenes is None and "scenes:" not in doc.text().partition("\nkiosk:")[2]
+    for _ in range(6):
+        click(editor.buttons["undo"])
+    assert doc.text() == before and editor.kiosk_idle.value == 60 and editor.attract_narration.value == ["narration"]
+    assert editor.attract_scenes.value == ["entrance", "chamber", "niche"]
+    click(editor.buttons["save"])
+    assert path.read_text() == before
+
+
+def test_ticking_an_attract_scene_keeps_the_order_written_and_adds_it_after(editor):
+    editor.edit(set_kiosk, editor.doc, attract_scenes=["niche", "entrance"])  # an order made by hand
+    assert editor.attract_scenes.value == ["niche", "entrance"]
+    editor.attract_scenes.value = ["niche", "entrance", "chamber"]
+    assert kiosk_settings(editor.doc).attract_scenes == ("niche", "entrance", "chamber")
+
+
+@pytest.mark.parametrize(
+    ("widget", "value", "words"),
+    [
+        ("kiosk_idle", -5, "kiosk.idle_seconds=-5: must be a number of seconds >= 0"),
+        ("kiosk_countdown", -1, "kiosk.countdown_seconds=-1: must be a number of seconds >= 0"),
+        ("attract_seconds", 0, "kiosk.attract.seconds_per_scene=0: must be a number of seconds > 0"),
+    ],
+)
+def test_a_bad_kiosk_value_is_said_in_the_status_line_and_changes_nothing(editor, widget, value, words):
+    before = editor.doc.text()
+    getattr(editor, widget).value = value
+    assert editor.alert and words in editor.status and "Traceback" not in editor.status
+    assert editor.doc.text() == before and getattr(editor, widget).value != value  # the input shows the file's
+
+
+def test_set_kiosk_writes_a_new_kiosk_section_before_the_scenes_and_removes_it_when_empty(tmp_path):
+    path = tmp_path / "tour.yaml"
+    path.write_text(
+        "# a tour\nid: t\ntitle: {en: T}\nlanguages: [en]\nsettings: {autorotate: 1}\n"
+        "scenes:  # the scenes\n  - id: a\n    panorama: a.jpg\n  - id: b\n    panorama: b.jpg\n# the end\n"
+    )
+    doc = EditDocument.open(path)
+    set_kiosk(doc, idle_seconds=30.0, attract_scenes=["b"], narration=True)
+    assert doc.text() == (
+        "# a tour\nid: t\ntitle: {en: T}\nlanguages: [en]\nsettings: {autorotate: 1}\n"
+        "kiosk:\n  idle_seconds: 30\n  attract:\n    scenes:\n      - b\n    narration: true\n"
+        "scenes:  # the scenes\n  - id: a\n    panorama: a.jpg\n  - id: b\n    panorama: b.jpg\n# the end\n"
+    )
+    set_kiosk(doc, idle_seconds=None, attract_scenes=None, narration=None)
+    assert doc.text() == path.read_text()
+    with pytest.raises(EditError, match="no scene 'c' in the tour"):
+        set_kiosk(doc, attract_scenes=["a", "c"])
+    with pytest.raises(EditError, match="cannot be set here"):
+        set_kiosk(doc, idleSeconds=3)
+
+
+def test_set_kiosk_keeps_a_camel_case_spelling(tmp_path):
+    path = tmp_path / "tour.yaml"
+    path.write_text("id: t\nscenes:\n  - {id: a, panorama: a.jpg}\nkiosk: {idleSeconds: 5, countdownSeconds: 3}\n")
+    doc = EditDocument.open(path)
+    set_kiosk(doc, idle_seconds=45)
+    assert doc.text().endswith("kiosk: {idleSeconds: 45, countdownSeconds: 3}\n")
+
+
+def test_the_pin_and_daily_restart_are_for_a_kiosk_package_only(editor):
+    assert not editor.pin.disabled and not editor.daily_restart.disabled
+    editor.kiosk.value = []
+    assert editor.pin.disabled and editor.daily_restart.disabled
+    assert not editor.kiosk_idle.disabled and not editor.attract_scenes.disabled  # the tour's own: always
+
+
+def test_a_pin_that_is_not_4_to_12_digits_is_refused_without_being_shown_back(editor, tmp_path):
+    editor.board.built_text, editor.built = editor.doc.text(), {"entrance"}  # as after a build of this text
+    for pin in ("12ab", "123", "1234567890123"):
+        editor.pin.value = pin
+        click(editor.package_button)
+        assert editor.alert and editor.status == "The staff exit PIN must be 4 to 12 digits (or empty: no staff exit)."
+        assert pin not in editor.status and editor.board.package is None
+    editor.pin.value, editor.daily_restart.value = "1234", "25:00"
+    click(editor.package_button)
+    assert editor.alert and "daily_restart='25:00'" in editor.status and "HH:MM" in editor.status
+    assert editor.board.package is None
+    assert "1234" not in editor.doc.text()
+
+
 # -- build and package ------------------------------------------------------------------------------------
 
 
@@ -442,6 +572,8 @@ def test_package_before_a_build_says_build_first(editor):
 
 def test_build_saves_first_then_shows_progress_reloads_the_preview_and_packages(editor, folder, tmp_path):
     editor.on_viewer_edit({"event": "hotspotmove", "scene": "entrance", "index": 0, "yaw": 20, "pitch": 0})
+    editor.kiosk_countdown.value = 10  # the kiosk's behaviour, edited here: the build and the package carry it
+    editor.attract_scenes.value = ["niche", "entrance"]
     click(editor.buttons["build"])
     assert not editor.doc.dirty and editor.board.build is not None
     assert editor.board.build.wait(120) == "done", editor.board.build.snapshot()
@@ -452,7 +584,7 @@ def test_build_saves_first_then_shows_progress_reloads_the_preview_and_packages(
     assert not any("(not built)" in t for t in editor.scene_list.texts())
     assert editor.viewer.scene == editor.scene
     editor.kiosk.value = ["kiosk"]
-    editor.idle_return.value, editor.autotour.value = 60, 15
+    editor.pin.value, editor.daily_restart.value = "482915", "04:30"
     click(editor.package_button)
     assert editor.board.package.wait(120) == "done", editor.board.package.snapshot()
     editor.poll()
@@ -461,6 +593,21 @@ def test_build_saves_first_then_shows_progress_reloads_the_preview_and_packages(
     assert "Download package" in editor.download.object
     with zipfile.ZipFile(editor.board.package.zip_path) as z:
         assert any(n.endswith("tour.json") for n in z.namelist())
+        meta = json.loads(z.read("kiosk.json"))
+        page = z.read("index.html").decode()
+        settings = json.loads(z.read("tour.json"))["settings"]["kiosk"]
+    assert meta["pin"].startswith("pbkdf2_sha256$") and "482915" not in meta["pin"]
+    assert meta["dailyRestart"] == "04:30"
+    # tour.yaml's kiosk: as edited, built into tour.json and written into the kiosk's page with the staff exit
+    assert (settings["idleSeconds"], settings["countdownSeconds"]) == (60, 10)
+    assert settings["attract"] == {"scenes": ["entrance", "niche"], "secondsPerScene": 20, "narration": True}
+    options = mount_options(page)
+    assert options["urlState"] is False and options["kiosk"]["exit"] is True
+    assert (options["kiosk"]["idleSeconds"], options["kiosk"]["countdownSeconds"]) == (60, 10)
+    assert options["kiosk"]["attract"] == {"scenes": ["entrance", "niche"], "secondsPerScene": 20}
+    # the PIN is nowhere but in its hash: not in tour.yaml, the page's words or the job's log
+    assert "482915" not in (folder / "tour.yaml").read_text() + editor.status + editor.log_view.text
+    assert "482915" not in " ".join(editor.board.package.snapshot()["log"]) + editor.package_state.object
     editor.on_viewer_edit({"event": "hotspotmove", "scene": "entrance", "index": 0, "yaw": 21, "pitch": 0})
     click(editor.package_button)  # the tour changed since the build
     assert editor.status.startswith("Build first")

@@ -3,6 +3,7 @@ module), its progress, log and one-line error, cancelling it, and packages of th
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 
@@ -86,6 +87,59 @@ def test_a_package_of_the_build_is_written_beside_it_with_the_kiosk_launcher_whe
     names = zipfile.ZipFile(job.zip_path).namelist()
     assert "tour.json" in names and ("launch.py" in names) == kiosk
     assert snap["progress"] == 1.0 and snap["log"][-1].startswith(f"package: wrote {snap['zip']}")
+
+
+def test_a_kiosk_package_gets_the_pin_hash_the_daily_restart_and_the_kiosk_options_in_its_page(built):
+    _, build = built
+    job = PackageJob(build.result_dir)
+    job.start(
+        kiosk=True, pin="482915", daily_restart="04:00", idle=45, countdown=10, attract_scenes=["niche", "entrance"],
+        attract_seconds=12,
+    )  # fmt: skip
+    assert job.wait(timeout=300) == "done", job.snapshot()
+    with zipfile.ZipFile(job.zip_path) as z:
+        meta = json.loads(z.read("kiosk.json"))
+        page = z.read("index.html").decode()
+    assert meta["format"] == "vtour-kiosk-1" and meta["dailyRestart"] == "04:00"
+    assert meta["pin"].startswith("pbkdf2_sha256$") and "482915" not in meta["pin"]
+    options = json.loads(re.search(r'"tour\.json", (\{.*\})\);', page)[1])
+    assert options["urlState"] is False
+    assert options["kiosk"] == {
+        "bridge": "__kiosk/", "exit": True, "idleSeconds": 45, "countdownSeconds": 10,
+        "attract": {"scenes": ["niche", "entrance"], "secondsPerScene": 12},
+    }  # fmt: skip
+    assert "482915" not in " ".join(job.snapshot()["log"])
+
+
+def test_the_older_idle_return_and_autotour_still_pack(built):
+    _, build = built
+    job = PackageJob(build.result_dir)
+    job.start(kiosk=True, idle_return_s=90, autotour=15)
+    assert job.wait(timeout=300) == "done", job.snapshot()
+    page = zipfile.ZipFile(job.zip_path).read("index.html").decode()
+    kiosk = json.loads(re.search(r'"tour\.json", (\{.*\})\);', page)[1])["kiosk"]
+    assert (kiosk["idleSeconds"], kiosk["countdownSeconds"], kiosk["attract"]["secondsPerScene"]) == (90, 0, 15)
+    assert kiosk["exit"] is False and json.loads(zipfile.ZipFile(job.zip_path).read("kiosk.json"))["pin"] is None
+
+
+@pytest.mark.parametrize("pin", ["12ab", "123", "", "1234567890123"])
+def test_a_pin_that_is_not_4_to_12_digits_is_refused_before_packing_and_never_repeated(built, pin):
+    _, build = built
+    job = PackageJob(build.result_dir)
+    with pytest.raises(EditError, match="the staff-exit PIN must be 4 to 12 digits") as caught:
+        job.start(kiosk=True, pin=pin)
+    snap = job.snapshot()
+    assert snap["state"] == "failed" and snap["zip"] is None
+    if pin:
+        assert pin not in str(caught.value) and pin not in snap["error"] + " ".join(snap["log"])
+
+
+def test_a_daily_restart_that_is_not_hh_mm_is_refused_before_packing(built):
+    _, build = built
+    job = PackageJob(build.result_dir)
+    with pytest.raises(VtourError, match="daily_restart='4 am'"):
+        job.start(kiosk=True, daily_restart="4 am")
+    assert job.snapshot()["state"] == "failed" and not job.running
 
 
 def test_a_package_before_any_build_fails_naming_the_folder(tmp_path):

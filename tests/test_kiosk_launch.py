@@ -1,14 +1,18 @@
-"""vtour.kiosk_launch (a kiosk package's launch.py): its server, its arguments, its browser."""
+"""vtour.kiosk_launch (a kiosk package's launch.py) in-process: its server (folder or zip, ranges, what it
+refuses), the page's calls, PINs, which package is served. Its processes (watchdog, updates, exit) are in
+test_kiosk_launcher_processes.py."""
 
 from __future__ import annotations
 
 import http.client
-import os
+import json
 import shutil
 import socket
 import subprocess
 import sys
 import threading
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -39,8 +43,9 @@ def server(site):
 
 
 def _launch(site, *argv):
-    return subprocess.run([sys.executable, str(site / "launch.py"), *argv], capture_output=True, text=True,
-                          timeout=30)
+    state = site.parent / "state"
+    return subprocess.run([sys.executable, str(site / "launch.py"), "--state-dir", str(state), *argv],
+                          capture_output=True, text=True, timeout=30)
 
 
 @pytest.mark.parametrize("arg", ["abc", "99999", "-1", "8080.5"])
@@ -59,7 +64,8 @@ def test_a_port_in_use_is_named_without_a_traceback(site):
         port = taken.getsockname()[1]
         run = _launch(site, str(port))
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert run.stderr.strip() == f"launch.py: port {port} on 127.0.0.1 is in use; pass another port, or 0 for any free one"
+    message = f"launch.py: port {port} on 127.0.0.1 is in use; pass another port, or 0 for any free one"
+    assert run.stderr.strip().splitlines()[-1] == message
 
 
 def test_a_nul_byte_in_a_url_is_a_400_and_the_server_keeps_serving(server):
@@ -85,65 +91,192 @@ def test_the_server_keeps_connections_alive_and_queues_a_crowd(server, site):
     assert conn.sock is sock, "the second request reused the connection"
 
 
-def _fake_browser(tmp_path, code):
-    """A 'browser' that records its arguments and exits with ``code``."""
-    script = tmp_path / "fake-browser"
-    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{tmp_path}/args"\nexit {code}\n')
-    script.chmod(0o755)
-    return str(script)
+def _get(port, path, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers=headers or {})
+    response = conn.getresponse()
+    return response.status, response.read(), response
 
 
-def _port_of(out: str) -> int:
-    return int(out.split("http://127.0.0.1:")[1].split("/")[0])
+def test_kiosk_json_and_paths_out_of_the_package_are_never_served(server, site):
+    (site / "kiosk.json").write_text('{"format": "vtour-kiosk-1", "pin": "secret"}')
+    (site.parent / "outside.txt").write_text("private")
+    for path in ("/kiosk.json", "/scenes/../kiosk.json", "/../outside.txt", "/%2e%2e/outside.txt", "/scenes/",
+                 "/scenes/..%5c..%5coutside.txt"):
+        assert _get(server, path)[0] == 404, path
+    assert _get(server, "/")[1].startswith(b"<!doctype html>")
 
 
-def _refused(port):
-    with pytest.raises(OSError):
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+@pytest.mark.parametrize("spec, expected", [
+    ("bytes=0-9", (0, 10)), ("bytes=10-", (10, 90)), ("bytes=-5", (95, 5)), ("bytes=90-200", (90, 10)),
+    ("bytes=-500", (0, 100)), ("bytes=0-1,5-6", None), ("items=0-1", None),
+])
+def test_a_single_byte_range_is_parsed_and_others_serve_the_whole_file(spec, expected):
+    assert kiosk_launch.parse_range(spec, 100) == expected
 
 
-@pytest.mark.parametrize("browser", ["missing", "fails"])
-def test_a_browser_that_fails_to_start_exits_non_zero_and_stops_serving(site, tmp_path, monkeypatch, capsys,
-                                                                        browser):
-    path = "/nonexistent/chromium" if browser == "missing" else _fake_browser(tmp_path, 3)
-    monkeypatch.setattr(kiosk_launch, "find_browser", lambda: path)
-    assert kiosk_launch.main(["0"], directory=site) == 1
-    out, err = capsys.readouterr()
-    _refused(_port_of(out))
-    assert err.startswith(f"launch.py: the browser {path} ")
-    assert ("could not be started" if browser == "missing" else "exited with code 3") in err
-    assert "--no-browser" in err and err.count("\n") == 1
+@pytest.mark.parametrize("spec", ["bytes=100-", "bytes=50-10", "bytes=-0"])
+def test_an_unsatisfiable_range_is_refused(spec):
+    with pytest.raises(ValueError):
+        kiosk_launch.parse_range(spec, 100)
 
 
-def test_no_browser_found_exits_non_zero_saying_what_to_install(site, monkeypatch, capsys):
-    monkeypatch.setattr(kiosk_launch, "find_browser", lambda: None)
-    monkeypatch.setattr(kiosk_launch.webbrowser, "open", lambda url: False)
-    assert kiosk_launch.main(["0"], directory=site) == 1
-    out, err = capsys.readouterr()
-    _refused(_port_of(out))
-    assert err.startswith("launch.py: no web browser found; install Chromium")
+def test_ranges_are_served_from_a_folder(server, site):
+    data = (site / "scenes" / "t.jpg").read_bytes()
+    status, body, response = _get(server, "/scenes/t.jpg", {"Range": "bytes=100-199"})
+    assert status == 206 and body == data[100:200]
+    assert response.getheader("Content-Range") == f"bytes 100-199/{len(data)}"
+    assert response.getheader("Accept-Ranges") == "bytes"
+    status, _, response = _get(server, "/scenes/t.jpg", {"Range": "bytes=99999-"})
+    assert status == 416 and response.getheader("Content-Range") == f"bytes */{len(data)}"
+    etag = _get(server, "/scenes/t.jpg")[2].getheader("ETag")
+    assert _get(server, "/scenes/t.jpg", {"If-None-Match": etag})[0] == 304
 
 
-def test_the_browser_profile_is_a_temporary_folder_outside_the_package_and_removed_after(site, tmp_path,
-                                                                                         monkeypatch, capsys):
-    monkeypatch.setattr(kiosk_launch, "find_browser", lambda: _fake_browser(tmp_path, 0))
-    before = sorted(p.name for p in site.iterdir())
-    assert kiosk_launch.main([], directory=site) == 0
-    args = (tmp_path / "args").read_text().splitlines()
-    profile = Path(next(a for a in args if a.startswith("--user-data-dir=")).split("=", 1)[1])
-    assert not profile.is_relative_to(site) and not profile.is_relative_to(LAUNCHER.parent)
-    assert not profile.exists(), "the profile is removed when the browser closes"
-    assert sorted(p.name for p in site.iterdir()) == before
-    assert args[-1].startswith("http://127.0.0.1:") and args[-1].endswith("/index.html")
-    assert not (LAUNCHER.parent / ".browser-profile").exists()
+@pytest.fixture
+def zipped(tmp_path):
+    """A zip with stored tiles and deflated text, and what it holds."""
+    files = {f"scenes/a/{i}.jpg": bytes([i]) * (1000 + 37 * i) for i in range(40)}
+    files["index.html"] = b"<!doctype html>" + b"deflated " * 500
+    path = tmp_path / "p.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data, zipfile.ZIP_STORED if name.endswith(".jpg") else zipfile.ZIP_DEFLATED)
+    return path, files
 
 
-def test_a_read_only_package_still_launches(site, tmp_path, monkeypatch, capsys):
-    if os.geteuid() == 0:
-        pytest.skip("root writes into read-only folders")
-    monkeypatch.setattr(kiosk_launch, "find_browser", lambda: _fake_browser(tmp_path, 0))
-    site.chmod(0o555)
+def test_a_zip_is_read_by_many_threads_at_once(zipped):
+    path, files = zipped
+    package = kiosk_launch.open_package(path)
+    assert isinstance(package, kiosk_launch.ZipPackage)
+    names = list(files) * 10
+    with ThreadPoolExecutor(16) as pool:
+        got = list(pool.map(package.read, names))
+    assert got == [files[n] for n in names]
+    entry = package.entry("scenes/a/7.jpg")
+    assert b"".join(entry.chunks(10, 20)) == files["scenes/a/7.jpg"][10:30]
+    assert package.entry("missing.jpg") is None and package.entry("scenes") is None
+
+
+def test_ranges_are_served_from_a_zip(zipped):
+    path, files = zipped
+    srv = kiosk_launch.make_server(0, path)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
     try:
-        assert kiosk_launch.main([], directory=site) == 0
+        port = srv.server_address[1]
+        status, body, _ = _get(port, "/scenes/a/3.jpg", {"Range": "bytes=5-9"})
+        assert status == 206 and body == files["scenes/a/3.jpg"][5:10]
+        status, body, _ = _get(port, "/index.html", {"Range": "bytes=-4"})
+        assert status == 206 and body == files["index.html"][-4:]
+        assert _get(port, "/index.html")[2].getheader("Content-Type") == "text/html; charset=utf-8"
     finally:
-        site.chmod(0o755)
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_pins_are_hashed_and_compared_by_their_hash():
+    stored = kiosk_launch.hash_pin("2468", iterations=1000)
+    assert stored.startswith("pbkdf2_sha256$1000$") and "2468" not in stored
+    assert kiosk_launch.check_pin(stored, "2468")
+    for wrong in ("2469", "", None, 2468, "2468 "):
+        assert not kiosk_launch.check_pin(stored, wrong)
+    assert not kiosk_launch.check_pin(None, "2468") and not kiosk_launch.check_pin("md5$x", "2468")
+
+
+@pytest.mark.parametrize("batch, problem", [
+    ([], None),
+    ([{"type": "dwell", "scene": "a", "seconds": 1.5, "extra": {"k": "v"}, "list": [1, "a"]}], None),
+    ({"type": "dwell"}, "JSON array"),
+    ([{"type": "dwell"}] * 201, "at most 200"),
+    (["dwell"], "not a JSON object"),
+    ([{"type": "mouse_move"}], "unknown type 'mouse_move'"),
+    ([{"type": "dwell", "scene": "x" * 201}], "too long or nested"),
+    ([{"type": "dwell", "a": {"b": {"c": 1}}}], "too long or nested"),
+    ([{"type": "dwell", "a": [[1]]}], "too long or nested"),
+    ([{"type": "dwell", "s": float("nan")}], "too long or nested"),
+])
+def test_visit_event_batches_are_checked(batch, problem):
+    got = kiosk_launch.validate_events(batch)
+    assert (got is None) if problem is None else (problem in got)
+
+
+def _package(folder, version, built, pin=None):
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text(version)
+    (folder / "kiosk.json").write_text(json.dumps({
+        "format": "vtour-kiosk-1", "version": version, "built": built,
+        "pin": kiosk_launch.hash_pin(pin, iterations=1000) if pin else None}))
+    return folder
+
+
+def _zip_of(folder, dest):
+    with zipfile.ZipFile(dest, "w") as zf:
+        for p in folder.iterdir():
+            zf.write(p, p.name)
+    return dest
+
+
+@pytest.mark.parametrize("installed_built, served", [("2026-06-01T00:00:00Z", "t-2"), ("2025-01-01T00:00:00Z", "t-1")])
+def test_at_start_the_installed_package_is_served_only_when_newer(tmp_path, installed_built, served):
+    launched = kiosk_launch.open_package(_package(tmp_path / "v1", "t-1", "2026-01-01T00:00:00Z"))
+    state = tmp_path / "state"
+    (state / "packages").mkdir(parents=True)
+    _zip_of(_package(tmp_path / "v2", "t-2", installed_built), state / "packages" / "t-2.zip")
+    (state / "current.json").write_text(json.dumps({"current": "t-2", "previous": "t-1"}))
+    kiosk = kiosk_launch.Kiosk(launched, state)
+    assert kiosk.choose_at_start().version == served
+
+
+def test_the_rollback_call_wants_the_pin_and_switches_to_the_previous_package(tmp_path):
+    launched = kiosk_launch.open_package(_package(tmp_path / "v1", "t-1", "2026-01-01T00:00:00Z", pin="1357"))
+    state = tmp_path / "state"
+    (state / "packages").mkdir(parents=True)
+    _zip_of(_package(tmp_path / "v2", "t-2", "2026-06-01T00:00:00Z", pin="1357"), state / "packages" / "t-2.zip")
+    (state / "current.json").write_text(json.dumps({"current": "t-2", "previous": "t-1"}))
+    kiosk = kiosk_launch.Kiosk(launched, state)
+    kiosk.choose_at_start()
+    srv = kiosk_launch.make_server(0, kiosk)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        port = srv.server_address[1]
+        assert _get(port, "/index.html")[1] == b"t-2"
+
+        def post(body):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("POST", "/__kiosk/rollback", json.dumps(body),
+                         {"Content-Type": "application/json", "Origin": f"http://127.0.0.1:{port}"})
+            response = conn.getresponse()
+            return response.status, json.loads(response.read())
+
+        assert post({"pin": "0000"}) == (403, {"ok": False})
+        assert post({"pin": "1357"}) == (200, {"ok": True, "reload": True, "version": "t-1"})
+        assert _get(port, "/index.html")[1] == b"t-1"
+        assert json.loads((state / "current.json").read_text()) == {"current": "t-1", "previous": "t-2"}
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_the_browser_command_lines():
+    chromium = kiosk_launch.kiosk_command("/usr/bin/chromium", "http://127.0.0.1:1/index.html", "/s/p", ["--x"])
+    assert chromium[0] == "/usr/bin/chromium" and chromium[-2:] == ["--x", "http://127.0.0.1:1/index.html"]
+    assert "--user-data-dir=/s/p" in chromium and "--kiosk" in chromium
+    assert "--autoplay-policy=no-user-gesture-required" in chromium and "--disable-pinch" in chromium
+    firefox = kiosk_launch.kiosk_command("C:/Firefox/firefox.exe", "http://x/", "/s/p")
+    assert firefox == ["C:/Firefox/firefox.exe", "--kiosk", "--no-remote", "--profile", "/s/p", "http://x/"]
+
+
+def test_the_daily_restart_is_the_next_time_the_clock_reads_hh_mm():
+    import datetime
+
+    now = datetime.datetime(2026, 5, 3, 10, 30).timestamp()
+    assert datetime.datetime.fromtimestamp(kiosk_launch.next_daily("04:00", now)) == datetime.datetime(2026, 5, 4, 4)
+    assert datetime.datetime.fromtimestamp(kiosk_launch.next_daily("11:15", now)) == datetime.datetime(2026, 5, 3, 11,
+                                                                                                       15)
+
+
+@pytest.mark.parametrize("argv, message", [(["--daily-restart", "25:00"], "not a local time HH:MM"),
+                                           (["--ping-timeout", "0"], "not a number of seconds > 0")])
+def test_bad_launcher_arguments_are_one_message(site, argv, message):
+    run = _launch(site, *argv)
+    assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr

@@ -1,5 +1,6 @@
 """vtour.package: zips and kiosk packages of a built tour."""
 
+import datetime
 import json
 import math
 import os
@@ -13,6 +14,7 @@ import pytest
 from data_paths import require
 
 from vtour.errors import VtourError
+from vtour.kiosk_launch import check_pin
 from vtour.package import kiosk_options, package_tour
 from vtour.site import BUNDLE, DIST, IMAGE_BUNDLE, MODEL_BUNDLE
 
@@ -22,7 +24,7 @@ def tour(tmp_path):
     t = tmp_path / "tour"
     (t / "scenes" / "a" / "0" / "f" / "0").mkdir(parents=True)
     (t / "scenes" / "a" / "0" / "f" / "0" / "0.jpg").write_bytes(b"\xff\xd8jpeg")
-    (t / "tour.json").write_text(json.dumps({"format": "vtour-tour", "version": 1}))
+    (t / "tour.json").write_text(json.dumps({"format": "vtour-tour", "version": 1, "id": "t", "scenes": [{"id": "a"}]}))
     (t / "index.html").write_text("<!doctype html>")
     (t / "viewer").mkdir()
     (t / "viewer" / "vtour-viewer.js").write_text("export {}")
@@ -35,14 +37,89 @@ def test_plain_package_holds_the_tour_and_no_launcher(tour, tmp_path):
     assert "tour.json" in names and "scenes/a/0/f/0/0.jpg" in names and "launch.py" not in names
 
 
-def test_kiosk_package_has_launchers_and_idle_options(tour, tmp_path):
-    out = package_tour(tour, tmp_path / "k.zip", kiosk=True, idle_return_s=45, autotour=True)
+def _mount_options(html: str) -> dict:
+    return json.loads(html.split('"tour.json", ', 1)[1].split(");\n", 1)[0])
+
+
+def test_kiosk_package_has_launchers_kiosk_json_and_the_kiosk_page(tour, tmp_path):
+    out = package_tour(tour, tmp_path / "k.zip", kiosk=True, pin="2468", daily_restart="04:30", idle=30,
+                       countdown=10, attract_scenes=["a"], attract_seconds=12,
+                       now=datetime.datetime(2026, 12, 1, 8, 0, 5, tzinfo=datetime.UTC))
     zf = zipfile.ZipFile(out)
-    assert {"launch.py", "launch.sh", "launch.bat", "index.html"} <= set(zf.namelist())
+    assert {"launch.py", "launch.sh", "launch.bat", "__main__.py", "index.html", "kiosk.json"} <= set(zf.namelist())
     html = zf.read("index.html").decode()
-    assert '"idleReturnSeconds": 45.0' in html and '"autotourSeconds": 20.0' in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1, maximum-scale=1, user-scalable=no">' \
+        in html
+    options = _mount_options(html)
+    assert options["urlState"] is False
+    assert options["kiosk"] == {"bridge": "__kiosk/", "exit": True, "idleSeconds": 30.0, "countdownSeconds": 10.0,
+                                "attract": {"scenes": ["a"], "secondsPerScene": 12.0}}
+    meta = json.loads(zf.read("kiosk.json"))
+    assert re.fullmatch(r"t-20261201T080005Z-[0-9a-f]{8}", meta["version"])
+    assert meta["format"] == "vtour-kiosk-1" and meta["tour"] == "t" and meta["built"] == "2026-12-01T08:00:05Z"
+    assert meta["dailyRestart"] == "04:30" and meta["pingTimeoutSeconds"] == 45
+    assert check_pin(meta["pin"], "2468") and not check_pin(meta["pin"], "2469") and "2468" not in meta["pin"]
     compile(zf.read("launch.py"), "launch.py", "exec")
+    compile(zf.read("__main__.py"), "__main__.py", "exec")
+    assert zf.getinfo("scenes/a/0/f/0/0.jpg").compress_type == zipfile.ZIP_STORED
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.zip", "tour"]  # no temporary file left
+
+
+def test_the_kiosk_version_changes_with_the_content_only(tour, tmp_path):
+    now = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+
+    def version(name):
+        return json.loads(zipfile.ZipFile(package_tour(tour, tmp_path / name, kiosk=True, now=now)).read("kiosk.json"))[
+            "version"]
+
+    first, same = version("1.zip"), version("2.zip")
+    (tour / "scenes" / "a" / "0" / "f" / "0" / "0.jpg").write_bytes(b"\xff\xd8other")
+    assert first == same != version("3.zip")
+
+
+def test_the_old_idle_options_map_onto_the_kiosk(tour, tmp_path):
+    html = zipfile.ZipFile(package_tour(tour, tmp_path / "k.zip", kiosk=True, idle_return_s=45, autotour=True)).read(
+        "index.html").decode()
+    assert _mount_options(html)["kiosk"] == {"bridge": "__kiosk/", "exit": False, "idleSeconds": 45.0,
+                                             "countdownSeconds": 0.0, "attract": {"secondsPerScene": 20.0}}
+    bare = _mount_options(zipfile.ZipFile(package_tour(tour, tmp_path / "b.zip", kiosk=True)).read(
+        "index.html").decode())
+    assert bare["kiosk"] == {"bridge": "__kiosk/", "exit": False}, "the page takes tour.json settings.kiosk"
+    assert json.loads(zipfile.ZipFile(tmp_path / "b.zip").read("kiosk.json"))["pin"] is None
+
+
+@pytest.mark.parametrize("kwargs, field, value, fix", [
+    ({"pin": "12a4"}, "pin", "12a4", "digits only"),
+    ({"pin": "123"}, "pin", "123", "digits only"),
+    ({"daily_restart": "24:00"}, "daily_restart", "24:00", "--daily-restart 04:00"),
+    ({"idle": -1}, "idle", -1, "--idle"),
+    ({"countdown": math.inf}, "countdown", math.inf, "--countdown"),
+    ({"attract_seconds": math.nan}, "attract_seconds", None, "--attract-seconds"),
+    ({"attract_scenes": ["a", "crypt"]}, "attract_scenes", "crypt", "scene ids: a"),
+    ({"attract_scenes": []}, "attract_scenes", [], "--attract-scenes"),
+])
+def test_bad_kiosk_options_name_the_field_and_value_and_write_nothing(tour, tmp_path, kwargs, field, value, fix):
+    with pytest.raises(VtourError) as caught:
+        package_tour(tour, tmp_path / "k.zip", kiosk=True, **kwargs)
+    err = caught.value
+    assert err.field == field and fix in err.fix
+    if value is not None:
+        assert err.value == value
+    assert not (tmp_path / "k.zip").exists()
+
+
+def test_the_cli_writes_a_kiosk_package_and_names_an_unknown_attract_scene(tour, tmp_path):
+    base = [sys.executable, "-m", "vtour", "package", str(tour), "-o", str(tmp_path / "k.zip"), "--kiosk"]
+    run = subprocess.run([*base, "--attract-scenes", "a,crypt"], capture_output=True, text=True)
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert "no scene 'crypt' in the tour" in run.stderr and not (tmp_path / "k.zip").exists()
+    run = subprocess.run([*base, "--pin", "2468", "--daily-restart", "03:15", "--idle", "40", "--countdown", "5",
+                          "--attract-scenes", "a", "--attract-seconds", "8"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    zf = zipfile.ZipFile(tmp_path / "k.zip")
+    assert _mount_options(zf.read("index.html").decode())["kiosk"]["attract"] == {"scenes": ["a"],
+                                                                                   "secondsPerScene": 8.0}
+    assert json.loads(zf.read("kiosk.json"))["dailyRestart"] == "03:15"
 
 
 def test_a_failing_package_leaves_the_previous_zip_and_no_temporary_file(tour, tmp_path, monkeypatch):

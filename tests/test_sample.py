@@ -24,7 +24,9 @@ from vtour.sample.write import PREVIOUS_DATE, PREVIOUS_SOURCE, STATUE_AT, VIEWPO
 EXPECTED = {"tour.yaml", "panoramas/entrance.jpg", "panoramas/chamber.jpg", "panoramas/niche.jpg",
             "models/statue.obj", "models/statue.mtl", "models/statue_0.png", "models/statue-2019.obj",
             "models/statue-2019.mtl", "models/statue-2019_0.png", "models/grotto.obj",
-            "models/grotto.mtl", "images/mural.jpg"} | {f"models/grotto_{k}.png" for k in range(len(cave.MATERIALS))}
+            "models/grotto.mtl", "images/mural.jpg"} | {
+               f"narration/{name}.{lang}.{ext}" for name in ("entrance", "preaching-north") for lang in ("en", "zh")
+               for ext in ("wav", "vtt")} | {f"models/grotto_{k}.png" for k in range(len(cave.MATERIALS))}
 
 
 @pytest.fixture(scope="module")
@@ -192,3 +194,52 @@ def test_cli_sample_tiny(tmp_path, capsys):
     assert main(["sample", str(tmp_path / "s"), "--tiny"]) == 0
     assert "rays/s" in capsys.readouterr().out
     assert main(["sample", str(tmp_path / "s"), "--tiny"]) == 2
+
+
+def test_the_entrance_and_the_north_mural_have_narration_in_english_and_chinese_and_the_tour_a_kiosk(sample):
+    import wave
+
+    from vtour.tour import read_tour, validate_tour
+    from vtour.tour.validate import captions_problem
+
+    doc = yaml.safe_load((sample / "tour.yaml").read_text("utf-8"))
+    entrance = doc["scenes"][0]
+    assert entrance["id"] == "entrance" and set(entrance["description"]) == {"en", "zh"}
+    narrated = [entrance["narration"]] + [h["narration"] for s in doc["scenes"] for h in s["hotspots"] if "narration" in h]
+    assert len(narrated) == 2, "the entrance and one info hotspot (the first on the north mural)"
+    for n in narrated:
+        assert set(n["audio"]) == set(n["captions"]) == {"en", "zh"}
+        for rel in n["audio"].values():
+            assert (sample / rel).stat().st_size < 150_000
+            with wave.open(str(sample / rel)) as w:
+                assert w.getnchannels() == 1 and 16000 <= w.getframerate() <= 22050
+                assert 2 <= w.getnframes() / w.getframerate() <= 6
+        for rel in n["captions"].values():
+            assert captions_problem(sample / rel) is None
+    vtt = (sample / entrance["narration"]["captions"]["zh"]).read_text("utf-8")
+    cues = [block.splitlines()[2] for block in vtt.split("\n\n")[1:] if block.strip()]
+    assert 2 <= len(cues) <= 3 and "".join(cues) == entrance["description"]["zh"]
+    assert doc["kiosk"]["attract"]["seconds_per_scene"] == 20
+    assert set(doc["kiosk"]["attract"]["scenes"]) <= {s["id"] for s in doc["scenes"]}
+    tour, problems = read_tour(sample / "tour.yaml")
+    assert problems + validate_tour(tour) == []
+
+
+def test_the_built_sample_has_its_narration_in_media_and_its_kiosk_settings(sample, tmp_path):
+    import json
+
+    from vtour.tour import build_tour
+    from vtour.tour.validate import validate_built
+
+    out = tmp_path / "built"
+    build_tour(sample / "tour.yaml", out, cache_dir=tmp_path / "cache")
+    doc = json.loads((out / "tour.json").read_text("utf-8"))
+    narration = doc["scenes"][0]["narration"]
+    assert set(narration["audio"]) == {"en", "zh"} and all(p.startswith("media/") for p in narration["audio"].values())
+    assert all((out / p).is_file() for files in narration.values() for p in files.values())
+    assert doc["settings"]["kiosk"] == {
+        "idleSeconds": 60,
+        "countdownSeconds": 15,
+        "attract": {"scenes": ["entrance", "chamber", "niche"], "secondsPerScene": 20, "narration": True},
+    }
+    assert validate_built(out) == []

@@ -43,6 +43,7 @@ COMMANDS: tuple[str, ...] = (
     "serve",
     "edit",
     "package",
+    "stats",
 )
 
 #: What an OSError means, by errno, and what would fix it (the rest: the system's words, the path).

@@ -1,45 +1,86 @@
-"""``vtour package DIR -o FILE.zip [--kiosk]``: a built tour as one self-contained zip."""
+"""``vtour package DIR -o FILE.zip [--kiosk ...]``: a built tour as one self-contained zip (docs/kiosk.md)."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 
-from vtour.package import DEFAULT_AUTOTOUR_S, DEFAULT_IDLE_RETURN_S, package_tour
+from vtour.package import DEFAULT_AUTOTOUR_S, package_tour
 
 log = logging.getLogger(__name__)
+
+
+def _scene_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "package",
         help="zip a built tour (optionally an offline kiosk package)",
-        description="Zip a built tour. --kiosk adds a launcher (launch.py/.sh/.bat) that serves "
-        "it on 127.0.0.1 and opens a browser in kiosk mode, offline.",
+        description="Zip a built tour. --kiosk makes a kiosk package: a launcher (launch.py/.sh/.bat, and "
+        "`python3 FILE.zip` runs it from the zip) serves it on 127.0.0.1 and keeps a browser open on it in "
+        "kiosk mode, offline. Kiosk times not given here come from tour.yaml's kiosk: section, else the "
+        "viewer's defaults.",
     )
     p.add_argument("tour", metavar="DIR", help="built tour folder")
     p.add_argument("-o", "--out", required=True, metavar="FILE.zip", help="zip to write")
-    p.add_argument("--kiosk", action="store_true", help="add the kiosk launcher and idle behaviour")
-    p.add_argument(
+    p.add_argument("--kiosk", action="store_true", help="make a kiosk package (launcher, kiosk.json)")
+    k = p.add_argument_group("kiosk options (with --kiosk)")
+    k.add_argument("--pin", metavar="DIGITS", help="staff-exit PIN, 4 to 12 digits (default: no staff exit)")
+    k.add_argument("--daily-restart", metavar="HH:MM", help="restart the browser every day at this local time")
+    k.add_argument(
+        "--idle",
+        type=float,
+        metavar="SECONDS",
+        help="seconds without input before the countdown (0: never; default tour.yaml kiosk.idleSeconds, else 60)",
+    )
+    k.add_argument(
+        "--countdown",
+        type=float,
+        metavar="SECONDS",
+        help="the 'are you still there?' countdown (default tour.yaml kiosk.countdownSeconds, else 15)",
+    )
+    k.add_argument(
+        "--attract-scenes",
+        type=_scene_list,
+        metavar="ID,ID",
+        help="the scenes the attract loop shows (default: every scene)",
+    )
+    k.add_argument(
+        "--attract-seconds", type=float, metavar="SECONDS", help="seconds per scene in the attract loop (default 20)"
+    )
+    k.add_argument(
         "--idle-return",
         type=float,
-        default=DEFAULT_IDLE_RETURN_S,
         metavar="SECONDS",
-        help=f"kiosk: back to the start scene after this long idle (default {DEFAULT_IDLE_RETURN_S}; 0: never)",
+        help="older form of --idle: after SECONDS idle, straight back (a countdown of 0 unless --countdown is given)",
     )
-    p.add_argument(
+    k.add_argument(
         "--autotour",
         nargs="?",
         type=float,
         const=DEFAULT_AUTOTOUR_S,
-        default=0,
+        default=None,
         metavar="SECONDS",
-        help=f"kiosk: when idle, move to the next scene every SECONDS (default {DEFAULT_AUTOTOUR_S})",
+        help=f"older form of --attract-seconds (default {DEFAULT_AUTOTOUR_S} when given bare)",
     )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    out = package_tour(args.tour, args.out, kiosk=args.kiosk, idle_return_s=args.idle_return, autotour=args.autotour)
+    out = package_tour(
+        args.tour,
+        args.out,
+        kiosk=args.kiosk,
+        idle_return_s=args.idle_return,
+        autotour=args.autotour,
+        pin=args.pin,
+        daily_restart=args.daily_restart,
+        idle=args.idle,
+        countdown=args.countdown,
+        attract_scenes=args.attract_scenes,
+        attract_seconds=args.attract_seconds,
+    )
     log.info("package: wrote %s (%.1f MB)", out, out.stat().st_size / 1e6)
     return 0

@@ -15,7 +15,9 @@ and the folder its builds go to (``out``)::
     right    the selected hotspot (Type, Yaw, Pitch, Target scene + Add reverse link, Target model, Title and
              Text per language side by side with "missing" flags, Image, Link URL, Delete hotspot);
              Problems (`vtour validate`'s words; a button each, going to the problem); Build (progress,
-             log); Package (Kiosk, Idle return (s), Auto-tour (s), Package, Download package)
+             log); Package (Kiosk; the kiosk's behaviour, saved in tour.yaml's ``kiosk:``: Idle before
+             countdown (s), Countdown (s), Attract scenes, Seconds per attract scene, Attract narration; for
+             this package only: Staff exit PIN, Daily restart (HH:MM); Package, Download package)
 
 State lives in the Editor's parameters (``scene``, ``hotspot``, ``model``, ``tool``, ``language``,
 ``status``) and in the document; every edit goes through :meth:`Editor.edit`, which shows an
@@ -27,6 +29,11 @@ whether tour.yaml changed on disk.
 
 Nothing from the tour (titles, texts, file names) becomes markup: panes escape it, and the custom
 widgets (:mod:`vtour.edit.widgets`) set it as text. The words are :mod:`vtour.edit.labels`'.
+
+The kiosk's behaviour is the tour's (tour.yaml ``kiosk:``, which the build puts in tour.json and the package
+reads): :func:`kiosk_settings` and :func:`set_kiosk` read and edit it as one undoable step, like every other
+field. The staff exit PIN and the daily restart are the package's only: the PIN is handed to the package job
+and never written to tour.yaml, to the page or to a message.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,17 +51,18 @@ from urllib.parse import quote
 
 import panel as pn
 import param
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from vtour.conventions import UNITS
 from vtour.edit import jobs
-from vtour.edit.document import ChangedOnDisk, EditDocument, Target
+from vtour.edit.document import _TOUR_ORDER, ChangedOnDisk, EditDocument, EditError, Target, _drop, _get, _own, _put
 from vtour.edit.labels import UI_LANGUAGES, labels_for
 from vtour.edit.widgets import ButtonList, FloorPlanPicker, Focuser, LogView, Main, Section, StatusLine, UploadInput
 from vtour.errors import VtourError
-from vtour.package import DEFAULT_AUTOTOUR_S, DEFAULT_IDLE_RETURN_S
+from vtour.package import check_daily_restart
 from vtour.panel_viewer import TourViewer
 from vtour.serve import IMAGE_VIEWER_URL, MODEL_VIEWER_URL
-from vtour.tour.document import HOTSPOT_TYPES, METADATA_KEYS
+from vtour.tour.document import HOTSPOT_TYPES, METADATA_KEYS, Kiosk
 from vtour.tour.layout import TOUR_JSON
 
 log = logging.getLogger(__name__)
@@ -81,6 +90,114 @@ FIELD_INPUTS = {
     "target": "targetScene", "yaw": "yaw", "pitch": "pitch", "image": "image", "url": "url",
     "panorama": "panoramaFiles", "units": "units", "source": "modelFile",
 }  # fmt: skip
+
+
+#: Where a new ``kiosk:`` goes among tour.yaml's top-level keys (after ``settings``, before ``scenes``), and the
+#: order of the keys inside it.
+_KIOSK_AT = (
+    *_TOUR_ORDER[: _TOUR_ORDER.index("settings") + 1],
+    "kiosk",
+    *_TOUR_ORDER[_TOUR_ORDER.index("settings") + 1 :],
+)
+_KIOSK_ORDER = ("idle_seconds", "countdown_seconds", "attract")
+_ATTRACT_ORDER = ("scenes", "seconds_per_scene", "narration")
+#: The fields :func:`set_kiosk` sets: tour.yaml's ``kiosk.<name>`` or ``kiosk.attract.<name>``.
+KIOSK_FIELDS = {
+    "idle_seconds": ("idle_seconds",), "countdown_seconds": ("countdown_seconds",),
+    "attract_scenes": ("attract", "scenes"), "seconds_per_scene": ("attract", "seconds_per_scene"),
+    "narration": ("attract", "narration"),
+}  # fmt: skip
+
+
+def kiosk_settings(doc: EditDocument) -> Kiosk:
+    """tour.yaml's ``kiosk:`` as the build reads it (every field None when it is not written)."""
+    return doc._parsed()[1].kiosk or Kiosk()
+
+
+def _kiosk_value(name: str, value: Any, scene_ids: list[str]) -> Any:
+    """A :func:`set_kiosk` value checked (an EditError naming the field and value), as written to tour.yaml."""
+    where = "kiosk." + ".".join(KIOSK_FIELDS[name])
+    if value is None:
+        return None
+    if name == "narration":
+        if not isinstance(value, bool):
+            raise EditError("must be true or false", field=where, value=value, fix="tick or untick it")
+        return value
+    if name == "attract_scenes":
+        ids = [value] if isinstance(value, str) else list(value)
+        for sid in ids:
+            if sid not in scene_ids:
+                raise EditError(
+                    f"no scene {sid!r} in the tour", field=where, value=sid,
+                    fix="choose the tour's scenes: " + (", ".join(scene_ids) or "(it has none)"),
+                )  # fmt: skip
+        return ids or None  # none chosen: every scene, in the tour's order (the default)
+    positive = name == "seconds_per_scene"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value < 0
+        or (positive and value == 0)
+    ):
+        raise EditError(
+            f"must be a number of seconds {'> 0' if positive else '>= 0'}", field=where, value=value,
+            fix="e.g. 20" if positive else "e.g. 60, or 0 for never" if name == "idle_seconds" else "e.g. 15, or 0",
+        )  # fmt: skip
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def set_kiosk(doc: EditDocument, **fields: Any) -> None:
+    """Set fields of tour.yaml's ``kiosk:`` (:data:`KIOSK_FIELDS`: ``idle_seconds``, ``countdown_seconds``
+    (seconds >= 0), ``attract_scenes`` (scene ids of the tour, in the order given; empty: every scene),
+    ``seconds_per_scene`` (> 0), ``narration`` (bool)) as one undoable edit of ``doc``; None removes a field,
+    and a mapping left empty goes too. Comments, key spelling (``idleSeconds``) and order are kept; a new
+    ``kiosk:`` goes before ``pano:``/``scenes:``. An EditError (nothing changed) for a bad value."""
+    for name in fields:
+        if name not in KIOSK_FIELDS:
+            raise EditError(f"kiosk: {name} cannot be set here", field=name, fix=f"set one of {list(KIOSK_FIELDS)}")
+    ids = doc.scene_ids()
+    values = {name: _kiosk_value(name, value, ids) for name, value in fields.items()}
+
+    def mapping(parent: Any, name: str, order: tuple[str, ...], create: bool) -> Any:
+        found = _get(parent, name)
+        if found is None and create:
+            _put(parent, name, CommentedMap(), order)
+            found = _get(parent, name)
+        if found is not None and not isinstance(found, CommentedMap):
+            raise EditError(
+                f"{name} is not a mapping", field=name, value=found, fix=f"write {name}: as a mapping by hand"
+            )
+        return found
+
+    def change(data: CommentedMap) -> None:
+        for name, value in values.items():
+            path = KIOSK_FIELDS[name]
+            kiosk = mapping(data, "kiosk", _KIOSK_AT, value is not None)
+            parent = (
+                kiosk if len(path) == 1 or kiosk is None else mapping(kiosk, "attract", _KIOSK_ORDER, value is not None)
+            )
+            if parent is None:
+                continue
+            key = path[-1]
+            _own(parent, key)
+            if value is None:
+                _drop(parent, key)
+            elif isinstance(value, list):
+                old = _get(parent, key)
+                if isinstance(old, CommentedSeq) and list(old) != value:
+                    old[:] = value  # the list's style (flow or block) and comments kept
+                elif not isinstance(old, CommentedSeq):
+                    _put(parent, key, CommentedSeq(value), _ATTRACT_ORDER)
+            else:
+                _put(parent, key, value, _ATTRACT_ORDER if len(path) == 2 else _KIOSK_ORDER)
+            attract = _get(kiosk, "attract") if kiosk is not None else None
+            if isinstance(attract, CommentedMap) and not attract:
+                _drop(kiosk, "attract")
+            if isinstance(kiosk, CommentedMap) and not kiosk:
+                _drop(data, "kiosk")
+
+    doc._edit(change)
 
 
 def tour_files(root: Path, suffixes: tuple[str, ...], *, skip: tuple[Path, ...] = ()) -> list[str]:
@@ -314,14 +431,29 @@ class Editor(pn.viewable.Viewer):
         self.build_state = _pane()
         self.log_view = LogView(**stretch)
         self.kiosk = w.CheckBoxGroup(label=L["packageHeading"], options={L["kiosk"]: "kiosk"}, value=["kiosk"])
-        self.idle_return = w.IntInput(label=L["idleReturn"], value=int(DEFAULT_IDLE_RETURN_S), start=0, **number)
-        self.autotour = w.IntInput(label=L["autotour"], value=int(DEFAULT_AUTOTOUR_S), start=0, **number)
+        # the kiosk's behaviour: tour.yaml's kiosk: (empty: the viewer's default)
+        self.kiosk_idle = w.FloatInput(label=L["idleSeconds"], align="end", **number)
+        self.kiosk_countdown = w.FloatInput(label=L["countdownSeconds"], align="end", **number)
+        # checkboxes, not a MultiChoice or a Checkbox: those two fail axe-core (Choices.js's ARIA; an unlabelled input)
+        self.attract_help = _pane()
+        self.attract_scenes = w.CheckBoxGroup(label=L["attractScenes"], inline=False, **stretch)
+        self.attract_seconds = w.FloatInput(label=L["secondsPerScene"], **number)
+        self.attract_narration = w.CheckBoxGroup(
+            label=L["attractNarration"], options={L["attractNarration"]: "narration"}, margin=(24, 10, 0, 10)
+        )
+        # this package's only: never saved, never set from here (a PIN is not shown back)
+        self.pin = w.PasswordInput(label=L["pin"], width=140, stylesheets=[LABEL_CSS])
+        self.daily_restart = w.TextInput(
+            label=L["dailyRestart"], placeholder="04:00", width=140, stylesheets=[LABEL_CSS]
+        )
         self.package_button = w.Button(label=L["package"], **stretch)
         self.package_state = _pane()
         self.download = pn.pane.HTML("", margin=(0, 5), **stretch)
         self.headings = {k: _pane("", "h2") for k in ("scenes", "models", "hotspot", "problems", "buildHeading")}
         self.headings["packageHeading"] = _pane("", "h2")
-        self.subheadings = {k: _pane("", "h3") for k in ("addScene", "rename", "addModel", "tools")}
+        self.subheadings = {
+            k: _pane("", "h3") for k in ("addScene", "rename", "addModel", "tools", "kioskBehaviour", "thisPackage")
+        }
         self.layout = self._layout()
 
     def _layout(self) -> Main:
@@ -357,7 +489,11 @@ class Editor(pn.viewable.Viewer):
             h["hotspot"], self.hotspot_info, self.hotspot_form,
             h["problems"], self.no_problems, self.problem_list,
             h["buildHeading"], self.build_state, self.progress, self.log_view,
-            h["packageHeading"], self.kiosk, pn.Row(self.idle_return, self.autotour), self.package_button,
+            h["packageHeading"], self.kiosk,
+            sub["kioskBehaviour"], pn.Row(self.kiosk_idle, self.kiosk_countdown), self.attract_help,
+            self.attract_scenes,
+            pn.Row(self.attract_seconds, self.attract_narration),
+            sub["thisPackage"], pn.Row(self.pin, self.daily_restart), self.package_button,
             self.package_state, self.download,
             width=RIGHT_WIDTH, sizing_mode="stretch_height", styles={"overflow-y": "auto"},
         )  # fmt: skip
@@ -439,6 +575,15 @@ class Editor(pn.viewable.Viewer):
         self.problem_list.on_choose(self.go_to_problem)
         self.package_button.on_click(lambda _: self.package())
         self.kiosk.param.watch(lambda e: self._show_kiosk(), "value")
+        for name, widget in (
+            ("idle_seconds", self.kiosk_idle), ("countdown_seconds", self.kiosk_countdown),
+            ("seconds_per_scene", self.attract_seconds),
+        ):  # fmt: skip
+            widget.param.watch(self._watcher(self._set_kiosk_field, name), "value")
+        self.attract_scenes.param.watch(self._watcher(self._set_attract_scenes), "value")
+        self.attract_narration.param.watch(
+            self._watcher(lambda value: self._set_kiosk_field("narration", "narration" in value)), "value"
+        )
 
     @staticmethod
     def _click(fn: Callable[..., Any], *args: Any, **kw: Any) -> Callable[[Any], None]:
@@ -818,6 +963,19 @@ class Editor(pn.viewable.Viewer):
             self.conflict = False
             self._show_header()
 
+    # -- the kiosk ------------------------------------------------------------------------------------
+
+    def _set_kiosk_field(self, name: str, value: Any) -> None:
+        """One field of tour.yaml's ``kiosk:`` from its input (empty: removed, the default applies)."""
+        self.edit(set_kiosk, self.doc, **{name: value})
+
+    def _set_attract_scenes(self, ticked: list[str]) -> None:
+        """The attract scenes ticked: those already chosen keep their order (tour.yaml's, which may be hand-made),
+        the newly ticked follow in the tour's order; none ticked: every scene (the key goes)."""
+        before = [sid for sid in kiosk_settings(self.doc).attract_scenes or () if sid in ticked]
+        chosen = before + [sid for sid in self.doc.scene_ids() if sid in ticked and sid not in before]
+        self._set_kiosk_field("attract_scenes", chosen or None)
+
     # -- build and package ----------------------------------------------------------------------------
 
     def build(self) -> None:
@@ -843,14 +1001,30 @@ class Editor(pn.viewable.Viewer):
             return
         if self.board.package is not None and self.board.package.running:
             return
+        kiosk = "kiosk" in self.kiosk.value
+        options: dict[str, Any] = {"kiosk": kiosk}
+        if kiosk:
+            pin, restart = self.pin.value or None, (self.daily_restart.value or "").strip() or None
+            try:
+                jobs.check_pin(pin)
+            except VtourError:
+                self.say(self.L["pinInvalid"], alert=True)  # said without the PIN typed
+                self.focuser.focus(self.L["pin"])
+                return
+            try:
+                check_daily_restart(restart)
+            except VtourError as exc:
+                self.say(" ".join(str(exc).split()), alert=True)
+                self.focuser.focus(self.L["dailyRestart"])
+                return
+            k = kiosk_settings(self.doc)  # what the build put in tour.json, written into the kiosk's page too
+            options.update(
+                pin=pin, daily_restart=restart, idle=k.idle_seconds, countdown=k.countdown_seconds,
+                attract_scenes=k.attract_scenes, attract_seconds=k.seconds_per_scene,
+            )  # fmt: skip
         job = jobs.PackageJob(self.out)
-        autotour = float(self.autotour.value or 0)
         try:
-            job.start(
-                kiosk="kiosk" in self.kiosk.value,
-                idle_return_s=float(self.idle_return.value or 0),
-                autotour=autotour if autotour > 0 else False,
-            )
+            job.start(**options)
         except VtourError as exc:
             self.say(self.L["packageFailed"].format(error=" ".join(str(exc).split())), alert=True)
             return
@@ -984,6 +1158,7 @@ class Editor(pn.viewable.Viewer):
             self._show_view()
             self._show_hotspot()
             self._show_problems()
+            self._show_kiosk_settings()
         finally:
             self._syncing = False
         self._show_viewer_hotspots()
@@ -1185,7 +1360,23 @@ class Editor(pn.viewable.Viewer):
         self.armed.object = _html(self.L["armed"] if self.tool else self.L["unarmed"], "p")
 
     def _show_kiosk(self) -> None:
-        self.idle_return.disabled = self.autotour.disabled = "kiosk" not in self.kiosk.value
+        """The package-time kiosk options only for a kiosk package (the tour's kiosk fields always)."""
+        self.pin.disabled = self.daily_restart.disabled = "kiosk" not in self.kiosk.value
+
+    def _show_kiosk_settings(self) -> None:
+        """tour.yaml's ``kiosk:`` in its inputs; the attract scenes offered are the tour's, in its order, by
+        their titles in the editor's language (an id the tour lacks, written by hand, shown as it is)."""
+        k = kiosk_settings(self.doc)
+        self.kiosk_idle.value, self.kiosk_countdown.value = k.idle_seconds, k.countdown_seconds
+        self.attract_seconds.value = k.seconds_per_scene
+        self.attract_narration.value = [] if k.narration is False else ["narration"]
+        options = {f"{pick_text(s['title'], self.language, s['id'])} ({s['id']})": s["id"] for s in self.doc.scenes()}
+        chosen = list(k.attract_scenes or [])
+        for sid in chosen:
+            if sid not in options.values():
+                options[f"{sid} ?"] = sid
+        self.attract_scenes.param.update(options=options, value=chosen)
+        self.attract_help.object = _html(self.L["attractScenes"], "p")
 
     def _scan_files(self) -> None:
         """The folder's images and meshes (the selects' options), when they changed."""
@@ -1213,7 +1404,7 @@ class Editor(pn.viewable.Viewer):
         self.delete_yes.label, self.delete_no.label = L["confirmDelete"], L["cancel"]
         for k in ("scenes", "models", "hotspot", "problems", "buildHeading", "packageHeading"):
             self.headings[k].object = _html(L[k], "h2")
-        for k in ("addScene", "rename", "addModel", "tools"):
+        for k in self.subheadings:
             self.subheadings[k].object = _html(L[k], "h3")
         self.scene_list.label, self.model_list.label = L["sceneList"], L["modelList"]
         self.problem_list.label, self.tools.label = L["problemList"], L["tools"]
@@ -1242,7 +1433,10 @@ class Editor(pn.viewable.Viewer):
         self.image.label, self.url.label, self.delete_hotspot_button.label = L["image"], L["url"], L["deleteHotspot"]
         self.log_view.label = L["log"]
         self.kiosk.param.update(label=L["packageHeading"], options={L["kiosk"]: "kiosk"})
-        self.idle_return.label, self.autotour.label = L["idleReturn"], L["autotour"]
+        self.kiosk_idle.label, self.kiosk_countdown.label = L["idleSeconds"], L["countdownSeconds"]
+        self.attract_scenes.label, self.attract_seconds.label = L["attractScenes"], L["secondsPerScene"]
+        self.attract_narration.param.update(label=L["attractNarration"], options={L["attractNarration"]: "narration"})
+        self.pin.label, self.daily_restart.label = L["pin"], L["dailyRestart"]
         self.package_button.label = L["package"]
         self.layout.label = L["editor"]
         for k, region in self.regions.items():
@@ -1288,4 +1482,15 @@ def editor_app(
     return editor
 
 
-__all__ = ["DISK_CHECK_S", "POLL_MS", "Editor", "built_scenes", "editor_app", "pick_text", "tour_files"]
+__all__ = [
+    "DISK_CHECK_S",
+    "KIOSK_FIELDS",
+    "POLL_MS",
+    "Editor",
+    "built_scenes",
+    "editor_app",
+    "kiosk_settings",
+    "pick_text",
+    "set_kiosk",
+    "tour_files",
+]

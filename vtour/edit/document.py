@@ -284,6 +284,13 @@ def _append(items: Any, item: Any) -> None:
     items.append(item)
 
 
+def _attract_scenes(data: Any) -> tuple[Any, list | None]:
+    """tour.yaml's ``kiosk: attract:`` mapping and its ``scenes`` list (None when absent)."""
+    attract = _get(_get(data, "kiosk"), "attract")
+    scenes = _get(attract, "scenes")
+    return attract, scenes if isinstance(scenes, list) else None
+
+
 def _delete(items: Any, index: int) -> None:
     """``del items[index]``, the comment lines after the deleted item kept (after its predecessor)."""
     if index > 0:
@@ -814,6 +821,11 @@ class EditDocument:
                         _put(h, "target", new_id, _HOTSPOT_ORDER)
             if _get(data, "start") == scene_id:
                 _put(data, "start", new_id, _TOUR_ORDER)
+            _, attract_scenes = _attract_scenes(data)
+            if attract_scenes is not None:
+                for k, sid in enumerate(attract_scenes):
+                    if sid == scene_id:
+                        attract_scenes[k] = new_id
 
         self._edit(change)
 
@@ -852,6 +864,13 @@ class EditDocument:
                     _drop(data, "start")
                 else:
                     _put(data, "start", _effective_id(first, scenes.index(first), "scene"), _TOUR_ORDER)
+            attract, attract_scenes = _attract_scenes(data)
+            if attract_scenes is not None:
+                for k in reversed(range(len(attract_scenes))):
+                    if attract_scenes[k] == scene_id:
+                        _delete(attract_scenes, k)
+                if not attract_scenes:  # none left: the attract loop shows every scene (the default)
+                    _drop(attract, "scenes")
             return removed
 
         return self._edit(change)

@@ -10,7 +10,8 @@ line does, with its cache, its worker processes and its one-line error, and a SI
 group (:meth:`BuildJob.cancel`) stops it as Ctrl+C would, leaving the previous tour in place.
 Progress comes from its log lines (:func:`build_progress`). A package runs
 :func:`vtour.package.package_tour` in a thread into ``<out>.packages/`` (never inside the tour it
-packs), named ``<tour-id>-<kiosk|web>-<YYYYmmdd-HHMMSS>.zip``.
+packs), named ``<tour-id>-<kiosk|web>-<YYYYmmdd-HHMMSS>.zip``. A kiosk package's staff-exit PIN is
+checked here and handed to the packer only: no message or log line of the job holds it.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from pathlib import Path
 
 from vtour.edit.document import EditError
 from vtour.errors import VtourError
-from vtour.package import DEFAULT_IDLE_RETURN_S, package_tour
+from vtour.package import check_daily_restart, package_tour
 from vtour.tour.schema import read_tour_json
 
 #: Log lines a job keeps, and how many a snapshot carries.
@@ -35,6 +37,9 @@ LOG_LINES = 2000
 SNAPSHOT_LINES = 200
 #: Share of a build's progress its stages make; the rest is assembling the tour folder.
 STAGES_SHARE = 0.95
+
+#: A staff-exit PIN (as :func:`vtour.package.package_tour` takes it).
+PIN_PATTERN = re.compile(r"[0-9]{4,12}")
 
 _PLAN = re.compile(r"^build: .*: (\d+) stage\(s\), (\d+) to build, (\d+) cached")
 _STAGE = re.compile(r"^build: \[(\d+)/(\d+)\] ")
@@ -206,15 +211,41 @@ class PackageJob(_Job):
         self.zip_path: Path | None = None
 
     def start(
-        self, *, kiosk: bool = False, idle_return_s: float = DEFAULT_IDLE_RETURN_S, autotour: bool | float = False
+        self,
+        *,
+        kiosk: bool = False,
+        idle_return_s: float | None = None,
+        autotour: bool | float | None = False,
+        pin: str | None = None,
+        daily_restart: str | None = None,
+        idle: float | None = None,
+        countdown: float | None = None,
+        attract_scenes: Sequence[str] | None = None,
+        attract_seconds: float | None = None,
     ) -> None:
-        """Start packing: a web zip, or with ``kiosk`` one with the launcher and the idle behaviour
-        (``idle_return_s``, ``autotour`` as :func:`vtour.package.package_tour` takes them).
-        An :class:`EditError` while one is running; a :class:`VtourError` when the tour is not built."""
+        """Start packing: a web zip, or with ``kiosk`` one with the launcher, and the staff-exit ``pin``,
+        the ``daily_restart`` time and the kiosk's times and attract scenes as
+        :func:`vtour.package.package_tour` takes them (``idle_return_s`` and ``autotour``: its older forms).
+        An :class:`EditError` while one is running, or for a PIN that is not 4 to 12 digits (the message
+        never holds the PIN); a :class:`VtourError` when the tour is not built or the restart time is not
+        HH:MM. Any other refused option fails the job (its error, one line, in :meth:`snapshot`)."""
         with self._lock:
             self._begin()
             self.zip_path = None
+        options = {
+            "kiosk": kiosk,
+            "idle_return_s": idle_return_s,
+            "autotour": autotour,
+            "pin": pin,
+            "daily_restart": daily_restart,
+            "idle": idle,
+            "countdown": countdown,
+            "attract_scenes": None if attract_scenes is None else list(attract_scenes),
+            "attract_seconds": attract_seconds,
+        }
         try:
+            check_pin(pin)
+            check_daily_restart(daily_restart)
             tour_id = str(read_tour_json(self.result_dir, "package").get("id") or self.result_dir.name)
             self.folder.mkdir(parents=True, exist_ok=True)
         except (VtourError, OSError) as exc:
@@ -223,12 +254,11 @@ class PackageJob(_Job):
         stamp = time.strftime("%Y%m%d-%H%M%S")
         dest = _free_name(self.folder, f"{tour_id}-{'kiosk' if kiosk else 'web'}-{stamp}", ".zip")
         self._add(f"package: writing {dest.name}")
-        args = (dest, kiosk, idle_return_s, autotour)
-        threading.Thread(target=self._run, args=args, name="vtour-edit-package", daemon=True).start()
+        threading.Thread(target=self._run, args=(dest, options), name="vtour-edit-package", daemon=True).start()
 
-    def _run(self, dest: Path, kiosk: bool, idle_return_s: float, autotour: bool | float) -> None:
+    def _run(self, dest: Path, options: dict) -> None:
         try:
-            package_tour(self.result_dir, dest, kiosk=kiosk, idle_return_s=idle_return_s, autotour=autotour)
+            package_tour(self.result_dir, dest, **options)
         except (VtourError, OSError) as exc:
             self._add(_one_line(exc))
             return self._end(_one_line(exc))
@@ -248,6 +278,16 @@ class PackageJob(_Job):
         return snap
 
 
+def check_pin(pin: str | None) -> str | None:
+    """``pin`` when it is None (no staff exit) or 4 to 12 digits, else an :class:`EditError` that does not
+    repeat it (a PIN is never shown back, nor written to a log)."""
+    if pin is not None and not (isinstance(pin, str) and PIN_PATTERN.fullmatch(pin)):
+        raise EditError(
+            "the staff-exit PIN must be 4 to 12 digits", field="pin", fix="type digits only, or leave it empty"
+        )
+    return pin
+
+
 def _one_line(exc: VtourError | OSError) -> str:
     """The failure as the CLI would print it, on one line."""
     if isinstance(exc, OSError):
@@ -264,4 +304,14 @@ def _free_name(folder: Path, stem: str, suffix: str) -> Path:
     return path
 
 
-__all__ = ["LOG_LINES", "SNAPSHOT_LINES", "STAGES_SHARE", "BuildJob", "PackageJob", "build_progress", "packages_folder"]
+__all__ = [
+    "LOG_LINES",
+    "PIN_PATTERN",
+    "SNAPSHOT_LINES",
+    "STAGES_SHARE",
+    "BuildJob",
+    "PackageJob",
+    "build_progress",
+    "check_pin",
+    "packages_folder",
+]

@@ -15,6 +15,10 @@ and serves it on any machine, with nothing to download.
     folder/images/mural.jpg          the north wall's preaching scene at full resolution (6000 x 3000),
                                      a deep-zoom image with two annotated regions (tour.yaml: images:),
                                      opened by the north wall's info hotspots
+    folder/narration/entrance.<en|zh>.wav, .vtt      the entrance's narration: a synthesized chime
+                                     (16 kHz mono WAV, 4.5 s) and WebVTT captions of its description
+    folder/narration/preaching-north.<en|zh>.wav, .vtt   the same for the first info hotspot on the north mural
+                                     (tour.yaml also has a kiosk: section: attract loop, idle times)
 
 The same seed and options give the same bytes (tests/test_sample.py checks it on a small size).
 """

@@ -20,6 +20,8 @@ from vtour.model.obj import write_obj
 from vtour.output import replace_entries, staging
 from vtour.render import links_between, look_at, prepare_scene, render_equirect
 from vtour.sample import cave, murals
+from vtour.sample.narration import FOLDER as NARRATION_FOLDER
+from vtour.sample.narration import narration_files
 from vtour.sample.statue import CHEST, chip, statue
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,22 @@ VIEWPOINTS = (
     ("chamber", (0.9, 1.6, -0.4), -10.0, {"en": "Main chamber", "zh": "主室"}),
     ("niche", (-1.4, 1.5, -2.7), 35.0, {"en": "Before the niche", "zh": "佛龛前"}),
 )
+#: Scene descriptions (the entrance's is also its narration's captions).
+SCENE_DESCRIPTIONS = {
+    "entrance": {
+        "en": "Welcome to the sample grotto. Step inside: the walls are painted with preaching scenes, "
+        "and a seated Buddha waits in the niche at the back.",
+        "zh": "欢迎来到示例石窟。请进：四壁绘有说法图，后方佛龛中端坐一尊佛像。",
+    },
+}
+#: What has narration: the entrance scene, and the first info hotspot on this mural (its text, spoken).
+NARRATED_SCENE, NARRATED_MURAL = "entrance", "wall_right"
+#: The kiosk: the attract loop shows these scenes, 20 s each, with narration.
+KIOSK = {
+    "idle_seconds": 60,
+    "countdown_seconds": 15,
+    "attract": {"scenes": ["entrance", "chamber", "niche"], "seconds_per_scene": 20, "narration": True},
+}
 #: Info hotspots: the material they sit on, titles and texts.
 MURALS = {
     "wall_right": (
@@ -171,6 +189,10 @@ def sample_is_complete(folder: str | Path) -> bool:
     files = [s.get("panorama") for s in doc.get("scenes", [])] + [m.get("source") for m in models]
     files += [p.get("source") for m in models for p in m.get("previous", []) if isinstance(p, dict)]
     files += [i.get("source") for i in doc.get("images", []) if isinstance(i, dict)]
+    scenes = [s for s in doc.get("scenes", []) if isinstance(s, dict)]
+    for n in [s.get("narration") for s in scenes] + [h.get("narration") for s in scenes for h in s.get("hotspots", [])]:
+        if isinstance(n, dict):
+            files += [f for key in ("audio", "captions") for f in (n.get(key) or {}).values()]
     return all(isinstance(f, str) and (tour.parent / f).is_file() for f in files)
 
 
@@ -226,14 +248,32 @@ def mural_entry(width: int) -> dict:
     }
 
 
+def sample_narration(options: SampleOptions = DEFAULT_SAMPLE_OPTIONS) -> tuple[dict, dict[str, bytes]]:
+    """The narrations (``{"scene": entry, "mural": entry}``, tour.yaml's ``narration:``) and their
+    files (path -> bytes): the entrance's description and the north mural's text in en and zh, over
+    a chime from the sample's fifth random stream."""
+    rng = np.random.default_rng(options.seed).spawn(5)[4]  # 0..2: cave and statues, 3: the mural
+    scene, files = narration_files(rng, NARRATED_SCENE, SCENE_DESCRIPTIONS[NARRATED_SCENE])
+    mural, more = narration_files(rng, "preaching-north", MURALS[NARRATED_MURAL][1])
+    return {"scene": scene, "mural": mural}, {**files, **more}
+
+
 def tour_yaml_data(
-    scene, statue_material: int, mural_points: dict, material_index: dict, mural_width: int = SampleOptions.mural_width
+    scene,
+    statue_material: int,
+    mural_points: dict,
+    material_index: dict,
+    mural_width: int = SampleOptions.mural_width,
+    narration: dict | None = None,
 ) -> dict:
     """tour.yaml's content: scenes with link, info and model hotspots computed by line of sight; the
-    north wall's info hotspots open the deep-zoom mural."""
+    north wall's info hotspots open the deep-zoom mural. With ``narration`` (:func:`sample_narration`)
+    the entrance and the first of the north mural's info hotspots have narration, and the tour a kiosk:
+    section."""
     points = np.array([p for _, p, _, _ in VIEWPOINTS])
     links = links_between(scene, points)
     scenes = []
+    narrated = False
     for i, (sid, position, yaw, title) in enumerate(VIEWPOINTS):
         hotspots = []
         for j, (other, _, _, _) in enumerate(VIEWPOINTS):
@@ -246,20 +286,22 @@ def tour_yaml_data(
                 spot = {"type": "info", **_hotspot_angles(sight), "title": t, "text": text}
                 if name == "wall_right":
                     spot["image"] = MURAL_ID
+                if name == NARRATED_MURAL and narration and not narrated:
+                    spot["narration"] = narration["mural"]
+                    narrated = True  # one hotspot: the first that shows this mural
                 hotspots.append(spot)
         sight = look_at(scene, position, [STATUE_AT + np.array([0.0, CHEST, 0.0])])[0]
         if _clear(scene, position, sight, statue_material):
             hotspots.append({"type": "model", **_hotspot_angles(sight), "target": "statue", "title": STATUE_TEXT[0]})
-        scenes.append(
-            {
-                "id": sid,
-                "title": title,
-                "panorama": f"panoramas/{sid}.jpg",
-                "view": {"yaw": yaw, "pitch": 0, "fov": 75},
-                "hotspots": hotspots,
-            }
-        )
-    return {
+        entry: dict = {"id": sid, "title": title}
+        if sid in SCENE_DESCRIPTIONS:
+            entry["description"] = SCENE_DESCRIPTIONS[sid]
+        entry.update({"panorama": f"panoramas/{sid}.jpg", "view": {"yaw": yaw, "pitch": 0, "fov": 75}})
+        if sid == NARRATED_SCENE and narration:
+            entry["narration"] = narration["scene"]
+        entry["hotspots"] = hotspots
+        scenes.append(entry)
+    doc = {
         "id": SAMPLE_ID,
         "title": {"en": "Sample grotto", "zh": "示例石窟"},
         "description": {
@@ -283,6 +325,9 @@ def tour_yaml_data(
         ],
         "images": [mural_entry(mural_width)],
     }
+    if narration:
+        doc["kiosk"] = KIOSK
+    return doc
 
 
 def sample_world(options: SampleOptions = DEFAULT_SAMPLE_OPTIONS) -> tuple[Mesh, Mesh, dict]:
@@ -352,7 +397,13 @@ def write_sample(
     tour.yaml last (:func:`vtour.output.staging`): an interrupted run leaves the folder as it was.
     """
     folder = Path(folder).absolute()
-    targets = [folder / "tour.yaml", folder / "panoramas", folder / "models", folder / "images"]
+    targets = [
+        folder / "tour.yaml",
+        folder / "panoramas",
+        folder / "models",
+        folder / "images",
+        folder / NARRATION_FOLDER,
+    ]
     existing = [t for t in targets if t.exists()]
     if existing and not overwrite:
         raise VtourError(
@@ -375,6 +426,7 @@ def write_sample(
         (tmp / "panoramas").mkdir()
         (tmp / "models").mkdir()
         (tmp / "images").mkdir()
+        (tmp / NARRATION_FOLDER).mkdir()
         t1 = time.perf_counter()
         for sid, position, _, _ in VIEWPOINTS:
             rgb, stats = _render(scene, sid, position, options)
@@ -392,12 +444,18 @@ def write_sample(
         t1 = time.perf_counter()
         write_image(tmp / MURAL_SOURCE, mural_image(options), quality=options.quality)
         timings["mural"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        narration, sounds = sample_narration(options)
+        for rel, data in sounds.items():
+            (tmp / rel).write_bytes(data)
+        timings["narration"] = time.perf_counter() - t1
         index = {name: k for k, name in enumerate(cave.MATERIALS)}
-        doc = tour_yaml_data(scene, len(room.materials), mural_points, index, options.mural_width)
+        doc = tour_yaml_data(scene, len(room.materials), mural_points, index, options.mural_width, narration)
         (tmp / "tour.yaml").write_text(_tour_yaml_text(doc, options.seed), "utf-8")
-        replace_entries(tmp, folder, ["panoramas", "models", "images", "tour.yaml"])  # tour.yaml last: complete
+        entries = ["panoramas", "models", "images", NARRATION_FOLDER, "tour.yaml"]
+        replace_entries(tmp, folder, entries)  # tour.yaml last: complete
     files = [*sorted((folder / "panoramas").iterdir()), *sorted((folder / "models").iterdir())]
-    files += sorted((folder / "images").iterdir())
+    files += [*sorted((folder / "images").iterdir()), *sorted((folder / NARRATION_FOLDER).iterdir())]
     seconds = time.perf_counter() - t0
     log.info("sample: %s in %.1f s (%s)", folder, seconds, ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return SampleResult(

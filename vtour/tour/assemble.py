@@ -6,7 +6,9 @@ deterministic (no times, no absolute paths), so two builds of the same inputs wr
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from vtour.errors import VtourError, VtourWarning
 from vtour.model.change import NOT_MEASURED
 from vtour.output import is_within, link_file
 from vtour.tour.deepzoom import DeepZoomImage
-from vtour.tour.document import Tour
+from vtour.tour.document import Narration, Tour
 from vtour.tour.iiif import write_iiif
 from vtour.tour.layout import (
     IIIF_COLLECTION,
@@ -165,6 +167,71 @@ def region_annotations(tour: Tour) -> dict[str, list[dict]]:
     }
 
 
+#: The built tour's folder of narration audio and captions (content-named files).
+MEDIA = "media"
+
+
+def media_destination(tour: Tour, rel: str) -> str:
+    """Where a narration file goes in the built tour: ``media/<name>.<8 hex of its sha256><ext>``,
+    so that a changed file gets a new URL (no stale cache on a kiosk) and one file named twice is
+    copied once. The name keeps letters, digits, '-', '_' and '.' of the source's."""
+    src = tour.root / rel
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:8]
+    name = Path(rel.replace("\\", "/"))
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", name.stem).strip("-.") or "narration"
+    return f"{MEDIA}/{stem}.{digest}{name.suffix.lower()}"
+
+
+def narration_block(tour: Tour, narration: Narration) -> dict:
+    """A narration's entry in tour.json: ``{"audio": {lang: path}, "captions": {lang: path}}``
+    (captions only when given), in the tour's language order."""
+    out: dict[str, Any] = {}
+    for key, files in (("audio", narration.audio), ("captions", narration.captions)):
+        if files:
+            order = [lang for lang in tour.languages if lang in files] + [x for x in files if x not in tour.languages]
+            out[key] = {lang: media_destination(tour, files[lang]) for lang in order}
+    return out
+
+
+def narration_sources(tour: Tour) -> list[str]:
+    """Every narration file tour.yaml names (paths as written), each once."""
+    out: dict[str, None] = {}
+    narrations = [s.narration for s in tour.scenes] + [h.narration for s in tour.scenes for h in s.hotspots]
+    for n in narrations:
+        if n is not None:
+            out.update(dict.fromkeys([*n.audio.values(), *n.captions.values()]))
+    return list(out)
+
+
+def kiosk_settings(tour: Tour) -> dict | None:
+    """tour.json's ``settings.kiosk``: tour.yaml's ``settings.kiosk`` (as written) merged with its
+    top-level ``kiosk:`` in camelCase, ``kiosk:`` winning key by key (``attract`` merged too).
+    Only the keys written are set; the viewer applies the defaults. None when neither is given."""
+    old = tour.settings.get("kiosk")
+    k = tour.kiosk
+    if k is None:
+        return None
+    merged: dict[str, Any] = dict(old) if isinstance(old, dict) else {}
+    for key, value in (("idleSeconds", k.idle_seconds), ("countdownSeconds", k.countdown_seconds)):
+        if value is not None:
+            merged[key] = _number(value)
+    attract: dict[str, Any] = dict(merged["attract"]) if isinstance(merged.get("attract"), dict) else {}
+    if k.attract_scenes is not None:
+        attract["scenes"] = list(k.attract_scenes)
+    if k.seconds_per_scene is not None:
+        attract["secondsPerScene"] = _number(k.seconds_per_scene)
+    if k.narration is not None:
+        attract["narration"] = k.narration
+    if attract or k.attract_given:
+        merged["attract"] = attract
+    return merged
+
+
+def _number(value: float) -> int | float:
+    """60 rather than 60.0 in tour.json for a whole number of seconds."""
+    return int(value) if float(value).is_integer() else value
+
+
 def _hotspot(tour: Tour, h) -> dict:
     out = {"id": h.id, "type": h.type, "yaw": h.yaw, "pitch": h.pitch}
     if h.target is not None and h.type in ("link", "model"):
@@ -183,6 +250,8 @@ def _hotspot(tour: Tour, h) -> dict:
         out["image"] = image_destination(h.image)
     if h.url:
         out["url"] = h.url
+    if h.narration is not None and h.type == "info":
+        out["narration"] = narration_block(tour, h.narration)
     return out
 
 
@@ -192,6 +261,10 @@ def tour_document(
     """tour.json (a dict) from the tour and each stage's built folder (pano.json, report.json,
     a deep-zoom image's info.json and image.json)."""
     doc = {"format": TOUR_FORMAT, "version": TOUR_VERSION, "id": tour.id, "title": tour.title}
+    settings = dict(tour.settings)
+    kiosk = kiosk_settings(tour)
+    if kiosk is not None:
+        settings["kiosk"] = kiosk
     if tour.description:
         doc["description"] = tour.description
     doc.update(
@@ -199,7 +272,7 @@ def tour_document(
             "languages": list(tour.languages),
             "start": tour.start or tour.scenes[0].id,
             "baseUrl": base_url(tour),
-            "settings": dict(tour.settings),
+            "settings": settings,
         }
     )
     if tour.floorplan:
@@ -223,6 +296,8 @@ def tour_document(
         entry["northOffset"] = s.north_offset
         if s.floorplan_position is not None:
             entry["floorplanPosition"] = {"x": s.floorplan_position[0], "y": s.floorplan_position[1]}
+        if s.narration is not None:
+            entry["narration"] = narration_block(tour, s.narration)
         entry["hotspots"] = [_hotspot(tour, h) for h in s.hotspots]
         scenes.append(entry)
     doc["scenes"] = scenes
@@ -256,7 +331,8 @@ def write_info(image_folder: Path, service: str) -> None:
 
 
 def write_tour_folder(tour: Tour, doc: dict, folder: Path) -> None:
-    """Into ``folder`` (stage outputs already linked): images/ (the photos; deep-zoom images are
+    """Into ``folder`` (stage outputs already linked): media/ (narration audio and captions,
+    content-named: :func:`media_destination`), images/ (the photos; deep-zoom images are
     stages, their info.json rewritten with the tour's base URL: :func:`write_info`), tour.json
     (schema-checked), iiif/ (:mod:`vtour.tour.iiif`), marzipano/data.js, pannellum.json, and
     index.html with viewer/ (:mod:`vtour.site`)."""
@@ -274,6 +350,18 @@ def write_tour_folder(tour: Tour, doc: dict, folder: Path) -> None:
                 fix="copy the image into the tour's folder instead of linking it",
             )
         link_file(src, folder / image_destination(rel), copy=True)  # sources: never linked
+    for rel in narration_sources(tour):
+        src = tour.root / rel
+        if not is_within(src.resolve(), root):
+            raise VtourError(
+                "build",
+                f"narration {rel} is a link to {src.resolve()}, outside the tour's folder {root}",
+                path=src,
+                fix="copy the file into the tour's folder instead of linking it",
+            )
+        dest = folder / media_destination(tour, rel)
+        if not dest.exists():
+            link_file(src, dest, copy=True)
     check_tour_json(doc)
     for entry in doc["images"]:
         write_info(folder / entry["path"], f"{doc['baseUrl']}/{entry['path']}")

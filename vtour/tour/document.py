@@ -70,6 +70,7 @@ _TOUR_KEYS = (
     "lod",
     "zoom",
     "base_url",
+    "kiosk",
 )
 _SCENE_KEYS = (
     "id",
@@ -82,8 +83,12 @@ _SCENE_KEYS = (
     "floorplan_position",
     "hotspots",
     "pano",
+    "narration",
 )
-_HOTSPOT_KEYS = ("id", "type", "yaw", "pitch", "target", "title", "text", "image", "url")
+_HOTSPOT_KEYS = ("id", "type", "yaw", "pitch", "target", "title", "text", "image", "url", "narration")
+_NARRATION_KEYS = ("audio", "captions")
+_KIOSK_KEYS = ("idle_seconds", "countdown_seconds", "attract")
+_ATTRACT_KEYS = ("scenes", "seconds_per_scene", "narration")
 _MODEL_KEYS = ("id", "title", "description", "source", "units", "metadata", "lod", "downloads", "previous")
 _PREVIOUS_KEYS = ("source", "date", "units")
 #: A previous scan's date: a day, YYYY-MM-DD.
@@ -100,6 +105,31 @@ class View:
 
 
 @dataclass(frozen=True)
+class Narration:
+    """Spoken narration of a scene or an info hotspot: ``audio`` and ``captions`` (WebVTT) files,
+    each ``{lang: path}`` (paths as written, relative to tour.yaml; a plain string is the tour's
+    first language)."""
+
+    audio: dict = field(default_factory=dict)
+    captions: dict = field(default_factory=dict)
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Kiosk:
+    """The top-level ``kiosk:`` mapping, as read: only the keys written are set (None: not given).
+    ``attract_scenes`` None means every scene in order; ``where`` locates ``kiosk``."""
+
+    idle_seconds: float | None = None
+    countdown_seconds: float | None = None
+    attract_scenes: tuple[str, ...] | None = None
+    seconds_per_scene: float | None = None
+    narration: bool | None = None
+    attract_given: bool = False
+    where: str = "kiosk"
+
+
+@dataclass(frozen=True)
 class Hotspot:
     """A point in a scene: ``link`` to a scene, ``info`` text (+ image, url) or a ``model``."""
 
@@ -112,6 +142,7 @@ class Hotspot:
     text: Texts | None = None
     image: str | None = None
     url: str | None = None
+    narration: Narration | None = None
     where: str = ""
 
 
@@ -131,6 +162,7 @@ class Scene:
     floorplan_position: tuple[float, float] | None = None
     hotspots: tuple[Hotspot, ...] = ()
     pano: dict = field(default_factory=dict)
+    narration: Narration | None = None
     where: str = ""
 
 
@@ -183,6 +215,7 @@ class Tour:
     lod: dict = field(default_factory=dict)
     zoom: dict = field(default_factory=dict)
     base_url: str | None = None
+    kiosk: Kiosk | None = None
     root: Path = Path(".")
     file: str = "tour.yaml"
     lines: dict = field(default_factory=dict, repr=False, compare=False)
@@ -767,6 +800,7 @@ def _hotspot(r: _Reader, raw, where: str, scene_id: str, index: int) -> Hotspot 
         text=r.text(d.get("text"), f"{where}.text"),
         image=r.string(d.get("image"), f"{where}.image"),
         url=r.string(d.get("url"), f"{where}.url"),
+        narration=_narration(r, d.get("narration"), f"{where}.narration"),
         where=where,
     )
 
@@ -816,7 +850,90 @@ def _scene(r: _Reader, raw, where: str, index: int) -> Scene:
         floorplan_position=position,
         hotspots=hotspots,
         pano=r.mapping(d.get("pano"), f"{where}.pano", PANO_KEYS),
+        narration=_narration(r, d.get("narration"), f"{where}.narration"),
         where=where,
+    )
+
+
+def _paths_by_language(r: _Reader, value, where: str, example: str) -> dict:
+    """``{lang: path}`` from a path (the tour's first language) or a mapping language -> path."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {r.lang: value}
+    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+        return {str(k): v for k, v in value.items()}
+    r.problem(
+        where,
+        f"expected a file or a mapping language -> file, got {value!r:.60}",
+        f"write e.g. {{{r.lang}: {example}}}",
+    )
+    return {}
+
+
+def _narration(r: _Reader, value, where: str) -> Narration | None:
+    """A scene's or info hotspot's ``narration:``: a plain path is the audio in the tour's first
+    language; else ``{audio: path | {lang: path}, captions: path.vtt | {lang: path.vtt}}``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return Narration(audio={r.lang: value}, where=where)
+    if not isinstance(value, dict):
+        r.problem(
+            where,
+            f"expected a file or a mapping with audio and captions, got {_kind(value)}",
+            f"write narration: {{audio: {{{r.lang}: narration/NAME.{r.lang}.mp3}}, "
+            f"captions: {{{r.lang}: narration/NAME.{r.lang}.vtt}}}}",
+        )
+        return None
+    d = r.mapping(value, where, _NARRATION_KEYS)
+    audio = _paths_by_language(r, d.get("audio"), f"{where}.audio", "narration/NAME.mp3")
+    captions = _paths_by_language(r, d.get("captions"), f"{where}.captions", "narration/NAME.vtt")
+    if not audio and not captions:
+        if "audio" not in d:
+            r.problem(where, "narration without audio", f"add audio: {{{r.lang}: narration/NAME.mp3}} or remove it")
+        return None
+    return Narration(audio=audio, captions=captions, where=where)
+
+
+def _seconds(r: _Reader, value, where: str) -> float | None:
+    """A number of seconds (finite; negative ones are validate's problem, named there)."""
+    return r.number(value, where, None)
+
+
+def _kiosk(r: _Reader, value) -> Kiosk | None:
+    """The top-level ``kiosk:`` mapping (idle_seconds, countdown_seconds, attract: {scenes,
+    seconds_per_scene, narration}); unknown keys are problems with a "did you mean"."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        r.problem("kiosk", f"expected a mapping, got {_kind(value)}", "write e.g. kiosk: {idle_seconds: 60}")
+        return None
+    d = r.mapping(value, "kiosk", _KIOSK_KEYS)
+    raw_attract = d.get("attract")
+    a = r.mapping(raw_attract, "kiosk.attract", _ATTRACT_KEYS)
+    scenes: tuple[str, ...] | None = None
+    if a.get("scenes") is not None:
+        items = a["scenes"] if isinstance(a["scenes"], list) else None
+        if items is None or not all(isinstance(x, str) for x in items):
+            r.problem(
+                "kiosk.attract.scenes",
+                f"expected a list of scene ids, got {a['scenes']!r:.60}",
+                "write scenes: [entrance, hall]",
+            )
+        else:
+            scenes = tuple(items)
+    narration = a.get("narration")
+    if narration is not None and not isinstance(narration, bool):
+        r.problem("kiosk.attract.narration", f"expected true or false, got {narration!r:.60}", "write narration: true")
+        narration = None
+    return Kiosk(
+        idle_seconds=_seconds(r, d.get("idle_seconds"), "kiosk.idle_seconds"),
+        countdown_seconds=_seconds(r, d.get("countdown_seconds"), "kiosk.countdown_seconds"),
+        attract_scenes=scenes,
+        seconds_per_scene=_seconds(r, a.get("seconds_per_scene"), "kiosk.attract.seconds_per_scene"),
+        narration=narration,
+        attract_given=raw_attract is not None,
     )
 
 
@@ -943,6 +1060,7 @@ def parse_tour(
         lod=r.mapping(d.get("lod"), "lod", LOD_KEYS),
         zoom=r.mapping(d.get("zoom"), "zoom", ZOOM_KEYS),
         base_url=r.string(d.get("base_url"), "base_url"),
+        kiosk=_kiosk(r, d.get("kiosk")),
         root=Path(root),
         file=file,
         lines=lines,

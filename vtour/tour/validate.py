@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import binascii
 import dataclasses
+import difflib
 import json
 import os
 import re
@@ -38,7 +39,7 @@ from vtour.notes import built_notes_problems, notes_problems
 from vtour.output import is_within
 from vtour.pano.manifest import decode_present
 from vtour.tour.deepzoom import DeepZoomImage, url_problem
-from vtour.tour.document import HOTSPOT_TYPES, ID_PATTERN, Tour, locate, read_json, read_tour
+from vtour.tour.document import HOTSPOT_TYPES, ID_PATTERN, Narration, Tour, locate, read_json, read_tour
 from vtour.tour.layout import IMAGES, TOUR_JSON, built_tour_folder, image_destination, image_dir, require_built_tour
 from vtour.tour.options import image_options, model_options, pano_options
 from vtour.tour.schema import schema_problems
@@ -229,8 +230,10 @@ def validate_tour(tour: Tour) -> list[Problem]:
             pano_options(tour, scene)
         except VtourError as exc:
             report(f"{w}.pano", exc.message, exc.fix or "see docs/tour-yaml.md")
+        _check_narration(report, tour, scene.narration)
         for h in scene.hotspots:
             _check_hotspot(report, tour, h, scene_ids, model_ids, hotspot_ids)
+    _check_kiosk(report, tour)
     _check_image_destinations(report, tour)
     for image in tour.images:
         _check_deep_zoom(report, tour, image)
@@ -376,6 +379,108 @@ def _check_image_destinations(report, tour) -> None:
             )
 
 
+#: Audio a browser's <audio> plays (by extension): narration is copied as is.
+AUDIO_EXTENSIONS = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".webm")
+#: Captions are WebVTT: UTF-8 text whose first line starts with this.
+WEBVTT_SIGNATURE = "WEBVTT"
+#: A captions file larger than this is not a few sentences of captions.
+MAX_CAPTIONS_BYTES = 1 << 20
+
+
+def _suffix(rel: str) -> str:
+    return PurePosixPath(rel.replace("\\", "/")).suffix.lower()
+
+
+def _check_language(report, tour: Tour, lang: str, where: str, what: str) -> bool:
+    if lang in tour.languages:
+        return True
+    report(
+        f"{where}.{lang}",
+        f"{what} language {lang!r} is not one of the tour's languages {list(tour.languages)}",
+        f"add {lang} to languages or remove this {what}",
+    )
+    return False
+
+
+def captions_problem(path: Path) -> str | None:
+    """Why the file at ``path`` is not WebVTT captions (UTF-8, first line ``WEBVTT...``), or None."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_CAPTIONS_BYTES + 1)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if len(data) > MAX_CAPTIONS_BYTES:
+        return f"is larger than {MAX_CAPTIONS_BYTES // 1024} kB"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"is not UTF-8 text (byte {exc.start})"
+    first = text.removeprefix("\ufeff").split("\n", 1)[0].rstrip("\r")
+    if not first.startswith(WEBVTT_SIGNATURE) or first[len(WEBVTT_SIGNATURE) :][:1] not in ("", " ", "\t"):
+        return f"is not WebVTT: its first line is {first[:40]!r}, not 'WEBVTT'"
+    return None
+
+
+def _check_narration(report, tour: Tour, narration: Narration | None) -> None:
+    """A narration's audio and captions: tour languages, files inside the tour folder (links
+    followed), audio in a format browsers play, captions WebVTT and each with audio in its language."""
+    if narration is None:
+        return
+    w = narration.where
+    for lang, rel in narration.audio.items():
+        at = f"{w}.audio.{lang}"
+        _check_language(report, tour, lang, f"{w}.audio", "narration audio")
+        if _suffix(rel) not in AUDIO_EXTENSIONS:
+            report(
+                at,
+                f"narration audio {rel!r} is not in a format browsers play ({_suffix(rel) or 'no extension'})",
+                f"convert it to one of {', '.join(AUDIO_EXTENSIONS)} (MP3 or AAC .m4a plays everywhere)",
+            )
+        _check_file(report, tour.root, rel, at, "narration audio")
+    for lang, rel in narration.captions.items():
+        at = f"{w}.captions.{lang}"
+        known = _check_language(report, tour, lang, f"{w}.captions", "captions")
+        if known and lang not in narration.audio:
+            report(
+                at, f"captions in {lang} but no narration audio in {lang}", f"add audio: {{{lang}: ...}} or remove them"
+            )
+        before = len(report.problems)
+        _check_file(report, tour.root, rel, at, "captions")
+        if len(report.problems) == before and (why := captions_problem(tour.root / rel)):
+            report(at, f"captions {rel!r} {why}", "save the captions as WebVTT (UTF-8, first line WEBVTT)")
+
+
+def _check_kiosk(report, tour: Tour) -> None:
+    """``kiosk:``: times finite (read so) and not negative, the seconds per scene above 0, attract
+    scenes that exist (a close match suggested)."""
+    k = tour.kiosk
+    if k is None:
+        return
+    for where, value in (
+        ("kiosk.idle_seconds", k.idle_seconds),
+        ("kiosk.countdown_seconds", k.countdown_seconds),
+    ):
+        if value is not None and value < 0:
+            report(where, f"{value:g} seconds is negative", "give 0 or more seconds")
+    if k.seconds_per_scene is not None and k.seconds_per_scene <= 0:
+        report(
+            "kiosk.attract.seconds_per_scene",
+            f"{k.seconds_per_scene:g} seconds per scene is not above 0",
+            "give the seconds each scene is shown, e.g. 20",
+        )
+    ids = [s.id for s in tour.scenes]
+    if k.attract_scenes is not None and not k.attract_scenes:
+        report("kiosk.attract.scenes", "the attract loop lists no scene", "list scene ids, or remove scenes: for all")
+    for i, sid in enumerate(k.attract_scenes or ()):
+        if sid not in ids:
+            near = difflib.get_close_matches(sid, ids, n=1)
+            report(
+                f"kiosk.attract.scenes[{i}]",
+                f"unknown scene {sid!r} in the attract loop",
+                f"did you mean {near[0]!r}?" if near else f"use one of {ids}",
+            )
+
+
 def _check_hotspot(report, tour, h, scene_ids, model_ids, seen) -> None:
     w = h.where
     if h.type not in HOTSPOT_TYPES:
@@ -398,6 +503,14 @@ def _check_hotspot(report, tour, h, scene_ids, model_ids, seen) -> None:
             f"unknown model {h.target!r}" if h.target else "model hotspot without a target",
             f"use one of {sorted(model_ids)}" if model_ids else "add the model under models:",
         )
+    if h.narration is not None and h.type != "info":
+        report(
+            f"{w}.narration",
+            f"a {h.type} hotspot cannot have narration",
+            "give the narration to the scene or to an info hotspot",
+        )
+    elif h.narration is not None:
+        _check_narration(report, tour, h.narration)
     if h.type == "info":
         if h.title is None and h.text is None:
             report(w, "info hotspot has neither title nor text", "add title: or text:")
@@ -458,9 +571,11 @@ def tour_json_paths(doc: dict) -> Iterator[tuple[str, str]]:
                     for x in range(n):
                         if present is None or present[z][f][y, x]:  # a partial panorama lacks some by design
                             yield f"scenes[{i}].panorama.levels[{z}]", _tile(tiles, z, f, y, x)
+        yield from _narration_files(s.get("narration"), f"scenes[{i}].narration")
         for j, h in _objects(s.get("hotspots")):
             if h.get("image"):
                 yield f"scenes[{i}].hotspots[{j}].image", h["image"]
+            yield from _narration_files(h.get("narration"), f"scenes[{i}].hotspots[{j}].narration")
     for i, m in _objects(doc.get("models")):
         yield f"models[{i}].report", m.get("report", "")
         for k, lod in _objects(m.get("lods")):
@@ -483,6 +598,16 @@ def tour_json_paths(doc: dict) -> Iterator[tuple[str, str]]:
         yield from _image_files(im, f"images[{i}]")
     if isinstance(doc.get("iiif"), str):
         yield "iiif", doc["iiif"]
+
+
+def _narration_files(narration, where: str) -> Iterator[tuple[str, str]]:
+    """The audio and captions files of a scene's or hotspot's narration in tour.json."""
+    if not isinstance(narration, dict):
+        return
+    for key in ("audio", "captions"):
+        files = narration.get(key)
+        for lang, rel in files.items() if isinstance(files, dict) else ():
+            yield f"{where}.{key}.{lang}", rel
 
 
 def _image_files(image: dict, where: str) -> Iterator[tuple[str, str]]:
@@ -568,8 +693,10 @@ def validate_built(folder: str | Path) -> list[Problem]:
     seen = set()
     for i, s in scenes:
         check_texts(report, _text(s.get("title")), langs, f"scenes[{i}].title")
+        _check_built_narration(report, s.get("narration"), langs, f"scenes[{i}].narration")
         for j, h in _objects(s.get("hotspots")):
             w = f"scenes[{i}].hotspots[{j}]"
+            _check_built_narration(report, h.get("narration"), langs, f"{w}.narration")
             hid = h.get("id") if isinstance(h.get("id"), str) else None
             if hid is not None and hid in seen:
                 report(f"{w}.id", f"duplicate hotspot id {hid!r}", "give each a unique id")
@@ -589,6 +716,21 @@ def validate_built(folder: str | Path) -> list[Problem]:
             check_texts(report, _text(m.get(key)), langs, f"images[{i}].{key}")
     _check_files(report, folder, doc)
     return problems + report.problems + built_notes_problems(folder, doc)
+
+
+def _check_built_narration(report, narration, langs, where: str) -> None:
+    """A narration's languages are the tour's (the schema checks its shape; _check_files its files)."""
+    if not isinstance(narration, dict):
+        return
+    for key in ("audio", "captions"):
+        files = narration.get(key)
+        for lang in files if isinstance(files, dict) else ():
+            if lang not in langs:
+                report(
+                    f"{where}.{key}.{lang}",
+                    f"narration {key} language {lang!r} is not one of the tour's languages {list(langs)}",
+                    "rebuild the tour",
+                )
 
 
 def _text(value) -> dict | None:

@@ -7,7 +7,10 @@ import { TiledPanorama } from "./renderers/TiledPanorama.js";
 import { DEFAULT_CONCURRENCY, fetchImage } from "./sources/ImageLoader.js";
 import { TileUrlSource } from "./sources/TileUrlSource.js";
 import { HotspotLayer } from "./hotspots/HotspotLayer.js";
-import { InfoDialog } from "./ui/InfoDialog.js";
+import { InfoDialog, NARRATION_ICON } from "./ui/InfoDialog.js";
+import { Narration, narrationSource } from "./ui/Narration.js";
+import { VisitTracker } from "./ui/VisitEvents.js";
+import { PanoXR } from "./xr/PanoXR.js";
 import { ModelDialog } from "./ui/ModelDialog.js";
 import { ImageDialog } from "./ui/ImageDialog.js";
 import { SceneGallery } from "./ui/SceneGallery.js";
@@ -49,6 +52,8 @@ export const DEFAULT_OPTIONS = Object.freeze({
                            // read-only (inspector/NotesStore.js)
   token: null,             // the notes API's write token; null: the page URL's ?token= (if any), which is then
                            // taken out of the address bar and kept in sessionStorage (ui/UrlState.js takePageToken)
+  kiosk: null,             // the visitor-centre kiosk's options (kiosk/Kiosk.js reads them): when set, the viewer's own
+                           // idle return and autotour are off (the kiosk replaces them) and so is urlState
   edit: false,             // true: the tour editor's preview: hotspots are selected and dragged instead of followed,
                            // a click on the panorama is reported ("editclick"), autorotate, kiosk return and autotour
                            // are off; see setEditing and setHotspots
@@ -58,6 +63,8 @@ export const DEFAULT_OPTIONS = Object.freeze({
 /** The input that counts as the visitor's activity (autorotate stops, the kiosk's and autotour's waits restart). */
 const ACTIVITY_EVENTS = ["keydown", "pointerdown", "wheel", "touchstart"];
 const EDIT_QUIET = Object.freeze({ autorotate: false, idleReturnSeconds: 0, autotourSeconds: 0 });
+/** The options the kiosk (option `kiosk`) turns off: it returns to the start and tours the scenes itself. */
+const KIOSK_QUIET = Object.freeze({ idleReturnSeconds: 0, autotourSeconds: 0, urlState: false });
 
 /** Throttle of the "inspectorchange" event, ms (at most one per this, and one after the last change). */
 const INSPECTOR_EVENT_MS = 150;
@@ -77,9 +84,14 @@ function bundleUrl(option, file) {
  *
  * Events: "ready", "scenechange" (id), "viewchange" ({yaw, pitch, fov}), "languagechange" (lang),
  * "hotspot" ({scene, id, type, target}), "firstview" (ms since page start), "sharp" (ms), "error",
- * "modelopen" (model id), "modelclose", "inspectorchange" (the inspector's state, at most every 150 ms),
+ * "xrstart", "xrend" (a WebXR session started or ended: xr/PanoXR.js), "modelopen" (model id), "modelclose", "inspectorchange" (the inspector's state, at most every 150 ms),
  * "imageopen" (deep-zoom image id), "imageclose", "imageview" (the part of the open image in view, [x, y, w, h] image
- * px, each time it moves: unthrottled; the Panel bridge throttles it).
+ * px, each time it moves: unthrottled; the Panel bridge throttles it), "visit" (a visit event, docs/events.md; also
+ * the DOM event "vtour:visit" on the root), "mediastate" (bool: narration audio started / stopped),
+ * "contextrestored" (the scene is drawn again after a lost WebGL context; stats() counts contextLosses, recoveries).
+ * Narration (tour.json `narration` of a scene or info hotspot): a toolbar button and one in the info dialog play it
+ * in the viewer's language with captions (playNarration, stopNarration, mediaPlaying); it stops on a scene or
+ * language change. `xr` is the WebXR mode (xr/PanoXR.js).
  * With the option `edit` (the tour editor), hotspots do not navigate: "hotspotselect" ({scene, index}) on click,
  * Enter or Space; "hotspotmove" ({scene, index, yaw, pitch}) when one is dragged (the direction under its icon
  * centre where it is dropped) or nudged with the Arrow keys; "editclick" ({scene, yaw, pitch}) for a click on the
@@ -96,7 +108,8 @@ function bundleUrl(option, file) {
 export class Viewer extends EventEmitter {
   constructor(element, tourUrl, options = {}) {
     super();
-    this.options = { ...DEFAULT_OPTIONS, ...options, ...(options.edit ? EDIT_QUIET : {}) };
+    this.options = { ...DEFAULT_OPTIONS, ...options, ...(options.kiosk ? KIOSK_QUIET : {}),
+                     ...(options.edit ? EDIT_QUIET : {}) };
     this.editing = { tool: null, selected: null };  // setEditing
     this._editHotspots = null;                      // setHotspots: {scene, list} or null
     // before anything writes the URL: a shared link must never carry the edit token
@@ -122,8 +135,21 @@ export class Viewer extends EventEmitter {
     }
     element.appendChild(this.main || this.root);
     this.sceneId = null;
+    this.language = null;
     this.timing = { firstView: null, sharp: null };
     this._layer = 0;
+    this._recoveries = 0;
+    this._mediaPlaying = false;
+    this.visits = new VisitTracker({
+      state: () => ({ scene: this.sceneId, language: this.language }),
+      emit: (event) => this._emitVisit(event),
+    });
+    // the dwell in the scene ends when the page is hidden or left (the kiosk sends its batch on pagehide after this)
+    this._onPageHide = () => this.visits.setHidden(true);
+    this._onPageShow = () => this.visits.setHidden(document.visibilityState === "hidden");
+    window.addEventListener("pagehide", this._onPageHide);
+    window.addEventListener("pageshow", this._onPageShow);
+    document.addEventListener("visibilitychange", this._onPageShow);
     this.ready = this._init(tourUrl).then(() => { this.emit("ready"); return this; }, (err) => {
       this._fail(err); throw err;
     });
@@ -156,6 +182,8 @@ export class Viewer extends EventEmitter {
     this.renderer.on("beforerender", () => this._beforeRender());
     this.renderer.on("render", () => this._afterRender());
     this.renderer.on("resize", () => this.view?.setAspect(this.renderer.aspect));
+    this.renderer.on("contextlost", () => { this.root.dataset.contextLost = "true"; });
+    this.renderer.on("contextrestored", () => this._recover());
     this.hotspots = new HotspotLayer(this.root, {
       onActivate: (h) => this.activate(h), onDrop: (h, x, y) => this._hotspotDropped(h, x, y),
       onNudge: (h, dYaw, dPitch) => this._hotspotNudged(h, dYaw, dPitch),
@@ -170,7 +198,7 @@ export class Viewer extends EventEmitter {
       });
     }
     const onClose = () => this.root.focus({ preventScroll: true });
-    this.info = new InfoDialog(this.root, { onClose: () => {} });
+    this.info = new InfoDialog(this.root, { onClose: () => this._infoClosed() });
     this.modelView = new ModelDialog(this.root, {
       moduleUrl: bundleUrl(o.modelViewerUrl, "vtour-model.js"), onClose: () => this._modelClosed(),
       onInspector: (inspector) => inspector.on("change", () => this._inspectorChanged()),
@@ -188,6 +216,14 @@ export class Viewer extends EventEmitter {
       onGallery: () => this.openGallery(), onFloorplan: () => this.openFloorplan(),
       onFullscreen: () => this.toggleFullscreen(), onLanguage: (l) => this.setLanguage(l),
     });
+    this.narration = new Narration(this.root, { onState: (playing) => this._mediaState(playing) });
+    // the toolbar's narration button, when any scene has narration (shown in those scenes that have it in the language)
+    this.narrationButton = tour.scenes.some((s) => s.narration) ? this.toolbar.addButton({
+      className: "vtour-tool-narration", icon: NARRATION_ICON, label: labelsFor(this.language).narrationPlay,
+      onClick: () => this._toggleNarration(null),
+    }) : null;
+    if (this.narrationButton) this.narrationButton.hidden = true;
+    this.xr = new PanoXR(this);
     this.controls = new ViewControls(this.root, () => this.view, { onInteract: () => this._interact() });
     this.idle = new Idle(idlePlan(o, tour.settings), {
       renderer: this.renderer, getView: () => this.view,
@@ -220,9 +256,15 @@ export class Viewer extends EventEmitter {
    * camera first turns towards it; the new scene then fades in over the old one.
    */
   async goTo(id, view = null, { transitionMs = this.options.transitionMs, towards = null, preview = null } = {}) {
+    return this._goTo(id, view, { transitionMs, towards, preview, reload: false });
+  }
+
+  /** goTo; `reload`: the same scene again after a lost WebGL context (no visit events, the narration goes on). */
+  async _goTo(id, view, { transitionMs, towards, preview, reload }) {
     const scene = this.tour.scene(id);
     if (!scene) throw new Error(`Viewer: no scene ${JSON.stringify(id)} in the tour`);
     const token = this._goToken = {};
+    if (!reload) this.stopNarration();
     const p = scene.panorama;
     const pano = new TiledPanorama(p, {
       renderer: this.renderer, source: this._source(p),
@@ -252,7 +294,10 @@ export class Viewer extends EventEmitter {
     pano.on("sharp", () => { this._sharpPending = true; this.renderer.requestRender(); });
     pano.on("error", (e) => console.warn(String(e.message || e)));
     this.renderer.add(pano);
+    const from = this.sceneId;
     this.sceneId = id;
+    if (!reload) this.visits.enter(id, from);
+    this._narrationButtonState();
     this._sceneStart = performance.now();
     this._previewPending = true;
     this._showHotspots();
@@ -268,7 +313,7 @@ export class Viewer extends EventEmitter {
     }
     this._applyLabels();
     this._viewChanged();
-    if (!first || !this._announced) { this._announced = true; this.emit("scenechange", id); }
+    if (!reload && (!first || !this._announced)) { this._announced = true; this.emit("scenechange", id); }
   }
 
   /** Sets any of yaw, pitch, fov (degrees); clamped to the scene's limits. */
@@ -276,7 +321,11 @@ export class Viewer extends EventEmitter {
 
   setLanguage(lang) {
     if (!this.tour.languages.includes(lang) || lang === this.language) return;
+    const from = this.language;
+    this.stopNarration();
     this.language = lang;
+    this.visits.track("language", { language: lang, from });
+    this.xr?.setLanguage(lang);
     this.hotspots.relabel((h) => this._hotspotLabel(h));
     this._applyLabels();
     if (this.modelView.isOpen && this._modelId) {
@@ -289,12 +338,63 @@ export class Viewer extends EventEmitter {
     this.emit("languagechange", lang);
   }
 
+  /** Closes every dialog (info, model, image, gallery, floor plan). */
+  closeDialogs() { for (const d of this._dialogs()) d?.close(); }
+
+  /**
+   * Turns the view to `view` (any of yaw, pitch, fov; degrees) over `ms` (eased; the shorter way round in yaw).
+   * Resolves when there (at once for ms <= 0, or while nothing is drawn: paused, context lost).
+   */
+  animateTo(view, ms = this.options.transitionMs) {
+    if (!this.view) return Promise.resolve();
+    const target = { ...this.view.get(), ...view };
+    if (!(ms > 0) || this.renderer.paused || this.renderer.lost) { this.view.set(target); return Promise.resolve(); }
+    return this._animateView(target, ms);
+  }
+
+  /**
+   * Emits a visit event (docs/events.md) of `type` with `fields` ("visit" and the DOM event "vtour:visit" on the
+   * root) and returns it. The kiosk reports "idle_reset" and "attract" this way; an attract start ends the dwell.
+   */
+  track(type, fields = {}) { return this.visits.track(type, fields); }
+
+  /** Whether narration audio is playing now ("mediastate" says when this changes). */
+  get mediaPlaying() { return this._mediaPlaying; }
+
+  /**
+   * Plays the narration of the current scene (`target` null or "scene") or of its info hotspot `target` (an id) in
+   * the viewer's language, `muted` or not, its captions shown when `captions`. Resolves to true once it plays;
+   * false when there is none in this language, or the browser would not play it.
+   */
+  async playNarration({ muted = false, captions = true, target = null } = {}) {
+    const name = target == null || target === "scene" ? "scene" : String(target);
+    const scene = this.tour?.scene(this.sceneId);
+    const entry = name === "scene" ? scene : scene?.hotspots?.find((h) => h.id != null && String(h.id) === name);
+    const source = narrationSource(entry?.narration, this.language, (p) => this.tour.url(p));
+    if (!source) { this.stopNarration(); return false; }
+    const playing = this.narration.play(source, { target: name, muted: !!muted, captions });
+    this._narrationButtonState();
+    const ok = await playing;
+    if (ok) this.visits.track("narration", { target: name, muted: !!muted });
+    return ok;
+  }
+
+  /** Stops the narration playing (if any). */
+  stopNarration() {
+    this.narration?.stop();
+    this._narrationButtonState();
+  }
+
   /** What a click / Enter on a hotspot does (editing: "hotspotselect", nothing else). */
   activate(h) {
     this._interact();
     if (this.options.edit) { this.emit("hotspotselect", { scene: this.sceneId, index: h.index }); return; }
     this.emit("hotspot", { scene: this.sceneId, id: h.id ?? null, type: h.type, target: h.target ?? null });
     const lang = this.language, tour = this.tour;
+    const image = h.type === "info" && h.deepZoom && tour.image(h.deepZoom) ? h.deepZoom : null;
+    const kind = h.type === "info" ? (image ? "image" : h.url ? "url" : "info") : h.type;
+    this.visits.track("hotspot_open", { hotspot: h.id ?? null, kind,
+                                        target: image ?? (kind === "url" ? h.url : h.target ?? null) });
     if (h.type === "link") {
       if (tour.scene(h.target)) this.goTo(h.target, null, { towards: h }).catch(() => {});
     } else if (h.type === "model") {
@@ -302,8 +402,12 @@ export class Viewer extends EventEmitter {
     } else if (h.deepZoom && tour.image(h.deepZoom)) {
       this._openImage(h.deepZoom, null, h).catch(() => {});
     } else {
+      const narrated = h.id != null && narrationSource(h.narration, lang);
       this.info.show({ title: tour.hotspotTitle(h, lang), text: tour.text(h.text, lang),
-                       imageUrl: h.image ? tour.url(h.image) : null });
+                       imageUrl: h.image ? tour.url(h.image) : null,
+                       narration: narrated ? { label: labelsFor(lang).narrationPlay,
+                                               onClick: () => this._toggleNarration(String(h.id)) } : null });
+      this._infoHotspot = narrated ? String(h.id) : null;
     }
   }
 
@@ -328,6 +432,7 @@ export class Viewer extends EventEmitter {
       tourBase: tour.baseUrl, notesApi: o.notesApi, token: this._token,
     });
     this.emit("modelopen", id);
+    this.visits.track("model_open", { model: id });
     this._writeUrl();
     return opening;
   }
@@ -372,6 +477,7 @@ export class Viewer extends EventEmitter {
       languages: this.tour.languages, region: region || null,
     });
     this.emit("imageopen", id);
+    this.visits.track("image_open", { image: id });
     this._writeUrl();
     return opening;
   }
@@ -467,7 +573,8 @@ export class Viewer extends EventEmitter {
     const s = this.pano?.stats || {};
     return { scene: this.sceneId, firstView: this.timing.firstView, sharp: this.timing.sharp,
              level: s.level, visible: s.visible || [], requested: s.requested || [], sharpNow: !!s.sharp,
-             bytes: s.bytes || 0, frames: this.renderer?.frames || 0, ...this.state };
+             bytes: s.bytes || 0, frames: this.renderer?.frames || 0, textures: this.renderer?.textures ?? 0,
+             contextLosses: this.renderer?.contextLosses ?? 0, recoveries: this._recoveries, ...this.state };
   }
 
   // -- internals ------------------------------------------------------------------------------------
@@ -599,6 +706,7 @@ export class Viewer extends EventEmitter {
     for (const d of this._dialogs()) d.closeButton.setAttribute("aria-label", L.close);
     this.toolbar.setLabels({ gallery: L.gallery, floorplan: L.floorplan, fullscreen: L.fullscreen, language: L.language,
                              lang: this.language, sceneTitle: this.tour.text(this.tour.scene(this.sceneId)?.title, this.language) });
+    this._narrationButtonState();
   }
 
   _animate(ms, step) {
@@ -623,7 +731,7 @@ export class Viewer extends EventEmitter {
 
   /** Kiosk: after the idle time, close every dialog and show the start scene at its initial view. */
   _returnToStart() {
-    for (const d of this._dialogs()) d.close();
+    this.closeDialogs();
     if (this.sceneId !== this.tour.start) this.goTo(this.tour.start).catch(() => {});
     else this.view.set(this.tour.scene(this.tour.start).view || {});
   }
@@ -635,6 +743,73 @@ export class Viewer extends EventEmitter {
   }
 
   _interact() { this.idle?.interact(); }
+
+  /** A visit event out: "visit" and the DOM event "vtour:visit" on the root (bubbling out of a shadow root too). */
+  _emitVisit(event) {
+    Object.freeze(event);
+    this.emit("visit", event);
+    this.root.dispatchEvent(new CustomEvent("vtour:visit", { detail: event, bubbles: true, composed: true }));
+  }
+
+  /** The narration buttons: play or stop ("scene", or a hotspot id); the toolbar's shown when the scene has one. */
+  _toggleNarration(target) {
+    const name = target ?? "scene";
+    if (this.narration.current?.target === name) this.stopNarration();
+    else this.playNarration({ target: name }).catch(() => {});
+  }
+
+  _narrationButtonState() {
+    if (!this.tour || !this.narration) return;
+    const L = labelsFor(this.language), on = (name) => this.narration.current?.target === name;
+    const button = this.narrationButton;
+    if (button) {
+      button.hidden = !narrationSource(this.tour.scene(this.sceneId)?.narration, this.language);
+      this.toolbar.setButtonLabel(button, on("scene") ? L.narrationStop : L.narrationPlay);
+    }
+    if (this.info?.isOpen && this._infoHotspot && this.info.narrationButton) {
+      const h = this.tour.scene(this.sceneId)?.hotspots?.find((x) => x.id != null && String(x.id) === this._infoHotspot);
+      this.info.narrationButton.hidden = !narrationSource(h?.narration, this.language);  // none in this language
+      this.info.setNarrationLabel(on(this._infoHotspot) ? L.narrationStop : L.narrationPlay);
+    }
+  }
+
+  _mediaState(playing) {
+    this._narrationButtonState();
+    if (playing === this._mediaPlaying) return;
+    this._mediaPlaying = playing;
+    this.root.dataset.mediaPlaying = String(playing);
+    this.emit("mediastate", playing);
+  }
+
+  /** The info dialog closed: its hotspot's narration stops. */
+  _infoClosed() {
+    const id = this._infoHotspot;
+    this._infoHotspot = null;
+    if (id && this.narration.current?.target === id) this.stopNarration();
+  }
+
+  /**
+   * The WebGL context is back, or a fresh canvas replaced it: the scene again at the same view (new textures), then
+   * "contextrestored" once it is drawn.
+   */
+  async _recover() {
+    if (this.sceneId === null) { this.ready.then(() => this._recover(), () => {}); return; }  // lost while loading
+    const view = this.view?.get() ?? null;
+    try {
+      await this._goTo(this.sceneId, view, { transitionMs: 0, towards: null, preview: null, reload: true });
+    } catch {
+      return;   // "error" was emitted
+    }
+    if (this.renderer.lost) return;  // lost again meanwhile: the next restore reloads
+    await new Promise((resolve) => {
+      const off = this.renderer.on("render", () => { off(); resolve(); });
+      this.renderer.requestRender();
+    });
+    this._recoveries += 1;
+    delete this.root.dataset.contextLost;
+    this.root.dataset.recoveries = String(this._recoveries);
+    this.emit("contextrestored");
+  }
 
   _dialogs() { return [this.info, this.modelView, this.imageView, this.gallery, this.floorplan]; }
 
@@ -649,6 +824,11 @@ export class Viewer extends EventEmitter {
 
   dispose() {
     this._goToken = {};
+    window.removeEventListener("pagehide", this._onPageHide);
+    window.removeEventListener("pageshow", this._onPageShow);
+    document.removeEventListener("visibilitychange", this._onPageShow);
+    this.narration?.dispose();
+    this.xr?.dispose();
     clearTimeout(this._inspectorTimer);
     this.idle?.dispose();
     for (const type of ACTIVITY_EVENTS) this.root.removeEventListener(type, this._onActivity, { capture: true });

@@ -8,12 +8,24 @@
  *    tour editor's edit mode (render).
  */
 import { Viewer, DEFAULT_OPTIONS } from "./Viewer.js";
+import { Kiosk } from "./kiosk/Kiosk.js";
 
-export { Viewer, DEFAULT_OPTIONS };
+export { Viewer, DEFAULT_OPTIONS, Kiosk };
 
+/**
+ * The viewer in `element`. With the option `kiosk` (an object: kiosk/Kiosk.js, docs/kiosk.md) the page is a
+ * visitor-centre kiosk: `viewer.kiosk` is its controller (attract loop, idle countdown, lockdown, staff exit,
+ * the launcher's bridge), disposed with the viewer.
+ */
 export function mount(element, tourUrl, options = {}) {
   if (!element) throw new Error("mount: no element given");
-  return new Viewer(element, tourUrl, options);
+  const viewer = new Viewer(element, tourUrl, options);
+  if (options.kiosk && typeof options.kiosk === "object") {
+    const kiosk = viewer.kiosk = new Kiosk(viewer, options.kiosk);
+    const dispose = viewer.dispose.bind(viewer);
+    viewer.dispose = () => { kiosk.dispose(); dispose(); };
+  }
+  return viewer;
 }
 
 const SYNCED = ["yaw", "pitch", "fov"];

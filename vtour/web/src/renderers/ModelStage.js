@@ -5,6 +5,10 @@ import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 import { EventEmitter } from "../EventEmitter.js";
 import { modeMaterial, updateScalarMaterial } from "../inspector/materials.js";
 import { DEFAULT_LIGHT } from "../inspector/state.js";
+import { floorSpace, requestVRSession } from "../xr/support.js";
+
+/** Where the statue stands in VR: this far in front of the visitor (horizontally), metres. */
+export const XR_DISTANCE_M = 1.5;
 
 /** Metres per model unit (vtour/conventions.py UNIT_METRES); "unknown" models are written at scale 1. */
 export const UNIT_METRES = Object.freeze({ m: 1, cm: 0.01, mm: 0.001 });
@@ -24,6 +28,10 @@ export const UNIT_METRES = Object.freeze({ m: 1, cm: 0.01, mm: 0.001 });
  *    `renderer.clippingPlanes` removes; `getView()` / `setView(view)`: {position, target, fov};
  *  - `units` ("mm" | "cm" | "m" | "unknown") and `unitsPerMetre` (model units per world unit: 1000 for mm).
  * Light and material modes: setLight(light) (state.js's light), setMode(mode, params) (materials.js).
+ * Life size in VR: enterXR() starts a WebXR immersive-vr session (three's renderer.xr, reference space local-floor)
+ * showing the object at its real size (1 / unitsPerMetre metres per unit) standing on the floor XR_DISTANCE_M in
+ * front of the visitor, its front (+Z) towards them; a model of "unknown" units is refused (no size to be true
+ * to). exitXR() ends it; xrState() says where it stands. Events "xrstart", "xrend".
  * Colours are tone mapped with Khronos PBR Neutral, so a mid-grey base colour lit head-on shows mid-grey.
  *
  * Options: units (string, default "unknown"), background (hex colour, default 0x202020).
@@ -84,7 +92,7 @@ export class ModelStage extends EventEmitter {
 
   /** Draws now: the scene (with the renderer's clipping planes), then `helpers` without them. */
   render() {
-    if (this.disposed) return;
+    if (this.disposed || this.xrSession) return;   // in VR the session's frames draw (enterXR)
     const r = this.renderer, planes = r.clippingPlanes;
     r.render(this.scene, this.camera);
     if (this.helpers.children.length) {
@@ -328,11 +336,152 @@ export class ModelStage extends EventEmitter {
     return blob;
   }
 
+  // -- life size in VR -----------------------------------------------------------------------------------
+
+  /** Metres per model unit, or null when the units are unknown. */
+  get metresPerUnit() { return this.units === "unknown" ? null : UNIT_METRES[this.units]; }
+
+  /**
+   * Shows the object at life size in an immersive-vr session (`xr`: default navigator.xr; call it from a click).
+   * Resolves to the XRSession once presenting. Throws when the units are unknown or nothing is shown. The whole
+   * scene (object, lights) is scaled to metres and placed on the first frame, when the visitor's head is known;
+   * a finer level loaded meanwhile takes the same place. Section planes are off while in VR.
+   */
+  async enterXR({ xr = globalThis.navigator?.xr, distance = XR_DISTANCE_M } = {}) {
+    if (this.xrSession) return this.xrSession;
+    if (!this.metresPerUnit) {
+      throw new Error("ModelStage: the model's units are unknown, so it has no life size; give the model's units (mm, cm or m) in tour.yaml");
+    }
+    if (!this.current) throw new Error("ModelStage: no object shown yet; wait for the model to load");
+    const session = await requestVRSession(xr);
+    const r = this.renderer;
+    try {
+      const { floor } = await floorSpace(session);
+      r.xr.enabled = true;
+      r.xr.setReferenceSpaceType(floor ? "local-floor" : "local");
+      this._xrSaved = { view: this.getView(), planes: r.clippingPlanes, background: this.scene.background };
+      r.clippingPlanes = [];
+      this.xrSession = session;
+      this._xr = { floorY: floor ? 0 : -1.6, distance, placed: null, frames: 0 };
+      this._xrFloor = makeFloor();
+      this.scene.add(this._xrFloor);
+      // after three has given the canvas back (its own "end" listener restores size and framebuffer)
+      const ended = () => { r.xr.removeEventListener("sessionend", ended); this._xrEnded(); };
+      r.xr.addEventListener("sessionend", ended);
+      await r.xr.setSession(session);
+    } catch (e) {
+      session.end().catch(() => {});
+      throw e;
+    }
+    cancelAnimationFrame(this._frame);
+    this._frame = 0;
+    r.setAnimationLoop((time, frame) => this._xrFrame(frame));
+    this.emit("xrstart");
+    return session;
+  }
+
+  /** Ends the VR session (the stage then draws as before). Resolves when it has ended. */
+  async exitXR() {
+    const session = this.xrSession;
+    if (!session) return;
+    const ended = new Promise((resolve) => { const off = this.on("xrend", () => { off(); resolve(); }); });
+    await session.end().catch(() => {});
+    await ended;
+  }
+
+  _xrFrame(frame) {
+    if (this.disposed || !this.xrSession) return;
+    if (!this._xr.placed && frame) {
+      const pose = frame.getViewerPose(this.renderer.xr.getReferenceSpace());
+      if (pose) this._placeForXR(pose.transform);
+    }
+    if (this._xr.placed) {
+      this.renderer.render(this.scene, this.camera);
+      this._xr.frames += 1;
+    }
+  }
+
+  /**
+   * Scales the scene to metres and stands the object's bounding box on the floor, `distance` in front of the
+   * head (`transform`: an XRRigidTransform in the floor space), turned so that its front (+Z) faces the head.
+   */
+  _placeForXR(transform) {
+    const s = this.metresPerUnit, scene = this.scene;
+    scene.position.set(0, 0, 0); scene.rotation.set(0, 0, 0); scene.scale.set(1, 1, 1);
+    scene.updateMatrixWorld(true);
+    const box = new THREE.Box3().setFromObject(this.current);
+    const o = transform.orientation, p = transform.position;
+    const forward = new THREE.Vector3(0, 0, -1).applyQuaternion(new THREE.Quaternion(o.x, o.y, o.z, o.w));
+    forward.y = 0;
+    if (forward.lengthSq() < 1e-6) forward.set(0, 0, -1);
+    forward.normalize();
+    const target = new THREE.Vector3(p.x, this._xr.floorY, p.z).addScaledVector(forward, this._xr.distance);
+    const angle = Math.atan2(-forward.x, -forward.z);   // the object's +Z turned to -forward: towards the head
+    const foot = new THREE.Vector3((box.min.x + box.max.x) / 2, box.min.y, (box.min.z + box.max.z) / 2);
+    scene.scale.setScalar(s);
+    scene.rotation.set(0, angle, 0);
+    scene.position.copy(target).sub(foot.multiplyScalar(s).applyAxisAngle(new THREE.Vector3(0, 1, 0), angle));
+    scene.updateMatrixWorld(true);
+    // the floor mark stays in metres around the object's feet, whatever the scene's scale
+    const floor = this._xrFloor;
+    floor.matrixAutoUpdate = false;
+    floor.matrix.copy(scene.matrix).invert()
+      .multiply(new THREE.Matrix4().makeTranslation(target.x, this._xr.floorY + 0.002, target.z));
+    this._xr.placed = { head: [p.x, p.y, p.z], target: target.toArray(), angle };
+  }
+
+  /**
+   * Where the object stands in VR: {presenting, units, metresPerUnit, modelHeightMetres (its world bounding box's
+   * height), modelSizeMetres [x, y, z], modelPosition [x, y, z] (the box's bottom centre, metres, floor space),
+   * head [x, y, z] (when placed), distanceMetres (horizontal, head to box centre), facing (cos of the angle
+   * between the object's front and the direction to the head: 1 = facing), frames}.
+   */
+  xrState() {
+    const st = { presenting: !!this.xrSession, units: this.units, metresPerUnit: this.metresPerUnit,
+                 modelHeightMetres: null, modelSizeMetres: null, modelPosition: null, head: null, distanceMetres: null,
+                 facing: null, frames: this._xr?.frames ?? 0 };
+    const placed = this._xr?.placed;
+    if (!this.xrSession || !placed || !this.current) return st;
+    this.scene.updateMatrixWorld(true);
+    const box = new THREE.Box3().setFromObject(this.current);
+    const size = box.getSize(new THREE.Vector3()), c = box.getCenter(new THREE.Vector3());
+    const front = new THREE.Vector3(0, 0, 1).applyAxisAngle(new THREE.Vector3(0, 1, 0), placed.angle);
+    const toHead = new THREE.Vector3(placed.head[0] - c.x, 0, placed.head[2] - c.z);
+    Object.assign(st, { modelHeightMetres: size.y, modelSizeMetres: size.toArray(), modelPosition: [c.x, box.min.y, c.z],
+                        head: placed.head, distanceMetres: toHead.length(), facing: front.dot(toHead.normalize()) });
+    return st;
+  }
+
+  _xrEnded() {
+    const r = this.renderer;
+    r.setAnimationLoop(null);
+    r.xr.enabled = false;
+    this.xrSession = null;
+    if (this._xrFloor) {
+      this.scene.remove(this._xrFloor);
+      this._xrFloor.traverse((o) => { o.geometry?.dispose(); o.material?.dispose(); });
+      this._xrFloor = null;
+    }
+    this.scene.position.set(0, 0, 0); this.scene.rotation.set(0, 0, 0); this.scene.scale.set(1, 1, 1);
+    this.scene.updateMatrixWorld(true);
+    const saved = this._xrSaved;
+    this._xrSaved = null;
+    if (this.disposed) return;
+    // a WebXR emulator that presented the canvas itself puts it back last: under the overlay again
+    if (this.canvas.parentNode === this.container && this.overlay.parentNode === this.container &&
+        this.canvas.nextSibling !== this.overlay) this.container.insertBefore(this.canvas, this.overlay);
+    if (saved) { r.clippingPlanes = saved.planes; this.setView(saved.view); }
+    this.resize();
+    this.draw();
+    this.emit("xrend");
+  }
+
   /** Frees an object that load() returned and show() never took. */
   discard(object) { disposeObject(object); }
 
   dispose() {
     this.disposed = true;
+    this.xrSession?.end().catch(() => {});
     cancelAnimationFrame(this._frame);
     this._observer.disconnect();
     this.controls.dispose();
@@ -344,6 +493,17 @@ export class ModelStage extends EventEmitter {
     this.overlay.remove();
     this.removeAllListeners();
   }
+}
+
+/** The VR floor mark: a 1 m grid 6 m across and a ring of 0.5 m radius at the object's feet (metres). */
+function makeFloor() {
+  const group = new THREE.Group();
+  group.name = "vtour-xr-floor";
+  const grid = new THREE.GridHelper(6, 6, 0x888888, 0x555555);
+  const ring = new THREE.Mesh(new THREE.RingGeometry(0.48, 0.5, 64).rotateX(-Math.PI / 2),
+                              new THREE.MeshBasicMaterial({ color: 0xcccccc, side: THREE.DoubleSide }));
+  group.add(grid, ring);
+  return group;
 }
 
 function disposeObject(object) {

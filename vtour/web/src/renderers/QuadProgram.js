@@ -23,13 +23,14 @@ precision mediump float;
 #endif
 uniform sampler2D u_tex;
 uniform float u_opacity;
-uniform vec2 u_viewport;  // drawing buffer size, px
+uniform vec2 u_viewport;  // viewport size, px
+uniform vec2 u_origin;    // viewport's lower-left corner in the drawing buffer, px (WebXR: one eye's half)
 uniform mat3 u_ray;       // columns: right * tan(hfov/2), up * tan(vfov/2), forward
 uniform mat3 u_toFace;    // rows: d dir/du, d dir/dv, dir(0, 0) (orthonormal): (u, v, 1) * (dir . normal)
 uniform vec4 u_rectF;     // as u_rect
 uniform vec4 u_uv;        // s0 t0 s1 t1, texture coordinates of the rectangle (row 0 of the image at t = 0)
 void main() {
-  vec3 d = u_ray * vec3(gl_FragCoord.xy / u_viewport * 2.0 - 1.0, 1.0);
+  vec3 d = u_ray * vec3((gl_FragCoord.xy - u_origin) / u_viewport * 2.0 - 1.0, 1.0);
   vec3 f = u_toFace * d;
   vec2 t = clamp((f.xy / f.z - u_rectF.xy) / (u_rectF.zw - u_rectF.xy), 0.0, 1.0);
   gl_FragColor = vec4(texture2D(u_tex, mix(u_uv.xy, u_uv.zw, t)).rgb, u_opacity);
@@ -69,7 +70,7 @@ export class QuadProgram {
       throw new Error(`QuadProgram: program does not link: ${gl.getProgramInfoLog(program)}`);
     }
     this.loc = Object.fromEntries(["u_viewProj", "u_face", "u_rect", "u_rectF", "u_uv", "u_tex", "u_opacity",
-                                                        "u_viewport", "u_ray", "u_toFace"]
+                                                        "u_viewport", "u_origin", "u_ray", "u_toFace"]
       .map((n) => [n, gl.getUniformLocation(program, n)]));
     this.buffer = gl.createBuffer();
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buffer);
@@ -77,10 +78,10 @@ export class QuadProgram {
   }
 
   /**
-   * Binds the program for a frame seen by `camera` (views/Camera.js) on a drawing buffer of
-   * `width` x `height` px.
+   * Binds the program for a frame seen by `camera` (views/Camera.js, or anything with its viewProj and ray) on a
+   * viewport of `width` x `height` px whose lower-left corner is at (x, y) of the drawing buffer.
    */
-  begin(camera, width, height) {
+  begin(camera, width, height, x = 0, y = 0) {
     const gl = this.gl;
     gl.useProgram(this.program);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buffer);
@@ -89,6 +90,7 @@ export class QuadProgram {
     gl.uniformMatrix4fv(this.loc.u_viewProj, false, camera.viewProj);
     gl.uniformMatrix3fv(this.loc.u_ray, false, camera.ray);
     gl.uniform2f(this.loc.u_viewport, width, height);
+    gl.uniform2f(this.loc.u_origin, x, y);
     gl.uniform1i(this.loc.u_tex, 0);
     gl.activeTexture(gl.TEXTURE0);
     this._opacity = null;

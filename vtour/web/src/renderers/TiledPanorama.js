@@ -153,6 +153,7 @@ export class TiledPanorama extends EventEmitter {
     const n = level.tiles;
     const texture = this.renderer.createTexture(bitmap);
     bitmap.close?.();
+    if (!texture) return;  // the WebGL context is lost: asked for again once the scene is reloaded
     this.cache.set(key, { texture, face, z: level.z, rect: [-1 + 2 * x / n, -1 + 2 * y / n, -1 + 2 * (+x + 1) / n, -1 + 2 * (+y + 1) / n],
                           visible: this.visibleKeys.has(key) || this.level?.z !== level.z });
     this.stats.requested.push(key);
@@ -167,6 +168,17 @@ export class TiledPanorama extends EventEmitter {
     const sharp = this.stats.visible.every((k) => this.cache.has(k));
     if (sharp && !this.stats.sharp) { this.stats.sharp = true; this.emit("sharp", { z: this.level.z }); }
     else if (!sharp) this.stats.sharp = false;
+  }
+
+  /**
+   * The WebGL context was lost: its textures are gone (PanoRenderer ignores their deletion). Forgets them all;
+   * nothing is drawn until the preview is loaded again (the viewer makes a new panorama), tiles are asked for again.
+   */
+  forgetTextures() {
+    this.cache.clear();
+    this.previewTexture = null;
+    this.preview = [];
+    this.stats.sharp = false;
   }
 
   dispose() {

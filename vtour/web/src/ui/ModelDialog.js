@@ -1,6 +1,8 @@
 import { Dialog } from "./Dialog.js";
 import { labelsFor } from "./labels.js";
 import { CANCELLED, Opening, StatusLine, importBundle } from "./lazyBundle.js";
+import { xrLabelsFor } from "../xr/labels.js";
+import { xrSupported } from "../xr/support.js";
 
 export { MODEL_MAX_TEXTURE, MODEL_MAX_TRIANGLES } from "../inspector/levels.js";
 
@@ -10,12 +12,31 @@ export { MODEL_MAX_TEXTURE, MODEL_MAX_TRIANGLES } from "../inspector/levels.js";
  * the screen. `loaded` lists the level paths shown, in order; `inspector` is the open Inspector or null.
  * Rendering runs only while open.
  *
+ * Life size in VR: when the browser can show immersive VR (xr/support.js), a "View in VR at life size" button
+ * under the model (`xrButton`) starts the stage's WebXR session (renderers/ModelStage.js enterXR: real scale from
+ * the model's units, standing on the floor 1.5 m in front of the visitor). A model of unknown units has no life
+ * size: instead of the button, a note (`xrNote`) says so. The button waits for the first level on screen.
+ *
  * Options: moduleUrl (string, required: URL of vtour-model.js), onLoad(path), onInspector(inspector) (each
- * inspector made), and Dialog's (onClose).
+ * inspector made), xr (default navigator.xr), and Dialog's (onClose).
  */
 export class ModelDialog extends Dialog {
-  constructor(container, { moduleUrl, onLoad = () => {}, onInspector = () => {}, ...options } = {}) {
+  constructor(container, { moduleUrl, onLoad = () => {}, onInspector = () => {}, xr = globalThis.navigator?.xr,
+                           ...options } = {}) {
     super(container, { className: "vtour-model", ...options });
+    this.xr = xr;
+    this.xrRow = document.createElement("p");
+    this.xrRow.className = "vtour-model-xr";
+    this.xrRow.style.margin = "4px 0 0";
+    this.xrRow.hidden = true;
+    this.xrButton = document.createElement("button");
+    this.xrButton.type = "button";
+    this.xrButton.className = "vtour-model-xr-button";
+    this.xrButton.addEventListener("click", () => this.viewInVR().catch(() => {}));
+    this.xrNote = document.createElement("span");
+    this.xrNote.className = "vtour-model-xr-note";
+    this.xrNote.setAttribute("role", "status");
+    this.xrRow.append(this.xrButton, this.xrNote);
     this.moduleUrl = moduleUrl;
     this.onLoadCb = onLoad;
     this.onInspector = onInspector;
@@ -64,10 +85,50 @@ export class ModelDialog extends Dialog {
     }
     this.statusLine.set(null, this.language);
     this.status.remove();
-    this.body.append(this.caption);
+    this.body.append(this.caption, this.xrRow);
     this.onInspector(inspector);
+    const units = options.model?.units || "unknown";
+    this._xrOffer(units, opening);
     await opening.wait(inspector.ready);
-    return opening.live && inspector.levelIndex >= 0 ? inspector : null;
+    const shown = opening.live && inspector.levelIndex >= 0;
+    if (shown) this.xrButton.disabled = false;
+    return shown ? inspector : null;
+  }
+
+  /** Shows the VR button (or, for a model of unknown units, the note) once the browser says it can show VR. */
+  async _xrOffer(units, opening) {
+    this.xrRow.hidden = true;
+    this.xrButton.disabled = true;
+    this._units = units;
+    if (!(await xrSupported(this.xr)) || !opening.live) return;
+    this.xrButton.hidden = units === "unknown";
+    this.xrRow.hidden = false;
+    this._xrLabels();
+  }
+
+  _xrLabels() {
+    const L = xrLabelsFor(this.language);
+    this.xrButton.textContent = L.viewInVR;
+    this.xrNote.textContent = this._units === "unknown" ? L.vrUnitsUnknown : (this._xrError ? L.vrFailed : "");
+  }
+
+  /**
+   * The model at life size in VR (the open inspector's stage, ModelStage.enterXR). Resolves to the XRSession;
+   * rejects (the note then says VR could not start) when it cannot.
+   */
+  async viewInVR() {
+    const stage = this.inspector?.stage;
+    if (!stage) throw new Error("ModelDialog: no model is shown");
+    this._xrError = false;
+    try {
+      return await stage.enterXR({ xr: this.xr });
+    } catch (e) {
+      this._xrError = true;
+      console.warn(`ModelDialog: VR: ${e?.message || e}`);
+      throw e;
+    } finally {
+      this._xrLabels();
+    }
   }
 
   /** Words in `lang` (the inspector's and the close button's). */
@@ -75,9 +136,12 @@ export class ModelDialog extends Dialog {
     this.language = lang;
     this.statusLine.setLanguage(lang);
     this.inspector?.setLanguage(lang);
+    this._xrLabels();
   }
 
   _teardown() {
+    this.xrRow.hidden = true;
+    this._xrError = false;
     this.opening?.cancel();
     this.opening = null;
     this.inspector?.dispose();

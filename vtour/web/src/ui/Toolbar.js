@@ -2,7 +2,8 @@ import { svgIcon } from "./icon.js";
 
 /**
  * The viewer's buttons: scene gallery, floor plan (when the tour has one), fullscreen, and a
- * language choice (when the tour has more than one). Labels come from setLabels() as text.
+ * language choice (when the tour has more than one), and those added with addButton. Labels come from setLabels()
+ * as text.
  * Callbacks: onGallery(), onFloorplan(), onFullscreen(), onLanguage(lang).
  */
 export class Toolbar {
@@ -33,10 +34,34 @@ export class Toolbar {
       this.language.addEventListener("change", () => onLanguage(this.language.value));
       this.element.appendChild(this.language);
     }
+    this.extra = [];  // addButton's, in order, before the language choice
     this.title = document.createElement("div");
     this.title.className = "vtour-scene-title";
     this.title.setAttribute("aria-live", "polite");
     container.append(this.title, this.element);
+  }
+
+  /**
+   * Adds a button (before the language choice): class `vtour-tool <className>`, an icon drawn by the SVG path `icon`
+   * (d), `label` (text) as its accessible name and tooltip, onClick() on click. Returns the <button>; hide it with
+   * `button.hidden = true`, rename it with setButtonLabel.
+   */
+  addButton({ className = "", icon, label = "", onClick = () => {} }) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = `vtour-tool ${className}`.trim();
+    if (icon) b.appendChild(svgIcon(icon));
+    b.addEventListener("click", () => onClick());
+    this.setButtonLabel(b, label);
+    this.element.insertBefore(b, this.language);  // null: at the end
+    this.extra.push(b);
+    return b;
+  }
+
+  /** Sets a button's accessible name and tooltip to `text`. */
+  setButtonLabel(button, text) {
+    button.setAttribute("aria-label", text);
+    button.title = text;
   }
 
   /** Sets accessible names (strings) and the scene title shown. */
@@ -47,5 +72,5 @@ export class Toolbar {
     this.title.textContent = sceneTitle;
   }
 
-  dispose() { this.element.remove(); this.title.remove(); }
+  dispose() { this.element.remove(); this.title.remove(); this.extra = []; }
 }
