@@ -15,7 +15,7 @@ import zipfile
 import panel as pn
 import pytest
 
-from vtour.edit.app import Editor, built_scenes, editor_app, kiosk_settings, set_kiosk, tour_files
+from vtour.edit.app import Editor, built_scenes, editor_app, tour_files
 from vtour.edit.document import EditDocument, EditError, Target
 from vtour.edit.labels import LABELS, labels_for
 from vtour.edit.widgets import ButtonList
@@ -472,16 +472,16 @@ def test_editing_a_kiosk_field_edits_tour_yaml_keeping_its_comments_and_undo_res
     editor.attract_scenes.value = ["niche", "entrance"]  # chamber unticked
     editor.attract_seconds.value = 12.5
     editor.attract_narration.value = []
-    k = kiosk_settings(doc)
+    k = doc.kiosk
     assert (k.idle_seconds, k.countdown_seconds, k.attract_scenes) == (90, 15, ("entrance", "niche"))
     assert (k.seconds_per_scene, k.narration) == (12.5, False)
     assert "kiosk:  # the visitor centre's display\n  idle_seconds: 90\n" in doc.text()
     assert "seconds_per_scene: 12.5\n    narration: false\n" in doc.text()
     assert doc.text().partition("\nkiosk:")[0] == before.partition("\nkiosk:")[0]  # only kiosk: (the file's end)
     editor.kiosk_countdown.value = None  # emptied: the key goes, the viewer's default applies
-    assert "countdown_seconds" not in doc.text() and kiosk_settings(doc).countdown_seconds is None
+    assert "countdown_seconds" not in doc.text() and doc.kiosk.countdown_seconds is None
     editor.attract_scenes.value = []  # none ticked: every scene (the key goes)
-    assert kiosk_settings(doc).attract_scenes is None and "scenes:" not in doc.text().partition("\nkiosk:")[2]
+    assert doc.kiosk.attract_scenes is None and "scenes:" not in doc.text().partition("\nkiosk:")[2]
     for _ in range(6):
         click(editor.buttons["undo"])
     assert doc.text() == before and editor.kiosk_idle.value == 60 and editor.attract_narration.value == ["narration"]
@@ -491,10 +491,10 @@ def test_editing_a_kiosk_field_edits_tour_yaml_keeping_its_comments_and_undo_res
 
 
 def test_ticking_an_attract_scene_keeps_the_order_written_and_adds_it_after(editor):
-    editor.edit(set_kiosk, editor.doc, attract_scenes=["niche", "entrance"])  # an order made by hand
+    editor.edit(editor.doc.set_kiosk, attract_scenes=["niche", "entrance"])  # an order made by hand
     assert editor.attract_scenes.value == ["niche", "entrance"]
     editor.attract_scenes.value = ["niche", "entrance", "chamber"]
-    assert kiosk_settings(editor.doc).attract_scenes == ("niche", "entrance", "chamber")
+    assert editor.doc.kiosk.attract_scenes == ("niche", "entrance", "chamber")
 
 
 @pytest.mark.parametrize(
@@ -519,25 +519,25 @@ def test_set_kiosk_writes_a_new_kiosk_section_before_the_scenes_and_removes_it_w
         "scenes:  # the scenes\n  - id: a\n    panorama: a.jpg\n  - id: b\n    panorama: b.jpg\n# the end\n"
     )
     doc = EditDocument.open(path)
-    set_kiosk(doc, idle_seconds=30.0, attract_scenes=["b"], narration=True)
+    doc.set_kiosk(idle_seconds=30.0, attract_scenes=["b"], narration=True)
     assert doc.text() == (
         "# a tour\nid: t\ntitle: {en: T}\nlanguages: [en]\nsettings: {autorotate: 1}\n"
         "kiosk:\n  idle_seconds: 30\n  attract:\n    scenes:\n      - b\n    narration: true\n"
         "scenes:  # the scenes\n  - id: a\n    panorama: a.jpg\n  - id: b\n    panorama: b.jpg\n# the end\n"
     )
-    set_kiosk(doc, idle_seconds=None, attract_scenes=None, narration=None)
+    doc.set_kiosk(idle_seconds=None, attract_scenes=None, narration=None)
     assert doc.text() == path.read_text()
     with pytest.raises(EditError, match="no scene 'c' in the tour"):
-        set_kiosk(doc, attract_scenes=["a", "c"])
+        doc.set_kiosk(attract_scenes=["a", "c"])
     with pytest.raises(EditError, match="cannot be set here"):
-        set_kiosk(doc, idleSeconds=3)
+        doc.set_kiosk(idleSeconds=3)
 
 
 def test_set_kiosk_keeps_a_camel_case_spelling(tmp_path):
     path = tmp_path / "tour.yaml"
     path.write_text("id: t\nscenes:\n  - {id: a, panorama: a.jpg}\nkiosk: {idleSeconds: 5, countdownSeconds: 3}\n")
     doc = EditDocument.open(path)
-    set_kiosk(doc, idle_seconds=45)
+    doc.set_kiosk(idle_seconds=45)
     assert doc.text().endswith("kiosk: {idleSeconds: 45, countdownSeconds: 3}\n")
 
 

@@ -280,3 +280,23 @@ def test_the_daily_restart_is_the_next_time_the_clock_reads_hh_mm():
 def test_bad_launcher_arguments_are_one_message(site, argv, message):
     run = _launch(site, *argv)
     assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
+
+
+def test_events_go_to_the_days_log_and_a_torn_last_line_stays_alone_on_its_line(tmp_path):
+    """The logs folder is made if absent; after a power cut left half a line, the next batch starts a new line, so
+    vtour stats skips the torn line and reads the batch."""
+    from vtour.stats import read_log
+
+    kiosk = kiosk_launch.Kiosk(kiosk_launch.open_package(_package(tmp_path / "v1", "t-1", "2026-01-01T00:00:00Z")),
+                               tmp_path / "state")
+    event = {"type": "scene_enter", "t": "2026-03-02T09:00:00.000Z", "scene": "a", "language": "en", "from": None}
+    assert kiosk.write_events([event]) == 1
+    (log,) = (tmp_path / "state" / "logs").glob("events-*.jsonl")
+    with open(log, "ab") as f:
+        f.write(b'{"type": "dwell", "t": "2026-03-02T09:00')  # the power went
+    assert kiosk.write_events([event]) == 1
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and [json.loads(lines[i])["package"] for i in (0, 2)] == ["t-1", "t-1"]
+    with pytest.warns(Warning, match="torn"):
+        events, torn = read_log(log)
+    assert torn == 1 and [e.type for e in events] == ["scene_enter", "scene_enter"]

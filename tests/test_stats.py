@@ -280,3 +280,25 @@ def test_a_simulated_kiosk_log_reads_back_with_one_visit_per_attract_end(tmp_pat
     # every visit's last dwell is reported with the idle minute; stats take it off again
     assert all(v.events[-1].type == "dwell" for v in stats.visits)
     assert visit_stats(stats_from_logs([tmp_path]).visits[0].events, tz="UTC").visits
+
+
+def test_events_the_attract_loop_marked_are_no_visit_even_in_a_log_that_begins_inside_the_loop(tmp_path):
+    """The kiosk page marks the loop's scene_enter, dwell and narration ``"attract": true``: a day's log that
+    begins while the loop runs (its start in yesterday's file, not given) counts them for no visit."""
+    log = tmp_path / "events-2026-03-02.jsonl"
+    lines = [
+        ev("09:00:05", "dwell", seconds=15.0, attract=True),
+        ev("09:00:05", "scene_enter", "chamber", attract=True, **{"from": "entrance"}),
+        ev("09:00:20", "narration", "chamber", target="scene", muted=True, attract=True),
+        ev("09:05:00", "attract", "chamber", state="end"),
+        ev("09:05:30", "dwell", "chamber", seconds=30.0),
+        ev("09:05:30", "scene_enter", "niche", **{"from": "chamber"}),
+        ev("09:06:50", "idle_reset", "niche", idleSeconds=20),
+    ]
+    log.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    stats = stats_from_logs([log], tz="UTC")
+    assert len(stats.visits) == 1
+    visit = stats.visits[0]
+    assert (visit.start.isoformat(), visit.end.isoformat()) == ("2026-03-02T09:05:00+00:00", "2026-03-02T09:06:30+00:00")
+    entries = {row[0]: row[1] for row in stats.tables["scenes"].rows}
+    assert entries == {"niche": 1, "chamber": 0}

@@ -621,8 +621,17 @@ class Kiosk:
         version = self.package.version
         lines = "".join(json.dumps({**e, "package": version}, ensure_ascii=False) + "\n" for e in events)
         path = self.state / "logs" / ("events-%s.jsonl" % datetime.date.today().isoformat())
-        with self.lock, open(path, "a", encoding="utf-8") as f:
-            f.write(lines)
+        with self.lock:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "ab") as f:
+                # a line torn by a power cut stays alone on its line (vtour stats skips it), not glued to the next
+                if f.tell() > 0:
+                    with open(path, "rb") as r:
+                        r.seek(-1, os.SEEK_END)
+                        if r.read(1) != b"\n":
+                            lines = "\n" + lines
+                f.write(lines.encode("utf-8"))
+                f.flush()
         return len(events)
 
     def try_pin(self, pin: object) -> int:

@@ -88,6 +88,8 @@ class Event:
     file: str
     line: int
     kiosk: str = ""
+    #: the kiosk's attract loop caused it (the page marks its scene_enter, dwell and narration "attract": true)
+    in_attract: bool = False
 
 
 @dataclass
@@ -217,7 +219,8 @@ def parse_event(obj: Any, file: str, line: int, kiosk: str = "") -> Event:
     own = {name: obj.get(name) for name, _, _ in EVENT_FIELDS[kind]}
     if kind == "language" and not isinstance(obj.get("language"), str):
         raise _bad(file, line, "language", obj.get("language"), "a language event without the new language", _FIX)
-    return Event(kind, t, obj.get("scene"), obj.get("language"), own, file, line, kiosk)
+    marked = obj.get("attract") is True and kind not in ("attract", "idle_reset")
+    return Event(kind, t, obj.get("scene"), obj.get("language"), own, file, line, kiosk, marked)
 
 
 def _torn(text: str, last: bool, terminated: bool) -> bool:
@@ -332,8 +335,8 @@ def _visits_of(stream: list[Event]) -> list[Visit]:
             close(e.t, "attract")
             current = Visit(e.t, e.t, [e])
             continue
-        if attract:
-            continue  # the attract loop's own scene changes
+        if attract or e.in_attract:
+            continue  # the attract loop's own scene changes (also in a log that begins inside the loop)
         trailing = None
         if current is None:
             current = Visit(e.t, e.t)

@@ -88,6 +88,8 @@ def test_static_site_runs_on_a_plain_http_server(viewer_site, page, page_log):
 
 
 def test_kiosk_zip_runs_from_its_launcher_and_returns_to_the_start_when_idle(viewer_site, tmp_path, page, page_log):
+    """The kiosk starts in its attract loop; a touch leaves it; left alone (--idle-return 1.5: no countdown) it goes
+    back to the attract loop, which shows the first scene again."""
     from vtour.package import package_tour
 
     out = package_tour(viewer_site, tmp_path / "kiosk.zip", kiosk=True, idle_return_s=1.5)
@@ -97,15 +99,18 @@ def test_kiosk_zip_runs_from_its_launcher_and_returns_to_the_start_when_idle(vie
     spec = importlib.util.spec_from_file_location("launch", site / "launch.py")
     launch = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(launch)
-    server = launch.make_server(0, site)
+    server = launch.make_server(0, launch.Kiosk(launch.open_package(site), tmp_path / "state"))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
         wait_for_js(page, "() => window.vtour && window.vtour.timing.sharp", what="sharp", log=page_log)
+        wait_for_js(page, "() => window.vtour.root.dataset.kiosk === 'attract'", what="the attract loop", log=page_log)
+        page.mouse.click(400, 300)  # touch anywhere to start
+        wait_for_js(page, "() => window.vtour.root.dataset.kiosk === 'active'", what="a visitor", log=page_log)
         page.evaluate("() => window.vtour.goTo('crypt')")
         wait_for_js(page, "() => window.vtour.sceneId === 'crypt'", what="crypt")
-        wait_for_js(page, "() => window.vtour.sceneId === 'hall'", timeout_s=10,
-                    what="return to the start scene after 1.5 s idle", log=page_log)
+        wait_for_js(page, "() => window.vtour.root.dataset.kiosk === 'attract' && window.vtour.sceneId === 'hall'",
+                    timeout_s=10, what="back to the attract loop's first scene after 1.5 s idle", log=page_log)
         page_log.assert_clean()
         page_log.assert_local_only()
     finally:

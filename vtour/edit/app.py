@@ -31,9 +31,9 @@ Nothing from the tour (titles, texts, file names) becomes markup: panes escape i
 widgets (:mod:`vtour.edit.widgets`) set it as text. The words are :mod:`vtour.edit.labels`'.
 
 The kiosk's behaviour is the tour's (tour.yaml ``kiosk:``, which the build puts in tour.json and the package
-reads): :func:`kiosk_settings` and :func:`set_kiosk` read and edit it as one undoable step, like every other
-field. The staff exit PIN and the daily restart are the package's only: the PIN is handed to the package job
-and never written to tour.yaml, to the page or to a message.
+reads): :attr:`EditDocument.kiosk` and :meth:`EditDocument.set_kiosk` read and edit it as one undoable step,
+like every other field. The staff exit PIN and the daily restart are the package's only: the PIN is handed to
+the package job and never written to tour.yaml, to the page or to a message.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,18 +50,17 @@ from urllib.parse import quote
 
 import panel as pn
 import param
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from vtour.conventions import UNITS
 from vtour.edit import jobs
-from vtour.edit.document import _TOUR_ORDER, ChangedOnDisk, EditDocument, EditError, Target, _drop, _get, _own, _put
+from vtour.edit.document import ChangedOnDisk, EditDocument, Target
 from vtour.edit.labels import UI_LANGUAGES, labels_for
 from vtour.edit.widgets import ButtonList, FloorPlanPicker, Focuser, LogView, Main, Section, StatusLine, UploadInput
 from vtour.errors import VtourError
 from vtour.package import check_daily_restart
 from vtour.panel_viewer import TourViewer
 from vtour.serve import IMAGE_VIEWER_URL, MODEL_VIEWER_URL
-from vtour.tour.document import HOTSPOT_TYPES, METADATA_KEYS, Kiosk
+from vtour.tour.document import HOTSPOT_TYPES, METADATA_KEYS
 from vtour.tour.layout import TOUR_JSON
 
 log = logging.getLogger(__name__)
@@ -90,114 +88,6 @@ FIELD_INPUTS = {
     "target": "targetScene", "yaw": "yaw", "pitch": "pitch", "image": "image", "url": "url",
     "panorama": "panoramaFiles", "units": "units", "source": "modelFile",
 }  # fmt: skip
-
-
-#: Where a new ``kiosk:`` goes among tour.yaml's top-level keys (after ``settings``, before ``scenes``), and the
-#: order of the keys inside it.
-_KIOSK_AT = (
-    *_TOUR_ORDER[: _TOUR_ORDER.index("settings") + 1],
-    "kiosk",
-    *_TOUR_ORDER[_TOUR_ORDER.index("settings") + 1 :],
-)
-_KIOSK_ORDER = ("idle_seconds", "countdown_seconds", "attract")
-_ATTRACT_ORDER = ("scenes", "seconds_per_scene", "narration")
-#: The fields :func:`set_kiosk` sets: tour.yaml's ``kiosk.<name>`` or ``kiosk.attract.<name>``.
-KIOSK_FIELDS = {
-    "idle_seconds": ("idle_seconds",), "countdown_seconds": ("countdown_seconds",),
-    "attract_scenes": ("attract", "scenes"), "seconds_per_scene": ("attract", "seconds_per_scene"),
-    "narration": ("attract", "narration"),
-}  # fmt: skip
-
-
-def kiosk_settings(doc: EditDocument) -> Kiosk:
-    """tour.yaml's ``kiosk:`` as the build reads it (every field None when it is not written)."""
-    return doc._parsed()[1].kiosk or Kiosk()
-
-
-def _kiosk_value(name: str, value: Any, scene_ids: list[str]) -> Any:
-    """A :func:`set_kiosk` value checked (an EditError naming the field and value), as written to tour.yaml."""
-    where = "kiosk." + ".".join(KIOSK_FIELDS[name])
-    if value is None:
-        return None
-    if name == "narration":
-        if not isinstance(value, bool):
-            raise EditError("must be true or false", field=where, value=value, fix="tick or untick it")
-        return value
-    if name == "attract_scenes":
-        ids = [value] if isinstance(value, str) else list(value)
-        for sid in ids:
-            if sid not in scene_ids:
-                raise EditError(
-                    f"no scene {sid!r} in the tour", field=where, value=sid,
-                    fix="choose the tour's scenes: " + (", ".join(scene_ids) or "(it has none)"),
-                )  # fmt: skip
-        return ids or None  # none chosen: every scene, in the tour's order (the default)
-    positive = name == "seconds_per_scene"
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not math.isfinite(value)
-        or value < 0
-        or (positive and value == 0)
-    ):
-        raise EditError(
-            f"must be a number of seconds {'> 0' if positive else '>= 0'}", field=where, value=value,
-            fix="e.g. 20" if positive else "e.g. 60, or 0 for never" if name == "idle_seconds" else "e.g. 15, or 0",
-        )  # fmt: skip
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def set_kiosk(doc: EditDocument, **fields: Any) -> None:
-    """Set fields of tour.yaml's ``kiosk:`` (:data:`KIOSK_FIELDS`: ``idle_seconds``, ``countdown_seconds``
-    (seconds >= 0), ``attract_scenes`` (scene ids of the tour, in the order given; empty: every scene),
-    ``seconds_per_scene`` (> 0), ``narration`` (bool)) as one undoable edit of ``doc``; None removes a field,
-    and a mapping left empty goes too. Comments, key spelling (``idleSeconds``) and order are kept; a new
-    ``kiosk:`` goes before ``pano:``/``scenes:``. An EditError (nothing changed) for a bad value."""
-    for name in fields:
-        if name not in KIOSK_FIELDS:
-            raise EditError(f"kiosk: {name} cannot be set here", field=name, fix=f"set one of {list(KIOSK_FIELDS)}")
-    ids = doc.scene_ids()
-    values = {name: _kiosk_value(name, value, ids) for name, value in fields.items()}
-
-    def mapping(parent: Any, name: str, order: tuple[str, ...], create: bool) -> Any:
-        found = _get(parent, name)
-        if found is None and create:
-            _put(parent, name, CommentedMap(), order)
-            found = _get(parent, name)
-        if found is not None and not isinstance(found, CommentedMap):
-            raise EditError(
-                f"{name} is not a mapping", field=name, value=found, fix=f"write {name}: as a mapping by hand"
-            )
-        return found
-
-    def change(data: CommentedMap) -> None:
-        for name, value in values.items():
-            path = KIOSK_FIELDS[name]
-            kiosk = mapping(data, "kiosk", _KIOSK_AT, value is not None)
-            parent = (
-                kiosk if len(path) == 1 or kiosk is None else mapping(kiosk, "attract", _KIOSK_ORDER, value is not None)
-            )
-            if parent is None:
-                continue
-            key = path[-1]
-            _own(parent, key)
-            if value is None:
-                _drop(parent, key)
-            elif isinstance(value, list):
-                old = _get(parent, key)
-                if isinstance(old, CommentedSeq) and list(old) != value:
-                    old[:] = value  # the list's style (flow or block) and comments kept
-                elif not isinstance(old, CommentedSeq):
-                    _put(parent, key, CommentedSeq(value), _ATTRACT_ORDER)
-            else:
-                _put(parent, key, value, _ATTRACT_ORDER if len(path) == 2 else _KIOSK_ORDER)
-            attract = _get(kiosk, "attract") if kiosk is not None else None
-            if isinstance(attract, CommentedMap) and not attract:
-                _drop(kiosk, "attract")
-            if isinstance(kiosk, CommentedMap) and not kiosk:
-                _drop(data, "kiosk")
-
-    doc._edit(change)
 
 
 def tour_files(root: Path, suffixes: tuple[str, ...], *, skip: tuple[Path, ...] = ()) -> list[str]:
@@ -967,12 +857,12 @@ class Editor(pn.viewable.Viewer):
 
     def _set_kiosk_field(self, name: str, value: Any) -> None:
         """One field of tour.yaml's ``kiosk:`` from its input (empty: removed, the default applies)."""
-        self.edit(set_kiosk, self.doc, **{name: value})
+        self.edit(self.doc.set_kiosk, **{name: value})
 
     def _set_attract_scenes(self, ticked: list[str]) -> None:
         """The attract scenes ticked: those already chosen keep their order (tour.yaml's, which may be hand-made),
         the newly ticked follow in the tour's order; none ticked: every scene (the key goes)."""
-        before = [sid for sid in kiosk_settings(self.doc).attract_scenes or () if sid in ticked]
+        before = [sid for sid in self.doc.kiosk.attract_scenes or () if sid in ticked]
         chosen = before + [sid for sid in self.doc.scene_ids() if sid in ticked and sid not in before]
         self._set_kiosk_field("attract_scenes", chosen or None)
 
@@ -1017,7 +907,7 @@ class Editor(pn.viewable.Viewer):
                 self.say(" ".join(str(exc).split()), alert=True)
                 self.focuser.focus(self.L["dailyRestart"])
                 return
-            k = kiosk_settings(self.doc)  # what the build put in tour.json, written into the kiosk's page too
+            k = self.doc.kiosk  # what the build put in tour.json, written into the kiosk's page too
             options.update(
                 pin=pin, daily_restart=restart, idle=k.idle_seconds, countdown=k.countdown_seconds,
                 attract_scenes=k.attract_scenes, attract_seconds=k.seconds_per_scene,
@@ -1366,7 +1256,7 @@ class Editor(pn.viewable.Viewer):
     def _show_kiosk_settings(self) -> None:
         """tour.yaml's ``kiosk:`` in its inputs; the attract scenes offered are the tour's, in its order, by
         their titles in the editor's language (an id the tour lacks, written by hand, shown as it is)."""
-        k = kiosk_settings(self.doc)
+        k = self.doc.kiosk
         self.kiosk_idle.value, self.kiosk_countdown.value = k.idle_seconds, k.countdown_seconds
         self.attract_seconds.value = k.seconds_per_scene
         self.attract_narration.value = [] if k.narration is False else ["narration"]
@@ -1484,13 +1374,10 @@ def editor_app(
 
 __all__ = [
     "DISK_CHECK_S",
-    "KIOSK_FIELDS",
     "POLL_MS",
     "Editor",
     "built_scenes",
     "editor_app",
-    "kiosk_settings",
     "pick_text",
-    "set_kiosk",
     "tour_files",
 ]

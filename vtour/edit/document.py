@@ -49,6 +49,7 @@ from vtour.tour.document import (
     HOTSPOT_TYPES,
     ID_PATTERN,
     METADATA_KEYS,
+    Kiosk,
     Tour,
     parse_tour,
     read_text,
@@ -71,6 +72,56 @@ _TOUR_ORDER = tuple("id title description languages start floorplan settings pan
 _SCENE_ORDER = tuple("id title description panorama view limits north_offset floorplan_position pano hotspots".split())
 _HOTSPOT_ORDER = ("id", "type", "yaw", "pitch", "target", "title", "text", "image", "url")
 _MODEL_ORDER = ("id", "title", "description", "source", "units", "metadata", "lod", "downloads", "previous")
+#: Where a new ``kiosk:`` goes among tour.yaml's top-level keys (after ``settings``, before ``scenes``), and the
+#: order of the keys inside it.
+_KIOSK_AT = (
+    *_TOUR_ORDER[: _TOUR_ORDER.index("settings") + 1],
+    "kiosk",
+    *_TOUR_ORDER[_TOUR_ORDER.index("settings") + 1 :],
+)
+_KIOSK_ORDER = ("idle_seconds", "countdown_seconds", "attract")
+_ATTRACT_ORDER = ("scenes", "seconds_per_scene", "narration")
+#: The fields :func:`set_kiosk` sets: tour.yaml's ``kiosk.<name>`` or ``kiosk.attract.<name>``.
+KIOSK_FIELDS = {
+    "idle_seconds": ("idle_seconds",), "countdown_seconds": ("countdown_seconds",),
+    "attract_scenes": ("attract", "scenes"), "seconds_per_scene": ("attract", "seconds_per_scene"),
+    "narration": ("attract", "narration"),
+}  # fmt: skip
+
+
+def _kiosk_value(name: str, value: Any, scene_ids: list[str]) -> Any:
+    """A :func:`set_kiosk` value checked (an EditError naming the field and value), as written to tour.yaml."""
+    where = "kiosk." + ".".join(KIOSK_FIELDS[name])
+    if value is None:
+        return None
+    if name == "narration":
+        if not isinstance(value, bool):
+            raise EditError("must be true or false", field=where, value=value, fix="tick or untick it")
+        return value
+    if name == "attract_scenes":
+        ids = [value] if isinstance(value, str) else list(value)
+        for sid in ids:
+            if sid not in scene_ids:
+                raise EditError(
+                    f"no scene {sid!r} in the tour", field=where, value=sid,
+                    fix="choose the tour's scenes: " + (", ".join(scene_ids) or "(it has none)"),
+                )  # fmt: skip
+        return ids or None  # none chosen: every scene, in the tour's order (the default)
+    positive = name == "seconds_per_scene"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value < 0
+        or (positive and value == 0)
+    ):
+        raise EditError(
+            f"must be a number of seconds {'> 0' if positive else '>= 0'}", field=where, value=value,
+            fix="e.g. 20" if positive else "e.g. 60, or 0 for never" if name == "idle_seconds" else "e.g. 15, or 0",
+        )  # fmt: skip
+    return int(value) if float(value).is_integer() else float(value)
+
+
 #: The text fields each kind of owner has (set_text).
 _TEXT_FIELDS = {
     "tour": ("title", "description"),
@@ -532,6 +583,65 @@ class EditDocument:
     def start(self) -> str | None:
         """The start scene: ``start:``, else the first scene's id (as the build reads it)."""
         return self._parsed()[1].start
+
+    @property
+    def kiosk(self) -> Kiosk:
+        """tour.yaml's ``kiosk:`` as the build reads it (every field None when it is not written)."""
+        return self._parsed()[1].kiosk or Kiosk()
+
+    def set_kiosk(self, **fields: Any) -> None:
+        """Set fields of tour.yaml's ``kiosk:`` (:data:`KIOSK_FIELDS`: ``idle_seconds``, ``countdown_seconds``
+        (seconds >= 0), ``attract_scenes`` (scene ids of the tour, in the order given; empty: every scene),
+        ``seconds_per_scene`` (> 0), ``narration`` (bool)) as one undoable edit; None removes a field,
+        and a mapping left empty goes too. Comments, key spelling (``idleSeconds``) and order are kept; a new
+        ``kiosk:`` goes before ``pano:``/``scenes:``. An EditError (nothing changed) for a bad value."""
+        for name in fields:
+            if name not in KIOSK_FIELDS:
+                raise EditError(f"kiosk: {name} cannot be set here", field=name, fix=f"set one of {list(KIOSK_FIELDS)}")
+        ids = self.scene_ids()
+        values = {name: _kiosk_value(name, value, ids) for name, value in fields.items()}
+
+        def mapping(parent: Any, name: str, order: tuple[str, ...], create: bool) -> Any:
+            found = _get(parent, name)
+            if found is None and create:
+                _put(parent, name, CommentedMap(), order)
+                found = _get(parent, name)
+            if found is not None and not isinstance(found, CommentedMap):
+                raise EditError(
+                    f"{name} is not a mapping", field=name, value=found, fix=f"write {name}: as a mapping by hand"
+                )
+            return found
+
+        def change(data: CommentedMap) -> None:
+            for name, value in values.items():
+                path = KIOSK_FIELDS[name]
+                kiosk = mapping(data, "kiosk", _KIOSK_AT, value is not None)
+                parent = (
+                    kiosk
+                    if len(path) == 1 or kiosk is None
+                    else mapping(kiosk, "attract", _KIOSK_ORDER, value is not None)
+                )
+                if parent is None:
+                    continue
+                key = path[-1]
+                _own(parent, key)
+                if value is None:
+                    _drop(parent, key)
+                elif isinstance(value, list):
+                    old = _get(parent, key)
+                    if isinstance(old, CommentedSeq) and list(old) != value:
+                        old[:] = value  # the list's style (flow or block) and comments kept
+                    elif not isinstance(old, CommentedSeq):
+                        _put(parent, key, CommentedSeq(value), _ATTRACT_ORDER)
+                else:
+                    _put(parent, key, value, _ATTRACT_ORDER if len(path) == 2 else _KIOSK_ORDER)
+                attract = _get(kiosk, "attract") if kiosk is not None else None
+                if isinstance(attract, CommentedMap) and not attract:
+                    _drop(kiosk, "attract")
+                if isinstance(kiosk, CommentedMap) and not kiosk:
+                    _drop(data, "kiosk")
+
+        self._edit(change)
 
     def scene_ids(self) -> list[str]:
         return [s.id for s in self._parsed()[1].scenes]

@@ -53,7 +53,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   token: null,             // the notes API's write token; null: the page URL's ?token= (if any), which is then
                            // taken out of the address bar and kept in sessionStorage (ui/UrlState.js takePageToken)
   kiosk: null,             // the visitor-centre kiosk's options (kiosk/Kiosk.js reads them): when set, the viewer's own
-                           // idle return and autotour are off (the kiosk replaces them) and so is urlState
+                           // autorotate, idle return and autotour are off (the kiosk replaces them) and so is urlState
   edit: false,             // true: the tour editor's preview: hotspots are selected and dragged instead of followed,
                            // a click on the panorama is reported ("editclick"), autorotate, kiosk return and autotour
                            // are off; see setEditing and setHotspots
@@ -63,8 +63,8 @@ export const DEFAULT_OPTIONS = Object.freeze({
 /** The input that counts as the visitor's activity (autorotate stops, the kiosk's and autotour's waits restart). */
 const ACTIVITY_EVENTS = ["keydown", "pointerdown", "wheel", "touchstart"];
 const EDIT_QUIET = Object.freeze({ autorotate: false, idleReturnSeconds: 0, autotourSeconds: 0 });
-/** The options the kiosk (option `kiosk`) turns off: it returns to the start and tours the scenes itself. */
-const KIOSK_QUIET = Object.freeze({ idleReturnSeconds: 0, autotourSeconds: 0, urlState: false });
+/** The options the kiosk (option `kiosk`) turns off: its attract loop tours and turns the scenes itself. */
+const KIOSK_QUIET = Object.freeze({ autorotate: false, idleReturnSeconds: 0, autotourSeconds: 0, urlState: false });
 
 /** Throttle of the "inspectorchange" event, ms (at most one per this, and one after the last change). */
 const INSPECTOR_EVENT_MS = 150;

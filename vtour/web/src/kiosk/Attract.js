@@ -166,7 +166,7 @@ export class Attract {
     const v = this.viewer, r = v.renderer;
     if (!r?.onBeforeRender || !v.view) return;
     const view = v.view, from = view.get(), t0 = performance.now(), total = this.options.secondsPerScene * 1000;
-    let last = t0, dir = 1, yaw = from.yaw, poked = 0;
+    let last = t0, dir = 1, yaw = from.yaw;
     const stop = r.onBeforeRender((now) => {
       if (v.view !== view || !this.running) return false;
       const dt = Math.min(0.1, Math.max(0, now - last) / 1000);  // a hidden tab's pause is not a jump
@@ -176,7 +176,6 @@ export class Attract {
       const off = ((((view.yaw - next.yaw) % 360) + 540) % 360) - 180;  // 0 unless a limit held it (wrap aside)
       if (dt > 0 && Math.abs(off) > 1e-6) dir = -dir;  // held at a partial panorama's edge: back the other way
       yaw = view.yaw;
-      if (now - poked > 1000) { poked = now; v.idle?.interact?.(); }  // the viewer's autorotate stays off: this is the move
       return true;
     });
     this._stopPan = () => stop();

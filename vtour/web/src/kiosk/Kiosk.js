@@ -69,7 +69,8 @@ export class Kiosk {
     this.machine = new KioskMachine(this.options, {
       onState: (state, previous, reason) => this._onState(state, previous, reason),
       onTick: (n) => this.countdown.show(n),
-      onIdleReset: () => v.track?.("idle_reset", { idleSeconds: this.options.idleSeconds }),
+      // the time since the visitor's last input: the idle wait and the countdown (vtour stats ends the visit there)
+      onIdleReset: () => v.track?.("idle_reset", { idleSeconds: this.options.idleSeconds + this.options.countdownSeconds }),
     });
     this._onInput = (e) => {
       if (e.type === "keydown" && ["Shift", "Control", "Alt", "Meta"].includes(e.key) && this.state !== ATTRACT) return;
