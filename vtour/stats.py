@@ -12,16 +12,20 @@ the file and line; any other bad line (not JSON, not an object, an unknown type,
 of the wrong kind) is a :class:`VtourError` naming the file, line, field and value. Blank lines are
 skipped.
 
-Visits: events are taken per kiosk (the folder a log lies in) in time order. A visit starts with
+Visits: events are taken per kiosk (the folder a log lies in: one folder holds one kiosk's logs; two
+kiosks' logs merged into one folder contradict each other, which is warned about) in time order. A visit starts with
 ``attract`` ``end``, or with the first event after an ``idle_reset`` or an ``attract`` ``start``
 (and at the start of the log), and ends at the next ``idle_reset`` or ``attract`` ``start`` (or at
 the end of the log). One ending in an idle reset ends when the visitor last acted: the reset's time
 less its ``idleSeconds``; the ``dwell`` the viewer reports for the scene it was left in, just after
 the end, belongs to that visit, less the same idle seconds. Events of the attract loop are no one's
-visit. A visit's language is the viewer's language at its last event.
+visit, and so is a page load before the loop starts (an old page's unmarked ``scene_enter`` from null
+and ``dwell``, then ``attract`` ``start``). A visit's language is the viewer's language at its last
+event.
 
-Times are shown in the zone given (``--tz``; default: this machine's), days and hours of a visit by
-its start.
+Times are shown in the zone given (``--tz``; default: this machine's rules at each event's instant,
+summer time included), days and hours of a visit by its start. CSV cells that a spreadsheet would
+read as a formula (starting ``= + - @``, a tab or CR) are prefixed ``'``.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import io
 import json
 import math
 import statistics
+import time
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -299,10 +304,18 @@ def visits(events: Sequence[Event]) -> list[Visit]:
     return out
 
 
+def _page_load(v: Visit) -> bool:
+    """A page (re)load's own events, which an old kiosk page did not mark: no attract end, only
+    ``scene_enter`` from null and ``dwell``."""
+    return all((e.type == "scene_enter" and e.fields["from"] is None) or e.type == "dwell" for e in v.events)
+
+
 def _visits_of(stream: list[Event]) -> list[Visit]:
     done: list[Visit] = []
     current: Visit | None = None
     attract = False
+    last_state: str | None = None  # the last attract state seen
+    contradictions: list[Event] = []
     trailing: Visit | None = None  # a visit just ended, whose last scene's dwell may follow
 
     def close(at: dt.datetime, how: str, idle: float = 0.0) -> None:
@@ -320,17 +333,24 @@ def _visits_of(stream: list[Event]) -> list[Visit]:
             trailing = None
             continue
         if e.type == "idle_reset":
+            last_state = None  # the loop starts next (its start may be in a batch lost)
             if current is not None:
                 current.events.append(e)
             close(e.t, "idle_reset", float(e.fields["idleSeconds"]))
             continue
         if e.type == "attract" and e.fields["state"] == "start":
+            last_state = "start"
+            if current is not None and _page_load(current):
+                current, trailing = None, None  # the page loaded, then its attract loop began: nobody's visit
             if current is not None:
                 current.events.append(e)
             close(e.t, "attract")
             attract = True
             continue
         if e.type == "attract":  # end: the visitor touched the attract loop
+            if last_state == "end":
+                contradictions.append(e)
+            last_state = "end"
             attract, trailing = False, None
             close(e.t, "attract")
             current = Visit(e.t, e.t, [e])
@@ -344,13 +364,51 @@ def _visits_of(stream: list[Event]) -> list[Visit]:
         current.end = e.t
     if current is not None:
         done.append(current)
+    if contradictions:
+        first = contradictions[0]
+        warnings.warn(
+            f"{first.file}:{first.line}: the attract loop ended twice without starting in between "
+            f"({len(contradictions)} time(s) in {Path(first.file).parent}): are two kiosks' logs in one folder? "
+            "One folder holds one kiosk's logs; put each kiosk's in a folder of its own, or the visits are miscounted",
+            VtourWarning,
+            stacklevel=3,
+        )
     return done
+
+
+class LocalZone(dt.tzinfo):
+    """This machine's time zone rules (``time.localtime``, the ``TZ`` variable included), at each instant:
+    summer and winter time both, unlike the fixed offset of today."""
+
+    def fromutc(self, d: dt.datetime) -> dt.datetime:
+        local = d.replace(tzinfo=dt.UTC).astimezone()  # the system's rules at this instant
+        offset = local.utcoffset() or dt.timedelta(0)
+        name = local.tzname()
+        return local.replace(tzinfo=dt.timezone(offset, name) if name else dt.timezone(offset))
+
+    def _local(self, d: dt.datetime | None) -> time.struct_time | None:
+        if d is None:
+            return None
+        return time.localtime(time.mktime((*d.replace(tzinfo=None).timetuple()[:8], -1)))
+
+    def utcoffset(self, d: dt.datetime | None) -> dt.timedelta | None:
+        lt = self._local(d)
+        return None if lt is None else dt.timedelta(seconds=lt.tm_gmtoff)
+
+    def dst(self, d: dt.datetime | None) -> dt.timedelta | None:
+        return None
+
+    def tzname(self, d: dt.datetime | None) -> str | None:
+        lt = self._local(d)
+        return None if lt is None else lt.tm_zone
+
+    def __repr__(self) -> str:
+        return "LocalZone()"
 
 
 def time_zone(name: str | None) -> dt.tzinfo:
     if name is None:
-        local = dt.datetime.now().astimezone().tzinfo
-        return local or dt.UTC
+        return LocalZone()
     if name.upper() == "UTC":
         return dt.UTC
     try:
@@ -420,7 +478,8 @@ def visit_stats(
                 objects[("model", e.fields["model"])] += 1
             elif e.type == "image_open":
                 objects[("image", e.fields["image"])] += 1
-            elif e.type == "hotspot_open":
+            elif e.type == "hotspot_open" and e.fields["kind"] in ("info", "link", "url"):
+                # a model or image hotspot's opening is counted by its model_open / image_open
                 objects[(f"hotspot ({e.fields['kind']})", e.fields["target"] or e.fields["hotspot"] or "?")] += 1
             elif e.type == "language":
                 switches[e.language or "?"] += 1
@@ -483,6 +542,16 @@ def _cell(value) -> str:
     return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
+#: what makes a spreadsheet read a cell as a formula (CSV injection)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    """A CSV cell: a text a spreadsheet would run as a formula is prefixed ``'``."""
+    text = _cell(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def text_report(stats: Stats, top: int | None = 20) -> str:
     """The tables as plain text; the scenes and objects tables cut to their ``top`` rows, the
     hours table to the hours with visits."""
@@ -515,12 +584,12 @@ def csv_report(stats: Stats) -> str:
     for t in stats.tables.values():
         for row in t.rows:
             if t.name == "summary":
-                w.writerow([t.name, "", row[0], _cell(row[1])])
+                w.writerow([t.name, "", _csv_cell(row[0]), _csv_cell(row[1])])
             elif t.name == "objects":
-                w.writerow([t.name, f"{row[0]}:{row[1]}", "opens", row[2]])
+                w.writerow([t.name, _csv_cell(f"{row[0]}:{row[1]}"), "opens", _csv_cell(row[2])])
             else:
                 for name, value in zip(t.columns[1:], row[1:]):
-                    w.writerow([t.name, row[0], name, _cell(value)])
+                    w.writerow([t.name, _csv_cell(row[0]), _csv_cell(name), _csv_cell(value)])
     return buffer.getvalue()
 
 
@@ -598,7 +667,8 @@ def html_report(stats: Stats, title: str = "Kiosk visits", top: int = 20) -> str
 
     figures = plots(stats, top)
     script, divs = components(figures) if figures else ("", {})
-    resources = Resources(mode="inline", components=["bokeh", "bokeh-gl", "bokeh-widgets"]) if figures else None
+    # bokeh's core bundle draws these bar charts: no WebGL (bokeh-gl), no widgets (bokeh-widgets)
+    resources = Resources(mode="inline", components=["bokeh"]) if figures else None
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from vtour.errors import VtourError
 from vtour.serve import DEFAULT_ADDRESS, DEFAULT_PORT, check_port
 
 
@@ -27,7 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--tz", metavar="ZONE", help="time zone of the days and hours (IANA name or UTC; default: this machine's)"
     )
-    p.add_argument("--top", type=int, default=20, metavar="N", help="scenes and objects listed (default: %(default)s)")
+    p.add_argument(
+        "--top", type=_positive, default=20, metavar="N", help="scenes and objects listed (default: %(default)s)"
+    )
     s = p.add_argument_group("serving (--serve)")
     s.add_argument(
         "--serve",
@@ -46,11 +50,51 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {n}")
+    return n
+
+
+def check_output(path: str, option: str, logs: list[Path]) -> None:
+    """An output file of ``option`` must not be a log read (nor any ``*.jsonl``: a kiosk log's name)
+    and its folder must exist; VtourError naming the option and path otherwise."""
+    target = Path(path)
+    resolved = target.resolve()
+    if resolved in {Path(f).resolve() for f in logs} or target.suffix.lower() == ".jsonl":
+        raise VtourError(
+            "stats",
+            "the output would replace a kiosk log" + (" read" if resolved in logs else " (a .jsonl file)"),
+            path=target,
+            field=option,
+            fix=f"give {option} a new file name, e.g. report.html or tables.csv",
+        )
+    if target.is_dir():
+        raise VtourError("stats", "the output is a folder", path=target, field=option, fix="name a file in it")
+    if not resolved.parent.is_dir():
+        raise VtourError(
+            "stats",
+            "the output's folder does not exist",
+            path=target,
+            field=option,
+            fix="create the folder first, or name a file in an existing one",
+        )
+
+
 def run(args: argparse.Namespace) -> int:
-    from vtour.stats import stats_from_logs, text_report, write_csv_report, write_html_report
+    from vtour.stats import log_files, stats_from_logs, text_report, write_csv_report, write_html_report
 
     if args.serve:
         check_port(args.port)
+    if args.csv or args.output:
+        files = log_files(args.logs)
+        for option, path in (("--csv", args.csv), ("-o", args.output)):
+            if path:
+                check_output(path, option, files)
     stats = stats_from_logs(args.logs, tz=args.tz)
     if not args.serve:
         print(text_report(stats, top=args.top), end="")

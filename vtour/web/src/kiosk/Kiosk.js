@@ -44,9 +44,12 @@ export class Kiosk {
       state: () => ({ scene: viewer.sceneId ?? null, attract: this.state === ATTRACT }),
     });
     // the visit events go to the launcher (from the first one: scene_enter of the start scene); those of the
-    // attract loop itself (its scene_enter, dwell, muted narration: nobody is there) carry "attract": true
-    this._inLoop = false;
-    if (viewer.on) this._offs.push(viewer.on("visit", (e) => this.bridge.add(this._inLoop ? { ...e, attract: true } : e)));
+    // attract loop itself (its scene_enter, dwell, muted narration: nobody is there) carry "attract": true, and so
+    // do the page load's (the kiosk starts in its attract loop: nobody touched it yet)
+    this._inLoop = true;
+    // (the attract start and end events themselves are never marked: they are what cuts the log into visits)
+    const mark = (e) => (this._inLoop && e.type !== "attract" ? { ...e, attract: true } : e);
+    if (viewer.on) this._offs.push(viewer.on("visit", (e) => this.bridge.add(mark(e))));
     // a tour that would not load (media being swapped, a glitch) is tried again: nobody is there to reload it
     this.ready = Promise.resolve(viewer.ready).then(() => this._start(), () => {
       if (!this.disposed) this._retry = setTimeout(() => location.reload(), RETRY_MS);
