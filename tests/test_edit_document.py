@@ -368,6 +368,33 @@ def test_delete_scene_removes_the_links_to_it_and_moves_start(sample):
     assert doc.problems() == []
 
 
+def _with_settings_kiosk(sample, scenes: str) -> EditDocument:
+    """The sample with a ``settings: kiosk: attract: scenes:`` list as well as its ``kiosk:`` one."""
+    sample.write_text(sample.read_text("utf-8") + f"settings:\n  kiosk:\n    attract:\n      scenes: {scenes}\n", "utf-8")
+    return EditDocument.open(sample)
+
+
+def test_rename_scene_renames_it_in_both_attract_loops(sample):
+    doc = _with_settings_kiosk(sample, "[niche, entrance]")
+    doc.rename_scene("entrance", new_id="porch")
+    data = yaml.safe_load(doc.text())
+    assert data["kiosk"]["attract"]["scenes"] == ["porch", "chamber", "niche"]
+    assert data["settings"]["kiosk"]["attract"]["scenes"] == ["niche", "porch"]
+    assert doc.problems() == []
+
+
+def test_delete_scene_removes_it_from_both_attract_loops(sample):
+    doc = _with_settings_kiosk(sample, "[niche]")
+    doc.delete_scene("niche")
+    data = yaml.safe_load(doc.text())
+    assert data["kiosk"]["attract"]["scenes"] == ["entrance", "chamber"]
+    assert data["settings"]["kiosk"]["attract"] == {}, "none left: every scene (the viewer's default)"
+    assert doc.problems() == []
+    doc.delete_scene("chamber")
+    data = yaml.safe_load(doc.text())
+    assert data["kiosk"]["attract"]["scenes"] == ["entrance"] and data["settings"]["kiosk"]["attract"] == {}
+
+
 def test_move_scene_reorders_and_clamps(sample):
     doc = EditDocument.open(sample)
     doc.move_scene("entrance", 99)

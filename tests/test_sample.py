@@ -25,7 +25,7 @@ EXPECTED = {"tour.yaml", "panoramas/entrance.jpg", "panoramas/chamber.jpg", "pan
             "models/statue.obj", "models/statue.mtl", "models/statue_0.png", "models/statue-2019.obj",
             "models/statue-2019.mtl", "models/statue-2019_0.png", "models/grotto.obj",
             "models/grotto.mtl", "images/mural.jpg"} | {
-               f"narration/{name}.{lang}.{ext}" for name in ("entrance", "preaching-north") for lang in ("en", "zh")
+               f"narration/{name}.{lang}.{ext}" for name in ("entrance", "preaching-south") for lang in ("en", "zh")
                for ext in ("wav", "vtt")} | {f"models/grotto_{k}.png" for k in range(len(cave.MATERIALS))}
 
 
@@ -196,7 +196,7 @@ def test_cli_sample_tiny(tmp_path, capsys):
     assert main(["sample", str(tmp_path / "s"), "--tiny"]) == 2
 
 
-def test_the_entrance_and_the_north_mural_have_narration_in_english_and_chinese_and_the_tour_a_kiosk(sample):
+def test_the_entrance_and_the_south_mural_have_narration_in_english_and_chinese_and_the_tour_a_kiosk(sample):
     import wave
 
     from vtour.tour import read_tour, validate_tour
@@ -206,7 +206,7 @@ def test_the_entrance_and_the_north_mural_have_narration_in_english_and_chinese_
     entrance = doc["scenes"][0]
     assert entrance["id"] == "entrance" and set(entrance["description"]) == {"en", "zh"}
     narrated = [entrance["narration"]] + [h["narration"] for s in doc["scenes"] for h in s["hotspots"] if "narration" in h]
-    assert len(narrated) == 2, "the entrance and one info hotspot (the first on the north mural)"
+    assert len(narrated) == 2, "the entrance and one info hotspot (the first on the south mural)"
     for n in narrated:
         assert set(n["audio"]) == set(n["captions"]) == {"en", "zh"}
         for rel in n["audio"].values():
@@ -225,6 +225,29 @@ def test_the_entrance_and_the_north_mural_have_narration_in_english_and_chinese_
     assert problems + validate_tour(tour) == []
 
 
+def test_captions_break_after_a_clause_rather_than_inside_a_word():
+    from vtour.sample.narration import split_cues
+
+    assert split_cues("另一幅说法图，空中散布莲花。") == ["另一幅说法图，", "空中散布莲花。"]
+    assert split_cues("A second preaching scene with lotus rosettes scattered in the sky.") == [
+        "A second preaching scene",
+        "with lotus rosettes scattered",
+        "in the sky.",
+    ]
+
+
+def test_the_sample_s_hotspot_narration_is_on_an_info_hotspot_whose_dialog_offers_it(sample):
+    """The viewer plays a hotspot's narration only from an info hotspot's dialog: not from one that
+    opens the deep-zoom mural (the image viewer), nor from a link or a model."""
+    from vtour.tour import read_tour
+
+    tour, _ = read_tour(sample / "tour.yaml")
+    (spot,) = [h for s in tour.scenes for h in s.hotspots if h.narration is not None]
+    assert spot.type == "info" and spot.image is None and tour.deep_zoom(spot) is None
+    assert spot.title["en"] == "Preaching scene, south wall" and spot.text
+    assert tour.plays_narration(spot)
+
+
 def test_the_built_sample_has_its_narration_in_media_and_its_kiosk_settings(sample, tmp_path):
     import json
 
@@ -237,6 +260,9 @@ def test_the_built_sample_has_its_narration_in_media_and_its_kiosk_settings(samp
     narration = doc["scenes"][0]["narration"]
     assert set(narration["audio"]) == {"en", "zh"} and all(p.startswith("media/") for p in narration["audio"].values())
     assert all((out / p).is_file() for files in narration.values() for p in files.values())
+    spots = [h for s in doc["scenes"] for h in s["hotspots"] if "narration" in h]
+    assert len(spots) == 1 and spots[0]["type"] == "info" and "deepZoom" not in spots[0]
+    assert all((out / p).is_file() for files in spots[0]["narration"].values() for p in files.values())
     assert doc["settings"]["kiosk"] == {
         "idleSeconds": 60,
         "countdownSeconds": 15,

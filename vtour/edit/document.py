@@ -335,11 +335,17 @@ def _append(items: Any, item: Any) -> None:
     items.append(item)
 
 
-def _attract_scenes(data: Any) -> tuple[Any, list | None]:
-    """tour.yaml's ``kiosk: attract:`` mapping and its ``scenes`` list (None when absent)."""
-    attract = _get(_get(data, "kiosk"), "attract")
-    scenes = _get(attract, "scenes")
-    return attract, scenes if isinstance(scenes, list) else None
+def _attract_scenes(data: Any) -> list[tuple[Any, list]]:
+    """Each attract loop's ``attract`` mapping and ``scenes`` list in tour.yaml, where one is written:
+    ``kiosk: attract:`` and ``settings: kiosk: attract:`` (the build merges the two, ``kiosk:``
+    winning, so a scene renamed or deleted must follow in both)."""
+    out = []
+    for kiosk in (_get(data, "kiosk"), _get(_get(data, "settings"), "kiosk")):
+        attract = _get(kiosk, "attract")
+        scenes = _get(attract, "scenes")
+        if isinstance(scenes, list):
+            out.append((attract, scenes))
+    return out
 
 
 def _delete(items: Any, index: int) -> None:
@@ -931,8 +937,7 @@ class EditDocument:
                         _put(h, "target", new_id, _HOTSPOT_ORDER)
             if _get(data, "start") == scene_id:
                 _put(data, "start", new_id, _TOUR_ORDER)
-            _, attract_scenes = _attract_scenes(data)
-            if attract_scenes is not None:
+            for _, attract_scenes in _attract_scenes(data):
                 for k, sid in enumerate(attract_scenes):
                     if sid == scene_id:
                         attract_scenes[k] = new_id
@@ -974,8 +979,9 @@ class EditDocument:
                     _drop(data, "start")
                 else:
                     _put(data, "start", _effective_id(first, scenes.index(first), "scene"), _TOUR_ORDER)
-            attract, attract_scenes = _attract_scenes(data)
-            if attract_scenes is not None:
+            for attract, attract_scenes in _attract_scenes(data):
+                if scene_id not in attract_scenes:
+                    continue
                 for k in reversed(range(len(attract_scenes))):
                     if attract_scenes[k] == scene_id:
                         _delete(attract_scenes, k)

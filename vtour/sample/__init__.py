@@ -17,7 +17,9 @@ and serves it on any machine, with nothing to download.
                                      opened by the north wall's info hotspots
     folder/narration/entrance.<en|zh>.wav, .vtt      the entrance's narration: a synthesized chime
                                      (16 kHz mono WAV, 4.5 s) and WebVTT captions of its description
-    folder/narration/preaching-north.<en|zh>.wav, .vtt   the same for the first info hotspot on the north mural
+    folder/narration/preaching-south.<en|zh>.wav, .vtt   the same for the first info hotspot on the south
+                                     mural (it shows its text; the north wall's open the deep-zoom image,
+                                     which plays no narration)
                                      (tour.yaml also has a kiosk: section: attract loop, idle times)
 
 The same seed and options give the same bytes (tests/test_sample.py checks it on a small size).

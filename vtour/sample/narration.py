@@ -62,10 +62,11 @@ def _timestamp(seconds: float) -> str:
 
 def split_cues(text: str, cues: int = 3) -> list[str]:
     """``text`` in up to ``cues`` parts of about equal length, broken after a sentence or clause
-    (., ,, :, ;, 。, ，, ：, ；) where there is one, else between words (or characters, for zh)."""
+    (., ,, :, ;, 。, ，, ：, ；) where there is one (two clauses: two parts, never a word cut in
+    half), else between words (or characters, for zh)."""
     text = " ".join(text.split())
     pieces = [p for p in re.split(r"(?<=[.,;:。，；：])\s*", text) if p]
-    if len(pieces) < cues:
+    if len(pieces) < min(cues, 2):
         pieces = text.split(" ") if " " in text else list(text)
     joiner = "" if " " not in text else " "
     target = len(text) / cues

@@ -46,8 +46,11 @@ SCENE_DESCRIPTIONS = {
         "zh": "欢迎来到示例石窟。请进：四壁绘有说法图，后方佛龛中端坐一尊佛像。",
     },
 }
-#: What has narration: the entrance scene, and the first info hotspot on this mural (its text, spoken).
-NARRATED_SCENE, NARRATED_MURAL = "entrance", "wall_right"
+#: What has narration: the entrance scene, and the first info hotspot on this mural (its text, spoken). Not
+#: the north wall ("wall_right"): its hotspots open the deep-zoom mural, whose viewer plays no narration.
+NARRATED_SCENE, NARRATED_MURAL = "entrance", "wall_left"
+#: The file name (before .<lang>.wav / .vtt) of that hotspot's narration.
+NARRATED_MURAL_FILE = "preaching-south"
 #: The kiosk: the attract loop shows these scenes, 20 s each, with narration.
 KIOSK = {
     "idle_seconds": 60,
@@ -250,11 +253,11 @@ def mural_entry(width: int) -> dict:
 
 def sample_narration(options: SampleOptions = DEFAULT_SAMPLE_OPTIONS) -> tuple[dict, dict[str, bytes]]:
     """The narrations (``{"scene": entry, "mural": entry}``, tour.yaml's ``narration:``) and their
-    files (path -> bytes): the entrance's description and the north mural's text in en and zh, over
+    files (path -> bytes): the entrance's description and the south mural's text in en and zh, over
     a chime from the sample's fifth random stream."""
     rng = np.random.default_rng(options.seed).spawn(5)[4]  # 0..2: cave and statues, 3: the mural
     scene, files = narration_files(rng, NARRATED_SCENE, SCENE_DESCRIPTIONS[NARRATED_SCENE])
-    mural, more = narration_files(rng, "preaching-north", MURALS[NARRATED_MURAL][1])
+    mural, more = narration_files(rng, NARRATED_MURAL_FILE, MURALS[NARRATED_MURAL][1])
     return {"scene": scene, "mural": mural}, {**files, **more}
 
 
@@ -268,8 +271,8 @@ def tour_yaml_data(
 ) -> dict:
     """tour.yaml's content: scenes with link, info and model hotspots computed by line of sight; the
     north wall's info hotspots open the deep-zoom mural. With ``narration`` (:func:`sample_narration`)
-    the entrance and the first of the north mural's info hotspots have narration, and the tour a kiosk:
-    section."""
+    the entrance and the first of the south mural's info hotspots (which shows its text) have
+    narration, and the tour a kiosk: section."""
     points = np.array([p for _, p, _, _ in VIEWPOINTS])
     links = links_between(scene, points)
     scenes = []
@@ -286,9 +289,9 @@ def tour_yaml_data(
                 spot = {"type": "info", **_hotspot_angles(sight), "title": t, "text": text}
                 if name == "wall_right":
                     spot["image"] = MURAL_ID
-                if name == NARRATED_MURAL and narration and not narrated:
+                if name == NARRATED_MURAL and narration and not narrated and "image" not in spot:
                     spot["narration"] = narration["mural"]
-                    narrated = True  # one hotspot: the first that shows this mural
+                    narrated = True  # one hotspot: the first that shows this mural's text
                 hotspots.append(spot)
         sight = look_at(scene, position, [STATUE_AT + np.array([0.0, CHEST, 0.0])])[0]
         if _clear(scene, position, sight, statue_material):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import warnings
 from pathlib import Path
@@ -19,7 +20,7 @@ from PIL import Image
 from vtour import site
 from vtour.errors import VtourError, VtourWarning
 from vtour.model.change import NOT_MEASURED
-from vtour.output import is_within, link_file
+from vtour.output import is_within, link_file, temp_path
 from vtour.tour.deepzoom import DeepZoomImage
 from vtour.tour.document import Narration, Tour
 from vtour.tour.iiif import write_iiif
@@ -169,38 +170,102 @@ def region_annotations(tour: Tour) -> dict[str, list[dict]]:
 
 #: The built tour's folder of narration audio and captions (content-named files).
 MEDIA = "media"
+#: Bytes read at a time when a narration file is hashed or copied: memory stays this small whatever its size.
+MEDIA_CHUNK = 1 << 20
 
 
-def media_destination(tour: Tour, rel: str) -> str:
-    """Where a narration file goes in the built tour: ``media/<name>.<8 hex of its sha256><ext>``,
-    so that a changed file gets a new URL (no stale cache on a kiosk) and one file named twice is
-    copied once. The name keeps letters, digits, '-', '_' and '.' of the source's."""
-    src = tour.root / rel
-    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:8]
+def media_name(rel: str, digest: str) -> str:
+    """Where the narration file ``rel`` (as tour.yaml names it) goes in the built tour when its
+    content's sha256 is ``digest`` (hex): ``media/<name>.<8 hex><ext>``, so that a changed file gets
+    a new URL (no stale cache on a kiosk) and the same content under the same name is one file. The
+    name keeps letters, digits, '-', '_' and '.' of the source's; the extension is lowercased."""
     name = Path(rel.replace("\\", "/"))
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", name.stem).strip("-.") or "narration"
-    return f"{MEDIA}/{stem}.{digest}{name.suffix.lower()}"
+    return f"{MEDIA}/{stem}.{digest[:8]}{name.suffix.lower()}"
 
 
-def narration_block(tour: Tour, narration: Narration) -> dict:
+def _sha256(path: Path) -> str:
+    """The hex sha256 of the file at ``path``, read in :data:`MEDIA_CHUNK` pieces."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(MEDIA_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def media_names(tour: Tour) -> dict[str, str]:
+    """Every narration file tour.yaml names (as written) -> its :func:`media_name`, each file read once."""
+    return {rel: media_name(rel, _sha256(tour.root / rel)) for rel in narration_sources(tour)}
+
+
+def copy_media(tour: Tour, folder: Path) -> dict[str, str]:
+    """Copy every narration file into ``folder``/media/, each read once: hashed while it is written
+    to a temporary file there, which is then renamed to the name of the bytes copied (so a file
+    changed meanwhile is published under its new content's name, never under an older one). Returns
+    tour.yaml's path (as written) -> its name in ``folder``. A file that is a link out of the tour's
+    folder is a VtourError (validate refuses it first; never publish what lies outside)."""
+    root = tour.root.resolve()
+    (folder / MEDIA).mkdir(parents=True, exist_ok=True)
+    names = {}
+    for rel in narration_sources(tour):
+        src = tour.root / rel
+        if not is_within(src.resolve(), root):
+            raise VtourError(
+                "build",
+                f"narration {rel} is a link to {src.resolve()}, outside the tour's folder {root}",
+                path=src,
+                fix="copy the file into the tour's folder instead of linking it",
+            )
+        tmp = temp_path(folder / media_name(rel, ""))
+        try:
+            digest = hashlib.sha256()
+            with open(src, "rb") as f, open(tmp, "xb") as out:
+                while chunk := f.read(MEDIA_CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+            names[rel] = media_name(rel, digest.hexdigest())
+            os.replace(tmp, folder / names[rel])  # the same name is the same bytes: replacing it changes nothing
+        finally:
+            tmp.unlink(missing_ok=True)
+    return names
+
+
+def narration_block(tour: Tour, narration: Narration, names: dict[str, str]) -> dict:
     """A narration's entry in tour.json: ``{"audio": {lang: path}, "captions": {lang: path}}``
-    (captions only when given), in the tour's language order."""
+    (captions only when given), in the tour's language order; ``names`` maps each file as tour.yaml
+    names it to its place in the built tour (:func:`media_names`, :func:`copy_media`)."""
     out: dict[str, Any] = {}
     for key, files in (("audio", narration.audio), ("captions", narration.captions)):
         if files:
             order = [lang for lang in tour.languages if lang in files] + [x for x in files if x not in tour.languages]
-            out[key] = {lang: media_destination(tour, files[lang]) for lang in order}
+            out[key] = {lang: names[files[lang]] for lang in order}
+    return out
+
+
+def narrations(tour: Tour) -> list[tuple[int, int | None, Narration]]:
+    """Every narration tour.json holds: (scene index, hotspot index or None for the scene's own,
+    narration); a hotspot's only where the viewer plays it (:meth:`Tour.plays_narration`)."""
+    out: list[tuple[int, int | None, Narration]] = []
+    for i, s in enumerate(tour.scenes):
+        if s.narration is not None:
+            out.append((i, None, s.narration))
+        out += [(i, j, h.narration) for j, h in enumerate(s.hotspots) if h.narration and tour.plays_narration(h)]
     return out
 
 
 def narration_sources(tour: Tour) -> list[str]:
-    """Every narration file tour.yaml names (paths as written), each once."""
+    """Every narration file tour.json names (paths as tour.yaml writes them), each once."""
     out: dict[str, None] = {}
-    narrations = [s.narration for s in tour.scenes] + [h.narration for s in tour.scenes for h in s.hotspots]
-    for n in narrations:
-        if n is not None:
-            out.update(dict.fromkeys([*n.audio.values(), *n.captions.values()]))
+    for _, _, n in narrations(tour):
+        out.update(dict.fromkeys([*n.audio.values(), *n.captions.values()]))
     return list(out)
+
+
+def set_narration_names(tour: Tour, doc: dict, names: dict[str, str]) -> None:
+    """Point every narration of ``doc`` (tour.json of ``tour``) at ``names`` (keys stay in place)."""
+    for i, j, n in narrations(tour):
+        entry = doc["scenes"][i] if j is None else doc["scenes"][i]["hotspots"][j]
+        entry["narration"] = narration_block(tour, n, names)
 
 
 def kiosk_settings(tour: Tour) -> dict | None:
@@ -232,7 +297,7 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _hotspot(tour: Tour, h) -> dict:
+def _hotspot(tour: Tour, h, names: dict[str, str]) -> dict:
     out = {"id": h.id, "type": h.type, "yaw": h.yaw, "pitch": h.pitch}
     if h.target is not None and h.type in ("link", "model"):
         out["target"] = h.target
@@ -250,16 +315,22 @@ def _hotspot(tour: Tour, h) -> dict:
         out["image"] = image_destination(h.image)
     if h.url:
         out["url"] = h.url
-    if h.narration is not None and h.type == "info":
-        out["narration"] = narration_block(tour, h.narration)
+    if h.narration is not None and tour.plays_narration(h):
+        out["narration"] = narration_block(tour, h.narration, names)
     return out
 
 
 def tour_document(
-    tour: Tour, scene_dirs: dict[str, Path], model_dirs: dict[str, Path], image_dirs: dict[str, Path] | None = None
+    tour: Tour,
+    scene_dirs: dict[str, Path],
+    model_dirs: dict[str, Path],
+    image_dirs: dict[str, Path] | None = None,
+    media: dict[str, str] | None = None,
 ) -> dict:
     """tour.json (a dict) from the tour and each stage's built folder (pano.json, report.json,
-    a deep-zoom image's info.json and image.json)."""
+    a deep-zoom image's info.json and image.json). Narration files are named by ``media`` (from
+    :func:`copy_media`) or, without it, by their content as it is now (:func:`media_names`);
+    :func:`write_tour_folder` names them by the bytes it copies."""
     doc = {"format": TOUR_FORMAT, "version": TOUR_VERSION, "id": tour.id, "title": tour.title}
     settings = dict(tour.settings)
     kiosk = kiosk_settings(tour)
@@ -279,6 +350,7 @@ def tour_document(
         with Image.open(tour.root / tour.floorplan) as im:
             width, height = im.size
         doc["floorplan"] = {"image": image_destination(tour.floorplan), "width": width, "height": height}
+    names = media_names(tour) if media is None else media
     scenes = []
     for s in tour.scenes:
         manifest = json.loads((scene_dirs[s.id] / "pano.json").read_text())
@@ -297,8 +369,8 @@ def tour_document(
         if s.floorplan_position is not None:
             entry["floorplanPosition"] = {"x": s.floorplan_position[0], "y": s.floorplan_position[1]}
         if s.narration is not None:
-            entry["narration"] = narration_block(tour, s.narration)
-        entry["hotspots"] = [_hotspot(tour, h) for h in s.hotspots]
+            entry["narration"] = narration_block(tour, s.narration, names)
+        entry["hotspots"] = [_hotspot(tour, h, names) for h in s.hotspots]
         scenes.append(entry)
     doc["scenes"] = scenes
     doc["models"] = [
@@ -330,12 +402,14 @@ def write_info(image_folder: Path, service: str) -> None:
     path.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
 
 
-def write_tour_folder(tour: Tour, doc: dict, folder: Path) -> None:
+def write_tour_folder(tour: Tour, doc: dict, folder: Path, media: dict[str, str] | None = None) -> None:
     """Into ``folder`` (stage outputs already linked): media/ (narration audio and captions,
-    content-named: :func:`media_destination`), images/ (the photos; deep-zoom images are
-    stages, their info.json rewritten with the tour's base URL: :func:`write_info`), tour.json
-    (schema-checked), iiif/ (:mod:`vtour.tour.iiif`), marzipano/data.js, pannellum.json, and
-    index.html with viewer/ (:mod:`vtour.site`)."""
+    content-named: :func:`copy_media`, ``doc``'s narration pointed at them), images/ (the
+    photos; deep-zoom images are stages, their info.json rewritten with the tour's base URL:
+    :func:`write_info`), tour.json (schema-checked), iiif/ (:mod:`vtour.tour.iiif`),
+    marzipano/data.js, pannellum.json, and index.html with viewer/ (:mod:`vtour.site`). With
+    ``media`` (:func:`copy_media` has copied them into ``folder``, and ``doc`` was made with those
+    names) the narration files are not read again."""
     images = {h.image for s in tour.scenes for h in s.hotspots if h.image and tour.deep_zoom(h) is None}
     if tour.floorplan:
         images.add(tour.floorplan)
@@ -350,18 +424,8 @@ def write_tour_folder(tour: Tour, doc: dict, folder: Path) -> None:
                 fix="copy the image into the tour's folder instead of linking it",
             )
         link_file(src, folder / image_destination(rel), copy=True)  # sources: never linked
-    for rel in narration_sources(tour):
-        src = tour.root / rel
-        if not is_within(src.resolve(), root):
-            raise VtourError(
-                "build",
-                f"narration {rel} is a link to {src.resolve()}, outside the tour's folder {root}",
-                path=src,
-                fix="copy the file into the tour's folder instead of linking it",
-            )
-        dest = folder / media_destination(tour, rel)
-        if not dest.exists():
-            link_file(src, dest, copy=True)
+    if media is None:  # tour.json names the bytes copied, whatever happened to a file since tour_document read it
+        set_narration_names(tour, doc, copy_media(tour, folder))
     check_tour_json(doc)
     for entry in doc["images"]:
         write_info(folder / entry["path"], f"{doc['baseUrl']}/{entry['path']}")

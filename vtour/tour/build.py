@@ -45,7 +45,7 @@ from vtour.errors import VtourError, VtourWarning
 from vtour.model.report import publish_report
 from vtour.notes import copy_notes, notes_problems
 from vtour.output import atomic_dir, check_output_dir, clean_stale, is_within, link_tree
-from vtour.tour.assemble import tour_document, write_tour_folder
+from vtour.tour.assemble import copy_media, tour_document, write_tour_folder
 from vtour.tour.deepzoom import url_problem
 from vtour.tour.document import Tour, read_tour
 from vtour.tour.layout import CACHE_ONLY, STAGE_FOLDERS, STAGE_RECORD, TOP_LEVEL, TOUR_JSON
@@ -439,12 +439,14 @@ def _assemble(tour: Tour, stages: list[Stage], out: Path) -> dict:
             link_tree(s.dest, tmp / STAGE_FOLDERS[s.kind] / s.id, skip=CACHE_ONLY)
         for m in tour.models:  # its scan named as tour.yaml names it, without the build's own time
             publish_report(tmp / STAGE_FOLDERS["model"] / m.id / "report.json", m.source)
+        media = copy_media(tour, tmp)  # each narration file read once: hashed as it is copied
         doc = tour_document(
             tour,
             {s.id: s.dest for s in stages if s.kind == "scene"},
             {s.id: s.dest for s in stages if s.kind == "model"},
             {s.id: s.dest for s in stages if s.kind == "image"},
+            media=media,
         )
         copy_notes(tour, doc, tmp)  # read anew at every build: notes are not a stage's input
-        write_tour_folder(tour, doc, tmp)
+        write_tour_folder(tour, doc, tmp, media=media)
     return doc

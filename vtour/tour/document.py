@@ -115,6 +115,11 @@ class Narration:
     where: str = ""
 
 
+#: The longest kiosk time (idle, countdown, seconds per attract scene): a day. More is a typo (minutes
+#: meant as hours), and a browser's timer overflows past 2**31 ms (24.8 days) into firing at once.
+KIOSK_MAX_SECONDS = 86400
+
+
 @dataclass(frozen=True)
 class Kiosk:
     """The top-level ``kiosk:`` mapping, as read: only the keys written are set (None: not given).
@@ -235,6 +240,12 @@ class Tour:
         if hotspot.type != "info" or not hotspot.image:
             return None
         return next((i for i in self.images if i.id == hotspot.image), None)
+
+    def plays_narration(self, hotspot: Hotspot) -> bool:
+        """Whether the viewer offers this hotspot's narration: only an info hotspot's dialog has the
+        play button (vtour/web/src/Viewer.js ``activate``); a link moves on, a model opens the
+        inspector and an info hotspot whose ``image:`` is a deep-zoom image opens the image viewer."""
+        return hotspot.type == "info" and self.deep_zoom(hotspot) is None
 
     def at(self, where: str) -> str:
         """``tour.yaml:12: scenes[0].view`` (with the line when known): a problem's location."""
@@ -855,20 +866,34 @@ def _scene(r: _Reader, raw, where: str, index: int) -> Scene:
     )
 
 
-def _paths_by_language(r: _Reader, value, where: str, example: str) -> dict:
-    """``{lang: path}`` from a path (the tour's first language) or a mapping language -> path."""
+def _paths_by_language(r: _Reader, value, where: str, what: str, example: str) -> dict:
+    """``{lang: path}`` from a path (the tour's first language) or a mapping language -> path; a
+    language without a file (``en:`` left empty, null) or with something else is a problem of its
+    own, the other languages kept."""
     if value is None:
         return {}
     if isinstance(value, str):
         return {r.lang: value}
-    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
-        return {str(k): v for k, v in value.items()}
-    r.problem(
-        where,
-        f"expected a file or a mapping language -> file, got {value!r:.60}",
-        f"write e.g. {{{r.lang}: {example}}}",
-    )
-    return {}
+    if not isinstance(value, dict) or not value:
+        r.problem(
+            where,
+            f"expected a file or a mapping language -> file, got {value!r:.60}",
+            f"write e.g. {{{r.lang}: {example}}}",
+        )
+        return {}
+    out = {}
+    for k, v in value.items():
+        if isinstance(v, str) and v:
+            out[str(k)] = v
+        elif v is None or v == "":
+            r.problem(
+                f"{where}.{k}",
+                f"no {what} file given for {k} (the value is empty)",
+                f"write the file's path, e.g. {k}: {example}, or remove the {k} line",
+            )
+        else:
+            r.problem(f"{where}.{k}", f"expected a file, got {_kind(v)} {v!r:.60}", f"write e.g. {k}: {example}")
+    return out
 
 
 def _narration(r: _Reader, value, where: str) -> Narration | None:
@@ -887,17 +912,22 @@ def _narration(r: _Reader, value, where: str) -> Narration | None:
         )
         return None
     d = r.mapping(value, where, _NARRATION_KEYS)
-    audio = _paths_by_language(r, d.get("audio"), f"{where}.audio", "narration/NAME.mp3")
-    captions = _paths_by_language(r, d.get("captions"), f"{where}.captions", "narration/NAME.vtt")
+    audio = _paths_by_language(r, d.get("audio"), f"{where}.audio", "audio", "narration/NAME.mp3")
+    captions = _paths_by_language(r, d.get("captions"), f"{where}.captions", "captions", "narration/NAME.vtt")
+    if d.get("audio") is None:
+        r.problem(
+            f"{where}.audio" if "audio" in d else where,
+            "narration without audio" + (" (audio: is empty)" if "audio" in d else ""),
+            f"add audio: {{{r.lang}: narration/NAME.mp3}} or remove the narration",
+        )
     if not audio and not captions:
-        if "audio" not in d:
-            r.problem(where, "narration without audio", f"add audio: {{{r.lang}: narration/NAME.mp3}} or remove it")
         return None
     return Narration(audio=audio, captions=captions, where=where)
 
 
 def _seconds(r: _Reader, value, where: str) -> float | None:
-    """A number of seconds (finite; negative ones are validate's problem, named there)."""
+    """A number of seconds (finite; a negative one, or one over KIOSK_MAX_SECONDS, is validate's
+    problem, named there)."""
     return r.number(value, where, None)
 
 

@@ -25,6 +25,7 @@ import binascii
 import dataclasses
 import difflib
 import json
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -39,7 +40,17 @@ from vtour.notes import built_notes_problems, notes_problems
 from vtour.output import is_within
 from vtour.pano.manifest import decode_present
 from vtour.tour.deepzoom import DeepZoomImage, url_problem
-from vtour.tour.document import HOTSPOT_TYPES, ID_PATTERN, Narration, Tour, locate, read_json, read_tour
+from vtour.tour.document import (
+    HOTSPOT_TYPES,
+    ID_PATTERN,
+    KIOSK_MAX_SECONDS,
+    Kiosk,
+    Narration,
+    Tour,
+    locate,
+    read_json,
+    read_tour,
+)
 from vtour.tour.layout import IMAGES, TOUR_JSON, built_tour_folder, image_destination, image_dir, require_built_tour
 from vtour.tour.options import image_options, model_options, pano_options
 from vtour.tour.schema import schema_problems
@@ -383,6 +394,8 @@ def _check_image_destinations(report, tour) -> None:
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".webm")
 #: Captions are WebVTT: UTF-8 text whose first line starts with this.
 WEBVTT_SIGNATURE = "WEBVTT"
+#: ... and are named so (tour.json's schema requires it: the viewer and a kiosk's server rely on the type).
+CAPTIONS_EXTENSION = ".vtt"
 #: A captions file larger than this is not a few sentences of captions.
 MAX_CAPTIONS_BYTES = 1 << 20
 
@@ -415,7 +428,8 @@ def captions_problem(path: Path) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return f"is not UTF-8 text (byte {exc.start})"
-    first = text.removeprefix("\ufeff").split("\n", 1)[0].rstrip("\r")
+    # WebVTT's line terminators are CRLF, LF and CR alone (old Mac editors): any of them ends the first line
+    first = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"), maxsplit=1)[0]
     if not first.startswith(WEBVTT_SIGNATURE) or first[len(WEBVTT_SIGNATURE) :][:1] not in ("", " ", "\t"):
         return f"is not WebVTT: its first line is {first[:40]!r}, not 'WEBVTT'"
     return None
@@ -445,40 +459,101 @@ def _check_narration(report, tour: Tour, narration: Narration | None) -> None:
                 at, f"captions in {lang} but no narration audio in {lang}", f"add audio: {{{lang}: ...}} or remove them"
             )
         before = len(report.problems)
+        if _suffix(rel) != CAPTIONS_EXTENSION:
+            report(
+                at,
+                f"captions {rel!r} are not a {CAPTIONS_EXTENSION} file ({_suffix(rel) or 'no extension'})",
+                f"save the captions as WebVTT with the extension {CAPTIONS_EXTENSION} (first line WEBVTT)",
+            )
         _check_file(report, tour.root, rel, at, "captions")
         if len(report.problems) == before and (why := captions_problem(tour.root / rel)):
             report(at, f"captions {rel!r} {why}", "save the captions as WebVTT (UTF-8, first line WEBVTT)")
 
 
-def _check_kiosk(report, tour: Tour) -> None:
-    """``kiosk:``: times finite (read so) and not negative, the seconds per scene above 0, attract
-    scenes that exist (a close match suggested)."""
-    k = tour.kiosk
-    if k is None:
-        return
-    for where, value in (
-        ("kiosk.idle_seconds", k.idle_seconds),
-        ("kiosk.countdown_seconds", k.countdown_seconds),
-    ):
-        if value is not None and value < 0:
-            report(where, f"{value:g} seconds is negative", "give 0 or more seconds")
-    if k.seconds_per_scene is not None and k.seconds_per_scene <= 0:
-        report(
-            "kiosk.attract.seconds_per_scene",
-            f"{k.seconds_per_scene:g} seconds per scene is not above 0",
-            "give the seconds each scene is shown, e.g. 20",
+#: tour.yaml's ``settings.kiosk`` keys of seconds (tour.json's names) and ``kiosk:``'s names for them.
+_KIOSK_SECONDS = {"idleSeconds": "idle_seconds", "countdownSeconds": "countdown_seconds", "idleReturnSeconds": None}
+
+
+def _seconds_problem(value, above_zero: bool = False) -> tuple[str, str] | None:
+    """Why ``value`` is no kiosk time (a number of seconds: 0 or more, or with ``above_zero`` the
+    seconds per scene, above 0; at most :data:`KIOSK_MAX_SECONDS`), or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"expected a number of seconds, got {value!r:.60}", "write a number, e.g. 20"
+    if not math.isfinite(value):  # tour.yaml's reading reports it already; a tour made in code may hold one
+        return f"{value} is not a finite number", "write a number of seconds"
+    if above_zero and value <= 0:
+        return f"{value:g} seconds per scene is not above 0", "give the seconds each scene is shown, e.g. 20"
+    if value < 0:
+        return f"{value:g} seconds is negative", "give 0 or more seconds"
+    if value > KIOSK_MAX_SECONDS:
+        return (
+            f"{value:g} seconds is more than a day ({KIOSK_MAX_SECONDS} s)",
+            f"give at most {KIOSK_MAX_SECONDS} seconds (a kiosk clamps longer times to a day)",
         )
+    return None
+
+
+def _check_attract_scenes(report, tour: Tour, scenes, where: str) -> None:
+    """The attract loop's scene ids: a non-empty list of the tour's scenes (a close match suggested)."""
+    if not isinstance(scenes, list) or not all(isinstance(x, str) for x in scenes):
+        report(where, f"expected a list of scene ids, got {scenes!r:.60}", "write scenes: [entrance, hall]")
+        return
+    if not scenes:
+        report(where, "the attract loop lists no scene", "list scene ids, or remove scenes: for all")
     ids = [s.id for s in tour.scenes]
-    if k.attract_scenes is not None and not k.attract_scenes:
-        report("kiosk.attract.scenes", "the attract loop lists no scene", "list scene ids, or remove scenes: for all")
-    for i, sid in enumerate(k.attract_scenes or ()):
+    for i, sid in enumerate(scenes):
         if sid not in ids:
             near = difflib.get_close_matches(sid, ids, n=1)
             report(
-                f"kiosk.attract.scenes[{i}]",
+                f"{where}[{i}]",
                 f"unknown scene {sid!r} in the attract loop",
                 f"did you mean {near[0]!r}?" if near else f"use one of {ids}",
             )
+
+
+def _check_kiosk(report, tour: Tour) -> None:
+    """The kiosk settings tour.json gets (:func:`vtour.tour.assemble.kiosk_settings`: ``kiosk:``
+    over ``settings.kiosk``, key by key), each where it is written: times finite, not negative, at
+    most :data:`KIOSK_MAX_SECONDS`, the seconds per scene above 0, attract scenes that exist. A
+    ``settings.kiosk`` value that ``kiosk:`` replaces is not checked: it never reaches tour.json."""
+    k = tour.kiosk or Kiosk()
+    for where, value, above_zero in (
+        ("kiosk.idle_seconds", k.idle_seconds, False),
+        ("kiosk.countdown_seconds", k.countdown_seconds, False),
+        ("kiosk.attract.seconds_per_scene", k.seconds_per_scene, True),
+    ):
+        if value is not None and (why := _seconds_problem(value, above_zero)):
+            report(where, *why)
+    if k.attract_scenes is not None:
+        _check_attract_scenes(report, tour, list(k.attract_scenes), "kiosk.attract.scenes")
+    old = tour.settings.get("kiosk")
+    if old is None:
+        return
+    if not isinstance(old, dict):
+        report("settings.kiosk", f"expected a mapping, got {old!r:.60}", "write e.g. kiosk: {idleSeconds: 60}")
+        return
+    for key, yaml_key in _KIOSK_SECONDS.items():
+        given = getattr(k, yaml_key) if yaml_key else None
+        if given is None and old.get(key) is not None and (why := _seconds_problem(old[key])):
+            report(f"settings.kiosk.{key}", *why)
+    attract = old.get("attract")
+    if attract is None:
+        return
+    if not isinstance(attract, dict):
+        report("settings.kiosk.attract", f"expected a mapping, got {attract!r:.60}", "write e.g. {secondsPerScene: 20}")
+        return
+    seconds = attract.get("secondsPerScene")
+    if k.seconds_per_scene is None and seconds is not None and (why := _seconds_problem(seconds, True)):
+        report("settings.kiosk.attract.secondsPerScene", *why)
+    if k.attract_scenes is None and attract.get("scenes") is not None:
+        _check_attract_scenes(report, tour, attract["scenes"], "settings.kiosk.attract.scenes")
+    narration = attract.get("narration")
+    if k.narration is None and narration is not None and not isinstance(narration, bool):
+        report(
+            "settings.kiosk.attract.narration",
+            f"expected true or false, got {narration!r:.60}",
+            "write narration: true",
+        )
 
 
 def _check_hotspot(report, tour, h, scene_ids, model_ids, seen) -> None:
@@ -506,8 +581,15 @@ def _check_hotspot(report, tour, h, scene_ids, model_ids, seen) -> None:
     if h.narration is not None and h.type != "info":
         report(
             f"{w}.narration",
-            f"a {h.type} hotspot cannot have narration",
-            "give the narration to the scene or to an info hotspot",
+            f"a {h.type} hotspot cannot have narration: the viewer never plays it",
+            "give the narration to the scene or to an info hotspot that shows text (no deep-zoom image)",
+        )
+    elif h.narration is not None and not tour.plays_narration(h):
+        report(
+            f"{w}.narration",
+            f"an info hotspot that opens the deep-zoom image {h.image!r} cannot have narration: "
+            "the image viewer never plays it",
+            "give the narration to the scene or to an info hotspot without a deep-zoom image (one that shows text)",
         )
     elif h.narration is not None:
         _check_narration(report, tour, h.narration)
@@ -697,6 +779,12 @@ def validate_built(folder: str | Path) -> list[Problem]:
         for j, h in _objects(s.get("hotspots")):
             w = f"scenes[{i}].hotspots[{j}]"
             _check_built_narration(report, h.get("narration"), langs, f"{w}.narration")
+            if h.get("narration") is not None and (h.get("type") != "info" or h.get("deepZoom") is not None):
+                report(
+                    f"{w}.narration",
+                    "narration on a hotspot that does not open the info dialog: the viewer never plays it",
+                    "rebuild with narration only on scenes and info hotspots without a deep-zoom image",
+                )
             hid = h.get("id") if isinstance(h.get("id"), str) else None
             if hid is not None and hid in seen:
                 report(f"{w}.id", f"duplicate hotspot id {hid!r}", "give each a unique id")
