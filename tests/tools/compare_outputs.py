@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_OUTPUTS = Path(__file__).with_name("build_outputs.py")
 #: The last commit that changed what vtour writes on purpose (see the module docstring).
-DEFAULT_BASE = os.environ.get("VTOUR_OUTPUTS_BASE", "4c9c5ac6f6dd3e622356c91a146048e88fcc6419")
+DEFAULT_BASE = os.environ.get("VTOUR_OUTPUTS_BASE", "915b9198c8f1fe38415cb5284300595327a3c78f")
 
 
 def has_commit(ref: str) -> bool:
