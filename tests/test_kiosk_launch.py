@@ -251,7 +251,8 @@ def test_the_rollback_call_wants_the_pin_and_switches_to_the_previous_package(tm
         assert post({"pin": "0000"}) == (403, {"ok": False})
         assert post({"pin": "1357"}) == (200, {"ok": True, "reload": True, "version": "t-1"})
         assert _get(port, "/index.html")[1] == b"t-1"
-        assert json.loads((state / "current.json").read_text()) == {"current": "t-1", "previous": "t-2"}
+        assert json.loads((state / "current.json").read_text()) == {"current": "t-1", "previous": "t-2",
+                                                                     "rejected": ["t-2"]}
     finally:
         srv.shutdown()
         srv.server_close()
@@ -262,6 +263,8 @@ def test_the_browser_command_lines():
     assert chromium[0] == "/usr/bin/chromium" and chromium[-2:] == ["--x", "http://127.0.0.1:1/index.html"]
     assert "--user-data-dir=/s/p" in chromium and "--kiosk" in chromium
     assert "--autoplay-policy=no-user-gesture-required" in chromium and "--disable-pinch" in chromium
+    assert {"--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+            "--disable-backgrounding-occluded-windows", "--password-store=basic"} <= set(chromium)
     firefox = kiosk_launch.kiosk_command("C:/Firefox/firefox.exe", "http://x/", "/s/p")
     assert firefox == ["C:/Firefox/firefox.exe", "--kiosk", "--no-remote", "--profile", "/s/p", "http://x/"]
 
@@ -300,3 +303,338 @@ def test_events_go_to_the_days_log_and_a_torn_last_line_stays_alone_on_its_line(
     with pytest.warns(Warning, match="torn"):
         events, torn = read_log(log)
     assert torn == 1 and [e.type for e in events] == ["scene_enter", "scene_enter"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# updates: pending across restarts, written before the swap, on trial, rolled back, pruned
+
+
+def _state_with_update(tmp_path, pinged=True):
+    """A kiosk serving t-1 with t-2 installed from a dropped zip (pending), its state in tmp_path/state."""
+    launched = kiosk_launch.open_package(_package(tmp_path / "v1", "t-1", "2026-01-01T00:00:00Z"))
+    state, drop = tmp_path / "state", tmp_path / "drop"
+    (state / "packages").mkdir(parents=True)
+    drop.mkdir()
+    kiosk = kiosk_launch.Kiosk(launched, state, drop, ping_timeout=1.0)
+    kiosk.choose_at_start()
+    if pinged:
+        kiosk.ping({"scene": "a", "attract": False})
+    kiosk._install(_zip_of(_package(tmp_path / "v2", "t-2", "2026-06-01T00:00:00Z"), drop / "v2.zip"))
+    assert kiosk.pending is not None and kiosk.pending.version == "t-2"
+    return kiosk, launched, state
+
+
+def _current(state):
+    return json.loads((state / "current.json").read_text())
+
+
+def test_a_pending_update_survives_a_restart_and_goes_live_at_the_first_ping_in_attract(tmp_path):
+    kiosk, launched, state = _state_with_update(tmp_path)
+    assert _current(state) == {"current": "t-1", "previous": None, "pending": "t-2"}
+    again = kiosk_launch.Kiosk(launched, state, tmp_path / "drop")  # the launcher restarted before any attract
+    assert again.choose_at_start().version == "t-1" and again.pending.version == "t-2"
+    assert again.ping({"scene": "a", "attract": False}) == {"ok": True} and again.package.version == "t-1"
+    assert again.ping({"scene": "a", "attract": True}) == {"ok": True, "reload": True}
+    assert again.package.version == "t-2" and again.reload.is_set(), "the watchdog reloads the browser"
+    assert _current(state) == {"current": "t-2", "previous": "t-1"}
+    assert again.ping({"attract": True}) == {"ok": True}
+
+
+def test_current_json_is_written_before_the_swap_and_a_failed_write_is_logged_not_fatal(tmp_path, monkeypatch,
+                                                                                        caplog):
+    kiosk, _, state = _state_with_update(tmp_path)
+    served_while_writing = []
+    real = kiosk_launch.write_json_atomic
+
+    def spy(path, data):
+        served_while_writing.append((kiosk.package.version, data["current"]))
+        real(path, data)
+
+    monkeypatch.setattr(kiosk_launch, "write_json_atomic", spy)
+    assert kiosk.attract()
+    assert served_while_writing == [("t-1", "t-2")], "written while t-1 was still served"
+
+    def full(path, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kiosk_launch, "write_json_atomic", full)
+    with caplog.at_level("ERROR", logger="vtour-kiosk"):
+        assert kiosk.rollback() == "t-1"
+    assert kiosk.package.version == "t-1" and "could not write current.json" in caplog.text
+
+
+def test_a_json_write_that_fails_leaves_the_old_file_and_no_temporary_file(tmp_path):
+    path = tmp_path / "current.json"
+    path.write_text('{"current": "t-1"}')
+    with pytest.raises(TypeError):
+        kiosk_launch.write_json_atomic(path, {"current": object()})
+    assert path.read_text() == '{"current": "t-1"}' and sorted(p.name for p in tmp_path.iterdir()) == ["current.json"]
+
+
+def test_an_update_whose_page_never_pings_is_rolled_back_and_rejected(tmp_path, caplog):
+    kiosk, _, state = _state_with_update(tmp_path)
+    assert kiosk.attract()
+    went_live = kiosk.trial.since
+    assert not kiosk.check_trial(went_live + 2.9)  # 3 ping timeouts of 1 s
+    kiosk.ping({"attract": False})  # the old page's last ping, before the new page was loaded: proves nothing
+    with caplog.at_level("ERROR", logger="vtour-kiosk"):
+        assert kiosk.check_trial(went_live + 3.1)
+    assert kiosk.package.version == "t-1" and kiosk.reload.is_set()
+    assert _current(state) == {"current": "t-1", "previous": None, "rejected": ["t-2"]}
+    assert "update t-2: no ping from its page within 3 s" in caplog.text
+    with pytest.raises(kiosk_launch.LaunchError, match="t-2 was rolled back"):
+        kiosk_launch.check_candidate(state / "packages" / "t-2.zip", "t-1", kiosk.rejected)
+
+
+def test_an_update_whose_page_pings_stays(tmp_path):
+    kiosk, _, _ = _state_with_update(tmp_path)
+    assert kiosk.attract()
+    kiosk.page_loaded(kiosk.package)
+    kiosk.ping({"attract": True})
+    assert kiosk.trial is None and not kiosk.check_trial(1e12) and kiosk.package.version == "t-2"
+
+
+def test_a_rollback_stays_even_when_the_rolled_back_package_is_the_one_launched(tmp_path):
+    launched = kiosk_launch.open_package(_package(tmp_path / "v2", "t-2", "2026-06-01T00:00:00Z"))
+    state = tmp_path / "state"
+    (state / "packages").mkdir(parents=True)
+    _zip_of(_package(tmp_path / "v1", "t-1", "2026-01-01T00:00:00Z"), state / "packages" / "t-1.zip")
+    (state / "current.json").write_text(json.dumps({"current": "t-1", "previous": "t-2", "rejected": ["t-2"]}))
+    assert kiosk_launch.Kiosk(launched, state).choose_at_start().version == "t-1"
+
+
+def test_prune_keeps_the_current_previous_and_pending_packages_and_runs_in_the_watcher_only(tmp_path):
+    kiosk, _, state = _state_with_update(tmp_path)
+    packages = state / "packages"
+    for old in ("t-0", "t-00"):
+        _zip_of(_package(tmp_path / old, old, "2025-01-01T00:00:00Z"), packages / f"{old}.zip")
+    kiosk.maintain(0.0)
+    assert sorted(p.name for p in packages.iterdir()) == ["t-2.zip"], "pending kept, strays deleted"
+    _zip_of(_package(tmp_path / "t-x", "t-x", "2025-01-01T00:00:00Z"), packages / "t-x.zip")
+    assert kiosk.attract()
+    assert (packages / "t-x.zip").exists(), "the page's call deletes nothing: the watcher thread does"
+    kiosk.maintain(1.0)
+    assert sorted(p.name for p in packages.iterdir()) == ["t-2.zip"]  # t-1 is the launched folder
+
+
+def test_the_dropped_zips_and_event_logs_are_kept_within_their_limits(tmp_path):
+    moved = tmp_path / "installed"
+    moved.mkdir()
+    for stamp in ("20260101T000000", "20260201T000000", "20260301T000000"):
+        (moved / f"{stamp}-v.zip").write_bytes(b"z")
+        (moved / f"{stamp}-v.zip.txt").write_text("installed")
+    kiosk_launch.prune_moved(moved, keep=2)
+    assert sorted(p.name for p in moved.iterdir()) == [
+        "20260201T000000-v.zip", "20260201T000000-v.zip.txt", "20260301T000000-v.zip", "20260301T000000-v.zip.txt"]
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for day in ("2025-01-01", "2025-12-01", "2026-11-30", "2026-12-01"):
+        (logs / f"events-{day}.jsonl").write_bytes(b"x" * 100)
+    (logs / "launcher.log").write_text("kept")
+    import datetime
+
+    kiosk_launch.prune_logs(logs, datetime.date(2026, 12, 1), days=365, max_bytes=250)
+    assert sorted(p.name for p in logs.iterdir()) == ["events-2026-11-30.jsonl", "events-2026-12-01.jsonl",
+                                                      "launcher.log"]
+    kiosk_launch.prune_logs(logs, datetime.date(2026, 12, 1), days=365, max_bytes=0)
+    assert sorted(p.name for p in logs.iterdir()) == ["events-2026-12-01.jsonl", "launcher.log"], "today's stays"
+
+
+def test_a_candidate_without_index_html_is_refused(tmp_path):
+    folder = _package(tmp_path / "v2", "t-2", "2026-06-01T00:00:00Z")
+    (folder / "index.html").unlink()
+    with pytest.raises(kiosk_launch.LaunchError, match="no index.html"):
+        kiosk_launch.check_candidate(_zip_of(folder, tmp_path / "v2.zip"), "t-1")
+
+
+# ---------------------------------------------------------------------------------------------------
+# what a folder never serves; bad requests
+
+
+def test_links_out_of_the_folder_and_kiosk_json_under_any_name_are_never_served(server, site, tmp_path):
+    import os
+
+    (site / "kiosk.json").write_text('{"format": "vtour-kiosk-1", "pin": "secret"}')
+    (site / "KIOSK.JSON").write_text("secret too")  # the same file on Windows and macOS
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "o.txt").write_text("private")
+    os.symlink(outside / "o.txt", site / "link.txt")
+    os.symlink(outside, site / "linkdir")
+    os.symlink(site / "kiosk.json", site / "scenes" / "settings.txt")
+    os.link(site / "kiosk.json", site / "scenes" / "hard.txt")  # the same file under another name
+    os.symlink(site / "scenes" / "t.jpg", site / "alias.jpg")
+    for path in ("/kiosk.json", "/./kiosk.json", "/Kiosk.json", "/KIOSK.JSON", "/kiosk.json.", "/kiosk.json%20",
+                 "/scenes/./../kiosk.json", "/link.txt", "/linkdir/o.txt", "/scenes/settings.txt",
+                 "/scenes/hard.txt"):
+        status, body, _ = _get(server, path)
+        assert status == 404 and b"secret" not in body and b"private" not in body, path
+    assert _get(server, "/alias.jpg")[1] == (site / "scenes" / "t.jpg").read_bytes(), "a link inside is served"
+
+
+def _post(port, action, data: bytes, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("POST", "/__kiosk/" + action, data, {"Content-Type": "application/json", **(headers or {})})
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+@pytest.fixture
+def kiosk_server(tmp_path):
+    kiosk = kiosk_launch.Kiosk(kiosk_launch.open_package(_package(tmp_path / "v1", "t-1", "2026-01-01T00:00:00Z")),
+                               tmp_path / "state")
+    srv = kiosk_launch.make_server(0, kiosk)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield kiosk, srv.server_address[1]
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.mark.parametrize("body", [
+    b"[" * 100_000 + b"]" * 100_000,
+    b'[{"type": ["dwell"]}]',
+    b'[{"type": {"a": 1}}]',
+    b'[{"type": "dwell", "scene": "\\ud800"}]',
+    b'[{"type": "dwell", "\\udfff": 1}]',
+    b'[{"type": "dwell", "o": {"\\ud800": 1}}]',
+    b"\xff\xfe",
+])
+def test_malformed_event_bodies_are_a_400_and_the_log_stays_whole(kiosk_server, body):
+    kiosk, port = kiosk_server
+    good = json.dumps([{"type": "dwell", "scene": "a"}]).encode()
+    assert _post(port, "events", good)[0] == 200
+    status, answer = _post(port, "events", body)
+    assert status == 400 and json.loads(answer)["ok"] is False
+    assert _post(port, "events", good)[0] == 200, "the server carries on"
+    (log,) = (kiosk.state / "logs").glob("events-*.jsonl")
+    assert [json.loads(line)["scene"] for line in log.read_text("utf-8").splitlines()] == ["a", "a"]
+
+
+def test_a_huge_body_is_refused_unread(kiosk_server):
+    _, port = kiosk_server
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.putrequest("POST", "/__kiosk/events")
+    conn.putheader("Content-Type", "application/json")
+    conn.putheader("Content-Length", str(100 << 20))
+    conn.endheaders()
+    assert conn.getresponse().status == 400
+
+
+def test_a_failing_handler_is_a_logged_500_and_the_server_carries_on(kiosk_server, monkeypatch, caplog):
+    kiosk, port = kiosk_server
+
+    def broken(body):
+        raise KeyError("bug")
+
+    monkeypatch.setattr(kiosk, "ping", broken)
+    with caplog.at_level("ERROR", logger="vtour-kiosk"):
+        status, answer = _post(port, "ping", b"{}")
+    assert status == 500 and json.loads(answer)["ok"] is False and "POST /__kiosk/ping failed" in caplog.text
+    monkeypatch.setattr(kiosk.package, "entry", lambda name: 1 / 0)
+    assert _get(port, "/index.html")[0] == 500
+    monkeypatch.undo()
+    assert _get(port, "/index.html")[0] == 200
+
+
+def test_a_short_event_write_is_cut_back_so_no_half_batch_stays(tmp_path, monkeypatch):
+    import os
+
+    kiosk = kiosk_launch.Kiosk(kiosk_launch.open_package(_package(tmp_path / "v1", "t-1", "2026-01-01T00:00:00Z")),
+                               tmp_path / "state")
+    event = {"type": "dwell", "scene": "a"}
+    kiosk.write_events([event])
+    (log,) = (tmp_path / "state" / "logs").glob("events-*.jsonl")
+    before = log.read_bytes()
+    real_write = os.write
+    monkeypatch.setattr(kiosk_launch.os, "write", lambda fd, data: real_write(fd, data[: len(data) // 2]))
+    with pytest.raises(OSError, match="only"):
+        kiosk.write_events([event] * 3)
+    assert log.read_bytes() == before
+    monkeypatch.undo()
+    kiosk.write_events([event])
+    assert len(log.read_text().splitlines()) == 2
+
+
+# ---------------------------------------------------------------------------------------------------
+# smaller contracts
+
+
+def test_an_empty_file_has_no_suffix_range():
+    with pytest.raises(ValueError):
+        kiosk_launch.parse_range("bytes=-5", 0)
+
+
+def test_the_etag_changes_when_the_file_changes(server, site):
+    import os
+
+    etag = _get(server, "/scenes/t.jpg")[2].getheader("ETag")
+    st = (site / "scenes" / "t.jpg").stat()
+    os.utime(site / "scenes" / "t.jpg", (st.st_atime, st.st_mtime + 10))
+    assert _get(server, "/scenes/t.jpg")[2].getheader("ETag") != etag
+
+
+@pytest.mark.parametrize("ext, mime", [(".aac", "audio/aac"), (".oga", "audio/ogg"), (".ogg", "audio/ogg"),
+                                       (".opus", "audio/ogg"), (".m4a", "audio/mp4"), (".webm", "video/webm"),
+                                       (".mp4", "video/mp4"), (".vtt", "text/vtt; charset=utf-8"),
+                                       (".wav", "audio/wav"), (".mp3", "audio/mpeg")])
+def test_media_types(ext, mime):
+    assert kiosk_launch.TYPES[ext] == mime
+
+
+def test_a_deflated_entry_is_inflated_once_for_many_range_requests(zipped, monkeypatch):
+    path, files = zipped
+    package = kiosk_launch.open_package(path)
+    calls = []
+    real = package._inflate
+    monkeypatch.setattr(package, "_inflate", lambda info: calls.append(info.filename) or real(info))
+    for start in (0, 100, 2000):
+        assert b"".join(package.entry("index.html").chunks(start, 50)) == files["index.html"][start : start + 50]
+    assert calls == ["index.html"]
+    monkeypatch.setattr(kiosk_launch, "INFLATED_CACHE_BYTES", 0)
+    package.entry("scenes/a/1.jpg")  # stored: never inflated, never cached
+    assert calls == ["index.html"]
+
+
+@pytest.mark.parametrize("value, expected", [(20, 20.0), (5, 45.0), (None, 45.0), ("30", 45.0)])
+def test_the_ping_timeout_comes_from_kiosk_json_when_at_least_15_s(tmp_path, value, expected):
+    folder = _package(tmp_path / "v1", "t-1", "2026-01-01T00:00:00Z")
+    config = json.loads((folder / "kiosk.json").read_text())
+    if value is not None:
+        config["pingTimeoutSeconds"] = value
+    (folder / "kiosk.json").write_text(json.dumps(config))
+    assert kiosk_launch.Kiosk(kiosk_launch.open_package(folder)).ping_timeout == expected
+
+
+def test_the_pin_lockout_ends_after_a_minute(tmp_path, monkeypatch):
+    kiosk = kiosk_launch.Kiosk(kiosk_launch.open_package(
+        _package(tmp_path / "v1", "t-1", "2026-01-01T00:00:00Z", pin="2468")))
+    now = [1000.0]
+    monkeypatch.setattr(kiosk_launch.time, "monotonic", lambda: now[0])
+    assert [kiosk.try_pin("0000") for _ in range(5)] == [403] * 5
+    now[0] += 59.0
+    assert kiosk.try_pin("2468") == 429
+    now[0] += 1.5
+    assert kiosk.try_pin("2468") == 200
+
+
+def test_the_backoff_doubles_to_its_cap_and_starts_again_after_a_healthy_run():
+    backoff, waits = 1.0, []
+    for _ in range(8):
+        wait, backoff = kiosk_launch.next_backoff(backoff, 5.0, True)
+        waits.append(wait)
+    assert waits == [1, 2, 4, 8, 16, 32, 60, 60]
+    assert kiosk_launch.next_backoff(backoff, kiosk_launch.HEALTHY_S, True) == (1.0, 2.0)
+    assert kiosk_launch.next_backoff(backoff, 5.0, False) == (0.0, 1.0)
+
+
+def test_a_second_launcher_on_the_same_state_folder_is_refused_naming_the_lock_and_pid(tmp_path):
+    import os
+
+    held = kiosk_launch.lock_state(tmp_path)
+    try:
+        with pytest.raises(kiosk_launch.LaunchError) as caught:
+            kiosk_launch.lock_state(tmp_path)
+        assert f"pid {os.getpid()}" in str(caught.value) and str(tmp_path / "launcher.lock") in str(caught.value)
+    finally:
+        held.close()
+    kiosk_launch.lock_state(tmp_path).close()  # free again once the holder is gone

@@ -199,7 +199,9 @@ def test_a_killed_browser_is_restarted_and_sigterm_stops_everything(tmp_path, la
     args = launch.browsers.read_text().split("\n")[0].split()[1:]
     assert {"--kiosk", "--no-first-run", "--noerrdialogs", "--disable-session-crashed-bubble", "--disable-infobars",
             "--autoplay-policy=no-user-gesture-required", "--disable-pinch", "--overscroll-history-navigation=0",
-            "--disable-features=TranslateUI", "--headless=new"} <= set(args)
+            "--disable-features=TranslateUI", "--disable-background-timer-throttling",
+            "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows", "--password-store=basic",
+            "--headless=new"} <= set(args)
     profile = Path(next(a for a in args if a.startswith("--user-data-dir=")).split("=", 1)[1])
     assert profile == kiosk.state / "browser-profile"
     assert args[-1] == f"http://127.0.0.1:{kiosk.port}/index.html"
@@ -287,16 +289,12 @@ def test_real_chromium_on_the_grotto_package_is_restarted_after_a_kill(tmp_path,
     kiosk = launch(grotto_kiosk_zip, "--browser", str(CHROMIUM), *(f"--browser-arg={f}" for f in flags),
                    "--kill-after", "3", via_zip=True)
     wait_for(lambda: "page requested: index.html" in kiosk.log(), "Chromium to load the page", 60)
-    bundle = zipfile.ZipFile(grotto_kiosk_zip).read("viewer/vtour-viewer.js")
-    pings = b"__kiosk" in bundle or b"kiosk/ping" in bundle or b'"ping"' in bundle
-    if pings:  # the page's bridge is in the bundle: it pings
-        wait_for(lambda: "first ping from the page" in kiosk.log(), "the page's first ping", 60)
+    wait_for(lambda: "first ping from the page" in kiosk.log(), "the page's first ping", 60)
     pid = int(kiosk.log().split("browser started (pid ")[1].split(",")[0])
     os.kill(pid, signal.SIGKILL)
     wait_for(lambda: "browser started (pid" in kiosk.log().split("restarting the browser")[-1], "a restart", 30)
     wait_for(lambda: kiosk.log().count("page requested: index.html") >= 2, "the page again", 60)
-    if pings:
-        wait_for(lambda: kiosk.log().count("first ping from the page") >= 2, "the page's ping again", 60)
+    wait_for(lambda: kiosk.log().count("first ping from the page") >= 2, "the page's ping again", 60)
     assert "the browser exited with code -9" in kiosk.log()
     assert _stop(kiosk) == 0
     assert not (kiosk.state / "browser-profile").is_relative_to(grotto_kiosk_zip.parent)
@@ -340,7 +338,8 @@ def test_an_update_goes_live_only_at_attract_and_can_be_rolled_back(tmp_path, la
     assert _stop(again) == 0
     back = launch(v1, "--no-browser", "--updates", str(updates), "--rollback")
     assert back.get("/index.html").endswith(b"<title>t-1</title>")
-    assert json.loads((back.state / "current.json").read_text()) == {"current": "t-1", "previous": "t-2"}
+    assert json.loads((back.state / "current.json").read_text()) == {"current": "t-1", "previous": "t-2",
+                                                                      "rejected": ["t-2"]}
     assert _stop(back) == 0
     after = launch(v1, "--no-browser", "--updates", str(updates))
     assert after.get("/index.html").endswith(b"<title>t-1</title>"), "the rollback stays"
@@ -497,3 +496,140 @@ def test_the_browser_is_restarted_at_the_daily_restart_time(tmp_path, fake_brows
             handler.close()
     assert not thread.is_alive()
     assert all(not _alive(pid) for pid in _pids(tmp_path / "browsers.log"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# the watchdog in-process: failed restarts, kiosk.json's daily restart, the browser's process group
+
+
+@pytest.fixture
+def watched(tmp_path, monkeypatch):
+    """``watched(package, browser, daily=None)``: a Kiosk serving ``package`` and a Watchdog on it in a thread;
+    stopped, its browsers killed, at the end."""
+    made = []
+    monkeypatch.setenv("FAKE_LOG", str(tmp_path / "browsers.log"))
+
+    def start(package: Path, browser: str, daily: str | None = None):
+        state = tmp_path / "state"
+        (state / "logs").mkdir(parents=True, exist_ok=True)
+        kiosk_launch.setup_logging(state / "logs")
+        kiosk = kiosk_launch.Kiosk(kiosk_launch.open_package(package), state)
+        server = kiosk_launch.make_server(0, kiosk)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        watchdog = kiosk_launch.Watchdog(kiosk, browser, url, [], daily, kill_after=1, tick=0.05)
+        thread = threading.Thread(target=watchdog.run, daemon=True)
+        thread.start()
+        made.append((kiosk, server, thread))
+        return watchdog, (state / "logs" / "launcher.log")
+
+    yield start
+    for kiosk, server, thread in made:
+        kiosk.stop("end of test")
+        thread.join(10)
+        server.shutdown()
+        server.server_close()
+    for handler in list(kiosk_launch.log.handlers):
+        kiosk_launch.log.removeHandler(handler)
+        handler.close()
+    for pid in _pids(tmp_path / "browsers.log"):
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def test_a_browser_restart_that_fails_is_tried_again_with_a_growing_backoff(tmp_path, watched, fake_browser,
+                                                                             monkeypatch):
+    pkg = make_package(tmp_path / "k.zip", "t-1", "2026-01-01T00:00:00Z")
+    real, calls = kiosk_launch._popen, []
+
+    def flaky(cmd):  # the first start works, the next two fail, then it works again
+        calls.append(cmd)
+        if len(calls) in (2, 3):
+            raise OSError(2, "No such file or directory")
+        return real(cmd)
+
+    monkeypatch.setattr(kiosk_launch, "_popen", flaky)
+    monkeypatch.setenv("FAKE_MODE", "exit")
+    watchdog, log = watched(pkg, str(fake_browser))
+    wait_for(lambda: watchdog.starts >= 2, "the browser to start again after two failed starts", 30)
+    text = log.read_text()
+    assert "restarting the browser in 1 s: the browser exited with code 3" in text
+    assert "could not be started (No such file or directory)" in text
+    assert text.index("yourself; trying again in 2 s") < text.index("yourself; trying again in 4 s")
+    assert not watchdog.kiosk.stopping.is_set(), "the launcher carries on"
+
+
+def test_the_daily_restart_comes_from_kiosk_json(tmp_path, watched, fake_browser, monkeypatch):
+    pkg = make_package(tmp_path / "k.zip", "t-1", "2026-01-01T00:00:00Z")
+    with zipfile.ZipFile(pkg) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    config = json.loads(files["kiosk.json"])
+    files["kiosk.json"] = json.dumps({**config, "dailyRestart": "04:00"}).encode()
+    with zipfile.ZipFile(pkg, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    asked = []
+    monkeypatch.setattr(kiosk_launch, "next_daily", lambda hhmm, after: asked.append(hhmm) or after + 0.5)
+    watchdog, log = watched(pkg, str(fake_browser))
+    wait_for(lambda: watchdog.starts >= 2, "the daily restart")
+    assert asked[0] == "04:00" and "restarting the browser in 0 s: daily restart at 04:00" in log.read_text()
+
+
+def test_stopping_the_browser_stops_its_whole_process_group(tmp_path):
+    pids = tmp_path / "pids"
+    script = ("import subprocess, sys, time; "
+              "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); "
+              f"open({str(pids)!r}, 'w').write(str(child.pid)); time.sleep(60)")
+    proc = kiosk_launch._popen([sys.executable, "-c", script])
+    try:
+        child = int(wait_for(lambda: pids.exists() and pids.read_text(), "the browser's helper"))
+        assert os.getpgid(child) == proc.pid, "the browser leads its own group"
+        kiosk_launch.stop_browser(proc, kill_after=2)
+        wait_for(lambda: not _alive(child), "the helper to be stopped with the browser", 5)
+        assert proc.poll() is not None
+    finally:
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def test_a_second_launcher_on_the_same_state_folder_is_one_error(tmp_path, launch):
+    pkg = make_package(tmp_path / "k.zip", "t-1", "2026-01-01T00:00:00Z")
+    first = launch(pkg, "--no-browser")
+    second = launch(pkg, "--no-browser", serving=False)
+    assert second.proc.wait(20) == 1
+    err = second.proc.stderr.read()
+    assert f"another launcher (pid {first.proc.pid})" in err and str(first.state / "launcher.lock") in err
+    assert "Traceback" not in err
+    assert _stop(first) == 0
+
+
+def test_relative_paths_on_the_command_line_are_taken_from_the_current_folder(tmp_path):
+    make_package(tmp_path / "k.zip", "t-1", "2026-01-01T00:00:00Z")
+    proc = subprocess.Popen([sys.executable, str(LAUNCHER), "--package", "k.zip", "--state-dir", "st",
+                             "--no-browser"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("serving http://127.0.0.1:"), proc.stderr.read() if proc.poll() is not None else line
+        port = int(line.split("127.0.0.1:")[1].split("/")[0])
+        assert Launcher(proc, tmp_path / "st", port).get("/index.html").endswith(b"<title>t-1</title>")
+        assert str(tmp_path / "k.zip") in (tmp_path / "st" / "logs" / "launcher.log").read_text()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
+
+
+def test_a_clock_set_forward_does_not_fake_the_daily_restart(tmp_path, watched, fake_browser, monkeypatch):
+    pkg = make_package(tmp_path / "k.zip", "t-1", "2026-01-01T00:00:00Z")
+    real, jump = time.time, [0.0]
+    monkeypatch.setattr(kiosk_launch.time, "time", lambda: real() + jump[0])
+    watchdog, log = watched(pkg, str(fake_browser), "04:00")
+    wait_for(lambda: "first ping from the page" in log.read_text(), "the first ping")
+    jump[0] = 2 * 86400.0  # the clock is set two days forward (NTP after a dead CMOS battery)
+    time.sleep(1.5)
+    assert watchdog.starts == 1 and "daily restart" not in log.read_text()

@@ -276,3 +276,53 @@ def test_kiosk_times_of_a_built_collection_are_checked_like_a_tours(collection, 
     assert not (tmp_path / "k.zip").exists()
     names = zipfile.ZipFile(package_tour(collection, tmp_path / "k.zip", kiosk=True)).namelist()
     assert "launch.py" in names and "collection.json" in names
+
+
+def test_media_and_tiles_already_compressed_are_stored_and_the_rest_deflated(tour, tmp_path):
+    media = tour / "media"
+    media.mkdir()
+    stored = ["a.jpg", "a.png", "a.webp", "a.avif", "a.ktx2", "a.mp3", "a.m4a", "a.aac", "a.ogg", "a.oga",
+              "a.opus", "a.webm", "a.mp4", "A.MP3"]
+    for name in [*stored, "a.vtt", "a.js"]:
+        (media / name).write_bytes(b"x" * 1000)
+    methods = {i.filename: i.compress_type for i in zipfile.ZipFile(package_tour(tour, tmp_path / "t.zip")).infolist()}
+    assert {name: methods[f"media/{name}"] for name in stored} == {name: zipfile.ZIP_STORED for name in stored}
+    assert methods["media/a.vtt"] == methods["media/a.js"] == methods["tour.json"] == zipfile.ZIP_DEFLATED
+
+
+def test_a_file_dated_before_1980_is_packed_dated_1980(tour, tmp_path):
+    old = tour / "scenes" / "a" / "0" / "f" / "0" / "0.jpg"
+    os.utime(old, (0, 0))  # 1970
+    info = zipfile.ZipFile(package_tour(tour, tmp_path / "t.zip")).getinfo("scenes/a/0/f/0/0.jpg")
+    assert info.date_time == (1980, 1, 1, 0, 0, 0)
+
+
+def test_a_link_to_nothing_is_refused_naming_it(tour, tmp_path):
+    (tour / "scenes" / "gone.jpg").symlink_to(tour / "scenes" / "missing.jpg")
+    with pytest.raises(VtourError) as caught:
+        package_tour(tour, tmp_path / "t.zip")
+    assert caught.value.path == tour / "scenes" / "gone.jpg" and "does not exist" in caught.value.message
+    assert not (tmp_path / "t.zip").exists()
+
+
+@pytest.mark.parametrize("option", [["--pin", "2468"], ["--daily-restart", "04:00"], ["--idle", "30"],
+                                    ["--autotour"], ["--attract-scenes", "a"]])
+def test_the_cli_refuses_kiosk_options_without_kiosk(tour, tmp_path, option):
+    run = subprocess.run([sys.executable, "-m", "vtour", "package", str(tour), "-o", str(tmp_path / "t.zip"),
+                          *option], capture_output=True, text=True)
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert f"{option[0]} is a kiosk option" in run.stderr and "add --kiosk" in run.stderr
+    assert not (tmp_path / "t.zip").exists()
+
+
+@pytest.mark.parametrize("seconds", [14.9, 0, math.nan, True])
+def test_the_ping_timeout_is_at_least_15_s(tour, tmp_path, seconds):
+    with pytest.raises(VtourError, match=">= 15"):
+        package_tour(tour, tmp_path / "k.zip", kiosk=True, ping_timeout_s=seconds)
+    assert json.loads(zipfile.ZipFile(package_tour(tour, tmp_path / "k.zip", kiosk=True, ping_timeout_s=15))
+                      .read("kiosk.json"))["pingTimeoutSeconds"] == 15
+
+
+def test_launch_bat_runs_launch_py_by_its_full_path_so_a_unc_folder_works(tour, tmp_path):
+    bat = zipfile.ZipFile(package_tour(tour, tmp_path / "k.zip", kiosk=True)).read("launch.bat").decode()
+    assert 'python "%~dp0launch.py" %*' in bat and "cd " not in bat and bat.endswith("\r\n")

@@ -5,32 +5,43 @@
 
 The package (a folder, or the zip itself) is only read: it may be on read-only media. It is served on
 127.0.0.1 (PORT 0, the default: any free port) with HTTP Range support (audio seeking); its kiosk.json is
-never served. A browser is started in kiosk mode (Chromium, Chrome or Edge; Firefox; else the system's
+never served (under no spelling, nor through a link), nor anything a link leads to outside a package folder.
+A browser is started in kiosk mode (Chromium, Chrome or Edge; Firefox; else the system's
 browser, without a watchdog) and kept running: one that exits or crashes is restarted (waiting 1, 2, 4 ...
-60 s, back to 1 s after 10 min without trouble), and so is one that hangs (the page POSTs __kiosk/ping every
-10 s; none for kiosk.json's ``pingTimeoutSeconds``, twice that after a start: the browser is terminated,
-killed after 5 s, restarted; a page that has never pinged, e.g. a collection's catalogue, is restarted for
+60 s, back to 1 s after 10 min without trouble; a restart that fails to start is retried the same way), and so
+is one that hangs (the page POSTs __kiosk/ping every 10 s; none for kiosk.json's ``pingTimeoutSeconds`` (>= 15,
+else 45), twice that after a start: the browser is terminated with its process group, killed after 5 s,
+restarted; a page that has never pinged, e.g. a collection's catalogue, is restarted for
 that twice at most). The browser restarts every day at kiosk.json's ``dailyRestart`` (or
-``--daily-restart HH:MM``). Every restart is logged with its reason.
+``--daily-restart HH:MM``). Every restart is logged with its reason. The watchdog's times are monotonic.
 
 Writable state lives in one folder (``--state-dir``; default ``$XDG_STATE_HOME/vtour-kiosk``, else
 ``~/.local/state/vtour-kiosk``; on Windows ``%LOCALAPPDATA%\\vtour-kiosk``)::
 
     browser-profile/          the browser's profile, made fresh at each browser start
     logs/launcher.log         the launcher's log (rotated at 1 MB, 5 kept)
-    logs/events-YYYY-MM-DD.jsonl  the visit events the page posts (local date), one JSON object a line
-    packages/VERSION.zip      installed updates
+    logs/events-YYYY-MM-DD.jsonl  the visit events the page posts (local date), one JSON object a line, each
+                              batch one append (cut back on a failed write); kept LOG_KEEP_DAYS, LOG_MAX_BYTES
+    packages/VERSION.zip      installed updates: the current, previous and pending only
     updates/                  the watched folder (``--updates DIR``): drop a new package.zip here
-    current.json              {"current": version, "previous": version}
+    current.json              {"current", "previous", "pending"?, "rejected"?: [version]}, written (atomically)
+                              before a change takes effect; a failure to write it is logged, never fatal
+    launcher.lock             held (flock) by the one launcher on this state folder; its pid inside
 
 Updates: every 10 s the watched folder is looked at; a zip whose size has settled is checked (zip CRCs,
 kiosk.json format vtour-kiosk-1, index.html, a version other than the one served), copied into packages/
-and goes live when the page next enters its attract state (POST __kiosk/attract answers {"reload": true}).
-A checked zip is moved to updates/installed/, a bad one to updates/rejected/ with the reason beside it.
-``--rollback`` goes back to the previous package. At start, the package current.json names is served when
-it is installed and was built after the launched one; otherwise the launched one.
+and goes live when the page next enters its attract state (POST __kiosk/attract answers {"reload": true}),
+or, for one still pending from before a restart, at the first ping saying ``"attract": true`` (the watchdog
+then restarts the browser on it). An update whose page (once loaded) has not pinged within ROLLBACK_TIMEOUTS
+ping timeouts is rolled back and its version rejected. A checked zip is moved to updates/installed/, a bad one
+to updates/rejected/ with the reason beside it (the last KEEP_MOVED of each kept). ``--rollback`` goes back
+to the previous package and rejects the one left. A rejected version is never installed again. At start,
+the package current.json names is served when it is installed and was built after the launched one (or the
+launched one is rejected); otherwise the launched one. Installing, pruning and the automatic rollback all
+run in the one watcher thread.
 
-Endpoints (POST, Content-Type application/json, Origin, when sent, this server's own): __kiosk/ping,
+Endpoints (POST, Content-Type application/json, Origin, when sent, this server's own; a body that is not
+such JSON, too big or too deep is a 400; a failure in the launcher a logged 500): __kiosk/ping {scene, attract},
 __kiosk/events, __kiosk/attract, __kiosk/exit {"pin"} (the staff exit: 403 for a wrong PIN, 429 for 60 s
 after 5 wrong in a minute; the right one closes the browser and exits 0), __kiosk/rollback {"pin"}.
 Ctrl+C or SIGTERM stop it cleanly.
@@ -40,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import binascii
+import collections
 import datetime
 import email.utils
 import errno
@@ -65,11 +77,13 @@ import urllib.parse
 import webbrowser
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-HERE = Path(__file__).resolve().parent  # a folder, or the zip itself when run as `python3 package.zip`
+# a folder, or the zip itself when run as `python3 package.zip`; abspath, not resolve: a link to the package is
+# the package the user named
+HERE = Path(os.path.abspath(__file__)).parent
 PROG = "launch.py"
 FORMAT = "vtour-kiosk-1"
 KIOSK_JSON = "kiosk.json"
@@ -77,6 +91,8 @@ INDEX = "index.html"
 BRIDGE = "/__kiosk/"
 
 PING_TIMEOUT_S = 45.0
+MIN_PING_TIMEOUT_S = 15.0  # a kiosk.json's pingTimeoutSeconds below this is ignored: a busy page skips a ping
+ROLLBACK_TIMEOUTS = 3  # an update whose page never pings for this many ping timeouts is rolled back
 POLL_S = 10.0
 KILL_AFTER_S = 5.0
 BACKOFF_MAX_S = 60.0
@@ -86,6 +102,13 @@ EXIT_TRIES = 5
 EXIT_WINDOW_S = 60.0
 EXIT_LOCK_S = 60.0
 PIN_ITERATIONS = 100_000
+KEEP_MOVED = 2  # dropped zips kept in updates/installed/ and updates/rejected/ (older ones deleted)
+LOG_KEEP_DAYS = 365  # events-*.jsonl older than this are deleted
+LOG_MAX_BYTES = 1 << 30  # and the oldest ones beyond this total
+RETENTION_EVERY_S = 3600.0
+INFLATED_CACHE_BYTES = 32 << 20  # inflated deflated entries kept in memory (pages, scripts: read often)
+INFLATED_ENTRY_MAX = 8 << 20
+LOCK_FILE = "launcher.lock"
 
 MAX_EVENTS = 200
 MAX_BODY = 256 * 1024
@@ -128,6 +151,10 @@ TYPES = {
     ".ogg": "audio/ogg",
     ".opus": "audio/ogg",
     ".m4a": "audio/mp4",
+    ".aac": "audio/aac",
+    ".oga": "audio/ogg",
+    ".webm": "video/webm",
+    ".mp4": "video/mp4",
     ".vtt": "text/vtt; charset=utf-8",
 }
 CHROMIUMS = [
@@ -157,6 +184,11 @@ CHROMIUM_FLAGS = [
     "--disable-pinch",
     "--overscroll-history-navigation=0",
     "--disable-features=TranslateUI",
+    # a kiosk page is the only one, and its timers (pings, the attract loop) must run when it is not focused
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+    "--password-store=basic",  # no keyring prompt on a desktop with no one to answer it
 ]
 
 log = logging.getLogger("vtour-kiosk")
@@ -240,6 +272,12 @@ def _clean_name(path: str) -> str | None:
     return "/".join(parts)
 
 
+def is_private(name: str) -> bool:
+    """Whether the entry name is kiosk.json (which holds the PIN's hash) in any spelling a file system may take
+    for it: case variants (Windows, macOS), trailing dots or spaces (Windows drops them)."""
+    return name.rstrip(". ").casefold() == KIOSK_JSON
+
+
 class Package:
     """A kiosk package read from a folder or a zip. ``config`` is its kiosk.json (``{}`` without one)."""
 
@@ -274,15 +312,33 @@ class Package:
 
 
 class FolderPackage(Package):
+    """Files of a folder; a link is followed only while its target stays inside the folder, and never to the
+    package's kiosk.json (however it is spelt or reached)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.root = Path(path).resolve()
+        super().__init__(path)
+
     def entry(self, name: str) -> Entry | None:
-        path = self.path.joinpath(*name.split("/")) if name else self.path
         try:
+            path = self.root.joinpath(*name.split("/")).resolve() if name else self.root
+            if self.root not in path.parents or not path.is_file():
+                return None
+            private = self.root / KIOSK_JSON
+            if is_private(path.name) or (private.exists() and os.path.samefile(path, private)):
+                return None
             st = path.stat()
-        except (OSError, ValueError):
-            return None
-        if not path.is_file():
+        except (OSError, ValueError, RuntimeError):  # RuntimeError: a link loop (Python < 3.13)
             return None
         return Entry(st.st_size, st.st_mtime, lambda: (0, open(path, "rb")))
+
+    def read(self, name: str) -> bytes | None:
+        if name != KIOSK_JSON:
+            return super().read(name)
+        try:  # the launcher's own read of kiosk.json, the one entry() refuses
+            return (self.root / KIOSK_JSON).read_bytes()
+        except OSError:
+            return None
 
 
 class ZipPackage(Package):
@@ -292,6 +348,10 @@ class ZipPackage(Package):
     def __init__(self, path: str | os.PathLike):
         self._infos: dict[str, zipfile.ZipInfo] = {}
         self._offsets: dict[str, int] = {}
+        # inflated entries, least recently used first: a Range request on a deflated entry is not re-inflated
+        self._inflated: collections.OrderedDict[str, bytes] = collections.OrderedDict()
+        self._inflated_bytes = 0
+        self._cache_lock = threading.Lock()
         try:
             with zipfile.ZipFile(path) as zf:
                 self._infos = {i.filename: i for i in zf.infolist() if not i.is_dir()}
@@ -325,6 +385,22 @@ class ZipPackage(Package):
             return None
         if info.compress_type == zipfile.ZIP_STORED:
             return Entry(info.file_size, self.mtime, functools.partial(self._open, info))
+        with self._cache_lock:
+            data = self._inflated.get(name)
+            if data is not None:
+                self._inflated.move_to_end(name)
+                return Entry(len(data), self.mtime, None, data)
+        data = self._inflate(info)
+        if len(data) <= INFLATED_ENTRY_MAX:
+            with self._cache_lock:
+                if name not in self._inflated:
+                    self._inflated[name] = data
+                    self._inflated_bytes += len(data)
+                while self._inflated_bytes > INFLATED_CACHE_BYTES:
+                    self._inflated_bytes -= len(self._inflated.popitem(last=False)[1])
+        return Entry(len(data), self.mtime, None, data)
+
+    def _inflate(self, info: zipfile.ZipInfo) -> bytes:
         offset, f = self._open(info)
         with f:
             f.seek(offset)
@@ -334,7 +410,7 @@ class ZipPackage(Package):
         else:  # another method (not what vtour writes): zipfile, one reader at a time
             with zipfile.ZipFile(self.path) as zf:
                 data = zf.read(info)
-        return Entry(len(data), self.mtime, None, data)
+        return data
 
 
 def open_package(path: str | os.PathLike) -> Package:
@@ -346,7 +422,7 @@ def open_package(path: str | os.PathLike) -> Package:
     raise LaunchError("no package at %s; pass a package folder or zip" % path)
 
 
-def check_candidate(path: Path, current_version: str) -> dict[str, Any]:
+def check_candidate(path: Path, current_version: str, rejected: Collection[str] = ()) -> dict[str, Any]:
     """The kiosk.json of a candidate update zip, or a LaunchError saying why it cannot be installed."""
     try:
         with zipfile.ZipFile(path) as zf:
@@ -370,6 +446,8 @@ def check_candidate(path: Path, current_version: str) -> dict[str, Any]:
         raise LaunchError("kiosk.json's version %r is not a version string" % (version,))
     if version == current_version:
         raise LaunchError("version %s is the one already served" % version)
+    if version in rejected:
+        raise LaunchError("version %s was rolled back; build the tour again for a new version" % version)
     return config
 
 
@@ -390,12 +468,17 @@ def default_state_dir(environ: Any = None, os_name: str | None = None) -> Path:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
+    """``data`` as ``path``, all or nothing: a temporary file, fsynced, renamed over it; removed on failure."""
     tmp = path.with_name(".%s.%d.tmp" % (path.name, os.getpid()))
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def copy_atomic(src: Path, dest: Path) -> None:
@@ -409,6 +492,58 @@ def copy_atomic(src: Path, dest: Path) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def append_all(path: Path, data: bytes) -> None:
+    """Append ``data`` with one write on an O_APPEND descriptor; a short or failed write is cut back to the
+    file's previous size (an OSError), so a log never holds half a batch or a batch twice."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+    try:
+        size = os.fstat(fd).st_size
+        try:
+            written = os.write(fd, data)
+            if written != len(data):
+                raise OSError(errno.ENOSPC, "only %d of %d bytes written" % (written, len(data)))
+        except OSError:
+            try:
+                os.ftruncate(fd, size)
+            except OSError:
+                pass
+            raise
+    finally:
+        os.close(fd)
+
+
+def lock_state(state: Path) -> BinaryIO:
+    """Hold ``state``/launcher.lock (with this process's pid in it) for as long as the returned file is open,
+    or a LaunchError naming the lock and the launcher that holds it."""
+    path = state / LOCK_FILE
+    f = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644), "r+b")
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            f.seek(64)  # a byte past the pid: another launcher can still read the pid
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        try:
+            f.seek(0)
+            other = f.read(20).decode("ascii", "replace").strip() or "unknown"
+        except OSError:
+            other = "unknown"
+        f.close()
+        raise LaunchError(
+            "another launcher (pid %s) runs on the state folder %s (it holds %s); stop it first, or pass "
+            "--state-dir with another folder" % (other, state, path)
+        ) from None
+    f.seek(0)
+    f.write(b"%-20d\n" % os.getpid())  # fixed width: no truncation, which a lock may forbid (Windows)
+    f.flush()
+    return f
 
 
 def setup_logging(logs: Path) -> None:
@@ -428,12 +563,63 @@ def setup_logging(logs: Path) -> None:
     log.propagate = False
 
 
+def prune_moved(folder: Path, keep: int = KEEP_MOVED) -> None:
+    """In updates/installed/ or updates/rejected/: the ``keep`` newest zips stay (names start with the time they
+    were moved), older ones go with their notes."""
+    try:
+        zips = sorted(folder.glob("*.zip"))
+    except OSError:
+        return
+    for path in zips[: max(len(zips) - keep, 0)]:
+        for old in (path, path.with_name(path.name + ".txt")):
+            try:
+                old.unlink()
+            except OSError:  # a read-only stick, or already gone: not worth a warning each hour
+                pass
+
+
+def prune_logs(logs: Path, today: datetime.date, days: int = LOG_KEEP_DAYS, max_bytes: int = LOG_MAX_BYTES) -> None:
+    """Event logs older than ``days`` are deleted, then the oldest ones while they total over ``max_bytes``;
+    today's is always kept."""
+    dated = []
+    for path in logs.glob("events-*.jsonl"):
+        try:
+            day = datetime.date.fromisoformat(path.name[len("events-") : -len(".jsonl")])
+            dated.append((day, path, path.stat().st_size))
+        except (ValueError, OSError):
+            continue
+    dated.sort()
+    total = sum(size for _, _, size in dated)
+    for day, path, size in dated:
+        if day >= today or ((today - day).days <= days and total <= max_bytes):
+            continue
+        try:
+            path.unlink()
+            total -= size
+            log.info(
+                "event log %s deleted (older than %d days, or over %d MB of logs)", path.name, days, max_bytes >> 20
+            )
+        except OSError as exc:
+            log.warning("could not delete the old event log %s: %s", path, exc)
+
+
 # ---------------------------------------------------------------------------------------------------
 # The kiosk: what is served, updates, the page's calls
 
 
+class Trial:
+    """An update just gone live, on trial until its page pings: ``old`` and ``previous`` are what to go back to."""
+
+    def __init__(self, old: Package, previous: str | None, since: float):
+        self.old, self.previous, self.since, self.loaded = old, previous, since, False
+
+
 class Kiosk:
-    """The served package and the state around it. ``state`` None: serving only (no updates, no events)."""
+    """The served package and the state around it. ``state`` None: serving only (no updates, no events).
+
+    current.json is ``{"current", "previous", "pending"?, "rejected"?}``: the package served, the one before it,
+    an installed update waiting for the next attract, and the versions rolled back (never installed again).
+    It is written before a change takes effect; a failure to write it is logged, and the kiosk carries on."""
 
     def __init__(
         self,
@@ -449,6 +635,9 @@ class Kiosk:
         self.package = launched
         self.pending: Package | None = None
         self.previous: str | None = None
+        self.rejected: list[str] = []
+        self.trial: Trial | None = None
+        self.reload = threading.Event()  # set: the browser must load the page again (the watchdog restarts it)
         self.ping_timeout_override = ping_timeout
         self.last_ping: float | None = None
         self.pings = 0
@@ -459,6 +648,8 @@ class Kiosk:
         self._locked_until = 0.0
         self._seen: dict[str, tuple[int, int]] = {}
         self._judged: set[tuple[str, int, int]] = set()
+        self._prune_due = True
+        self._retention_at = 0.0
         self.origin = ""  # http://127.0.0.1:PORT, set once the server is bound
 
     # -- packages ---------------------------------------------------------------------------------
@@ -468,13 +659,15 @@ class Kiosk:
         assert self.state is not None
         return self.state / "packages"
 
-    def _installed(self, version: str | None) -> Package | None:
-        if not version:
+    def _installed(self, version: Any) -> Package | None:
+        if not isinstance(version, str) or not version:
             return None
         if version == self.launched.version:
             return self.launched
+        if self.state is None or not VERSION_RE.match(version):
+            return None
         path = self.packages / (version + ".zip")
-        if not VERSION_RE.match(version) or not path.is_file():
+        if not path.is_file():
             return None
         try:
             return ZipPackage(path)
@@ -489,36 +682,62 @@ class Kiosk:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def _write_current(self) -> None:
+    def _commit(self, package: Package, previous: str | None, pending: Package | None, rejected: list[str]) -> None:
+        """With the lock held: current.json written first, then the change takes effect."""
         if self.state is not None:
-            write_json_atomic(self.state / "current.json", {"current": self.package.version, "previous": self.previous})
+            data: dict[str, Any] = {"current": package.version, "previous": previous}
+            if pending is not None:
+                data["pending"] = pending.version
+            if rejected:
+                data["rejected"] = rejected
+            try:
+                write_json_atomic(self.state / "current.json", data)
+            except OSError as exc:  # a full disk, a read-only folder: the kiosk goes on, unremembered
+                log.error("could not write current.json (%s): after a restart the kiosk may serve another package", exc)
+        self.package, self.previous, self.pending, self.rejected = package, previous, pending, rejected
 
     def choose_at_start(self) -> Package:
-        """The package current.json names when installed and built after the launched one, else the launched."""
+        """The package current.json names when installed and built after the launched one (or the launched one
+        was rolled back), else the launched; and the update current.json says is pending, if still newer."""
         current = self._read_current()
-        self.previous = current.get("previous") if isinstance(current.get("previous"), str) else None
+        rejected = current.get("rejected")
+        rejected = [v for v in rejected if isinstance(v, str)][-20:] if isinstance(rejected, list) else []
+        previous = current.get("previous") if isinstance(current.get("previous"), str) else None
         named = self._installed(current.get("current"))
-        if named is not None and named is not self.launched and named.built > self.launched.built:
-            self.package = named
-            log.info("serving installed package %s (newer than the launched %s)", named.version, self.launched.version)
-        else:
-            self.package = self.launched
-            if current.get("current") != self.launched.version:
+        pinned = self.launched.version in rejected
+        with self.lock:
+            if named is not None and named is not self.launched and (named.built > self.launched.built or pinned):
+                package = named
+                log.info(
+                    "serving installed package %s (%s the launched %s)",
+                    named.version,
+                    "a rollback from" if pinned else "newer than",
+                    self.launched.version,
+                )
+            else:
+                package = self.launched
                 if named is not None and named is not self.launched:
-                    self.previous = named.version
-                self._write_current()
-            log.info("serving the launched package %s (%s)", self.launched.version, self.launched.path)
+                    previous = named.version
+                log.info("serving the launched package %s (%s)", self.launched.version, self.launched.path)
+            pending = self._installed(current.get("pending"))
+            if pending is not None and (pending.version in rejected or not pending.built > package.built):
+                pending = None
+            if pending is not None:
+                log.info("update %s, installed before the restart, goes live at the next attract", pending.version)
+            self._commit(package, previous, pending, rejected)
         return self.package
 
     def rollback(self) -> str:
-        """Serve the previous package from now on; its version, or a LaunchError when there is none."""
+        """Serve the previous package from now on (the one left is never installed again); its version, or a
+        LaunchError when there is none."""
         with self.lock:
             previous = self._installed(self.previous)
             if previous is None:
                 raise LaunchError("no previous package to go back to (current.json names %s)" % (self.previous,))
             old = self.package
-            self.package, self.previous, self.pending = previous, old.version, None
-            self._write_current()
+            rejected = [v for v in self.rejected if v not in (old.version, previous.version)] + [old.version]
+            self._commit(previous, old.version, None, rejected)
+            self.trial = None
         log.info("rollback: %s replaced by the previous package %s", old.version, previous.version)
         return previous.version
 
@@ -528,22 +747,71 @@ class Kiosk:
             new = self.pending
             if new is None:
                 return False
-            old = self.package
-            self.package, self.previous, self.pending = new, old.version, None
-            self._write_current()
-            self._prune()
+            old, before = self.package, self.previous
+            self._commit(new, old.version, None, self.rejected)
+            # on trial only where a page pings: one that never did (a catalogue, --no-browser) proves nothing
+            self.trial = Trial(old, before, time.monotonic()) if self.pings else None
+            self._prune_due = True
         log.info("update: %s now served instead of %s (at attract)", new.version, old.version)
         return True
 
+    def page_loaded(self, package: Package) -> None:
+        """The page (index.html) of ``package`` was served: its pings from now on confirm an update on trial."""
+        with self.lock:
+            if self.trial is not None and package is self.package:
+                self.trial.loaded = True
+
+    def check_trial(self, now: float) -> bool:
+        """Roll back an update whose page has not pinged within ROLLBACK_TIMEOUTS ping timeouts of going live;
+        True when it did."""
+        with self.lock:
+            trial = self.trial
+            limit = ROLLBACK_TIMEOUTS * self.ping_timeout
+            if trial is None or now - trial.since < limit:
+                return False
+            bad = self.package
+            rejected = [v for v in self.rejected if v != bad.version] + [bad.version]
+            self._commit(trial.old, trial.previous, None, rejected)
+            self.trial = None
+        log.error(
+            "update %s: no ping from its page within %g s of going live; rolled back to %s, and %s is rejected",
+            bad.version,
+            limit,
+            trial.old.version,
+            bad.version,
+        )
+        self.reload.set()
+        return True
+
     def _prune(self) -> None:
-        """Installed packages other than the current and previous are deleted (disk use stays bounded)."""
-        keep = {self.package.version + ".zip", (self.previous or "") + ".zip"}
+        """Installed packages other than the current, previous and pending are deleted (disk use stays bounded).
+        Called from the watcher thread only, the one that installs: no install is ever half seen."""
+        with self.lock:
+            keep = {
+                v + ".zip" for v in (self.package.version, self.previous, self.pending and self.pending.version) if v
+            }
         for path in self.packages.glob("*.zip"):
             if path.name not in keep:
                 try:
                     path.unlink()
+                    log.info("installed package %s deleted (neither current nor previous)", path.name)
                 except OSError:  # in use (Windows): next time
                     pass
+
+    def maintain(self, now: float) -> None:
+        """The watcher thread's chores: the update on trial, then (hourly) retention of packages and logs."""
+        self.check_trial(now)
+        if self.state is None:
+            return
+        if self._prune_due:
+            self._prune_due = False
+            self._prune()
+        if now >= self._retention_at:
+            self._retention_at = now + RETENTION_EVERY_S
+            if self.updates is not None:
+                prune_moved(self.updates / "installed")
+                prune_moved(self.updates / "rejected")
+            prune_logs(self.state / "logs", datetime.date.today())
 
     def poll_updates(self) -> None:
         """One look at the watched folder (see the module docstring)."""
@@ -567,8 +835,9 @@ class Kiosk:
     def _install(self, path: Path) -> None:
         with self.lock:
             serving, pending = self.package.version, self.pending.version if self.pending else None
+            rejected = list(self.rejected)
         try:
-            config = check_candidate(path, serving)
+            config = check_candidate(path, serving, rejected)
             version = config["version"]
             if version == pending:
                 raise LaunchError("version %s is already installed and waits for the next attract" % version)
@@ -581,7 +850,8 @@ class Kiosk:
             self._move_aside(path, "rejected", str(exc))
             return
         with self.lock:
-            self.pending = package
+            self._commit(self.package, self.previous, package, self.rejected)
+            self._prune_due = self._prune_due or pending is not None  # the update it replaces
         log.info("update %s installed from %s; it goes live at the next attract", version, path)
         self._move_aside(path, "installed", "installed as %s" % version)
 
@@ -600,19 +870,32 @@ class Kiosk:
 
     @property
     def ping_timeout(self) -> float:
+        """--ping-timeout, else kiosk.json's pingTimeoutSeconds when >= MIN_PING_TIMEOUT_S, else PING_TIMEOUT_S."""
         if self.ping_timeout_override is not None:
             return self.ping_timeout_override
         value = self.package.config.get("pingTimeoutSeconds", PING_TIMEOUT_S)
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
-        return float(value) if ok else PING_TIMEOUT_S
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        return float(value) if ok and value >= MIN_PING_TIMEOUT_S else PING_TIMEOUT_S
 
     def ping(self, body: Any) -> dict:
+        """The page is alive. ``{"attract": true}`` with an update pending (installed before a restart, say) puts
+        it live: the answer says reload, and the watchdog restarts the browser on it."""
         with self.lock:
             first = self.last_ping is None
             self.last_ping = time.monotonic()
             self.pings += 1
+            trial = self.trial
+            if trial is not None and trial.loaded:
+                self.trial = None
+            attract = isinstance(body, dict) and body.get("attract") is True and self.pending is not None
         if first:
-            log.info("first ping from the page (scene %s)", body.get("scene") if isinstance(body, dict) else None)
+            scene = body.get("scene") if isinstance(body, dict) else None
+            log.info("first ping from the page (scene %s)", scene if isinstance(scene, str) else None)
+        if trial is not None and trial.loaded:
+            log.info("update %s confirmed: its page pings", self.package.version)
+        if attract and self.attract():
+            self.reload.set()
+            return {"ok": True, "reload": True}
         return {"ok": True}
 
     def write_events(self, events: list) -> int:
@@ -623,15 +906,15 @@ class Kiosk:
         path = self.state / "logs" / ("events-%s.jsonl" % datetime.date.today().isoformat())
         with self.lock:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "ab") as f:
-                # a line torn by a power cut stays alone on its line (vtour stats skips it), not glued to the next
-                if f.tell() > 0:
-                    with open(path, "rb") as r:
-                        r.seek(-1, os.SEEK_END)
-                        if r.read(1) != b"\n":
-                            lines = "\n" + lines
-                f.write(lines.encode("utf-8"))
-                f.flush()
+            # a line torn by a power cut stays alone on its line (vtour stats skips it), not glued to the next
+            try:
+                with open(path, "rb") as r:
+                    r.seek(-1, os.SEEK_END)
+                    if r.read(1) != b"\n":
+                        lines = "\n" + lines
+            except OSError:  # no such file yet, or empty
+                pass
+            append_all(path, lines.encode("utf-8"))
         return len(events)
 
     def try_pin(self, pin: object) -> int:
@@ -657,6 +940,17 @@ class Kiosk:
             self.stopping.set()
 
 
+def _text_ok(text: str) -> bool:
+    """A string an event may hold: short, and valid UTF-8 once written (a lone surrogate is not)."""
+    if len(text) > MAX_STRING:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def validate_events(data: Any) -> str | None:
     """Why a batch of visit events is refused, or None for a good one."""
     if not isinstance(data, list):
@@ -666,7 +960,7 @@ def validate_events(data: Any) -> str | None:
 
     def scalar_ok(v: Any) -> bool:
         if isinstance(v, str):
-            return len(v) <= MAX_STRING
+            return _text_ok(v)
         if isinstance(v, float):
             return math.isfinite(v)
         return v is None or isinstance(v, (bool, int))
@@ -674,22 +968,23 @@ def validate_events(data: Any) -> str | None:
     for i, event in enumerate(data):
         if not isinstance(event, dict):
             return "event %d is not a JSON object" % i
-        if event.get("type") not in EVENT_TYPES:
-            return "event %d: unknown type %r (one of %s)" % (i, event.get("type"), ", ".join(sorted(EVENT_TYPES)))
+        kind = event.get("type")
+        if not isinstance(kind, str) or kind not in EVENT_TYPES:
+            return "event %d: unknown type %.60r (one of %s)" % (i, kind, ", ".join(sorted(EVENT_TYPES)))
         if len(event) > MAX_KEYS:
             return "event %d has %d fields; at most %d" % (i, len(event), MAX_KEYS)
         for key, value in event.items():
-            if len(key) > MAX_STRING:
-                return "event %d: a field name longer than %d characters" % (i, MAX_STRING)
+            if not _text_ok(key):
+                return "event %d: a field name longer than %d characters, or not UTF-8" % (i, MAX_STRING)
             inner = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
             if (isinstance(value, (dict, list)) and len(value) > MAX_KEYS) or not all(map(scalar_ok, inner)):
-                return "event %d: field %r is too long or nested (strings up to %d characters, one level)" % (
+                return "event %d: field %.60r is too long or nested (strings up to %d characters, one level)" % (
                     i,
                     key,
                     MAX_STRING,
                 )
-            if isinstance(value, dict) and any(len(k) > MAX_STRING for k in value):
-                return "event %d: field %r has a key longer than %d characters" % (i, key, MAX_STRING)
+            if isinstance(value, dict) and not all(map(_text_ok, value)):
+                return "event %d: field %.60r has a key longer than %d characters, or not UTF-8" % (i, key, MAX_STRING)
     return None
 
 
@@ -707,6 +1002,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server_version = "vtour-kiosk"
     kiosk: Kiosk
+    _responded = False
 
     def setup(self) -> None:
         super().setup()
@@ -714,6 +1010,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._responded = True
+        super().send_response(code, message)
+
+    def _guarded(self, call, *args: Any) -> None:
+        """Run a request's handler: an exception is logged and answered 500 (when nothing was sent yet), and the
+        server carries on."""
+        self._responded = False
+        try:
+            call(*args)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception:
+            log.exception("%s %.200s failed", self.command, self.path)
+            self.close_connection = True
+            if not self._responded:
+                try:
+                    self._error(500, "the launcher failed on this request (see its log)")
+                except OSError:
+                    pass
 
     def _json(self, status: int, body: Any) -> None:
         data = json.dumps(body).encode("utf-8")
@@ -731,10 +1048,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # -- GET ---------------------------------------------------------------------------------------
 
     def do_GET(self) -> None:
-        self._serve(head=False)
+        self._guarded(self._serve, False)
 
     def do_HEAD(self) -> None:
-        self._serve(head=True)
+        self._guarded(self._serve, True)
 
     def _serve(self, head: bool) -> None:
         path = urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0])
@@ -745,11 +1062,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if name is not None and (path.endswith("/") or name == ""):
             name = (name + "/" if name else "") + INDEX
         package = self.kiosk.package
-        entry = None if name is None or name == KIOSK_JSON else package.entry(name)
+        entry = None if name is None or is_private(name) else package.entry(name)
         if entry is None:
             self._error(404, "not found")
             return
-        etag = '"%s-%d"' % (hashlib.sha1(package.version.encode()).hexdigest()[:12], entry.size)
+        tag = "%s\0%s\0%r" % (package.version, name, entry.mtime)
+        etag = '"%s-%d"' % (hashlib.sha1(tag.encode("utf-8", "surrogatepass")).hexdigest()[:16], entry.size)
         if self.headers.get("If-None-Match") == etag:
             self.send_response(304)
             self.send_header("ETag", etag)
@@ -786,6 +1104,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if name == INDEX:
             log.info("page requested: %s of %s", INDEX, package.version)
+            self.kiosk.page_loaded(package)
         try:
             for chunk in entry.chunks(start, length):
                 self.wfile.write(chunk)
@@ -797,6 +1116,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # -- POST --------------------------------------------------------------------------------------
 
     def do_POST(self) -> None:
+        self._guarded(self._post)
+
+    def _post(self) -> None:
         path = self.path.split("?", 1)[0]
         if not path.startswith(BRIDGE):
             self._error(404, "not found")
@@ -828,6 +1150,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = json.loads(self.rfile.read(size).decode("utf-8")) if size else {}
         except (UnicodeDecodeError, ValueError) as exc:
             self._error(400, "the body is not JSON (%s)" % exc)
+            return
+        except RecursionError:
+            self._error(400, "the body is nested too deeply")
             return
         getattr(self, "_post_" + action)(body)
 
@@ -880,7 +1205,7 @@ def parse_range(spec: str, size: int) -> tuple[int, int] | None:
         return None
     if not m.group(1):  # the last N bytes
         n = int(m.group(2))
-        if n == 0:
+        if n == 0 or size == 0:
             raise ValueError(spec)
         n = min(n, size)
         return size - n, n
@@ -1017,50 +1342,81 @@ class Watchdog:
             ) from None
         self.starts += 1
         self.proc = proc
+        self.kiosk.reload.clear()  # this browser loads what is served now
         with self.kiosk.lock:
             self.kiosk.last_ping = None
         log.info("browser started (pid %d, start %d): %s", proc.pid, self.starts, " ".join(cmd))
         return proc
 
     def run(self, first: subprocess.Popen | None = None) -> None:
-        """Watch ``first`` (a browser :meth:`start` made), or a new one, and its successors until the stop."""
+        """Watch ``first`` (a browser :meth:`start` made), or a new one, and its successors until the stop. A
+        restart that fails (the browser's files being updated, say) is tried again after the backoff."""
         kiosk, backoff = self.kiosk, 1.0
         while not kiosk.stopping.is_set():
-            self.proc = proc = first or self.start()
-            first = None
+            proc, first = first, None
+            if proc is None:
+                try:
+                    proc = self.start()
+                except LaunchError as exc:
+                    wait, backoff = next_backoff(backoff, 0.0, True)
+                    log.error("%s; trying again in %g s", exc, wait)
+                    if kiosk.stopping.wait(wait):
+                        return
+                    continue
+            self.proc = proc
             started = time.monotonic()
-            daily = self.daily or kiosk.package.config.get("dailyRestart")
-            restart_at = next_daily(daily, time.time()) if isinstance(daily, str) and HHMM_RE.match(daily) else None
-            reason, failure = None, True
-            while reason is None:
-                if kiosk.stopping.wait(self.tick):
-                    stop_browser(proc, self.kill_after)
-                    log.info("browser closed (%s)", kiosk.stop_reason)
-                    return
-                code = proc.poll()
-                now = time.monotonic()
-                with kiosk.lock:
-                    last = kiosk.last_ping
-                timeout = kiosk.ping_timeout
-                if code is not None:
-                    reason = "the browser exited with code %d" % code
-                elif last is None and now - started > 2 * timeout and self._silence_counts():
-                    self.silent_starts += 1
-                    reason = "no ping from the page within %g s of the browser's start (hung)" % (2 * timeout)
-                elif last is not None and now - last > timeout:
-                    reason = "no ping from the page for %g s (hung)" % timeout
-                elif restart_at is not None and time.time() >= restart_at:
-                    reason, failure = "daily restart at %s" % daily, False
+            ended = self._watch(proc, started)
+            if ended is None:
+                return
+            reason, failure = ended
             ran = time.monotonic() - started
             stop_browser(proc, self.kill_after)
-            if ran >= HEALTHY_S or not failure:
-                backoff = 1.0
-            wait = backoff if failure else 0.0
+            wait, backoff = next_backoff(backoff, ran, failure)
             log.warning("restarting the browser in %g s: %s (after %.0f s)", wait, reason, ran)
-            if failure:
-                backoff = min(backoff * 2, BACKOFF_MAX_S)
             if kiosk.stopping.wait(wait):
                 return
+
+    def _watch(self, proc: subprocess.Popen, started: float) -> tuple[str, bool] | None:
+        """Why the browser must be restarted and whether that is a failure; None once the kiosk stops. Times are
+        monotonic: a clock set back or forward (NTP, a dead CMOS battery) neither hides nor fakes a hang."""
+        kiosk = self.kiosk
+        daily = self.daily or kiosk.package.config.get("dailyRestart")
+        restart_at = None
+        if isinstance(daily, str) and HHMM_RE.match(daily):
+            wall = time.time()
+            restart_at = started + (next_daily(daily, wall) - wall)
+        while True:
+            if kiosk.stopping.wait(self.tick):
+                stop_browser(proc, self.kill_after)
+                log.info("browser closed (%s)", kiosk.stop_reason)
+                return None
+            code = proc.poll()
+            now = time.monotonic()
+            with kiosk.lock:
+                last = kiosk.last_ping
+            timeout = kiosk.ping_timeout
+            if code is not None:
+                return "the browser exited with code %d" % code, True
+            if last is None and now - started > 2 * timeout and self._silence_counts():
+                self.silent_starts += 1
+                return "no ping from the page within %g s of the browser's start (hung)" % (2 * timeout), True
+            if last is not None and now - last > timeout:
+                return "no ping from the page for %g s (hung)" % timeout, True
+            if kiosk.reload.is_set():
+                kiosk.reload.clear()
+                return "the served package changed (%s)" % kiosk.package.version, False
+            if restart_at is not None and now >= restart_at:
+                return "daily restart at %s" % daily, False
+
+
+def next_backoff(backoff: float, ran: float, failure: bool) -> tuple[float, float]:
+    """(seconds to wait before the next start, the backoff after that): a failure waits ``backoff`` and doubles it
+    up to BACKOFF_MAX_S; a browser that ran HEALTHY_S or more, or a planned restart, starts again from 1 s."""
+    if ran >= HEALTHY_S or not failure:
+        backoff = 1.0
+    if not failure:
+        return 0.0, backoff
+    return backoff, min(backoff * 2, BACKOFF_MAX_S)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1158,11 +1514,13 @@ def _prepare_state(args: argparse.Namespace) -> tuple[Path, Path]:
 
 
 def _watch_updates(kiosk: Kiosk, every: float) -> None:
+    """The one thread that installs, prunes and rolls back a failed update (so none of these races another)."""
     while not kiosk.stopping.wait(every):
-        try:
-            kiosk.poll_updates()
-        except Exception:  # the watcher must not die: the kiosk runs for months
-            log.exception("looking for updates failed")
+        for chore in (kiosk.poll_updates, lambda: kiosk.maintain(time.monotonic())):
+            try:
+                chore()
+            except Exception:  # the watcher must not die: the kiosk runs for months
+                log.exception("the update watcher failed (it carries on)")
 
 
 def _on_signal(kiosk: Kiosk):
@@ -1176,8 +1534,9 @@ def main(argv: list[str] | None = None, directory: str | os.PathLike | None = No
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         state, updates = _prepare_state(args)
+        held = lock_state(state)  # noqa: F841 (held open, the lock kept, until the process ends)
         setup_logging(state / "logs")
-        launched = open_package(args.package or directory or HERE)
+        launched = open_package(os.path.abspath(args.package or directory or HERE))
         kiosk = Kiosk(launched, state, updates, ping_timeout=args.ping_timeout)
         kiosk.choose_at_start()
         if args.rollback:

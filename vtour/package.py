@@ -11,13 +11,15 @@ the daily restart and the ping timeout; the kiosk's index.html gets mount option
 given here; the page takes the rest from tour.json ``settings.kiosk``, then its defaults) and a
 viewport without user zoom. The old ``idle_return_s`` is ``idle`` with no countdown and ``autotour``
 the attract's seconds per scene (each when the new option is not given).
-The zip is written to a temporary name and renamed when complete; tiles are stored (not deflated),
-so the launcher reads them straight from the zip by offset.
+The zip is written to a temporary name and renamed when complete; files already compressed (tiles,
+audio, video, compressed models: :data:`STORED_SUFFIXES`) are stored, not deflated, so the launcher serves
+them and their HTTP ranges straight from the zip by offset. A file older than 1980 (the zip format's
+first date) gets 1980-01-01.
 
 The tour folder is only read: a tour without ``index.html`` or ``viewer/`` gets them in the zip, not
 on disk. A link in the tour is followed only while it stays inside the tour (a link to
-``/etc/passwd`` is refused, naming it). Every entry gets the ordinary modes (0644, launch.sh 0755),
-whatever the files' own.
+``/etc/passwd`` is refused, naming it; so is a link to nothing). Every entry gets the ordinary modes
+(0644, launch.sh 0755), whatever the files' own.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from typing import Any
 
 from vtour.errors import VtourError
 from vtour.kiosk_launch import FORMAT as KIOSK_FORMAT
-from vtour.kiosk_launch import PING_TIMEOUT_S, hash_pin
+from vtour.kiosk_launch import MIN_PING_TIMEOUT_S, PING_TIMEOUT_S, hash_pin
 from vtour.output import atomic_file, is_within
 from vtour.site import BUNDLE, IMAGE_BUNDLE, MODEL_BUNDLE, bundle_path, index_html
 from vtour.tour.layout import INDEX_HTML, VIEWER, require_built_tour
@@ -50,7 +52,8 @@ DEFAULT_AUTOTOUR_S = 20
 LAUNCH_PY = (Path(__file__).parent / "kiosk_launch.py").read_text(encoding="utf-8")
 
 LAUNCH_SH = '#!/bin/sh\ncd "$(dirname "$0")" && exec python3 launch.py "$@"\n'
-LAUNCH_BAT = '@echo off\r\ncd /d "%~dp0"\r\npython launch.py %*\r\nif errorlevel 9009 py -3 launch.py %*\r\n'
+# no `cd`: cmd.exe cannot make a UNC path (\\server\share) its current folder, and launch.py needs none
+LAUNCH_BAT = '@echo off\r\npython "%~dp0launch.py" %*\r\nif errorlevel 9009 py -3 "%~dp0launch.py" %*\r\n'
 MAIN_PY = (
     '"""`python3 package.zip`: run the kiosk launcher, serving straight from this zip."""\n'
     "import sys\n\nfrom launch import main\n\nsys.exit(main())\n"
@@ -180,6 +183,13 @@ def _tour_files(tour_dir: Path) -> Iterator[tuple[str, Path]]:
                 continue
             if path.is_symlink():
                 real = path.resolve()
+                if not real.exists():
+                    raise VtourError(
+                        "package",
+                        f"a link to {real}, which does not exist",
+                        path=path,
+                        fix="restore the file it points to, or remove the link",
+                    )
                 if not is_within(real, tour_dir):
                     raise VtourError(
                         "package",
@@ -228,11 +238,11 @@ def package_tour(
     if (
         isinstance(ping_timeout_s, bool)
         or not isinstance(ping_timeout_s, (int, float))
-        or not (math.isfinite(ping_timeout_s) and ping_timeout_s > 0)
+        or not (math.isfinite(ping_timeout_s) and ping_timeout_s >= MIN_PING_TIMEOUT_S)
     ):
         raise VtourError(
             "package",
-            "must be a number of seconds > 0",
+            f"must be a number of seconds >= {MIN_PING_TIMEOUT_S:g} (a busy page may skip a ping of its 10 s)",
             field="ping_timeout_s",
             value=ping_timeout_s,
             fix=f"leave it at {PING_TIMEOUT_S:g}",
@@ -336,7 +346,7 @@ def _write_zip(
 def _add(zf: zipfile.ZipFile, name: str, data: bytes | Path, compression: int, digest: Any = None) -> None:
     """One entry with the ordinary mode (launch.sh executable); a file's own mode is not copied."""
     info = (
-        zipfile.ZipInfo.from_file(data, name)
+        zipfile.ZipInfo.from_file(data, name, strict_timestamps=False)  # before 1980: 1980-01-01
         if isinstance(data, Path)
         else zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0))
     )
@@ -356,19 +366,22 @@ def _add(zf: zipfile.ZipFile, name: str, data: bytes | Path, compression: int, d
             digest.update(data)
 
 
+#: Files already compressed: stored in a zip, not deflated (they would not shrink, and a stored entry is served,
+#: HTTP ranges included, as a slice of the zip).
+STORED_SUFFIXES = frozenset(
+    ".jpg .jpeg .png .webp .avif .ktx2 .glb .mp3 .m4a .aac .ogg .oga .opus .webm .mp4 .wav".split()
+)
+
+
 def _compression(path: Path) -> int:
-    """JPEG and PNG tiles and compressed glb do not shrink: store them; deflate the rest."""
-    return (
-        zipfile.ZIP_STORED
-        if path.suffix.lower() in (".jpg", ".jpeg", ".png", ".glb", ".webp", ".avif")
-        else zipfile.ZIP_DEFLATED
-    )
+    return zipfile.ZIP_STORED if path.suffix.lower() in STORED_SUFFIXES else zipfile.ZIP_DEFLATED
 
 
 __all__ = [
     "DEFAULT_AUTOTOUR_S",
     "DEFAULT_IDLE_RETURN_S",
     "KIOSK_VIEWPORT",
+    "STORED_SUFFIXES",
     "check_daily_restart",
     "check_pin_text",
     "kiosk_options",

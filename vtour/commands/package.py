@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
+from vtour.errors import VtourError
 from vtour.package import DEFAULT_AUTOTOUR_S, package_tour
 
 log = logging.getLogger(__name__)
@@ -63,12 +64,35 @@ def register(sub: argparse._SubParsersAction) -> None:
         const=DEFAULT_AUTOTOUR_S,
         default=None,
         metavar="SECONDS",
-        help=f"older form of --attract-seconds (default {DEFAULT_AUTOTOUR_S} when given bare)",
+        help=f"older form of --attract-seconds ({DEFAULT_AUTOTOUR_S} when given bare; 0: as if not given, the tour's "
+        "own seconds per scene, else 20)",
     )
     p.set_defaults(func=run)
 
 
+#: The options that only a kiosk package takes (argparse dest: the option as typed).
+KIOSK_ONLY = {
+    "pin": "--pin",
+    "daily_restart": "--daily-restart",
+    "idle": "--idle",
+    "countdown": "--countdown",
+    "attract_scenes": "--attract-scenes",
+    "attract_seconds": "--attract-seconds",
+    "idle_return": "--idle-return",
+    "autotour": "--autotour",
+}
+
+
 def run(args: argparse.Namespace) -> int:
+    if not args.kiosk:
+        for dest, option in KIOSK_ONLY.items():
+            if getattr(args, dest) is not None:
+                raise VtourError(
+                    "package",
+                    f"{option} is a kiosk option, and without --kiosk this is a plain zip",
+                    field=option,
+                    fix="add --kiosk, or leave the option out",
+                )
     out = package_tour(
         args.tour,
         args.out,
