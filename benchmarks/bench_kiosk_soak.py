@@ -8,7 +8,8 @@ autorotating and changing scene on the same beat. One run, both side by side.
 Every ``--sample-seconds`` it records, for vtour's kiosk page: the JavaScript heap in use after a forced
 garbage collection (CDP HeapProfiler.collectGarbage, then Runtime.getHeapUsage), DOM nodes and JS event
 listeners (Performance.getMetrics), the viewer's live WebGL textures (``stats().textures``); the launcher's
-resident memory (VmRSS) and the sum over the browser's processes; for Marzipano: its heap, nodes and listeners.
+resident memory (VmRSS) and the sum over the browser's processes; for Marzipano: its heap, nodes and listeners,
+and its browser's resident memory the same way.
 At the end it prints start, end and peak of each, the growth from the first sample, the slope over the second
 half (per 10 minutes, least squares) and the ratio of vtour's heap to Marzipano's. Console errors and uncaught
 page errors of both pages are counted and printed. The kiosk's visit log (the launcher's
@@ -18,6 +19,12 @@ A "visitor" (every ``--visit-minutes``, default 3): taps to leave the attract lo
 switches language, opens the statue and closes it, then walks away; the kiosk's countdown and attract loop
 take over. Kiosk times are short for a soak (idle 20 s, countdown 5 s, 15 s a scene) so that the loop turns
 often. Nothing grows without bound if each metric's second-half slope is about zero.
+
+Before the first sample, ``--warmup-visits`` (default 10) visitors come one after the other (each sent back to
+attract at once): V8 gives a function a feedback vector, then baseline and optimised code, only after it has
+run some number of times, so the viewer's and the model bundle's code that a visit runs once or twice keeps
+adding ~0.2 MB of code and feedback to the heap per visitor for the first ~9 visitors, then levels off (about
+5.4 MB after GC with the tiny sample). Without the warm-up that tier-up reads as a slope in a 30-minute soak.
 """
 
 from __future__ import annotations
@@ -103,6 +110,24 @@ def descendants(pid: int) -> list[int]:
             out.append(c)
             todo.append(c)
     return out
+
+
+PEER_MARK = "--vtour-soak-peer"  # an unknown switch Chromium ignores: finds the peer's browser process
+
+
+def peer_browser_kb() -> int:
+    """Resident memory of Marzipano's browser: its main process (the one started with PEER_MARK) and
+    every process below it."""
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                argv = (d / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if PEER_MARK.encode() in argv:
+                pid = int(d.name)
+                return rss_kb(pid) + sum(rss_kb(c) for c in descendants(pid))
+    return 0
 
 
 def build(tmp: Path, tiny: bool) -> tuple[Path, Path]:
@@ -192,6 +217,9 @@ def main() -> int:
     ap.add_argument("--visit-minutes", type=float, default=3.0, help="a visitor every this many minutes (0: none)")
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "vtour-soak")
     ap.add_argument("--tiny", action="store_true", help="the small sample (quick trial runs)")
+    ap.add_argument(
+        "--warmup-visits", type=int, default=10, help="visitors before the first sample (V8's tier-up; 0: none)"
+    )
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -251,7 +279,7 @@ def main() -> int:
             page.on("pageerror", lambda e: errors["vtour"].append(str(e)))
             page.wait_for_function("() => window.vtour && window.vtour.timing.firstView !== null", timeout=120_000)
             peer_browser = pw.chromium.launch(
-                executable_path=str(helpers.CHROMIUM), headless=True, args=helpers.CHROMIUM_ARGS
+                executable_path=str(helpers.CHROMIUM), headless=True, args=[*helpers.CHROMIUM_ARGS, PEER_MARK]
             )
             peer = peer_browser.new_page(viewport={"width": W, "height": H})
             peer.on("console", lambda m: m.type == "error" and errors["marzipano"].append(m.text))
@@ -262,6 +290,12 @@ def main() -> int:
             cdp.send("Performance.enable")
             peer_cdp = peer.context.new_cdp_session(peer)
             peer_cdp.send("Performance.enable")
+            for _ in range(args.warmup_visits):  # V8's tier-up is done before the first sample (see above)
+                visit(page)
+                page.evaluate("() => window.vtour.kiosk.startAttract()")
+                page.wait_for_timeout(1000)
+            if args.warmup_visits:
+                print(f"{args.warmup_visits} warm-up visitors: heap {heap(cdp)['heap_MB']:.1f} MB", flush=True)
             page.wait_for_timeout(5000)
             t0 = time.time()
             next_visit = t0 + args.visit_minutes * 60 if args.visit_minutes > 0 else float("inf")
@@ -284,6 +318,7 @@ def main() -> int:
                     "marzipano heap MB": m["heap_MB"],
                     "marzipano DOM nodes": m["nodes"],
                     "marzipano JS listeners": m["listeners"],
+                    "marzipano browser RSS MB": peer_browser_kb() / 1024,
                 }
                 for k, val in row.items():
                     samples.setdefault(k, []).append((t, float(val)))
@@ -320,6 +355,12 @@ def main() -> int:
             )
         v_end, m_end = samples["vtour heap MB"][-1][1], samples["marzipano heap MB"][-1][1]
         print(f"ratio vtour/marzipano JS heap at the end: {v_end / m_end:.2f}")
+        v_rss, m_rss = samples["kiosk browser RSS MB"], samples["marzipano browser RSS MB"]
+        if m_rss[-1][1] > 0:
+            print(
+                f"ratio vtour/marzipano browser RSS at the end: {v_rss[-1][1] / m_rss[-1][1]:.2f}; "
+                f"growth {v_rss[-1][1] - v_rss[0][1]:+.1f} MB vs {m_rss[-1][1] - m_rss[0][1]:+.1f} MB"
+            )
         for who, errs in errors.items():
             print(f"{who}: {len(errs)} console or page errors" + "".join(f"\n  {e}" for e in errs[:10]))
         logs = sorted((state / "logs").glob("events-*.jsonl"))
