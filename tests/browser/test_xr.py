@@ -7,12 +7,19 @@ that offers no immersive session) and presents the WebGL canvas itself: full win
 right eye on the right half. So the page's screenshot *is* the headset's framebuffer. The test moves the headset
 and the controllers and presses their triggers through the emulator's device object (``window.__vtourXR.device``).
 
-What is checked: the "Enter VR" button appears only with a headset (xr/PanoXR.js); in VR both eyes are drawn, show
-the panorama and differ by the stereo of what is not at infinity (the controllers' beams: the panorama itself is at
-infinity, so it is the same in both eyes); a controller's select on a link hotspot, and the gaze resting on one,
-change the scene; leaving VR gives the page back its own rendering; the model dialog's "View in VR" stands the
-statue on the floor 1.5 m in front of the visitor at its real height (from the model's units and its glTF bounds);
-axe-core finds nothing wrong with the new buttons. Screenshots go to tests/artifacts/xr/.
+What is checked, in pixels where it is seen: the "Enter VR" button appears only with a headset (xr/PanoXR.js); in VR
+both eyes show the panorama, the same at infinity, and a controller's beam from the hand with the parallax of its
+distance (each eye's start of the beam at the column the emulator's projection and ipd put it); a highlighted ring
+is drawn where its link is in each eye (the eyes given off-axis frusta, so an eye drawn with the other's projection,
+a head rotation inverted or a ring mirrored is seen), also in the linked scene, turned so that its view's yaw is
+ahead, and after the headset's recentring; a select on an info ring beside a link follows nothing; the gaze's dwell
+shows a dark arc on the yellow disc, does not jump to its end after a stalled frame loop, and needs the gaze to
+leave a link after a scene change; a session that ends while starting, or a runtime whose end() rejects, leaves the
+page drawing and says so; the viewer emits "xrstart" / "xrend" for the panorama and for the statue; the model
+dialog's "View in VR" stands the statue on the floor 1.5 m in front of the visitor at its real height, and the same
+statue in m, cm and mm looks the same from 0.4 m (near and far planes in metres); axe-core finds nothing wrong with
+the new buttons.
+Screenshots go to tests/artifacts/xr/.
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ from helpers import ARTIFACTS, axe_violations, frames, open_tour, png_to_rgb, wa
 XR_ARTIFACTS = ARTIFACTS / "xr"
 #: The sample's start scene and its link to the main chamber (tour.json: entrance-0 at yaw 16.7, pitch 0).
 LINK_ID, LINK_TARGET, LINK_YAW, LINK_PITCH = "entrance-0", "chamber", 16.7, 0.0
+#: xr/GazeDwell.js DWELL_MS: how long the gaze rests on a link to follow it.
+DWELL_MS = 1500
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +149,125 @@ def _glb_height(path: Path) -> float:
     return hi - lo
 
 
+def _scaled_glb(path: Path, factor: float) -> bytes:
+    """The .glb at `path` with every node's translation and scale times `factor` (the same statue in other units)."""
+    data = path.read_bytes()
+    length = struct.unpack_from("<I", data, 12)[0]
+    doc = json.loads(data[20 : 20 + length])
+    for node in doc["nodes"]:
+        node["translation"] = [v * factor for v in node.get("translation", [0, 0, 0])]
+        node["scale"] = [v * factor for v in node.get("scale", [1, 1, 1])]
+    chunk = json.dumps(doc).encode()
+    chunk += b" " * (-len(chunk) % 4)
+    rest = data[20 + length :]
+    return (
+        struct.pack("<III", 0x46546C67, 2, 12 + 8 + len(chunk) + len(rest))
+        + struct.pack("<II", len(chunk), 0x4E4F534A)
+        + chunk
+        + rest
+    )
+
+
+def _route_tour(page, site: Path, edit) -> dict:
+    """Serves the site's tour.json as `edit(tour)` leaves it; returns the edited tour."""
+    tour = json.loads((site / "tour.json").read_text())
+    edit(tour)
+    body = json.dumps(tour)
+    page.route("**/tour.json", lambda route: route.fulfill(status=200, content_type="application/json", body=body))
+    return tour
+
+
+def _hotspot(tour: dict, hotspot_id: str) -> dict:
+    return next(h for s in tour["scenes"] for h in s["hotspots"] if h.get("id") == hotspot_id)
+
+
+def _rotation(yaw: float, pitch: float) -> np.ndarray:
+    """The 3 x 3 rotation of `_quaternion(yaw, pitch)`: Ry(-yaw) Rx(pitch), eye -> reference space."""
+    a, b = math.radians(-yaw), math.radians(pitch)
+    ry = np.array([[math.cos(a), 0, math.sin(a)], [0, 1, 0], [-math.sin(a), 0, math.cos(a)]])
+    rx = np.array([[1, 0, 0], [0, math.cos(b), -math.sin(b)], [0, math.sin(b), math.cos(b)]])
+    return ry @ rx
+
+
+def _direction(yaw: float, pitch: float) -> np.ndarray:
+    """The unit direction of (yaw, pitch), degrees (vtour/conventions.py: front -Z, right +X, up +Y)."""
+    y, p = math.radians(yaw), math.radians(pitch)
+    return np.array([math.cos(p) * math.sin(y), math.sin(p), -math.cos(p) * math.cos(y)])
+
+
+def _pixel(point_eye: np.ndarray, size: tuple[int, int], skew: float = 0.0, fovy_deg: float = 90.0):
+    """Where a point (or a direction) in an eye's frame (-Z ahead) lands in that eye's image of `size` (h, w),
+    through the emulator's projection (iwer: symmetric, its `fovy`, the eye's aspect; `skew`: the projection's
+    [8] element that _skew_eyes adds): (column, row)."""
+    h, w = size
+    f = 1 / math.tan(math.radians(fovy_deg) / 2)
+    x, y, z = point_eye
+    return (w / 2 * (1 + f * (h / w) * x / -z - skew), h / 2 * (1 - f * y / -z))
+
+
+def _ring_pixel(hotspot_yaw, hotspot_pitch, yaw_offset, head_yaw, head_pitch, size, skew=0.0):
+    """Where a hotspot's ring is drawn in an eye: its panorama direction turned into the reference space (the
+    panorama's yaw is the reference space's plus `yaw_offset`), then into the head's frame (at infinity)."""
+    d_ref = _direction(hotspot_yaw - yaw_offset, hotspot_pitch)
+    return _pixel(_rotation(head_yaw, head_pitch).T @ d_ref, size, skew)
+
+
+#: The off-axis frusta of a real headset's eyes (each wider on the temple's side): the projection's [8] element.
+EYE_SKEW = {"left": -0.1, "right": 0.1}
+
+
+def _skew_eyes(page) -> None:
+    """Gives the emulator's eyes EYE_SKEW's asymmetric projections (iwer's are symmetric, so that an eye drawn
+    with the other's projection would look right): what is at infinity then differs between the eyes."""
+    page.evaluate(
+        """(skew) => { const get = Object.getOwnPropertyDescriptor(XRView.prototype, 'projectionMatrix').get;
+          Object.defineProperty(XRView.prototype, 'projectionMatrix', { configurable: true, get() {
+            const p = new Float32Array(get.call(this)); p[8] += skew[this.eye] || 0; return p; } }); }""",
+        EYE_SKEW,
+    )
+
+
+def _yellow(eye: np.ndarray) -> np.ndarray:
+    """Pixels of a highlighted ring (HotspotMarks COLORS.hot, (255, 212, 0), at 75 % or more over the panorama)."""
+    r, g, b = eye[..., 0], eye[..., 1], eye[..., 2]
+    return (r > 180) & (g > 140) & (b < 100) & (r - b > 120)
+
+
+def _centroid(mask: np.ndarray) -> tuple[float, float]:
+    rows, cols = np.nonzero(mask)
+    assert len(rows), "nothing found"
+    return float(cols.mean()), float(rows.mean())
+
+
+def _assert_ring_at(eye: np.ndarray, where: tuple[float, float], what: str) -> None:
+    """A highlighted ring (yellow disc of the hit radius' size) is drawn centred at `where` (column, row)."""
+    mask = _yellow(eye)
+    x0, y0 = where
+    near = np.zeros_like(mask)
+    near[max(0, int(y0) - 30) : int(y0) + 30, max(0, int(x0) - 30) : int(x0) + 30] = True
+    found = mask & near
+    assert found.sum() > 300, f"{what}: no highlighted ring at {where} ({found.sum()} yellow pixels there)"
+    x, y = _centroid(found)
+    assert abs(x - x0) < 3 and abs(y - y0) < 3, f"{what}: the ring is at ({x:.1f}, {y:.1f}), expected {where}"
+    assert (mask & ~near).sum() < 50, f"{what}: yellow elsewhere too ({(mask & ~near).sum()} pixels)"
+
+
+def _set_head(page, yaw: float, pitch: float, position=(0.0, 1.6, 0.0)) -> None:
+    q = _quaternion(yaw, pitch)
+    page.evaluate(
+        "([q, p]) => { const d = window.__vtourXR.device; d.quaternion.set(q[0], q[1], q[2], q[3]);"
+        " d.position.set(p[0], p[1], p[2]); }",
+        [q, list(position)],
+    )
+
+
+def _record_xr_events(page) -> None:
+    page.evaluate(
+        "() => { window.__xrEvents = []; for (const name of ['xrstart', 'xrend'])"
+        " window.vtour.on(name, (e) => window.__xrEvents.push([name, e && e.mode])); }"
+    )
+
+
 def test_enter_vr_button_only_with_a_headset(page, page_log, serve, sample_site, xr_emulator, browser):
     # headless Chromium's own WebXR offers no immersive session: no button
     _open(page, page_log, serve, sample_site, None)
@@ -164,37 +292,76 @@ def test_enter_vr_button_only_with_a_headset(page, page_log, serve, sample_site,
         context.close()
 
 
-def test_immersive_mode_draws_both_eyes_and_a_controller_select_follows_a_link(
+def test_both_eyes_see_the_panorama_and_a_beam_from_the_hand_with_the_parallax_of_its_distance(
     page, page_log, serve, sample_site, xr_emulator
 ):
+    """The panorama is at infinity (the same in both eyes); the beam starts at the hand, 0.6 m ahead: the left eye
+    sees its start 0.063 m x 300 px / 0.6 m = 31.5 px further right than the right eye (the emulator's ipd, its
+    eyes' 300 px focal length). Both eyes drawn alike, or swapped, fail."""
     _open(page, page_log, serve, sample_site, xr_emulator)
     assert _xr_ready(page)
+    page.evaluate("() => { window.__vtourXR.device.controllers.left.connected = false; }")
+    _set_head(page, 0, 0)
     _enter(page, page_log)
     assert page.evaluate("() => window.vtour.renderer.paused") is True
     assert page.get_by_role("button", name="Exit VR").count() == 1
-    # both controllers straight ahead, slightly apart: no hotspot there (the model hotspot at pitch -0.4 is not a link)
-    _aim(page, "left", -40, 10, (-0.2, 1.4, -0.3))
-    _aim(page, "right", 40, 10, (0.2, 1.4, -0.3))
+    hand = np.array([-0.3, 1.3, -0.6])
+    _aim(page, "right", 90, 0, tuple(hand))  # pointing right, level: the beam runs across at 0.6 m, over the floor
     page.wait_for_function("() => window.vtour.pano.stats.sharp", timeout=20_000)
     _wait_frames(page)
-    left, right = _eyes(page, "both-eyes-start")
+    left, right = _eyes(page, "both-eyes-beam")
     for eye in (left, right):
         assert eye.mean() > 40 and eye.std() > 10, "each eye shows the panorama (not black, not flat)"
     diff = np.abs(left - right).max(axis=2)
-    # the panorama is at infinity: the eyes agree there; the beams from the hands differ (stereo)
-    assert np.median(diff) <= 2
-    assert 0.0002 < (diff > 40).mean() < 0.05, f"stereo difference over {(diff > 40).mean():.4%} of the pixels"
+    assert np.median(diff) <= 2, "the panorama is at infinity: the eyes agree there"
+    ipd = page.evaluate("() => window.__vtourXR.device.ipd")
+    size = left.shape[:2]
+    for eye, side in ((left, -1), (right, 1)):
+        x0, y0 = _pixel(hand - np.array([side * ipd / 2, 1.6, 0]), size)
+        # a thin line whiter than the panorama 5 px above and below it, near the hand's height
+        beam = (eye - np.maximum(np.roll(eye, 5, axis=0), np.roll(eye, -5, axis=0))).min(axis=2) > 30
+        beam[: int(y0) - 10] = False
+        beam[int(y0) + 10 :] = False
+        rows, cols = np.nonzero(beam)
+        assert len(cols) > 40, "the beam is drawn"
+        start = cols.min()
+        assert abs(start - x0) < 4, (
+            f"the beam starts at column {start} in the {('left', 'right')[side > 0]} eye, expected {x0:.1f}"
+        )
+        assert abs(np.median(rows) - y0) < 3, "at the hand's height"
 
-    # the right controller on the link to the chamber: highlighted, and its select follows it
-    _aim(page, "right", LINK_YAW + 1.5, LINK_PITCH - 1)
+
+def test_a_link_pointed_at_is_highlighted_where_it_is_and_a_select_follows_it_to_a_scene_turned_ahead(
+    page, page_log, serve, sample_site, xr_emulator
+):
+    """The visitor starts facing the view's yaw (0) with the head turned 20 degrees left: the panorama turns by 20. The
+    highlighted ring is then drawn where the link is, in each eye (their frusta off-axis, each its own); in the linked
+    scene its own view's yaw (-10) is ahead of the head, so a link of that scene is drawn, and pointed at, where that
+    turn puts it."""
+    tour = json.loads((sample_site / "tour.json").read_text())
+    _open(page, page_log, serve, sample_site, xr_emulator)
+    assert _xr_ready(page)
+    head_yaw = -20.0
+    _set_head(page, head_yaw, 0)
+    _skew_eyes(page)
+    _enter(page, page_log)
+    offset = page.evaluate("() => window.vtour.xr.state.yawOffset")
+    assert offset == pytest.approx(0 - head_yaw, abs=0.05), "the view's yaw is ahead of the head"
+    _aim(page, "left", -60, -30, (-0.2, 1.3, -0.3))  # away, at nothing
+    _aim(page, "right", LINK_YAW - offset, LINK_PITCH, (0.2, 1.4, -0.3))
+    page.wait_for_function("() => window.vtour.pano.stats.sharp", timeout=20_000)
     _wait_frames(page)
     assert page.evaluate("() => window.vtour.xr.state.pointed") == [LINK_ID]
     title = page.evaluate(
         f"() => window.vtour.tour.hotspotTitle(window.vtour.tour.scene('entrance').hotspots"
         f".find((h) => h.id === {json.dumps(LINK_ID)}), 'en')"
     )
-    assert title and page.evaluate("() => window.vtour.xr.state.label") == title
-    _eyes(page, "both-eyes-pointing-at-link")
+    assert title and page.evaluate("() => window.vtour.xr.state.labels") == [title]
+    left, right = _eyes(page, "both-eyes-pointing-at-link")
+    for eye, name in ((left, "left"), (right, "right")):
+        where = _ring_pixel(LINK_YAW, LINK_PITCH, offset, head_yaw, 0, eye.shape[:2], EYE_SKEW[name])
+        _assert_ring_at(eye, where, f"{name} eye")
+
     page.evaluate("() => window.__vtourXR.device.controllers.right.updateButtonValue('trigger', 1)")
     _wait_frames(page, 2)
     page.evaluate("() => window.__vtourXR.device.controllers.right.updateButtonValue('trigger', 0)")
@@ -202,33 +369,215 @@ def test_immersive_mode_draws_both_eyes_and_a_controller_select_follows_a_link(
         page, f"() => window.vtour.sceneId === {json.dumps(LINK_TARGET)}", what="the linked scene", log=page_log
     )
     page.wait_for_function("() => window.vtour.pano.stats.sharp && window.vtour.pano.opacity === 1", timeout=20_000)
-    _wait_frames(page)
-    left2, right2 = _eyes(page, "both-eyes-after-select")
-    assert np.abs(left2 - left).mean() > 10, "the new scene is drawn in the headset"
-    assert right2.mean() > 40
     assert page.evaluate("() => window.vtour.xr.state.activations") == 1
+    chamber_yaw = next(s for s in tour["scenes"] if s["id"] == LINK_TARGET)["view"]["yaw"]
+    offset = page.evaluate("() => window.vtour.xr.state.yawOffset")
+    assert offset == pytest.approx(chamber_yaw - head_yaw, abs=0.05), "the new scene's view is ahead"
+    other = _hotspot(tour, "chamber-1")  # its link to the niche
+    head_yaw = other["yaw"] - offset + 6
+    _set_head(page, head_yaw, 0)
+    _aim(page, "right", other["yaw"] - offset, other["pitch"], (0.2, 1.4, -0.3))
+    _wait_frames(page, 3)
+    assert page.evaluate("() => window.vtour.xr.state.pointed") == ["chamber-1"]
+    left, right = _eyes(page, "both-eyes-after-select")
+    for eye, name in ((left, "left"), (right, "right")):
+        where = _ring_pixel(other["yaw"], other["pitch"], offset, head_yaw, 0, eye.shape[:2], EYE_SKEW[name])
+        _assert_ring_at(eye, where, f"{name} eye")
     page_log.assert_clean()
 
 
-def test_gaze_resting_on_a_link_follows_it(page, page_log, serve, sample_site, xr_emulator):
+def test_a_select_on_an_info_ring_beside_a_link_follows_nothing(page, page_log, serve, sample_site, xr_emulator):
+    """A ray picks the nearest hotspot of any kind within its ring's radius plus a margin: aiming at an info ring 5
+    degrees from a link (within the link's old 6 degree reach) does not follow the link."""
+    note = {
+        "id": "beside",
+        "type": "info",
+        "yaw": LINK_YAW + 5,
+        "pitch": LINK_PITCH,
+        "title": {"en": "Beside the door"},
+        "text": {"en": "A note beside the door."},
+    }
+    _route_tour(page, sample_site, lambda t: t["scenes"][0]["hotspots"].append(note))
+    _open(page, page_log, serve, sample_site, xr_emulator)
+    assert _xr_ready(page)
+    _set_head(page, LINK_YAW, 0)
+    _enter(page, page_log)
+    offset = page.evaluate("() => window.vtour.xr.state.yawOffset")
+    _aim(page, "left", -60, -30, (-0.2, 1.3, -0.3))
+    _aim(page, "right", note["yaw"] - offset, note["pitch"], (0.2, 1.4, -0.3))
+    _wait_frames(page, 3)
+    assert page.evaluate("() => window.vtour.xr.state.pointed") == []
+    assert page.evaluate("() => window.vtour.xr.state.labels") == ["Beside the door"]
+    page.evaluate("() => window.__vtourXR.device.controllers.right.updateButtonValue('trigger', 1)")
+    _wait_frames(page, 3)
+    page.evaluate("() => window.__vtourXR.device.controllers.right.updateButtonValue('trigger', 0)")
+    _wait_frames(page, 3)
+    assert page.evaluate("() => [window.vtour.xr.state.activations, window.vtour.sceneId]") == [0, "entrance"]
+    # 4.5 degrees from the link, past the info ring's reach (2.1 + 1.5): the link's (3.5 + 1.5)
+    _aim(page, "right", LINK_YAW - offset - 4.5, LINK_PITCH, (0.2, 1.4, -0.3))
+    _wait_frames(page, 3)
+    assert page.evaluate("() => window.vtour.xr.state.pointed") == [LINK_ID]
+    page_log.assert_clean()
+
+
+def test_gaze_dwell_follows_a_link_once_and_again_only_after_the_gaze_left(
+    page, page_log, serve, sample_site, xr_emulator
+):
+    """Resting the gaze on a link fills a dark arc on its yellow disc and follows it after DWELL_MS; a stalled
+    frame loop starts the dwell afresh (no jump to the end); a new scene clears it, and a link the gaze lands on in
+    the new scene needs the gaze to leave and come back."""
     _open(page, page_log, serve, sample_site, xr_emulator)
     assert _xr_ready(page)
     page.evaluate(
         "() => { const d = window.__vtourXR.device; d.controllers.left.connected = false;"
         " d.controllers.right.connected = false; }"
     )
+    _set_head(page, 0, 0)
     _enter(page, page_log)
-    _aim(page, "head", 60, 20)  # nothing there
+    _set_head(page, 60, 20)  # nothing there
     _wait_frames(page)
     assert page.evaluate("() => window.vtour.xr.state.gaze") is True
     assert page.evaluate("() => window.vtour.xr.state.pointed") == []
-    _aim(page, "head", LINK_YAW - 2, LINK_PITCH + 1)
-    wait_for_js(page, "() => window.vtour.xr.state.dwell > 0.2", what="the gaze dwell arc", log=page_log)
-    _eyes(page, "gaze-dwell")
-    assert page.evaluate("() => window.vtour.sceneId") == "entrance", "not before the dwell time"
+    _set_head(page, LINK_YAW, LINK_PITCH)
+    wait_for_js(page, "() => window.vtour.xr.state.dwell > 0.15", what="the gaze dwell arc", log=page_log)
+    # the frame loop stalls 1.7 s (longer than the dwell): the dwell starts afresh instead of completing
+    page.evaluate("() => { const t = performance.now(); while (performance.now() - t < 1700); }")
+    _wait_frames(page, 2)
+    assert page.evaluate("() => [window.vtour.xr.state.activations, window.vtour.xr.state.dwell < 0.5]") == [0, True]
+    # a longer dwell while the screenshot is taken (slow on a loaded machine): the arc is still filling then
+    page.evaluate("() => { window.vtour.xr.dwell.ms = 6000; }")
+    wait_for_js(page, "() => window.vtour.xr.state.dwell > 0.12", what="the gaze dwell arc", log=page_log)
+    left, right = _eyes(page, "gaze-dwell")
+    page.evaluate(f"() => {{ window.vtour.xr.dwell.ms = {DWELL_MS}; }}")
+    size = left.shape[:2]
+    x0, y0 = _ring_pixel(LINK_YAW, LINK_PITCH, 0.0, LINK_YAW, LINK_PITCH, size)
+    for eye in (left, right):
+        r, g, b = eye[..., 0], eye[..., 1], eye[..., 2]
+        arc = (b > 100) & (r < 60) & (g < 90) & (b - r > 70)
+        arc[: int(y0) - 25] = False
+        arc[int(y0) + 25 :] = False
+        arc[:, : int(x0) - 25] = False
+        arc[:, int(x0) + 25 :] = False
+        assert arc.sum() > 15, "the dwell's arc shows (dark blue on the yellow disc)"
+        ax, ay = _centroid(arc)
+        assert ax > x0 and ay < y0 + 2, "the arc fills clockwise from the top: first in the upper right"
     wait_for_js(
-        page, f"() => window.vtour.sceneId === {json.dumps(LINK_TARGET)}", what="the linked scene", log=page_log
+        page,
+        f"() => window.vtour.sceneId === {json.dumps(LINK_TARGET)}",
+        what="the linked scene",
+        log=page_log,
+        timeout_s=20,
     )
+    assert page.evaluate("() => window.vtour.xr.state.activations") == 1
+
+    # back to the entrance (the gaze on its statue, no link), then into the chamber facing its link to the niche:
+    # the gaze is on a link at once
+    link = {"yaw": -45.0, "pitch": -1.76}  # tour.json: chamber-1
+    _set_head(page, 60, link["pitch"])
+    _wait_frames(page, 2)
+    page.evaluate("() => window.vtour.goTo('entrance')")
+    wait_for_js(page, "() => window.vtour.sceneId === 'entrance'", what="the entrance", log=page_log)
+    _wait_frames(page, 3)
+    assert page.evaluate("() => window.vtour.xr.state.pointed") == []
+    page.evaluate("(v) => window.vtour.goTo('chamber', v)", link)
+    wait_for_js(page, "() => window.vtour.sceneId === 'chamber'", what="the chamber", log=page_log)
+    _wait_frames(page, 3)
+    assert page.evaluate("() => window.vtour.xr.state.pointed") == ["chamber-1"], "the gaze landed on a link"
+    page.wait_for_timeout(2500)
+    assert page.evaluate("() => [window.vtour.sceneId, window.vtour.xr.state.dwell]") == ["chamber", 0], (
+        "not followed without looking away first"
+    )
+    _set_head(page, 120, 0)
+    _wait_frames(page, 3)
+    _set_head(page, 60, link["pitch"])
+    wait_for_js(page, "() => window.vtour.sceneId === 'niche'", what="the niche, after looking back", log=page_log)
+    page_log.assert_clean()
+
+
+def test_recentring_the_headset_keeps_what_the_visitor_looked_at_ahead(page, page_log, serve, sample_site, xr_emulator):
+    """The headset's recentring ("reset" of the reference space: its forward turned to the head's) turns the
+    panorama with it: the link pointed at stays pointed at, its ring where it was."""
+    _open(page, page_log, serve, sample_site, xr_emulator)
+    assert _xr_ready(page)
+    page.evaluate("() => { window.__vtourXR.device.controllers.left.connected = false; }")
+    _set_head(page, 0, 0)
+    _enter(page, page_log)
+    head_yaw = LINK_YAW + 8
+    _set_head(page, head_yaw, 0)
+    _aim(page, "right", LINK_YAW, 0, (0.2, 1.4, -0.3))
+    _wait_frames(page, 3)
+    assert page.evaluate("() => window.vtour.xr.state.pointed") == [LINK_ID]
+    before, _ = _eyes(page, "before-recentre")
+    page.evaluate("() => window.__vtourXR.device.recenter()")
+    _wait_frames(page, 4)
+    assert page.evaluate("() => window.vtour.xr.state.yawOffset") == pytest.approx(head_yaw, abs=0.1)
+    assert page.evaluate("() => window.vtour.xr.state.pointed") == [LINK_ID]
+    after, _ = _eyes(page, "after-recentre")
+    where = _ring_pixel(LINK_YAW, 0, 0.0, head_yaw, 0, before.shape[:2])
+    _assert_ring_at(before, where, "before")
+    _assert_ring_at(after, where, "after recentring")
+    page_log.assert_clean()
+
+
+def _end_the_next_session_while_it_starts(page) -> None:
+    """The headset ends the next session as soon as its reference space is given (taken off while starting)."""
+    page.evaluate(
+        """() => { const xr = navigator.xr, request = xr.requestSession.bind(xr);
+          xr.requestSession = async (...a) => { const s = await request(...a), space = s.requestReferenceSpace.bind(s);
+            s.requestReferenceSpace = async (t) => { const r = await space(t); await s.end(); return r; };
+            xr.requestSession = request; return s; }; }"""
+    )
+
+
+def test_a_session_that_ends_while_starting_leaves_the_viewer_running_and_says_so(
+    page, page_log, serve, sample_site, xr_emulator
+):
+    _open(page, page_log, serve, sample_site, xr_emulator)
+    assert _xr_ready(page)
+    _record_xr_events(page)
+    # the headset ends the session as soon as its reference space is given (taken off while starting)
+    _end_the_next_session_while_it_starts(page)
+    error = page.evaluate("() => window.vtour.xr.enter().then(() => null, (e) => e.message)")
+    assert error and "ended" in error
+    assert page.evaluate("() => [window.vtour.xr.presenting, window.vtour.renderer.paused]") == [False, False]
+    note = page.locator(".vtour-xr-note")
+    assert note.is_visible() and note.get_attribute("role") == "status" and note.text_content() == "Could not start VR"
+    assert page.get_by_role("button", name="Enter VR").is_visible()
+    before = page.evaluate("() => window.vtour.renderer.frames")
+    page.evaluate("() => window.vtour.setView({yaw: 40})")
+    frames(page, 3)
+    assert page.evaluate("() => window.vtour.renderer.frames") > before, "the page draws"
+    assert page.evaluate("() => window.__xrEvents") == []
+
+    # the statue's session, the same
+    page.evaluate("() => window.vtour.openModel('statue')")
+    wait_for_js(
+        page, "() => window.vtour.inspector && window.vtour.inspector.levelIndex >= 0", what="the model", log=page_log
+    )
+    page.wait_for_function("() => !document.querySelector('.vtour-model-xr-button').disabled")
+    _end_the_next_session_while_it_starts(page)
+    error = page.evaluate("() => window.vtour.modelView.viewInVR().then(() => null, (e) => e.message)")
+    assert error and "ended" in error
+    assert page.locator(".vtour-model-xr-note").text_content() == "Could not start VR"
+    assert page.evaluate("() => window.vtour.inspector.stage.xrState().presenting") is False
+    drawn = page.evaluate("() => window.vtour.inspector.stage.frames")
+    page.evaluate("() => window.vtour.inspector.stage.orbit(10, 0)")
+    frames(page, 3)
+    assert page.evaluate("() => window.vtour.inspector.stage.frames") > drawn, "the dialog draws the model"
+    assert page.evaluate("() => window.__xrEvents") == []
+    page.evaluate("() => window.vtour.closeModel()")
+
+    # a runtime whose end() rejects: exit() still gives the page back
+    _enter(page, page_log)
+    page.evaluate("() => { window.vtour.xr.session.end = () => Promise.reject(new Error('refused')); }")
+    page.evaluate(
+        "() => Promise.race([window.vtour.xr.exit(),"
+        " new Promise((_, no) => setTimeout(() => no(new Error('exit() hangs')), 3000))])"
+    )
+    assert page.evaluate("() => [window.vtour.xr.presenting, window.vtour.renderer.paused]") == [False, False]
+    assert page.evaluate("() => window.__xrEvents") == [["xrstart", "panorama"], ["xrend", "panorama"]]
+    assert page.get_by_role("button", name="Enter VR").is_visible()
+
     page_log.assert_clean()
 
 
@@ -260,33 +609,83 @@ def test_exit_vr_gives_the_page_its_rendering_back(page, page_log, serve, sample
     page_log.assert_clean()
 
 
-def test_view_in_vr_stands_the_statue_at_life_size(page, page_log, serve, sample_site, xr_emulator):
-    _open(page, page_log, serve, sample_site, xr_emulator)
-    tour = json.loads((sample_site / "tour.json").read_text())
-    model = next(m for m in tour["models"] if m["id"] == "statue")
-    assert model["units"] == "m"
-    real_height = (
-        _glb_height(sample_site / model["downloads"]["glb"]) * {"m": 1, "cm": 0.01, "mm": 0.001}[model["units"]]
+UNIT_SCALE = {"m": 1, "cm": 100, "mm": 1000}
+
+
+def _statue_in_vr(page, page_log, base: str, site: Path, units: str) -> tuple[dict, np.ndarray, np.ndarray]:
+    """The sample's statue written in `units` (its glTF nodes scaled to match: the same statue), opened, in VR
+    (xrState), then seen from 0.4 m before its front, looking down 25 degrees: the two eyes."""
+    page.unroute("**/tour.json")
+    page.unroute("**/models/statue/lod0.glb")
+    _route_tour(page, site, lambda t: [m.update(units=units) for m in t["models"]])
+    glb = _scaled_glb(site / "models" / "statue" / "lod0.glb", UNIT_SCALE[units])
+    page.route(
+        "**/models/statue/lod0.glb",
+        lambda route: route.fulfill(status=200, content_type="model/gltf-binary", body=glb),
     )
+    open_tour(page, page_log, base)
+    _set_head(page, 0, 0)
     page.evaluate("() => window.vtour.openModel('statue')")
     wait_for_js(
         page, "() => window.vtour.inspector && window.vtour.inspector.levelIndex >= 0", what="the model", log=page_log
     )
+    near = page.evaluate("() => [window.vtour.inspector.stage.camera.near, window.vtour.inspector.stage.camera.far]")
     button = page.get_by_role("button", name="View in VR at life size")
     button.wait_for(state="visible")
     page.wait_for_function("() => !document.querySelector('.vtour-model-xr-button').disabled")
     button.click()
     wait_for_js(page, "() => window.vtour.inspector.stage.xrState().frames > 5", what="the statue in VR", log=page_log)
     state = page.evaluate("() => window.vtour.inspector.stage.xrState()")
-    XR_ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(XR_ARTIFACTS / "statue-life-size.png"))
-    assert state["presenting"] and state["units"] == "m"
-    assert state["modelHeightMetres"] == pytest.approx(real_height, rel=0.02), state
-    assert abs(state["modelPosition"][1]) < 0.01, "standing on the floor"
-    assert state["distanceMetres"] == pytest.approx(1.5, abs=0.1), state
-    assert state["facing"] > 0.99, "its front towards the visitor"
+    _eyes_of_stage(page, f"statue-life-size-{units}")
+    _set_head(page, 0, -25, (0.0, 1.6, -0.6))
+    start = state["frames"]
+    page.wait_for_function(f"() => window.vtour.inspector.stage.xrState().frames > {start + 3}", timeout=15_000)
+    left, right = _eyes_of_stage(page, f"statue-close-{units}")
     page.evaluate("() => window.vtour.inspector.stage.exitXR()")
     assert page.evaluate("() => window.vtour.inspector.stage.xrState().presenting") is False
+    assert page.evaluate(
+        "() => [window.vtour.inspector.stage.camera.near, window.vtour.inspector.stage.camera.far]"
+    ) == pytest.approx(near), "the dialog's near and far planes are given back"
+    return state, left, right
+
+
+def _eyes_of_stage(page, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The headset's framebuffer while the model stage presents (the page), saved, split into its two eyes."""
+    XR_ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    png = page.screenshot()
+    (XR_ARTIFACTS / f"{name}.png").write_bytes(png)
+    rgb = png_to_rgb(png).astype(np.int16)
+    w = rgb.shape[1] // 2
+    return rgb[:, :w], rgb[:, w:]
+
+
+def test_view_in_vr_stands_the_statue_at_life_size_whatever_its_units(page, page_log, serve, sample_site, xr_emulator):
+    """The same statue written in m, cm and mm stands on the floor 1.5 m ahead at its real height, and looks the
+    same from 0.4 m: the camera's near and far planes are in metres in VR (in model units, a statue in cm lost
+    what is nearer than 1 m, one in mm everything nearer than 10 m)."""
+    page.context.add_init_script(path=str(xr_emulator))
+    base = serve(sample_site)
+    tour = json.loads((sample_site / "tour.json").read_text())
+    model = next(m for m in tour["models"] if m["id"] == "statue")
+    assert model["units"] == "m"
+    real_height = _glb_height(sample_site / model["downloads"]["glb"])
+    seen = {}
+    for units in ("m", "cm", "mm"):
+        state, left, right = _statue_in_vr(page, page_log, base, sample_site, units)
+        assert state["presenting"] and state["units"] == units
+        assert state["modelHeightMetres"] == pytest.approx(real_height, rel=0.02), state
+        assert abs(state["modelPosition"][1]) < 0.01, "standing on the floor"
+        assert state["distanceMetres"] == pytest.approx(1.5, abs=0.1), state
+        assert state["facing"] > 0.99, "its front towards the visitor"
+        seen[units] = (left, right)
+    background = np.array([0x20, 0x20, 0x20])
+    statue = np.abs(seen["m"][0] - background).max(axis=2) > 25
+    assert statue.mean() > 0.3, f"the statue fills the view from 0.4 m ({statue.mean():.1%} of the left eye)"
+    for units in ("cm", "mm"):
+        for eye in (0, 1):
+            diff = np.abs(seen[units][eye] - seen["m"][eye]).max(axis=2)
+            assert (diff > 40).mean() < 0.01, f"the statue in {units} looks as in m ({(diff > 40).mean():.1%} differ)"
+    # the dialog draws the model again
     assert page.evaluate(
         "() => { const s = window.vtour.inspector.stage; return s.canvas.isConnected"
         " && s.canvas.nextSibling === s.overlay; }"
@@ -294,7 +693,38 @@ def test_view_in_vr_stands_the_statue_at_life_size(page, page_log, serve, sample
     drawn = page.evaluate("() => window.vtour.inspector.stage.frames")
     page.evaluate("() => window.vtour.inspector.stage.orbit(10, 0)")
     frames(page, 3)
-    assert page.evaluate("() => window.vtour.inspector.stage.frames") > drawn, "the dialog draws the model again"
+    assert page.evaluate("() => window.vtour.inspector.stage.frames") > drawn
+    page_log.assert_clean()
+
+
+def test_the_viewer_says_xrstart_and_xrend_for_the_panorama_and_the_statue(
+    page, page_log, serve, sample_site, xr_emulator
+):
+    """A kiosk hears the viewer's "xrstart" / "xrend" (pausing its idle countdown) for both kinds of VR, one
+    "xrend" for each "xrstart", also when the model dialog closes during the statue's session."""
+    _open(page, page_log, serve, sample_site, xr_emulator)
+    assert _xr_ready(page)
+    _record_xr_events(page)
+    _enter(page, page_log)
+    page.locator(".vtour-tool-vr").evaluate("(b) => b.click()")
+    wait_for_js(page, "() => !window.vtour.xr.presenting", what="the session's end", log=page_log)
+    assert page.evaluate("() => window.__xrEvents") == [["xrstart", "panorama"], ["xrend", "panorama"]]
+    page.evaluate("() => window.vtour.openModel('statue')")
+    wait_for_js(
+        page, "() => window.vtour.inspector && window.vtour.inspector.levelIndex >= 0", what="the model", log=page_log
+    )
+    button = page.get_by_role("button", name="View in VR at life size")
+    page.wait_for_function("() => !document.querySelector('.vtour-model-xr-button').disabled")
+    for close_dialog in (False, True):
+        button.click()
+        wait_for_js(page, "() => window.vtour.inspector.stage.xrState().frames > 2", what="the statue", log=page_log)
+        if close_dialog:
+            page.evaluate("() => window.vtour.closeModel()")
+        else:
+            page.evaluate("() => window.vtour.inspector.stage.exitXR()")
+        wait_for_js(page, "() => window.__xrEvents.length % 2 === 0", what="xrend", log=page_log)
+    model = [["xrstart", "model"], ["xrend", "model"]]
+    assert page.evaluate("() => window.__xrEvents") == [["xrstart", "panorama"], ["xrend", "panorama"], *model, *model]
     page_log.assert_clean()
 
 

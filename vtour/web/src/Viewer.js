@@ -84,7 +84,10 @@ function bundleUrl(option, file) {
  *
  * Events: "ready", "scenechange" (id), "viewchange" ({yaw, pitch, fov}), "languagechange" (lang),
  * "hotspot" ({scene, id, type, target}), "firstview" (ms since page start), "sharp" (ms), "error",
- * "xrstart", "xrend" (a WebXR session started or ended: xr/PanoXR.js), "modelopen" (model id), "modelclose", "inspectorchange" (the inspector's state, at most every 150 ms),
+ * "xrstart", "xrend" ({mode: "panorama"} or {mode: "model", model: id}: a WebXR session of the panorama's headset
+ * mode, xr/PanoXR.js, or of a statue at life size, ModelStage.enterXR, started or ended; each "xrstart" is followed
+ * by one "xrend", also when the model dialog closes during the session), "modelopen" (model id), "modelclose",
+ * "inspectorchange" (the inspector's state, at most every 150 ms),
  * "imageopen" (deep-zoom image id), "imageclose", "imageview" (the part of the open image in view, [x, y, w, h] image
  * px, each time it moves: unthrottled; the Panel bridge throttles it), "visit" (a visit event, docs/events.md; also
  * the DOM event "vtour:visit" on the root), "mediastate" (bool: narration audio started / stopped),
@@ -201,7 +204,13 @@ export class Viewer extends EventEmitter {
     this.info = new InfoDialog(this.root, { onClose: () => this._infoClosed() });
     this.modelView = new ModelDialog(this.root, {
       moduleUrl: bundleUrl(o.modelViewerUrl, "vtour-model.js"), onClose: () => this._modelClosed(),
-      onInspector: (inspector) => inspector.on("change", () => this._inspectorChanged()),
+      onInspector: (inspector) => {
+        inspector.on("change", () => this._inspectorChanged());
+        // the statue at life size in VR: the same events as the panorama's headset mode (a kiosk hears both)
+        const model = this._modelId;
+        inspector.stage?.on("xrstart", () => this.emit("xrstart", { mode: "model", model }));
+        inspector.stage?.on("xrend", () => this.emit("xrend", { mode: "model", model }));
+      },
     });
     this.imageView = new ImageDialog(this.root, {
       moduleUrl: bundleUrl(o.imageViewerUrl, "vtour-image.js"), onClose: () => this._imageClosed(),

@@ -10,6 +10,14 @@ import { floorSpace, requestVRSession } from "../xr/support.js";
 /** Where the statue stands in VR: this far in front of the visitor (horizontally), metres. */
 export const XR_DISTANCE_M = 1.5;
 
+/**
+ * The camera's near and far planes in VR, metres: the scene is scaled to metres there, so the planes the dialog
+ * fits around the object in model units (a statue in mm: a near plane of metres) would cut it away. 2 cm lets the
+ * visitor bring their eyes to the surface; 100 m is past any room.
+ */
+export const XR_NEAR_M = 0.02;
+export const XR_FAR_M = 100;
+
 /** Metres per model unit (vtour/conventions.py UNIT_METRES); "unknown" models are written at scale 1. */
 export const UNIT_METRES = Object.freeze({ m: 1, cm: 0.01, mm: 0.001 });
 
@@ -30,8 +38,10 @@ export const UNIT_METRES = Object.freeze({ m: 1, cm: 0.01, mm: 0.001 });
  * Light and material modes: setLight(light) (state.js's light), setMode(mode, params) (materials.js).
  * Life size in VR: enterXR() starts a WebXR immersive-vr session (three's renderer.xr, reference space local-floor)
  * showing the object at its real size (1 / unitsPerMetre metres per unit) standing on the floor XR_DISTANCE_M in
- * front of the visitor, its front (+Z) towards them; a model of "unknown" units is refused (no size to be true
- * to). exitXR() ends it; xrState() says where it stands. Events "xrstart", "xrend".
+ * front of the visitor, its front (+Z) towards them, seen through near and far planes in metres (XR_NEAR_M,
+ * XR_FAR_M; the dialog's own are given back afterwards); a model of "unknown" units is refused (no size to be true
+ * to). exitXR() ends it; xrState() says where it stands. Events "xrstart", "xrend" (also when dispose() ends the
+ * session: the last thing it emits).
  * Colours are tone mapped with Khronos PBR Neutral, so a mid-grey base colour lit head-on shows mid-grey.
  *
  * Options: units (string, default "unknown"), background (hex colour, default 0x202020).
@@ -169,6 +179,7 @@ export class ModelStage extends EventEmitter {
 
   /** Near and far planes around the object, whatever the camera's distance. */
   _fitClip() {
+    if (this.xrSession) return;   // metres in VR (enterXR)
     const r = this.bounds.radius || 1, d = this.camera.position.distanceTo(this.bounds.center);
     this.camera.near = THREE.MathUtils.clamp((d - r) * 0.5, r / 1000, r / 100);
     this.camera.far = d + r * 4;
@@ -355,37 +366,64 @@ export class ModelStage extends EventEmitter {
     if (!this.current) throw new Error("ModelStage: no object shown yet; wait for the model to load");
     const session = await requestVRSession(xr);
     const r = this.renderer;
+    // the headset may end it at any await below: then nothing must wait for its frames
+    let endedEarly = false;
+    const onEarlyEnd = () => { endedEarly = true; };
+    session.addEventListener("end", onEarlyEnd);
+    let ended = null;
     try {
       const { floor } = await floorSpace(session);
+      if (endedEarly) throw new Error("ModelStage: the VR session ended while it was starting");
+      if (this.disposed) throw new Error("ModelStage: disposed while the VR session was starting");
       r.xr.enabled = true;
       r.xr.setReferenceSpaceType(floor ? "local-floor" : "local");
-      this._xrSaved = { view: this.getView(), planes: r.clippingPlanes, background: this.scene.background };
+      const cam = this.camera;
+      this._xrSaved = { view: this.getView(), planes: r.clippingPlanes, background: this.scene.background,
+                        near: cam.near, far: cam.far };
       r.clippingPlanes = [];
       this.xrSession = session;
+      cam.near = XR_NEAR_M;
+      cam.far = XR_FAR_M;
+      cam.updateProjectionMatrix();
       this._xr = { floorY: floor ? 0 : -1.6, distance, placed: null, frames: 0 };
       this._xrFloor = makeFloor();
       this.scene.add(this._xrFloor);
       // after three has given the canvas back (its own "end" listener restores size and framebuffer)
-      const ended = () => { r.xr.removeEventListener("sessionend", ended); this._xrEnded(); };
+      ended = () => { r.xr.removeEventListener("sessionend", ended); this._xrEnded(); };
       r.xr.addEventListener("sessionend", ended);
       await r.xr.setSession(session);
+      if (endedEarly) throw new Error("ModelStage: the VR session ended while it was starting");
     } catch (e) {
-      session.end().catch(() => {});
+      session.removeEventListener("end", onEarlyEnd);
+      if (ended) r.xr.removeEventListener("sessionend", ended);
+      if (this.xrSession) this._xrEnded();   // the stage as before (no "xrend": there was no "xrstart")
+      if (!endedEarly) session.end().catch(() => {});
       throw e;
     }
+    session.removeEventListener("end", onEarlyEnd);
     cancelAnimationFrame(this._frame);
     this._frame = 0;
     r.setAnimationLoop((time, frame) => this._xrFrame(frame));
+    this._xrStarted = true;
     this.emit("xrstart");
     return session;
   }
 
-  /** Ends the VR session (the stage then draws as before). Resolves when it has ended. */
+  /**
+   * Ends the VR session (the stage then draws as before). Resolves when it has ended, or at once when the runtime
+   * refuses to end it (session.end() rejects: the stage then stops drawing for it and draws as before).
+   */
   async exitXR() {
     const session = this.xrSession;
     if (!session) return;
     const ended = new Promise((resolve) => { const off = this.on("xrend", () => { off(); resolve(); }); });
-    await session.end().catch(() => {});
+    try {
+      await session.end();
+    } catch (e) {
+      console.warn(`ModelStage: session.end() failed (${e?.message || e}); leaving VR anyway`);
+      if (this.xrSession === session) this._xrEnded();
+      return;
+    }
     await ended;
   }
 
@@ -470,10 +508,14 @@ export class ModelStage extends EventEmitter {
     // a WebXR emulator that presented the canvas itself puts it back last: under the overlay again
     if (this.canvas.parentNode === this.container && this.overlay.parentNode === this.container &&
         this.canvas.nextSibling !== this.overlay) this.container.insertBefore(this.canvas, this.overlay);
-    if (saved) { r.clippingPlanes = saved.planes; this.setView(saved.view); }
+    if (saved) {
+      r.clippingPlanes = saved.planes;
+      Object.assign(this.camera, { near: saved.near, far: saved.far });
+      this.setView(saved.view);   // and its planes fitted again
+    }
     this.resize();
     this.draw();
-    this.emit("xrend");
+    if (this._xrStarted) { this._xrStarted = false; this.emit("xrend"); }
   }
 
   /** Frees an object that load() returned and show() never took. */
@@ -481,7 +523,11 @@ export class ModelStage extends EventEmitter {
 
   dispose() {
     this.disposed = true;
-    this.xrSession?.end().catch(() => {});
+    if (this.xrSession) {
+      this.xrSession.end().catch(() => {});
+      // the listeners go below, before the session's own end
+      if (this._xrStarted) { this._xrStarted = false; this.emit("xrend"); }
+    }
     cancelAnimationFrame(this._frame);
     this._observer.disconnect();
     this.controls.dispose();

@@ -39,7 +39,8 @@ void main() {
     c = vec4(u_color.rgb, 0.25 + 0.5 * u_fill);
     float a = atan(v_p.x, v_p.y);
     float frac = (a < 0.0 ? a + 6.2831853 : a) / 6.2831853;
-    if (u_progress > 0.0 && r > 0.4 && frac <= u_progress) c = vec4(1.0, 0.83, 0.0, 1.0);
+    // dark blue on the highlighted ring's yellow disc (contrast about 8:1): the arc shows on any panorama
+    if (u_progress > 0.0 && r > 0.4 && frac <= u_progress) c = vec4(0.05, 0.15, 0.6, 1.0);
   }
   gl_FragColor = c;
 }`;
@@ -118,7 +119,7 @@ export class HotspotMarks {
   }
 
   /**
-   * Draws each controller's beam, a thin fading strip from its hand `origin` along `dir` for `length` metres (all in
+   * Draws each controller's beam, two thin fading strips crossed, from its hand `origin` along `dir` for `length` metres (all in
    * the reference space), seen by `camera` whose viewProj includes the eye's position: the one thing of the XR
    * mode at a finite distance, so drawn in true stereo (the panorama and the rings are at infinity).
    */
@@ -133,23 +134,28 @@ export class HotspotMarks {
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
     gl.uniform1f(this.loc.u_kind, 2);
+    const cross = (a, b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
     for (const { origin, dir, length = 2, width = 0.004 } of beams) {
       const n = Math.hypot(...dir) || 1, d = dir.map((v) => v / n);
-      const ref = Math.abs(d[1]) > 0.99 ? [1, 0, 0] : [0, 1, 0];
-      let y = [d[1] * ref[2] - d[2] * ref[1], d[2] * ref[0] - d[0] * ref[2], d[0] * ref[1] - d[1] * ref[0]];
+      let y = cross(d, Math.abs(d[1]) > 0.99 ? [1, 0, 0] : [0, 1, 0]);
       const m = Math.hypot(...y);
       y = y.map((v) => v / m * width);
       gl.uniform3fv(this.loc.u_center, origin.map((v, i) => v + d[i] * length / 2));
       gl.uniform3fv(this.loc.u_axisX, d.map((v) => v * length / 2));
-      gl.uniform3fv(this.loc.u_axisY, y);
-      gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+      // two strips crossed along the beam: one of them faces the eye whichever side it is seen from
+      for (const axis of [y, cross(d, y)]) {
+        gl.uniform3fv(this.loc.u_axisY, axis);
+        gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+      }
     }
     gl.disable(gl.BLEND);
   }
 
   /**
    * Draws `text` (set as canvas text, never parsed) on a dark rounded plate centred `belowDeg` under the direction
-   * (yaw, pitch), `heightDeg` tall. The texture of each text is made once and kept until dispose().
+   * (yaw, pitch), `heightDeg` tall, level with the eyes of `camera` (its `right`, panorama frame): readable
+   * wherever it is, a hotspot at a pole included (where "up" has no horizontal). The texture of each text is made
+   * once and kept until dispose().
    */
   drawLabel(camera, { yaw, pitch, text, belowDeg = 6, heightDeg = 3 }) {
     const gl = this.gl;
@@ -157,9 +163,10 @@ export class HotspotMarks {
     const label = this._label(text);
     if (!label) return;
     const d = directionOf(yaw, Math.max(-89, pitch - belowDeg));
-    const ref = Math.abs(d[1]) > 0.99 ? [0, 0, 1] : [0, 1, 0];
-    let x = [d[1] * ref[2] - d[2] * ref[1], d[2] * ref[0] - d[0] * ref[2], d[0] * ref[1] - d[1] * ref[0]];
-    const n = Math.hypot(...x);
+    // the eye's right made perpendicular to d (d is within the eye's view, so never along its right)
+    const r = camera.right || [1, 0, 0], k = r[0] * d[0] + r[1] * d[1] + r[2] * d[2];
+    let x = r.map((v, i) => v - k * d[i]);
+    const n = Math.hypot(...x) || 1;
     x = x.map((v) => v / n);
     const y = [x[1] * d[2] - x[2] * d[1], x[2] * d[0] - x[0] * d[2], x[0] * d[1] - x[1] * d[0]];
     const h = MARK_DISTANCE * Math.tan(heightDeg * Math.PI / 360), w = h * label.aspect;

@@ -1,15 +1,23 @@
 import { Camera } from "../views/Camera.js";
 import { HotspotMarks } from "./HotspotMarks.js";
 import { VR_ICON, xrLabelsFor } from "./labels.js";
+import { DWELL_GAP_MS, DWELL_MS, GazeDwell } from "./GazeDwell.js";
 import { floorSpace, requestVRSession, xrSupported } from "./support.js";
 import { multiply4, pickHotspot, poseForward, rayDirection, toPanorama, unionProjection, xrCamera, yawPitchOf } from "./xrMath.js";
 
-/** A ray (controller or gaze) this close to a link hotspot's direction points at it, degrees. */
-export const POINT_DEG = 6;
-/** The rings' angular radius, degrees. */
+export { DWELL_MS };
+/** The angular radius of a link hotspot's ring, degrees; an info (or model) hotspot's ring is 0.6 of it. */
 export const RING_DEG = 3.5;
-/** How long the gaze must rest on a link hotspot to follow it, ms. */
-export const DWELL_MS = 1500;
+/** A ray points at a hotspot within its ring's angular radius plus this margin (the hand's tremor), degrees. */
+export const HIT_MARGIN_DEG = 1.5;
+/** How long the "VR failed" note stays on screen, ms. */
+const NOTE_MS = 8000;
+
+const isLink = (h) => h.type === "link";
+/** The angular radius of hotspot `h`'s ring, degrees. */
+export const ringRadius = (h) => (isLink(h) ? RING_DEG : RING_DEG * 0.6);
+/** How far from hotspot `h`'s direction a ray still points at it, degrees (what the visitor sees, a little more). */
+export const hitRadius = (h) => ringRadius(h) + HIT_MARGIN_DEG;
 
 /**
  * The panorama viewer's WebXR headset mode. When the browser says it can show immersive VR
@@ -19,12 +27,21 @@ export const DWELL_MS = 1500;
  * translation is dropped), the visitor first facing the view's yaw. Tiles load for the headset's view (one
  * update a frame, for a frustum covering both eyes at the eyes' pixel density).
  *
+ * Which way the panorama turns: `yawOffset` (xrMath.js) is set so that the view's yaw is straight ahead of the
+ * visitor's head when the session starts, when the scene changes (the new scene's start view; a link's own view)
+ * and when the visitor recentres the headset (the reference space's "reset": what was ahead stays ahead).
+ *
  * Hotspots are rings drawn in GL (xr/HotspotMarks.js): links white, info hotspots blue; a controller shows a
- * beam from the hand (the one thing at a finite distance, so in true stereo) and a dot where its ray points, and a ring it points at (within POINT_DEG) is highlighted. A controller's `select` on a
- * link follows it (viewer.activate). Gaze input (an input source whose targetRayMode is "gaze", or the head
- * when no controller is connected): resting on a link for DWELL_MS (the arc fills) follows it. Info and model
- * hotspots are shown, not opened: their dialogs are page DOM, which the headset does not show; the title of the
- * hotspot pointed at (by a controller, else the gaze) shows under it, in the viewer's language.
+ * beam from the hand (the one thing at a finite distance, so in true stereo) and a dot where its ray points. A ray
+ * points at the hotspot of any kind nearest to it by angle within hitRadius (its ring's radius + HIT_MARGIN_DEG), so
+ * aiming at an info ring beside a link never follows the link; a link pointed at is highlighted (yellow), and a
+ * `select` (trigger, pinch) on it follows it (viewer.activate). Gaze input (an input source whose targetRayMode is
+ * "gaze", or the head when no controller is connected, unless the session has shown a transient-pointer: its pinch
+ * selects): resting on a link for DWELL_MS (a dark arc fills the yellow disc) follows it (xr/GazeDwell.js: the gaze
+ * must then leave it, and a new scene's links too, before it can fire again; a gap between frames restarts it).
+ * Info and model hotspots are shown, not opened: their dialogs are page DOM, which the headset does not show; the
+ * title of the hotspot each ray points at (each controller's, else the gaze's) shows under it, in the viewer's
+ * language. When VR cannot start, a note in a live region (`note`, role "status") says so.
  *
  * A lost WebGL context ends the session (its layer is gone with the context); the page then recovers as usual.
  * The session drives the frames (renderer.paused) and the viewer's animations (scene cross-fades) advance with
@@ -32,7 +49,9 @@ export const DWELL_MS = 1500;
  * turned to where the visitor last looked.
  *
  * `state` (for tests): {supported, presenting, frames, eyes: [{eye, x, y, width, height}], pointed: ids of the link
- * hotspots a ray points at, activations, gaze (bool), dwell (0..1), label (the title shown, or null), yawOffset}. Options: xr (default navigator.xr).
+ * hotspots a ray points at, activations, gaze (bool), dwell (0..1), labels (the titles shown), label (the first, or
+ * null), yawOffset, error}. Frames without a viewer pose clear pointed, dwell and labels. Options: xr (default
+ * navigator.xr).
  */
 export class PanoXR {
   constructor(viewer, { xr = globalThis.navigator?.xr } = {}) {
@@ -42,16 +61,20 @@ export class PanoXR {
     this.button = null;
     this.language = viewer.language;
     this.state = { supported: false, presenting: false, frames: 0, eyes: [], pointed: [], activations: 0,
-                   gaze: false, dwell: 0, label: null, yawOffset: 0, error: null };
+                   gaze: false, dwell: 0, labels: [], label: null, yawOffset: 0, error: null };
+    this.dwell = new GazeDwell();
     this._cams = [];
     this._union = new Camera();
     this._onFrame = (t, frame) => this._frame(t, frame);
     this._onSelect = (e) => this._select(e);
     this._onEnd = () => this._ended();
+    // recentred: what the visitor looked at stays ahead (the space's forward turned under the head)
+    this._onReset = () => { this._faceYaw = this._head?.yaw ?? null; this.dwell.restart(); };
+    this._onHidden = () => this.dwell.restart();
     this._onDeviceChange = () => this._check();
     xr?.addEventListener?.("devicechange", this._onDeviceChange);
     // a lost WebGL context takes the session's layer with it: the session ends, the page recovers as usual
-    this._offLost = viewer.renderer?.on?.("contextlost", () => { this.session?.end().catch(() => {}); });
+    this._offLost = viewer.renderer?.on?.("contextlost", () => { this.exit(); });
     this.ready = this._check();
   }
 
@@ -87,46 +110,91 @@ export class PanoXR {
   async enter() {
     if (this.session || this._starting || this.disposed) return;
     this._starting = true;
+    this._note("");
     const renderer = this.viewer.renderer;
-    let session = null;
+    let session = null, endedEarly = false;
+    const onEarlyEnd = () => { endedEarly = true; };
     try {
       session = await requestVRSession(this.xr);
+      // the headset may end it at any await below (taken off, its menu): then nothing must stay paused for it
+      session.addEventListener("end", onEarlyEnd);
       const gl = renderer.gl;
       await gl.makeXRCompatible?.();
       const Layer = globalThis.XRWebGLLayer;
       session.updateRenderState({ baseLayer: new Layer(session, gl), depthNear: 0.05, depthFar: 20 });
       const { space } = await floorSpace(session);
-      if (this.disposed) { session.end().catch(() => {}); return; }
+      session.removeEventListener("end", onEarlyEnd);
+      if (this.disposed) { if (!endedEarly) session.end().catch(() => {}); return; }
+      if (endedEarly) throw new Error("PanoXR: the session ended while it was starting");
       this.session = session;
       this.space = space;
       this._gl = gl;
       this.marks = new HotspotMarks(gl);
-      this.state.yawOffset = this.viewer.view?.get().yaw ?? 0;
-      Object.assign(this.state, { presenting: true, frames: 0, eyes: [], pointed: [], dwell: 0, error: null });
-      this._dwell = null;
+      Object.assign(this.state, { presenting: true, frames: 0, eyes: [], pointed: [], dwell: 0, labels: [],
+                                  label: null, error: null });
+      this.dwell = new GazeDwell();
       this._head = null;
-      session.addEventListener("select", this._onSelect);
+      this._noDwell = false;
+      this._lastFrame = -Infinity;
+      this._sceneId = this.viewer.sceneId;
+      this._faceYaw = this.viewer.view?.get().yaw ?? 0;   // set against the head on the first frame
       session.addEventListener("end", this._onEnd);
+      session.addEventListener("select", this._onSelect);
+      session.addEventListener("visibilitychange", this._onHidden);
+      space.addEventListener?.("reset", this._onReset);
+      globalThis.document?.addEventListener("visibilitychange", this._onHidden);
       renderer.paused = true;
       session.requestAnimationFrame(this._onFrame);
       this._label();
-      this.viewer.emit?.("xrstart");
+      this.viewer.emit?.("xrstart", { mode: "panorama" });
     } catch (e) {
+      session?.removeEventListener("end", onEarlyEnd);
       this.state.error = String(e?.message || e);
-      console.warn(`PanoXR: ${xrLabelsFor(this.language).vrFailed}: ${this.state.error}`);
-      if (session && !this.session) session.end().catch(() => {});
+      const failed = xrLabelsFor(this.language).vrFailed;
+      console.warn(`PanoXR: ${failed}: ${this.state.error}`);
+      this._note(failed);
+      if (session && !this.session && !endedEarly) session.end().catch(() => {});
       throw e;
     } finally {
       this._starting = false;
     }
   }
 
-  /** Ends the session (the page then renders as before). Resolves when it has ended. */
+  /**
+   * Ends the session (the page then renders as before). Resolves when it has ended, or at once when the runtime
+   * refuses to end it (session.end() rejects: the session is then dropped here, its frames no longer drawn).
+   */
   async exit() {
-    if (!this.session) return;
-    const ended = new Promise((resolve) => this.session.addEventListener("end", resolve, { once: true }));
-    await this.session.end().catch(() => {});
+    const session = this.session;
+    if (!session) return;
+    const ended = new Promise((resolve) => session.addEventListener("end", resolve, { once: true }));
+    try {
+      await session.end();
+    } catch (e) {
+      console.warn(`PanoXR: session.end() failed (${e?.message || e}); leaving VR anyway`);
+      this._ended();
+      return;
+    }
     await ended;
+  }
+
+  /** Shows `text` ("" hides it) in the live region under the toolbar, for NOTE_MS. */
+  _note(text) {
+    const doc = globalThis.document, root = this.viewer.root;
+    if (!doc || !root) return;
+    if (!this.note) {
+      this.note = doc.createElement("p");
+      this.note.className = "vtour-xr-note";
+      this.note.setAttribute("role", "status");
+      this.note.setAttribute("aria-live", "polite");
+      this.note.style.cssText = "position: absolute; left: 50%; bottom: 64px; transform: translateX(-50%); margin: 0;"
+        + " padding: 6px 12px; border-radius: 6px; background: rgba(0, 0, 0, 0.85); color: #fff; z-index: 30;";
+      root.append(this.note);
+    }
+    this.note.textContent = text;
+    this.note.hidden = !text;
+    clearTimeout(this._noteTimer);
+    if (text) this._noteTimer = setTimeout(() => this._note(""), NOTE_MS);
   }
 
   /** The shown scene's hotspots with a direction (link, info, model). */
@@ -143,10 +211,13 @@ export class PanoXR {
     if (session !== this.session) return;
     session.requestAnimationFrame(this._onFrame);
     const r = this.viewer.renderer;
-    if (r.gl !== this._gl) { session.end().catch(() => {}); return; }  // a new canvas replaced a lost context
+    if (r.gl !== this._gl) { this.exit(); return; }  // a new canvas replaced a lost context
     const pose = frame.getViewerPose(this.space);
-    if (!pose || r.lost) return;
+    if (!pose || r.lost) { this._untracked(); return; }
+    if (now - this._lastFrame > DWELL_GAP_MS) this.dwell.restart();
+    this._lastFrame = now;
     this._tick(now);
+    this._face(pose);
     const layer = session.renderState.baseLayer;
     const gl = r.gl, yawOffset = this.state.yawOffset;
     gl.bindFramebuffer(gl.FRAMEBUFFER, layer.framebuffer);
@@ -161,12 +232,12 @@ export class PanoXR {
     xrCamera(union.projection, pose.transform.matrix, yawOffset, this._union);
     this._head = this._union;
     this.viewer.pano?.update(this._union, union.heightPx);
-    const { marks, beams, label } = this._pointing(frame, pose, now);
+    const { marks, beams, labels } = this._pointing(frame, pose, now);
     this.state.eyes = views.map(({ view, vp }, i) => {
       const cam = xrCamera(view.projectionMatrix, view.transform.matrix, yawOffset, this._cams[i] ||= new Camera());
       r.drawView(cam, { framebuffer: layer.framebuffer, x: vp.x, y: vp.y, width: vp.width, height: vp.height });
       this.marks.draw(cam, marks);
-      if (label) this.marks.drawLabel(cam, label);
+      for (const label of labels) this.marks.drawLabel(cam, label);
       if (beams.length) {
         this.marks.drawBeams({ viewProj: multiply4(view.projectionMatrix, view.transform.inverse.matrix) }, beams);
       }
@@ -175,55 +246,68 @@ export class PanoXR {
     this.state.frames += 1;
   }
 
+  /**
+   * Turns the panorama (yawOffset) so that the yaw to face is ahead of the head: on the first frame, after a scene
+   * change (the new scene's hotspots are live from the start of its cross-fade, before "scenechange") and after a
+   * recentring. A new scene also clears the gaze's dwell: its links must be looked at afresh.
+   */
+  _face(pose) {
+    if (this.viewer.sceneId !== this._sceneId) {
+      this._sceneId = this.viewer.sceneId;
+      this._faceYaw = this.viewer.view?.get().yaw ?? 0;
+      this.dwell.reset();
+    }
+    if (this._faceYaw == null) return;
+    const headYaw = yawPitchOf(poseForward(pose.transform.matrix)).yaw;   // in the reference space
+    this.state.yawOffset = this._faceYaw - headYaw;
+    this._faceYaw = null;
+  }
+
+  /** A frame without the head's pose (tracking lost): nothing is pointed at, the dwell starts afresh. */
+  _untracked() {
+    Object.assign(this.state, { pointed: [], dwell: 0, labels: [], label: null });
+    this.dwell.restart();
+  }
+
   /** Rays this frame: what each points at, the marks to draw; the gaze's dwell follows a link when complete. */
   _pointing(frame, pose, now) {
-    const hotspots = this._hotspots(), yawOffset = this.state.yawOffset;
+    const hotspots = this._hotspots(), yawOffset = this.state.yawOffset, session = this.session;
     const rays = [], beams = [];
     let gaze = null;
-    for (const source of this.session.inputSources || []) {
+    for (const source of session.inputSources || []) {
       const rayPose = source.targetRaySpace && frame.getPose(source.targetRaySpace, this.space);
       if (!rayPose) continue;
       const d = rayDirection(rayPose.transform.matrix, yawOffset);
-      if (source.targetRayMode === "gaze") gaze = d;
-      else if (source.targetRayMode === "tracked-pointer") {
-        rays.push(d);
+      if (source.targetRayMode === "gaze") { gaze = d; continue; }
+      rays.push(d);   // tracked-pointer (a controller, a hand), transient-pointer (look and pinch), screen
+      if (source.targetRayMode === "transient-pointer") this._noDwell = true;
+      if (source.targetRayMode === "tracked-pointer") {
         const p = rayPose.transform.position;
         beams.push({ origin: [p.x, p.y, p.z], dir: poseForward(rayPose.transform.matrix) });
       }
     }
     const useGaze = !rays.length;
     if (useGaze && !gaze) gaze = toPanorama(poseForward(pose.transform.matrix), yawOffset);
-    const isLink = (h) => h.type === "link";
-    const hot = new Set();
-    for (const d of rays) {
-      const hit = pickHotspot(d, hotspots, POINT_DEG, isLink);
-      if (hit) hot.add(hit.hotspot);
-    }
+    const pick = (d) => pickHotspot(d, hotspots, hitRadius)?.hotspot ?? null;
+    const hits = useGaze ? [pick(gaze)] : rays.map(pick);
+    const hot = new Set(hits.filter((h) => h && isLink(h)));
     let progress = 0, dwellOn = null;
-    if (useGaze) {
-      const hit = pickHotspot(gaze, hotspots, POINT_DEG, isLink);
-      dwellOn = hit?.hotspot ?? null;
-      if (dwellOn) hot.add(dwellOn);
-      if (!dwellOn || this._dwell?.hotspot !== dwellOn) this._dwell = dwellOn ? { hotspot: dwellOn, since: now, done: false } : null;
-      if (this._dwell && !this._dwell.done) {
-        progress = Math.min(1, (now - this._dwell.since) / DWELL_MS);
-        if (progress >= 1) { this._dwell.done = true; progress = 0; this._activate(dwellOn); }
-      }
-    } else {
-      this._dwell = null;
+    if (useGaze && !this._noDwell && (session.visibilityState ?? "visible") === "visible") {
+      dwellOn = hot.values().next().value ?? null;
+      const step = this.dwell.update(dwellOn, now);
+      progress = step.progress;
+      if (step.fire) this._activate(dwellOn);
     }
-    const pointed = [...hot].filter(isLink).map((h) => h.id ?? null);
-    // the title of what a ray (the first that points at one; else the gaze) points at, whatever its kind
-    const titled = [...rays, gaze].filter(Boolean).map((d) => pickHotspot(d, hotspots, POINT_DEG)?.hotspot)
-      .find(Boolean) ?? null;
-    const text = titled ? this._title(titled) : "";
-    const label = text ? { yaw: titled.yaw, pitch: titled.pitch, text } : null;
-    Object.assign(this.state, { pointed, gaze: useGaze, dwell: progress, label: text || null });
-    const marks = hotspots.map((h) => ({ yaw: h.yaw, pitch: h.pitch, radiusDeg: isLink(h) ? RING_DEG : RING_DEG * 0.6,
-                                         kind: isLink(h) ? "link" : "info", hot: hot.has(h) && isLink(h),
+    const labels = [...new Set(hits.filter(Boolean))]
+      .map((h) => ({ yaw: h.yaw, pitch: h.pitch, text: this._title(h) })).filter((l) => l.text);
+    const pointed = [...hot].map((h) => h.id ?? null);
+    Object.assign(this.state, { pointed, gaze: useGaze, dwell: progress, labels: labels.map((l) => l.text),
+                                label: labels[0]?.text ?? null });
+    const marks = hotspots.map((h) => ({ yaw: h.yaw, pitch: h.pitch, radiusDeg: ringRadius(h),
+                                         kind: isLink(h) ? "link" : "info", hot: hot.has(h),
                                          progress: h === dwellOn ? progress : 0 }));
     for (const d of rays) marks.push({ ...yawPitchOf(d), radiusDeg: 0.6, kind: "cursor" });
-    return { marks, beams, label };
+    return { marks, beams, labels };
   }
 
   /** A hotspot's title in the viewer's language (tour.json's, else its target's), or "". */
@@ -235,14 +319,14 @@ export class PanoXR {
     }
   }
 
-  /** A select (trigger) of a controller: follows the link hotspot its ray points at. */
+  /** A select (trigger, pinch) of an input source: follows the link hotspot its ray points at. */
   _select(e) {
     if (!this.session) return;
     const rayPose = e.frame?.getPose(e.inputSource.targetRaySpace, this.space);
     if (!rayPose) return;
     const d = rayDirection(rayPose.transform.matrix, this.state.yawOffset);
-    const hit = pickHotspot(d, this._hotspots(), POINT_DEG, (h) => h.type === "link");
-    if (hit) this._activate(hit.hotspot);
+    const hit = pickHotspot(d, this._hotspots(), hitRadius);   // the nearest of any kind: only a link acts
+    if (hit && isLink(hit.hotspot)) this._activate(hit.hotspot);
   }
 
   _activate(h) {
@@ -255,11 +339,14 @@ export class PanoXR {
     if (!session) return;
     session.removeEventListener("select", this._onSelect);
     session.removeEventListener("end", this._onEnd);
+    session.removeEventListener("visibilitychange", this._onHidden);
+    this.space?.removeEventListener?.("reset", this._onReset);
+    globalThis.document?.removeEventListener("visibilitychange", this._onHidden);
     this.session = null;
     this.space = null;
     this.marks?.dispose();
     this.marks = null;
-    this.state.presenting = false;
+    Object.assign(this.state, { presenting: false, pointed: [], dwell: 0, labels: [], label: null });
     const r = this.viewer.renderer;
     if (r && !r.disposed) {
       r.gl.bindFramebuffer(r.gl.FRAMEBUFFER, null);
@@ -269,7 +356,7 @@ export class PanoXR {
       r.requestRender();
     }
     this._label();
-    this.viewer.emit?.("xrend");
+    this.viewer.emit?.("xrend", { mode: "panorama" });
   }
 
   dispose() {
@@ -279,5 +366,8 @@ export class PanoXR {
     if (this.session) this.session.end().catch(() => {});
     this.button?.remove();
     this.button = null;
+    clearTimeout(this._noteTimer);
+    this.note?.remove();
+    this.note = null;
   }
 }

@@ -44,15 +44,17 @@ export function poseForward(matrix) { return [-matrix[8], -matrix[9], -matrix[10
 export function rayDirection(matrix, yawOffset) { return toPanorama(poseForward(matrix), yawOffset); }
 
 /**
- * The hotspot of `hotspots` ({yaw, pitch, ...}) nearest to direction `d` (panorama frame) within `maxDeg`,
- * as {hotspot, angle}, or null. `filter(h)` keeps only some (default: all).
+ * The hotspot of `hotspots` ({yaw, pitch, ...}) nearest to direction `d` (panorama frame) within its hit radius
+ * `maxDeg` (degrees: a number, or a function of the hotspot, e.g. its ring's radius plus a margin), as
+ * {hotspot, angle}, or null. `filter(h)` keeps only some (default: all).
  */
 export function pickHotspot(d, hotspots, maxDeg, filter = () => true) {
   let best = null;
+  const radius = typeof maxDeg === "function" ? maxDeg : () => maxDeg;
   for (const h of hotspots || []) {
     if (!Number.isFinite(h?.yaw) || !Number.isFinite(h?.pitch) || !filter(h)) continue;
     const angle = angleBetween(d, directionOf(h.yaw, h.pitch));
-    if (angle <= maxDeg && (!best || angle < best.angle)) best = { hotspot: h, angle };
+    if (angle <= radius(h) && (!best || angle < best.angle)) best = { hotspot: h, angle };
   }
   return best;
 }
