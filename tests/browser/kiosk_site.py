@@ -36,8 +36,12 @@ class KioskSite:
     options: dict
 
     def page(self, name: str, language: str | None = None, **kiosk: Any) -> str:
-        """Writes ``name``.html: the kiosk page with ``kiosk`` merged over its kiosk options; returns its file name."""
-        merged = {**self.options["kiosk"], **kiosk}
+        """Writes ``name``.html: the kiosk page with ``kiosk`` merged over its kiosk options; returns its file name.
+        ``secondsPerScene``, ``scenes`` and ``narration`` go into ``attract`` (where the kiosk reads them: at the top
+        level they would be ignored and the package's 2 s a scene kept), merged over the package's too."""
+        attract = {**self.options["kiosk"].get("attract", {}), **kiosk.pop("attract", {})}
+        attract.update({k: kiosk.pop(k) for k in ("secondsPerScene", "scenes", "narration") if k in kiosk})
+        merged = {**self.options["kiosk"], **kiosk, "attract": attract}
         options = {**self.options, "kiosk": merged, **({"language": language} if language else {})}
         (self.folder / f"{name}.html").write_bytes(kiosk_page(options, self.tour))
         return f"{name}.html"
@@ -73,6 +77,7 @@ class BridgeLog:
     calls: list[tuple[str, Any]] = field(default_factory=list)
     exit_status: int = 403
     reload: bool = False
+    ping_reload: bool = False  # the next ping from attract is answered {"reload": true} (a pending update made live)
 
     def bodies(self, name: str) -> list[Any]:
         return [body for n, body in self.calls if n == name]
@@ -100,6 +105,9 @@ def route_bridge(page) -> BridgeLog:
         elif name == "exit":
             status = log.exit_status
             answer = {"ok": status == 200}
+        elif name == "ping" and log.ping_reload and body.get("attract") is True:
+            answer, status = {"ok": True, "reload": True}, 200
+            log.ping_reload = False
         else:
             answer, status = {"ok": True}, 200
         route.fulfill(status=status, content_type="application/json", body=json.dumps(answer))

@@ -5,9 +5,13 @@ there?" countdown comes after the idle time, counts down, and a tap cancels it, 
 page zoom, the context menu and selection are off while the viewer's own pinch still zooms, the staff exit opens on
 five corner taps and refuses a wrong PIN, the visit events reach the launcher (mocked with page.route, and the real
 vtour/kiosk_launch.py server writing its log), and axe-core finds nothing in the attract, countdown and PIN states.
+The hostile review's cases: a WebXR session holds the idle time, the kiosk's times are kept within a second and a
+day, the races (a touch in the countdown's last second, the key that answers it, attract over an open dialog, a
+hidden page, a late reload), 20 attract cycles that leak nothing, and no way out of the page (links, pop-ups,
+drops, shortcuts).
 
-Screenshots of the attract loop and the countdown, the viewer in English and in Chinese, go to
-tests/artifacts/kiosk/.
+Screenshots of the attract loop and the countdown, the viewer in English and in Chinese, at 800 x 600, 390 x 844
+and 1920 x 1080, go to tests/artifacts/kiosk/.
 """
 
 from __future__ import annotations
@@ -275,7 +279,7 @@ def test_the_countdown_running_out_resets_to_attract(kiosk_site, serve, kiosk):
 def test_the_idle_time_waits_while_narration_plays(kiosk_site, serve, kiosk):
     page, log, _ = kiosk
     base = serve(kiosk_site.folder)
-    open_kiosk(page, log, base + kiosk_site.page("narration", idleSeconds=1, countdownSeconds=5, secondsPerScene=60))
+    open_kiosk(page, log, base + kiosk_site.page("narration", idleSeconds=2, countdownSeconds=5, secondsPerScene=60))
     leave_attract(page, log)
     assert page.evaluate("() => window.vtour.sceneId") == "entrance"
     page.evaluate(
@@ -287,7 +291,7 @@ def test_the_idle_time_waits_while_narration_plays(kiosk_site, serve, kiosk):
     )
     page.locator(".vtour-tool-narration").click()  # the visitor plays the entrance's narration (4.5 s)
     wait_for_js(page, "() => window.vtour.mediaPlaying", what="the narration playing", log=log)
-    time.sleep(2.5)  # longer than the idle time
+    time.sleep(3.0)  # longer than the idle time (the narration lasts 4.5 s)
     assert page.evaluate(STATE) == "active" and page.evaluate("() => window.vtour.mediaPlaying")
     wait_for_js(
         page, f"() => ({STATE})() === 'countdown'", what="the countdown after the narration", log=log, timeout_s=20
@@ -554,3 +558,489 @@ def test_disposing_the_viewer_disposes_the_kiosk_and_gives_the_page_back(kiosk_s
     page.mouse.click(400, 300, button="right")
     assert page.evaluate("() => window.__menu") is False
     assert_clean(log)
+
+
+# --- VR, option bounds, races, leaks, escapes, focus (the kiosk's hostile review) ---------------------------------
+
+
+def test_the_idle_time_waits_while_the_viewer_is_in_vr_and_starts_afresh_after(kiosk_site, serve, kiosk):
+    """A WebXR session (panorama or statue: the viewer's "xrstart" / "xrend") holds the idle time: nobody touches
+    the screen with a headset on. Its end starts the idle time from zero; a session started during the countdown
+    ends it."""
+    page, log, _ = kiosk
+    base = serve(kiosk_site.folder)
+    open_kiosk(page, log, base + kiosk_site.page("xr", idleSeconds=1, countdownSeconds=2, secondsPerScene=60))
+    leave_attract(page, log)
+    page.evaluate("() => window.vtour.emit('xrstart')")
+    time.sleep(4)  # idle 1 s + countdown 2 s, and more
+    assert page.evaluate(STATE) == "active"
+    assert "idle_reset" not in page.evaluate(VISITS)
+    page.evaluate(
+        """() => { window.vtour.emit('xrend'); window.__xrEnd = performance.now();
+                   new MutationObserver(() => { window.__countdownAt ??= performance.now(); })
+                     .observe(document.querySelector('.vtour-root'),
+                              {attributes: true, attributeFilter: ['data-kiosk']}); }"""
+    )
+    wait_for_js(page, f"() => ({STATE})() === 'countdown'", what="the countdown after VR", log=log)
+    waited = page.evaluate("() => window.__countdownAt - window.__xrEnd")
+    assert 900 <= waited <= 2500, f"the idle time starts afresh at xrend: {waited} ms"
+    # a headset put on during the countdown ends it; the kiosk does not go to attract while presenting
+    page.evaluate("() => window.vtour.emit('xrstart')")
+    assert page.evaluate(STATE) == "active"
+    time.sleep(3.5)
+    assert page.evaluate(STATE) == "active"
+    # a hidden page (some browsers hide it during an immersive session) does not send a headset user to attract
+    page.evaluate(HIDE_PAGE)
+    assert page.evaluate(STATE) == "active"
+    page.evaluate("() => window.vtour.emit('xrend')")
+    wait_for_js(page, f"() => ({STATE})() === 'countdown'", what="the countdown after VR", log=log)
+    assert_clean(log)
+
+
+HIDE_PAGE = """() => { Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
+                       document.dispatchEvent(new Event('visibilitychange')); }"""
+
+
+def test_kiosk_times_are_kept_within_a_second_and_a_day(kiosk_site, serve, kiosk):
+    """idleSeconds, countdownSeconds and attract.secondsPerScene above 86400 s are a day (past 2^31 ms a browser's
+    setTimeout fires at once: the kiosk would flash its countdown or race through its scenes), under 1 s one
+    second, 0 keeps its meaning (never; no countdown); each moved value is said in a console warning."""
+    page, log, _ = kiosk
+    warnings = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    base = serve(kiosk_site.folder)
+    huge = {"idleSeconds": 10**10, "countdownSeconds": 1e12, "attract": {"secondsPerScene": 3e9}}
+    open_kiosk(page, log, base + kiosk_site.page("huge", **huge))
+    options = page.evaluate("() => window.vtour.kiosk.options")
+    assert options["idleSeconds"] == 86400 and options["countdownSeconds"] == 86400, options
+    assert options["attract"]["secondsPerScene"] == 86400, options
+    assert any("kiosk.idleSeconds 10000000000 is out of range: 86400 is used" in w for w in warnings), warnings
+    # the loop does not race: a day on the first scene
+    time.sleep(1.5)
+    assert page.evaluate("() => window.vtour.sceneId") == "entrance"
+    assert page.evaluate("() => document.querySelector('.vtour-kiosk-attract').dataset.scene") == "entrance"
+    leave_attract(page, log)
+    time.sleep(1.0)
+    assert page.evaluate(STATE) == "active", "no countdown at once"
+    tiny = {"idleSeconds": 0.01, "countdownSeconds": 0.2, "attract": {"secondsPerScene": 0.05}}
+    open_kiosk(page, log, base + kiosk_site.page("tiny", **tiny))
+    options = page.evaluate("() => window.vtour.kiosk.options")
+    assert (options["idleSeconds"], options["countdownSeconds"], options["attract"]["secondsPerScene"]) == (1, 1, 1)
+    open_kiosk(page, log, base + kiosk_site.page("never", idleSeconds=0, countdownSeconds=0))
+    options = page.evaluate("() => window.vtour.kiosk.options")
+    assert (options["idleSeconds"], options["countdownSeconds"]) == (0, 0)
+    assert_clean(log, scenes_cut=True)
+
+
+def test_a_touch_in_the_countdowns_last_second_keeps_the_visit(kiosk_site, serve, kiosk):
+    """The touch lands while "1" shows: the visitor stays, no idle_reset, no attract, nothing under the touch acts."""
+    page, log, _ = kiosk
+    base = serve(kiosk_site.folder)
+    open_kiosk(page, log, base + kiosk_site.page("last", idleSeconds=2, countdownSeconds=2, secondsPerScene=60))
+    box = hotspot_box(page, "chamber")
+    leave_attract(page, log, 400 if box["x"] > 500 else 700, 80)
+    page.wait_for_function(
+        "() => document.querySelector('.vtour-kiosk-countdown').dataset.seconds === '1'", polling=10, timeout=15_000
+    )
+    page.touchscreen.tap(box["x"], box["y"])  # on the link to the chamber, under the countdown
+    assert page.evaluate(STATE) == "active"
+    time.sleep(1.5)  # past the end of the countdown that was
+    assert page.evaluate(STATE) == "active"
+    types = page.evaluate(VISITS)
+    assert "idle_reset" not in types and types.count("attract") == 2, types
+    assert page.evaluate("() => window.vtour.sceneId") == "entrance", "the touch did not follow the link under it"
+    assert_clean(log)
+
+
+def hotspot_box(page, name: str) -> dict:
+    """The centre of the visible hotspot whose label names ``name``."""
+    return page.evaluate(
+        """(name) => { const b = [...document.querySelectorAll('.vtour-hotspot')].find((h) =>
+                         h.getBoundingClientRect().width > 0
+                         && new RegExp(name, 'i').test(h.getAttribute('aria-label')));
+                       const r = b.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; }""",
+        name,
+    )
+
+
+def test_the_key_that_answers_the_countdown_does_not_click_where_focus_returns(kiosk_site, serve, kiosk):
+    """A keyboard visitor on the link to the chamber falls idle; Enter (on Continue) ends the countdown and focus
+    goes back to the link, which the same Enter must not follow; Tab does not leave the dialog first either."""
+    page, log, _ = kiosk
+    base = serve(kiosk_site.folder)
+    open_kiosk(page, log, base + kiosk_site.page("keys", idleSeconds=1, countdownSeconds=8, secondsPerScene=60))
+    leave_attract(page, log)
+    focus_link = """() => { const b = [...document.querySelectorAll('.vtour-hotspot')]
+                              .find((h) => /chamber/i.test(h.getAttribute('aria-label'))); b.focus(); return !!b; }"""
+    assert page.evaluate(focus_link)
+    wait_for_js(page, f"() => ({STATE})() === 'countdown'", what="the countdown", log=log)
+    assert page.evaluate("() => document.activeElement.className") == "vtour-kiosk-continue"
+    page.keyboard.press("Enter")
+    wait_for_js(page, f"() => ({STATE})() === 'active'", what="Continue", log=log)
+    time.sleep(0.8)
+    assert page.evaluate("() => window.vtour.sceneId") == "entrance", "the Enter did not follow the focused link"
+    label = "() => document.activeElement.getAttribute('aria-label') || document.activeElement.className"
+    assert "chamber" in page.evaluate(label).lower(), page.evaluate(label)
+    wait_for_js(page, f"() => ({STATE})() === 'countdown'", what="the countdown again", log=log)
+    page.keyboard.press("Space")
+    wait_for_js(page, f"() => ({STATE})() === 'active'", what="Space", log=log)
+    time.sleep(0.8)
+    assert page.evaluate("() => window.vtour.sceneId") == "entrance", "nor does Space"
+    wait_for_js(page, f"() => ({STATE})() === 'countdown'", what="the countdown again", log=log)
+    page.keyboard.press("Tab")
+    wait_for_js(page, f"() => ({STATE})() === 'active'", what="Tab", log=log)
+    assert "chamber" in page.evaluate(label).lower(), "focus back on the link, not past the dialog"
+    assert "hotspot_open" not in page.evaluate(VISITS)
+    assert_clean(log)
+
+
+def test_attract_closes_what_was_open_and_takes_the_focus(kiosk_site, serve, kiosk):
+    """Attract starts while an info dialog is open and narration plays: it closes the dialog, stops the audio
+    (the loop's own narration is muted), and the attract layer (a modal dialog) has the focus, axe-clean."""
+    page, log, _ = kiosk
+    base = serve(kiosk_site.folder)
+    open_kiosk(page, log, base + kiosk_site.page("busy", idleSeconds=60, countdownSeconds=2, secondsPerScene=60))
+    leave_attract(page, log)
+    page.evaluate(
+        """() => window.vtour.activate({type: 'info', id: 'web', title: {en: 'More'}, text: {en: 'Some text.'}})"""
+    )
+    wait_for_js(page, "() => window.vtour.info.isOpen", what="the info dialog", log=log)
+    page.evaluate("() => window.vtour.playNarration()")
+    wait_for_js(page, "() => window.vtour.mediaPlaying", what="the narration", log=log)
+    page.evaluate("() => window.vtour.kiosk.startAttract()")
+    wait_for_js(page, f"() => ({STATE})() === 'attract'", what="attract", log=log)
+    shown = "() => [...document.querySelectorAll('.vtour-dialog')].filter((d) => d.offsetParent).length"
+    assert page.evaluate(shown) == 0
+    assert page.evaluate("() => window.vtour.info.isOpen") is False
+    assert page.evaluate("() => document.activeElement.className") == "vtour-kiosk-attract"
+    # the attract loop's own narration is muted, and holds nothing
+    wait_for_js(page, "() => [...document.querySelectorAll('audio')].every((a) => a.muted)", what="muted", log=log)
+    assert kiosk_axe(page) == []
+    assert_clean(log)
+
+
+def test_a_hidden_page_goes_back_to_attract(kiosk_site, serve, kiosk):
+    """Nobody can use a hidden kiosk: it goes to attract, not half-way through a countdown its throttled timers
+    stalled."""
+    page, log, _ = kiosk
+    base = serve(kiosk_site.folder)
+    open_kiosk(page, log, base + kiosk_site.page("hidden", idleSeconds=60, secondsPerScene=60))
+    leave_attract(page, log)
+    page.evaluate(HIDE_PAGE)
+    assert page.evaluate(STATE) == "attract"
+    assert [e["state"] for e in page.evaluate("() => window.__visits") if e["type"] == "attract"] == [
+        "start",
+        "end",
+        "start",
+    ]
+    assert_clean(log)
+
+
+#: window.fetch holds the launcher's attract call until the test calls window.__answerAttract() (a busy launcher).
+SLOW_ATTRACT = """
+const realFetch = window.fetch.bind(window);
+let answer;
+const answered = new Promise((r) => { answer = r; });
+window.__answerAttract = () => answer();
+window.fetch = (url, init) => String(url).endsWith('__kiosk/attract')
+  ? answered.then(() => realFetch(url, init)) : realFetch(url, init);
+"""
+
+
+def test_a_reload_the_launcher_asks_for_waits_for_the_next_attract(kiosk_site, serve, kiosk):
+    """The launcher's "reload" answer comes after a visitor touched the screen: no reload under their finger; the
+    page reloads the next time it goes to attract (the launcher says it only once)."""
+    page, log, bridge = kiosk
+    page.add_init_script(SLOW_ATTRACT)
+    base = serve(kiosk_site.folder)
+    bridge.reload = True
+    url = base + kiosk_site.page("late-reload", idleSeconds=60, secondsPerScene=60)
+    open_kiosk(page, log, url)
+    leave_attract(page, log)
+    page.evaluate("() => window.__answerAttract()")
+    for _ in range(50):  # (page.wait_for_timeout, not time.sleep: the launcher's answers are Playwright's to give)
+        if bridge.bodies("attract"):
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(500)
+    assert len(bridge.bodies("attract")) == 1 and bridge.reload is False, "the launcher said reload"
+    assert page.evaluate("() => performance.getEntriesByType('navigation')[0].type") == "navigate"
+    assert page.evaluate(STATE) == "active", "the visitor kept the page"
+    page.evaluate("() => window.vtour.kiosk.startAttract()")
+    wait_for_js(
+        page,
+        "() => performance.getEntriesByType('navigation')[0].type === 'reload' && "
+        "document.querySelector('.vtour-root')?.dataset.kiosk === 'attract'",
+        what="the page reloaded at the next attract",
+        log=log,
+        timeout_s=30,
+    )
+    log.failed[:] = [(u, why) for u, why in log.failed if "ERR_ABORTED" not in why]
+    assert_clean(log)
+
+
+def test_a_ping_that_says_reload_reloads_in_attract_and_waits_during_a_visit(kiosk_site, serve, kiosk):
+    """A launcher restarted with an update pending makes it live on a ping from attract and answers {"reload":
+    true}: the page reloads then (with no browser of the launcher's to restart, nothing else would); during a
+    visit it waits for the next attract."""
+    page, log, bridge = kiosk
+    base = serve(kiosk_site.folder)
+    open_kiosk(page, log, base + kiosk_site.page("ping-reload", idleSeconds=60, secondsPerScene=60))
+    nav = "() => performance.getEntriesByType('navigation')[0].type"
+    leave_attract(page, log)
+    bridge.ping_reload = True
+    page.evaluate("() => window.vtour.kiosk.bridge.ping()")
+    page.wait_for_timeout(500)
+    assert bridge.ping_reload is True, "a ping from a visit is not answered reload"
+    assert page.evaluate(nav) == "navigate" and page.evaluate(STATE) == "active"
+    page.evaluate("() => window.vtour.kiosk.startAttract()")
+    page.evaluate("() => window.vtour.kiosk.bridge.ping()")
+    wait_for_js(
+        page,
+        f"() => ({nav})() === 'reload' && document.querySelector('.vtour-root')?.dataset.kiosk === 'attract'",
+        what="the page reloaded on the ping's answer",
+        log=log,
+        timeout_s=30,
+    )
+    assert bridge.ping_reload is False
+    log.failed[:] = [(u, why) for u, why in log.failed if "ERR_ABORTED" not in why]
+    assert_clean(log)
+
+
+#: Counts what the page holds: listeners on live targets, pending timers, intervals (read by __leaks()).
+LEAK_COUNTERS = """
+(() => {
+  const ids = new WeakMap(); let n = 0;
+  const id = (o) => { if (!ids.has(o)) ids.set(o, ++n); return ids.get(o); };
+  const live = new Map();
+  const key = (t, type, fn, o) => `${id(t)}|${type}|${id(fn)}|${typeof o === 'boolean' ? o : !!(o && o.capture)}`;
+  const add = EventTarget.prototype.addEventListener, rem = EventTarget.prototype.removeEventListener;
+  EventTarget.prototype.addEventListener = function (type, fn, o) {
+    if (fn) live.set(key(this, type, fn, o), new WeakRef(this));
+    return add.call(this, type, fn, o);
+  };
+  EventTarget.prototype.removeEventListener = function (type, fn, o) {
+    if (fn) live.delete(key(this, type, fn, o));
+    return rem.call(this, type, fn, o);
+  };
+  const timers = new Set(), intervals = new Set();
+  const st = window.setTimeout, ct = window.clearTimeout, si = window.setInterval, ci = window.clearInterval;
+  window.setTimeout = function (fn, ms, ...a) {
+    const t = st.call(window, (...b) => { timers.delete(t); if (typeof fn === 'function') fn(...b); }, ms, ...a);
+    timers.add(t); return t;
+  };
+  window.clearTimeout = function (t) { timers.delete(t); return ct.call(window, t); };
+  window.setInterval = function (...a) { const t = si.apply(window, a); intervals.add(t); return t; };
+  window.clearInterval = function (t) { intervals.delete(t); return ci.call(window, t); };
+  window.__leaks = () => {
+    let listeners = 0;
+    for (const ref of live.values()) {
+      const t = ref.deref();
+      if (t && (t === window || t === document || t.isConnected)) listeners += 1;
+    }
+    const r = window.vtour && window.vtour.renderer;
+    return { listeners, timers: timers.size, intervals: intervals.size,
+             nodes: document.getElementsByTagName('*').length, audio: document.querySelectorAll('audio').length,
+             beforeRender: r && r._beforeRender ? r._beforeRender.size : 0,
+             viewer: window.vtour ? [...window.vtour._handlers.values()].reduce((s, h) => s + h.size, 0) : 0 };
+  };
+})();
+"""
+
+
+def test_twenty_attract_cycles_leave_nothing_behind(kiosk_site, serve, kiosk):
+    """Attract -> touch -> countdown -> touch -> attract, 20 times fast: the listeners on live targets, the pending
+    timers and intervals, the DOM nodes, the audio elements, the renderer's per-frame functions and the viewer's
+    handlers are what they were after the first cycles (a kiosk runs for months)."""
+    page, log, _ = kiosk
+    page.add_init_script(LEAK_COUNTERS)
+    base = serve(kiosk_site.folder)
+    open_kiosk(page, log, base + kiosk_site.page("leaks", idleSeconds=60, countdownSeconds=30, secondsPerScene=60))
+
+    def cycle():
+        page.touchscreen.tap(700, 80)
+        wait_for_js(page, f"() => ({STATE})() === 'active'", what="active")
+        page.evaluate("() => window.vtour.kiosk.machine._set('countdown', 'idle')")  # (the idle time, at once)
+        wait_for_js(page, f"() => ({STATE})() === 'countdown'", what="countdown")
+        page.touchscreen.tap(700, 80)
+        wait_for_js(page, f"() => ({STATE})() === 'active'", what="active again")
+        page.evaluate("() => window.vtour.kiosk.startAttract()")
+        wait_for_js(page, "() => document.querySelector('.vtour-kiosk-attract').dataset.scene === 'entrance'")
+
+    settle = "() => new Promise((r) => setTimeout(r, 1300))"  # the layers' gesture and fade timers run out
+
+    for _ in range(3):
+        cycle()
+    page.evaluate(settle)
+    before = page.evaluate("() => window.__leaks()")
+    for _ in range(20):
+        cycle()
+    page.evaluate(settle)
+    after = page.evaluate("() => window.__leaks()")
+    grown = {k: (before[k], after[k]) for k in before if after[k] > before[k] + (2 if k == "timers" else 0)}
+    assert not grown, f"grew over 20 attract cycles (before, after): {grown}"
+    assert after["audio"] <= 1 and after["intervals"] <= 4, after
+    assert_clean(log, scenes_cut=True)
+
+
+def test_nothing_leaves_the_kiosk_page(kiosk_site, serve, kiosk):
+    """An info hotspot's URL is said as text (no link); a link in a tour text or anything a script adds (target
+    _blank or not, clicked, middle-clicked, by Enter), window.open, a dropped link or a browser shortcut opens no
+    window and does not navigate."""
+    page, log, _ = kiosk
+    base = serve(kiosk_site.folder)
+    url = base + kiosk_site.page("escape", idleSeconds=60, secondsPerScene=60)
+    open_kiosk(page, log, url)
+    leave_attract(page, log)
+    opened = []
+    page.context.on("page", lambda p: opened.append(p.url))
+    page.evaluate(
+        """() => window.vtour.activate({type: 'info', id: 'web', url: 'https://example.org/caves',
+                   title: {en: 'The caves online'}, text: {en: 'More at https://example.org/more.'}})"""
+    )
+    wait_for_js(page, "() => window.vtour.info.isOpen", what="the info dialog", log=log)
+    frames(page)
+    note = page.locator(".vtour-kiosk-url-note")
+    assert note.is_visible() and note.inner_text().replace("\n", " ") == "More on the web: https://example.org/caves"
+    assert page.evaluate("() => window.vtour.info.element.querySelectorAll('a').length") == 0
+    page.evaluate(
+        """(here) => { const body = window.vtour.info.body;
+             for (const [cls, href, target] of [['blank', 'https://example.org/', '_blank'],
+                                                ['same', 'other.html', ''], ['top', here, '_top']]) {
+               const a = document.createElement('a'); a.className = 'escape-' + cls; a.href = href;
+               if (target) a.target = target; a.textContent = cls; body.append(a, ' '); } }""",
+        url,
+    )
+    for cls in ("blank", "same", "top"):
+        link = page.locator(f".escape-{cls}")
+        link.click()
+        link.click(button="middle")
+        link.click(modifiers=["Control"])
+        link.focus()
+        page.keyboard.press("Enter")
+    assert page.evaluate("() => window.open('https://example.org/popup')") is None
+    assert page.evaluate("() => window.vtour.kiosk.lockdown.refused") == 1
+    # a link dropped onto the page (from another window) would replace it
+    dropped = page.evaluate(
+        """() => { const dt = new DataTransfer(); dt.setData('text/uri-list', 'https://example.org/');
+                   const over = new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt});
+                   const drop = new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt});
+                   const c = document.querySelector('canvas'); c.dispatchEvent(over); c.dispatchEvent(drop);
+                   return [over.defaultPrevented, drop.defaultPrevented]; }"""
+    )
+    assert dropped == [True, True]
+    # browser shortcuts: open, save, print, source, address bar, devtools, full screen, reload, menus
+    page.evaluate(
+        "() => { window.__keys = []; "
+        "addEventListener('keydown', (e) => __keys.push([e.key, e.defaultPrevented]), true); }"
+    )
+    for combo in (
+        "Control+o",
+        "Control+s",
+        "Control+p",
+        "Control+u",
+        "Control+l",
+        "F12",
+        "F11",
+        "F5",
+        "Control+Shift+I",
+        "Alt+f",
+        "Alt+Home",
+    ):
+        page.keyboard.press(combo)
+    keys = [k for k in page.evaluate("() => __keys") if k[0] not in ("Control", "Shift", "Alt")]
+    assert len(keys) == 11 and all(prevented for _, prevented in keys), keys
+    frames(page)
+    time.sleep(0.5)
+    assert opened == [] and len(page.context.pages) == 1, opened
+    assert page.url == url
+    assert page.evaluate("() => window.vtour.info.isOpen")
+    log.assert_local_only()
+    assert_clean(log)
+
+
+#: What a visitor would find wrong in a kiosk layer: a box off screen or clipped, the panel over the prompt or the
+#: captions over it, a line cut, text under 16 px, a touch target under 44 px, the dialog needing a scroll.
+LAYOUT = """(sel) => {
+  const problems = [], vw = innerWidth, vh = innerHeight, r = (el) => el.getBoundingClientRect();
+  const inside = (b) => b.left >= -0.5 && b.top >= -0.5 && b.right <= vw + 0.5 && b.bottom <= vh + 0.5;
+  const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const layer = document.querySelector(sel);
+  for (const el of layer.querySelectorAll('h2, p, button, .vtour-kiosk-line')) {
+    if (!el.offsetParent) continue;
+    const b = r(el);
+    if (!inside(b)) problems.push(`${el.className || el.tagName} off screen ${JSON.stringify(b)}`);
+    if (el.scrollWidth > el.clientWidth + 1) problems.push(`${el.className || el.tagName} clipped`);
+    if (el.matches('.vtour-kiosk-line') && parseFloat(getComputedStyle(el).fontSize) < 16) {
+      problems.push(`${el.textContent} under 16 px`);
+    }
+  }
+  const panel = layer.querySelector('.vtour-kiosk-attract-panel'), prompt = layer.querySelector('.vtour-kiosk-touch');
+  if (panel && prompt && overlap(r(panel), r(prompt))) problems.push('the title panel over the prompt');
+  const captions = document.querySelector('.vtour-captions');
+  if (prompt && captions && !captions.hidden && overlap(r(captions), r(prompt))) {
+    problems.push('captions over the prompt');
+  }
+  const lineHeight = captions && parseFloat(getComputedStyle(captions).lineHeight);
+  if (captions && !captions.hidden && r(captions).height > 4 * lineHeight && r(captions).width < 0.6 * vw) {
+    problems.push(`captions squeezed into ${r(captions).width} px`);
+  }
+  const box = layer.querySelector('.vtour-kiosk-countdown-box');
+  if (box && box.scrollHeight > box.clientHeight + 1) problems.push('the countdown needs a scroll');
+  for (const b of layer.querySelectorAll('button')) {
+    const s = r(b);
+    if (s.width < 44 || s.height < 44) problems.push(`${b.className} ${s.width} x ${s.height} px`);
+  }
+  return problems;
+}"""
+
+
+#: The viewer's own touch targets (toolbar, hotspots, dialog close) under 44 x 44 px, shown.
+SMALL_TARGETS = """() => [...document.querySelectorAll('.vtour-tool, .vtour-hotspot, .vtour-dialog-close')]
+  .map((b) => [b.className, b.getBoundingClientRect()]).filter(([, r]) => r.width > 0)
+  .filter(([, r]) => r.width < 44 || r.height < 44).map(([c, r]) => `${c} ${r.width} x ${r.height}`)"""
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1920, 1080)], ids=["phone", "full-hd"])
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_attract_and_countdown_layers_fit_a_phone_and_a_full_hd_screen(kiosk_site, serve, browser, size, language):
+    """Screenshots (tests/artifacts/kiosk/{attract,countdown}-WxH-LANG.png) of a phone-size kiosk and a full-HD
+    one, the viewer in English or Chinese: nothing off screen, clipped or overlapping, text 16 px or more, touch
+    targets 44 px or more, focus where it belongs, axe-clean."""
+    width, height = size
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=1, has_touch=True, service_workers="block"
+    )
+    page = context.new_page()
+    log = PageLog().attach(page)
+    page.add_init_script(INIT)
+    route_bridge(page)
+    try:
+        base = serve(kiosk_site.folder)
+        name = f"fit-{width}-{language}"
+        open_kiosk(
+            page,
+            log,
+            base + kiosk_site.page(name, language=language, idleSeconds=1, countdownSeconds=30, secondsPerScene=60),
+        )
+        # the muted narration's captions shown too (the entrance has narration)
+        wait_for_js(page, "() => !document.querySelector('.vtour-captions').hidden", what="the captions", log=log)
+        frames(page)
+        assert page.evaluate("() => document.activeElement.className") == "vtour-kiosk-attract"
+        shot(page, f"attract-{width}x{height}-{language}")
+        assert page.evaluate(LAYOUT, ".vtour-kiosk-attract") == []
+        assert kiosk_axe(page) == []
+        leave_attract(page, log, width - 40, 40)
+        wait_for_js(page, f"() => ({STATE})() === 'countdown'", what="the countdown", log=log)
+        wait_for_js(page, "() => getComputedStyle(document.querySelector('.vtour-kiosk-countdown')).opacity === '1'")
+        frames(page)
+        shot(page, f"countdown-{width}x{height}-{language}")
+        assert page.evaluate(LAYOUT, ".vtour-kiosk-countdown") == []
+        assert page.evaluate("() => document.activeElement.className") == "vtour-kiosk-continue"
+        assert kiosk_axe(page) == []
+        # the viewer's own targets, for the touch that follows
+        small = page.evaluate(SMALL_TARGETS)
+        assert small == []
+        assert_clean(log)
+    finally:
+        context.close()

@@ -2,7 +2,8 @@
  * The kiosk page's side of the launcher's protocol (docs/kiosk.md; vtour/kiosk_launch.py answers): every call a
  * POST with a JSON body to `base` + ping | events | attract | exit, `base` relative to the page.
  *
- *  - ping {scene, attract} every PING_MS (a missed ping tells the launcher the browser hangs);
+ *  - ping {scene, attract} every PING_MS (a missed ping tells the launcher the browser hangs) -> {reload} when
+ *    the launcher made a pending update live (onReload() is called);
  *  - events: the viewer's visit events (docs/events.md), batched: sent every EVENTS_MS, at attract start
  *    (flush) and with keepalive on pagehide; at most MAX_EVENTS and about MAX_BYTES a batch;
  *  - attract {} -> {reload} when the kiosk enters attract (the launcher may have a newer package);
@@ -95,8 +96,10 @@ export class Bridge {
   /** The ping: {scene, attract}. Skipped while no launcher is known to be there (every ABSENT_MS only). */
   async ping() {
     if (this._now() < this.absentUntil) return false;
-    const { status } = await this.post("ping", this.state());
+    const { status, data } = await this.post("ping", this.state());
     this.absentUntil = NO_LAUNCHER.has(status) ? this._now() + ABSENT_MS : 0;
+    // a pending update the launcher kept over its restart goes live on a ping in attract: {reload: true}
+    if (status === 200 && data?.reload === true) this.onReload?.();
     return status === 200;
   }
 

@@ -3,6 +3,7 @@ import { Bridge } from "./Bridge.js";
 import { Countdown } from "./Countdown.js";
 import { Lockdown } from "./Lockdown.js";
 import { StaffExit } from "./StaffExit.js";
+import { kioskLabelsFor, kioskLanguages } from "./labels.js";
 import { ACTIVE, ATTRACT, COUNTDOWN, KioskMachine, kioskOptions } from "./state.js";
 import css from "./kiosk.css";
 
@@ -15,7 +16,7 @@ export const RETRY_MS = 30_000;
  * The visitor-centre kiosk (mount option `kiosk`; docs/kiosk.md): the page locked down for touch only
  * (Lockdown.js), an attract loop (Attract.js) it starts in and goes back to, a two-tier idle time (after
  * idleSeconds without input the "Are you still there?" countdown of Countdown.js, then attract; held while
- * narration plays), the staff exit (StaffExit.js, with `exit: true`) and the launcher's bridge (Bridge.js:
+ * narration plays and while a WebXR session runs; a hidden page goes to attract), the staff exit (StaffExit.js, with `exit: true`) and the launcher's bridge (Bridge.js:
  * pings, visit events, the package swap at attract).
  *
  * Options (kiosk/state.js kioskOptions): the mount option wins over tour.json settings.kiosk, which wins over
@@ -43,17 +44,25 @@ export class Kiosk {
     this.bridge = new Bridge(typeof bridge === "string" && bridge ? bridge.replace(/\/?$/, "/") : "__kiosk/", {
       state: () => ({ scene: viewer.sceneId ?? null, attract: this.state === ATTRACT }),
     });
+    this.bridge.onReload = () => this._reload();
     // the visit events go to the launcher (from the first one: scene_enter of the start scene); those of the
     // attract loop itself (its scene_enter, dwell, muted narration: nobody is there) carry "attract": true, and so
     // do the page load's (the kiosk starts in its attract loop: nobody touched it yet)
     this._inLoop = true;
     // (the attract start and end events themselves are never marked: they are what cuts the log into visits)
     const mark = (e) => (this._inLoop && e.type !== "attract" ? { ...e, attract: true } : e);
-    if (viewer.on) this._offs.push(viewer.on("visit", (e) => this.bridge.add(mark(e))));
+    if (viewer.on) this._offs.push(viewer.on("visit", (e) => { this.bridge.add(mark(e)); this._urlNote(e); }));
     // a tour that would not load (media being swapped, a glitch) is tried again: nobody is there to reload it
     this.ready = Promise.resolve(viewer.ready).then(() => this._start(), () => {
       if (!this.disposed) this._retry = setTimeout(() => location.reload(), RETRY_MS);
     });
+  }
+
+  /** The launcher made a newer package live: reload now in attract, else at the next attract (a reload under a
+   * visitor's finger would throw their visit away; the old page keeps working till then). */
+  _reload() {
+    if (this.disposed) return;
+    if (this.state === ATTRACT) location.reload(); else this._reloadPending = true;
   }
 
   _start() {
@@ -61,7 +70,8 @@ export class Kiosk {
     if (this.disposed) return;
     this.options = kioskOptions(this.mountOptions, v.tour.settings?.kiosk, v.tour.scenes.map((s) => s.id));
     for (const p of this.options.problems) {
-      console.warn(`vtour kiosk: ${p.field} ${JSON.stringify(p.value)} is not used (see docs/kiosk.md)`);
+      const what = "used" in p ? `is out of range: ${p.used} is used` : "is not used";
+      console.warn(`vtour kiosk: ${p.field} ${JSON.stringify(p.value)} ${what} (see docs/kiosk.md)`);
     }
     const reduced = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)");
     this.attract = new Attract(v, this.options.attract, { reducedMotion: () => !!reduced?.matches });
@@ -77,11 +87,28 @@ export class Kiosk {
     });
     this._onInput = (e) => {
       if (e.type === "keydown" && ["Shift", "Control", "Alt", "Meta"].includes(e.key) && this.state !== ATTRACT) return;
+      // the key that wakes the kiosk or answers the countdown does nothing else: its Enter or Space would click
+      // what the focus goes back to (a hotspot), its Tab would leave the dialog before focus comes back
+      if (e.type === "keydown" && this.state !== ACTIVE && e.cancelable) e.preventDefault();
       this.machine.input();
     };
-    for (const type of ACTIVITY_EVENTS) document.addEventListener(type, this._onInput, { capture: true, passive: true });
-    // narration (or any media the viewer plays) holds the idle time
-    if (v.on) this._offs.push(v.on("mediastate", (playing) => this._media(playing)));
+    for (const type of ACTIVITY_EVENTS) {
+      document.addEventListener(type, this._onInput, { capture: true, passive: type !== "keydown" });
+    }
+    // narration (or any media the viewer plays) holds the idle time; so does a WebXR session (panorama or statue:
+    // nobody touches the screen with a headset on), and its end starts the idle time afresh
+    if (v.on) {
+      this._offs.push(v.on("mediastate", (playing) => this._media(playing)));
+      this._offs.push(v.on("xrstart", () => this.machine.hold("xr", true)));
+      this._offs.push(v.on("xrend", () => this.machine.hold("xr", false)));
+    }
+    // a hidden page (the launcher's or the staff's doing: nobody can use it) goes back to attract, so that it shows
+    // again fresh instead of half-way through a countdown its throttled timers let stall; not while in a headset
+    // (some browsers hide the page during an immersive session)
+    this._onVisibility = () => {
+      if (document.visibilityState === "hidden" && !this.machine.held) this.machine.attract();
+    };
+    document.addEventListener("visibilitychange", this._onVisibility);
     this.machine.start();
     this._media(!!v.mediaPlaying);
     this.bridge.ping();  // at once: the launcher hears the page is up (then every 10 s)
@@ -103,13 +130,43 @@ export class Kiosk {
       this._inLoop = true;
       this.bridge.flush();
       this.attract.start();
-      this.bridge.attract().then((reload) => { if (reload && !this.disposed) location.reload(); });
+      // the launcher swapped in a newer package: reload now, or at the next attract if a visitor came meanwhile
+      // (a reload under a visitor's finger would throw their visit away; the old page keeps working till then)
+      if (this._reloadPending) { location.reload(); return; }
+      this.bridge.attract().then((reload) => {
+        if (reload) this._reload();
+      });
     } else if (previous === ATTRACT) {
       this.attract.stop();
       this._inLoop = false;
       v.track?.("attract", { state: "end" });
       this._media(!!v.mediaPlaying);  // narration the visitor starts from now on holds the idle time
     }
+  }
+
+  /**
+   * An info hotspot with a web address: the kiosk cannot go there (Lockdown.js keeps the page), so its info dialog
+   * says the address as plain text, in the viewer's language, for the visitor to look up later. (The viewer opens
+   * the dialog right after it reports the hotspot: the note goes in once it is filled.)
+   */
+  _urlNote(e) {
+    if (e.type !== "hotspot_open" || e.kind !== "url" || typeof e.target !== "string" || !e.target) return;
+    queueMicrotask(() => {
+      const info = this.viewer.info;
+      if (this.disposed || !info?.isOpen || !info.body) return;
+      const note = document.createElement("p");
+      note.className = "vtour-kiosk-url-note";
+      const lang = kioskLanguages([this.viewer.language])[0];
+      note.lang = lang;
+      note.append(`${kioskLabelsFor(lang).webAddress} `);
+      const address = document.createElement("span");
+      address.className = "vtour-kiosk-url";
+      address.lang = "";
+      address.textContent = e.target;
+      note.append(address);
+      info.body.querySelector(".vtour-kiosk-url-note")?.remove();
+      info.body.append(note);
+    });
   }
 
   /** Goes to attract now (tests; a page that wants it). */
@@ -122,6 +179,7 @@ export class Kiosk {
     for (const off of this._offs) off();
     this._offs = [];
     if (this._onInput) for (const type of ACTIVITY_EVENTS) document.removeEventListener(type, this._onInput, { capture: true });
+    if (this._onVisibility) document.removeEventListener("visibilitychange", this._onVisibility);
     this.machine?.dispose();
     this.attract?.dispose();
     this.countdown?.dispose();

@@ -5,6 +5,7 @@
  */
 export const KIOSK_LABELS = {
   en: {
+    webAddress: "More on the web:",
     touchToStart: "Touch anywhere to start", attract: "Welcome", stillThere: "Are you still there?",
     countdown: "The tour starts again in {n} seconds. Touch the screen to continue.", continue: "Continue",
     staffExit: "Staff exit", pin: "PIN", digit: "Digit {n}", deleteDigit: "Delete the last digit", submit: "Enter",
@@ -12,6 +13,7 @@ export const KIOSK_LABELS = {
     unavailable: "The staff exit is not available",
   },
   zh: {
+    webAddress: "网上了解更多：",
     touchToStart: "轻触屏幕任意位置开始", attract: "欢迎", stillThere: "您还在吗？",
     countdown: "{n} 秒后导览将重新开始。轻触屏幕继续。", continue: "继续",
     staffExit: "工作人员退出", pin: "密码", digit: "数字 {n}", deleteDigit: "删除最后一位", submit: "确定",
@@ -19,6 +21,7 @@ export const KIOSK_LABELS = {
     unavailable: "工作人员退出不可用",
   },
   fr: {
+    webAddress: "En savoir plus sur le web :",
     touchToStart: "Touchez l’écran pour commencer", attract: "Bienvenue", stillThere: "Êtes-vous toujours là ?",
     countdown: "La visite recommence dans {n} secondes. Touchez l’écran pour continuer.", continue: "Continuer",
     staffExit: "Sortie du personnel", pin: "Code", digit: "Chiffre {n}", deleteDigit: "Effacer le dernier chiffre",
@@ -26,6 +29,7 @@ export const KIOSK_LABELS = {
     closing: "Fermeture…", unavailable: "La sortie du personnel n’est pas disponible",
   },
   de: {
+    webAddress: "Mehr im Internet:",
     touchToStart: "Zum Starten den Bildschirm berühren", attract: "Willkommen", stillThere: "Sind Sie noch da?",
     countdown: "Die Tour beginnt in {n} Sekunden von vorn. Berühren Sie den Bildschirm, um fortzufahren.",
     continue: "Weiter", staffExit: "Ausgang für Personal", pin: "PIN", digit: "Ziffer {n}",

@@ -16,7 +16,27 @@ export const KIOSK_DEFAULTS = Object.freeze({
   }),
 });
 
+/**
+ * The bounds of the kiosk's times, seconds. The most is a day: a longer idle time is a kiosk that never resets,
+ * and past 2^31 ms (24.8 days) the browser's setTimeout fires at once, which would loop the attract state. The
+ * least keeps a slip of the keyboard (0.05 for 5) from flashing the countdown at every visitor: a time under it
+ * is raised to it, but 0 keeps its meaning (idle: never; countdown: none).
+ */
+export const SECONDS_BOUNDS = Object.freeze({
+  idleSeconds: Object.freeze({ min: 1, max: 86_400 }),
+  countdownSeconds: Object.freeze({ min: 1, max: 86_400 }),
+  secondsPerScene: Object.freeze({ min: 1, max: 86_400 }),
+});
+
 const isSeconds = (v) => typeof v === "number" && Number.isFinite(v) && v >= 0;
+
+/** `v` (seconds, >= 0) within `bounds` (0 stays 0); a value moved is reported as {field, value, used}. */
+function bounded(v, { min, max }, field, problems) {
+  if (v === 0) return 0;
+  const used = Math.min(max, Math.max(min, v));
+  if (used !== v) problems.push({ field, value: v, used });
+  return used;
+}
 
 /**
  * The kiosk's options: `mount` (the mount option `kiosk`) wins over `settings` (tour.json settings.kiosk), which
@@ -25,6 +45,7 @@ const isSeconds = (v) => typeof v === "number" && Number.isFinite(v) && v >= 0;
  * gives neither idleSeconds nor countdownSeconds (as `vtour package --idle-return` writes it). A value of the
  * wrong kind is left out (the next level's is used) and reported in `problems` (field, value). `scenes`
  * (the tour's scene ids, in order): attract.scenes keeps only those; none left (or none given) is every scene.
+ * A time outside SECONDS_BOUNDS is moved to the nearest bound and reported with the value `used`.
  * Returns {bridge, exit, idleSeconds, countdownSeconds, attract: {scenes, secondsPerScene, narration}, problems}.
  */
 export function kioskOptions(mount, settings, scenes = []) {
@@ -35,13 +56,14 @@ export function kioskOptions(mount, settings, scenes = []) {
     const legacy = src.idleReturnSeconds;
     if (legacy !== undefined && src.idleSeconds === undefined) {
       if (isSeconds(legacy)) {
-        out.idleSeconds = legacy;
+        out.idleSeconds = bounded(legacy, SECONDS_BOUNDS.idleSeconds, `${where}.idleReturnSeconds`, problems);
         if (src.countdownSeconds === undefined) out.countdownSeconds = 0;
       } else problems.push({ field: `${where}.idleReturnSeconds`, value: legacy });
     }
     for (const key of ["idleSeconds", "countdownSeconds"]) {
       if (src[key] === undefined || src[key] === null) continue;
-      if (isSeconds(src[key])) out[key] = src[key]; else problems.push({ field: `${where}.${key}`, value: src[key] });
+      if (isSeconds(src[key])) out[key] = bounded(src[key], SECONDS_BOUNDS[key], `${where}.${key}`, problems);
+      else problems.push({ field: `${where}.${key}`, value: src[key] });
     }
     if (src.bridge !== undefined && src.bridge !== null) {
       if (typeof src.bridge === "string" && src.bridge) out.bridge = src.bridge.endsWith("/") ? src.bridge : `${src.bridge}/`;
@@ -56,8 +78,10 @@ export function kioskOptions(mount, settings, scenes = []) {
       else problems.push({ field: `${where}.attract.scenes`, value: a.scenes });
     }
     if (a.secondsPerScene !== undefined && a.secondsPerScene !== null) {
-      if (isSeconds(a.secondsPerScene) && a.secondsPerScene > 0) out.attract.secondsPerScene = a.secondsPerScene;
-      else problems.push({ field: `${where}.attract.secondsPerScene`, value: a.secondsPerScene });
+      if (isSeconds(a.secondsPerScene) && a.secondsPerScene > 0) {
+        out.attract.secondsPerScene = bounded(a.secondsPerScene, SECONDS_BOUNDS.secondsPerScene,
+                                              `${where}.attract.secondsPerScene`, problems);
+      } else problems.push({ field: `${where}.attract.secondsPerScene`, value: a.secondsPerScene });
     }
     if (a.narration !== undefined && a.narration !== null) out.attract.narration = a.narration !== false;
   };
