@@ -18,7 +18,10 @@ Screenshots: ``tests/artifacts/test_the_sample_tour*-<step>.png``.
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -231,14 +234,30 @@ def test_the_sample_tour_gets_a_new_scene_linked_both_ways_with_a_bilingual_info
         names = zf.namelist()
         assert "index.html" in names and "launch.py" in names, names[:20]
         zf.extractall(site)
-    base = serve(site)
+    # as staff start it: `python vtour-sample-kiosk.zip` (here without its browser: Playwright's is the visitor)
+    state = tmp_path / "kiosk-state"
+    launcher = subprocess.Popen(
+        [sys.executable, str(zip_path), "--no-browser", "--state-dir", str(state)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = launcher.stdout.readline()
+    assert line.startswith("serving http://127.0.0.1:"), (line, launcher.poll() is not None and launcher.stderr.read())
+    base = line.split()[1].removesuffix("index.html")
     context = browser.new_context(viewport={"width": 1000, "height": 700}, device_scale_factor=1)
     try:
         visitor = context.new_page()
         visitor.set_default_timeout(15_000)
         log = PageLog().attach(visitor)
         open_tour(visitor, log, base)
-        assert visitor.evaluate("() => window.vtour.sceneId") == "entrance"
+        # a kiosk package opens in its attract loop; a visitor's click starts the visit (where the tour starts)
+        wait_for_js(visitor, "() => document.querySelector('.vtour-root').dataset.kiosk === 'attract'", log=log)
+        visitor.mouse.click(500, 350)
+        wait_for_js(visitor, "() => document.querySelector('.vtour-root').dataset.kiosk === 'active'", log=log)
+        # the visit goes on in the scene the attract loop showed: to the entrance, where the new link is
+        visitor.evaluate("() => window.vtour.goTo('entrance', null, {transitionMs: 0})")
+        wait_for_js(visitor, "() => window.vtour.sceneId === 'entrance' && window.vtour.timing.sharp", log=log)
         tour_json = visitor.evaluate("() => window.vtour.tour.data")
         assert NEW_SCENE in [s["id"] for s in tour_json["scenes"]]
         # the link placed at yaw 180 of the entrance, named after the new scene
@@ -289,3 +308,10 @@ def test_the_sample_tour_gets_a_new_scene_linked_both_ways_with_a_bilingual_info
         log.assert_local_only()
     finally:
         context.close()
+        launcher.terminate()
+        launcher.wait(20)
+    # the visit reached the launcher's log: the new scene entered, by this visitor (not the attract loop)
+    events = [
+        json.loads(x) for p in sorted((state / "logs").glob("events-*.jsonl")) for x in p.read_text().splitlines()
+    ]
+    assert any(e["type"] == "scene_enter" and e.get("scene") == NEW_SCENE and not e.get("attract") for e in events)

@@ -112,8 +112,12 @@ def test_the_stats_app_charts_render_a_language_changes_the_visits_and_axe_finds
     assert summary_visits(page) == len(full.visits)
     # the language select: the visits figure follows, in Python and on the page
     page.get_by_label("Visitors' language").select_option("zh")
+    # the parameter is set before its watcher recomputes the figures (on the server's thread): wait for both
     until(lambda: app.language == "zh", "the language in Python")
-    assert [row[1] for row in app.stats.tables["summary"].rows if row[0] == "visits"] == [by_language["zh"]]
+    until(
+        lambda: [row[1] for row in app.stats.tables["summary"].rows if row[0] == "visits"] == [by_language["zh"]],
+        f"the visits recomputed for zh ({by_language['zh']} of {len(full.visits)})",
+    )
     page.get_by_role("cell", name=str(by_language["zh"]), exact=True).first.wait_for()
     until(lambda: summary_visits(page) == by_language["zh"], "the visits figure on the page")
     charts = {c["title"]: c["rows"] for c in page.evaluate(CHARTS)}
