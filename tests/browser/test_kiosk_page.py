@@ -21,7 +21,7 @@ import threading
 import time
 
 import pytest
-from helpers import ARTIFACTS, PageLog, axe_violations, frames, wait_for_js
+from helpers import ARTIFACTS, PageLog, axe_violations, frames, png_to_rgb, wait_for_js
 from kiosk_site import PIN, build_kiosk_site, route_bridge
 
 pytestmark = [pytest.mark.browser]
@@ -846,6 +846,60 @@ LEAK_COUNTERS = """
   };
 })();
 """
+
+
+LOSE_FOR_GOOD = """() => new Promise((resolve) => {
+  const canvas = window.vtour.renderer.canvas;
+  canvas.addEventListener('webglcontextlost', () => resolve(), {once: true});
+  window.vtour.renderer.gl.getExtension('WEBGL_lose_context').loseContext();
+})"""
+
+
+def test_a_lost_webgl_context_in_the_attract_loop_recovers_to_a_rendered_view(kiosk_site, serve, kiosk):
+    """The GPU process resets while nobody is there (WEBGL_lose_context, never restored): the viewer takes a fresh
+    canvas and draws the scene again, the attract loop goes on to its next scene, and a touch still starts a visit.
+    Screenshot: tests/artifacts/kiosk/context-lost-recovered.png (the panorama drawn, the kiosk's layers hidden)."""
+    page, log, _ = kiosk
+    base = serve(kiosk_site.folder)
+    open_kiosk(page, log, base + kiosk_site.page("lost", secondsPerScene=8, idleSeconds=60))
+    wait_for_js(page, "() => window.vtour.stats().sharpNow", what="the first scene sharp", log=log)
+    old = page.evaluate("() => { window.__oldCanvas = window.vtour.renderer.canvas; return window.vtour.sceneId; }")
+    page.evaluate(LOSE_FOR_GOOD)
+    assert page.evaluate("() => window.vtour.stats().contextLosses") == 1
+    wait_for_js(
+        page,
+        """() => { const s = window.vtour.stats(), r = window.vtour.renderer;
+                   return s.recoveries === 1 && r.canvas !== window.__oldCanvas && !r.gl.isContextLost(); }""",
+        what="the recovery by a fresh canvas",
+        timeout_s=15,
+        log=log,
+    )
+    assert page.evaluate("() => document.querySelectorAll('.vtour-canvas').length") == 1
+    assert page.evaluate(STATE) == "attract"
+    # the loop carries on: the next scene, drawn sharp on the new canvas
+    wait_for_js(
+        page,
+        f"() => window.vtour.sceneId !== {json.dumps(old)} && window.vtour.stats().sharpNow",
+        what="the attract loop's next scene, sharp",
+        timeout_s=20,
+        log=log,
+    )
+    assert page.evaluate("() => window.vtour.stats().textures") > 0
+    hide = page.add_style_tag(
+        content=".vtour-kiosk-attract, .vtour-captions, .vtour-hotspots { visibility: hidden !important; }"
+    )
+    wait_for_js(page, "() => window.vtour.stats().sharpNow", what="the scene sharp", log=log)
+    frames(page)
+    png = page.screenshot()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "context-lost-recovered.png").write_bytes(png)
+    rgb = png_to_rgb(png).astype(float)
+    centre = rgb[150:450, 200:600]
+    assert centre.mean() > 20 and centre.std() > 8, (centre.mean(), centre.std())  # a painted grotto, not black
+    hide.evaluate("(s) => s.remove()")
+    leave_attract(page, log)
+    assert not [m for _, m, _ in log.console if "WebGL" in m], log.console
+    assert_clean(log, scenes_cut=True)
 
 
 def test_twenty_attract_cycles_leave_nothing_behind(kiosk_site, serve, kiosk):
