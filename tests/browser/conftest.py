@@ -60,6 +60,7 @@ from helpers import (
     start_server,
 )
 from viewer_tour import synthetic_tour
+from xr_helpers import xr_emulator  # noqa: F401  (the WebXR emulator, a module fixture of test_xr and test_kiosk_page)
 
 from vtour.site import write_site
 

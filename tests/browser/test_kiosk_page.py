@@ -23,6 +23,7 @@ import time
 import pytest
 from helpers import ARTIFACTS, PageLog, axe_violations, frames, png_to_rgb, wait_for_js
 from kiosk_site import PIN, build_kiosk_site, route_bridge
+from xr_helpers import aim, enter_vr, select, set_head, wait_frames
 
 pytestmark = [pytest.mark.browser]
 
@@ -593,6 +594,62 @@ def test_the_idle_time_waits_while_the_viewer_is_in_vr_and_starts_afresh_after(k
     page.evaluate(HIDE_PAGE)
     assert page.evaluate(STATE) == "active"
     page.evaluate("() => window.vtour.emit('xrend')")
+    wait_for_js(page, f"() => ({STATE})() === 'countdown'", what="the countdown after VR", log=log)
+    assert_clean(log)
+
+
+def test_vr_on_the_kiosk_package_holds_the_idle_time_and_a_controller_follows_a_link(
+    kiosk_site, serve, kiosk, xr_emulator
+):
+    """The grotto's kiosk package in a headset (Meta's iwer emulator in the page): a visitor touches the attract loop,
+    enters VR, and the idle time and countdown (1 s and 2 s here) do not run while the headset is on; the right
+    controller's select on the entrance's link to the chamber changes the scene, both eyes drawn; the visit event
+    is the visitor's (not the attract loop's). Leaving VR starts the idle time afresh, and the countdown follows.
+    Screenshot: tests/artifacts/kiosk/vr-both-eyes.png."""
+    page, log, _ = kiosk
+    page.add_init_script(path=str(xr_emulator))
+    link = next(
+        h
+        for s in kiosk_site.tour["scenes"]
+        if s["id"] == "entrance"
+        for h in s["hotspots"]
+        if h.get("target") == "chamber"
+    )
+    base = serve(kiosk_site.folder)
+    open_kiosk(page, log, base + kiosk_site.page("vr", idleSeconds=1, countdownSeconds=2, secondsPerScene=60))
+    assert page.evaluate("async () => { await window.vtour.xr.ready; return window.vtour.xr.state.supported; }")
+    leave_attract(page, log)
+    assert page.evaluate("() => window.vtour.sceneId") == "entrance"
+    set_head(page, 0, 0)
+    enter_vr(page, log)
+    time.sleep(4)  # idle 1 s + countdown 2 s, and more: nobody touches the screen with a headset on
+    assert page.evaluate(STATE) == "active"
+    offset = page.evaluate("() => window.vtour.xr.state.yawOffset")
+    aim(page, "right", link["yaw"] - offset, link["pitch"], (0.2, 1.4, -0.3))
+    wait_frames(page)
+    assert page.evaluate("() => window.vtour.xr.state.pointed") == [link["id"]]
+    select(page, "right")
+    wait_for_js(page, "() => window.vtour.sceneId === 'chamber'", what="the linked scene", log=log)
+    page.wait_for_function("() => window.vtour.pano.stats.sharp && window.vtour.pano.opacity === 1", timeout=20_000)
+    aim(page, "right", -60, -30, (0.2, 1.3, -0.3))  # the beam away from the eyes' centres
+    wait_frames(page)
+    eyes = page.evaluate("() => window.vtour.xr.state.eyes")
+    assert [e["eye"] for e in eyes] == ["left", "right"], eyes
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    png = page.screenshot()
+    (SHOTS / "vr-both-eyes.png").write_bytes(png)
+    rgb = png_to_rgb(png).astype(float)
+    half = rgb.shape[1] // 2
+    for name, eye in (("left", rgb[:, :half]), ("right", rgb[:, half:])):
+        assert eye.mean() > 20 and eye.std() > 8, f"the {name} eye shows the chamber: {eye.mean():.1f} {eye.std():.1f}"
+    assert page.evaluate(STATE) == "active"
+    enters = [
+        e for e in page.evaluate("() => window.__visits") if e["type"] == "scene_enter" and e["scene"] == "chamber"
+    ]
+    assert len(enters) == 1 and enters[0]["from"] == "entrance" and not enters[0].get("attract"), enters
+    assert "idle_reset" not in page.evaluate(VISITS)
+    page.locator(".vtour-tool-vr").evaluate("(b) => b.click()")  # Exit VR (under the emulator's canvas)
+    wait_for_js(page, "() => !window.vtour.xr.presenting", what="the session's end", log=log)
     wait_for_js(page, f"() => ({STATE})() === 'countdown'", what="the countdown after VR", log=log)
     assert_clean(log)
 

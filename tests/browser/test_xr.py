@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import struct
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -36,28 +34,16 @@ import pytest
 from data_paths import ROOT, missing
 from editor_helpers import make_sample
 from helpers import ARTIFACTS, axe_violations, frames, open_tour, png_to_rgb, wait_for_js
+from xr_helpers import aim as _aim
+from xr_helpers import enter_vr as _enter
+from xr_helpers import set_head as _set_head
+from xr_helpers import wait_frames as _wait_frames
 
 XR_ARTIFACTS = ARTIFACTS / "xr"
 #: The sample's start scene and its link to the main chamber (tour.json: entrance-0 at yaw 16.7, pitch 0).
 LINK_ID, LINK_TARGET, LINK_YAW, LINK_PITCH = "entrance-0", "chamber", 16.7, 0.0
 #: xr/GazeDwell.js DWELL_MS: how long the gaze rests on a link to follow it.
 DWELL_MS = 1500
-
-
-@pytest.fixture(scope="module")
-def xr_emulator(tmp_path_factory) -> Path:
-    """The emulator bundled into one IIFE script (in a temporary folder); skip/fail without node, esbuild or iwer."""
-    node = shutil.which("node")
-    if node is None:
-        missing("node not found (the WebXR emulator is bundled with esbuild at test time)")
-    for package in ("iwer", "esbuild"):
-        if not (ROOT / "node_modules" / package / "package.json").is_file():
-            missing(f"npm package {package!r} not found in {ROOT / 'node_modules'} (run `npm install`)")
-    out = tmp_path_factory.mktemp("xr") / "iwer-emulator.js"
-    subprocess.run(
-        [node, str(ROOT / "tests" / "browser" / "xr" / "build_emulator.mjs"), str(out)], check=True, cwd=ROOT
-    )
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -79,44 +65,6 @@ def _open(page, page_log, serve, site: Path, emulator: Path | None) -> str:
 
 def _xr_ready(page) -> bool:
     return page.evaluate("async () => { await window.vtour.xr.ready; return window.vtour.xr.state.supported; }")
-
-
-def _enter(page, page_log) -> None:
-    page.get_by_role("button", name="Enter VR").click()
-    wait_for_js(page, "() => window.vtour.xr.state.frames > 5", what="XR frames", log=page_log)
-
-
-def _wait_frames(page, n: int = 3) -> None:
-    """n more XR frames drawn (the session's rAF drives them)."""
-    start = page.evaluate("() => window.vtour.xr.state.frames")
-    page.wait_for_function(f"() => window.vtour.xr.state.frames >= {start + n}", timeout=15_000)
-
-
-def _aim(page, which: str, yaw: float, pitch: float, position=(0.15, 1.4, -0.3)) -> None:
-    """Turns the headset (which="head") or a controller ("left" / "right") to look along (yaw, pitch), degrees."""
-    q = _quaternion(yaw, pitch)
-    target = "d" if which == "head" else f"d.controllers.{which}"
-    page.evaluate(
-        f"""([q, p]) => {{ const d = window.__vtourXR.device; const t = {target};
-            t.quaternion.set(q[0], q[1], q[2], q[3]);
-            if ({json.dumps(which != "head")}) t.position.set(p[0], p[1], p[2]); }}""",
-        [q, list(position)],
-    )
-
-
-def _quaternion(yaw: float, pitch: float) -> list[float]:
-    """q = Ry(-yaw) * Rx(pitch): looking `yaw` right and `pitch` up from -Z (the viewer's convention)."""
-    a, b = math.radians(-yaw) / 2, math.radians(pitch) / 2
-    qy = (0.0, math.sin(a), 0.0, math.cos(a))
-    qx = (math.sin(b), 0.0, 0.0, math.cos(b))
-    x1, y1, z1, w1 = qy
-    x2, y2, z2, w2 = qx
-    return [
-        w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
-        w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2,
-        w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2,
-        w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2,
-    ]
 
 
 def _eyes(page, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -250,15 +198,6 @@ def _assert_ring_at(eye: np.ndarray, where: tuple[float, float], what: str) -> N
     x, y = _centroid(found)
     assert abs(x - x0) < 3 and abs(y - y0) < 3, f"{what}: the ring is at ({x:.1f}, {y:.1f}), expected {where}"
     assert (mask & ~near).sum() < 50, f"{what}: yellow elsewhere too ({(mask & ~near).sum()} pixels)"
-
-
-def _set_head(page, yaw: float, pitch: float, position=(0.0, 1.6, 0.0)) -> None:
-    q = _quaternion(yaw, pitch)
-    page.evaluate(
-        "([q, p]) => { const d = window.__vtourXR.device; d.quaternion.set(q[0], q[1], q[2], q[3]);"
-        " d.position.set(p[0], p[1], p[2]); }",
-        [q, list(position)],
-    )
 
 
 def _record_xr_events(page) -> None:
