@@ -83,6 +83,10 @@ s.serve_forever()
 """
 
 
+#: The image files of a tour's scenes/ (vtour.pano.codec's tile formats and the JPEG previews and peer copies).
+TILE_SUFFIXES = {".avif", ".webp", ".jpg", ".jpeg"}
+
+
 def sample_tour(folder: Path) -> Path:
     from vtour.sample import TINY_SAMPLE_OPTIONS, write_sample
     from vtour.tour.build import build_tour
@@ -237,7 +241,12 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             shutil.rmtree(dest_root, ignore_errors=True)
 
-        tiles = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.jpg"))
+        # what a visitor's browser asks for: the scenes' tiles and previews (AVIF by default, JPEG copies for the peers)
+        tiles = sorted(
+            p.relative_to(folder).as_posix()
+            for p in folder.glob("scenes*/**/*")
+            if p.suffix.lower() in TILE_SUFFIXES and p.is_file()
+        )
         rng = random.Random(args.seed)
         paths = ["/" + rng.choice(tiles) for _ in range(args.requests)]
         print(f"\n2. serving {args.requests} random tiles of {len(tiles)}, {args.concurrency} keep-alive connections")
