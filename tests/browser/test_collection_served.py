@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from helpers import axe_violations, wait_for_js
+from helpers import axe_violations, set_in_session, wait_for_js
 from test_panel_collection import HOSTILE, fake_collection
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(1280, 900)]
@@ -135,7 +135,7 @@ def test_search_by_typing_a_facet_by_keyboard_and_a_click_show_the_object(lang, 
     assert inspect.get_attribute("href") == f"{PREFIX}/objects/ding-01/index.html#lang={lang}&model"
     assert results.filter(has_text=title).get_attribute("aria-current") == "true"
     # the hostile title: text in the list and in the detail, never an element
-    app.param.update(query="", museum="")
+    set_in_session(app, query="", museum="")
     until(lambda: results.count() == 5, "every object listed")
     hostile = results.nth(3)
     hostile.click()

@@ -14,7 +14,7 @@ import time
 
 import pytest
 from deepzoom_tour import ANNOTATIONS, RECTS, deepzoom_tour
-from helpers import PAGE_VIEWER, axe_violations, frames, open_panel_app, wait_for_js
+from helpers import PAGE_VIEWER, axe_violations, frames, open_panel_app, set_in_session, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(1280, 800)]
 
@@ -150,7 +150,7 @@ def test_the_images_panel_opens_the_image_shows_annotations_and_follows_the_zoom
     screenshot(page, f"zoomed-{lang}")
     # a region set from Python is shown
     red = list(RECTS["red"][0])
-    viewer.region = red
+    set_in_session(viewer, region=red)
     wait_for_js(
         page,
         f"() => {{ const b = ({BOUNDS})(); return b && b[0] <= {red[0] + 1} && b[1] <= {red[1] + 1}"
@@ -192,10 +192,10 @@ def test_an_image_opened_from_python_at_a_region_and_an_unknown_one_refused(serv
         "the region in view in Python",
     )
     assert panel.chooser.value == "mural" and panel.image_box.visible
-    viewer.image = "nope"  # not in the tour: the viewer says why, and Python's parameter goes back
+    set_in_session(viewer, image="nope")  # not in the tour: the viewer says why, and Python's parameter goes back
     until(lambda: viewer.image == "mural", "the unknown image refused")
     until(lambda: "image 'nope'" in caplog.text, "the reason in the log")
-    viewer.image = None
+    set_in_session(viewer, image=None)
     wait_for_js(page, f"() => !{IMAGE_VIEW}.isOpen", what="the dialog closed")
     assert viewer.region is None and not page_log.page_errors and not page_log.bad_responses
 
@@ -206,7 +206,7 @@ def test_axe_core_finds_nothing_in_the_page_with_the_images_panel_and_an_image_o
     open_panel_app(page, page_log, f"http://127.0.0.1:{start(language=lang)}/")
     viewer, panel = made[0]
     page.locator(".bk-tab", has_text=panel.L["images"]).click()
-    viewer.image = "mural"
+    set_in_session(viewer, image="mural")
     wait_for_js(
         page,
         f"() => {IMAGE_VIEW}.osd && {IMAGE_VIEW}.osd.world.getItemAt(0)",

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 import pytest
-from helpers import PAGE_VIEWER, axe_violations, frames, open_panel_app, wait_for_js
+from helpers import PAGE_VIEWER, axe_violations, frames, open_panel_app, set_in_session, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(1200, 800)]
 
@@ -103,7 +103,7 @@ def test_the_side_panel_opens_the_model_and_drives_the_inspector_beside_its_leve
     screenshot(page, f"levels-and-histogram-{lang}")
     aside.get_by_role("heading", level=2).scroll_into_view_if_needed()
     # a mode set from Python, then from the panel's radio button: the inspector follows, the image changes
-    viewer.mode = "clay"
+    set_in_session(viewer, mode="clay")
     wait_for_js(page, f"() => {INSPECTOR}.state().mode === 'clay'", what="clay from Python")
     clay = view_pixels(page)
     screenshot(page, f"clay-{lang}")
@@ -134,17 +134,17 @@ def test_the_side_panel_opens_the_model_and_drives_the_inspector_beside_its_leve
     until(lambda: panel.sliders["light_elevation"].value == -20 and "finest" in panel.switches["detail"].value,
           "the inspector's change in the panel's widgets")
     # a section from Python: the inspector clips, and says so back
-    viewer.section = {"normal": [2, 0, 0], "offset": 0.0}
+    set_in_session(viewer, section={"normal": [2, 0, 0], "offset": 0.0})
     wait_for_js(page, f"() => {{ const s = {INSPECTOR}.state().section; return !!s && s.normal[0] === 1; }}",
                 what="the section from Python")
     until(lambda: viewer.section and viewer.section["normal"] == [1, 0, 0], "the unit normal back in Python")
     screenshot(page, f"section-{lang}")
-    viewer.section = None
+    set_in_session(viewer, section=None)
     wait_for_js(page, f"() => {INSPECTOR}.state().section === null", what="no section")
     problems = axe_violations(page)
     assert not problems, f"axe-core, the model open ({lang}):\n  " + "\n  ".join(problems)
     # closing from Python closes the inspector; the panel asks again
-    viewer.model = None
+    set_in_session(viewer, model=None)
     wait_for_js(page, f"() => {INSPECTOR} === null", what="the inspector closed")
     until(lambda: viewer.level is None, "nothing on screen")
     page_log.assert_local_only()
@@ -156,7 +156,7 @@ def test_a_model_opened_by_the_visitor_reaches_python_and_an_unknown_one_from_py
     start, made = served
     open_panel_app(page, page_log, f"http://127.0.0.1:{start()}/")
     viewer, panel = made[0]
-    viewer.model = "nope"  # not in the tour: the viewer says why, and Python's parameter goes back
+    set_in_session(viewer, model="nope")  # not in the tour: the viewer says why, and Python's parameter goes back
     until(lambda: viewer.model is None, "the unknown model refused")
     until(lambda: "model 'nope'" in caplog.text, "the reason in the log")
     assert page.evaluate(f"() => {INSPECTOR}") is None
@@ -185,18 +185,18 @@ def test_change_limits_previous_section_presets_and_screenshots_drive_the_inspec
     start, made = served
     open_panel_app(page, page_log, f"http://127.0.0.1:{start()}/")
     viewer, panel = made[0]
-    viewer.model = "sphere"
+    set_in_session(viewer, model="sphere")
     wait_for_js(page, f"() => {INSPECTOR} && {INSPECTOR}.timing.fullDetail !== null", timeout_s=60,
                 what="the inspector at full detail", log=page_log)
     aside = page.get_by_role("complementary", name="Inspector")
     # change limits and the previous scan: Python -> inspector, then inspector -> Python
-    viewer.change_limits = {"minor": 0.002, "major": 0.01}
+    set_in_session(viewer, change_limits={"minor": 0.002, "major": 0.01})
     wait_for_js(page, f"() => {{ const l = {INSPECTOR}.state().changeLimits;"
                       " return !!l && l.minor === 0.002 && l.major === 0.01; }", what="the limits from Python")
     page.evaluate(f"() => {INSPECTOR}.set({{changeLimits: {{minor: 0.003, major: 0.02}}, previous: 1}})")
     until(lambda: viewer.change_limits == {"minor": 0.003, "major": 0.02} and viewer.previous == 1,
           "the inspector's limits and previous scan in Python")
-    viewer.previous = 0
+    set_in_session(viewer, previous=0)
     wait_for_js(page, f"() => {INSPECTOR}.state().previous === 0", what="the previous scan from Python")
     # the Section presets: a plane through the middle of the model, normal along the axis chosen
     aside.get_by_role("radio", name="Section: X, through the middle").check()
@@ -233,11 +233,11 @@ def test_change_limits_previous_section_presets_and_screenshots_drive_the_inspec
     reopen = (f"() => {INSPECTOR} && {INSPECTOR}.timing.firstFrame !== null && {INSPECTOR}.state().changeLimits"
               " !== undefined")
     for limits in (None, {"minor": 0.004, "major": 0.04}):  # ... and limits Python set meanwhile are applied
-        viewer.model = None
+        set_in_session(viewer, model=None)
         wait_for_js(page, f"() => {INSPECTOR} === null", what="the inspector closed")
         if limits:
-            viewer.change_limits = limits
-        viewer.model = "sphere"
+            set_in_session(viewer, change_limits=limits)
+        set_in_session(viewer, model="sphere")
         wait_for_js(page, reopen, timeout_s=60, what="the inspector reopened", log=page_log)
         expected = "null" if limits is None else "{minor: 0.004, major: 0.04}"
         wait_for_js(page, f"() => JSON.stringify({INSPECTOR}.state().changeLimits) === JSON.stringify({expected})",

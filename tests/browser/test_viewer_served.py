@@ -10,7 +10,7 @@ import zipfile
 from functools import partial
 
 import pytest
-from helpers import PAGE_VIEWER, wait_for_js
+from helpers import PAGE_VIEWER, set_in_session, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.viewport(640, 480)]
 
@@ -54,7 +54,7 @@ def test_panel_app_makes_no_external_request_and_syncs_the_view_to_python(viewer
             time.sleep(0.1)
         assert viewer.yaw == 30
         # Python -> browser
-        viewer.pitch = -20
+        set_in_session(viewer, pitch=-20)
         wait_for_js(page, f"() => {PAGE_VIEWER}.state.pitch === -20", what="pitch from Python")
         events = []
         viewer.on_hotspot(events.append)
