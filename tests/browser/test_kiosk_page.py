@@ -5,6 +5,8 @@ there?" countdown comes after the idle time, counts down, and a tap cancels it, 
 page zoom, the context menu and selection are off while the viewer's own pinch still zooms, the staff exit opens on
 five corner taps and refuses a wrong PIN, the visit events reach the launcher (mocked with page.route, and the real
 vtour/kiosk_launch.py server writing its log), and axe-core finds nothing in the attract, countdown and PIN states.
+On the same package: a WebGL context lost for good in the attract loop recovers to a drawn view, and VR with Meta's
+iwer emulator holds the idle time while a controller's select follows a link (both eyes drawn).
 The hostile review's cases: a WebXR session holds the idle time, the kiosk's times are kept within a second and a
 day, the races (a touch in the countdown's last second, the key that answers it, attract over an open dialog, a
 hidden page, a late reload), 20 attract cycles that leak nothing, and no way out of the page (links, pop-ups,
