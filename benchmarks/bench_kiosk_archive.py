@@ -83,10 +83,6 @@ s.serve_forever()
 """
 
 
-#: The image files of a tour's scenes/ (vtour.pano.codec's tile formats and the JPEG previews and peer copies).
-TILE_SUFFIXES = {".avif", ".webp", ".jpg", ".jpeg"}
-
-
 def sample_tour(folder: Path) -> Path:
     from vtour.sample import TINY_SAMPLE_OPTIONS, write_sample
     from vtour.tour.build import build_tour
@@ -212,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from vtour.package import package_tour
+    from vtour.pano.codec import TILE_FORMATS
 
     with tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp_name:
         tmp = Path(tmp_name)
@@ -245,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         tiles = sorted(
             p.relative_to(folder).as_posix()
             for p in folder.glob("scenes*/**/*")
-            if p.suffix.lower() in TILE_SUFFIXES and p.is_file()
+            if p.suffix.lower() in TILE_FORMATS.values() and p.is_file()
         )
         rng = random.Random(args.seed)
         paths = ["/" + rng.choice(tiles) for _ in range(args.requests)]

@@ -383,17 +383,16 @@ def open_panel_app(page, log: PageLog, url: str, timeout_s: float = 40.0) -> Non
                 what="the Panel app's viewer", log=log)
 
 
-def set_in_session(obj, via=None, timeout_s: float = 15.0, **values: Any) -> None:
+def set_in_session(obj, timeout_s: float = 15.0, **values: Any) -> None:
     """Sets ``obj``'s parameters to ``values`` as a callback of its Panel session would: on the next tick of the
     session's Bokeh document (the server's thread, the document locked, Bokeh's curdoc set), waiting until done and
-    raising here what the setting raised. ``via``: a Panel component (or ``pn.viewable.Viewer``) of the session
-    whose document to use, when ``obj`` is not one itself.
+    raising here what the setting raised. ``obj`` is a Panel component or a ``pn.viewable.Viewer`` shown in one
+    session.
 
     A parameter set from the test's own thread races the server's thread over Bokeh's global curdoc: Panel reads
     it twice while updating a widget (``panel.theme.base._get_modifiers``), seen set and then None, an
     AttributeError one run in a few hundred. A Python user of a served app is in a session callback, as here."""
-    holder = via if via is not None else obj
-    holder = getattr(holder, "__panel__", lambda: holder)()
+    holder = getattr(obj, "__panel__", lambda: obj)()
     docs = {id(m.document): m.document for m, _ in getattr(holder, "_models", {}).values() if m.document is not None}
     if len(docs) != 1:
         raise AssertionError(f"set_in_session: {holder!r} is shown in {len(docs)} documents, not one")

@@ -36,6 +36,7 @@ from editor_helpers import make_sample
 from helpers import ARTIFACTS, axe_violations, frames, open_tour, png_to_rgb, wait_for_js
 from xr_helpers import aim as _aim
 from xr_helpers import enter_vr as _enter
+from xr_helpers import select
 from xr_helpers import set_head as _set_head
 from xr_helpers import wait_frames as _wait_frames
 
@@ -301,9 +302,7 @@ def test_a_link_pointed_at_is_highlighted_where_it_is_and_a_select_follows_it_to
         where = _ring_pixel(LINK_YAW, LINK_PITCH, offset, head_yaw, 0, eye.shape[:2], EYE_SKEW[name])
         _assert_ring_at(eye, where, f"{name} eye")
 
-    page.evaluate("() => window.__vtourXR.device.controllers.right.updateButtonValue('trigger', 1)")
-    _wait_frames(page, 2)
-    page.evaluate("() => window.__vtourXR.device.controllers.right.updateButtonValue('trigger', 0)")
+    select(page, "right")
     wait_for_js(
         page, f"() => window.vtour.sceneId === {json.dumps(LINK_TARGET)}", what="the linked scene", log=page_log
     )
@@ -347,9 +346,7 @@ def test_a_select_on_an_info_ring_beside_a_link_follows_nothing(page, page_log, 
     _wait_frames(page, 3)
     assert page.evaluate("() => window.vtour.xr.state.pointed") == []
     assert page.evaluate("() => window.vtour.xr.state.labels") == ["Beside the door"]
-    page.evaluate("() => window.__vtourXR.device.controllers.right.updateButtonValue('trigger', 1)")
-    _wait_frames(page, 3)
-    page.evaluate("() => window.__vtourXR.device.controllers.right.updateButtonValue('trigger', 0)")
+    select(page, "right")
     _wait_frames(page, 3)
     assert page.evaluate("() => [window.vtour.xr.state.activations, window.vtour.sceneId]") == [0, "entrance"]
     # 4.5 degrees from the link, past the info ring's reach (2.1 + 1.5): the link's (3.5 + 1.5)
